@@ -1,0 +1,3 @@
+from minkops.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Typed settings: config/minkops.toml, overlaid by MINKOPS_CONFIG, overlaid by the environment.
+
+One `Settings` object is built at start-up and passed down; nothing reads the
+environment at import time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+class SettingsError(Exception):
+    """A bad or unknown setting; the message is one line naming it."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HttpSettings(_Section):
+    host: str
+    port: int = Field(ge=0, le=65535)
+    public_url: str
+    max_body_bytes: int = Field(gt=0)
+
+
+class DatabaseSettings(_Section):
+    url: str
+    pool_min: int = Field(ge=1)
+    pool_max: int = Field(ge=1)
+
+
+class TwilioSettings(_Section):
+    account_sid: str
+    auth_token: str
+    whatsapp_number: str
+    api_base: str
+
+
+class OpenAISettings(_Section):
+    api_key: str
+    base_url: str
+
+
+class StripeSettings(_Section):
+    api_key: str
+    webhook_secret: str
+    api_base: str
+
+
+class LogSettings(_Section):
+    format: Literal["", "json", "console"]
+    level: Literal["debug", "info", "warning", "error"]
+
+
+class ActorSettings(_Section):
+    idle_timeout_seconds: float = Field(gt=0)
+    max_live: int = Field(gt=0)
+
+
+class Settings(_Section):
+    data_dir: Path
+    http: HttpSettings
+    database: DatabaseSettings
+    twilio: TwilioSettings
+    openai: OpenAISettings
+    stripe: StripeSettings
+    log: LogSettings
+    actors: ActorSettings
+
+    @property
+    def public_url(self) -> str:
+        if self.http.public_url:
+            return self.http.public_url.rstrip("/")
+        return f"http://{self.http.host}:{self.http.port}"
+
+
+# Environment variable -> dotted settings key (see CONTRACT.md / README).
+ENVIRONMENT: dict[str, str] = {
+    "MINKOPS_DATA_DIR": "data_dir",
+    "DATABASE_URL": "database.url",
+    "MINKOPS_HTTP_HOST": "http.host",
+    "MINKOPS_HTTP_PORT": "http.port",
+    "MINKOPS_PUBLIC_URL": "http.public_url",
+    "MINKOPS_MAX_BODY_BYTES": "http.max_body_bytes",
+    "TWILIO_ACCOUNT_SID": "twilio.account_sid",
+    "TWILIO_AUTH_TOKEN": "twilio.auth_token",
+    "TWILIO_WHATSAPP_NUMBER": "twilio.whatsapp_number",
+    "TWILIO_API_BASE": "twilio.api_base",
+    "OPENAI_API_KEY": "openai.api_key",
+    "OPENAI_BASE_URL": "openai.base_url",
+    "STRIPE_API_KEY": "stripe.api_key",
+    "STRIPE_WEBHOOK_SECRET": "stripe.webhook_secret",
+    "STRIPE_API_BASE": "stripe.api_base",
+    "MINKOPS_LOG_FORMAT": "log.format",
+    "MINKOPS_LOG_LEVEL": "log.level",
+}
+
+
+def load_settings(environ: Mapping[str, str], config_dir: Path = CONFIG_DIR) -> Settings:
+    """Build the settings, or raise SettingsError naming the first bad key and where it came from."""
+    sources: dict[str, str] = {}
+    data = _read_toml(config_dir / "minkops.toml")
+    _note_sources(data, "", str(config_dir / "minkops.toml"), sources)
+    extra = environ.get("MINKOPS_CONFIG")
+    if extra:
+        overlay = _read_toml(Path(extra))
+        _note_sources(overlay, "", extra, sources)
+        data = _merge(data, overlay)
+    for variable, key in ENVIRONMENT.items():
+        if variable in environ:
+            _set_dotted(data, key, environ[variable])
+            sources[key] = variable
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        origin = sources.get(key, "settings")
+        raise SettingsError(f"bad setting {key} (from {origin}): {first['msg']}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        raise SettingsError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
+
+
+def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, value: str) -> None:
+    *sections, leaf = dotted.split(".")
+    node = data
+    for section in sections:
+        node = node.setdefault(section, {})
+    node[leaf] = value
+
+
+def _note_sources(data: Mapping[str, Any], prefix: str, origin: str, out: dict[str, str]) -> None:
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            _note_sources(value, dotted + ".", origin, out)
+        else:
+            out[dotted] = origin
