@@ -1,0 +1,199 @@
+"""The rule-based understanding engine: English and Spanish, no network.
+
+Each rule reads the folded message (lowercase, accent- and emoji-free, same offsets
+as the original) and returns an intent or None; the first rule that answers wins,
+so the order of `_RULES` is part of the grammar (specific before general).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from minkops.domain.intents import (
+    Clarify,
+    DeleteData,
+    ExportData,
+    Help,
+    StartMessages,
+    StopMessages,
+    Understood,
+    Unknown,
+    Usage,
+)
+from minkops.domain.intents import Intent as IntentType
+from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
+from minkops.domain.rules_text import Text, detect_language, fix_typos
+from minkops.domain.rules_work import (
+    cancel_reminder,
+    complete_task,
+    create_reminder,
+    create_task,
+    list_reminders,
+    list_tasks,
+)
+from minkops.domain.understanding import UnderstandingContext
+
+_FILLERS = re.compile(
+    r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
+    r"|hmm+|mm+|ahm*|este\s+eh)\b"
+)
+_OPENERS = re.compile(
+    r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+there)?|hola|oye|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
+    r"|buenos\s+dias|buenas\s+tardes|buenas\s+noches|good\s+morning|good\s+afternoon"
+    r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
+    r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
+    r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
+    r"|tambien|ademas)(?=[\s,.!:;-]|$)[\s,.!:;-]*"
+)
+_CLOSERS = re.compile(
+    r"[\s,.!]*(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers)"
+    r"[\s,.!]*$"
+)
+
+
+def prepare(message: str) -> Text:
+    """Fold, drop fillers and politeness, repair mistyped keywords, trim."""
+    text = Text.of(message)
+    for filler in list(_FILLERS.finditer(text.folded)):
+        text = text.blank(*filler.span())
+    while (opener := _OPENERS.match(text.folded)) is not None and opener.end() > 0:
+        text = text.blank(0, opener.end())
+    if (closer := _CLOSERS.search(text.folded)) is not None:
+        text = text.blank(*closer.span())
+    return fix_typos(text).strip()
+
+
+def _whole(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(phrases) + r")$")
+
+
+_STOP = _whole(
+    r"stop", r"stop\s*all", r"unsubscribe", r"end", r"quit", r"opt\s*-?\s*out", r"baja",
+    r"(?:darme|dame|dar|me\s+doy)\s+de\s+baja", r"stop\s+(?:all\s+)?messages",
+    r"stop\s+(?:messaging|texting|sending\s+(?:me\s+)?messages(?:\s+to\s+me)?)(?:\s+me)?",
+    r"no\s+more\s+messages", r"stop\s+(?:receiving|getting)\s+(?:messages|texts|whatsapps?)", r"parar?", r"detener", r"no\s+(?:quiero\s+)?mas\s+mensajes",
+    r"no\s+quiero\s+recibir\s+(?:mas\s+)?mensajes", r"no\s+me\s+(?:escribas|mandes\s+nada)\s+mas",
+    r"(?:dejar|deja)\s+de\s+(?:recibir\s+mensajes|escribirme|enviarme\s+mensajes)",
+    r"cancelar\s+(?:la\s+)?suscripcion", r"desuscribir(?:me)?", r"anular\s+suscripcion",
+)  # fmt: skip
+_START = _whole(
+    r"start", r"unstop", r"subscribe", r"resume", r"(?:resume|start|restart)\s+messages",
+    r"opt\s*-?\s*in", r"alta", r"(?:darme|dame|dar|me\s+doy)\s+de\s+alta", r"reanudar",
+    r"reanudar\s+(?:los\s+)?mensajes", r"(?:volver\s+a\s+)?recibir\s+(?:los\s+)?mensajes",
+    r"suscribir(?:me)?", r"activar(?:\s+mensajes)?", r"reactivar", r"empezar", r"comenzar",
+    r"send\s+me\s+messages\s+again", r"start\s+again",
+    r"(?:send|write)\s+(?:to\s+)?me\s+again", r"(?:i\s+want\s+)?messages\s+again",
+)  # fmt: skip
+_HELP = _whole(
+    r"help", r"ayuda", r"ayudame", r"socorro", r"menu", r"commands?", r"comandos?",
+    r"instrucciones", r"options", r"opciones", r"info", r"informacion",
+    r"what\s+can\s+(?:you|i)\s+do", r"what\s+do\s+you\s+do", r"que\s+(?:puedes|sabes)\s+hacer",
+    r"que\s+haces", r"how\s+does\s+(?:this|it)\s+work", r"como\s+funciona(?:\s+esto)?",
+    r"how\s+do\s+i\s+use\s+(?:this|you|it)", r"como\s+(?:te\s+uso|se\s+usa)",
+    r"(?:help|ayuda)(?:\s+\S+){1,5}", r"i\s+need\s+help", r"need\s+help",
+    r"hi", r"hello", r"hey", r"hola", r"buenas", r"start\s+here", r"\?+",
+)  # fmt: skip
+_EXPORT = _whole(
+    r"(?:(?:show|send|give|get|export|download|see|view|email)\s+(?:me\s+)?)?(?:all\s+)?"
+    r"(?:of\s+)?my\s+(?:personal\s+)?(?:data|info|information|details)(?:\s+export)?",
+    r"(?:export|download)\s+(?:the\s+|all\s+)?data", r"data\s+export",
+    r"what\s+(?:data|information|info)\s+do\s+you\s+(?:have|keep|store|hold)\s+(?:on|about)"
+    r"\s+me", r"what\s+do\s+you\s+know\s+about\s+me",
+    r"(?:(?:ver|exportar|exporta|enviame|mandame|dame|descargar|descarga|muestrame|ensename"
+    r"|consultar|ver\s+todos)\s+)?(?:todos\s+)?mis\s+datos(?:\s+personales)?",
+    r"que\s+datos\s+(?:tienes|teneis|tienen|guardas|guardais)\s+(?:de|sobre)\s+mi",
+    r"que\s+sabes\s+de\s+mi", r"exportar\s+(?:los\s+)?datos",
+)  # fmt: skip
+_DELETE = _whole(
+    r"(?:delete|erase|remove|wipe|forget|destroy|clear)\s+(?:all\s+)?(?:of\s+)?my\s+"
+    r"(?:personal\s+)?(?:data|info|information|details|account)",
+    r"(?:forget|delete|erase)\s+(?:about\s+)?me", r"right\s+to\s+be\s+forgotten",
+    r"(?:borra|borrar|borrame|elimina|eliminar|eliminame|suprime|suprimir)\s+(?:todos\s+)?"
+    r"(?:mis\s+datos|mi\s+cuenta)(?:\s+personales)?",
+    r"olvidame", r"borrame", r"eliminame", r"derecho\s+al\s+olvido",
+)  # fmt: skip
+_USAGE = _whole(
+    r"(?:(?:show|check|see|view|what\s*'?\s*s|what\s+is|how\s+is|how\s*'?\s*s|ver|consultar"
+    r"|cual\s+es|como\s+va|como\s+vamos\s+de|como\s+voy\s+de|como\s+esta)\s+)?"
+    r"(?:(?:my|our|the|mi|nuestro|el)\s+)?(?:usage|uso|plan|consumo|quota|cuota|limits?"
+    r"|limites?|subscription|suscripcion|plan\s+usage|uso\s+del\s+plan|billing|facturacion)"
+    r"(?:\s+(?:this\s+month|del\s+mes|de\s+este\s+mes|este\s+mes|so\s+far|left))?",
+    r"how\s+(?:much|many\s+(?:messages|tasks|reminders))\s+(?:have\s+(?:i|we)\s+used"
+    r"|(?:do\s+)?(?:i|we)\s+have\s+left|are\s+left|left)(?:\s+this\s+month)?",
+    r"cuant[oa]s?\s+(?:mensajes\s+)?(?:me\s+|nos\s+)?(?:queda|quedan|he\s+usado|hemos\s+usado"
+    r"|llevo|llevamos|he\s+gastado|hemos\s+gastado)(?:\s+(?:usado|gastado|este\s+mes|del\s+plan"
+    r"))?",
+)  # fmt: skip
+
+
+def _fixed(
+    pattern: re.Pattern[str], make: Callable[[], IntentType]
+) -> Callable[[Text, UnderstandingContext, str], IntentType | None]:
+    def rule(text: Text, context: UnderstandingContext, language: str) -> IntentType | None:
+        return make() if pattern.match(text.folded) else None
+
+    return rule
+
+
+def _plain(
+    rule: Callable[[Text], IntentType | None],
+) -> Callable[[Text, UnderstandingContext, str], IntentType | None]:
+    return lambda text, context, language: rule(text)
+
+
+def _with_language(
+    rule: Callable[[Text, str], IntentType | None],
+) -> Callable[[Text, UnderstandingContext, str], IntentType | None]:
+    return lambda text, context, language: rule(text, language)
+
+
+_RULES: tuple[Callable[[Text, UnderstandingContext, str], IntentType | None], ...] = (
+    _fixed(_STOP, StopMessages),
+    _fixed(_START, StartMessages),
+    _fixed(_HELP, Help),
+    _fixed(_EXPORT, ExportData),
+    _fixed(_DELETE, DeleteData),
+    _plain(correct_data),
+    _fixed(_USAGE, Usage),
+    _plain(list_reminders),
+    _plain(cancel_reminder),
+    _plain(complete_task),
+    _plain(list_tasks),
+    create_reminder,
+    create_task,
+    _with_language(add_member),
+    _plain(remove_member),
+    _with_language(update_member),
+)
+
+
+class RuleEngine:
+    """Understands one message with fixed rules; implements `Understanding`."""
+
+    def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        prepared = prepare(text)
+        language = detect_language(prepared.folded, context.language)
+        intent = self._intent(prepared, context, language)
+        if isinstance(intent, Unknown):
+            intent = self._follow_up(text, context) or intent
+        return Understood(language=language, intent=intent)
+
+    def _intent(self, text: Text, context: UnderstandingContext, language: str) -> IntentType:
+        if not text.folded:
+            return Help()
+        for rule in _RULES:
+            intent = rule(text, context, language)
+            if intent is not None:
+                return intent
+        return Unknown()
+
+    def _follow_up(self, text: str, context: UnderstandingContext) -> IntentType | None:
+        """Answer to our own question: "remind me to call Ana" → "When?" → "at 5"."""
+        history = context.history
+        if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
+            return None
+        earlier = prepare(history[-2].text + " " + text)
+        language = detect_language(earlier.folded, context.language)
+        intent = self._intent(earlier, context, language)
+        return None if isinstance(intent, Unknown | Clarify | Help) else intent

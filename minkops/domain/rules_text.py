@@ -1,0 +1,428 @@
+"""Text helpers for the rule engine: folding that keeps offsets, number words, typos.
+
+Every transformation keeps the folded text exactly as long as the original, so a
+span matched in the folded text slices the original (names and titles keep their
+accents and case).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+_KEEP_PUNCTUATION = set(":,.;!?#+/-'()@&%\"")
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "’‘`´":
+        return "'"
+    lower = ch.lower()
+    if len(lower) != 1:
+        lower = ch
+    base = unicodedata.normalize("NFD", lower)[0]
+    if base.isalnum() or base.isspace() or base in _KEEP_PUNCTUATION:
+        return base if base.isascii() or base.isalnum() else " "
+    # Emoji, ¿¡, symbols: noise for understanding.
+    return " "
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free, emoji-free copy of `text` with the same length."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@dataclass(frozen=True)
+class Text:
+    """An original message and its folded twin, always the same length."""
+
+    original: str
+    folded: str
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        return cls(text, fold(text))
+
+    def blank(self, start: int, end: int) -> Text:
+        pad = " " * (end - start)
+        return Text(
+            self.original[:start] + pad + self.original[end:],
+            self.folded[:start] + pad + self.folded[end:],
+        )
+
+    def replace(self, start: int, end: int, word: str) -> Text:
+        """Put `word` in both copies (used for typo fixes of keywords)."""
+        return Text(
+            self.original[:start] + word + self.original[end:],
+            self.folded[:start] + word + self.folded[end:],
+        )
+
+    def slice(self, start: int, end: int) -> Text:
+        return Text(self.original[start:end], self.folded[start:end])
+
+    def strip(self) -> Text:
+        """Drop blanks and punctuation at both ends (offsets restart at 0)."""
+        start, end = 0, len(self.folded)
+        while start < end and self.folded[start] in _EDGE_NOISE + "?":
+            start += 1
+        while end > start and self.folded[end - 1] in _EDGE_NOISE + "?":
+            end -= 1
+        return self.slice(start, end)
+
+    def group(self, match: re.Match[str], name: str | int) -> str:
+        """The original text of a group matched in `folded`, tidied."""
+        start, end = match.span(name)
+        return tidy(self.original[start:end]) if start >= 0 else ""
+
+
+_EDGE_NOISE = " \t\r\n:,.;!?-–—\"'()"
+
+
+def tidy(text: str) -> str:
+    """Collapse spaces and trim punctuation at both ends of an extracted phrase."""
+    return " ".join(text.split()).strip(_EDGE_NOISE)
+
+
+UNITS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4,
+    "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11,
+    "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
+    "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "treinta": 30,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "primera": 1, "primero": 1, "segunda": 2, "segundo": 2, "tercera": 3, "tercero": 3,
+    "cuarta": 4, "cuarto": 4, "quinta": 5, "quinto": 5,
+}  # fmt: skip
+
+# "once" is eleven in Spanish but "at once" in English; callers decide by context.
+NUMBER = r"(?:\d{1,4}|" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")"
+
+
+def to_int(word: str) -> int:
+    word = word.strip().lower()
+    return int(word) if word.isdigit() else UNITS[word]
+
+
+# Keywords worth repairing when mistyped; only these are ever rewritten.
+KEYWORDS: tuple[str, ...] = (
+    "task", "tasks", "tarea", "tareas", "remind", "reminder", "reminders",
+    "recuerdame", "recordar", "recuerda", "recordatorio", "recordatorios", "cancel",
+    "cancela", "cancelar", "remove", "delete", "elimina", "borra", "borrar", "add",
+    "anade", "agrega", "overdue", "atrasadas", "pendientes", "usage", "export",
+    "correct", "language", "idioma", "tomorrow", "manana", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "lunes", "martes",
+    "miercoles", "jueves", "viernes", "sabado", "domingo", "every", "today",
+    "tonight", "minutes", "hours", "done", "hecho", "listo", "terminado", "help",
+    "ayuda", "please", "staff", "admin", "assign", "asigna",
+)  # fmt: skip
+
+# Real words one typo away from a keyword; never "fix" these.
+_NOT_TYPOS = frozenset(
+    {
+        "vienes", "tares", "mañana", "hoy", "some", "dine", "tone", "gone", "none",
+        "bone", "lone", "help", "held", "hello", "stuff", "sharp", "eat", "dome",
+        "asks", "mask", "task", "tasks", "marte", "lists", "every", "ever",
+        "listos", "lista", "add", "adds", "odd", "borra", "hours", "house",
+        "minute", "remain", "remains", "remote", "export", "expert", "cancer",
+        "recuerdo", "recuerdas", "martes", "jueves", "usage", "sausage", "manzana",
+        "hacho", "techo", "pecho", "dicho", "echo", "hechos", "listas", "anda",
+        "idiom", "pendiente", "list", "recuerdale", "recuerdales", "recordarle",
+        "recordarles", "avisale", "avisales", "recuerdalo", "borja", "tarek", "tarda", "tardes", "tareas", "taras", "marea", "mareas",
+    }
+)  # fmt: skip
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def fix_typos(text: Text) -> Text:
+    """Rewrite words one or two edits away from a command keyword to the keyword."""
+    result = text
+    for match in _WORD.finditer(text.folded):
+        word = match.group()
+        if len(word) < 4 or word in _NOT_TYPOS or word in KEYWORDS:
+            continue
+        if text.original[match.start()].isupper() and text.original[: match.start()].strip():
+            continue  # a capitalized word mid-sentence is most likely a name
+        limit = 1 if len(word) < 8 else 2
+        best: tuple[int, str] | None = None
+        for keyword in KEYWORDS:
+            if abs(len(keyword) - len(word)) > limit or keyword[0] != word[0]:
+                continue
+            distance = DamerauLevenshtein.distance(word, keyword, score_cutoff=limit)
+            if distance <= limit and (best is None or distance < best[0]):
+                best = (distance, keyword)
+        if best is not None and len(best[1]) == len(word):
+            result = result.replace(match.start(), match.end(), best[1])
+        elif best is not None:
+            # Lengths differ: rebuild both copies; offsets before this word are unchanged,
+            # and later matches are shifted, so restart on the new text.
+            return fix_typos(result.replace(match.start(), match.end(), best[1]))
+    return result
+
+
+_NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\+|\band\b|\by\b|\be\b)\s*")
+
+
+def split_names(text: Text) -> list[str]:
+    """ "Ana, Luis y Marta" → ["Ana", "Luis", "Marta"], keeping the original spelling."""
+    names: list[str] = []
+    start = 0
+    for match in _NAME_SEPARATOR.finditer(text.folded):
+        names.append(tidy(text.original[start : match.start()]))
+        start = match.end()
+    names.append(tidy(text.original[start:]))
+    return [name for name in names if name]
+
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "english": "en", "ingles": "en", "spanish": "es", "espanol": "es", "castellano": "es",
+    "french": "fr", "frances": "fr", "portuguese": "pt", "portugues": "pt", "german": "de",
+    "aleman": "de", "italian": "it", "italiano": "it", "catalan": "ca", "romanian": "ro",
+    "rumano": "ro", "arabic": "ar", "arabe": "ar", "chinese": "zh", "chino": "zh",
+    "russian": "ru", "ruso": "ru", "ukrainian": "uk", "ucraniano": "uk", "polish": "pl",
+    "polaco": "pl", "dutch": "nl", "holandes": "nl", "basque": "eu", "euskera": "eu",
+    "galician": "gl", "gallego": "gl", "hindi": "hi", "urdu": "ur", "tagalog": "tl",
+    "quechua": "qu", "guarani": "gn",
+}  # fmt: skip
+LANGUAGE_WORD = r"(?:" + "|".join(LANGUAGE_NAMES) + r")"
+
+_ENGLISH = frozenset(
+    [
+        "the",
+        "to",
+        "for",
+        "my",
+        "task",
+        "tasks",
+        "done",
+        "remind",
+        "reminder",
+        "reminders",
+        "every",
+        "day",
+        "at",
+        "tomorrow",
+        "today",
+        "add",
+        "remove",
+        "delete",
+        "data",
+        "language",
+        "name",
+        "is",
+        "and",
+        "please",
+        "help",
+        "usage",
+        "cancel",
+        "overdue",
+        "hey",
+        "hi",
+        "hello",
+        "of",
+        "in",
+        "on",
+        "new",
+        "what",
+        "show",
+        "list",
+        "export",
+        "correct",
+        "change",
+        "set",
+        "make",
+        "as",
+        "with",
+        "by",
+        "next",
+        "week",
+        "weekdays",
+        "morning",
+        "afternoon",
+        "evening",
+        "tonight",
+        "mine",
+        "staff",
+        "voice",
+        "i",
+        "want",
+        "need",
+        "can",
+        "you",
+        "could",
+        "would",
+        "our",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "it",
+        "be",
+        "do",
+        "does",
+        "did",
+        "finished",
+        "complete",
+        "completed",
+        "mark",
+        "call",
+        "order",
+        "check",
+        "clean",
+        "buy",
+        "send",
+        "get",
+        "from",
+        "am",
+        "pm",
+        "minutes",
+        "hours",
+        "month",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "phone",
+        "number",
+        "speaks",
+        "prefers",
+        "english",
+        "spanish",
+        "delivery",
+        "text",
+        "notes",
+        "messages",
+        "thanks",
+        "yes",
+    ]
+)
+_SPANISH = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "que",
+        "y",
+        "para",
+        "por",
+        "manana",
+        "tarea",
+        "tareas",
+        "hecho",
+        "hecha",
+        "recuerdame",
+        "recuerda",
+        "recordar",
+        "recordatorio",
+        "recordatorios",
+        "cada",
+        "dia",
+        "dias",
+        "mis",
+        "mi",
+        "con",
+        "una",
+        "uno",
+        "hoy",
+        "ayuda",
+        "anade",
+        "agrega",
+        "elimina",
+        "borra",
+        "datos",
+        "idioma",
+        "ingles",
+        "espanol",
+        "listo",
+        "lista",
+        "termine",
+        "terminado",
+        "hola",
+        "gracias",
+        "favor",
+        "uso",
+        "baja",
+        "alta",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+        "nombre",
+        "es",
+        "esta",
+        "nueva",
+        "nuevo",
+        "cancela",
+        "cancelar",
+        "quita",
+        "pon",
+        "cambia",
+        "llamar",
+        "revisar",
+        "pedir",
+        "limpiar",
+        "comprar",
+        "hacer",
+        "semana",
+        "mes",
+        "tarde",
+        "noche",
+        "todos",
+        "todas",
+        "se",
+        "le",
+        "lo",
+        "al",
+        "voz",
+        "texto",
+        "notas",
+        "numero",
+        "telefono",
+        "habla",
+        "prefiere",
+        "quiero",
+        "necesito",
+        "puedes",
+        "tengo",
+        "mensajes",
+        "atrasadas",
+        "pendientes",
+        "vencidas",
+        "ver",
+        "acabe",
+        "hice",
+        "ya",
+        "he",
+        "como",
+        "empleado",
+        "si",
+    ]
+)
+_WORDS = re.compile(r"[a-z]+")
+
+
+def detect_language(folded: str, fallback: str) -> str:
+    """'en' or 'es' from the words used; `fallback` when the words do not tell."""
+    words = _WORDS.findall(folded)
+    english = sum(word in _ENGLISH for word in words)
+    spanish = sum(word in _SPANISH for word in words)
+    if english > spanish:
+        return "en"
+    if spanish > english:
+        return "es"
+    return fallback

@@ -1,0 +1,314 @@
+"""Rules about work: tasks and reminders."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from minkops.domain.intents import (
+    CancelReminder,
+    Clarify,
+    CompleteTask,
+    CreateReminder,
+    CreateTask,
+    ListReminders,
+    ListTasks,
+)
+from minkops.domain.rules_people import names_from, take_names
+from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
+from minkops.domain.understanding import UnderstandingContext
+from minkops.domain.when import find_recurrence, find_time
+
+_TASK_DUE_TIME = time(23, 59)
+"""A task due "tomorrow" is due by the end of that day."""
+_REMINDER_TIME = time(9, 0)
+"""A reminder for "Friday" goes out at the start of a working day."""
+
+_NUM = rf"#?\s*(?P<n>{NUMBER})"
+_DONE = (
+    r"(?:done|finished|complete|completed|ready|closed|hecho|hecha|listo|lista|terminado"
+    r"|terminada|completado|completada|acabado|acabada|cerrado|cerrada|ok|okay|fet)"
+)
+_COMPLETE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        rf"^(?:(?:task|tarea|number|numero|la|el|the|no|n)\s+)*{_NUM}\s+(?:is\s+|esta\s+|ya\s+"
+        rf"esta\s+|ya\s+|is\s+now\s+|has\s+been\s+)?{_DONE}(?:\s+(?:ya|now|already))?$",
+        rf"^(?:{_DONE}|mark|marca|close|cierra|cerrar|finish|complete|i\s+(?:have\s+)?finished"
+        r"|i\s*'?\s*ve\s+(?:finished|done|completed)|i\s+(?:did|completed)|termine|he\s+terminado"
+        r"|acabe|he\s+acabado|complete|ya\s+termine|ya\s+hice|hice|ya\s+acabe|finalice"
+        r"|he\s+hecho|termina|terminar|completar)"
+        r"(?:\s+(?:with|con|task|tarea|the|la|el|number|numero|no|n))*"
+        rf"\s+{_NUM}(?:\s+(?:as\s+|como\s+)?{_DONE})?$",
+        r"^(?:ya\s+)?esta\s+(?:hecha\s+|lista\s+|terminada\s+|hecho\s+|listo\s+)?(?:la|el)\s+"
+        rf"(?:tarea\s+|numero\s+)?{_NUM}$",
+    )
+)
+
+
+def complete_task(text: Text) -> CompleteTask | None:
+    for pattern in _COMPLETE:
+        match = pattern.match(text.folded)
+        if match is not None:
+            return CompleteTask(number=to_int(match.group("n")))
+    return None
+
+
+_TASKS = r"(?:tasks|tareas|to\s?-?\s?dos?|jobs|chores|pendientes)"
+_SHOW = (
+    r"(?:(?:show|list|see|view|get|give|send|display|check|ver|mostrar|muestra|muestrame|"
+    r"ensena|ensename|dame|dime|tell|lista|listar|what\s+are|which\s+are|cuales\s+son|me|all"
+    r"|todas|the"
+    r"|las|los|list\s+of|lista\s+de|current|actual|actuales)\s+)*"
+)
+_OVERDUE = r"(?:overdue|late|delayed|atrasadas?|vencidas?|retrasadas?|caducadas?)"
+_OPEN = r"(?:open|pending|abiertas|pendientes|outstanding|today|de\s+hoy|for\s+today|para\s+hoy)"
+_LIST_TASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (scope, re.compile(p))
+    for scope, p in (
+        ("overdue", rf"^{_SHOW}(?:my\s+|mis\s+)?{_OVERDUE}\s*{_TASKS}?$"),
+        ("overdue", rf"^{_SHOW}{_TASKS}\s+(?:that\s+are\s+|que\s+estan\s+)?{_OVERDUE}$"),
+        (
+            "overdue",
+            r"^(?:what\s*'?\s*s|what\s+is|anything|que\s+(?:esta|hay)|hay\s+algo)\s+"
+            rf"{_OVERDUE}$",
+        ),
+        (
+            "overdue",
+            rf"^(?:how\s+many|which|what|cuantas|que|cuales)\s+{_TASKS}\s+(?:are|estan|hay|van)\s+"
+            rf"{_OVERDUE}$",
+        ),
+        ("mine", rf"^{_SHOW}(?:my|mis)\s+(?:{_OPEN}\s+)?{_TASKS}(?:\s+{_OPEN})?$"),
+        ("mine", rf"^{_SHOW}{_TASKS}\s+(?:for|para|de)\s+(?:me|mi)$"),
+        (
+            "mine",
+            r"^(?:what\s+(?:do\s+i\s+have|have\s+i\s+got)\s+to\s+do|what\s+should\s+i\s+do"
+            r"|que\s+tengo\s+que\s+hacer|que\s+tengo\s+pendiente|que\s+me\s+toca"
+            r"|what\s*'?\s*s\s+on\s+my\s+(?:list|plate))(?:\s+today|\s+hoy)?$",
+        ),
+        ("open", rf"^{_SHOW}(?:{_OPEN}\s+)?{_TASKS}(?:\s+{_OPEN}|\s+list)?$"),
+        (
+            "open",
+            r"^(?:task\s+list|what\s*'?\s*s\s+pending|what\s+is\s+pending|que\s+hay"
+            r"\s+pendiente|que\s+queda\s+pendiente|que\s+falta\s+por\s+hacer)$",
+        ),
+        (
+            "person",
+            rf"^{_SHOW}(?:{_OPEN}\s+)?{_TASKS}(?:\s+{_OPEN})?\s+(?:for|of|de|para|del"
+            r"|assigned\s+to|asignadas\s+a)\s+(?P<person>.+)$",
+        ),
+        ("person", rf"^{_SHOW}(?P<person>.+?)\s*'s\s+(?:{_OPEN}\s+)?{_TASKS}$"),
+        ("person", r"^what\s+(?:does|has)\s+(?P<person>.+?)\s+(?:have\s+|got\s+)?to\s+do$"),
+        ("person", r"^que\s+tiene\s+(?P<person>.+?)\s+(?:pendiente|que\s+hacer)$"),
+        (
+            "person",
+            rf"^(?:what|which|que|cuales)\s+{_TASKS}\s+(?:does|has|tiene)\s+"
+            r"(?P<person>.+?)(?:\s+(?:have|got|pendientes))?$",
+        ),
+    )
+)
+
+
+def list_tasks(text: Text) -> ListTasks | None:
+    for scope, pattern in _LIST_TASKS:
+        match = pattern.match(text.folded)
+        if match is None:
+            continue
+        if scope != "person":
+            return ListTasks(scope=scope)
+        person = text.group(match, "person")
+        if not person:
+            continue
+        return ListTasks(scope="person", person=person)
+    return None
+
+
+_LIST_REMINDERS = re.compile(
+    rf"^{_SHOW}(?:my\s+|mis\s+|our\s+|nuestros\s+|active\s+|activos\s+|upcoming\s+|"
+    r"proximos\s+)*(?:reminders|recordatorios|avisos|alarms|alarmas)(?:\s+(?:list|activos"
+    r"|active|pendientes|pending))?$"
+    r"|^(?:what|which)\s+reminders\s+(?:do\s+i\s+have|are\s+(?:there|set))$"
+    r"|^(?:que|cuales)\s+recordatorios\s+(?:tengo|hay)$"
+)
+
+
+def list_reminders(text: Text) -> ListReminders | None:
+    return ListReminders() if _LIST_REMINDERS.match(text.folded) else None
+
+
+_REMINDER_WORD = r"(?:reminder|recordatorio|aviso|alarm|alarma)"
+_CANCEL_WORD = (
+    r"(?:cancel|delete|remove|stop|drop|kill|cancela|cancelar|cancelame|borra|borrar|elimina"
+    r"|eliminar|quita|quitar|anula|anular|para|parar|deten|detener)"
+)
+_CANCEL_REMINDER: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        rf"^{_CANCEL_WORD}\s+(?:the\s+|el\s+|my\s+|mi\s+)?{_REMINDER_WORD}\s+"
+        rf"(?:number\s+|numero\s+|no\s+|n\s+)?{_NUM}$",
+        rf"^{_REMINDER_WORD}\s+(?:number\s+|numero\s+)?{_NUM}\s+(?:{_CANCEL_WORD}|off|cancelled"
+        r"|cancelado|fuera)$",
+    )
+)
+
+
+def cancel_reminder(text: Text) -> CancelReminder | None:
+    for pattern in _CANCEL_REMINDER:
+        match = pattern.match(text.folded)
+        if match is not None:
+            return CancelReminder(number=to_int(match.group("n")))
+    return None
+
+
+# --- creating tasks -----------------------------------------------------------------
+
+_TASK_LEAD = re.compile(
+    r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
+    r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
+    r"(?:task|todo|to-do|to\s+do|tarea|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
+    r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
+)
+_FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
+
+
+def create_task(
+    text: Text, context: UnderstandingContext, language: str
+) -> CreateTask | Clarify | None:
+    match = _TASK_LEAD.match(text.folded)
+    if match is None:
+        return None
+    group = "rest" if match.group("rest") is not None else "assign"
+    rest = text.slice(*match.span(group))
+    assignees: list[str] = []
+    for_match = _FOR.match(rest.folded)
+    colon = rest.folded.find(":")
+    if group == "rest" and not for_match and colon > 0:
+        # "task Juan: order cups": the words before the colon are all names.
+        names, after = take_names(rest.slice(0, colon), context.roster)
+        if names and not after.folded.strip():
+            assignees, rest = names, rest.slice(colon + 1, len(rest.folded))
+    elif group == "assign" or for_match:
+        names_part = rest.slice(for_match.end(), len(rest.folded)) if for_match else rest
+        colon = names_part.folded.find(":")
+        if colon > 0:
+            assignees = names_from(names_part.slice(0, colon))
+            rest = names_part.slice(colon + 1, len(names_part.folded))
+        else:
+            assignees, after = take_names(names_part, context.roster)
+            rest = after if assignees else rest
+    body = tidy(rest.original)
+    due = None
+    if body:
+        found = find_time(
+            body,
+            timezone=context.timezone,
+            now=context.now,
+            default_time=_TASK_DUE_TIME,
+            date_order=_date_order(context, language),
+        )
+        if found is not None and found.rest:
+            body, due = found.rest, found.at
+    title = _strip_connectors(body)
+    if not title:
+        return Clarify(question=_ask(language, "What is the task?", "¿Cuál es la tarea?"))
+    return CreateTask(title=title, assignees=assignees, due=due)
+
+
+# --- creating reminders -----------------------------------------------------------------
+
+_REMINDER_LEAD = re.compile(
+    r"^(?:remind|reminder\s+(?:for|to)|reminder|set\s+(?:a\s+|up\s+a\s+)?reminder(?:\s+for)?"
+    r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
+    r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
+    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+(?:a|al))?"
+    r"|recordar(?:le|les)?(?:\s+(?:a|al))?|avisa(?:le|les)?(?:\s+(?:a|al))?)(?=\s|:|$)"
+    r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
+    r"(?=\s|:|$)"
+)
+_LEADING_CONNECTORS = re.compile(
+    r"^(?:(?:to|that|about|of|que|de|para|sobre)\b|[:,-])\s*", re.IGNORECASE
+)
+_TRAILING_CONNECTORS = re.compile(
+    r"(?:\s+(?:at|on|by|the|el|la|a|las|para|de|y|and|to)|[:,-])+$", re.IGNORECASE
+)
+
+
+def create_reminder(
+    text: Text, context: UnderstandingContext, language: str
+) -> CreateReminder | Clarify | None:
+    text = _lead_first(text, context)
+    match = _REMINDER_LEAD.match(text.folded)
+    if match is None:
+        return None
+    rest = text.slice(match.end(), len(text.folded))
+    recipients = ["me"]
+    if not match.group("me"):
+        names, after = take_names(rest, context.roster)
+        if names:
+            recipients, rest = names, after
+    body = tidy(rest.original)
+    recurrence = find_recurrence(body, now=context.now.astimezone(ZoneInfo(context.timezone)))
+    if recurrence is not None:
+        what = _strip_connectors(recurrence.rest)
+        if not what:
+            return _ask_what(language)
+        return CreateReminder(text=what, recipients=recipients, cron=recurrence.cron)
+    found = find_time(
+        body,
+        timezone=context.timezone,
+        now=context.now,
+        default_time=_REMINDER_TIME,
+        date_order=_date_order(context, language),
+    )
+    what = _strip_connectors(found.rest if found else body)
+    if not what:
+        return _ask_what(language)
+    if found is None or found.at <= context.now:
+        return Clarify(
+            question=_ask(language, "When should I send the reminder?", "¿Cuándo te lo recuerdo?")
+        )
+    return CreateReminder(text=what, recipients=recipients, at=found.at)
+
+
+_LEAD_INSIDE = re.compile(
+    r"[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordatorio|avisame|recuerda)\b)"
+)
+
+
+def _lead_first(text: Text, context: UnderstandingContext) -> Text:
+    """ "Every Monday, remind me to …" → "remind me to … Every Monday"."""
+    inside = _LEAD_INSIDE.search(text.folded)
+    if inside is None or _REMINDER_LEAD.match(text.folded):
+        return text
+    head = text.slice(0, inside.start())
+    tail = text.slice(inside.end(), len(text.folded))
+    recurrence = find_recurrence(head.original)
+    found = find_time(head.original, timezone=context.timezone, now=context.now)
+    if not ((recurrence and not recurrence.rest) or (found and not found.rest)):
+        return text
+    return Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
+
+
+def _ask_what(language: str) -> Clarify:
+    return Clarify(question=_ask(language, "What should the reminder say?", "¿Qué te recuerdo?"))
+
+
+def _strip_connectors(text: str) -> str:
+    text = tidy(text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_CONNECTORS.sub("", text)
+        text = _TRAILING_CONNECTORS.sub("", text)
+        text = tidy(text)
+    return text
+
+
+def _date_order(context: UnderstandingContext, language: str) -> str:
+    # Only English speakers in the Americas write 3/4 for March 4th.
+    return "MDY" if language == "en" and context.timezone.startswith("America/") else "DMY"
+
+
+def _ask(language: str, english: str, spanish: str) -> str:
+    return spanish if language == "es" else english

@@ -1,0 +1,433 @@
+"""Times and recurrences inside a sentence, in English and Spanish.
+
+`find_time` finds a one-off time phrase ("tomorrow at 9", "el viernes a las 10",
+"by 5pm", "in 2 hours", "on March 30") and returns the instant in the
+organization's timezone plus the sentence without the phrase. `find_recurrence`
+turns "every Monday at 9" / "de lunes a viernes a las 7:30" into a 5-field cron.
+
+The phrase is located with our own patterns: `dateparser.search` alone misreads
+common phrasings ("viernes a las 10" came back as 28 October, "tomorrow at 9" as
+10:00). Calendar dates with month names or digits are handed to `dateparser`.
+Wall-clock times are built with `zoneinfo`, so DST gaps and overlaps resolve the
+standard way (a time in a gap moves forward by the gap's length).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+from croniter import croniter
+
+from minkops.domain.rules_text import NUMBER, UNITS, Text, tidy, to_int
+
+
+@dataclass(frozen=True)
+class FoundTime:
+    at: datetime
+    """Aware, in the organization's timezone."""
+    rest: str
+    """The original text without the time phrase."""
+    explicit_time: bool
+    """False when only a day was given and `default_time` filled in the hour."""
+
+
+@dataclass(frozen=True)
+class FoundRecurrence:
+    cron: str
+    """5-field cron in the organization's wall-clock time."""
+    rest: str
+
+
+_HOUR_WORDS = [w for w, n in UNITS.items() if 1 <= n <= 12 and w not in {"un", "first"}]
+_HOUR = r"(?:\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")"
+_AMPM = r"(?P<ap>a\s?m|p\s?m)\b"
+_EN_AT = r"(?:at|by|@|around|before|until|till)"
+_ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde)"
+_POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
+_POD_ES = r"(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
+_POD = rf"(?:\s+(?:{_POD_EN}|{_POD_ES}))?"
+
+_TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        # "a las 8 y media de la tarde", "antes de las 10", "a la una"
+        rf"\b{_ES_AT}\s+las?\s+(?P<h>{_HOUR})"
+        rf"(?:[:.h](?P<m>\d{{2}})|\s+y\s+(?P<plus>media|cuarto|{NUMBER})"
+        rf"|\s+menos\s+(?P<less>cuarto|{NUMBER}))?"
+        rf"(?:\s*(?:{_AMPM}|h\b|hrs\b|horas\b|en\s+punto\b))?{_POD}",
+        # "5pm", "at 7:30 am", "by 5 p.m."
+        rf"\b(?:{_EN_AT}\s+)?(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*{_AMPM}{_POD}",
+        # "17:00", "at 7:30", "17h30"
+        rf"\b(?:(?:{_EN_AT}|{_ES_AT}(?:\s+las?)?)\s+)?(?P<h>\d{{1,2}})[:h](?P<m>\d{{2}})\b"
+        rf"(?:\s*h\b)?{_POD}",
+        # "at 9", "at nine o'clock", "at 9 in the morning"
+        rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s*(?:o\s?'?\s?clock|h|hrs)\b)?{_POD}(?!\s*(?:%|/|\d))",
+        # "17h", "9 o'clock"
+        rf"\b(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
+        r"\b(?:(?:at|a|al|by|para\s+el|before|antes\s+del)\s+)?(?P<named>noon|midday|midnight"
+        r"|mediodia|medianoche)\b",
+    )
+)
+
+_WD_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_POD_ALONE = re.compile(
+    r"\b(?:(?:in\s+the|this)\s+(?P<pod_en>morning|afternoon|evening)|(?P<tonight>tonight)"
+    r"|(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
+    r"|(?P<esta>esta)\s+(?P<pod_esta>manana|tarde|noche)"
+    rf"|(?:tomorrow|today|{_WD_NAMES})\s+(?P<pod_day>morning|afternoon|evening|night))\b"
+)
+
+_POD_HOURS = {
+    "morning": 9, "manana": 9, "madrugada": 6, "afternoon": 16, "tarde": 16,
+    "evening": 19, "night": 21, "noche": 21,
+}  # fmt: skip
+
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+    "saturday": 5, "sunday": 6, "lunes": 0, "martes": 1, "miercoles": 2,
+    "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+}  # fmt: skip
+_WD = r"(?:" + "|".join(_WEEKDAYS) + r")"
+
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|enero|febrero|marzo|abril"
+    r"|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)"
+)
+_ORD = r"(?:st|nd|rd|th|o|a|º|ª)?"
+_DATE_PREFIX = (
+    r"(?:(?:by|before|until|on|for|this|next|coming|the|para|antes\s+de|antes\s+del|hasta"
+    r"|el|este|proximo|siguiente|de)\s+)*"
+)
+
+_RELATIVE = re.compile(
+    rf"\b(?:in|within|en|dentro\s+de)\s+(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)\b"
+)
+
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(p))
+    for kind, p in (
+        ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
+        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr)\b"),
+        # "mañana" is "tomorrow" except in "la mañana" (the morning).
+        ("plus1", rf"\b{_DATE_PREFIX}(?<!la\s)manana\b"),
+        ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),
+        (
+            "calendar",
+            rf"\b{_DATE_PREFIX}(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?{_MONTHS}\b"
+            r"(?:\s+(?:de\s+)?\d{4})?",
+        ),
+        ("calendar", rf"\b{_DATE_PREFIX}{_MONTHS}\s+(?P<d>\d{{1,2}}){_ORD}\b(?:,?\s+\d{{4}})?"),
+        ("numeric", rf"\b{_DATE_PREFIX}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?:/(?P<y>\d{{2,4}}))?\b"),
+        (
+            "weekday",
+            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s+(?:que\s+viene|proximo|next))?\b",
+        ),
+        ("monthday", rf"\b{_DATE_PREFIX}(?:the|el\s+dia|dia)\s+(?P<d>\d{{1,2}}){_ORD}\b"),
+    )
+)
+
+
+def _hour_with_meridiem(hour: int, ap: str | None, pod: str | None) -> int:
+    meridiem = (ap or "").replace(" ", "")
+    if meridiem == "pm" or pod in {"afternoon", "evening", "tarde", "noche"}:
+        return hour + 12 if hour < 12 else hour
+    if pod == "night" and hour < 12:
+        return hour + 12 if hour >= 6 else hour
+    if meridiem == "am" or pod in {"morning", "manana", "madrugada"}:
+        return 0 if hour == 12 else hour
+    # A bare "at 5" in a working day is 17:00, not 05:00.
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+def _take_time(text: Text) -> tuple[time | None, bool, Text]:
+    """The first time of day in `text`; the flag says the phrase also meant "today"."""
+    for pattern in _TIME_PATTERNS:
+        for match in pattern.finditer(text.folded):
+            value = _time_of(match)
+            if value is not None:
+                return value, False, text.blank(*match.span())
+    found = _POD_ALONE.search(text.folded)
+    if found is None:
+        return None, False, text
+    if found.group("pod_day"):
+        # Keep "tomorrow"/"Monday" for the date pass.
+        hour = _POD_HOURS[found.group("pod_day")]
+        return time(hour, 0), False, text.blank(*found.span("pod_day"))
+    pod = found.group("pod_en") or found.group("pod_es") or found.group("pod_esta") or "night"
+    today = bool(found.group("tonight") or found.group("esta"))
+    return time(_POD_HOURS[pod], 0), today, text.blank(*found.span())
+
+
+def _time_of(match: re.Match[str]) -> time | None:
+    groups = match.groupdict()
+    named = groups.get("named")
+    if named:
+        return time(0, 0) if named in {"midnight", "medianoche"} else time(12, 0)
+    hour = to_int(groups["h"])
+    minute = int(groups["m"]) if groups.get("m") else 0
+    plus, less = groups.get("plus"), groups.get("less")
+    if plus:
+        minute = {"media": 30, "cuarto": 15}.get(plus) or to_int(plus)
+    pod = groups.get("pod_en") or groups.get("pod_es")
+    hour = _hour_with_meridiem(hour, groups.get("ap"), pod)
+    if less:
+        hour, minute = hour - 1, 60 - ({"cuarto": 15}.get(less) or to_int(less))
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, Text]:
+    match = _RELATIVE.search(text.folded)
+    if match is None:
+        return None, text
+    raw = match.group("n")
+    amount = 0.5 if raw in {"half an", "media"} else 1 if raw in {"a", "an", "un"} else to_int(raw)
+    unit = match.group("unit")
+    cut = text.blank(*match.span())
+    if unit.startswith("min"):
+        return _elapsed(now, timedelta(minutes=amount)), cut
+    if unit.startswith(("h", "hora")):
+        return _elapsed(now, timedelta(hours=amount)), cut
+    days = amount * (7 if unit.startswith(("week", "semana")) else 1)
+    return now.date() + timedelta(days=int(days)), cut
+
+
+def _elapsed(now: datetime, delta: timedelta) -> datetime:
+    # Aware arithmetic in Python is wall-clock; "in 2 hours" means real elapsed time.
+    zone = now.tzinfo
+    if zone is None:
+        raise ValueError("now must be timezone-aware")
+    return (now.astimezone(UTC) + delta).astimezone(zone)
+
+
+def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None, int | None, Text]:
+    """The first calendar day in `text`; the int is a weekday still to be placed."""
+    for kind, pattern in _DATE_PATTERNS:
+        match = pattern.search(text.folded)
+        if match is None:
+            continue
+        cut = text.blank(*match.span())
+        today = now.date()
+        if kind.startswith("plus"):
+            return today + timedelta(days=int(kind[-1])), None, cut
+        if kind == "weekday":
+            return None, _WEEKDAYS[match.group("wd")], cut
+        if kind == "monthday":
+            found = _next_month_day(today, int(match.group("d")))
+        else:
+            found = _calendar(match, kind, now, date_order)
+        if found is not None:
+            return found, None, cut
+    return None, None, text
+
+
+def _next_month_day(today: date, day: int) -> date | None:
+    for offset in range(0, 13):
+        month_index = today.month - 1 + offset
+        year, month = today.year + month_index // 12, month_index % 12 + 1
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _calendar(match: re.Match[str], kind: str, now: datetime, date_order: str) -> date | None:
+    phrase = match.group()
+    # Strip our own prefixes ("by", "el", "para"…) before handing the date to dateparser.
+    if kind == "numeric":
+        phrase = match.group("a") + "/" + match.group("b")
+        if match.group("y"):
+            phrase += "/" + match.group("y")
+    else:
+        phrase = re.sub(rf"^{_DATE_PREFIX}", "", phrase)
+    parsed = dateparser.parse(
+        phrase,
+        languages=["en", "es"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": now.replace(tzinfo=None),
+            "DATE_ORDER": date_order,
+            "PREFER_DAY_OF_MONTH": "first",
+        },
+    )
+    return parsed.date() if parsed is not None else None
+
+
+def _wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
+    # Round-trip through UTC so a time in a spring-forward gap becomes a real instant.
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def find_time(
+    text: str,
+    *,
+    timezone: str,
+    now: datetime,
+    default_time: time = time(9, 0),
+    date_order: str = "DMY",
+) -> FoundTime | None:
+    """Find a one-off time in `text`, relative to `now`, preferring the future.
+
+    A day without a time of day gets `default_time`; a time without a day is the
+    next such time (today or tomorrow).
+    """
+    zone = ZoneInfo(timezone)
+    local_now = now.astimezone(zone)
+    work = Text.of(text)
+    relative, work = _take_relative(work, local_now)
+    if isinstance(relative, datetime):
+        return FoundTime(relative, tidy(work.original), True)
+    tod, today_hint, work = _take_time(work)
+    day, weekday, work = _take_date(work, local_now, date_order)
+    if isinstance(relative, date):
+        day = relative
+    if day is None and weekday is None and tod is None:
+        return None
+    if day is None and weekday is None and today_hint:
+        day = local_now.date()
+    clock = tod if tod is not None else default_time
+    if weekday is not None:
+        ahead = (weekday - local_now.weekday()) % 7
+        day = local_now.date() + timedelta(days=ahead)
+        if _wall_clock(day, clock, zone) <= local_now:
+            day += timedelta(days=7)
+    if day is None:
+        day = local_now.date()
+        if _wall_clock(day, clock, zone) <= local_now:
+            day += timedelta(days=1)
+    return FoundTime(_wall_clock(day, clock, zone), tidy(work.original), tod is not None)
+
+
+_CRON_DOW = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 0}  # Python Monday=0 → cron Sunday=0
+_DAY_NUMBER = r"(?P<d>\d{1,2}|first|primero|uno)" + _ORD
+
+_RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(p))
+    for kind, p in (
+        (
+            "hours",
+            rf"\b(?:every|each|cada)\s+(?P<n>{NUMBER})\s+(?:hours|hrs|horas)\b",
+        ),
+        ("hourly", r"\b(?:every\s+hour|each\s+hour|hourly|cada\s+hora|todas\s+las\s+horas)\b"),
+        (
+            "monthly",
+            rf"\b(?:on\s+)?(?:every|each|the)\s+{_DAY_NUMBER}\s+(?:day\s+)?(?:of\s+)?"
+            r"(?:the|every|each)\s+month\b",
+        ),
+        ("monthly", rf"\b(?:every|each)\s+month\s+on\s+the\s+{_DAY_NUMBER}\b"),
+        ("monthly", rf"\bmonthly\s+on\s+the\s+{_DAY_NUMBER}\b"),
+        (
+            "monthly",
+            rf"\b(?:el\s+|cada\s+)?(?:dia\s+)?{_DAY_NUMBER}\s+(?:de\s+cada\s+mes|de\s+todos\s+los"
+            r"\s+meses|del\s+mes)\b",
+        ),
+        (
+            "monthly",
+            rf"\b(?:cada\s+mes|todos\s+los\s+meses|mensualmente)\s+(?:el\s+)?(?:dia\s+)?"
+            rf"{_DAY_NUMBER}\b",
+        ),
+        (
+            "monthly1",
+            r"\b(?:every\s+month|each\s+month|monthly|cada\s+mes|todos\s+los\s+meses"
+            r"|mensualmente)\b",
+        ),
+        (
+            "weekdays",
+            r"\b(?:every\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
+            r"|till|until|-)\s+friday|mon\s*-\s*fri|(?:de|desde\s+el)\s+lunes\s+(?:a|al|hasta"
+            r"(?:\s+el)?)\s+viernes|entre\s+semana|(?:todos\s+los\s+|cada\s+)?dias?\s+laborables?"
+            r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",
+        ),
+        (
+            "weekends",
+            r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:todos\s+)?los\s+fines\s+de\s+semana"
+            r"|cada\s+fin\s+de\s+semana)\b",
+        ),
+        (
+            "days",
+            rf"\b(?:every|each)\s+(?P<first>{_WD})s?(?P<more>(?:\s*(?:,|and|&|y|e)\s*{_WD}s?)*)\b",
+        ),
+        (
+            "days",
+            rf"\b(?:cada|todos\s+los|los)\s+(?P<first>{_WD})"
+            rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD})*)\b",
+        ),
+        ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
+        (
+            "daily",
+            r"\b(?:every\s*day|each\s+day|daily|every\s+(?P<pod_en>morning|afternoon|evening|night)"
+            r"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario"
+            r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
+        ),
+        (
+            "weekly",
+            r"\b(?:every\s+week|each\s+week|weekly|cada\s+semana|todas\s+las\s+semanas"
+            r"|semanalmente)\b",
+        ),
+    )
+)
+
+
+def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrence | None:
+    """Find a recurrence ("every Monday at 9", "cada día a las 8") and return its cron.
+
+    Without a time of day the cron fires at 09:00 (or the part of day named).
+    `now` picks the weekday of a plain "every week" (default Monday).
+    """
+    work = Text.of(text)
+    for kind, pattern in _RECURRENCES:
+        match = pattern.search(work.folded)
+        if match is None:
+            continue
+        work = work.blank(*match.span())
+        if kind == "hours":
+            cron = f"0 */{to_int(match.group('n'))} * * *"
+            return _checked(cron, work)
+        if kind == "hourly":
+            return _checked("0 * * * *", work)
+        groups = match.groupdict()
+        tod, _, work = _take_time(work)
+        pod = groups.get("pod_en") or groups.get("pod_es")
+        if tod is not None:
+            clock = tod
+        elif pod:
+            clock = time(_POD_HOURS[pod], 0)
+        else:
+            clock = time(9, 0)
+        if kind in {"monthly", "monthly1"}:
+            raw = groups.get("d") or "1"
+            day = 1 if raw in {"first", "primero", "uno"} else int(raw)
+            if not 1 <= day <= 31:
+                return None
+            fields = f"{day} * *"
+        elif kind == "weekdays":
+            fields = "* * 1-5"
+        elif kind == "weekends":
+            fields = "* * 0,6"
+        elif kind == "days":
+            found = re.findall(_WD, match.group("first") + " " + (match.group("more") or ""))
+            days = sorted({_CRON_DOW[_WEEKDAYS[name]] for name in found})
+            fields = "* * " + ",".join(str(d) for d in days)
+        elif kind == "weekly":
+            weekday = now.weekday() if now is not None else 0
+            fields = f"* * {_CRON_DOW[weekday]}"
+        else:
+            fields = "* * *"
+        return _checked(f"{clock.minute} {clock.hour} {fields}", work)
+    return None
+
+
+def _checked(cron: str, rest: Text) -> FoundRecurrence | None:
+    if not croniter.is_valid(cron):
+        return None
+    return FoundRecurrence(cron, tidy(rest.original))

@@ -1,0 +1,227 @@
+"""Score an understanding engine against eval/utterances.csv.
+
+A row passes when the kind, the detected language and every expected field match.
+Strings compare case-, accent- and space-insensitively (names are kept "as written",
+and speech transcripts differ only in casing); datetimes compare as instants.
+
+    scripts/evaluate [--engine rules|module:factory] [--min-accuracy 0.9] [--cases FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from minkops.domain.intents import Understood
+from minkops.domain.understanding import RosterEntry, Understanding, UnderstandingContext
+
+EngineFactory = Callable[[], Understanding]
+
+ENGINES: dict[str, str] = {
+    "rules": "minkops.domain.rules:RuleEngine",
+}
+"""Engine name → "module:factory"; the OpenAI engine registers itself here as "openai"."""
+
+DEFAULT_CASES = Path(__file__).resolve().parent.parent / "eval" / "utterances.csv"
+
+EVAL_TIMEZONE = "Europe/Madrid"
+# A Thursday three days before the spring DST change, so "Sunday at 11" crosses it.
+EVAL_NOW = datetime(2025, 3, 27, 10, 0, tzinfo=ZoneInfo(EVAL_TIMEZONE))
+EVAL_ROSTER: tuple[RosterEntry, ...] = (
+    RosterEntry("Ana García", "admin", "es"),
+    RosterEntry("Juan Pérez", "staff", "es"),
+    RosterEntry("Juan Mora", "staff", "es"),
+    RosterEntry("Luis Fernández", "staff", "es"),
+    RosterEntry("María López", "staff", "es"),
+    RosterEntry("Tom Baker", "staff", "en"),
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    language: str
+    role: str
+    expected_kind: str
+    expected: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    actual: Understood | None
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Report:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def accuracy(self) -> float:
+        if not self.outcomes:
+            return 0.0
+        return sum(o.passed for o in self.outcomes) / len(self.outcomes)
+
+    def by_kind(self) -> dict[str, tuple[int, int]]:
+        """Expected kind → (passed, total)."""
+        table: dict[str, tuple[int, int]] = {}
+        for outcome in self.outcomes:
+            passed, total = table.get(outcome.case.expected_kind, (0, 0))
+            table[outcome.case.expected_kind] = (passed + outcome.passed, total + 1)
+        return dict(sorted(table.items()))
+
+    @property
+    def failures(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.passed)
+
+
+def load_cases(path: Path = DEFAULT_CASES) -> list[Case]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            Case(
+                text=row["text"],
+                language=row["language"],
+                role=row["role"],
+                expected_kind=row["expected_kind"],
+                expected=json.loads(row["expected"]) if row.get("expected") else {},
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def eval_context(case: Case) -> UnderstandingContext:
+    return UnderstandingContext(
+        role="admin" if case.role == "admin" else "staff",
+        language=case.language,
+        timezone=EVAL_TIMEZONE,
+        now=EVAL_NOW,
+        roster=EVAL_ROSTER,
+    )
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(map(_same, expected, actual))
+    if isinstance(expected, str) and isinstance(actual, str):
+        if _is_datetime(expected) and _is_datetime(actual):
+            return datetime.fromisoformat(expected) == datetime.fromisoformat(actual)
+        return _loose(expected) == _loose(actual)
+    return bool(expected == actual)
+
+
+def _loose(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _is_datetime(value: str) -> bool:
+    if len(value) < 16 or value[4:5] != "-" or "T" not in value:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check(case: Case, actual: Understood) -> tuple[str, ...]:
+    problems: list[str] = []
+    if actual.intent.kind != case.expected_kind:
+        problems.append(f"kind {actual.intent.kind!r} != {case.expected_kind!r}")
+    if actual.language != case.language:
+        problems.append(f"language {actual.language!r} != {case.language!r}")
+    fields = actual.intent.model_dump(mode="json")
+    for name, expected in case.expected.items():
+        if name not in fields:
+            if actual.intent.kind == case.expected_kind:
+                problems.append(f"no field {name!r}")
+            continue
+        if not _same(expected, fields[name]):
+            problems.append(f"{name} {fields[name]!r} != {expected!r}")
+    return tuple(problems)
+
+
+def evaluate(engine: Understanding, cases: Sequence[Case]) -> Report:
+    outcomes: list[Outcome] = []
+    for case in cases:
+        try:
+            actual = engine.understand(case.text, eval_context(case))
+        except Exception as error:  # an engine crash is a failed row, not a failed run
+            outcomes.append(Outcome(case, None, (f"raised {type(error).__name__}: {error}",)))
+            continue
+        outcomes.append(Outcome(case, actual, check(case, actual)))
+    return Report(tuple(outcomes))
+
+
+def format_report(report: Report, *, show_failures: bool = True) -> str:
+    lines = [f"{'kind':<18} {'passed':>6} {'total':>6} {'accuracy':>9}"]
+    for kind, (passed, total) in report.by_kind().items():
+        lines.append(f"{kind:<18} {passed:>6} {total:>6} {passed / total:>9.1%}")
+    passed = sum(o.passed for o in report.outcomes)
+    lines.append(f"{'overall':<18} {passed:>6} {len(report.outcomes):>6} {report.accuracy:>9.1%}")
+    if show_failures and report.failures:
+        lines.append("")
+        lines.append("failures:")
+        for outcome in report.failures:
+            lines.append(f"  {outcome.case.text!r}: {'; '.join(outcome.problems)}")
+    return "\n".join(lines)
+
+
+def load_engine(name: str) -> Understanding:
+    """An engine by registered name or "module:factory" path."""
+    target = ENGINES.get(name, name)
+    if ":" not in target:
+        known = ", ".join(sorted(ENGINES))
+        raise LookupError(f"unknown engine {name!r} (known: {known}; or give module:factory)")
+    module_name, _, attribute = target.partition(":")
+    factory: EngineFactory = getattr(importlib.import_module(module_name), attribute)
+    return factory()
+
+
+def _fraction(raw: str) -> float:
+    value = float(raw)
+    return value / 100 if value > 1 else value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="rules", help="rules, or module:factory")
+    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    parser.add_argument(
+        "--min-accuracy", type=_fraction, default=0.0, help="e.g. 0.9 or 90; exit 1 below it"
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not list failures")
+    args = parser.parse_args(argv)
+    try:
+        engine = load_engine(args.engine)
+    except (LookupError, ImportError, AttributeError) as error:
+        print(f"evaluate: {error}", file=sys.stderr)
+        return 2
+    report = evaluate(engine, load_cases(args.cases))
+    print(format_report(report, show_failures=not args.quiet))
+    if report.accuracy < args.min_accuracy:
+        print(
+            f"evaluate: accuracy {report.accuracy:.1%} is below {args.min_accuracy:.1%}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

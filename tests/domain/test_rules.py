@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from minkops.domain import intents as i
+from minkops.domain.understanding import Turn
+from tests.domain.rules_support import madrid, understand
+
+
+def fields(intent: i.Intent) -> dict[str, Any]:
+    return intent.model_dump(exclude={"kind"})
+
+
+CASES: list[tuple[str, str, type[i.Intent], dict[str, Any]]] = [
+    # help
+    ("help", "en", i.Help, {}),
+    ("ayuda", "es", i.Help, {}),
+    ("?", "en", i.Help, {}),
+    ("Hola 👋", "es", i.Help, {}),
+    # members
+    (
+        "add Juan Pérez +34 600 123 456 as staff",
+        "en",
+        i.AddMember,
+        {"name": "Juan Pérez", "phone": "+34 600 123 456", "role": "staff"},
+    ),
+    (
+        "añade a María +34611222333 (voz, inglés)",
+        "es",
+        i.AddMember,
+        {"name": "María", "phone": "+34611222333", "language": "en", "delivery": "voice"},
+    ),
+    ("add new admin Laura", "en", i.AddMember, {"name": "Laura", "role": "admin", "phone": None}),
+    ("Juan's language is English", "en", i.UpdateMember, {"name": "Juan", "language": "en"}),
+    ("cambia el idioma de Ana a inglés", "es", i.UpdateMember, {"name": "Ana", "language": "en"}),
+    ("make Luis admin", "en", i.UpdateMember, {"name": "Luis", "role": "admin"}),
+    ("el teléfono de Tom es +44 7700 900456", "es", i.UpdateMember, {"phone": "+44 7700 900456"}),
+    ("rename Luis to Luis Fernando", "en", i.UpdateMember, {"new_name": "Luis Fernando"}),
+    ("remove Juan", "en", i.RemoveMember, {"name": "Juan"}),
+    ("elimina a Juan", "es", i.RemoveMember, {"name": "Juan"}),
+    # tasks
+    ("task: clean the fridge", "en", i.CreateTask, {"title": "clean the fridge", "assignees": []}),
+    (
+        "task for Juan: order milk by 5pm",
+        "en",
+        i.CreateTask,
+        {"title": "order milk", "assignees": ["Juan"], "due": madrid(2025, 3, 27, 17)},
+    ),
+    (
+        "tarea para Juan: limpiar la nevera mañana",
+        "es",
+        i.CreateTask,
+        {"title": "limpiar la nevera", "assignees": ["Juan"], "due": madrid(2025, 3, 28, 23, 59)},
+    ),
+    (
+        "new task for Ana and Luis: mop the floor tomorrow at 9",
+        "en",
+        i.CreateTask,
+        {"title": "mop the floor", "assignees": ["Ana", "Luis"], "due": madrid(2025, 3, 28, 9)},
+    ),
+    ("tasks", "en", i.ListTasks, {"scope": "open", "person": None}),
+    ("tareas", "es", i.ListTasks, {"scope": "open", "person": None}),
+    ("my tasks", "en", i.ListTasks, {"scope": "mine"}),
+    ("mis tareas", "es", i.ListTasks, {"scope": "mine"}),
+    ("overdue tasks", "en", i.ListTasks, {"scope": "overdue"}),
+    ("tareas atrasadas", "es", i.ListTasks, {"scope": "overdue"}),
+    ("tasks for Juan", "en", i.ListTasks, {"scope": "person", "person": "Juan"}),
+    ("tareas de Luis", "es", i.ListTasks, {"scope": "person", "person": "Luis"}),
+    ("done 3", "en", i.CompleteTask, {"number": 3}),
+    ("hecho 3", "es", i.CompleteTask, {"number": 3}),
+    ("#3 done", "en", i.CompleteTask, {"number": 3}),
+    ("terminé la 3", "es", i.CompleteTask, {"number": 3}),
+    ("3 listo", "es", i.CompleteTask, {"number": 3}),
+    ("done three", "en", i.CompleteTask, {"number": 3}),
+    ("hecho tres", "es", i.CompleteTask, {"number": 3}),
+    # reminders
+    (
+        "remind me tomorrow at 8 to call the supplier",
+        "en",
+        i.CreateReminder,
+        {"text": "call the supplier", "recipients": ["me"], "at": madrid(2025, 3, 28, 8)},
+    ),
+    (
+        "remind Juan every Monday at 9 to check the stock",
+        "en",
+        i.CreateReminder,
+        {"text": "check the stock", "recipients": ["Juan"], "cron": "0 9 * * 1", "at": None},
+    ),
+    (
+        "recuérdame cada día a las 8 revisar la caja",
+        "es",
+        i.CreateReminder,
+        {"text": "revisar la caja", "recipients": ["me"], "cron": "0 8 * * *"},
+    ),
+    (
+        "recordar a Ana el viernes a las 10: pedir pan",
+        "es",
+        i.CreateReminder,
+        {"text": "pedir pan", "recipients": ["Ana"], "at": madrid(2025, 3, 28, 10)},
+    ),
+    (
+        "Every Monday, remind Ana and Luis to order bread",
+        "en",
+        i.CreateReminder,
+        {"text": "order bread", "recipients": ["Ana", "Luis"], "cron": "0 9 * * 1"},
+    ),
+    ("reminders", "en", i.ListReminders, {}),
+    ("recordatorios", "es", i.ListReminders, {}),
+    ("cancel reminder 2", "en", i.CancelReminder, {"number": 2}),
+    ("cancela el recordatorio número dos", "es", i.CancelReminder, {"number": 2}),
+    # plan, opt-out, privacy
+    ("usage", "en", i.Usage, {}),
+    ("uso", "es", i.Usage, {}),
+    ("plan", "en", i.Usage, {}),
+    ("STOP", "en", i.StopMessages, {}),
+    ("BAJA", "es", i.StopMessages, {}),
+    ("START", "en", i.StartMessages, {}),
+    ("ALTA", "es", i.StartMessages, {}),
+    ("my data", "en", i.ExportData, {}),
+    ("export my data", "en", i.ExportData, {}),
+    ("mis datos", "es", i.ExportData, {}),
+    ("my name is Ana María", "en", i.CorrectData, {"field": "name", "value": "Ana María"}),
+    ("correct my name to Ana Mari", "en", i.CorrectData, {"field": "name", "value": "Ana Mari"}),
+    ("me llamo Luis Fernando", "es", i.CorrectData, {"field": "name", "value": "Luis Fernando"}),
+    ("cambia mi idioma a inglés", "es", i.CorrectData, {"field": "language", "value": "en"}),
+    ("delete my data", "en", i.DeleteData, {}),
+    ("borra mis datos", "es", i.DeleteData, {}),
+    # nothing to do
+    ("the fridge is broken", "en", i.Unknown, {}),
+    ("jajaja", "es", i.Unknown, {}),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "kind", "expected"), CASES)
+def test_must_have_phrasings(
+    text: str, language: str, kind: type[i.Intent], expected: dict[str, Any]
+) -> None:
+    understood = understand(text, language=language)
+    assert isinstance(understood.intent, kind), understood
+    actual = fields(understood.intent)
+    assert {key: actual[key] for key in expected} == expected
+    assert understood.language == language
+    i.validate_intent(understood.intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Done 3!!! 🎉", 3),
+        ("uh done number two", 2),
+        ("hceho 3", 3),  # typo
+        ("ya está la 5", 5),
+        ("please mark 7 as done, thanks", 7),
+    ],
+)
+def test_tolerates_noise_politeness_and_typos(text: str, number: int) -> None:
+    assert understand(text).intent == i.CompleteTask(number=number)
+
+
+def test_typos_in_commands_and_times() -> None:
+    understood = understand("remidn me tomorow at 8 to order eggs")
+    assert understood.intent == i.CreateReminder(
+        text="order eggs", recipients=["me"], at=madrid(2025, 3, 28, 8)
+    )
+
+
+def test_language_detection_falls_back_to_the_member() -> None:
+    assert understand("STOP", language="es").language == "es"
+    assert understand("remind me at 5 to call Juan", language="es").language == "en"
+    assert understand("recuérdame a las 5 llamar a Juan", language="en").language == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "question"),
+    [
+        ("recuérdame llamar a Ana", "es", "¿Cuándo te lo recuerdo?"),
+        ("remind me to buy milk", "en", "When should I send the reminder?"),
+        ("remind me tomorrow at 9", "en", "What should the reminder say?"),
+        ("task for Juan", "en", "What is the task?"),
+        ("añade a", "es", "¿Cómo se llama?"),
+    ],
+)
+def test_missing_parts_ask_back_in_the_same_language(
+    text: str, language: str, question: str
+) -> None:
+    assert understand(text, language=language).intent == i.Clarify(question=question)
+
+
+def test_an_answer_to_our_question_completes_the_request() -> None:
+    history = (
+        Turn("user", "remind me to call the supplier"),
+        Turn("assistant", "When should I send the reminder?"),
+    )
+    understood = understand("tomorrow at 8", history=history)
+    assert understood.intent == i.CreateReminder(
+        text="call the supplier", recipients=["me"], at=madrid(2025, 3, 28, 8)
+    )
+    assert isinstance(understand("tomorrow at 8").intent, i.Unknown)
+
+
+def test_reminder_in_the_past_asks_when() -> None:
+    # Today's default 09:00 is already gone at 10:00.
+    assert isinstance(understand("remind me today to call Ana").intent, i.Clarify)
+
+
+def test_the_engine_does_not_decide_permissions() -> None:
+    assert isinstance(understand("remove Juan", role="staff").intent, i.RemoveMember)
+
+
+def test_names_keep_their_spelling_and_longest_roster_match() -> None:
+    intent = understand("remind juan pérez tomorrow at 9 to sign").intent
+    assert isinstance(intent, i.CreateReminder)
+    assert intent.recipients == ["juan pérez"]
+    intent = understand("task for Tom Baker and me: count the till").intent
+    assert isinstance(intent, i.CreateTask)
+    assert intent.assignees == ["Tom Baker", "me"]
