@@ -1,0 +1,43 @@
+"""The connection pool, and transactions scoped to one organization by row-level security.
+
+Every pooled connection runs as `minkops_app`, a role that owns nothing, so the
+policies in 0001_init.sql bind it. `org_transaction(org_id)` sets the organization
+for that transaction only; with None, only rows of no organization are visible.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+APP_ROLE = "minkops_app"
+
+
+async def _prepare_connection(connection: asyncpg.Connection) -> None:
+    # SET ROLE survives asyncpg's RESET ALL on release (role is exempt from RESET ALL).
+    await connection.execute(f"SET ROLE {APP_ROLE}")
+    await connection.set_type_codec(
+        "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+    )
+
+
+async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_prepare_connection
+    )
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def org_transaction(
+    pool: asyncpg.Pool, org_id: int | None
+) -> AsyncIterator[asyncpg.Connection]:
+    async with pool.acquire() as connection, connection.transaction():
+        await connection.execute(
+            "SELECT set_config('minkops.org_id', $1, true)", "" if org_id is None else str(org_id)
+        )
+        yield connection
