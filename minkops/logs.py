@@ -14,8 +14,8 @@ from typing import Any, TextIO
 
 import structlog
 
-# E.164-looking digit runs, optionally behind "whatsapp:" — masked wherever they appear.
-_PHONE = re.compile(r"(?<![\w.])\+?\d[\d ]{6,17}\d(?!\w)")
+# E.164-looking digit runs, also URL-encoded ("%2B34..."), masked wherever they appear.
+_PHONE = re.compile(r"(?:(?<![\w.])\+|%2B|(?<![\w.%]))\d[\d ]{6,17}\d(?!\w)")
 
 
 def mask_phone(phone: str) -> str:
@@ -27,7 +27,13 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_phones_in(text: str) -> str:
-    return _PHONE.sub(lambda match: mask_phone(match.group(0)), text)
+    def masked(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found.startswith("%2B"):
+            return "%2B" + mask_phone(found[3:]).removeprefix("+")
+        return mask_phone(found)
+
+    return _PHONE.sub(masked, text)
 
 
 def _mask_value(value: Any) -> Any:
@@ -89,6 +95,8 @@ def configure_logging(
     root.setLevel(level.upper())
     # aiohttp's access log repeats every request with the caller's address; our events say more.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # The twilio SDK logs every request and its headers at INFO: noise, and URLs carry numbers.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             *shared,
@@ -97,7 +105,8 @@ def configure_logging(
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # Not cached: a logger used before configure_logging (at import, in a test) must follow it.
+        cache_logger_on_first_use=False,
     )
 
 

@@ -47,6 +47,19 @@ class TwilioSettings(_Section):
 class OpenAISettings(_Section):
     api_key: str
     base_url: str
+    model: str
+    transcription_model: str
+    speech_model: str
+    timeout_seconds: float = Field(gt=0)
+    max_retries: int = Field(ge=0)
+    history_turns: int = Field(ge=0)
+    circuit_failures: int = Field(ge=1)
+    circuit_reset_seconds: float = Field(gt=0)
+
+
+class VoiceSettings(_Section):
+    max_media_bytes: int = Field(gt=0)
+    fetch_timeout_seconds: float = Field(gt=0)
 
 
 class StripeSettings(_Section):
@@ -71,6 +84,7 @@ class Settings(_Section):
     database: DatabaseSettings
     twilio: TwilioSettings
     openai: OpenAISettings
+    voice: VoiceSettings
     stripe: StripeSettings
     log: LogSettings
     actors: ActorSettings

@@ -30,12 +30,21 @@ def test_mask_phone_keeps_country_and_last_two() -> None:
 
 def test_phone_numbers_are_masked_anywhere_in_an_event(stream: io.StringIO) -> None:
     get_logger("t").info(
-        "inbound.accepted", sender="whatsapp:+34600123456", note="call +44 7700 900123 now", org_id=12
+        "inbound.accepted",
+        sender="whatsapp:+34600123456",
+        note="call +44 7700 900123 now",
+        org_id=12,
     )
     (event,) = lines(stream)
     assert event["sender"] == "whatsapp:+34*******56"
     assert "7700 900123" not in str(event["note"])
     assert event["org_id"] == 12 and event["event"] == "inbound.accepted"
+
+
+def test_url_encoded_numbers_are_masked(stream: io.StringIO) -> None:
+    get_logger("t").info("x", url="/Messages.json?To=whatsapp%3A%2B34600123456&PageSize=50")
+    logged = str(lines(stream)[0]["url"])
+    assert "34600123456" not in logged and "PageSize=50" in logged
 
 
 def test_ids_are_not_mistaken_for_phones(stream: io.StringIO) -> None:

@@ -1,0 +1,39 @@
+"""The gateway through which actor threads reach asyncpg on the service's event loop.
+
+Actors block their own thread on the result; the loop never waits on an actor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import asyncpg
+
+from minkops.db.database import org_transaction
+
+T = TypeVar("T")
+
+
+class Persistence:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, pool: asyncpg.Pool, timeout: float = 30.0
+    ) -> None:
+        self._loop = loop
+        self._pool = pool
+        self._timeout = timeout
+        self._loop_thread = threading.get_ident()
+
+    def run(self, org_id: int | None, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """Run `work` in one transaction scoped to `org_id` and return its result."""
+        if threading.get_ident() == self._loop_thread:
+            raise RuntimeError("Persistence.run called on the event loop thread: it would deadlock")
+
+        async def transaction() -> T:
+            async with org_transaction(self._pool, org_id) as connection:
+                return await work(connection)
+
+        future = asyncio.run_coroutine_threadsafe(transaction(), self._loop)
+        return future.result(self._timeout)

@@ -1,0 +1,77 @@
+"""The aiohttp application: routes, and the resources it opens and closes in cleanup_ctx."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from minkops.actors.messages import Deliver, OrgChanged, SendOutbox
+from minkops.actors.persistence import Persistence
+from minkops.actors.system import start_actor_system
+from minkops.db import queries
+from minkops.db.database import create_pool, org_transaction
+from minkops.domain.understanding import Understanding
+from minkops.http import ops, twilio_webhooks
+from minkops.http.keys import ACTORS, METRICS, POOL, SETTINGS
+from minkops.logs import get_logger
+from minkops.metrics import Metrics
+from minkops.settings import Settings
+
+log = get_logger(__name__)
+
+
+def make_app(settings: Settings, dsn: str, understanding: Understanding) -> web.Application:
+    app = web.Application(client_max_size=settings.http.max_body_bytes)
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
+    app.router.add_post("/twilio/whatsapp", twilio_webhooks.inbound_whatsapp)
+    app.router.add_post("/twilio/status", twilio_webhooks.message_status)
+    app.router.add_get("/healthz", ops.healthz)
+    app.router.add_get("/readyz", ops.readyz)
+    app.router.add_get("/metrics", ops.metrics)
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)
+        app[POOL] = pool
+        yield
+        await pool.close()
+
+    async def actors(app: web.Application) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        persistence = Persistence(loop, app[POOL])
+        system = start_actor_system(settings, persistence, understanding, app[METRICS])
+        app[ACTORS] = system
+        await _resume_unfinished_work(app)
+        yield
+        # Stopping waits for actors, which may be waiting on this loop: do it off the loop.
+        await loop.run_in_executor(None, system.stop)
+
+    async def org_changes(app: web.Application) -> AsyncIterator[None]:
+        connection = await app[POOL].acquire()
+
+        def changed(_: object, __: int, ___: str, payload: str) -> None:
+            app[ACTORS].directory.tell(OrgChanged(int(payload)))
+
+        await connection.add_listener("minkops_org_changed", changed)
+        yield
+        await connection.remove_listener("minkops_org_changed", changed)
+        await app[POOL].release(connection)
+
+    app.cleanup_ctx.extend([database, actors, org_changes])
+    return app
+
+
+async def _resume_unfinished_work(app: web.Application) -> None:
+    """Hand over what a previous process accepted but did not finish: nothing is lost in a crash."""
+    async with org_transaction(app[POOL], None) as connection:
+        inbox = await queries.unprocessed_inbound(connection)
+        pending = await connection.fetch("SELECT outbox_id, org_id FROM minkops_pending_outbox()")
+    system = app[ACTORS]
+    for row in inbox:
+        system.directory.tell(Deliver(row))
+    for record in pending:
+        system.outbound.tell(SendOutbox(record["org_id"], (record["outbox_id"],)))
+    if inbox or pending:
+        log.info("service.resumed", inbound=len(inbox), outbound=len(pending))

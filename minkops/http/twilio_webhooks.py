@@ -1,0 +1,110 @@
+"""Twilio's webhooks: inbound WhatsApp messages and delivery status callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import asyncpg
+from aiohttp import web
+from twilio.request_validator import RequestValidator
+
+from minkops.actors.messages import Deliver
+from minkops.db import queries
+from minkops.db.database import org_transaction
+from minkops.domain.phones import InvalidPhone, phone_from_whatsapp
+from minkops.http.keys import ACTORS, METRICS, POOL, SETTINGS
+from minkops.logs import get_logger
+
+log = get_logger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Statuses Twilio reports for a WhatsApp message that we keep.
+KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "failed", "undelivered"})
+
+
+async def signed_form(request: web.Request) -> dict[str, str]:
+    """The form of a request signed by Twilio; 400, 403 or 413 otherwise."""
+    settings = request.app[SETTINGS]
+    if request.content_type != FORM_CONTENT_TYPE:
+        raise web.HTTPBadRequest(text=f"expected {FORM_CONTENT_TYPE}")
+    try:
+        raw = await request.read()  # raises 413 past client_max_size
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise web.HTTPBadRequest(text="form is not UTF-8") from None
+    form = _parse_form(text)
+    signature = request.headers.get("X-Twilio-Signature", "")
+    url = settings.public_url + str(request.rel_url)
+    validator = RequestValidator(settings.twilio.auth_token)
+    if not signature or not validator.validate(url, form, signature):
+        request.app[METRICS].inbound.labels(result="bad_signature").inc()
+        log.warning("webhook.bad_signature", path=request.path)
+        raise web.HTTPForbidden(text="invalid Twilio signature")
+    return form
+
+
+def _parse_form(text: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+    except ValueError:
+        raise web.HTTPBadRequest(text="malformed form body") from None
+    form: dict[str, str] = {}
+    for name, value in pairs:
+        if name in form:
+            raise web.HTTPBadRequest(text=f"repeated form field {name}")
+        form[name] = value
+    return form
+
+
+def _required(form: Mapping[str, str], *names: str) -> None:
+    missing = [name for name in names if not form.get(name)]
+    if missing:
+        raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
+
+
+async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
+    form = await signed_form(request)
+    _required(form, "MessageSid", "From")
+    try:
+        sender = phone_from_whatsapp(form["From"])
+    except InvalidPhone:
+        raise web.HTTPBadRequest(text="From is not a WhatsApp address") from None
+    metrics = request.app[METRICS]
+    try:
+        async with org_transaction(request.app[POOL], None) as connection:
+            row = await queries.accept_inbound(connection, form["MessageSid"], sender, form)
+    except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+        # Not the caller's fault: ask Twilio to come back rather than lose the message.
+        log.exception("inbound.store_failed", message_sid=form["MessageSid"])
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
+    if row is None:
+        metrics.inbound.labels(result="duplicate").inc()
+        log.info("inbound.duplicate", message_sid=form["MessageSid"])
+        return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+    metrics.inbound.labels(result="accepted").inc()
+    log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=sender)
+    # Answer first, then hand over: Twilio is never kept waiting on our work.
+    response = web.Response(text=EMPTY_TWIML, content_type="text/xml")
+    await response.prepare(request)
+    await response.write_eof()
+    request.app[ACTORS].directory.tell(Deliver(row))
+    return response
+
+
+async def message_status(request: web.Request) -> web.Response:
+    form = await signed_form(request)
+    _required(form, "MessageSid", "MessageStatus")
+    status = form["MessageStatus"]
+    if status in KNOWN_STATUSES:
+        error_code = int(form["ErrorCode"]) if form.get("ErrorCode", "").isdigit() else None
+        async with org_transaction(request.app[POOL], None) as connection:
+            updated = await connection.fetchval(
+                "SELECT minkops_record_status($1, $2, $3)", form["MessageSid"], status, error_code
+            )
+        log.info(
+            "outbound.status", twilio_sid=form["MessageSid"], status=status, known=bool(updated)
+        )
+    return web.Response(status=204)

@@ -1,0 +1,138 @@
+"""`minkops chat`: be a WhatsApp user. Sends signed webhooks exactly as Twilio would and prints
+the replies as they reach the Twilio API (read back with the twilio SDK)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+import aiohttp
+
+from minkops.twilio_client import make_twilio_client, sign_twilio_request
+
+
+@dataclass(frozen=True)
+class ChatTarget:
+    public_url: str
+    account_sid: str
+    auth_token: str
+    whatsapp_number: str
+    twilio_api_base: str
+
+
+def inbound_form(
+    target: ChatTarget, phone: str, body: str, media: Iterable[tuple[str, str]] = ()
+) -> dict[str, str]:
+    """The form Twilio posts for a WhatsApp message from `phone`."""
+    sid = "SM" + secrets.token_hex(16)
+    form = {
+        "SmsMessageSid": sid,
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": target.account_sid,
+        "From": f"whatsapp:{phone}",
+        "To": f"whatsapp:{target.whatsapp_number}",
+        "Body": body,
+        "WaId": phone.lstrip("+"),
+        "ProfileName": "MinkOps chat",
+        "MessageType": "text",
+        "SmsStatus": "received",
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "ApiVersion": "2010-04-01",
+    }
+    media = list(media)
+    form["NumMedia"] = str(len(media))
+    for index, (url, content_type) in enumerate(media):
+        form[f"MediaUrl{index}"] = url
+        form[f"MediaContentType{index}"] = content_type
+    if media:
+        form["MessageType"] = "audio" if media[0][1].startswith("audio/") else "image"
+    return form
+
+
+async def post_signed(target: ChatTarget, form: dict[str, str]) -> int:
+    url = f"{target.public_url}/twilio/whatsapp"
+    signature = sign_twilio_request(target.auth_token, url, form)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=form, headers={"X-Twilio-Signature": signature}) as response,
+    ):
+        return response.status
+
+
+class ReplyPrinter(threading.Thread):
+    """Polls the Twilio API for messages to `phone` and prints each new one once."""
+
+    def __init__(self, target: ChatTarget, phone: str, out: TextIO, interval: float = 0.4) -> None:
+        super().__init__(daemon=True)
+        self._client = make_twilio_client(
+            target.account_sid, target.auth_token, target.twilio_api_base
+        )
+        self._to = f"whatsapp:{phone}"
+        self._out = out
+        self._interval = interval
+        self._seen = {m.sid for m in self._client.messages.list(to=self._to, limit=1000)}
+        self._stop = threading.Event()
+        self.last_reply_at = time.monotonic()
+        self.replies = 0
+
+    def run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.poll()
+
+    def poll(self) -> None:
+        try:
+            messages = self._client.messages.list(to=self._to, limit=100)
+        except Exception as error:
+            print(f"(cannot read replies: {error})", file=sys.stderr)
+            return
+        for message in reversed(messages):
+            if message.sid in self._seen:
+                continue
+            self._seen.add(message.sid)
+            self.replies += 1
+            self.last_reply_at = time.monotonic()
+            print(f"\nMinkOps: {message.body}", file=self._out, flush=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def run_chat(
+    target: ChatTarget, phone: str, lines: TextIO, out: TextIO, *, settle: float = 3.0
+) -> int:
+    """Send each line of `lines` as a message; after the last, wait for replies to settle."""
+    printer = ReplyPrinter(target, phone, out)
+    printer.start()
+    interactive = lines.isatty()
+    if interactive:
+        print(f"Chatting as {phone} with {target.public_url}. Ctrl-D to quit.", file=out)
+    try:
+        while True:
+            if interactive:
+                print("> ", end="", file=out, flush=True)
+            line = lines.readline()
+            if not line:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            status = asyncio.run(post_signed(target, inbound_form(target, phone, text)))
+            if status != 200:
+                print(f"(the service answered HTTP {status})", file=sys.stderr)
+                return 1
+            printer.last_reply_at = time.monotonic()
+        # Replies arrive after the webhook is answered: give them a moment.
+        while time.monotonic() - printer.last_reply_at < settle:
+            time.sleep(0.1)
+        printer.poll()
+    finally:
+        printer.stop()
+    return 0

@@ -1,0 +1,107 @@
+"""`minkops dev`: the whole service on one machine with nothing to configure.
+
+A private PostgreSQL, the Twilio stand-in on a port of its own, and a demo
+organization on first run. The service itself is the real one: it sees only
+base URLs and keys, as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from minkops import admin
+from minkops.db.database import create_pool
+from minkops.db.migrate import apply_migrations
+from minkops.sandbox.dev_state import (
+    DevState,
+    free_port,
+    load_dev_state,
+    new_dev_state,
+    port_is_free,
+    save_dev_state,
+)
+from minkops.sandbox.twilio_api import TwilioStandIn
+from minkops.service import database_dsn, run_service
+from minkops.settings import Settings, load_settings
+
+DEMO_ORG = "Café Demo"
+DEMO_MEMBERS = (
+    ("Ana García", "+34600000001", "admin", "es"),
+    ("Juan Pérez", "+34600000002", "staff", "es"),
+    ("Sam Taylor", "+447700900003", "staff", "en"),
+)
+
+
+def run_dev(environ: Mapping[str, str]) -> int:
+    data_dir = Path(environ.get("MINKOPS_DATA_DIR", ".minkops"))
+    state = load_dev_state(data_dir) or new_dev_state()
+    if not port_is_free(state.twilio_port):
+        state = replace(state, twilio_port=free_port())
+    overlay = {
+        "TWILIO_ACCOUNT_SID": state.account_sid,
+        "TWILIO_AUTH_TOKEN": state.auth_token,
+        "TWILIO_WHATSAPP_NUMBER": state.whatsapp_number,
+        "TWILIO_API_BASE": state.twilio_api_base,
+    }
+    settings = load_settings({**overlay, **environ, "MINKOPS_DATA_DIR": str(data_dir)})
+    with database_dsn(settings) as dsn:
+        asyncio.run(_run(settings, dsn, state, data_dir))
+    return 0
+
+
+async def _run(settings: Settings, dsn: str, state: DevState, data_dir: Path) -> None:
+    standin = TwilioStandIn(state.account_sid, state.auth_token)
+    await standin.start(port=state.twilio_port)
+    try:
+        await apply_migrations(dsn)
+        if state.demo_org_id is None:
+            state = replace(state, demo_org_id=await _create_demo(dsn))
+        save_dev_state(data_dir, state)
+        _print_welcome(settings, state)
+        await run_service(settings, dsn)
+    finally:
+        await standin.stop()
+
+
+async def _create_demo(dsn: str) -> int:
+    pool = await create_pool(dsn, 1, 2)
+    try:
+        (owner_name, owner_phone, _, owner_language), *staff = DEMO_MEMBERS
+        owner = admin.NewMember(owner_name, owner_phone, "admin", owner_language, "text")
+        org, _ = await admin.create_organization(
+            pool,
+            name=DEMO_ORG,
+            timezone="Europe/Madrid",
+            owner=owner,
+            country="ES",
+            city="Madrid",
+            language="es",
+        )
+        members = [admin.NewMember(n, p, r, lang, "text") for n, p, r, lang in staff]
+        await admin.add_members(pool, org.id, members)
+        return org.id
+    finally:
+        await pool.close()
+
+
+def _print_welcome(settings: Settings, state: DevState) -> None:
+    people = "\n".join(
+        f"    {name:<12} {phone}  ({role}, {lang})" for name, phone, role, lang in DEMO_MEMBERS
+    )
+    print(
+        f"""
+MinkOps is running at {settings.public_url} with a local Twilio stand-in at {state.twilio_api_base}.
+Demo organization "{DEMO_ORG}" (id {state.demo_org_id}):
+{people}
+
+In another terminal, talk to it as the owner:
+    minkops chat --as {DEMO_MEMBERS[0][1]}
+and try: help · tarea para Juan: limpiar la nevera mañana a las 10 · tareas · hecho 1
+Then as Juan (minkops chat --as {DEMO_MEMBERS[1][1]}) you will have received the task.
+Ctrl-C stops everything.
+""",
+        flush=True,
+    )
