@@ -29,8 +29,9 @@ EngineFactory = Callable[[], Understanding]
 
 ENGINES: dict[str, str] = {
     "rules": "minkops.domain.rules:RuleEngine",
+    "openai": "minkops.ai.eval_engine:openai_engine",
 }
-"""Engine name → "module:factory"; the OpenAI engine registers itself here as "openai"."""
+"""Engine name → "module:factory"."""
 
 DEFAULT_CASES = Path(__file__).resolve().parent.parent / "eval" / "utterances.csv"
 

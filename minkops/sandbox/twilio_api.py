@@ -43,6 +43,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 WHATSAPP_WINDOW = timedelta(hours=24)
 CALLBACK_TIMEOUT_SECONDS = 15.0
+SANDBOX_MEDIA_PATH = "/sandbox/media"
+MAX_SANDBOX_MEDIA_BYTES = 16 * 1024 * 1024  # WhatsApp's own limit for audio
 
 _WHATSAPP_PREFIX = "whatsapp:"
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -362,6 +364,7 @@ class TwilioStandIn:
         app.router.add_get(f"{prefix}/Messages/{{sid}}.json", self._fetch_message)
         app.router.add_get(f"{prefix}/Messages/{{sid}}/Media/{{media_sid}}", self._fetch_media)
         app.router.add_get("/cdn/media/{token}", self._cdn_media)
+        app.router.add_post(SANDBOX_MEDIA_PATH, self._upload_media)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -584,6 +587,30 @@ class TwilioStandIn:
         if media is None:
             raise web.HTTPNotFound()
         return web.Response(body=media.data, headers={"Content-Type": media.content_type})
+
+    async def _upload_media(self, request: web.Request) -> web.Response:
+        """Sandbox only: store an attachment another process (``minkops chat``) will send.
+
+        Body: the bytes; Content-Type: their media type. Answers 201 ``{"url": …}``.
+        """
+        if not self._authorized(request):
+            return _error_response(
+                _Failure(401, 20003, "Authenticate"),
+                headers={"WWW-Authenticate": 'Basic realm="Twilio API"'},
+            )
+        content_type = request.headers.get("Content-Type", "")
+        if not content_type or content_type == "application/octet-stream":
+            raise _TwilioError(400, 21620, "A media upload needs its media type as Content-Type")
+        data = bytearray()
+        # Streamed by hand: the app's client_max_size (1 MiB) is too small for voice notes.
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            data += chunk
+            if len(data) > MAX_SANDBOX_MEDIA_BYTES:
+                raise _TwilioError(413, 11751, "Media exceeds the 16 MB limit")
+        if not data:
+            raise _TwilioError(400, 21620, "A media upload needs a body")
+        url = self.add_media(bytes(data), content_type)
+        return web.json_response({"url": url, "content_type": content_type}, status=201)
 
     # ----- delivery and status callbacks -----
 
