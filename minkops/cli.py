@@ -287,13 +287,13 @@ def _chat(args: argparse.Namespace, settings: Settings, environ: Mapping[str, st
 
 def _understand(args: argparse.Namespace, settings: Settings, environ: Mapping[str, str]) -> int:
     from minkops.domain.understanding import UnderstandingContext
-    from minkops.service import choose_understanding
+    from minkops.service import choose_engines
 
     timezone = admin.check_timezone(args.timezone)
     context = UnderstandingContext(
         role=args.role, language=args.language, timezone=timezone, now=datetime.now(UTC), roster=()
     )
-    understood = choose_understanding(settings).understand(args.text, context)
+    understood = choose_engines(settings).understanding.understand(args.text, context)
     intent = understood.intent.model_dump(mode="json")
     if args.json:
         print(json.dumps({**intent, "language": understood.language}, ensure_ascii=False))

@@ -29,6 +29,17 @@ class Metrics:
         self.live_orgs = Gauge(
             "minkops_org_actors_live", "Organization actors running", registry=self.registry
         )
+        self.usage = Counter(
+            "minkops_usage_total",
+            "Metered usage by kind (messages, tasks, voice notes)",
+            ["what"],
+            registry=self.registry,
+        )
+        self.org_activation_seconds = Histogram(
+            "minkops_org_activation_seconds",
+            "Time to start an org actor and load its state from PostgreSQL",
+            registry=self.registry,
+        )
         self.handling_seconds = Histogram(
             "minkops_handling_seconds",
             "Time from an org actor taking a message to its outcome being committed",

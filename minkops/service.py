@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
+import pykka.debug
 from aiohttp import web
 
+from minkops.actors.system import Engines
 from minkops.db.migrate import apply_migrations
 from minkops.domain.rules import RuleEngine
-from minkops.domain.understanding import Understanding
 from minkops.http.app import make_app
+from minkops.http.keys import ACTORS, Lifecycle
 from minkops.logs import get_logger
 from minkops.settings import Settings
 
 log = get_logger(__name__)
+
+# How long a SIGTERM waits for messages in flight before stopping the actors anyway.
+DRAIN_SECONDS = 20.0
 
 
 @contextmanager
@@ -39,32 +46,73 @@ def database_dsn(settings: Settings) -> Iterator[str]:
             log.info("db.embedded_stopped")
 
 
-def choose_understanding(settings: Settings) -> Understanding:
-    return RuleEngine()
+def choose_engines(settings: Settings) -> Engines:
+    """The rule engine alone without an OpenAI key; OpenAI (rule engine behind it) with one."""
+    rules = RuleEngine()
+    if not settings.openai.api_key:
+        return Engines(understanding=rules)
+    from minkops.ai import (
+        CircuitBreaker,
+        OpenAIUnderstanding,
+        Transcriber,
+        fetch_media,
+        make_openai_client,
+    )
+
+    openai = settings.openai
+    client = make_openai_client(openai)
+    # One circuit: when OpenAI is down, it is down for reading and for listening alike.
+    circuit = CircuitBreaker("openai", openai.circuit_failures, openai.circuit_reset_seconds)
+    twilio, voice = settings.twilio, settings.voice
+    return Engines(
+        understanding=OpenAIUnderstanding(client, openai, rules, circuit=circuit),
+        fetch_media=partial(
+            fetch_media,
+            account_sid=twilio.account_sid,
+            auth_token=twilio.auth_token,
+            max_bytes=voice.max_media_bytes,
+            timeout=voice.fetch_timeout_seconds,
+        ),
+        transcribe=Transcriber(client, openai, circuit=circuit).transcribe,
+    )
 
 
 def serve(settings: Settings) -> int:
     with database_dsn(settings) as dsn:
-        asyncio.run(run_service(settings, dsn))
+        lifecycle = asyncio.run(run_service(settings, dsn))
+    if lifecycle.escalated:
+        log.critical("service.exit", status=1, reason="supervision gave up")
+        return 1
     return 0
 
 
-async def run_service(settings: Settings, dsn: str, stop: asyncio.Event | None = None) -> None:
-    """Serve until SIGTERM/SIGINT (or `stop` is set)."""
-    stop = stop or asyncio.Event()
+async def run_service(
+    settings: Settings, dsn: str, lifecycle: Lifecycle | None = None
+) -> Lifecycle:
+    """Serve until SIGTERM/SIGINT, `lifecycle.stop`, or the supervision tree gives up."""
+    lifecycle = lifecycle or Lifecycle()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, lifecycle.stop.set)
+    # Stuck actor? `kill -USR1 PID` logs every thread's stack.
+    signal.signal(signal.SIGUSR1, pykka.debug.log_thread_tracebacks)
     applied = await apply_migrations(dsn)
-    app = make_app(settings, dsn, choose_understanding(settings))
+    app = make_app(settings, dsn, choose_engines(settings), lifecycle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http.host, settings.http.port)
     await site.start()
     log.info("service.started", url=settings.public_url, migrations_applied=len(applied))
     try:
-        await stop.wait()
+        await lifecycle.stop.wait()
         log.info("service.stopping")
+        lifecycle.accepting = False  # webhooks now get 503 + Retry-After
+        if not lifecycle.escalated:
+            drained = await loop.run_in_executor(
+                None, app[ACTORS].drain, time.monotonic() + DRAIN_SECONDS
+            )
+            log.info("service.drained" if drained else "service.drain_timeout")
     finally:
         await runner.cleanup()
         log.info("service.stopped")
+    return lifecycle

@@ -76,6 +76,11 @@ class LogSettings(_Section):
 class ActorSettings(_Section):
     idle_timeout_seconds: float = Field(gt=0)
     max_live: int = Field(gt=0)
+    thread_stack_kib: int = Field(ge=64)
+    understanding_pool_size: int = Field(ge=1)
+    voice_pool_size: int = Field(ge=1)
+    reply_deadline_seconds: float = Field(gt=0)
+    housekeeping_interval_seconds: float = Field(gt=0)
 
 
 class Settings(_Section):

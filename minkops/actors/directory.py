@@ -1,15 +1,31 @@
-"""Routes each accepted message to its organization's actor, starting the actor on first use."""
+"""Routes each accepted message to its organization's actor: virtual actors, Orleans-style.
+
+An org actor is started on its first message and passivated when idle for
+`idle_timeout` or when more than `max_live` are running (least recently used first).
+Everything it must not lose is in PostgreSQL, so passivation loses nothing.
+
+Passivation is a handshake, so that no message can land in a stopping actor: the
+directory asks `PassivateIfIdle(delivered)` and holds new messages for that org until
+the actor answers `Passivated` (then a fresh actor gets them) or `StillBusy`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 import pykka
 
-from minkops.actors.messages import Deliver, OrgChanged, SendOutbox
+from minkops.actors import messages as m
+from minkops.actors.backoff import Scheduler, thread_timer
+from minkops.actors.org import OrgActor, Recipient
 from minkops.actors.persistence import Persistence
+from minkops.actors.supervisor import ChildContext, SupervisedActor
 from minkops.db import queries
 from minkops.db.queries import InboxRow
 from minkops.domain.actions import stranger_reply
@@ -20,47 +36,187 @@ from minkops.metrics import Metrics
 log = get_logger(__name__)
 
 OrgActorFactory = Callable[[int], pykka.ActorRef[Any]]
+# After an org actor dies, wait this long before starting it again to take up its work.
+RESTART_DELAY = 1.0
 
 
-class OrgDirectory(pykka.ThreadingActor):
+@dataclass
+class _Live:
+    ref: pykka.ActorRef[Any]
+    delivered: int = 0
+    last_used: float = 0.0
+    passivating: bool = False
+    held: list[m.Deliver] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Activate:
+    org_id: int
+
+
+class OrgDirectory(SupervisedActor):
     def __init__(
         self,
+        context: ChildContext | None,
         start_org_actor: OrgActorFactory,
         persistence: Persistence,
-        outbound: pykka.ActorRef[Any],
+        outbound: Recipient,
         metrics: Metrics,
+        *,
+        idle_timeout: float,
+        max_live: int,
+        clock: Callable[[], float] = time.monotonic,
+        timer: Scheduler = thread_timer,
     ) -> None:
-        super().__init__()
+        super().__init__(context)
         self._start_org_actor = start_org_actor
         self._persistence = persistence
         self._outbound = outbound
         self._metrics = metrics
-        # Our own map: pykka's registry lookup is a linear scan.
-        self._actors: dict[int, pykka.ActorRef[Any]] = {}
+        self._idle_timeout = idle_timeout
+        self._max_live = max_live
+        self._clock = clock
+        self._timer = timer
+        # Our own map, most recently used last: pykka's registry lookup is a linear scan.
+        self._live: OrderedDict[int, _Live] = OrderedDict()
 
-    def on_receive(self, message: Any) -> None:
-        if isinstance(message, Deliver):
-            if message.row.org_id is None:
-                self._answer_stranger(message.row)
-            else:
-                self._actor_for(message.row.org_id).tell(message)
-        elif isinstance(message, OrgChanged) and message.org_id in self._actors:
-            self._actor_for(message.org_id).tell(message)
-
-    def on_stop(self) -> None:
-        for ref in self._actors.values():
+    def on_supervised_start(self) -> None:
+        # A previous incarnation of the directory may have left org actors running:
+        # stop them, or a second actor for the same organization could start beside one.
+        for ref in pykka.ActorRegistry.get_by_class(OrgActor):
             ref.stop(block=False)
-        for ref in self._actors.values():
-            ref.actor_stopped.wait(10)
 
-    def _actor_for(self, org_id: int) -> pykka.ActorRef[Any]:
-        ref = self._actors.get(org_id)
-        if ref is None or not ref.is_alive():
-            ref = self._start_org_actor(org_id)
-            self._actors[org_id] = ref
-            self._metrics.live_orgs.set(len(self._actors))
-            log.info("org.activated", org_id=org_id)
-        return ref
+    def on_supervised_stop(self) -> None:
+        refs = [live.ref for live in self._live.values()]
+        for ref in refs:
+            ref.stop(block=False)
+        for ref in refs:
+            ref.actor_stopped.wait(10)
+        self._live.clear()
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case m.Deliver(row=row):
+                if row.org_id is None:
+                    self._answer_stranger(row)
+                else:
+                    self._deliver(row.org_id, message)
+            case m.OrgChanged(org_id=org_id) if org_id in self._live:
+                self._live[org_id].ref.tell(message)
+            case m.Passivated(org_id=org_id, ref=ref):
+                self._passivated(org_id, ref)
+            case m.StillBusy(org_id=org_id):
+                self._still_busy(org_id)
+            case m.OrgActorDied(org_id=org_id, ref=ref):
+                self._died(org_id, ref)
+            case _Activate(org_id=org_id):
+                if org_id not in self._live:
+                    self._activate(org_id)
+            case m.Housekeeping():
+                self._passivate_idle()
+            case m.CountBusy():
+                return self._count_busy()
+            case LiveCount():
+                return len(self._live)
+        return None
+
+    # --- routing ---------------------------------------------------------------------------
+
+    def _deliver(self, org_id: int, message: m.Deliver) -> None:
+        live = self._live.get(org_id) or self._activate(org_id)
+        if live.passivating:
+            live.held.append(message)
+            return
+        if not live.ref.is_alive():
+            live = self._replace(org_id)
+        live.delivered += 1
+        live.last_used = self._clock()
+        self._live.move_to_end(org_id)
+        live.ref.tell(message)
+
+    def _activate(self, org_id: int) -> _Live:
+        started = time.perf_counter()
+        live = _Live(self._start_org_actor(org_id), last_used=self._clock())
+        self._live[org_id] = live
+        self._metrics.org_activation_seconds.observe(time.perf_counter() - started)
+        self._metrics.live_orgs.set(len(self._live))
+        log.info("org.activated", org_id=org_id)
+        self._evict_over_limit()
+        return live
+
+    def _replace(self, org_id: int) -> _Live:
+        del self._live[org_id]
+        return self._activate(org_id)
+
+    # --- passivation -----------------------------------------------------------------------
+
+    def _passivate_idle(self) -> None:
+        now = self._clock()
+        for org_id, live in list(self._live.items()):
+            if not live.passivating and now - live.last_used >= self._idle_timeout:
+                self._ask_to_passivate(org_id, live)
+
+    def _evict_over_limit(self) -> None:
+        excess = len(self._live) - self._max_live
+        for org_id, live in list(self._live.items()):
+            if excess <= 0:
+                break
+            if not live.passivating:
+                self._ask_to_passivate(org_id, live)
+                excess -= 1
+
+    def _ask_to_passivate(self, org_id: int, live: _Live) -> None:
+        live.passivating = True
+        try:
+            live.ref.tell(m.PassivateIfIdle(live.delivered))
+        except pykka.ActorDeadError:
+            self._passivated(org_id, live.ref)
+
+    def _passivated(self, org_id: int, ref: pykka.ActorRef[Any]) -> None:
+        live = self._live.get(org_id)
+        if live is None or live.ref is not ref:
+            return
+        del self._live[org_id]
+        self._metrics.live_orgs.set(len(self._live))
+        log.info("org.passivated", org_id=org_id)
+        for held in live.held:
+            self._deliver(org_id, held)
+
+    def _still_busy(self, org_id: int) -> None:
+        live = self._live.get(org_id)
+        if live is None:
+            return
+        live.passivating = False
+        held, live.held = live.held, []
+        for message in held:
+            self._deliver(org_id, message)
+
+    def _died(self, org_id: int, ref: pykka.ActorRef[Any]) -> None:
+        live = self._live.get(org_id)
+        if live is None or live.ref is not ref:
+            return
+        del self._live[org_id]
+        self._metrics.live_orgs.set(len(self._live))
+        log.warning("org.died", org_id=org_id)
+        # Its unfinished messages are in the inbox table; a new actor takes them up.
+        me = self.actor_ref
+
+        def activate() -> None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                me.tell(_Activate(org_id))
+
+        self._timer(RESTART_DELAY, activate)
+        for held in live.held:
+            self._deliver(org_id, held)
+
+    def _count_busy(self) -> int:
+        busy = 0
+        for live in self._live.values():
+            with contextlib.suppress(pykka.ActorDeadError, pykka.Timeout):
+                busy += bool(live.ref.ask(m.IsBusy(), timeout=2))
+        return busy
+
+    # --- strangers -------------------------------------------------------------------------
 
     def _answer_stranger(self, row: InboxRow) -> None:
         phone = row.sender  # E.164, normalized when the webhook was accepted
@@ -74,4 +230,9 @@ class OrgDirectory(pykka.ThreadingActor):
         outbox_ids = self._persistence.run(None, write)
         log.info("inbound.stranger", message_sid=row.message_sid, sender=phone)
         if outbox_ids:
-            self._outbound.tell(SendOutbox(None, tuple(outbox_ids)))
+            self._outbound.tell(m.SendOutbox(None, tuple(outbox_ids)))
+
+
+@dataclass(frozen=True)
+class LiveCount:
+    """Ask: how many org actors are live (tests, benchmarks)."""

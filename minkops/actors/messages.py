@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import pykka
 
 from minkops.db.queries import InboxRow
+from minkops.domain.intents import Understood
+from minkops.domain.understanding import UnderstandingContext
 
 
 @dataclass(frozen=True)
@@ -25,3 +30,89 @@ class OrgChanged:
 class SendOutbox:
     org_id: int | None
     outbox_ids: tuple[int, ...]
+
+
+# --- org actor <-> its helpers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Understand:
+    """Read `text` for the org actor `reply_to`; the answer comes back as an Interpretation."""
+
+    reply_to: pykka.ActorRef[Any]
+    message_sid: str
+    text: str
+    context: UnderstandingContext
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    message_sid: str
+    understood: Understood
+
+
+@dataclass(frozen=True)
+class Transcribe:
+    """Fetch a voice note and transcribe it; the answer comes back as a Transcript."""
+
+    reply_to: pykka.ActorRef[Any]
+    message_sid: str
+    media_url: str
+    content_type: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    message_sid: str
+    text: str | None
+    """None: transcription is unavailable, the person is asked to write instead."""
+
+
+@dataclass(frozen=True)
+class ReplyDeadline:
+    """Sent by a timer: if `message_sid` is still waiting, give up on it politely."""
+
+    message_sid: str
+
+
+# --- directory <-> org actors ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PassivateIfIdle:
+    """From the directory: stop if idle and every one of `delivered` messages was taken."""
+
+    delivered: int
+
+
+@dataclass(frozen=True)
+class Passivated:
+    org_id: int
+    ref: pykka.ActorRef[Any]
+
+
+@dataclass(frozen=True)
+class StillBusy:
+    org_id: int
+
+
+@dataclass(frozen=True)
+class OrgActorDied:
+    org_id: int
+    ref: pykka.ActorRef[Any]
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    """Periodic: passivate idle org actors, drop expired context."""
+
+
+@dataclass(frozen=True)
+class CountBusy:
+    """Ask: how many live org actors still have work in flight (for draining at shutdown)."""
+
+
+@dataclass(frozen=True)
+class IsBusy:
+    """Ask an org actor: has it messages in flight or waiting?"""

@@ -1,61 +1,166 @@
-"""One actor per organization: decodes a message, asks the domain what it means, commits the outcome."""
+"""One actor per organization: the conversation state, who may do what, and the order of things.
+
+It never waits on a slow call. Understanding and voice notes go to pools and come
+back as messages; meanwhile the actor serves other senders. One sender's messages
+are acted on in arrival order: while one is in flight, later ones wait in that
+sender's queue. Each outcome is committed in one transaction (inbox row processed,
+task changes, outbox rows, conversation context), so a replay or a restart changes
+nothing twice and loses nothing.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pykka
 import structlog
 
-from minkops.actors.messages import Deliver, OrgChanged, SendOutbox
+from minkops.actors import messages as m
+from minkops.actors.backoff import Cancellable, Scheduler, thread_timer
+from minkops.actors.metering import Used
 from minkops.actors.persistence import Persistence
 from minkops.db import queries
 from minkops.db.queries import InboxRow
-from minkops.domain import intents
 from minkops.domain.actions import Inbound, OrgState, Outcome, act, apply, stranger_reply
+from minkops.domain.context import Conversation, add_exchange, new_conversation
+from minkops.domain.intents import Understood
 from minkops.domain.models import Member, OutboundMessage
 from minkops.domain.phones import language_for_phone
 from minkops.domain.replies import pick_language, say
-from minkops.domain.understanding import Understanding, UnderstandingContext
+from minkops.domain.understanding import UnderstandingContext
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 
 log = get_logger(__name__)
 
+# Remembered so that a message delivered twice (start-up resume and activation scan) is
+# not read twice; the inbox row's processed mark is what finally guarantees it.
+_RECENTLY_DONE = 1000
+
+
+class Recipient(Protocol):
+    def tell(self, message: Any) -> None: ...
+
 
 class AlreadyProcessed(Exception):
-    """The inbox row was acted on before (a replay after a crash): nothing is written again."""
+    """The inbox row was acted on before (a replay): nothing is written again."""
 
 
 @dataclass(frozen=True)
 class OrgDependencies:
     persistence: Persistence
-    outbound: pykka.ActorRef[Any]
-    understanding: Understanding
+    outbound: Recipient
+    understanding: Recipient
+    voice: Recipient
+    directory: Recipient
+    metering: Recipient
     metrics: Metrics
+    history_turns: int = 6
+    reply_deadline: float = 60.0
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    scheduler: Scheduler = thread_timer
+
+
+@dataclass
+class _InFlight:
+    row: InboxRow
+    sender: Member
+    started: float
+    deadline: Cancellable
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class _Next:
+    """To itself: begin the next waiting message of `sender`."""
+
+    sender: str
+
+
+@dataclass
+class _SenderQueue:
+    in_flight: str | None = None
+    waiting: deque[InboxRow] = field(default_factory=deque)
 
 
 class OrgActor(pykka.ThreadingActor):
+    # Daemon: the directory stops org actors in order; a stuck one must not keep the process.
+    use_daemon_thread = True
+
     def __init__(self, org_id: int, deps: OrgDependencies) -> None:
         super().__init__()
         self.org_id = org_id
         self._deps = deps
         self._state: OrgState | None = None
+        self._conversations: dict[int, Conversation] = {}
+        self._queues: dict[str, _SenderQueue] = {}
+        self._in_flight: dict[str, _InFlight] = {}
+        self._done: OrderedDict[str, None] = OrderedDict()
+        self._received = 0
+
+    # --- lifecycle ---------------------------------------------------------------------------
 
     def on_start(self) -> None:
         self._reload()
+        org_id = self.org_id
+        self._conversations = self._deps.persistence.run(
+            org_id, lambda c: queries.load_conversations(c, org_id)
+        )
+        # Work a previous incarnation accepted and never finished (it crashed, or the
+        # process did): take it up again before anything newer from the same senders.
+        for row in self._deps.persistence.run(
+            org_id, lambda c: queries.unprocessed_inbound_of(c, org_id)
+        ):
+            self._accept(row)
 
-    def on_receive(self, message: Any) -> None:
-        if isinstance(message, Deliver):
-            self._deliver(message.row)
-        elif isinstance(message, OrgChanged):
-            self._reload()
+    def on_stop(self) -> None:
+        for flight in self._in_flight.values():
+            flight.deadline.cancel()
+
+    def on_failure(self, *_: object) -> None:
+        self.on_stop()
+        with contextlib.suppress(Exception):
+            self._deps.directory.tell(m.OrgActorDied(self.org_id, self.actor_ref))
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case m.Deliver(row=row):
+                self._received += 1
+                self._accept(row)
+            case m.Interpretation(message_sid=sid, understood=understood):
+                self._step(sid, lambda flight: self._conclude(flight, understood))
+            case m.Transcript(message_sid=sid, text=text):
+                self._step(sid, lambda flight: self._transcribed(flight, text))
+            case m.ReplyDeadline(message_sid=sid):
+                self._step(sid, self._give_up)
+            case _Next(sender=sender):
+                self._next(sender)
+            case m.PassivateIfIdle(delivered=delivered):
+                self._passivate_if_idle(delivered)
+            case m.IsBusy():
+                return self._busy()
+            case m.OrgChanged():
+                self._reload()
+            case _:
+                log.warning("org.unknown_message", type=type(message).__name__)
+        return None
+
+    def _busy(self) -> bool:
+        return bool(self._in_flight) or any(q.waiting for q in self._queues.values())
+
+    def _passivate_if_idle(self, delivered: int) -> None:
+        if delivered != self._received or self._busy():
+            self._deps.directory.tell(m.StillBusy(self.org_id))
+            return
+        self._deps.directory.tell(m.Passivated(self.org_id, self.actor_ref))
+        self.stop()
 
     def _reload(self) -> None:
         org_id = self.org_id
@@ -63,57 +168,204 @@ class OrgActor(pykka.ThreadingActor):
             org_id, lambda c: queries.load_org_state(c, org_id)
         )
 
-    def _deliver(self, row: InboxRow) -> None:
+    # --- one message's way through --------------------------------------------------------
+
+    def _accept(self, row: InboxRow) -> None:
+        if row.message_sid in self._done or row.message_sid in self._in_flight:
+            return
+        queue = self._queues.setdefault(row.sender, _SenderQueue())
+        if any(waiting.message_sid == row.message_sid for waiting in queue.waiting):
+            return
+        if queue.in_flight is None and not queue.waiting:
+            self._begin(row)
+        else:
+            queue.waiting.append(row)
+
+    def _begin(self, row: InboxRow) -> None:
+        """Start on a row: reply at once when nothing needs reading, else hand it over."""
         structlog.contextvars.bind_contextvars(org_id=self.org_id, message_sid=row.message_sid)
-        started = time.perf_counter()
         try:
-            self._handle(row)
-        except AlreadyProcessed:
-            log.info("inbound.already_processed")
+            self._queues.setdefault(row.sender, _SenderQueue()).in_flight = row.message_sid
+            sender = self._sender(row.sender)
+            if sender is None or self._state is None:
+                reply = stranger_reply(row.message_sid, row.sender, language_for_phone(row.sender))
+                self._settle(row, None, Outcome(messages=(reply,)))
+                return
+            sid = row.message_sid
+            deadline = self._deps.scheduler(self._deps.reply_deadline, self._deadline_teller(sid))
+            flight = _InFlight(row, sender, time.perf_counter(), deadline)
+            self._in_flight[sid] = flight
+            media_type = row.form.get("MediaContentType0", "")
+            text = row.form.get("Body", "").strip()
+            if row.form.get("MediaUrl0") and media_type.startswith("audio/"):
+                log.info("inbound.voice_note", content_type=media_type)
+                self._deps.voice.tell(
+                    m.Transcribe(
+                        self.actor_ref, sid, row.form["MediaUrl0"], media_type, sender.language
+                    )
+                )
+            elif text:
+                self._ask_understanding(flight, text)
+            else:
+                self._reply_only(flight, "media_unsupported")
         except Exception:
-            # The inbox row stays unprocessed, so the message is acted on at the next start.
-            log.exception("inbound.failed")
+            self._failed(row)
         finally:
-            self._deps.metrics.handling_seconds.observe(time.perf_counter() - started)
             structlog.contextvars.clear_contextvars()
 
-    def _handle(self, row: InboxRow) -> None:
-        phone = row.sender  # E.164, normalized when the webhook was accepted
-        sender = self._sender(phone)
-        if sender is None or self._state is None:
-            self._commit(
-                row,
-                Outcome(
-                    messages=(stranger_reply(row.message_sid, phone, language_for_phone(phone)),)
-                ),
-            )
+    def _step(self, sid: str, action: Callable[[_InFlight], None]) -> None:
+        flight = self._in_flight.get(sid)
+        if flight is None:
+            log.info("inbound.late_result", message_sid=sid)  # given up on, or done already
             return
-        state = self._state
-        text = row.form.get("Body", "").strip()
-        if not text:
-            language = pick_language(sender.language)
-            reply = OutboundMessage(
-                f"{row.message_sid}:0", sender.phone, say(language, "media_unsupported")
-            )
-            self._commit(row, Outcome(messages=(reply,)))
-            return
-        now = self._deps.clock()
-        understood = self._understand(text, sender, state, now)
-        log.info("inbound.understood", kind=understood.intent.kind, language=understood.language)
-        log.debug("inbound.text", text=text)
-        outcome = act(
-            state, Inbound(key=row.message_sid, sender=sender, understood=understood, now=now)
-        )
+        structlog.contextvars.bind_contextvars(org_id=self.org_id, message_sid=sid)
         try:
-            self._commit(row, outcome)
+            action(flight)
+        except Exception:
+            self._failed(flight.row)
+        finally:
+            structlog.contextvars.clear_contextvars()
+
+    def _transcribed(self, flight: _InFlight, text: str | None) -> None:
+        if text is None or not text.strip():
+            self._reply_only(flight, "voice_unavailable")
+            return
+        self._ask_understanding(flight, text.strip())
+
+    def _ask_understanding(self, flight: _InFlight, text: str) -> None:
+        assert self._state is not None
+        flight.text = text
+        now = self._deps.clock()
+        conversation = self._conversations.get(flight.sender.id)
+        history = conversation.live_turns(now) if conversation else ()
+        turns = self._deps.history_turns
+        context = UnderstandingContext(
+            role=flight.sender.role,
+            language=flight.sender.language,
+            timezone=self._state.org.timezone,
+            now=now,
+            roster=self._state.roster(),
+            history=history[-turns:] if turns else (),
+        )
+        self._deps.understanding.tell(
+            m.Understand(self.actor_ref, flight.row.message_sid, text, context)
+        )
+
+    def _conclude(self, flight: _InFlight, understood: Understood) -> None:
+        assert self._state is not None
+        log.info("inbound.understood", kind=understood.intent.kind, language=understood.language)
+        now = self._deps.clock()
+        inbound = Inbound(flight.row.message_sid, flight.sender, understood, now)
+        outcome = act(self._state, inbound)
+        try:
+            self._settle(flight.row, flight, outcome)
         except asyncpg.UniqueViolationError:
-            # Our view of task numbers was stale (tasks written elsewhere): reload and act again.
+            # Task numbers taken behind our back (another process): reload and act again.
             self._reload()
-            assert self._state is not None
-            outcome = act(self._state, Inbound(row.message_sid, sender, understood, now))
-            self._commit(row, outcome)
-        self._state = apply(self._state or state, outcome)
+            outcome = act(self._state, inbound)
+            self._settle(flight.row, flight, outcome)
         self._deps.metrics.handled.labels(kind=understood.intent.kind).inc()
+
+    def _reply_only(self, flight: _InFlight, key: str) -> None:
+        language = pick_language(flight.sender.language)
+        body = say(language, key)
+        reply = OutboundMessage(f"{flight.row.message_sid}:0", flight.sender.phone, body)
+        self._settle(flight.row, flight, Outcome(messages=(reply,)))
+
+    def _give_up(self, flight: _InFlight) -> None:
+        log.warning("inbound.deadline", waited_s=round(time.perf_counter() - flight.started, 1))
+        self._reply_only(flight, "try_again")
+
+    def _deadline_teller(self, sid: str) -> Callable[[], None]:
+        ref = self.actor_ref
+
+        def tell() -> None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                ref.tell(m.ReplyDeadline(sid))
+
+        return tell
+
+    # --- committing -----------------------------------------------------------------------
+
+    def _settle(self, row: InboxRow, flight: _InFlight | None, outcome: Outcome) -> None:
+        """Commit the outcome with the inbox row and the conversation, then send, then move on."""
+        conversation = None
+        if flight is not None:
+            now = self._deps.clock()
+            said = flight.text or row.form.get("Body", "").strip() or "(voice note)"
+            answer = next(
+                (msg.body for msg in outcome.messages if msg.to == flight.sender.phone), None
+            )
+            previous = self._conversations.get(flight.sender.id) or new_conversation(
+                flight.sender.id, now
+            )
+            conversation = add_exchange(previous, now, said, answer)
+        try:
+            outbox_ids = self._commit(row, outcome, conversation)
+        except AlreadyProcessed:
+            log.info("inbound.already_processed")
+        else:
+            if self._state is not None:
+                self._state = apply(self._state, outcome)
+            if conversation is not None:
+                self._conversations[conversation.member_id] = conversation
+            if outbox_ids:
+                self._deps.outbound.tell(m.SendOutbox(self.org_id, tuple(outbox_ids)))
+            self._meter(row, outcome)
+        if flight is not None:
+            self._deps.metrics.handling_seconds.observe(time.perf_counter() - flight.started)
+        self._finish(row)
+
+    def _meter(self, row: InboxRow, outcome: Outcome) -> None:
+        self._deps.metering.tell(Used(self.org_id, "messages"))
+        if outcome.new_tasks:
+            self._deps.metering.tell(Used(self.org_id, "tasks", len(outcome.new_tasks)))
+        if row.form.get("MediaContentType0", "").startswith("audio/"):
+            self._deps.metering.tell(Used(self.org_id, "voice_notes"))
+
+    def _commit(
+        self, row: InboxRow, outcome: Outcome, conversation: Conversation | None
+    ) -> list[int]:
+        org_id = self.org_id
+
+        async def write(connection: asyncpg.Connection) -> list[int]:
+            if not await queries.mark_processed(connection, row.inbox_id):
+                raise AlreadyProcessed
+            await queries.insert_tasks(connection, outcome.new_tasks)
+            await queries.complete_tasks(connection, outcome.completed_tasks)
+            if conversation is not None:
+                await queries.save_conversation(connection, org_id, conversation)
+            return await queries.insert_outbox(connection, org_id, outcome.messages)
+
+        return self._deps.persistence.run(org_id, write)
+
+    def _failed(self, row: InboxRow) -> None:
+        # The inbox row stays unprocessed: the next activation or start-up takes it up again.
+        log.exception("inbound.failed")
+        self._finish(row, done=False)
+
+    def _finish(self, row: InboxRow, *, done: bool = True) -> None:
+        flight = self._in_flight.pop(row.message_sid, None)
+        if flight is not None:
+            flight.deadline.cancel()
+        if done:
+            self._done[row.message_sid] = None
+            if len(self._done) > _RECENTLY_DONE:
+                self._done.popitem(last=False)
+        queue = self._queues.get(row.sender)
+        if queue is None:
+            return
+        queue.in_flight = None
+        if queue.waiting:
+            # Through the inbox, not a direct call: a long queue must not become deep recursion.
+            self.actor_ref.tell(_Next(row.sender))
+        else:
+            del self._queues[row.sender]
+
+    def _next(self, sender: str) -> None:
+        queue = self._queues.get(sender)
+        if queue is not None and queue.in_flight is None and queue.waiting:
+            self._begin(queue.waiting.popleft())
 
     def _sender(self, phone: str) -> Member | None:
         member = self._state.member_by_phone(phone) if self._state else None
@@ -122,29 +374,3 @@ class OrgActor(pykka.ThreadingActor):
             self._reload()
             member = self._state.member_by_phone(phone) if self._state else None
         return member
-
-    def _understand(
-        self, text: str, sender: Member, state: OrgState, now: datetime
-    ) -> intents.Understood:
-        context = UnderstandingContext(
-            role=sender.role,
-            language=sender.language,
-            timezone=state.org.timezone,
-            now=now,
-            roster=state.roster(),
-        )
-        return self._deps.understanding.understand(text, context)
-
-    def _commit(self, row: InboxRow, outcome: Outcome) -> None:
-        org_id = self.org_id
-
-        async def write(connection: asyncpg.Connection) -> list[int]:
-            if not await queries.mark_processed(connection, row.inbox_id):
-                raise AlreadyProcessed
-            await queries.insert_tasks(connection, outcome.new_tasks)
-            await queries.complete_tasks(connection, outcome.completed_tasks)
-            return await queries.insert_outbox(connection, org_id, outcome.messages)
-
-        outbox_ids = self._deps.persistence.run(org_id, write)
-        if outbox_ids:
-            self._deps.outbound.tell(SendOutbox(org_id, tuple(outbox_ids)))

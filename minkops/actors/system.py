@@ -1,52 +1,204 @@
-"""Starts and stops the actors of one service process."""
+"""The supervision tree of one service process, started and stopped as a whole.
+
+    root ─┬─ outbound       (pool)  Twilio sends
+          ├─ understanding  (pool)  rule engine / OpenAI
+          ├─ voice          (pool)  voice notes in: fetch + transcribe
+          ├─ metering               usage counters
+          ├─ directory              org actors (virtual actors, passivated when idle)
+          └─ scheduler              housekeeping ticks
+
+Children start in this order and stop in reverse: the scheduler and the org actors
+(the leaves that produce work) stop first, the outbound pool last, so replies
+already committed still leave while draining.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 import pykka
 
+from minkops.actors import messages as m
 from minkops.actors.directory import OrgDirectory
+from minkops.actors.metering import Metering
 from minkops.actors.org import OrgActor, OrgDependencies
 from minkops.actors.outbound import Outbound
 from minkops.actors.persistence import Persistence
+from minkops.actors.pool import Pool, PoolHandle, PoolMember
+from minkops.actors.scheduler import SchedulerActor
+from minkops.actors.supervisor import (
+    ChildContext,
+    ChildHandle,
+    ChildSpec,
+    Registry,
+    RestartIntensityExceeded,
+    Runtime,
+    SupervisorEvent,
+    configure_thread_stack,
+    start_tree,
+)
+from minkops.actors.understanding import UnderstandingMember
+from minkops.actors.voice import FetchMedia, Transcribe_, VoiceNotesMember
 from minkops.domain.understanding import Understanding
+from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
 from minkops.twilio_client import make_twilio_client
 
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Engines:
+    """What reads messages and voice notes; chosen by the service from the settings."""
+
+    understanding: Understanding
+    fetch_media: FetchMedia | None = None
+    transcribe: Transcribe_ | None = None
+
 
 @dataclass
 class ActorSystem:
-    directory: pykka.ActorRef[Any]
-    outbound: pykka.ActorRef[Any]
+    root: pykka.ActorRef[Any]
+    directory: ChildHandle
+    outbound: PoolHandle
+    metering: ChildHandle
 
     def is_alive(self) -> bool:
-        return self.directory.is_alive() and self.outbound.is_alive()
+        return self.root.is_alive() and self.directory.available
+
+    def busy_orgs(self) -> int:
+        """Blocking: call it off the event loop."""
+        return int(self.directory.ask(m.CountBusy(), timeout=10))
+
+    def drain(self, deadline: float) -> bool:
+        """Wait (blocking) until no org actor has work in flight, or the deadline passes."""
+        while time.monotonic() < deadline:
+            if self.busy_orgs() == 0:
+                return True
+            time.sleep(0.05)
+        return False
 
     def stop(self) -> None:
         """Blocking: call it off the event loop (actors may be waiting on the loop)."""
-        self.directory.stop(timeout=30)
-        self.outbound.stop(timeout=30)
+        self.root.stop(timeout=60)
+
+
+class _OutboundMember(PoolMember):
+    """Adapts the single Outbound actor's sending to a pool member."""
+
+    def __init__(self, context: ChildContext | None, *args: Any) -> None:
+        super().__init__(context)
+        self._outbound = Outbound(*args)
+
+    def on_supervised_start(self) -> None:
+        self._outbound.on_start()
+
+    def on_job(self, message: Any) -> Any:
+        return self._outbound.on_receive(message)
 
 
 def start_actor_system(
-    settings: Settings, persistence: Persistence, understanding: Understanding, metrics: Metrics
+    settings: Settings,
+    persistence: Persistence,
+    engines: Engines,
+    metrics: Metrics,
+    on_escalate: Callable[[RestartIntensityExceeded], None],
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ActorSystem:
+    """Start the tree (blocking: call it off the event loop) and return handles into it."""
+    actors = settings.actors
+    configure_thread_stack(actors.thread_stack_kib * 1024)
+    registry = Registry()
+    runtime = Runtime(registry=registry, listener=_log_event)
     twilio = settings.twilio
-    outbound = Outbound.start(
-        persistence,
-        partial(make_twilio_client, twilio.account_sid, twilio.auth_token, twilio.api_base),
-        twilio.whatsapp_number,
-        f"{settings.public_url}/twilio/status",
-        metrics,
+
+    outbound = Pool(
+        "outbound",
+        2,
+        lambda ctx: _OutboundMember.start(
+            ctx,
+            persistence,
+            partial(make_twilio_client, twilio.account_sid, twilio.auth_token, twilio.api_base),
+            twilio.whatsapp_number,
+            f"{settings.public_url}/twilio/status",
+            metrics,
+        ),
     )
-    deps = OrgDependencies(persistence, outbound, understanding, metrics)
+    understanding = Pool(
+        "understanding",
+        actors.understanding_pool_size,
+        lambda ctx: UnderstandingMember.start(ctx, engines.understanding),
+    )
+    voice = Pool(
+        "voice",
+        actors.voice_pool_size,
+        lambda ctx: VoiceNotesMember.start(ctx, engines.fetch_media, engines.transcribe),
+    )
 
-    def start_org_actor(org_id: int) -> pykka.ActorRef[Any]:
-        return OrgActor.start(org_id, deps)
+    # Handles resolve once a child's supervisor has started, so they are taken inside the
+    # start functions, which run in tree order (pools first).
+    def org_dependencies() -> OrgDependencies:
+        return OrgDependencies(
+            persistence=persistence,
+            outbound=outbound.handle(registry),
+            understanding=understanding.handle(registry),
+            voice=voice.handle(registry),
+            directory=registry.handle("directory"),
+            metering=registry.handle("metering"),
+            metrics=metrics,
+            history_turns=settings.openai.history_turns,
+            reply_deadline=actors.reply_deadline_seconds,
+            clock=clock,
+        )
 
-    directory = OrgDirectory.start(start_org_actor, persistence, outbound, metrics)
-    return ActorSystem(directory=directory, outbound=outbound)
+    def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:
+        deps = org_dependencies()
+        return OrgDirectory.start(
+            ctx,
+            lambda org_id: OrgActor.start(org_id, deps),
+            persistence,
+            deps.outbound,
+            metrics,
+            idle_timeout=actors.idle_timeout_seconds,
+            max_live=actors.max_live,
+        )
+
+    specs = [
+        outbound.spec(),
+        understanding.spec(),
+        voice.spec(),
+        ChildSpec("metering", lambda ctx: Metering.start(ctx, metrics)),
+        ChildSpec("directory", start_directory, shutdown_timeout=30.0),
+        ChildSpec(
+            "scheduler",
+            lambda ctx: SchedulerActor.start(
+                ctx,
+                persistence,
+                actors.housekeeping_interval_seconds,
+                [registry.handle("directory")],
+            ),
+        ),
+    ]
+    root = start_tree(specs, runtime=runtime, on_escalate=on_escalate)
+    return ActorSystem(
+        root=root,
+        directory=registry.handle("directory"),
+        outbound=outbound.handle(registry),
+        metering=registry.handle("metering"),
+    )
+
+
+def _log_event(event: SupervisorEvent) -> None:
+    name = type(event).__name__
+    details = {k: (str(v) if isinstance(v, BaseException) else v) for k, v in vars(event).items()}
+    if name in ("ChildFailed", "Escalated", "ShutdownTimedOut"):
+        log.warning(f"supervisor.{name}", **details)
+    else:
+        log.info(f"supervisor.{name}", **details)

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from minkops.domain.actions import OrgState
+from minkops.domain.context import Conversation, turns_from_json, turns_to_json
 from minkops.domain.models import Member, Organization, OutboundMessage, Task
 
 
@@ -264,3 +265,52 @@ async def organization(connection: asyncpg.Connection, org_id: int) -> Organizat
 async def notify_org_changed(connection: asyncpg.Connection, org_id: int) -> None:
     """Tell a running service (LISTEN minkops_org_changed) to reload this organization."""
     await connection.execute("SELECT pg_notify('minkops_org_changed', $1)", str(org_id))
+
+
+# --- conversation context -------------------------------------------------------------------
+
+
+async def load_conversations(
+    connection: asyncpg.Connection, org_id: int
+) -> dict[int, Conversation]:
+    rows = await connection.fetch(
+        "SELECT member_id, turns, expires_at FROM conversations"
+        " WHERE org_id = $1 AND expires_at > now()",
+        org_id,
+    )
+    return {
+        r["member_id"]: Conversation(r["member_id"], turns_from_json(r["turns"]), r["expires_at"])
+        for r in rows
+    }
+
+
+async def save_conversation(
+    connection: asyncpg.Connection, org_id: int, conversation: Conversation
+) -> None:
+    await connection.execute(
+        "INSERT INTO conversations (org_id, member_id, turns, expires_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (org_id, member_id)"
+        " DO UPDATE SET turns = EXCLUDED.turns, expires_at = EXCLUDED.expires_at",
+        org_id,
+        conversation.member_id,
+        turns_to_json(conversation.turns),
+        conversation.expires_at,
+    )
+
+
+async def purge_expired(connection: asyncpg.Connection) -> tuple[int, int]:
+    row = await connection.fetchrow("SELECT * FROM minkops_purge_expired()")
+    return int(row["conversations"]), int(row["inbound"])
+
+
+async def unprocessed_inbound_of(connection: asyncpg.Connection, org_id: int) -> list[InboxRow]:
+    """This organization's accepted messages not yet acted on, oldest first."""
+    rows = await connection.fetch(
+        "SELECT id, message_sid, org_id, sender, form, received_at FROM inbox"
+        " WHERE org_id = $1 AND processed_at IS NULL ORDER BY id",
+        org_id,
+    )
+    return [
+        InboxRow(r["id"], r["message_sid"], r["org_id"], r["sender"], r["form"], r["received_at"])
+        for r in rows
+    ]

@@ -55,7 +55,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "empty_title": 'What should the task say? For example: "task: clean the fridge".',
         "unknown": 'Sorry, I didn\'t get that. Write "help" to see what I can do.',
         "not_yet": "I understood that you want to {what}, but I can't do that yet. Sorry!",
-        "media_unsupported": "I can only read text messages for now. Could you write it out?",
+        "media_unsupported": "I can only read text and voice notes. Could you write it out?",
+        "voice_unavailable": "I couldn't listen to your voice note just now. Could you write it instead?",
+        "try_again": "I could not understand that just now, please try again.",
         "stranger": (
             "Hi! This is MinkOps, the WhatsApp assistant that helps teams run their day "
             "(tasks, reminders, voice notes). This number isn't part of a team yet: "
@@ -113,7 +115,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "empty_title": '¿Qué dice la tarea? Por ejemplo: "tarea: limpiar la nevera".',
         "unknown": 'Perdona, no te he entendido. Escribe "ayuda" para ver lo que puedo hacer.',
         "not_yet": "He entendido que quieres {what}, pero todavía no sé hacerlo. ¡Perdona!",
-        "media_unsupported": "Por ahora solo leo mensajes de texto. ¿Me lo escribes?",
+        "media_unsupported": "Solo leo texto y notas de voz. ¿Me lo escribes?",
+        "voice_unavailable": "Ahora mismo no puedo escuchar tu nota de voz. ¿Me lo escribes?",
+        "try_again": "Ahora mismo no he podido entenderlo; inténtalo de nuevo, por favor.",
         "stranger": (
             "¡Hola! Esto es MinkOps, el asistente de WhatsApp que ayuda a los equipos con su día "
             "(tareas, recordatorios, notas de voz). Este número aún no forma parte de ningún "

@@ -9,12 +9,12 @@ from aiohttp import web
 
 from minkops.actors.messages import Deliver, OrgChanged, SendOutbox
 from minkops.actors.persistence import Persistence
-from minkops.actors.system import start_actor_system
+from minkops.actors.supervisor import RestartIntensityExceeded
+from minkops.actors.system import Engines, start_actor_system
 from minkops.db import queries
 from minkops.db.database import create_pool, org_transaction
-from minkops.domain.understanding import Understanding
 from minkops.http import ops, twilio_webhooks
-from minkops.http.keys import ACTORS, METRICS, POOL, SETTINGS
+from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
@@ -22,10 +22,13 @@ from minkops.settings import Settings
 log = get_logger(__name__)
 
 
-def make_app(settings: Settings, dsn: str, understanding: Understanding) -> web.Application:
+def make_app(
+    settings: Settings, dsn: str, engines: Engines, lifecycle: Lifecycle | None = None
+) -> web.Application:
     app = web.Application(client_max_size=settings.http.max_body_bytes)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
+    app[LIFECYCLE] = lifecycle or Lifecycle()
     app.router.add_post("/twilio/whatsapp", twilio_webhooks.inbound_whatsapp)
     app.router.add_post("/twilio/status", twilio_webhooks.message_status)
     app.router.add_get("/healthz", ops.healthz)
@@ -41,7 +44,18 @@ def make_app(settings: Settings, dsn: str, understanding: Understanding) -> web.
     async def actors(app: web.Application) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         persistence = Persistence(loop, app[POOL])
-        system = start_actor_system(settings, persistence, understanding, app[METRICS])
+        lifecycle = app[LIFECYCLE]
+
+        def escalated(reason: RestartIntensityExceeded) -> None:
+            # Runs on the root supervisor's thread: never half-dead, stop the whole service.
+            log.critical("service.escalated", reason=str(reason))
+            lifecycle.escalated = True
+            loop.call_soon_threadsafe(lifecycle.stop.set)
+
+        # Starting the tree blocks until every child is up, and children reach the loop.
+        system = await loop.run_in_executor(
+            None, start_actor_system, settings, persistence, engines, app[METRICS], escalated
+        )
         app[ACTORS] = system
         await _resume_unfinished_work(app)
         yield

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field
+
 import asyncpg
 from aiohttp import web
 
@@ -9,7 +12,18 @@ from minkops.actors.system import ActorSystem
 from minkops.metrics import Metrics
 from minkops.settings import Settings
 
+
+@dataclass
+class Lifecycle:
+    """Whether webhooks are taken, and how the service is asked to stop."""
+
+    accepting: bool = True
+    escalated: bool = False
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", asyncpg.Pool)
 ACTORS = web.AppKey("actors", ActorSystem)
 METRICS = web.AppKey("metrics", Metrics)
+LIFECYCLE = web.AppKey("lifecycle", Lifecycle)

@@ -12,7 +12,7 @@ from minkops.actors.messages import Deliver
 from minkops.db import queries
 from minkops.db.database import org_transaction
 from minkops.domain.phones import InvalidPhone, phone_from_whatsapp
-from minkops.http.keys import ACTORS, METRICS, POOL, SETTINGS
+from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS
 from minkops.logs import get_logger
 
 log = get_logger(__name__)
@@ -65,7 +65,14 @@ def _required(form: Mapping[str, str], *names: str) -> None:
         raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
 
 
+def refuse_while_draining(request: web.Request) -> None:
+    """Shutting down: Twilio retries a 503 later, against whichever process is up then."""
+    if not request.app[LIFECYCLE].accepting:
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": "10"}, text="shutting down")
+
+
 async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
+    refuse_while_draining(request)
     form = await signed_form(request)
     _required(form, "MessageSid", "From")
     try:

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 from minkops import admin
 from minkops.http.app import make_app
 from minkops.sandbox.twilio_api import StoredMessage, TwilioStandIn, TwilioStandInThread
-from minkops.service import choose_understanding
+from minkops.service import choose_engines
 from minkops.settings import Settings, load_settings
 from minkops.twilio_client import sign_twilio_request
 
@@ -122,7 +122,7 @@ async def service(
     await admin.add_members(
         pool, org.id, [admin.NewMember("Juan Pérez", STAFF, "staff", "es", "text")]
     )
-    app = make_app(settings, database_url, choose_understanding(settings))
+    app = make_app(settings, database_url, choose_engines(settings))
     server = TestServer(app)
     await server.start_server()
     try:

@@ -1,0 +1,32 @@
+"""Pool member that reads messages: the rule engine, or OpenAI with the rule engine behind it.
+
+Slow (OpenAI takes seconds), so it runs as a pool; the org actor gets the answer as a
+message and never waits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pykka
+
+from minkops.actors.messages import Interpretation, Understand
+from minkops.actors.pool import PoolMember
+from minkops.actors.supervisor import ChildContext
+from minkops.domain.understanding import Understanding
+
+
+class UnderstandingMember(PoolMember):
+    def __init__(self, context: ChildContext | None, engine: Understanding) -> None:
+        super().__init__(context)
+        self._engine = engine
+
+    def on_job(self, message: Any) -> Any:
+        if isinstance(message, Understand):
+            # An engine error is a bug, and it propagates (the supervisor restarts us);
+            # the org actor's deadline answers the person meanwhile.
+            understood = self._engine.understand(message.text, message.context)
+            with contextlib.suppress(pykka.ActorDeadError):
+                message.reply_to.tell(Interpretation(message.message_sid, understood))
+        return None
