@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="talk to a running service as a WhatsApp user")
     chat.add_argument("--as", dest="phone", required=True, help="E.164 number to write from")
+    chat.add_argument("--voice", type=Path, metavar="FILE.ogg", help="send this voice note")
     chat.set_defaults(handler=_chat)
 
     understand = commands.add_parser("understand", help="print the intent read from TEXT")
@@ -282,7 +283,12 @@ def _chat(args: argparse.Namespace, settings: Settings, environ: Mapping[str, st
             dev.whatsapp_number,
             dev.twilio_api_base,
         )
-    return run_chat(target, phone, sys.stdin, sys.stdout)
+    if args.voice is not None and not args.voice.is_file():
+        raise UsageError(f"no such voice note: {args.voice}")
+    try:
+        return run_chat(target, phone, sys.stdin, sys.stdout, voice=args.voice)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _understand(args: argparse.Namespace, settings: Settings, environ: Mapping[str, str]) -> int:

@@ -10,10 +10,12 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import aiohttp
 
+from minkops.sandbox.twilio_media_upload import upload_media
 from minkops.twilio_client import make_twilio_client, sign_twilio_request
 
 
@@ -105,12 +107,45 @@ class ReplyPrinter(threading.Thread):
         self._stop.set()
 
 
+AUDIO_TYPES = {".ogg": "audio/ogg", ".opus": "audio/ogg", ".mp3": "audio/mpeg", ".m4a": "audio/mp4"}
+
+
+def voice_form(target: ChatTarget, phone: str, path: Path) -> dict[str, str]:
+    """Upload a voice note where the Twilio API serves media, and the form Twilio would post."""
+    content_type = AUDIO_TYPES.get(path.suffix.lower())
+    if content_type is None:
+        raise ValueError(f"{path}: a voice note must be one of {', '.join(AUDIO_TYPES)}")
+    url = upload_media(
+        target.twilio_api_base,
+        target.account_sid,
+        target.auth_token,
+        path.read_bytes(),
+        content_type,
+    )
+    return inbound_form(target, phone, "", [(url, content_type)])
+
+
 def run_chat(
-    target: ChatTarget, phone: str, lines: TextIO, out: TextIO, *, settle: float = 3.0
+    target: ChatTarget,
+    phone: str,
+    lines: TextIO,
+    out: TextIO,
+    *,
+    voice: Path | None = None,
+    settle: float = 3.0,
 ) -> int:
-    """Send each line of `lines` as a message; after the last, wait for replies to settle."""
+    """Send each line of `lines` as a message (or one voice note); wait for replies to settle."""
     printer = ReplyPrinter(target, phone, out)
     printer.start()
+    if voice is not None:
+        try:
+            status = asyncio.run(post_signed(target, voice_form(target, phone, voice)))
+        finally:
+            printer.stop()
+        if status != 200:
+            print(f"(the service answered HTTP {status})", file=sys.stderr)
+            return 1
+        return _settle(printer, settle)
     interactive = lines.isatty()
     if interactive:
         print(f"Chatting as {phone} with {target.public_url}. Ctrl-D to quit.", file=out)
@@ -129,10 +164,15 @@ def run_chat(
                 print(f"(the service answered HTTP {status})", file=sys.stderr)
                 return 1
             printer.last_reply_at = time.monotonic()
-        # Replies arrive after the webhook is answered: give them a moment.
-        while time.monotonic() - printer.last_reply_at < settle:
-            time.sleep(0.1)
-        printer.poll()
     finally:
         printer.stop()
+    return _settle(printer, settle)
+
+
+def _settle(printer: ReplyPrinter, settle: float) -> int:
+    """Replies arrive after the webhook is answered: print them until none came for `settle` s."""
+    printer.last_reply_at = time.monotonic()
+    while time.monotonic() - printer.last_reply_at < settle:
+        time.sleep(0.1)
+        printer.poll()
     return 0

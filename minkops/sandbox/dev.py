@@ -23,6 +23,8 @@ from minkops.sandbox.dev_state import (
     port_is_free,
     save_dev_state,
 )
+from minkops.sandbox.openai_api import OpenAIStandIn
+from minkops.sandbox.openai_rules_model import rules_model
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.service import database_dsn, run_service
 from minkops.settings import Settings, load_settings
@@ -38,23 +40,39 @@ DEMO_MEMBERS = (
 def run_dev(environ: Mapping[str, str]) -> int:
     data_dir = Path(environ.get("MINKOPS_DATA_DIR", ".minkops"))
     state = load_dev_state(data_dir) or new_dev_state()
+    if not state.openai_key:  # dev.json from before the OpenAI stand-in
+        fresh = new_dev_state()
+        state = replace(state, openai_key=fresh.openai_key, openai_port=fresh.openai_port)
     if not port_is_free(state.twilio_port):
         state = replace(state, twilio_port=free_port())
+    if not port_is_free(state.openai_port):
+        state = replace(state, openai_port=free_port())
     overlay = {
         "TWILIO_ACCOUNT_SID": state.account_sid,
         "TWILIO_AUTH_TOKEN": state.auth_token,
         "TWILIO_WHATSAPP_NUMBER": state.whatsapp_number,
         "TWILIO_API_BASE": state.twilio_api_base,
     }
+    use_openai_standin = not environ.get("OPENAI_API_KEY")
+    if use_openai_standin:
+        overlay |= {"OPENAI_API_KEY": state.openai_key, "OPENAI_BASE_URL": state.openai_base_url}
     settings = load_settings({**overlay, **environ, "MINKOPS_DATA_DIR": str(data_dir)})
     with database_dsn(settings) as dsn:
-        asyncio.run(_run(settings, dsn, state, data_dir))
+        asyncio.run(_run(settings, dsn, state, data_dir, use_openai_standin))
     return 0
 
 
-async def _run(settings: Settings, dsn: str, state: DevState, data_dir: Path) -> None:
+async def _run(
+    settings: Settings, dsn: str, state: DevState, data_dir: Path, use_openai_standin: bool
+) -> None:
     standin = TwilioStandIn(state.account_sid, state.auth_token)
     await standin.start(port=state.twilio_port)
+    # The OpenAI stand-in's "model" is our own rule engine, and it transcribes voice notes
+    # made by `python -m minkops.sandbox.openai_api make-voice-note`: the whole OpenAI path
+    # (SDK, structured outputs, transcription) runs, with nothing to configure.
+    openai = OpenAIStandIn(state.openai_key, answer_unscripted=rules_model)
+    if use_openai_standin:
+        await openai.start(port=state.openai_port)
     try:
         await apply_migrations(dsn)
         if state.demo_org_id is None:
@@ -64,6 +82,8 @@ async def _run(settings: Settings, dsn: str, state: DevState, data_dir: Path) ->
         await run_service(settings, dsn)
     finally:
         await standin.stop()
+        if use_openai_standin:
+            await openai.stop()
 
 
 async def _create_demo(dsn: str) -> int:
@@ -93,7 +113,8 @@ def _print_welcome(settings: Settings, state: DevState) -> None:
     )
     print(
         f"""
-MinkOps is running at {settings.public_url} with a local Twilio stand-in at {state.twilio_api_base}.
+MinkOps is running at {settings.public_url}, with local stand-ins for Twilio ({state.twilio_api_base})
+and OpenAI ({settings.openai.base_url or "the real API"}).
 Demo organization "{DEMO_ORG}" (id {state.demo_org_id}):
 {people}
 
@@ -101,6 +122,8 @@ In another terminal, talk to it as the owner:
     minkops chat --as {DEMO_MEMBERS[0][1]}
 and try: help · tarea para Juan: limpiar la nevera mañana a las 10 · tareas · hecho 1
 Then as Juan (minkops chat --as {DEMO_MEMBERS[1][1]}) you will have received the task.
+Voice notes: python -m minkops.sandbox.openai_api make-voice-note "tareas" --language es -o nota.ogg
+             minkops chat --as {DEMO_MEMBERS[0][1]} --voice nota.ogg
 Ctrl-C stops everything.
 """,
         flush=True,

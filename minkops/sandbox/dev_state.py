@@ -19,11 +19,17 @@ class DevState:
     auth_token: str
     whatsapp_number: str
     twilio_port: int
+    openai_key: str = ""
+    openai_port: int = 0
     demo_org_id: int | None = None
 
     @property
     def twilio_api_base(self) -> str:
         return f"http://127.0.0.1:{self.twilio_port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.openai_port}/v1"
 
 
 def dev_state_path(data_dir: Path) -> Path:
@@ -52,6 +58,8 @@ def new_dev_state() -> DevState:
         auth_token=secrets.token_hex(16),
         whatsapp_number=SANDBOX_WHATSAPP_NUMBER,
         twilio_port=free_port(),
+        openai_key="sk-dev-" + secrets.token_hex(16),
+        openai_port=free_port(),
     )
 
 

@@ -1,0 +1,256 @@
+"""The actor system under load shapes that matter, on real parts (PostgreSQL, Twilio stand-in).
+
+Deterministic: a gate in the understanding engine holds chosen messages until the
+test releases them, so 'A is slow while B is answered' is shown, not timed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+import pytest
+from aiohttp.test_utils import TestServer
+
+from minkops import admin
+from minkops.actors.directory import LiveCount
+from minkops.actors.messages import Housekeeping
+from minkops.actors.system import Engines
+from minkops.domain.intents import Understood
+from minkops.domain.rules import RuleEngine
+from minkops.domain.understanding import UnderstandingContext
+from minkops.http.app import make_app
+from minkops.http.keys import ACTORS, LIFECYCLE
+from minkops.sandbox.twilio_api import StoredMessage, TwilioStandIn, TwilioStandInThread
+from minkops.settings import load_settings
+from minkops.twilio_client import sign_twilio_request
+from tests.http.conftest import ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, PUBLIC_URL, inbound
+
+ANA, JUAN = "+34600000001", "+34600000002"  # organization A: owner and staff
+BEA = "+34611000001"  # organization B: owner
+WAIT = 15.0
+
+
+class GatedEngine:
+    """The rule engine, except that a text containing a held word waits for its gate."""
+
+    def __init__(self) -> None:
+        self._rules = RuleEngine()
+        self._gates: dict[str, tuple[threading.Event, threading.Event]] = {}
+
+    def hold(self, word: str) -> tuple[threading.Event, threading.Event]:
+        """(entered, release): entered is set once a held message is being read."""
+        self._gates[word] = (threading.Event(), threading.Event())
+        return self._gates[word]
+
+    def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        if "zzboom" in text:
+            raise RuntimeError("a bug in the engine")
+        for word, (entered, release) in self._gates.items():
+            if word in text:
+                entered.set()
+                release.wait(WAIT)
+        return self._rules.understand(text, context)
+
+
+@dataclass
+class System:
+    server: TestServer
+    session: aiohttp.ClientSession
+    twilio: TwilioStandIn
+    engine: GatedEngine
+    database_url: str
+    org_a: int
+    org_b: int
+    _count: int = 0
+
+    async def send(self, sender: str, body: str) -> None:
+        self._count += 1
+        form = inbound(f"SM{self._count:032d}", sender, body)
+        signature = sign_twilio_request(AUTH_TOKEN, PUBLIC_URL + "/twilio/whatsapp", form)
+        url = self.server.make_url("/twilio/whatsapp")
+        async with self.session.post(
+            url, data=form, headers={"X-Twilio-Signature": signature}
+        ) as r:
+            assert r.status == 200, await r.text()
+
+    async def replies(self, phone: str, count: int) -> list[StoredMessage]:
+        return await asyncio.to_thread(
+            self.twilio.wait_for_messages, lambda m: m.to == f"whatsapp:{phone}", count, WAIT
+        )
+
+    def bodies(self, phone: str) -> list[str]:
+        return [m.body for m in self.twilio.messages() if m.to == f"whatsapp:{phone}"]
+
+    async def live_orgs(self) -> int:
+        directory = self.server.app[ACTORS].directory
+        return int(await asyncio.to_thread(directory.ask, LiveCount(), 5))
+
+
+@pytest.fixture
+def twilio() -> Iterator[TwilioStandIn]:
+    with TwilioStandInThread(TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN)) as running:
+        yield running.stand_in
+
+
+@pytest.fixture
+async def system(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    pool: asyncpg.Pool,
+    twilio: TwilioStandIn,
+    tmp_data_dir: Path,
+) -> AsyncIterator[System]:
+    overlay = tmp_data_dir / "test.toml"
+    # Passivate anything idle at the next housekeeping, which only the test triggers.
+    overlay.write_text(
+        "[actors]\nidle_timeout_seconds = 0.001\nhousekeeping_interval_seconds = 3600\n"
+        + getattr(request, "param", "")
+    )
+    settings = load_settings(
+        {
+            "MINKOPS_CONFIG": str(overlay),
+            "MINKOPS_DATA_DIR": str(tmp_data_dir),
+            "MINKOPS_PUBLIC_URL": PUBLIC_URL,
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_NUMBER": MINKOPS_NUMBER,
+            "TWILIO_API_BASE": twilio.base_url or "",
+        }
+    )
+    a, _ = await admin.create_organization(
+        pool, name="A", timezone="Europe/Madrid",
+        owner=admin.NewMember("Ana García", ANA, "admin", "es", "text"),
+    )  # fmt: skip
+    await admin.add_members(
+        pool, a.id, [admin.NewMember("Juan Pérez", JUAN, "staff", "es", "text")]
+    )
+    b, _ = await admin.create_organization(
+        pool, name="B", timezone="Europe/Madrid",
+        owner=admin.NewMember("Bea Ruiz", BEA, "admin", "es", "text"),
+    )  # fmt: skip
+    engine = GatedEngine()
+    server = TestServer(make_app(settings, database_url, Engines(understanding=engine)))
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield System(server, session, twilio, engine, database_url, a.id, b.id)
+    finally:
+        await server.close()
+
+
+async def test_a_slow_reading_in_one_org_does_not_delay_another(system: System) -> None:
+    entered, release = system.engine.hold("zzslow")
+    await system.send(ANA, "tarea: zzslow revisar la cámara")
+    assert await asyncio.to_thread(entered.wait, WAIT)
+    await system.send(BEA, "ayuda")
+    (reply,) = await system.replies(BEA, 1)
+    assert "Bea" in reply.body
+    assert system.bodies(ANA) == []  # still held, and B was answered meanwhile
+    release.set()
+    (done,) = await system.replies(ANA, 1)
+    assert "zzslow revisar la cámara" in done.body
+
+
+async def test_one_sender_in_order_while_another_sender_goes_on(system: System) -> None:
+    entered, release = system.engine.hold("zzslow")
+    await system.send(ANA, "tarea: zzslow pedir café")
+    assert await asyncio.to_thread(entered.wait, WAIT)
+    await system.send(ANA, "tareas")  # must wait for the first: it lists the task the first creates
+    await system.send(JUAN, "ayuda")
+    (juan,) = await system.replies(JUAN, 1)
+    assert "Juan" in juan.body
+    assert system.bodies(ANA) == []
+    release.set()
+    first, second = await system.replies(ANA, 2)
+    assert "#1" in first.body and "zzslow pedir café" in first.body
+    assert "#1 zzslow pedir café" in second.body  # acted on after the first was committed
+
+
+async def test_passivated_actor_resumes_with_its_conversation(system: System) -> None:
+    await system.send(ANA, "recuérdame llamar al proveedor")
+    (question,) = await system.replies(ANA, 1)
+    assert "Cuándo" in question.body
+    assert await system.live_orgs() == 1
+    system.server.app[ACTORS].directory.tell(Housekeeping())
+    for _ in range(200):
+        if await system.live_orgs() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert await system.live_orgs() == 0, "the idle org actor was not passivated"
+    # A fresh actor, loaded from PostgreSQL, must still know what "mañana a las 8" answers.
+    await system.send(ANA, "mañana a las 8")
+    _, answer = await system.replies(ANA, 2)
+    assert "recordatorio" in answer.body
+    connection = await asyncpg.connect(system.database_url)
+    try:
+        row = await connection.fetchrow(
+            "SELECT jsonb_array_length(turns) AS turns, expires_at - now() AS left"
+            " FROM conversations"
+        )
+    finally:
+        await connection.close()
+    assert row["turns"] == 4
+    assert 23.9 * 3600 < row["left"].total_seconds() <= 24 * 3600
+
+
+async def test_expired_context_is_forgotten_and_purged(system: System) -> None:
+    await system.send(ANA, "recuérdame llamar al proveedor")
+    await system.replies(ANA, 1)
+    connection = await asyncpg.connect(system.database_url)
+    try:
+        await connection.execute(
+            "UPDATE conversations SET expires_at = now() - interval '1 second'"
+        )
+        await connection.execute("UPDATE inbox SET received_at = now() - interval '25 hours'")
+        purged = await connection.fetchrow("SELECT * FROM minkops_purge_expired()")
+        left = await connection.fetchval("SELECT count(*) FROM conversations")
+        bodies = await connection.fetchval("SELECT count(*) FROM inbox WHERE form <> '{}'::jsonb")
+        sids = await connection.fetchval("SELECT count(*) FROM inbox")
+    finally:
+        await connection.close()
+    assert (purged["conversations"], purged["inbound"], left, bodies, sids) == (1, 1, 0, 0, 1)
+
+
+async def test_draining_service_answers_503_with_retry_after(system: System) -> None:
+    system.server.app[LIFECYCLE].accepting = False
+    form = inbound("SM" + "9" * 32, ANA, "ayuda")
+    signature = sign_twilio_request(AUTH_TOKEN, PUBLIC_URL + "/twilio/whatsapp", form)
+    async with system.session.post(
+        system.server.make_url("/twilio/whatsapp"),
+        data=form,
+        headers={"X-Twilio-Signature": signature},
+    ) as response:
+        assert response.status == 503 and response.headers["Retry-After"]
+
+
+@pytest.mark.parametrize("system", ["reply_deadline_seconds = 1.0\n"], indirect=True)
+async def test_a_crashing_reader_is_restarted_and_the_person_still_answered(system: System) -> None:
+    await system.send(ANA, "tarea: zzboom")
+    (apology,) = await system.replies(ANA, 1)
+    assert "inténtalo de nuevo" in apology.body
+    # The member that raised was restarted by its supervisor; reading goes on.
+    for _ in range(4):  # more than the pool's members, so each is used
+        await system.send(ANA, "ayuda")
+    replies = await system.replies(ANA, 5)
+    assert all("Ana" in reply.body for reply in replies[1:])
+
+
+async def test_voice_note_without_transcription_asks_for_text(system: System) -> None:
+    media_url = system.twilio.add_media(b"OggS fake", "audio/ogg")
+    form = inbound("SM" + "8" * 32, ANA, "", NumMedia="1", MediaUrl0=media_url)
+    form["MediaContentType0"] = "audio/ogg"
+    signature = sign_twilio_request(AUTH_TOKEN, PUBLIC_URL + "/twilio/whatsapp", form)
+    async with system.session.post(
+        system.server.make_url("/twilio/whatsapp"),
+        data=form,
+        headers={"X-Twilio-Signature": signature},
+    ) as response:
+        assert response.status == 200
+    (reply,) = await system.replies(ANA, 1)
+    assert "nota de voz" in reply.body and "escribes" in reply.body
