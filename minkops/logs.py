@@ -97,6 +97,9 @@ def configure_logging(
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     # The twilio SDK logs every request and its headers at INFO: noise, and URLs carry numbers.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    # The openai SDK's HTTP client logs every request at INFO; openai.call says more.
+    for name in ("httpx", "httpx2", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             *shared,

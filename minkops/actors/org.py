@@ -259,6 +259,11 @@ class OrgActor(pykka.ThreadingActor):
         outcome = act(self._state, inbound)
         try:
             self._settle(flight.row, flight, outcome)
+        except queries.PhoneTaken:
+            language = pick_language(understood.language, flight.sender.language)
+            body = say(language, "member_phone_taken")
+            reply = OutboundMessage(f"{flight.row.message_sid}:0", flight.sender.phone, body)
+            self._settle(flight.row, flight, Outcome(messages=(reply,)))
         except asyncpg.UniqueViolationError:
             # Task numbers taken behind our back (another process): reload and act again.
             self._reload()
@@ -305,7 +310,9 @@ class OrgActor(pykka.ThreadingActor):
         except AlreadyProcessed:
             log.info("inbound.already_processed")
         else:
-            if self._state is not None:
+            if outcome.changes_roster:
+                self._reload()  # new members get their ids from the database
+            elif self._state is not None:
                 self._state = apply(self._state, outcome)
             if conversation is not None:
                 self._conversations[conversation.member_id] = conversation
@@ -333,6 +340,8 @@ class OrgActor(pykka.ThreadingActor):
                 raise AlreadyProcessed
             await queries.insert_tasks(connection, outcome.new_tasks)
             await queries.complete_tasks(connection, outcome.completed_tasks)
+            if outcome.changes_roster:
+                await queries.apply_roster_changes(connection, outcome)
             if conversation is not None:
                 await queries.save_conversation(connection, org_id, conversation)
             return await queries.insert_outbox(connection, org_id, outcome.messages)

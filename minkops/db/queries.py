@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from minkops.domain.actions import OrgState
+from minkops.domain.actions import OrgState, Outcome
 from minkops.domain.context import Conversation, turns_from_json, turns_to_json
 from minkops.domain.models import Member, Organization, OutboundMessage, Task
 
@@ -314,3 +314,41 @@ async def unprocessed_inbound_of(connection: asyncpg.Connection, org_id: int) ->
         InboxRow(r["id"], r["message_sid"], r["org_id"], r["sender"], r["form"], r["received_at"])
         for r in rows
     ]
+
+
+class PhoneTaken(Exception):
+    """A phone that already belongs to a member (of this or another organization)."""
+
+
+async def apply_roster_changes(connection: asyncpg.Connection, outcome: Outcome) -> None:
+    try:
+        for new in outcome.new_members:
+            await insert_member(
+                connection,
+                new.org_id,
+                name=new.name,
+                phone=new.phone,
+                role=new.role,
+                language=new.language,
+                delivery=new.delivery,
+            )
+        for member in outcome.changed_members:
+            await connection.execute(
+                "UPDATE members SET name = $3, phone = $4, role = $5, language = $6, delivery = $7"
+                " WHERE org_id = $1 AND id = $2",
+                member.org_id,
+                member.id,
+                member.name,
+                member.phone,
+                member.role,
+                member.language,
+                member.delivery,
+            )
+    except asyncpg.UniqueViolationError as error:
+        if error.constraint_name == "members_phone_key":
+            raise PhoneTaken from None
+        raise
+    for member in outcome.removed_members:
+        await connection.execute(
+            "DELETE FROM members WHERE org_id = $1 AND id = $2", member.org_id, member.id
+        )

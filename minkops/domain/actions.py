@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from minkops.domain import intents as i
-from minkops.domain.models import Member, Organization, OutboundMessage, Task
+from minkops.domain.models import Delivery, Member, Organization, OutboundMessage, Role, Task
+from minkops.domain.phones import InvalidPhone, normalize_phone
 from minkops.domain.replies import describe_intent, format_when, join_names, pick_language, say
 from minkops.domain.roster import Ambiguous, Resolved, resolve_name
 from minkops.domain.understanding import RosterEntry
@@ -44,6 +45,25 @@ class Outcome:
     messages: tuple[OutboundMessage, ...] = ()
     new_tasks: tuple[Task, ...] = ()
     completed_tasks: tuple[Task, ...] = field(default_factory=tuple)
+    new_members: tuple[NewMember, ...] = ()
+    changed_members: tuple[Member, ...] = ()
+    removed_members: tuple[Member, ...] = ()
+
+    @property
+    def changes_roster(self) -> bool:
+        return bool(self.new_members or self.changed_members or self.removed_members)
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A person to add; the database gives the id."""
+
+    org_id: int
+    name: str
+    phone: str
+    role: Role
+    language: str
+    delivery: Delivery
 
 
 @dataclass(frozen=True)
@@ -80,6 +100,8 @@ def act(state: OrgState, inbound: Inbound) -> Outcome:
             return replies.to_sender(intent.question)
         case i.Unknown():
             return replies.to_sender(say(language, "unknown"))
+        case i.AddMember() | i.UpdateMember() | i.RemoveMember():
+            return _manage_team(state, inbound, intent, replies)
         case _:
             return replies.to_sender(
                 say(language, "not_yet", what=describe_intent(language, intent.kind))
@@ -299,3 +321,88 @@ def _complete_task(
             ),
         )
     return Outcome(messages=tuple(replies.messages), completed_tasks=(done,))
+
+
+def _manage_team(
+    state: OrgState,
+    inbound: Inbound,
+    intent: i.AddMember | i.UpdateMember | i.RemoveMember,
+    replies: _Replies,
+) -> Outcome:
+    """Adding, changing and removing people. Only admins may, whatever any engine proposed;
+    the one exception: anyone may change their own name, language or delivery."""
+    language, sender = replies.language, inbound.sender
+    if isinstance(intent, i.UpdateMember) and not sender.is_admin:
+        target = _resolve(state, intent.name, sender)
+        if target is sender and intent.role is None and intent.phone is None:
+            return _update_member(state, intent, sender, replies)
+    if not sender.is_admin:
+        return replies.to_sender(say(language, "admin_only"))
+    if isinstance(intent, i.AddMember):
+        return _add_member(state, intent, replies)
+    target = _resolve(state, intent.name, sender)
+    if target is None:
+        return replies.to_sender(
+            say(language, "unknown_person", name=intent.name, org=state.org.name)
+        )
+    if isinstance(target, list):
+        candidates = join_names(language, [m.name for m in target])
+        return replies.to_sender(
+            say(language, "ambiguous_person", name=intent.name, candidates=candidates)
+        )
+    if isinstance(intent, i.RemoveMember):
+        if target.id == sender.id:
+            return replies.to_sender(say(language, "cannot_remove_self"))
+        replies.add(sender, say(language, "member_removed", name=target.name))
+        return Outcome(messages=tuple(replies.messages), removed_members=(target,))
+    return _update_member(state, intent, target, replies)
+
+
+def _add_member(state: OrgState, intent: i.AddMember, replies: _Replies) -> Outcome:
+    language = replies.language
+    name = " ".join(intent.name.split())
+    if not intent.phone:
+        return replies.to_sender(say(language, "member_needs_phone", name=name))
+    try:
+        phone = normalize_phone(intent.phone, state.org.country)
+    except InvalidPhone:
+        return replies.to_sender(say(language, "member_bad_phone", phone=intent.phone))
+    existing = state.member_by_phone(phone)
+    if existing is not None:
+        return replies.to_sender(say(language, "member_exists", name=existing.name))
+    new = NewMember(
+        org_id=state.org.id,
+        name=name,
+        phone=phone,
+        role=intent.role,
+        language=(intent.language or state.org.language).lower()[:2],
+        delivery=intent.delivery or "text",
+    )
+    role = say(language, f"role_{new.role}")
+    replies.add(replies.inbound.sender, say(language, "member_added", name=name, role=role))
+    return Outcome(messages=tuple(replies.messages), new_members=(new,))
+
+
+def _update_member(
+    state: OrgState, intent: i.UpdateMember, target: Member, replies: _Replies
+) -> Outcome:
+    language = replies.language
+    changed = target
+    if intent.new_name:
+        changed = replace(changed, name=" ".join(intent.new_name.split()))
+    if intent.language:
+        changed = replace(changed, language=intent.language.lower()[:2])
+    if intent.delivery:
+        changed = replace(changed, delivery=intent.delivery)
+    if intent.role:
+        changed = replace(changed, role=intent.role)
+    if intent.phone:
+        try:
+            phone = normalize_phone(intent.phone, state.org.country)
+        except InvalidPhone:
+            return replies.to_sender(say(language, "member_bad_phone", phone=intent.phone))
+        changed = replace(changed, phone=phone)
+    if changed == target:
+        return replies.to_sender(say(language, "member_unchanged", name=target.name))
+    replies.add(replies.inbound.sender, say(language, "member_updated", name=changed.name))
+    return Outcome(messages=tuple(replies.messages), changed_members=(changed,))

@@ -63,6 +63,21 @@ _TEXTS: dict[str, dict[str, str]] = {
             "(tasks, reminders, voice notes). This number isn't part of a team yet: "
             "ask your manager to add you, and then say hi again."
         ),
+        "admin_only": "Only admins can add, change or remove people.",
+        "member_added": (
+            "👋 {name} is on the team now ({role}). "
+            "Ask them to say hi to this number to start getting tasks."
+        ),
+        "member_needs_phone": "What is {name}'s phone number? For example: add {name} +34 600 123 456",
+        "member_bad_phone": "{phone} doesn't look like a phone number.",
+        "member_exists": "{name} already has that number on the team.",
+        "member_phone_taken": "That number already belongs to another team.",
+        "member_removed": "{name} is no longer on the team.",
+        "member_updated": "Updated {name}'s details.",
+        "member_unchanged": "Nothing to change for {name}.",
+        "cannot_remove_self": "You can't remove yourself from the team.",
+        "role_admin": "admin",
+        "role_staff": "staff",
         "or": " or ",
         "today": "today {time}",
         "tomorrow": "tomorrow {time}",
@@ -123,6 +138,21 @@ _TEXTS: dict[str, dict[str, str]] = {
             "(tareas, recordatorios, notas de voz). Este número aún no forma parte de ningún "
             "equipo: pide a tu responsable que te añada y vuelve a saludar."
         ),
+        "admin_only": "Solo los admins pueden añadir, cambiar o quitar personas.",
+        "member_added": (
+            "👋 {name} ya está en el equipo ({role}). "
+            "Pídele que salude a este número para empezar a recibir tareas."
+        ),
+        "member_needs_phone": "¿Cuál es el teléfono de {name}? Por ejemplo: añade a {name} +34 600 123 456",
+        "member_bad_phone": "{phone} no parece un número de teléfono.",
+        "member_exists": "Ese número ya es de {name}, del equipo.",
+        "member_phone_taken": "Ese número ya pertenece a otro equipo.",
+        "member_removed": "{name} ya no está en el equipo.",
+        "member_updated": "He actualizado los datos de {name}.",
+        "member_unchanged": "No hay nada que cambiar para {name}.",
+        "cannot_remove_self": "No puedes quitarte a ti mismo del equipo.",
+        "role_admin": "admin",
+        "role_staff": "personal",
         "or": " o ",
         "today": "hoy {time}",
         "tomorrow": "mañana {time}",

@@ -158,3 +158,60 @@ def test_staff_help_does_not_offer_assigning() -> None:
 def test_stranger_reply_guesses_language_from_hint() -> None:
     assert "Esto es MinkOps" in stranger_reply("SM9", "+34699999999", "es").body
     assert "This is MinkOps" in stranger_reply("SM9", "+447700900999").body
+
+
+def test_staff_cannot_add_remove_or_promote_whatever_the_engine_says() -> None:
+    for intent in (
+        i.AddMember(name="Eve", phone="+34699000000", role="admin"),
+        i.RemoveMember(name="Ana"),
+        i.UpdateMember(name="Juan", role="admin"),
+        i.UpdateMember(name="Sam", language="en"),
+    ):
+        outcome = act(state(), message(JUAN, intent))
+        assert not outcome.changes_roster, intent
+        assert "Solo los admins" in outcome.messages[0].body
+
+
+def test_anyone_may_change_their_own_language_but_not_their_role() -> None:
+    own = act(state(), message(JUAN, i.UpdateMember(name="Juan", language="en", delivery="voice")))
+    (changed,) = own.changed_members
+    assert (changed.id, changed.language, changed.delivery, changed.role) == (
+        JUAN.id,
+        "en",
+        "voice",
+        "staff",
+    )
+
+
+def test_admin_adds_a_member_with_a_local_number() -> None:
+    country_state = OrgState(replace_org(country="ES"), (ANA, JUAN), (), 1)
+    outcome = act(
+        country_state,
+        message(ANA, i.AddMember(name="María  López", phone="611 222 333", delivery="voice")),
+    )
+    (new,) = outcome.new_members
+    assert (new.name, new.phone, new.role, new.language, new.delivery) == (
+        "María López", "+34611222333", "staff", "es", "voice",
+    )  # fmt: skip
+    assert "María López" in outcome.messages[0].body
+
+
+def test_adding_without_a_phone_or_an_existing_phone_asks_back() -> None:
+    assert "teléfono" in act(state(), message(ANA, i.AddMember(name="Eve"))).messages[0].body
+    again = act(state(), message(ANA, i.AddMember(name="Juanito", phone=JUAN.phone)))
+    assert not again.changes_roster and "Juan Pérez" in again.messages[0].body
+    bad = act(state(), message(ANA, i.AddMember(name="Eve", phone="12")))
+    assert not bad.changes_roster and "12" in bad.messages[0].body
+
+
+def test_admin_removes_someone_but_not_themselves() -> None:
+    (removed,) = act(state(), message(ANA, i.RemoveMember(name="Sam"))).removed_members
+    assert removed.id == SAM.id
+    refused = act(state(), message(ANA, i.RemoveMember(name="Ana")))
+    assert not refused.changes_roster
+
+
+def replace_org(**changes: object) -> Organization:
+    from dataclasses import replace
+
+    return replace(ORG, **changes)  # type: ignore[arg-type]
