@@ -1,34 +1,21 @@
-"""What the AI layer says itself, when it cannot hand over an understood message."""
+"""What the AI layer says itself, when it cannot hand over an understood message.
+
+The texts live with every other reply, in `minkops.domain.replies`.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from minkops.domain import replies
 from minkops.domain.rules_text import detect_language, fold
 
-Message = Literal["try_again", "rephrase", "write_instead"]
-
-_TEXTS: dict[str, dict[Message, str]] = {
-    "en": {
-        "try_again": "I could not understand that just now, please try again.",
-        "rephrase": "Sorry, I'm not sure what you mean. Could you say it another way?",
-        "write_instead": (
-            "Sorry, I can't listen to voice notes right now. Could you write it as a message?"
-        ),
-    },
-    "es": {
-        "try_again": "No he podido entenderlo ahora mismo, por favor inténtalo de nuevo.",
-        "rephrase": "Perdona, no estoy seguro de lo que quieres decir. ¿Puedes decirlo de otra forma?",
-        "write_instead": (
-            "Perdona, ahora mismo no puedo escuchar notas de voz. ¿Me lo puedes escribir?"
-        ),
-    },
-}
+Message = Literal["try_again", "rephrase", "voice_unavailable"]
 
 
 def say(message: Message, language: str) -> str:
     """The text in `language`, or in English when we do not speak it."""
-    return _TEXTS.get(language, _TEXTS["en"])[message]
+    return replies.say(language, message)
 
 
 def language_of(text: str, fallback: str) -> str:
@@ -38,4 +25,4 @@ def language_of(text: str, fallback: str) -> str:
 
 def voice_unavailable_reply(language: str) -> str:
     """The polite answer to a voice note we could not transcribe: please write instead."""
-    return say("write_instead", language)
+    return say("voice_unavailable", language)

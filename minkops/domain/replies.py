@@ -58,6 +58,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "media_unsupported": "I can only read text and voice notes. Could you write it out?",
         "voice_unavailable": "I couldn't listen to your voice note just now. Could you write it instead?",
         "try_again": "I could not understand that just now, please try again.",
+        "rephrase": "Sorry, I'm not sure what you mean. Could you say it another way?",
         "stranger": (
             "Hi! This is MinkOps, the WhatsApp assistant that helps teams run their day "
             "(tasks, reminders, voice notes). This number isn't part of a team yet: "
@@ -131,8 +132,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "unknown": 'Perdona, no te he entendido. Escribe "ayuda" para ver lo que puedo hacer.',
         "not_yet": "He entendido que quieres {what}, pero todavía no sé hacerlo. ¡Perdona!",
         "media_unsupported": "Solo leo texto y notas de voz. ¿Me lo escribes?",
-        "voice_unavailable": "Ahora mismo no puedo escuchar tu nota de voz. ¿Me lo escribes?",
-        "try_again": "Ahora mismo no he podido entenderlo; inténtalo de nuevo, por favor.",
+        "voice_unavailable": "Ahora mismo no puedo escuchar tu nota de voz. ¿Me lo puedes escribir?",
+        "try_again": "No he podido entenderlo ahora mismo, por favor inténtalo de nuevo.",
+        "rephrase": "Perdona, no estoy seguro de lo que quieres decir. ¿Puedes decirlo de otra forma?",
         "stranger": (
             "¡Hola! Esto es MinkOps, el asistente de WhatsApp que ayuda a los equipos con su día "
             "(tareas, recordatorios, notas de voz). Este número aún no forma parte de ningún "

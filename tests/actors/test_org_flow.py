@@ -255,7 +255,7 @@ async def test_voice_note_without_transcription_asks_for_text(system: System) ->
     ) as response:
         assert response.status == 200
     (reply,) = await system.replies(ANA, 1)
-    assert "nota de voz" in reply.body and "escribes" in reply.body
+    assert "nota de voz" in reply.body and "escribir" in reply.body
 
 
 @pytest.fixture
