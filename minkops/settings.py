@@ -81,6 +81,18 @@ class ActorSettings(_Section):
     voice_pool_size: int = Field(ge=1)
     reply_deadline_seconds: float = Field(gt=0)
     housekeeping_interval_seconds: float = Field(gt=0)
+    outbound_pool_size: int = Field(ge=1)
+
+
+class OutboundSettings(_Section):
+    max_attempts: int = Field(ge=1)
+    backoff_base_seconds: float = Field(gt=0)
+    backoff_max_seconds: float = Field(gt=0)
+    backoff_jitter: float = Field(ge=0, le=1)
+    sending_lease_seconds: float = Field(gt=0)
+    reconcile_lookback: int = Field(ge=1, le=1000)
+    sweep_interval_seconds: float = Field(gt=0)
+    sweep_batch: int = Field(ge=1)
 
 
 class Settings(_Section):
@@ -93,6 +105,7 @@ class Settings(_Section):
     stripe: StripeSettings
     log: LogSettings
     actors: ActorSettings
+    outbound: OutboundSettings
 
     @property
     def public_url(self) -> str:

@@ -23,10 +23,12 @@ import pykka
 
 from minkops.actors import messages as m
 from minkops.actors.backoff import Scheduler, thread_timer
-from minkops.actors.org import OrgActor, Recipient
+from minkops.actors.org import OrgActor
+from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import ChildContext, SupervisedActor
-from minkops.db import queries
+from minkops.db import outbox, queries
+from minkops.db.outbox import Queued
 from minkops.db.queries import InboxRow
 from minkops.domain.actions import stranger_reply
 from minkops.domain.phones import language_for_phone
@@ -60,7 +62,7 @@ class OrgDirectory(SupervisedActor):
         context: ChildContext | None,
         start_org_actor: OrgActorFactory,
         persistence: Persistence,
-        outbound: Recipient,
+        outbound: KeyedRecipient,
         metrics: Metrics,
         *,
         idle_timeout: float,
@@ -222,15 +224,14 @@ class OrgDirectory(SupervisedActor):
         phone = row.sender  # E.164, normalized when the webhook was accepted
         reply = stranger_reply(row.message_sid, phone, language_for_phone(phone))
 
-        async def write(connection: asyncpg.Connection) -> list[int]:
+        async def write(connection: asyncpg.Connection) -> list[Queued]:
             if not await queries.mark_processed(connection, row.inbox_id):
                 return []
-            return await queries.insert_outbox(connection, None, [reply])
+            return await outbox.insert_outbox(connection, None, [reply])
 
-        outbox_ids = self._persistence.run(None, write)
+        queued = self._persistence.run(None, write)
         log.info("inbound.stranger", message_sid=row.message_sid, sender=phone)
-        if outbox_ids:
-            self._outbound.tell(m.SendOutbox(None, tuple(outbox_ids)))
+        tell_outbound(self._outbound, None, queued)
 
 
 @dataclass(frozen=True)

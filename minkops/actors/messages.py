@@ -28,8 +28,17 @@ class OrgChanged:
 
 @dataclass(frozen=True)
 class SendOutbox:
+    """Send these outbox rows (and, in order, any older unsettled rows to their recipients).
+    Rows already sent are skipped, so telling this twice never sends twice."""
+
     org_id: int | None
     outbox_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SweepOutbox:
+    """Periodic, from the Scheduler to the outbound pool: send or reconcile every due row
+    of every organization (retries whose timer was lost, ambiguous sends after a crash)."""
 
 
 # --- org actor <-> its helpers ----------------------------------------------------------------

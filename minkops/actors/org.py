@@ -25,8 +25,10 @@ import structlog
 from minkops.actors import messages as m
 from minkops.actors.backoff import Cancellable, Scheduler, thread_timer
 from minkops.actors.metering import Used
+from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
-from minkops.db import queries
+from minkops.db import outbox, queries
+from minkops.db.outbox import Queued
 from minkops.db.queries import InboxRow
 from minkops.domain.actions import Inbound, OrgState, Outcome, act, apply, stranger_reply
 from minkops.domain.context import Conversation, add_exchange, new_conversation
@@ -56,7 +58,7 @@ class AlreadyProcessed(Exception):
 @dataclass(frozen=True)
 class OrgDependencies:
     persistence: Persistence
-    outbound: Recipient
+    outbound: KeyedRecipient
     understanding: Recipient
     voice: Recipient
     directory: Recipient
@@ -306,7 +308,7 @@ class OrgActor(pykka.ThreadingActor):
             )
             conversation = add_exchange(previous, now, said, answer)
         try:
-            outbox_ids = self._commit(row, outcome, conversation)
+            queued = self._commit(row, outcome, conversation)
         except AlreadyProcessed:
             log.info("inbound.already_processed")
         else:
@@ -316,8 +318,7 @@ class OrgActor(pykka.ThreadingActor):
                 self._state = apply(self._state, outcome)
             if conversation is not None:
                 self._conversations[conversation.member_id] = conversation
-            if outbox_ids:
-                self._deps.outbound.tell(m.SendOutbox(self.org_id, tuple(outbox_ids)))
+            tell_outbound(self._deps.outbound, self.org_id, queued)
             self._meter(row, outcome)
         if flight is not None:
             self._deps.metrics.handling_seconds.observe(time.perf_counter() - flight.started)
@@ -332,10 +333,10 @@ class OrgActor(pykka.ThreadingActor):
 
     def _commit(
         self, row: InboxRow, outcome: Outcome, conversation: Conversation | None
-    ) -> list[int]:
+    ) -> list[Queued]:
         org_id = self.org_id
 
-        async def write(connection: asyncpg.Connection) -> list[int]:
+        async def write(connection: asyncpg.Connection) -> list[Queued]:
             if not await queries.mark_processed(connection, row.inbox_id):
                 raise AlreadyProcessed
             await queries.insert_tasks(connection, outcome.new_tasks)
@@ -344,7 +345,7 @@ class OrgActor(pykka.ThreadingActor):
                 await queries.apply_roster_changes(connection, outcome)
             if conversation is not None:
                 await queries.save_conversation(connection, org_id, conversation)
-            return await queries.insert_outbox(connection, org_id, outcome.messages)
+            return await outbox.insert_outbox(connection, org_id, outcome.messages)
 
         return self._deps.persistence.run(org_id, write)
 

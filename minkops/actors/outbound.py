@@ -1,22 +1,66 @@
-"""Sends outbox rows over WhatsApp with the twilio SDK. One row at a time, oldest first."""
+"""Outbound: sends outbox rows over WhatsApp with the twilio SDK, each exactly once.
+
+Twilio's Messages API takes no idempotency key, so exactly-once is built around it:
+a row is claimed (``sending``, committed) before ``messages.create`` and recorded
+``sent`` with the SID after. A claim whose send got no answer (a crash, a timeout)
+is ambiguous once its lease ends: the member lists the recipient's recent messages
+at Twilio and adopts a match (same body and sender, created after the claim)
+before it would ever send again. The idempotency key also rides in the status
+callback URL, so a callback can settle an ambiguous row on its own.
+
+Transient failures (429, 5xx, no answer) are retried with capped exponential
+backoff and jitter, by a timer in the member and by the periodic ``SweepOutbox``.
+Other Twilio errors (63016 outside the 24 h window, 21211 bad number) fail the row
+for good with Twilio's code. One recipient's rows leave in the order they were
+written: only the oldest unsettled row to a recipient is ever claimed.
+
+Members form a pool (:func:`outbound_pool`); :func:`tell_outbound` routes each
+recipient's rows to one member, so they do not wait for a sweep to go in order.
+
+The lease (``sending_lease_seconds``) must outlast one create call: a send still
+in flight when its lease ends could be reconciled before Twilio has it, and sent twice.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import contextlib
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
 
+import asyncpg
 import pykka
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
+from yarl import URL
 
-from minkops.actors.messages import SendOutbox
+from minkops.actors.backoff import Backoff, Cancellable, RestartPolicy, Scheduler, thread_timer
+from minkops.actors.messages import SendOutbox, SweepOutbox
 from minkops.actors.persistence import Persistence
-from minkops.db import queries
+from minkops.actors.pool import Pool, PoolMember
+from minkops.actors.supervisor import ChildContext
+from minkops.db import outbox
+from minkops.db.outbox import Claim, OutboxRow, Queued, Waiting
 from minkops.domain.phones import whatsapp_address
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
+from minkops.settings import OutboundSettings
 
 log = get_logger(__name__)
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+# Twilio stamps date_created in whole seconds by its own clock: look a little before the claim.
+_CLOCK_SKEW = timedelta(seconds=5)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def is_transient(error: TwilioRestException) -> bool:
@@ -24,73 +68,318 @@ def is_transient(error: TwilioRestException) -> bool:
     return bool(error.status == 429 or error.status >= 500)
 
 
-class Outbound(pykka.ThreadingActor):
-    def __init__(
-        self,
-        persistence: Persistence,
-        client_factory: Callable[[], Client],
-        from_number: str,
-        status_callback_url: str,
-        metrics: Metrics,
-    ) -> None:
-        super().__init__()
-        self._persistence = persistence
-        self._client_factory = client_factory
-        self._from = whatsapp_address(from_number)
-        self._status_callback_url = status_callback_url
-        self._metrics = metrics
+def status_callback_url(base: str, key: str) -> str:
+    """``base?key=…`` in yarl's canonical form: the front end rebuilds the signed URL with
+    yarl, so any other spelling of the key would break Twilio's signature."""
+    return str(URL(base).update_query(key=key))
+
+
+@dataclass(frozen=True)
+class OutboundDeps:
+    persistence: Persistence
+    client_factory: Callable[[], Client]
+    from_number: str  # E.164, the MinkOps WhatsApp sender
+    status_callback_base: str  # e.g. https://minkops.example/twilio/status
+    metrics: Metrics
+    settings: OutboundSettings
+    clock: Clock = utc_now
+    scheduler: Scheduler = thread_timer
+    rand: Callable[[], float] = random.random
+
+
+@dataclass(frozen=True)
+class _Due:
+    """From a member's own timer: the head row to this recipient may be due now."""
+
+    org_id: int | None
+    recipient: str
+
+
+class OutboundMember(PoolMember):
+    def __init__(self, context: ChildContext | None, deps: OutboundDeps) -> None:
+        super().__init__(context)
+        self._deps = deps
+        self._settings = deps.settings
+        self._from = whatsapp_address(deps.from_number)
+        self._lease = timedelta(seconds=deps.settings.sending_lease_seconds)
+        self._backoff = Backoff(
+            base=deps.settings.backoff_base_seconds,
+            maximum=deps.settings.backoff_max_seconds,
+            jitter=deps.settings.backoff_jitter,
+        )
         self._client: Client | None = None
+        self._timers: dict[tuple[int | None, str], Cancellable] = {}
 
-    def on_start(self) -> None:
-        self._client = self._client_factory()
+    def on_supervised_start(self) -> None:
+        self._client = self._deps.client_factory()
 
-    def on_receive(self, message: Any) -> None:
+    def on_supervised_stop(self) -> None:
+        self._cancel_timers()
+
+    def on_supervised_failure(
+        self,
+        exception_type: type[BaseException] | None,
+        exception_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # Rows it was sending stay `sending` and are reconciled when their lease ends.
+        self._cancel_timers()
+
+    def on_job(self, message: Any) -> Any:
         if isinstance(message, SendOutbox):
-            for outbox_id in message.outbox_ids:
-                self._send(message.org_id, outbox_id)
+            recipients = self._db(
+                message.org_id, lambda c: outbox.unsettled_recipients(c, message.outbox_ids)
+            )
+            for recipient in recipients:
+                self._drain(message.org_id, recipient)
+        elif isinstance(message, SweepOutbox):
+            now, batch = self._deps.clock(), self._settings.sweep_batch
+            for due in self._db(None, lambda c: outbox.due_recipients(c, now, batch)):
+                self._drain(due.org_id, due.recipient)
+        elif isinstance(message, _Due):
+            self._timers.pop((message.org_id, message.recipient), None)
+            self._drain(message.org_id, message.recipient)
+        else:
+            return super().on_job(message)
+        return None
 
-    def _send(self, org_id: int | None, outbox_id: int) -> None:
-        assert self._client is not None
-        row = self._persistence.run(org_id, lambda c: queries.outbox_row(c, outbox_id))
-        if row is None or row.status != "pending":
-            return
+    # --- one recipient's queue ---------------------------------------------------------------
+
+    def _drain(self, org_id: int | None, recipient: str) -> None:
+        """Send this recipient's due rows oldest first, until one has to wait."""
+        while True:
+            now = self._deps.clock()
+            claim = self._db(
+                org_id, partial(outbox.claim_head, recipient=recipient, now=now, lease=self._lease)
+            )
+            if claim is None:
+                return
+            if isinstance(claim, Waiting):
+                self._wake_at(org_id, recipient, claim.until)
+                return
+            if not self._settle(org_id, claim):
+                return
+
+    def _settle(self, org_id: int | None, claim: Claim) -> bool:
+        """Take a claimed row to its next state; False when the recipient must wait."""
+        row = claim.row
+        if not claim.ambiguous:
+            return self._create(org_id, row, row.attempts + 1)
         try:
-            sent = self._client.messages.create(
+            found = self._find_at_twilio(org_id, row)
+        except (TwilioRestException, OSError) as error:
+            # Without Twilio's answer a resend could double-send: look again later.
+            reason = f"reconciling: {_describe(error)}"
+            self._no_answer(org_id, row, row.attempts, reason, unsure_since=row.sending_at)
+            return False
+        if found is not None:
+            self._record_sent(org_id, row, found, adopted=True)
+            return True
+        if row.attempts >= self._settings.max_attempts:
+            reason = f"no answer from Twilio after {row.attempts} attempts"
+            self._fail(org_id, row, row.attempts, None, reason, http_status=None)
+            return True
+        now = self._deps.clock()
+        if not self._db(org_id, lambda c: outbox.start_attempt(c, row.id, now, self._lease)):
+            return True  # settled meanwhile, by a status callback
+        log.info("outbound.resend", org_id=org_id, outbox_id=row.id, attempt=row.attempts + 1)
+        return self._create(org_id, row, row.attempts + 1)
+
+    def _create(self, org_id: int | None, row: OutboxRow, attempt: int) -> bool:
+        assert self._client is not None
+        try:
+            message = self._client.messages.create(
                 to=whatsapp_address(row.recipient),
                 from_=self._from,
                 body=row.body,
-                status_callback=self._status_callback_url,
+                status_callback=status_callback_url(self._deps.status_callback_base, row.key),
             )
         except TwilioRestException as error:
-            final = not is_transient(error)
-            code, reason = error.code, str(error.msg)
-            self._persistence.run(
-                org_id, lambda c: queries.mark_failed(c, outbox_id, code, reason, final=final)
-            )
-            self._metrics.outbound.labels(result="failed" if final else "retry").inc()
-            log.warning(
-                "outbound.failed",
-                org_id=org_id,
-                outbox_id=outbox_id,
-                twilio_code=error.code,
-                http_status=error.status,
-                final=final,
-            )
-            return
+            if is_transient(error) and attempt < self._settings.max_attempts:
+                self._retry(org_id, row, attempt, error)
+                return False
+            self._fail(org_id, row, attempt, error.code, str(error.msg), http_status=error.status)
+            return True
         except OSError as error:
-            reason = repr(error)
-            self._persistence.run(
-                org_id, lambda c: queries.mark_failed(c, outbox_id, None, reason, final=False)
-            )
-            self._metrics.outbound.labels(result="retry").inc()
-            log.warning("outbound.unreachable", org_id=org_id, outbox_id=outbox_id, error=reason)
-            return
-        self._persistence.run(org_id, lambda c: queries.mark_sent(c, outbox_id, str(sent.sid)))
-        self._metrics.outbound.labels(result="sent").inc()
+            # Refused, reset or timed out: Twilio may or may not have the message.
+            self._no_answer(org_id, row, attempt, _describe(error))
+            return False
+        self._record_sent(org_id, row, str(message.sid), adopted=False)
+        return True
+
+    def _find_at_twilio(self, org_id: int | None, row: OutboxRow) -> str | None:
+        """The SID of this row's message if Twilio has it: same body and sender, created
+        after the ambiguous attempt began, and not already another row's message."""
+        assert self._client is not None and row.sending_at is not None
+        since = row.sending_at.replace(microsecond=0) - _CLOCK_SKEW
+        recent = self._client.messages.list(
+            to=whatsapp_address(row.recipient),
+            from_=self._from,
+            limit=self._settings.reconcile_lookback,
+        )
+        matching = [
+            m
+            for m in recent
+            if m.sid and m.body == row.body and m.date_created and m.date_created >= since
+        ]
+        if not matching:
+            return None
+        sids = [str(m.sid) for m in matching]
+        taken = self._db(org_id, lambda c: outbox.known_sids(c, sids))
+        free = [m for m in matching if m.sid not in taken]
+        if not free:
+            return None
+        # Twilio lists newest first; the earliest after the claim is the one it made.
+        oldest = min(free, key=lambda m: m.date_created or since)
+        return str(oldest.sid)
+
+    # --- outcomes ---------------------------------------------------------------------------
+
+    def _record_sent(self, org_id: int | None, row: OutboxRow, sid: str, *, adopted: bool) -> None:
+        now = self._deps.clock()
+        recorded = self._db(org_id, lambda c: outbox.mark_sent(c, row.id, sid, now))
+        if recorded is not None and recorded != sid:
+            # A callback settled the row with another SID first: Twilio has it twice.
+            log.error("outbound.duplicate", org_id=org_id, outbox_id=row.id, twilio_sid=sid)
+        self._deps.metrics.outbound.labels(result="adopted" if adopted else "sent").inc()
         log.info(
             "outbound.sent",
             org_id=org_id,
-            outbox_id=outbox_id,
-            twilio_sid=sent.sid,
+            outbox_id=row.id,
+            twilio_sid=sid,
+            attempts=row.attempts if adopted else row.attempts + 1,
+            adopted=adopted,
             to=row.recipient,
         )
+
+    def _retry(
+        self, org_id: int | None, row: OutboxRow, attempt: int, error: TwilioRestException
+    ) -> None:
+        until = self._after_backoff(attempt)
+        code, reason = error.code, str(error.msg)
+        self._db(org_id, lambda c: outbox.retry_later(c, row.id, until, code, reason))
+        self._deps.metrics.outbound.labels(result="retry").inc()
+        log.warning(
+            "outbound.retry",
+            org_id=org_id,
+            outbox_id=row.id,
+            twilio_code=code,
+            http_status=error.status,
+            attempt=attempt,
+            retry_at=until.isoformat(),
+        )
+        self._wake_at(org_id, row.recipient, until)
+
+    def _no_answer(
+        self,
+        org_id: int | None,
+        row: OutboxRow,
+        attempt: int,
+        reason: str,
+        *,
+        unsure_since: datetime | None = None,
+    ) -> None:
+        until = self._after_backoff(max(attempt, 1))
+        if unsure_since is not None:
+            # Reconciling adds no attempt, so the backoff would not grow through an outage:
+            # wait as long as the row has been in doubt instead (doubling, up to the cap).
+            now = self._deps.clock()
+            doubt = min(now - unsure_since, timedelta(seconds=self._settings.backoff_max_seconds))
+            until = max(until, now + doubt)
+        self._db(org_id, lambda c: outbox.look_again_later(c, row.id, until, reason))
+        self._deps.metrics.outbound.labels(result="no_answer").inc()
+        log.warning(
+            "outbound.no_answer",
+            org_id=org_id,
+            outbox_id=row.id,
+            attempt=attempt,
+            error=reason,
+            retry_at=until.isoformat(),
+        )
+        self._wake_at(org_id, row.recipient, until)
+
+    def _fail(
+        self,
+        org_id: int | None,
+        row: OutboxRow,
+        attempts: int,
+        code: int | None,
+        reason: str,
+        *,
+        http_status: int | None,
+    ) -> None:
+        changed = self._db(org_id, lambda c: outbox.mark_failed(c, row.id, code, reason))
+        if not changed:
+            return
+        self._deps.metrics.outbound.labels(result="failed").inc()
+        # Twilio's message for 21211 repeats the number: log the code, never the text.
+        log.warning(
+            "outbound.failed",
+            org_id=org_id,
+            outbox_id=row.id,
+            twilio_code=code,
+            http_status=http_status,
+            attempts=attempts,
+        )
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _after_backoff(self, attempt: int) -> datetime:
+        delay = self._backoff.delay(attempt - 1, self._deps.rand())
+        return self._deps.clock() + timedelta(seconds=delay)
+
+    def _wake_at(self, org_id: int | None, recipient: str, until: datetime) -> None:
+        key = (org_id, recipient)
+        previous = self._timers.pop(key, None)
+        if previous is not None:
+            previous.cancel()
+        delay = max(0.0, (until - self._deps.clock()).total_seconds())
+        me, due = self.actor_ref, _Due(org_id, recipient)
+
+        def tell_due() -> None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                me.tell(due)
+
+        self._timers[key] = self._deps.scheduler(delay, tell_due)
+
+    def _cancel_timers(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+
+    def _db(self, org_id: int | None, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        return self._deps.persistence.run(org_id, work)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, TwilioRestException):
+        return f"Twilio {error.status} / {error.code}"
+    return type(error).__name__
+
+
+def outbound_pool(
+    deps: OutboundDeps,
+    size: int,
+    *,
+    name: str = "outbound",
+    policy: RestartPolicy | None = None,
+) -> Pool:
+    """``size`` supervised members sharing ``deps``; put ``.spec()`` in the tree."""
+
+    def start(context: ChildContext) -> pykka.ActorRef[Any]:
+        return OutboundMember.start(context, deps)
+
+    return Pool(name, size, start, policy=policy)
+
+
+class KeyedRecipient(Protocol):
+    def tell_keyed(self, key: str, message: Any) -> None: ...
+
+
+def tell_outbound(outbound: KeyedRecipient, org_id: int | None, queued: Sequence[Queued]) -> None:
+    """Hand rows just written to the pool: one recipient's rows always to the same member."""
+    by_recipient: dict[str, list[int]] = {}
+    for row in queued:
+        by_recipient.setdefault(row.recipient, []).append(row.id)
+    for recipient, ids in by_recipient.items():
+        outbound.tell_keyed(recipient, SendOutbox(org_id, tuple(ids)))

@@ -3,11 +3,16 @@
 Dispatch goes to the member with the fewest messages in flight, ties broken
 round-robin. Round-robin alone would queue work behind a member stuck in a 30 s
 API call while its siblings sit idle; in-flight counts route around it.
+
+Keyed dispatch (``tell_keyed``) instead sends every message with one key to the
+same member, so that they are handled in the order they were told (one
+recipient's outbound messages, say), at the price of waiting behind that member.
 """
 
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, final
@@ -104,15 +109,28 @@ class Pool:
     def handle(self, registry: Registry) -> PoolHandle:
         return PoolHandle(self, [registry.handle(member) for member in self.member_names()])
 
+    def _refresh(self, members: list[ChildHandle]) -> list[int]:
+        """Current incarnations; call with the lock held."""
+        incarnations = [member.incarnation for member in members]
+        for load, incarnation in zip(self._loads, incarnations, strict=True):
+            if load.incarnation != incarnation:
+                # A new incarnation starts empty; the old one's jobs died with it.
+                load.incarnation = incarnation
+                load.in_flight = 0
+        return incarnations
+
+    def _pick_keyed(self, members: list[ChildHandle], key: str) -> tuple[int, Callable[[], None]]:
+        # crc32, not hash(): the same key must map to the same member in every process.
+        index = zlib.crc32(key.encode()) % self.size
+        with self._lock:
+            incarnations = self._refresh(members)
+            self._loads[index].in_flight += 1
+            return index, self._finisher(index, incarnations[index])
+
     def _pick(self, members: list[ChildHandle]) -> tuple[int, Callable[[], None]]:
         with self._lock:
-            incarnations = [member.incarnation for member in members]
+            incarnations = self._refresh(members)
             available = [member.available for member in members]
-            for load, incarnation in zip(self._loads, incarnations, strict=True):
-                if load.incarnation != incarnation:
-                    # A new incarnation starts empty; the old one's jobs died with it.
-                    load.incarnation = incarnation
-                    load.in_flight = 0
             start = self._next
             self._next = (start + 1) % self.size
             index = min(
@@ -154,6 +172,16 @@ class PoolHandle:
 
     def tell(self, message: Any) -> None:
         index, done = self._pool._pick(self._members)
+        try:
+            self._members[index].tell(_Job(message, done))
+        except ChildUnavailable:
+            done()
+            raise
+
+    def tell_keyed(self, key: str, message: Any) -> None:
+        """Send to the member that ``key`` always maps to (while the pool's size is the same),
+        so messages with one key are handled one at a time, in the order told."""
+        index, done = self._pool._pick_keyed(self._members, key)
         try:
             self._members[index].tell(_Job(message, done))
         except ChildUnavailable:

@@ -1,83 +1,69 @@
-"""Periodic work: housekeeping (passivation, expired context) on a fixed interval.
+"""Periodic work, each job on its own interval: housekeeping, the outbox sweep.
 
-A timer tells this actor `Tick`; the actor does the work on its own thread, so a
-slow purge never delays the timer or anyone else.
+A timer tells this actor which job is due; the actor runs it on its own thread, so a
+slow job never delays a timer, and one failing job is logged without stopping the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pykka
 
 from minkops.actors.backoff import Cancellable, Scheduler, thread_timer
-from minkops.actors.messages import Housekeeping
-from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import ChildContext, SupervisedActor
-from minkops.db import queries
 from minkops.logs import get_logger
 
 log = get_logger(__name__)
 
 
-class Recipient(Protocol):
-    def tell(self, message: Any) -> None: ...
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval: float
+    run: Callable[[], None]
 
 
-class Tick:
-    """From the timer to the scheduler: time for the periodic work."""
+@dataclass(frozen=True)
+class _Due:
+    name: str
 
 
 class SchedulerActor(SupervisedActor):
     def __init__(
-        self,
-        context: ChildContext | None,
-        persistence: Persistence,
-        interval: float,
-        housekeeping: Sequence[Recipient],
-        *,
-        extra_ticks: Sequence[tuple[Recipient, Any]] = (),
-        timer: Scheduler = thread_timer,
+        self, context: ChildContext | None, jobs: Sequence[Job], *, timer: Scheduler = thread_timer
     ) -> None:
         super().__init__(context)
-        self._persistence = persistence
-        self._interval = interval
-        self._housekeeping = housekeeping
-        self._extra_ticks = extra_ticks
+        self._jobs = {job.name: job for job in jobs}
         self._timer = timer
-        self._pending: Cancellable | None = None
+        self._pending: dict[str, Cancellable] = {}
 
     def on_supervised_start(self) -> None:
-        self._arm()
+        for name in self._jobs:
+            self._arm(name)
 
     def on_supervised_stop(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
+        for pending in self._pending.values():
+            pending.cancel()
 
     def on_receive(self, message: Any) -> Any:
-        if isinstance(message, Tick):
+        if isinstance(message, _Due) and message.name in self._jobs:
             try:
-                self.run_once()
+                self._jobs[message.name].run()
+            except Exception:
+                log.exception("scheduler.job_failed", job=message.name)
             finally:
-                self._arm()
+                self._arm(message.name)
         return None
 
-    def run_once(self) -> None:
-        conversations, inbound = self._persistence.run(None, queries.purge_expired)
-        if conversations or inbound:
-            log.info("housekeeping.purged", conversations=conversations, inbound=inbound)
-        for recipient in self._housekeeping:
-            recipient.tell(Housekeeping())
-        for recipient, message in self._extra_ticks:
-            recipient.tell(message)
-
-    def _arm(self) -> None:
+    def _arm(self, name: str) -> None:
         ref = self.actor_ref
 
-        def tick() -> None:
+        def due() -> None:
             with contextlib.suppress(pykka.ActorDeadError):
-                ref.tell(Tick())
+                ref.tell(_Due(name))
 
-        self._pending = self._timer(self._interval, tick)
+        self._pending[name] = self._timer(self._jobs[name].interval, due)

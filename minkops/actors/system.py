@@ -27,10 +27,10 @@ from minkops.actors import messages as m
 from minkops.actors.directory import OrgDirectory
 from minkops.actors.metering import Metering
 from minkops.actors.org import OrgActor, OrgDependencies
-from minkops.actors.outbound import Outbound
+from minkops.actors.outbound import OutboundDeps, outbound_pool
 from minkops.actors.persistence import Persistence
-from minkops.actors.pool import Pool, PoolHandle, PoolMember
-from minkops.actors.scheduler import SchedulerActor
+from minkops.actors.pool import Pool, PoolHandle
+from minkops.actors.scheduler import Job, SchedulerActor
 from minkops.actors.supervisor import (
     ChildContext,
     ChildHandle,
@@ -44,6 +44,7 @@ from minkops.actors.supervisor import (
 )
 from minkops.actors.understanding import UnderstandingMember
 from minkops.actors.voice import FetchMedia, Transcribe_, VoiceNotesMember
+from minkops.db import queries
 from minkops.domain.understanding import Understanding
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
@@ -89,20 +90,6 @@ class ActorSystem:
         self.root.stop(timeout=60)
 
 
-class _OutboundMember(PoolMember):
-    """Adapts the single Outbound actor's sending to a pool member."""
-
-    def __init__(self, context: ChildContext | None, *args: Any) -> None:
-        super().__init__(context)
-        self._outbound = Outbound(*args)
-
-    def on_supervised_start(self) -> None:
-        self._outbound.on_start()
-
-    def on_job(self, message: Any) -> Any:
-        return self._outbound.on_receive(message)
-
-
 def start_actor_system(
     settings: Settings,
     persistence: Persistence,
@@ -119,17 +106,16 @@ def start_actor_system(
     runtime = Runtime(registry=registry, listener=_log_event)
     twilio = settings.twilio
 
-    outbound = Pool(
-        "outbound",
-        2,
-        lambda ctx: _OutboundMember.start(
-            ctx,
+    outbound = outbound_pool(
+        OutboundDeps(
             persistence,
             partial(make_twilio_client, twilio.account_sid, twilio.auth_token, twilio.api_base),
             twilio.whatsapp_number,
             f"{settings.public_url}/twilio/status",
             metrics,
+            settings.outbound,
         ),
+        actors.outbound_pool_size,
     )
     understanding = Pool(
         "understanding",
@@ -180,9 +166,18 @@ def start_actor_system(
             "scheduler",
             lambda ctx: SchedulerActor.start(
                 ctx,
-                persistence,
-                actors.housekeeping_interval_seconds,
-                [registry.handle("directory")],
+                [
+                    Job(
+                        "housekeeping",
+                        actors.housekeeping_interval_seconds,
+                        partial(housekeeping, persistence, registry.handle("directory")),
+                    ),
+                    Job(
+                        "outbox_sweep",
+                        settings.outbound.sweep_interval_seconds,
+                        partial(outbound.handle(registry).tell, m.SweepOutbox()),
+                    ),
+                ],
             ),
         ),
     ]
@@ -193,6 +188,14 @@ def start_actor_system(
         outbound=outbound.handle(registry),
         metering=registry.handle("metering"),
     )
+
+
+def housekeeping(persistence: Persistence, directory: ChildHandle) -> None:
+    """Delete what is past its 24 hours, and let the directory passivate idle org actors."""
+    conversations, inbound = persistence.run(None, queries.purge_expired)
+    if conversations or inbound:
+        log.info("housekeeping.purged", conversations=conversations, inbound=inbound)
+    directory.tell(m.Housekeeping())
 
 
 def _log_event(event: SupervisorEvent) -> None:

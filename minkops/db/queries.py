@@ -3,7 +3,7 @@ already inside `org_transaction`, so row-level security decides what it can see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,7 +12,7 @@ import asyncpg
 
 from minkops.domain.actions import OrgState, Outcome
 from minkops.domain.context import Conversation, turns_from_json, turns_to_json
-from minkops.domain.models import Member, Organization, OutboundMessage, Task
+from minkops.domain.models import Member, Organization, Task
 
 
 @dataclass(frozen=True)
@@ -23,17 +23,6 @@ class InboxRow:
     sender: str  # E.164
     form: Mapping[str, str]
     received_at: datetime
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    org_id: int | None
-    key: str
-    recipient: str
-    body: str
-    status: str
-    attempts: int
 
 
 def _organization(row: asyncpg.Record) -> Organization:
@@ -147,64 +136,6 @@ async def complete_tasks(connection: asyncpg.Connection, tasks: Iterable[Task]) 
         "UPDATE tasks SET status = $3, completed_by = $4, completed_at = $5"
         " WHERE org_id = $1 AND number = $2 AND status = 'open'",
         [(t.org_id, t.number, t.status, t.completed_by, t.completed_at) for t in tasks],
-    )
-
-
-# --- outbox --------------------------------------------------------------------------------
-
-
-async def insert_outbox(
-    connection: asyncpg.Connection, org_id: int | None, messages: Sequence[OutboundMessage]
-) -> list[int]:
-    ids: list[int] = []
-    for message in messages:
-        row_id = await connection.fetchval(
-            "INSERT INTO outbox (org_id, idempotency_key, recipient, body) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-            org_id,
-            message.key,
-            message.to,
-            message.body,
-        )
-        if row_id is not None:
-            ids.append(row_id)
-    return ids
-
-
-async def outbox_row(connection: asyncpg.Connection, outbox_id: int) -> OutboxRow | None:
-    row = await connection.fetchrow("SELECT * FROM outbox WHERE id = $1", outbox_id)
-    if row is None:
-        return None
-    return OutboxRow(
-        id=row["id"],
-        org_id=row["org_id"],
-        key=row["idempotency_key"],
-        recipient=row["recipient"],
-        body=row["body"],
-        status=row["status"],
-        attempts=row["attempts"],
-    )
-
-
-async def mark_sent(connection: asyncpg.Connection, outbox_id: int, twilio_sid: str) -> None:
-    await connection.execute(
-        "UPDATE outbox SET status = 'sent', twilio_sid = $2, sent_at = now(), attempts = attempts + 1"
-        " WHERE id = $1",
-        outbox_id,
-        twilio_sid,
-    )
-
-
-async def mark_failed(
-    connection: asyncpg.Connection, outbox_id: int, code: int | None, message: str, *, final: bool
-) -> None:
-    await connection.execute(
-        "UPDATE outbox SET status = CASE WHEN $4 THEN 'failed' ELSE status END,"
-        " error_code = $2, error_message = $3, attempts = attempts + 1 WHERE id = $1",
-        outbox_id,
-        code,
-        message[:500],
-        final,
     )
 
 

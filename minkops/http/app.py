@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from minkops.actors.messages import Deliver, OrgChanged, SendOutbox
+from minkops.actors.messages import Deliver, OrgChanged, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
@@ -81,11 +81,11 @@ async def _resume_unfinished_work(app: web.Application) -> None:
     """Hand over what a previous process accepted but did not finish: nothing is lost in a crash."""
     async with org_transaction(app[POOL], None) as connection:
         inbox = await queries.unprocessed_inbound(connection)
-        pending = await connection.fetch("SELECT outbox_id, org_id FROM minkops_pending_outbox()")
     system = app[ACTORS]
     for row in inbox:
         system.directory.tell(Deliver(row))
-    for record in pending:
-        system.outbound.tell(SendOutbox(record["org_id"], (record["outbox_id"],)))
-    if inbox or pending:
-        log.info("service.resumed", inbound=len(inbox), outbound=len(pending))
+    # Unsent rows (pending, or left 'sending' by a crash and reconciled first) are swept now
+    # rather than at the first periodic sweep.
+    system.outbound.tell(SweepOutbox())
+    if inbox:
+        log.info("service.resumed", inbound=len(inbox))

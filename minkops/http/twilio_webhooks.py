@@ -9,7 +9,7 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
-from minkops.db import queries
+from minkops.db import outbox, queries
 from minkops.db.database import org_transaction
 from minkops.domain.phones import InvalidPhone, phone_from_whatsapp
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS
@@ -102,16 +102,31 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
 
 
 async def message_status(request: web.Request) -> web.Response:
+    """Delivery status for an outbound message. Statuses only move forward; the ``key`` in
+    the callback URL (covered by the signature) settles a row whose send had no answer."""
     form = await signed_form(request)
     _required(form, "MessageSid", "MessageStatus")
     status = form["MessageStatus"]
-    if status in KNOWN_STATUSES:
-        error_code = int(form["ErrorCode"]) if form.get("ErrorCode", "").isdigit() else None
+    if status not in KNOWN_STATUSES:
+        return web.Response(status=204)  # queued, accepted, sending: nothing to record
+    key = request.query.get("key") or None
+    error_code = int(form["ErrorCode"]) if form.get("ErrorCode", "").isdigit() else None
+    error_message = form.get("ErrorMessage") or None
+    try:
         async with org_transaction(request.app[POOL], None) as connection:
-            updated = await connection.fetchval(
-                "SELECT minkops_record_status($1, $2, $3)", form["MessageSid"], status, error_code
+            outcome = await outbox.record_delivery(
+                connection, form["MessageSid"], key, status, error_code, error_message
             )
-        log.info(
-            "outbound.status", twilio_sid=form["MessageSid"], status=status, known=bool(updated)
-        )
+    except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+        # The row keeps its last status; a 503 lets Twilio retry where callback retries are on.
+        log.exception("outbound.status_store_failed", twilio_sid=form["MessageSid"])
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
+    log.info(
+        "outbound.status",
+        twilio_sid=form["MessageSid"],
+        status=status,
+        twilio_code=error_code,
+        known=outcome is not None,
+        changed=outcome == "updated",
+    )
     return web.Response(status=204)

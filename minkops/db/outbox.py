@@ -1,0 +1,287 @@
+"""The outbox: every outbound message is a row before it is sent, and each row's way to Twilio.
+
+Life of a row: ``pending`` → ``sending`` (committed before messages.create) → ``sent``
+(with the SID) → ``delivered``/``read``/``undelivered``/``failed`` from status callbacks.
+A send with no answer leaves the row ``sending``; once its ``next_attempt_at`` passes it
+is ambiguous and is reconciled against Twilio before it is sent again. Rows to one
+recipient leave oldest first: only the head of a recipient's unsettled rows is claimed.
+
+Functions take a connection inside ``org_transaction``, so row-level security scopes them
+to one organization; the two that cross organizations call SECURITY DEFINER functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import asyncpg
+
+from minkops.domain.models import OutboundMessage
+
+UNSETTLED = ("pending", "sending")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    org_id: int | None
+    key: str
+    recipient: str  # E.164
+    body: str
+    status: str
+    attempts: int
+    twilio_sid: str | None
+    sending_at: datetime | None
+    next_attempt_at: datetime | None
+    error_code: int | None
+    error_message: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A row just written: what a caller needs to route it to the right outbound member."""
+
+    id: int
+    recipient: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The head row of a recipient, now ``sending`` and leased to the claimer.
+
+    ``ambiguous``: an earlier attempt (from ``row.sending_at``) got no answer, so the
+    message may already be at Twilio. The claimer must look before sending again.
+    """
+
+    row: OutboxRow
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The head row is not due before ``until`` (a backoff, or another sender's lease)."""
+
+    until: datetime
+
+
+@dataclass(frozen=True)
+class DueRecipient:
+    org_id: int | None
+    recipient: str
+
+
+def _row(record: asyncpg.Record) -> OutboxRow:
+    return OutboxRow(
+        id=record["id"],
+        org_id=record["org_id"],
+        key=record["idempotency_key"],
+        recipient=record["recipient"],
+        body=record["body"],
+        status=record["status"],
+        attempts=record["attempts"],
+        twilio_sid=record["twilio_sid"],
+        sending_at=record["sending_at"],
+        next_attempt_at=record["next_attempt_at"],
+        error_code=record["error_code"],
+        error_message=record["error_message"],
+        created_at=record["created_at"],
+    )
+
+
+async def insert_outbox(
+    connection: asyncpg.Connection, org_id: int | None, messages: Sequence[OutboundMessage]
+) -> list[Queued]:
+    """The rows written now; a message whose key was written before is skipped (a replay)."""
+    queued: list[Queued] = []
+    for message in messages:
+        row_id = await connection.fetchval(
+            "INSERT INTO outbox (org_id, idempotency_key, recipient, body) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            org_id,
+            message.key,
+            message.to,
+            message.body,
+        )
+        if row_id is not None:
+            queued.append(Queued(row_id, message.to))
+    return queued
+
+
+async def outbox_row(connection: asyncpg.Connection, outbox_id: int) -> OutboxRow | None:
+    record = await connection.fetchrow("SELECT * FROM outbox WHERE id = $1", outbox_id)
+    return None if record is None else _row(record)
+
+
+async def unsettled_recipients(
+    connection: asyncpg.Connection, outbox_ids: Sequence[int]
+) -> list[str]:
+    """Recipients of those rows still to be sent, in the order of their oldest row."""
+    records = await connection.fetch(
+        "SELECT recipient FROM outbox WHERE id = ANY($1::bigint[]) AND status = ANY($2::text[])"
+        " GROUP BY recipient ORDER BY min(id)",
+        list(outbox_ids),
+        list(UNSETTLED),
+    )
+    return [record["recipient"] for record in records]
+
+
+async def claim_head(
+    connection: asyncpg.Connection, recipient: str, now: datetime, lease: timedelta
+) -> Claim | Waiting | None:
+    """Claim the oldest unsettled row to ``recipient`` if it is due; None when there is none.
+
+    A per-recipient advisory lock serializes claimers, so two members never both claim a
+    head, and a newer row is never claimed while an older one is pending or in flight.
+    """
+    await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", recipient)
+    record = await connection.fetchrow(
+        "SELECT * FROM outbox WHERE recipient = $1 AND status = ANY($2::text[])"
+        " ORDER BY id LIMIT 1",
+        recipient,
+        list(UNSETTLED),
+    )
+    if record is None:
+        return None
+    head = _row(record)
+    if head.next_attempt_at is not None and head.next_attempt_at > now:
+        return Waiting(head.next_attempt_at)
+    if head.status == "sending":
+        # Only the lease is renewed: sending_at still marks the attempt to look for.
+        await connection.execute(
+            "UPDATE outbox SET next_attempt_at = $2 WHERE id = $1", head.id, now + lease
+        )
+        return Claim(head, ambiguous=True)
+    await _start_attempt(connection, head.id, now, lease)
+    return Claim(head, ambiguous=False)
+
+
+async def start_attempt(
+    connection: asyncpg.Connection, outbox_id: int, now: datetime, lease: timedelta
+) -> bool:
+    """Resend an ambiguous row found missing at Twilio; False if it was settled meanwhile."""
+    return await _start_attempt(connection, outbox_id, now, lease)
+
+
+async def _start_attempt(
+    connection: asyncpg.Connection, outbox_id: int, now: datetime, lease: timedelta
+) -> bool:
+    status = await connection.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, sending_at = $2,"
+        " next_attempt_at = $3 WHERE id = $1 AND status = ANY($4::text[])",
+        outbox_id,
+        now,
+        now + lease,
+        list(UNSETTLED),
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def mark_sent(
+    connection: asyncpg.Connection, outbox_id: int, twilio_sid: str, now: datetime
+) -> str | None:
+    """Record the SID Twilio gave (or that reconciling found); returns the SID on the row.
+
+    A status callback may have got there first: the status never moves back, and a SID
+    already recorded is kept (the caller compares, to notice a duplicate).
+    """
+    recorded: str | None = await connection.fetchval(
+        "UPDATE outbox SET"
+        " status = CASE WHEN status = ANY($4::text[]) THEN 'sent' ELSE status END,"
+        " twilio_sid = coalesce(twilio_sid, $2), sent_at = coalesce(sent_at, $3),"
+        " next_attempt_at = NULL, error_code = NULL, error_message = NULL"
+        " WHERE id = $1 RETURNING twilio_sid",
+        outbox_id,
+        twilio_sid,
+        now,
+        list(UNSETTLED),
+    )
+    return recorded
+
+
+async def retry_later(
+    connection: asyncpg.Connection,
+    outbox_id: int,
+    until: datetime,
+    code: int | None,
+    message: str,
+) -> None:
+    """Twilio answered with a transient error: nothing was sent, try again at ``until``."""
+    await connection.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = $2, error_code = $3,"
+        " error_message = $4 WHERE id = $1 AND status = 'sending'",
+        outbox_id,
+        until,
+        code,
+        message[:500],
+    )
+
+
+async def look_again_later(
+    connection: asyncpg.Connection, outbox_id: int, until: datetime, message: str
+) -> None:
+    """No answer from Twilio: the row stays ``sending`` (ambiguous) until ``until``."""
+    await connection.execute(
+        "UPDATE outbox SET next_attempt_at = $2, error_message = $3"
+        " WHERE id = $1 AND status = 'sending'",
+        outbox_id,
+        until,
+        message[:500],
+    )
+
+
+async def mark_failed(
+    connection: asyncpg.Connection, outbox_id: int, code: int | None, message: str
+) -> bool:
+    """A terminal failure; False when the row was settled meanwhile (a callback)."""
+    status = await connection.execute(
+        "UPDATE outbox SET status = 'failed', error_code = $2, error_message = $3,"
+        " next_attempt_at = NULL WHERE id = $1 AND status = ANY($4::text[])",
+        outbox_id,
+        code,
+        message[:500],
+        list(UNSETTLED),
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def known_sids(connection: asyncpg.Connection, sids: Sequence[str]) -> set[str]:
+    """Those SIDs already recorded on a row: reconciling must not adopt another row's message."""
+    records = await connection.fetch(
+        "SELECT twilio_sid FROM outbox WHERE twilio_sid = ANY($1::text[])", list(sids)
+    )
+    return {record["twilio_sid"] for record in records}
+
+
+# --- across organizations (SECURITY DEFINER) ----------------------------------------------
+
+
+async def due_recipients(
+    connection: asyncpg.Connection, now: datetime, limit: int
+) -> list[DueRecipient]:
+    records = await connection.fetch(
+        "SELECT org_id, recipient FROM minkops_due_outbox($1, $2)", now, limit
+    )
+    return [DueRecipient(record["org_id"], record["recipient"]) for record in records]
+
+
+async def record_delivery(
+    connection: asyncpg.Connection,
+    twilio_sid: str,
+    key: str | None,
+    status: str,
+    error_code: int | None,
+    error_message: str | None,
+) -> str | None:
+    """A status callback: None for an unknown message, else 'updated' or 'unchanged'."""
+    outcome: str | None = await connection.fetchval(
+        "SELECT minkops_record_delivery($1, $2, $3, $4, $5)",
+        twilio_sid,
+        key,
+        status,
+        error_code,
+        None if error_message is None else error_message[:500],
+    )
+    return outcome
