@@ -1,0 +1,3 @@
+from minkops.bench.cli import main
+
+raise SystemExit(main())
