@@ -137,10 +137,8 @@ class OrgDirectory(SupervisedActor):
         live.ref.tell(message)
 
     def _activate(self, org_id: int) -> _Live:
-        started = time.perf_counter()
         live = _Live(self._start_org_actor(org_id), last_used=self._clock())
         self._live[org_id] = live
-        self._metrics.org_activation_seconds.observe(time.perf_counter() - started)
         self._metrics.live_orgs.set(len(self._live))
         log.info("org.activated", org_id=org_id)
         self._evict_over_limit()
@@ -160,6 +158,8 @@ class OrgDirectory(SupervisedActor):
 
     def _evict_over_limit(self) -> None:
         excess = len(self._live) - self._max_live
+        if excess <= 0:
+            return
         for org_id, live in list(self._live.items()):
             if excess <= 0:
                 break
@@ -212,10 +212,20 @@ class OrgDirectory(SupervisedActor):
             self._deliver(org_id, held)
 
     def _count_busy(self) -> int:
-        busy = 0
+        """Asked of every live org actor at once; one that does not answer in time counts busy."""
+        futures = []
         for live in self._live.values():
-            with contextlib.suppress(pykka.ActorDeadError, pykka.Timeout):
-                busy += bool(live.ref.ask(m.IsBusy(), timeout=2))
+            with contextlib.suppress(pykka.ActorDeadError):
+                futures.append(live.ref.ask(m.IsBusy(), block=False))
+        busy = 0
+        deadline = time.monotonic() + 2.0
+        for future in futures:
+            try:
+                busy += bool(future.get(timeout=max(0.0, deadline - time.monotonic())))
+            except pykka.ActorDeadError:
+                pass
+            except pykka.Timeout:
+                busy += 1
         return busy
 
     # --- strangers -------------------------------------------------------------------------

@@ -23,10 +23,11 @@ import pykka
 import structlog
 
 from minkops.actors import messages as m
-from minkops.actors.backoff import Cancellable, Scheduler, thread_timer
+from minkops.actors.backoff import Cancellable, Scheduler
 from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
+from minkops.actors.timers import shared_timer
 from minkops.db import outbox, queries
 from minkops.db.outbox import Queued
 from minkops.db.queries import InboxRow
@@ -67,7 +68,7 @@ class OrgDependencies:
     history_turns: int = 6
     reply_deadline: float = 60.0
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    scheduler: Scheduler = thread_timer
+    scheduler: Scheduler = shared_timer
 
 
 @dataclass
@@ -110,6 +111,7 @@ class OrgActor(pykka.ThreadingActor):
     # --- lifecycle ---------------------------------------------------------------------------
 
     def on_start(self) -> None:
+        started = time.perf_counter()
         self._reload()
         org_id = self.org_id
         self._conversations = self._deps.persistence.run(
@@ -121,6 +123,7 @@ class OrgActor(pykka.ThreadingActor):
             org_id, lambda c: queries.unprocessed_inbound_of(c, org_id)
         ):
             self._accept(row)
+        self._deps.metrics.org_activation_seconds.observe(time.perf_counter() - started)
 
     def on_stop(self) -> None:
         for flight in self._in_flight.values():

@@ -38,11 +38,12 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 from yarl import URL
 
-from minkops.actors.backoff import Backoff, Cancellable, RestartPolicy, Scheduler, thread_timer
+from minkops.actors.backoff import Backoff, Cancellable, RestartPolicy, Scheduler
 from minkops.actors.messages import SendOutbox, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolMember
 from minkops.actors.supervisor import ChildContext
+from minkops.actors.timers import shared_timer
 from minkops.db import outbox
 from minkops.db.outbox import Claim, OutboxRow, Queued, Waiting
 from minkops.domain.phones import whatsapp_address
@@ -83,7 +84,7 @@ class OutboundDeps:
     metrics: Metrics
     settings: OutboundSettings
     clock: Clock = utc_now
-    scheduler: Scheduler = thread_timer
+    scheduler: Scheduler = shared_timer
     rand: Callable[[], float] = random.random
 
 

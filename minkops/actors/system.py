@@ -35,6 +35,7 @@ from minkops.actors.supervisor import (
     ChildContext,
     ChildHandle,
     ChildSpec,
+    ChildUnavailable,
     Registry,
     RestartIntensityExceeded,
     Runtime,
@@ -73,9 +74,12 @@ class ActorSystem:
     def is_alive(self) -> bool:
         return self.root.is_alive() and self.directory.available
 
-    def busy_orgs(self) -> int:
-        """Blocking: call it off the event loop."""
-        return int(self.directory.ask(m.CountBusy(), timeout=10))
+    def busy_orgs(self) -> int | None:
+        """Blocking: call it off the event loop. None when the directory cannot say."""
+        try:
+            return int(self.directory.ask(m.CountBusy(), timeout=10))
+        except (ChildUnavailable, pykka.Timeout):
+            return None
 
     def drain(self, deadline: float) -> bool:
         """Wait (blocking) until no org actor has work in flight, or the deadline passes."""

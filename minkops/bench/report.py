@@ -104,7 +104,7 @@ def format_run(result: RunResult) -> str:
         f"  service RSS {result.rss_before_kib / 1024:,.0f} MiB warmed up, "
         f"{result.rss_after_kib / 1024:,.0f} MiB with {result.live:,} org actors live; "
         f"{result.threads:,} threads",
-        f"  the directory's minkops_org_activation_seconds mean (start() only): "
+        f"  the service's own minkops_org_activation_seconds mean (on_start load): "
         f"{result.directory_start_mean_s * 1000:.3f} ms",
         f"  failed webhooks {failures}, messages not acted on in time {late}; "
         f"{result.warm.outbox_rows / result.warm.messages:.2f} outbox rows per message",
