@@ -174,12 +174,19 @@ class OrgDirectory(SupervisedActor):
         except pykka.ActorDeadError:
             self._passivated(org_id, live.ref)
 
-    def _passivated(self, org_id: int, ref: pykka.ActorRef[Any]) -> None:
+    def _forget(self, org_id: int, ref: pykka.ActorRef[Any]) -> _Live | None:
+        """Drop the org's entry if it is still this actor's (not a newer one's)."""
         live = self._live.get(org_id)
         if live is None or live.ref is not ref:
-            return
+            return None
         del self._live[org_id]
         self._metrics.live_orgs.set(len(self._live))
+        return live
+
+    def _passivated(self, org_id: int, ref: pykka.ActorRef[Any]) -> None:
+        live = self._forget(org_id, ref)
+        if live is None:
+            return
         log.info("org.passivated", org_id=org_id)
         for held in live.held:
             self._deliver(org_id, held)
@@ -194,11 +201,9 @@ class OrgDirectory(SupervisedActor):
             self._deliver(org_id, message)
 
     def _died(self, org_id: int, ref: pykka.ActorRef[Any]) -> None:
-        live = self._live.get(org_id)
-        if live is None or live.ref is not ref:
+        live = self._forget(org_id, ref)
+        if live is None:
             return
-        del self._live[org_id]
-        self._metrics.live_orgs.set(len(self._live))
         log.warning("org.died", org_id=org_id)
         # Its unfinished messages are in the inbox table; a new actor takes them up.
         me = self.actor_ref

@@ -157,6 +157,21 @@ def _resolve(state: OrgState, name: str, sender: Member) -> Member | list[Member
             return None
 
 
+def _person(state: OrgState, name: str, replies: _Replies) -> Member | Outcome:
+    """The member `name` means, or the question back when nobody or several fit."""
+    resolved = _resolve(state, name, replies.inbound.sender)
+    if resolved is None:
+        return replies.to_sender(
+            say(replies.language, "unknown_person", name=name, org=state.org.name)
+        )
+    if isinstance(resolved, list):
+        candidates = join_names(replies.language, [m.name for m in resolved])
+        return replies.to_sender(
+            say(replies.language, "ambiguous_person", name=name, candidates=candidates)
+        )
+    return resolved
+
+
 def _index_of(entries: tuple[RosterEntry, ...], entry: RosterEntry) -> int:
     return next(n for n, candidate in enumerate(entries) if candidate is entry)
 
@@ -170,14 +185,9 @@ def _create_task(
         return replies.to_sender(say(language, "empty_title"))
     assignees: list[Member | None] = []
     for name in intent.assignees:
-        resolved = _resolve(state, name, sender)
-        if resolved is None:
-            return replies.to_sender(say(language, "unknown_person", name=name, org=state.org.name))
-        if isinstance(resolved, list):
-            candidates = join_names(language, [m.name for m in resolved])
-            return replies.to_sender(
-                say(language, "ambiguous_person", name=name, candidates=candidates)
-            )
+        resolved = _person(state, name, replies)
+        if isinstance(resolved, Outcome):
+            return resolved
         if resolved.id not in {a.id for a in assignees if a}:
             assignees.append(resolved)
     if not sender.is_admin:
@@ -245,16 +255,9 @@ def _list_tasks(
     tasks = sorted(state.open_tasks, key=lambda t: t.number)
     header = "tasks_header"
     if intent.scope == "person" and intent.person:
-        resolved = _resolve(state, intent.person, sender)
-        if resolved is None:
-            return replies.to_sender(
-                say(language, "unknown_person", name=intent.person, org=state.org.name)
-            )
-        if isinstance(resolved, list):
-            candidates = join_names(language, [m.name for m in resolved])
-            return replies.to_sender(
-                say(language, "ambiguous_person", name=intent.person, candidates=candidates)
-            )
+        resolved = _person(state, intent.person, replies)
+        if isinstance(resolved, Outcome):
+            return resolved
         if not sender.is_admin and resolved.id != sender.id:
             return replies.to_sender(say(language, "list_not_allowed"))
         tasks = [t for t in tasks if t.assignee_id == resolved.id]
@@ -333,23 +336,16 @@ def _manage_team(
     the one exception: anyone may change their own name, language or delivery."""
     language, sender = replies.language, inbound.sender
     if isinstance(intent, i.UpdateMember) and not sender.is_admin:
-        target = _resolve(state, intent.name, sender)
-        if target is sender and intent.role is None and intent.phone is None:
+        own = _resolve(state, intent.name, sender)
+        if own is sender and intent.role is None and intent.phone is None:
             return _update_member(state, intent, sender, replies)
     if not sender.is_admin:
         return replies.to_sender(say(language, "admin_only"))
     if isinstance(intent, i.AddMember):
         return _add_member(state, intent, replies)
-    target = _resolve(state, intent.name, sender)
-    if target is None:
-        return replies.to_sender(
-            say(language, "unknown_person", name=intent.name, org=state.org.name)
-        )
-    if isinstance(target, list):
-        candidates = join_names(language, [m.name for m in target])
-        return replies.to_sender(
-            say(language, "ambiguous_person", name=intent.name, candidates=candidates)
-        )
+    target = _person(state, intent.name, replies)
+    if isinstance(target, Outcome):
+        return target
     if isinstance(intent, i.RemoveMember):
         if target.id == sender.id:
             return replies.to_sender(say(language, "cannot_remove_self"))
