@@ -353,8 +353,17 @@ class OrgActor(pykka.ThreadingActor):
         return self._deps.persistence.run(org_id, write)
 
     def _failed(self, row: InboxRow) -> None:
-        # The inbox row stays unprocessed: the next activation or start-up takes it up again.
+        """A bug or an outage while acting: apologise rather than leave the person in silence.
+        If even the apology cannot be committed (the database is down), the inbox row stays
+        unprocessed and the next activation or start-up takes it up again."""
         log.exception("inbound.failed")
+        flight = self._in_flight.get(row.message_sid)
+        if flight is not None:
+            try:
+                self._reply_only(flight, "try_again")
+                return
+            except Exception:
+                log.exception("inbound.apology_failed")
         self._finish(row, done=False)
 
     def _finish(self, row: InboxRow, *, done: bool = True) -> None:

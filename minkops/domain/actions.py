@@ -18,6 +18,9 @@ from minkops.domain.roster import Ambiguous, Resolved, resolve_name
 from minkops.domain.understanding import RosterEntry
 
 MAX_LISTED_TASKS = 20
+# As the database's CHECK constraints allow.
+MAX_TITLE = 500
+MAX_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -180,9 +183,11 @@ def _create_task(
     state: OrgState, inbound: Inbound, intent: i.CreateTask, replies: _Replies
 ) -> Outcome:
     language, sender = replies.language, inbound.sender
-    title = intent.title.strip()
+    title = " ".join(intent.title.split())
     if not title:
         return replies.to_sender(say(language, "empty_title"))
+    if len(title) > MAX_TITLE:
+        return replies.to_sender(say(language, "title_too_long", limit=MAX_TITLE))
     assignees: list[Member | None] = []
     for name in intent.assignees:
         resolved = _person(state, name, replies)
@@ -357,6 +362,8 @@ def _manage_team(
 def _add_member(state: OrgState, intent: i.AddMember, replies: _Replies) -> Outcome:
     language = replies.language
     name = " ".join(intent.name.split())
+    if len(name) > MAX_NAME:
+        return replies.to_sender(say(language, "name_too_long", limit=MAX_NAME))
     if not intent.phone:
         return replies.to_sender(say(language, "member_needs_phone", name=name))
     try:
@@ -385,7 +392,10 @@ def _update_member(
     language = replies.language
     changed = target
     if intent.new_name:
-        changed = replace(changed, name=" ".join(intent.new_name.split()))
+        new_name = " ".join(intent.new_name.split())
+        if len(new_name) > MAX_NAME:
+            return replies.to_sender(say(language, "name_too_long", limit=MAX_NAME))
+        changed = replace(changed, name=new_name)
     if intent.language:
         changed = replace(changed, language=intent.language.lower()[:2])
     if intent.delivery:

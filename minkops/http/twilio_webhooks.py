@@ -53,6 +53,9 @@ def _parse_form(text: str) -> dict[str, str]:
         raise web.HTTPBadRequest(text="malformed form body") from None
     form: dict[str, str] = {}
     for name, value in pairs:
+        if "\x00" in name or "\x00" in value:
+            # PostgreSQL text cannot hold NUL; Twilio never sends one.
+            raise web.HTTPBadRequest(text=f"form field {name!r} contains a NUL character")
         if name in form:
             raise web.HTTPBadRequest(text=f"repeated form field {name}")
         form[name] = value

@@ -22,7 +22,7 @@ from minkops.actors.directory import LiveCount
 from minkops.actors.messages import Housekeeping
 from minkops.actors.system import Engines
 from minkops.ai import OpenAIUnderstanding, make_openai_client
-from minkops.domain.intents import Understood
+from minkops.domain.intents import CreateTask, Understood
 from minkops.domain.rules import RuleEngine
 from minkops.domain.understanding import Understanding, UnderstandingContext
 from minkops.http.app import make_app
@@ -53,6 +53,8 @@ class GatedEngine:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         if "zzboom" in text:
             raise RuntimeError("a bug in the engine")
+        if "zznul" in text:  # an intent the database will refuse to store
+            return Understood(language="es", intent=CreateTask(title="pedir\x00leche"))
         for word, (entered, release) in self._gates.items():
             if word in text:
                 entered.set()
@@ -305,3 +307,20 @@ async def test_admin_adds_a_member_by_message_and_they_can_write_at_once(system:
     await system.send("+34611222333", "ayuda")
     (welcome,) = await system.replies("+34611222333", 1)
     assert "María" in welcome.body and "Café" not in welcome.body
+
+
+async def test_a_failure_while_acting_is_answered_with_an_apology(system: System) -> None:
+    await system.send(ANA, "tarea: zznul")
+    (apology,) = await system.replies(ANA, 1)
+    assert "inténtalo de nuevo" in apology.body
+    connection = await asyncpg.connect(system.database_url)
+    try:
+        unprocessed = await connection.fetchval(
+            "SELECT count(*) FROM inbox WHERE processed_at IS NULL"
+        )
+        tasks = await connection.fetchval("SELECT count(*) FROM tasks")
+    finally:
+        await connection.close()
+    assert (unprocessed, tasks) == (0, 0)
+    await system.send(ANA, "ayuda")  # the sender's queue goes on
+    assert "Ana" in (await system.replies(ANA, 2))[1].body

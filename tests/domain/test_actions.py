@@ -215,3 +215,10 @@ def replace_org(**changes: object) -> Organization:
     from dataclasses import replace
 
     return replace(ORG, **changes)  # type: ignore[arg-type]
+
+
+def test_overlong_titles_and_names_get_a_reply_not_a_database_error() -> None:
+    long_task = act(state(), message(ANA, i.CreateTask(title="x" * 501)))
+    assert long_task.new_tasks == () and "500" in long_task.messages[0].body
+    long_name = act(state(), message(ANA, i.AddMember(name="y" * 201, phone="+34699000001")))
+    assert not long_name.changes_roster and "200" in long_name.messages[0].body

@@ -77,6 +77,8 @@ async def test_malformed_requests_are_400(service: Service) -> None:
     form = inbound("SM" + "0" * 32, OWNER, "hola")
     form["From"] = "sms:+34600000001"
     assert (await service.post(form)).status == 400
+    # PostgreSQL text cannot hold NUL: refused as malformed, never a 500.
+    assert (await service.post(inbound("SM" + "7" * 32, OWNER, "hola\x00mundo"))).status == 400
     assert await inbox_count(service) == 0
 
 
