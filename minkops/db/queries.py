@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -80,17 +80,20 @@ async def accept_inbound(
     )
     if row is None:
         return None
-    return InboxRow(row["inbox_id"], message_sid, row["org_id"], sender, dict(form), datetime.now())
+    return InboxRow(
+        row["inbox_id"], message_sid, row["org_id"], sender, dict(form), datetime.now(UTC)
+    )
 
 
 async def unprocessed_inbound(connection: asyncpg.Connection) -> list[InboxRow]:
     rows = await connection.fetch("SELECT * FROM minkops_unprocessed_inbound()")
-    return [
-        InboxRow(
-            r["inbox_id"], r["message_sid"], r["org_id"], r["sender"], r["form"], r["received_at"]
-        )
-        for r in rows
-    ]
+    return [_inbox_row(r) for r in rows]
+
+
+def _inbox_row(r: asyncpg.Record) -> InboxRow:
+    return InboxRow(
+        r["inbox_id"], r["message_sid"], r["org_id"], r["sender"], r["form"], r["received_at"]
+    )
 
 
 async def mark_processed(connection: asyncpg.Connection, inbox_id: int) -> bool:
@@ -237,14 +240,11 @@ async def purge_expired(connection: asyncpg.Connection) -> tuple[int, int]:
 async def unprocessed_inbound_of(connection: asyncpg.Connection, org_id: int) -> list[InboxRow]:
     """This organization's accepted messages not yet acted on, oldest first."""
     rows = await connection.fetch(
-        "SELECT id, message_sid, org_id, sender, form, received_at FROM inbox"
+        "SELECT id AS inbox_id, message_sid, org_id, sender, form, received_at FROM inbox"
         " WHERE org_id = $1 AND processed_at IS NULL ORDER BY id",
         org_id,
     )
-    return [
-        InboxRow(r["id"], r["message_sid"], r["org_id"], r["sender"], r["form"], r["received_at"])
-        for r in rows
-    ]
+    return [_inbox_row(r) for r in rows]
 
 
 class PhoneTaken(Exception):
