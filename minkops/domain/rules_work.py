@@ -47,12 +47,18 @@ _COMPLETE: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
-def complete_task(text: Text) -> CompleteTask | None:
-    for pattern in _COMPLETE:
+def _numbered(patterns: tuple[re.Pattern[str], ...], text: Text) -> int | None:
+    """The number (group "n") of the first pattern that matches the whole message."""
+    for pattern in patterns:
         match = pattern.match(text.folded)
         if match is not None:
-            return CompleteTask(number=to_int(match.group("n")))
+            return to_int(match.group("n"))
     return None
+
+
+def complete_task(text: Text) -> CompleteTask | None:
+    number = _numbered(_COMPLETE, text)
+    return None if number is None else CompleteTask(number=number)
 
 
 _TASKS = r"(?:tasks|tareas|to\s?-?\s?dos?|jobs|chores|pendientes)"
@@ -154,11 +160,8 @@ _CANCEL_REMINDER: tuple[re.Pattern[str], ...] = tuple(
 
 
 def cancel_reminder(text: Text) -> CancelReminder | None:
-    for pattern in _CANCEL_REMINDER:
-        match = pattern.match(text.folded)
-        if match is not None:
-            return CancelReminder(number=to_int(match.group("n")))
-    return None
+    number = _numbered(_CANCEL_REMINDER, text)
+    return None if number is None else CancelReminder(number=number)
 
 
 # --- creating tasks -----------------------------------------------------------------
