@@ -69,7 +69,6 @@ class ActorSystem:
     root: pykka.ActorRef[Any]
     directory: ChildHandle
     outbound: PoolHandle
-    metering: ChildHandle
 
     def is_alive(self) -> bool:
         return self.root.is_alive() and self.directory.available
@@ -190,7 +189,6 @@ def start_actor_system(
         root=root,
         directory=registry.handle("directory"),
         outbound=outbound.handle(registry),
-        metering=registry.handle("metering"),
     )
 
 
