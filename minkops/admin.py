@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import asyncpg
 
-from minkops.db import queries
-from minkops.db.database import org_transaction
 from minkops.domain.models import Member, Organization
 from minkops.domain.phones import InvalidPhone, language_for_phone, normalize_phone
 from minkops.settings import CONFIG_DIR
+from minkops.store import queries
+from minkops.store.database import org_transaction
 
 ROLES = ("admin", "staff")
 DELIVERIES = ("text", "voice")

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 import asyncpg
 
 from minkops import admin
-from minkops.db.database import create_pool
-from minkops.db.migrate import apply_migrations
 from minkops.logs import configure_logging
 from minkops.settings import Settings, SettingsError, load_settings
+from minkops.store.database import create_pool
+from minkops.store.migrate import apply_migrations
 
 T = TypeVar("T")
 

@@ -13,12 +13,12 @@ import pykka.debug
 from aiohttp import web
 
 from minkops.actors.system import Engines
-from minkops.db.migrate import apply_migrations
 from minkops.domain.rules import RuleEngine
 from minkops.http.app import make_app
 from minkops.http.keys import ACTORS, Lifecycle
 from minkops.logs import get_logger
 from minkops.settings import Settings
+from minkops.store.migrate import apply_migrations
 
 log = get_logger(__name__)
 
@@ -32,7 +32,7 @@ def database_dsn(settings: Settings) -> Iterator[str]:
     if settings.database.url:
         yield settings.database.url
         return
-    from minkops.sandbox.postgres import EmbeddedPostgres
+    from minkops.store.cluster import EmbeddedPostgres
 
     cluster = EmbeddedPostgres(settings.data_dir / "pg")
     already_running = cluster.is_running()

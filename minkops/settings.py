@@ -1,4 +1,4 @@
-"""Typed settings: config/minkops.toml, overlaid by MINKOPS_CONFIG, overlaid by the environment.
+"""Typed settings: the packaged config/minkops.toml, overlaid by MINKOPS_CONFIG, overlaid by the environment.
 
 One `Settings` object is built at start-up and passed down; nothing reads the
 environment at import time.
@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+# Packaged defaults: shipped inside the package, so an installed wheel finds them too.
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
 
 
 class SettingsError(Exception):

@@ -12,10 +12,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from minkops.db.database import create_pool
-from minkops.db.migrate import apply_migrations
 from minkops.logs import configure_logging
-from minkops.sandbox.postgres import EmbeddedPostgres
+from minkops.store.cluster import EmbeddedPostgres
+from minkops.store.database import create_pool
+from minkops.store.migrate import apply_migrations
 
 
 @pytest.fixture(scope="session")

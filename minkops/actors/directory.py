@@ -27,13 +27,13 @@ from minkops.actors.org import OrgActor
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import ChildContext, SupervisedActor
-from minkops.db import outbox, queries
-from minkops.db.outbox import Queued
-from minkops.db.queries import InboxRow
 from minkops.domain.actions import stranger_reply
 from minkops.domain.phones import language_for_phone
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
+from minkops.store import outbox, queries
+from minkops.store.outbox import Queued
+from minkops.store.queries import InboxRow
 
 log = get_logger(__name__)
 

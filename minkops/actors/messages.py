@@ -7,9 +7,9 @@ from typing import Any
 
 import pykka
 
-from minkops.db.queries import InboxRow
 from minkops.domain.intents import Understood
 from minkops.domain.understanding import UnderstandingContext
+from minkops.store.queries import InboxRow
 
 
 @dataclass(frozen=True)

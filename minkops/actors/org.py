@@ -28,9 +28,6 @@ from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.timers import shared_timer
-from minkops.db import outbox, queries
-from minkops.db.outbox import Queued
-from minkops.db.queries import InboxRow
 from minkops.domain.actions import Inbound, OrgState, Outcome, act, apply, stranger_reply
 from minkops.domain.context import Conversation, add_exchange, new_conversation
 from minkops.domain.intents import Understood
@@ -40,6 +37,9 @@ from minkops.domain.replies import pick_language, say
 from minkops.domain.understanding import UnderstandingContext
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
+from minkops.store import outbox, queries
+from minkops.store.outbox import Queued
+from minkops.store.queries import InboxRow
 
 log = get_logger(__name__)
 

@@ -44,12 +44,12 @@ from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolMember
 from minkops.actors.supervisor import ChildContext
 from minkops.actors.timers import shared_timer
-from minkops.db import outbox
-from minkops.db.outbox import Claim, OutboxRow, Queued, Waiting
 from minkops.domain.phones import whatsapp_address
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import OutboundSettings
+from minkops.store import outbox
+from minkops.store.outbox import Claim, OutboxRow, Queued, Waiting
 
 log = get_logger(__name__)
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import asyncpg
 
-from minkops.db.database import org_transaction
+from minkops.store.database import org_transaction
 
 T = TypeVar("T")
 

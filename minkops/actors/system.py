@@ -45,11 +45,11 @@ from minkops.actors.supervisor import (
 )
 from minkops.actors.understanding import UnderstandingMember
 from minkops.actors.voice import FetchMedia, Transcribe_, VoiceNotesMember
-from minkops.db import queries
 from minkops.domain.understanding import Understanding
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
+from minkops.store import queries
 from minkops.twilio_client import make_twilio_client
 
 log = get_logger(__name__)

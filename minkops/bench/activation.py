@@ -22,8 +22,8 @@ from minkops.actors import messages as m
 from minkops.actors.org import OrgActor, OrgDependencies
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import configure_thread_stack
-from minkops.db.database import create_pool
 from minkops.metrics import Metrics
+from minkops.store.database import create_pool
 
 _ASK_TIMEOUT_S = 30.0
 

@@ -16,8 +16,8 @@ import asyncpg
 
 from minkops.bench.orgs import BenchOrg
 from minkops.bench.webhooks import TEXTS
-from minkops.db import queries
-from minkops.db.database import create_pool, org_transaction
+from minkops.store import queries
+from minkops.store.database import create_pool, org_transaction
 
 
 async def accept_rate(

@@ -24,11 +24,11 @@ from minkops.bench.machine import describe
 from minkops.bench.report import format_run
 from minkops.bench.run import RunOptions, run
 from minkops.bench.webhooks import Twilio
-from minkops.db.migrate import apply_migrations
 from minkops.logs import configure_logging
-from minkops.sandbox.postgres import EmbeddedPostgres
 from minkops.sandbox.twilio_api import TwilioStandIn, TwilioStandInThread
 from minkops.settings import load_settings
+from minkops.store.cluster import EmbeddedPostgres
+from minkops.store.migrate import apply_migrations
 
 DEFAULT_ORGS = (1000, 10000)
 DEFAULT_MESSAGES = 2000

@@ -11,13 +11,13 @@ from minkops.actors.messages import Deliver, OrgChanged, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
-from minkops.db import queries
-from minkops.db.database import create_pool, org_transaction
 from minkops.http import ops, twilio_webhooks
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
+from minkops.store import queries
+from minkops.store.database import create_pool, org_transaction
 
 log = get_logger(__name__)
 

@@ -9,11 +9,11 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
-from minkops.db import outbox, queries
-from minkops.db.database import org_transaction
 from minkops.domain.phones import InvalidPhone, phone_from_whatsapp
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS
 from minkops.logs import get_logger
+from minkops.store import outbox, queries
+from minkops.store.database import org_transaction
 
 log = get_logger(__name__)
 

@@ -13,8 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from minkops import admin
-from minkops.db.database import create_pool
-from minkops.db.migrate import apply_migrations
 from minkops.sandbox.dev_state import (
     DevState,
     free_port,
@@ -28,6 +26,8 @@ from minkops.sandbox.openai_rules_model import rules_model
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.service import database_dsn, run_service
 from minkops.settings import Settings, load_settings
+from minkops.store.database import create_pool
+from minkops.store.migrate import apply_migrations
 
 DEMO_ORG = "Café Demo"
 DEMO_MEMBERS = (

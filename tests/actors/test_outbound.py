@@ -34,13 +34,13 @@ from minkops.actors.outbound import (
 )
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import ChildStarted, Registry, Runtime, Supervisor, start_tree
-from minkops.db import outbox
-from minkops.db.database import create_pool
-from minkops.db.outbox import OutboxRow, Queued
 from minkops.domain.models import OutboundMessage
 from minkops.metrics import Metrics
 from minkops.sandbox.twilio_api import StoredMessage, TwilioStandIn, TwilioStandInThread
 from minkops.settings import OutboundSettings
+from minkops.store import outbox
+from minkops.store.database import create_pool
+from minkops.store.outbox import OutboxRow, Queued
 from minkops.twilio_client import make_twilio_client
 from tests.actors import WAIT, ManualScheduler, Pending, Recorder
 

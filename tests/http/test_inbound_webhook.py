@@ -6,7 +6,7 @@ import asyncio
 
 import asyncpg
 
-from minkops.db.database import org_transaction
+from minkops.store.database import org_transaction
 from minkops.twilio_client import sign_twilio_request
 from tests.http.conftest import AUTH_TOKEN, OWNER, PUBLIC_URL, STAFF, Service, inbound
 

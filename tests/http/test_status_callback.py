@@ -22,15 +22,15 @@ from aiohttp.test_utils import TestServer
 
 from minkops import admin
 from minkops.actors.outbound import status_callback_url
-from minkops.db import outbox
-from minkops.db.database import org_transaction
-from minkops.db.outbox import OutboxRow
 from minkops.domain.models import OutboundMessage
 from minkops.http import twilio_webhooks
 from minkops.http.keys import METRICS, POOL, SETTINGS
 from minkops.metrics import Metrics
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.settings import load_settings
+from minkops.store import outbox
+from minkops.store.database import org_transaction
+from minkops.store.outbox import OutboxRow
 from minkops.twilio_client import make_twilio_client, sign_twilio_request
 from tests.http.conftest import ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, OWNER
 

@@ -622,7 +622,7 @@ def _check_database_name(name: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m minkops.sandbox.postgres",
+        prog="python -m minkops.store.cluster",
         description="Start, stop or locate the embedded PostgreSQL cluster in DATA_DIR.",
     )
     parser.add_argument("command", choices=("start", "stop", "dsn"))

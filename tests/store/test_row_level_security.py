@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from minkops import admin
-from minkops.db.database import org_transaction
+from minkops.store.database import org_transaction
 
 
 async def _two_orgs(pool: asyncpg.Pool) -> tuple[int, int]:

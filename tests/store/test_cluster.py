@@ -19,7 +19,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from minkops.sandbox.postgres import (
+from minkops.store.cluster import (
     FALLBACK_RUN_USER,
     DataDirNotTraversableError,
     EmbeddedPostgres,
@@ -90,7 +90,7 @@ def server_user_uid() -> int:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "minkops.sandbox.postgres", *args],
+        [sys.executable, "-m", "minkops.store.cluster", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -4,7 +4,7 @@ import asyncio
 
 import asyncpg
 
-from minkops.db.migrate import apply_migrations, migration_files
+from minkops.store.migrate import apply_migrations, migration_files
 
 
 async def test_second_run_is_a_no_op(database_url: str) -> None:
