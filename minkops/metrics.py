@@ -35,6 +35,11 @@ class Metrics:
             ["what"],
             registry=self.registry,
         )
+        self.org_restarts = Counter(
+            "minkops_org_actor_restarts_total",
+            "Organization actors that died (or failed to start) and were started again",
+            registry=self.registry,
+        )
         self.org_activation_seconds = Histogram(
             "minkops_org_activation_seconds",
             "Time to start an org actor and load its state from PostgreSQL",

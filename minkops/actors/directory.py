@@ -4,6 +4,11 @@ An org actor is started on its first message and passivated when idle for
 `idle_timeout` or when more than `max_live` are running (least recently used first).
 Everything it must not lose is in PostgreSQL, so passivation loses nothing.
 
+The directory also supervises them: an org actor that dies (a bug, or a database
+blip while it loads) is started again after a backoff that grows with each failure in
+a row, and takes up its unprocessed inbox rows, so the message is answered without
+anyone writing again. Messages of no organization go to the strangers actor.
+
 Passivation is a handshake, so that no message can land in a stopping actor: the
 directory asks `PassivateIfIdle(delivered)` and holds new messages for that org until
 the actor answers `Passivated` (then a fresh actor gets them) or `StillBusy`.
@@ -12,34 +17,29 @@ the actor answers `Passivated` (then a fresh actor gets them) or `StillBusy`.
 from __future__ import annotations
 
 import contextlib
+import random
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import asyncpg
 import pykka
 
 from minkops.actors import messages as m
-from minkops.actors.backoff import Scheduler, thread_timer
-from minkops.actors.org import OrgActor
-from minkops.actors.outbound import KeyedRecipient, tell_outbound
-from minkops.actors.persistence import Persistence
+from minkops.actors.backoff import Backoff, Scheduler, thread_timer
+from minkops.actors.org import OrgActor, Recipient
 from minkops.actors.supervisor import ChildContext, SupervisedActor
-from minkops.domain.actions import stranger_reply
-from minkops.domain.phones import language_for_phone
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
-from minkops.store import outbox, queries
-from minkops.store.outbox import Queued
-from minkops.store.queries import InboxRow
 
 log = get_logger(__name__)
 
 OrgActorFactory = Callable[[int], pykka.ActorRef[Any]]
-# After an org actor dies, wait this long before starting it again to take up its work.
-RESTART_DELAY = 1.0
+# After an org actor dies, wait before starting it again: 0.5 s, doubling, up to 30 s.
+RESTART_BACKOFF = Backoff(base=0.5, maximum=30.0, jitter=0.2)
+# An incarnation that lived this long resets the count of failures in a row.
+HEALTHY_AFTER = 60.0
 
 
 @dataclass
@@ -47,6 +47,7 @@ class _Live:
     ref: pykka.ActorRef[Any]
     delivered: int = 0
     last_used: float = 0.0
+    started: float = 0.0
     passivating: bool = False
     held: list[m.Deliver] = field(default_factory=list)
 
@@ -61,26 +62,29 @@ class OrgDirectory(SupervisedActor):
         self,
         context: ChildContext | None,
         start_org_actor: OrgActorFactory,
-        persistence: Persistence,
-        outbound: KeyedRecipient,
+        strangers: Recipient,
         metrics: Metrics,
         *,
         idle_timeout: float,
         max_live: int,
         clock: Callable[[], float] = time.monotonic,
         timer: Scheduler = thread_timer,
+        rand: Callable[[], float] = random.random,
     ) -> None:
         super().__init__(context)
         self._start_org_actor = start_org_actor
-        self._persistence = persistence
-        self._outbound = outbound
+        self._strangers = strangers
         self._metrics = metrics
+        self._rand = rand
         self._idle_timeout = idle_timeout
         self._max_live = max_live
         self._clock = clock
         self._timer = timer
         # Our own map, most recently used last: pykka's registry lookup is a linear scan.
         self._live: OrderedDict[int, _Live] = OrderedDict()
+        # Failures in a row per organization, and the restarts scheduled because of them.
+        self._failures: dict[int, int] = {}
+        self._restarting: dict[int, list[m.Deliver]] = {}
 
     def on_supervised_start(self) -> None:
         # A previous incarnation of the directory may have left org actors running:
@@ -100,7 +104,7 @@ class OrgDirectory(SupervisedActor):
         match message:
             case m.Deliver(row=row):
                 if row.org_id is None:
-                    self._answer_stranger(row)
+                    self._strangers.tell(message)
                 else:
                     self._deliver(row.org_id, message)
             case m.OrgChanged(org_id=org_id) if org_id in self._live:
@@ -112,8 +116,7 @@ class OrgDirectory(SupervisedActor):
             case m.OrgActorDied(org_id=org_id, ref=ref):
                 self._died(org_id, ref)
             case _Activate(org_id=org_id):
-                if org_id not in self._live:
-                    self._activate(org_id)
+                self._restart(org_id)
             case m.Housekeeping():
                 self._passivate_idle()
             case m.CountBusy():
@@ -125,6 +128,10 @@ class OrgDirectory(SupervisedActor):
     # --- routing ---------------------------------------------------------------------------
 
     def _deliver(self, org_id: int, message: m.Deliver) -> None:
+        held = self._restarting.get(org_id)
+        if held is not None:
+            held.append(message)  # it is in the inbox too; the new incarnation takes it up
+            return
         live = self._live.get(org_id) or self._activate(org_id)
         if live.passivating:
             live.held.append(message)
@@ -137,7 +144,8 @@ class OrgDirectory(SupervisedActor):
         live.ref.tell(message)
 
     def _activate(self, org_id: int) -> _Live:
-        live = _Live(self._start_org_actor(org_id), last_used=self._clock())
+        now = self._clock()
+        live = _Live(self._start_org_actor(org_id), last_used=now, started=now)
         self._live[org_id] = live
         self._metrics.live_orgs.set(len(self._live))
         log.info("org.activated", org_id=org_id)
@@ -204,17 +212,30 @@ class OrgDirectory(SupervisedActor):
         live = self._forget(org_id, ref)
         if live is None:
             return
-        log.warning("org.died", org_id=org_id)
-        # Its unfinished messages are in the inbox table; a new actor takes them up.
+        failures = 1
+        if self._clock() - live.started < HEALTHY_AFTER:
+            failures += self._failures.get(org_id, 0)
+        self._failures[org_id] = failures
+        delay = RESTART_BACKOFF.delay(failures - 1, self._rand())
+        log.warning("org.died", org_id=org_id, failures=failures, restart_in_s=round(delay, 2))
+        self._metrics.org_restarts.inc()
+        # Its unfinished messages are in the inbox table; the new incarnation takes them up.
+        # Meanwhile what arrives is held, so nothing lands in a half-started actor.
+        self._restarting[org_id] = list(live.held)
         me = self.actor_ref
 
         def activate() -> None:
             with contextlib.suppress(pykka.ActorDeadError):
                 me.tell(_Activate(org_id))
 
-        self._timer(RESTART_DELAY, activate)
-        for held in live.held:
-            self._deliver(org_id, held)
+        self._timer(delay, activate)
+
+    def _restart(self, org_id: int) -> None:
+        held = self._restarting.pop(org_id, [])
+        if org_id not in self._live:
+            self._activate(org_id)
+        for message in held:
+            self._deliver(org_id, message)
 
     def _count_busy(self) -> int:
         """Asked of every live org actor at once; one that does not answer in time counts busy."""
@@ -232,21 +253,6 @@ class OrgDirectory(SupervisedActor):
             except pykka.Timeout:
                 busy += 1
         return busy
-
-    # --- strangers -------------------------------------------------------------------------
-
-    def _answer_stranger(self, row: InboxRow) -> None:
-        phone = row.sender  # E.164, normalized when the webhook was accepted
-        reply = stranger_reply(row.message_sid, phone, language_for_phone(phone))
-
-        async def write(connection: asyncpg.Connection) -> list[Queued]:
-            if not await queries.mark_processed(connection, row.inbox_id):
-                return []
-            return await outbox.insert_outbox(connection, None, [reply])
-
-        queued = self._persistence.run(None, write)
-        log.info("inbound.stranger", message_sid=row.message_sid, sender=phone)
-        tell_outbound(self._outbound, None, queued)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pykka
 
 from minkops.domain.intents import Understood
 from minkops.domain.understanding import UnderstandingContext
-from minkops.store.queries import InboxRow
+from minkops.store.inbox import InboxRow
 
 
 @dataclass(frozen=True)

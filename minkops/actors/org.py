@@ -1,11 +1,12 @@
-"""One actor per organization: the conversation state, who may do what, and the order of things.
+"""One actor per organization: a thin shell over the domain, and the order of things.
 
 It never waits on a slow call. Understanding and voice notes go to pools and come
 back as messages; meanwhile the actor serves other senders. One sender's messages
 are acted on in arrival order: while one is in flight, later ones wait in that
-sender's queue. Each outcome is committed in one transaction (inbox row processed,
-task changes, outbox rows, conversation context), so a replay or a restart changes
-nothing twice and loses nothing.
+sender's queue. What a message does is decided by the pure domain (`acting.act`),
+and its effects are committed in one transaction with the inbox row marked processed
+(`store.writers`), so a replay or a restart changes nothing twice and loses nothing.
+No feature lives here: features are intents, handlers, effects and writers.
 """
 
 from __future__ import annotations
@@ -28,18 +29,19 @@ from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.timers import shared_timer
-from minkops.domain.actions import Inbound, OrgState, Outcome, act, apply, stranger_reply
-from minkops.domain.context import Conversation, add_exchange, new_conversation
+from minkops.domain import acting
+from minkops.domain import effects as fx
+from minkops.domain.conversation import Conversation
+from minkops.domain.handlers import Outcome
 from minkops.domain.intents import Understood
-from minkops.domain.models import Member, OutboundMessage
-from minkops.domain.phones import language_for_phone
-from minkops.domain.replies import pick_language, say
-from minkops.domain.understanding import UnderstandingContext
+from minkops.domain.models import Member
+from minkops.domain.state import OrgState
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
-from minkops.store import outbox, queries
+from minkops.store import inbox, queries
+from minkops.store.inbox import InboxRow
 from minkops.store.outbox import Queued
-from minkops.store.queries import InboxRow
+from minkops.store.writers import PhoneTaken, write_effects
 
 log = get_logger(__name__)
 
@@ -64,6 +66,7 @@ class OrgDependencies:
     voice: Recipient
     directory: Recipient
     metering: Recipient
+    strangers: Recipient
     metrics: Metrics
     history_turns: int = 6
     reply_deadline: float = 60.0
@@ -77,7 +80,7 @@ class _InFlight:
     sender: Member
     started: float
     deadline: Cancellable
-    text: str = ""
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,17 @@ class OrgActor(pykka.ThreadingActor):
 
     def on_start(self) -> None:
         started = time.perf_counter()
+        try:
+            self._load()
+        except Exception:
+            # pykka stops an actor whose on_start raises without calling on_failure: tell
+            # the directory here, so it starts us again (with backoff) and nothing waits.
+            log.exception("org.start_failed", org_id=self.org_id)
+            self._report_death()
+            raise
+        self._deps.metrics.org_activation_seconds.observe(time.perf_counter() - started)
+
+    def _load(self) -> None:
         self._reload()
         org_id = self.org_id
         self._conversations = self._deps.persistence.run(
@@ -119,11 +133,8 @@ class OrgActor(pykka.ThreadingActor):
         )
         # Work a previous incarnation accepted and never finished (it crashed, or the
         # process did): take it up again before anything newer from the same senders.
-        for row in self._deps.persistence.run(
-            org_id, lambda c: queries.unprocessed_inbound_of(c, org_id)
-        ):
+        for row in self._deps.persistence.run(org_id, lambda c: inbox.unprocessed_of(c, org_id)):
             self._accept(row)
-        self._deps.metrics.org_activation_seconds.observe(time.perf_counter() - started)
 
     def on_stop(self) -> None:
         for flight in self._in_flight.values():
@@ -131,6 +142,9 @@ class OrgActor(pykka.ThreadingActor):
 
     def on_failure(self, *_: object) -> None:
         self.on_stop()
+        self._report_death()
+
+    def _report_death(self) -> None:
         with contextlib.suppress(Exception):
             self._deps.directory.tell(m.OrgActorDied(self.org_id, self.actor_ref))
 
@@ -192,27 +206,34 @@ class OrgActor(pykka.ThreadingActor):
         try:
             self._queues.setdefault(row.sender, _SenderQueue()).in_flight = row.message_sid
             sender = self._sender(row.sender)
-            if sender is None or self._state is None:
-                reply = stranger_reply(row.message_sid, row.sender, language_for_phone(row.sender))
-                self._settle(row, None, Outcome(messages=(reply,)))
+            if sender is None:
+                # Removed from the team since the message was accepted (or never on it):
+                # strangers get their answer, rate-limited, from the strangers actor.
+                self._deps.strangers.tell(m.Deliver(row))
+                self._finish(row)
                 return
             sid = row.message_sid
             deadline = self._deps.scheduler(self._deps.reply_deadline, self._deadline_teller(sid))
             flight = _InFlight(row, sender, time.perf_counter(), deadline)
             self._in_flight[sid] = flight
-            media_type = row.form.get("MediaContentType0", "")
-            text = row.form.get("Body", "").strip()
-            if row.form.get("MediaUrl0") and media_type.startswith("audio/"):
-                log.info("inbound.voice_note", content_type=media_type)
+            message = row.message
+            voice_note = message.voice_note
+            text = message.text.strip()
+            if voice_note is not None:
+                log.info("inbound.voice_note", content_type=voice_note.content_type)
                 self._deps.voice.tell(
                     m.Transcribe(
-                        self.actor_ref, sid, row.form["MediaUrl0"], media_type, sender.language
+                        self.actor_ref,
+                        sid,
+                        voice_note.url,
+                        voice_note.content_type,
+                        sender.language,
                     )
                 )
             elif text:
                 self._ask_understanding(flight, text)
             else:
-                self._reply_only(flight, "media_unsupported")
+                self._say_only(flight, "media_unsupported")
         except Exception:
             self._failed(row)
         finally:
@@ -233,58 +254,66 @@ class OrgActor(pykka.ThreadingActor):
 
     def _transcribed(self, flight: _InFlight, text: str | None) -> None:
         if text is None or not text.strip():
-            self._reply_only(flight, "voice_unavailable")
+            self._say_only(flight, "voice_unavailable")
             return
         self._ask_understanding(flight, text.strip())
 
     def _ask_understanding(self, flight: _InFlight, text: str) -> None:
         assert self._state is not None
-        flight.text = text
-        now = self._deps.clock()
-        conversation = self._conversations.get(flight.sender.id)
-        history = conversation.live_turns(now) if conversation else ()
-        turns = self._deps.history_turns
-        context = UnderstandingContext(
-            role=flight.sender.role,
-            language=flight.sender.language,
-            timezone=self._state.org.timezone,
-            now=now,
-            roster=self._state.roster(),
-            history=history[-turns:] if turns else (),
+        flight.said = text
+        context = acting.understanding_context(
+            self._state,
+            flight.sender,
+            self._conversations.get(flight.sender.id),
+            self._deps.clock(),
+            self._deps.history_turns,
         )
         self._deps.understanding.tell(
             m.Understand(self.actor_ref, flight.row.message_sid, text, context)
         )
 
     def _conclude(self, flight: _InFlight, understood: Understood) -> None:
-        assert self._state is not None
         log.info("inbound.understood", kind=understood.intent.kind, language=understood.language)
-        now = self._deps.clock()
-        inbound = Inbound(flight.row.message_sid, flight.sender, understood, now)
-        outcome = act(self._state, inbound)
+
+        def decide() -> Outcome:
+            assert self._state is not None
+            return acting.act(
+                self._state,
+                flight.sender,
+                self._conversations.get(flight.sender.id),
+                flight.row.message,
+                flight.said,
+                understood,
+                self._deps.clock(),
+            )
+
         try:
-            self._settle(flight.row, flight, outcome)
-        except queries.PhoneTaken:
-            language = pick_language(understood.language, flight.sender.language)
-            body = say(language, "member_phone_taken")
-            reply = OutboundMessage(f"{flight.row.message_sid}:0", flight.sender.phone, body)
-            self._settle(flight.row, flight, Outcome(messages=(reply,)))
+            self._settle(flight.row, flight, decide())
+        except PhoneTaken:
+            self._say_only(flight, "member_phone_taken")
         except asyncpg.UniqueViolationError:
             # Task numbers taken behind our back (another process): reload and act again.
             self._reload()
-            outcome = act(self._state, inbound)
-            self._settle(flight.row, flight, outcome)
+            self._settle(flight.row, flight, decide())
         self._deps.metrics.handled.labels(kind=understood.intent.kind).inc()
 
-    def _reply_only(self, flight: _InFlight, key: str) -> None:
-        language = pick_language(flight.sender.language)
-        body = say(language, key)
-        reply = OutboundMessage(f"{flight.row.message_sid}:0", flight.sender.phone, body)
-        self._settle(flight.row, flight, Outcome(messages=(reply,)))
+    def _say_only(self, flight: _InFlight, key: str) -> None:
+        assert self._state is not None
+        said = flight.said or flight.row.message.text.strip() or "(voice note)"
+        outcome = acting.say_only(
+            self._state,
+            flight.sender,
+            self._conversations.get(flight.sender.id),
+            flight.row.message,
+            said,
+            key,
+            self._deps.clock(),
+        )
+        self._settle(flight.row, flight, outcome)
 
     def _give_up(self, flight: _InFlight) -> None:
         log.warning("inbound.deadline", waited_s=round(time.perf_counter() - flight.started, 1))
-        self._reply_only(flight, "try_again")
+        self._say_only(flight, "try_again")
 
     def _deadline_teller(self, sid: str) -> Callable[[], None]:
         ref = self.actor_ref
@@ -297,58 +326,42 @@ class OrgActor(pykka.ThreadingActor):
 
     # --- committing -----------------------------------------------------------------------
 
-    def _settle(self, row: InboxRow, flight: _InFlight | None, outcome: Outcome) -> None:
-        """Commit the outcome with the inbox row and the conversation, then send, then move on."""
-        conversation = None
-        if flight is not None:
-            now = self._deps.clock()
-            said = flight.text or row.form.get("Body", "").strip() or "(voice note)"
-            answer = next(
-                (msg.body for msg in outcome.messages if msg.to == flight.sender.phone), None
-            )
-            previous = self._conversations.get(flight.sender.id) or new_conversation(
-                flight.sender.id, now
-            )
-            conversation = add_exchange(previous, now, said, answer)
+    def _settle(self, row: InboxRow, flight: _InFlight, outcome: Outcome) -> None:
+        """Commit the outcome with the inbox row, adopt its state, send, then move on."""
         try:
-            queued = self._commit(row, outcome, conversation)
+            queued = self._commit(row, outcome)
         except AlreadyProcessed:
             log.info("inbound.already_processed")
         else:
-            if outcome.changes_roster:
+            effects = outcome.effects
+            if fx.needs_reload(effects):
                 self._reload()  # new members get their ids from the database
             elif self._state is not None:
-                self._state = apply(self._state, outcome)
-            if conversation is not None:
-                self._conversations[conversation.member_id] = conversation
+                self._state = fx.apply(self._state, effects)
+            for effect in effects:
+                if isinstance(effect, fx.SaveConversation):
+                    conversation = effect.conversation
+                    self._conversations[conversation.member_id] = conversation
             tell_outbound(self._deps.outbound, self.org_id, queued)
             self._meter(row, outcome)
-        if flight is not None:
-            self._deps.metrics.handling_seconds.observe(time.perf_counter() - flight.started)
+        self._deps.metrics.handling_seconds.observe(time.perf_counter() - flight.started)
         self._finish(row)
 
     def _meter(self, row: InboxRow, outcome: Outcome) -> None:
         self._deps.metering.tell(Used(self.org_id, "messages"))
-        if outcome.new_tasks:
-            self._deps.metering.tell(Used(self.org_id, "tasks", len(outcome.new_tasks)))
-        if row.form.get("MediaContentType0", "").startswith("audio/"):
+        tasks = sum(isinstance(e, fx.CreateTask) for e in outcome.effects)
+        if tasks:
+            self._deps.metering.tell(Used(self.org_id, "tasks", tasks))
+        if row.message.voice_note is not None:
             self._deps.metering.tell(Used(self.org_id, "voice_notes"))
 
-    def _commit(
-        self, row: InboxRow, outcome: Outcome, conversation: Conversation | None
-    ) -> list[Queued]:
+    def _commit(self, row: InboxRow, outcome: Outcome) -> list[Queued]:
         org_id = self.org_id
 
         async def write(connection: asyncpg.Connection) -> list[Queued]:
-            if not await queries.mark_processed(connection, row.inbox_id):
+            if not await inbox.mark_processed(connection, row.inbox_id):
                 raise AlreadyProcessed
-            await queries.insert_tasks(connection, outcome.new_tasks)
-            await queries.complete_tasks(connection, outcome.completed_tasks)
-            if outcome.changes_roster:
-                await queries.apply_roster_changes(connection, outcome)
-            if conversation is not None:
-                await queries.save_conversation(connection, org_id, conversation)
-            return await outbox.insert_outbox(connection, org_id, outcome.messages)
+            return await write_effects(connection, org_id, outcome.effects)
 
         return self._deps.persistence.run(org_id, write)
 
@@ -360,7 +373,7 @@ class OrgActor(pykka.ThreadingActor):
         flight = self._in_flight.get(row.message_sid)
         if flight is not None:
             try:
-                self._reply_only(flight, "try_again")
+                self._say_only(flight, "try_again")
                 return
             except Exception:
                 log.exception("inbound.apology_failed")

@@ -4,7 +4,8 @@
           ├─ understanding  (pool)  rule engine / OpenAI
           ├─ voice          (pool)  voice notes in: fetch + transcribe
           ├─ metering               usage counters
-          ├─ directory              org actors (virtual actors, passivated when idle)
+          ├─ strangers              numbers of no organization: one explanation a day
+          ├─ directory              org actors (virtual, supervised, passivated when idle)
           └─ scheduler              housekeeping ticks
 
 Children start in this order and stop in reverse: the scheduler and the org actors
@@ -31,6 +32,7 @@ from minkops.actors.outbound import OutboundDeps, outbound_pool
 from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolHandle
 from minkops.actors.scheduler import Job, SchedulerActor
+from minkops.actors.strangers import Strangers
 from minkops.actors.supervisor import (
     ChildContext,
     ChildHandle,
@@ -141,6 +143,7 @@ def start_actor_system(
             voice=voice.handle(registry),
             directory=registry.handle("directory"),
             metering=registry.handle("metering"),
+            strangers=registry.handle("strangers"),
             metrics=metrics,
             history_turns=settings.openai.history_turns,
             reply_deadline=actors.reply_deadline_seconds,
@@ -152,8 +155,7 @@ def start_actor_system(
         return OrgDirectory.start(
             ctx,
             lambda org_id: OrgActor.start(org_id, deps),
-            persistence,
-            deps.outbound,
+            deps.strangers,
             metrics,
             idle_timeout=actors.idle_timeout_seconds,
             max_live=actors.max_live,
@@ -164,6 +166,10 @@ def start_actor_system(
         understanding.spec(),
         voice.spec(),
         ChildSpec("metering", lambda ctx: Metering.start(ctx, metrics)),
+        ChildSpec(
+            "strangers",
+            lambda ctx: Strangers.start(ctx, persistence, outbound.handle(registry), clock=clock),
+        ),
         ChildSpec("directory", start_directory, shutdown_timeout=30.0),
         ChildSpec(
             "scheduler",

@@ -16,14 +16,24 @@ from string import Template
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from minkops.domain.understanding import RosterEntry, UnderstandingContext
+from minkops.domain.understanding import RosterEntry, TaskRef, UnderstandingContext
 from minkops.settings import CONFIG_DIR
 
 PROMPT_DIR = CONFIG_DIR / "prompts"
 UNDERSTAND_PROMPT = "understand.md"
 
 _PLACEHOLDERS = frozenset(
-    {"timezone", "local_now", "weekday", "sender_role", "sender_language", "roster", "facts"}
+    {
+        "timezone",
+        "local_now",
+        "weekday",
+        "sender_role",
+        "sender_language",
+        "roster",
+        "tasks",
+        "question",
+        "facts",
+    }
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _FACTS = re.compile(r"<facts>(.*?)</facts>", re.DOTALL)
@@ -56,6 +66,20 @@ class SystemPrompt:
         roster = "\n".join(
             f"- {_json(entry.name)} ({entry.role}, {entry.language})" for entry in context.roster
         )
+        tasks = "\n".join(
+            f"- #{task.number} {_json(task.title)}"
+            + (f" for {_json(task.assignee)}" if task.assignee else " (unassigned)")
+            + (f", due {task.due.isoformat()}" if task.due else "")
+            + (" [given by the sender]" if task.given_by_sender else "")
+            for task in context.tasks
+        )
+        question = context.question
+        asked = (
+            f"You asked the sender for the {_json(question.field)} of this {_json(question.intent.get('kind'))}"
+            f" request: {_json(question.intent)}"
+            if question is not None
+            else "Nothing: no question is open."
+        )
         return self.template.substitute(
             timezone=context.timezone,
             local_now=local_now.isoformat(timespec="seconds"),
@@ -63,6 +87,8 @@ class SystemPrompt:
             sender_role=context.role,
             sender_language=context.language,
             roster=roster or "- (nobody yet)",
+            tasks=tasks or "- (none)",
+            question=asked,
             facts=_json(facts(context)),
         )
 
@@ -77,6 +103,17 @@ def facts(context: UnderstandingContext) -> dict[str, Any]:
         "roster": [
             {"name": entry.name, "role": entry.role, "language": entry.language}
             for entry in context.roster
+        ],
+        "tasks": [
+            {
+                "number": task.number,
+                "title": task.title,
+                "assignee": task.assignee,
+                "due": task.due.isoformat() if task.due else None,
+                "assigned_to_sender": task.assigned_to_sender,
+                "given_by_sender": task.given_by_sender,
+            }
+            for task in context.tasks
         ],
     }
 
@@ -101,6 +138,17 @@ def read_facts(system_prompt: str) -> UnderstandingContext:
         roster=tuple(
             RosterEntry(str(entry["name"]), _role(entry["role"]), str(entry["language"]))
             for entry in data["roster"]
+        ),
+        tasks=tuple(
+            TaskRef(
+                number=int(task["number"]),
+                title=str(task["title"]),
+                assignee=task["assignee"],
+                due=datetime.fromisoformat(task["due"]) if task["due"] else None,
+                assigned_to_sender=bool(task["assigned_to_sender"]),
+                given_by_sender=bool(task["given_by_sender"]),
+            )
+            for task in data.get("tasks", [])
         ),
     )
 

@@ -76,6 +76,7 @@ async def activation_latencies(
             voice=nobody,
             directory=nobody,
             metering=nobody,
+            strangers=nobody,
             metrics=Metrics(),
         )
         # Actor threads block on this loop: measure from another thread.

@@ -16,7 +16,8 @@ import asyncpg
 
 from minkops.bench.orgs import BenchOrg
 from minkops.bench.webhooks import TEXTS
-from minkops.store import queries
+from minkops.domain.inbound import InboundMessage
+from minkops.store import inbox
 from minkops.store.database import create_pool, org_transaction
 
 
@@ -32,16 +33,16 @@ async def accept_rate(
             (
                 sid,
                 sender,
-                {"MessageSid": sid, "From": f"whatsapp:{sender}", "Body": TEXTS[i % len(TEXTS)]},
+                InboundMessage(sid, sender, TEXTS[i % len(TEXTS)]),
             )
         )
     pool = await create_pool(dsn, min(concurrency, pool_max), pool_max)
     queue = iter(forms)
 
     async def worker() -> None:
-        for sid, sender, form in queue:
+        for _, _, message in queue:
             async with org_transaction(pool, None) as connection:
-                await queries.accept_inbound(connection, sid, sender, form)
+                await inbox.accept(connection, message)
 
     try:
         started = time.perf_counter()

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-INTENT_SCHEMA_VERSION = 1
+INTENT_SCHEMA_VERSION = 2
 
 Role = Literal["admin", "staff"]
 Delivery = Literal["text", "voice"]
@@ -47,6 +47,24 @@ class Help(_Intent):
     kind: Literal["help"] = "help"
 
 
+class Acknowledge(_Intent):
+    """Thanks, ok, 👍: asks for nothing and changes nothing."""
+
+    kind: Literal["acknowledge"] = "acknowledge"
+
+
+class Confirm(_Intent):
+    """A bare yes: completes a question MinkOps asked, if there is one."""
+
+    kind: Literal["confirm"] = "confirm"
+
+
+class Decline(_Intent):
+    """A bare no."""
+
+    kind: Literal["decline"] = "decline"
+
+
 class AddMember(_Intent):
     kind: Literal["add_member"] = "add_member"
     name: str
@@ -73,7 +91,7 @@ class RemoveMember(_Intent):
 
 class CreateTask(_Intent):
     kind: Literal["create_task"] = "create_task"
-    title: str
+    title: str = Field(description="Empty when the message does not say what to do.")
     assignees: list[str] = Field(default_factory=list, description="Names as written.")
     due: AwareDatetime | None = None
 
@@ -84,32 +102,81 @@ class ListTasks(_Intent):
     person: str | None = Field(default=None, description="Set when scope is 'person'.")
 
 
+_NUMBER = "The task or reminder number when given or when the description matches one."
+_DESCRIPTION = "What the message says about it when there is no number, e.g. 'the fridge'."
+
+
 class CompleteTask(_Intent):
     kind: Literal["complete_task"] = "complete_task"
-    number: int
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
+
+
+class EditTask(_Intent):
+    """Change a task: its time, title or assignee. No number: the sender's latest task."""
+
+    kind: Literal["edit_task"] = "edit_task"
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
+    title: str | None = Field(default=None, description="The new title, if it changes.")
+    due: AwareDatetime | None = Field(default=None, description="The new due time.")
+    assignee: str | None = Field(default=None, description="The new assignee, as written.")
+
+
+class CancelTask(_Intent):
+    kind: Literal["cancel_task"] = "cancel_task"
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
 
 
 class CreateReminder(_Intent):
     kind: Literal["create_reminder"] = "create_reminder"
-    text: str
-    recipients: list[str] = Field(description="Names as written; 'me' is the sender.")
+    text: str = Field(description="What to remind; empty when the message does not say.")
+    recipients: list[str] = Field(
+        description="Names as written; 'me' is the sender, 'everyone' the whole team."
+    )
     at: AwareDatetime | None = Field(default=None, description="One-off time.")
     cron: str | None = Field(
         default=None, description="Recurring: 5-field cron in the organization's timezone."
+    )
+    delivery: Delivery | None = Field(
+        default=None, description="'voice' when a voice note is asked for, else null."
     )
 
 
 class ListReminders(_Intent):
     kind: Literal["list_reminders"] = "list_reminders"
+    person: str | None = Field(default=None, description="Only this person's, as written.")
 
 
 class CancelReminder(_Intent):
     kind: Literal["cancel_reminder"] = "cancel_reminder"
-    number: int
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
+
+
+class PauseReminder(_Intent):
+    kind: Literal["pause_reminder"] = "pause_reminder"
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
+
+
+class ResumeReminder(_Intent):
+    kind: Literal["resume_reminder"] = "resume_reminder"
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
 
 
 class Usage(_Intent):
     kind: Literal["usage"] = "usage"
+
+
+class Upgrade(_Intent):
+    kind: Literal["upgrade"] = "upgrade"
+
+
+class Billing(_Intent):
+    kind: Literal["billing"] = "billing"
 
 
 class StopMessages(_Intent):
@@ -134,6 +201,25 @@ class DeleteData(_Intent):
     kind: Literal["delete_data"] = "delete_data"
 
 
+class DeleteAccount(_Intent):
+    """An owner closes the whole organization's account."""
+
+    kind: Literal["delete_account"] = "delete_account"
+
+
+class SignUp(_Intent):
+    kind: Literal["sign_up"] = "sign_up"
+
+
+class SetPreference(_Intent):
+    """The daily digest or overdue escalation, on or off (and the digest's hour)."""
+
+    kind: Literal["set_preference"] = "set_preference"
+    setting: Literal["digest", "escalation"]
+    enabled: bool
+    hour: int | None = Field(default=None, description="Digest hour, 0-23, org-local.")
+
+
 class Clarify(_Intent):
     kind: Literal["clarify"] = "clarify"
     question: str = Field(description="A question back to the person, in their language.")
@@ -145,21 +231,33 @@ class Unknown(_Intent):
 
 Intent = Annotated[
     Help
+    | Acknowledge
+    | Confirm
+    | Decline
     | AddMember
     | UpdateMember
     | RemoveMember
     | CreateTask
     | ListTasks
     | CompleteTask
+    | EditTask
+    | CancelTask
     | CreateReminder
     | ListReminders
     | CancelReminder
+    | PauseReminder
+    | ResumeReminder
     | Usage
+    | Upgrade
+    | Billing
     | StopMessages
     | StartMessages
     | ExportData
     | CorrectData
     | DeleteData
+    | DeleteAccount
+    | SignUp
+    | SetPreference
     | Clarify
     | Unknown,
     Field(discriminator="kind"),
@@ -167,24 +265,48 @@ Intent = Annotated[
 
 IntentKind = Literal[
     "help",
+    "acknowledge",
+    "confirm",
+    "decline",
     "add_member",
     "update_member",
     "remove_member",
     "create_task",
     "list_tasks",
     "complete_task",
+    "edit_task",
+    "cancel_task",
     "create_reminder",
     "list_reminders",
     "cancel_reminder",
+    "pause_reminder",
+    "resume_reminder",
     "usage",
+    "upgrade",
+    "billing",
     "stop_messages",
     "start_messages",
     "export_data",
     "correct_data",
     "delete_data",
+    "delete_account",
+    "sign_up",
+    "set_preference",
     "clarify",
     "unknown",
 ]
+
+INTENT_TYPES: dict[str, type[_Intent]] = {
+    cls.model_fields["kind"].default: cls
+    for cls in (
+        Help, Acknowledge, Confirm, Decline, AddMember, UpdateMember, RemoveMember,
+        CreateTask, ListTasks, CompleteTask, EditTask, CancelTask, CreateReminder,
+        ListReminders, CancelReminder, PauseReminder, ResumeReminder, Usage, Upgrade,
+        Billing, StopMessages, StartMessages, ExportData, CorrectData, DeleteData,
+        DeleteAccount, SignUp, SetPreference, Clarify, Unknown,
+    )
+}  # fmt: skip
+"""Every intent model by its kind."""
 
 
 class Understood(BaseModel):
@@ -199,30 +321,34 @@ class IntentError(ValueError):
 
 
 def validate_intent(intent: Intent) -> None:
-    """Cross-field checks the JSON schema cannot express; raises IntentError."""
+    """Cross-field checks the JSON schema cannot express; raises IntentError.
+
+    Only what is malformed fails here. What is merely missing (a task with no title, a
+    reminder with no time) is the handler's to ask for, as a pending question.
+    """
     if isinstance(intent, CreateReminder):
-        if (intent.at is None) == (intent.cron is None):
-            raise IntentError("a reminder needs exactly one of 'at' or 'cron'")
+        if intent.at is not None and intent.cron is not None:
+            raise IntentError("a reminder has 'at' or 'cron', not both")
         if intent.cron is not None and not _cron_is_valid(intent.cron):
             raise IntentError(f"invalid cron expression: {intent.cron!r}")
-        if not intent.recipients:
-            raise IntentError("a reminder needs at least one recipient")
-        if not intent.text.strip():
-            raise IntentError("a reminder needs a text")
-    elif isinstance(intent, CreateTask):
-        if not intent.title.strip():
-            raise IntentError("a task needs a title")
     elif isinstance(intent, ListTasks):
         if (intent.scope == "person") != bool(intent.person):
             raise IntentError("'person' is set exactly when scope is 'person'")
-    elif isinstance(intent, CompleteTask | CancelReminder):
-        if intent.number < 1:
+    elif isinstance(
+        intent,
+        CompleteTask | EditTask | CancelTask | CancelReminder | PauseReminder | ResumeReminder,
+    ):
+        if intent.number is not None and intent.number < 1:
             raise IntentError("numbers start at 1")
     elif isinstance(intent, AddMember | RemoveMember | UpdateMember):
         if not intent.name.strip():
             raise IntentError("a member needs a name")
     elif isinstance(intent, CorrectData) and not intent.value.strip():
         raise IntentError("a correction needs a value")
+    elif (
+        isinstance(intent, SetPreference) and intent.hour is not None and not 0 <= intent.hour <= 23
+    ):
+        raise IntentError("an hour is 0-23")
 
 
 def _cron_is_valid(expression: str) -> bool:

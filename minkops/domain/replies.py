@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from minkops.domain.texts_pending import TEXTS as TEXTS_PENDING
+
 SUPPORTED_LANGUAGES = ("en", "es")
 
 _TEXTS: dict[str, dict[str, str]] = {
@@ -216,7 +218,9 @@ def pick_language(*candidates: str | None) -> str:
 
 
 def say(language: str, key: str, **values: object) -> str:
-    return _TEXTS[pick_language(language)][key].format(**values)
+    language = pick_language(language)
+    text = _TEXTS[language].get(key) or TEXTS_PENDING[language][key]
+    return text.format(**values)
 
 
 def describe_intent(language: str, kind: str) -> str:

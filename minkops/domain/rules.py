@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 
 from minkops.domain.intents import (
-    Clarify,
     DeleteData,
     ExportData,
     Help,
@@ -22,6 +21,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.rules_edits import complete_by_description, edit_task, talk
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
 from minkops.domain.rules_text import Text, detect_language, fix_typos
 from minkops.domain.rules_work import (
@@ -148,6 +148,16 @@ def _with_language(
     return lambda text, context, language: rule(text, language)
 
 
+def edit_task_rule(text: Text, context: UnderstandingContext, language: str) -> IntentType | None:
+    return edit_task(text, context)
+
+
+def complete_by_description_rule(
+    text: Text, context: UnderstandingContext, language: str
+) -> IntentType | None:
+    return complete_by_description(text, context)
+
+
 _RULES: tuple[Callable[[Text, UnderstandingContext, str], IntentType | None], ...] = (
     _fixed(_STOP, StopMessages),
     _fixed(_START, StartMessages),
@@ -159,6 +169,8 @@ _RULES: tuple[Callable[[Text, UnderstandingContext, str], IntentType | None], ..
     _plain(list_reminders),
     _plain(cancel_reminder),
     _plain(complete_task),
+    edit_task_rule,
+    complete_by_description_rule,
     _plain(list_tasks),
     create_reminder,
     create_task,
@@ -174,9 +186,9 @@ class RuleEngine:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
         language = detect_language(prepared.folded, context.language)
-        intent = self._intent(prepared, context, language)
-        if isinstance(intent, Unknown):
-            intent = self._follow_up(text, context) or intent
+        intent = talk(text) or self._intent(prepared, context, language)
+        # No follow-ups are glued on here: an answer to a question MinkOps asked is
+        # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)
 
     def _intent(self, text: Text, context: UnderstandingContext, language: str) -> IntentType:
@@ -187,13 +199,3 @@ class RuleEngine:
             if intent is not None:
                 return intent
         return Unknown()
-
-    def _follow_up(self, text: str, context: UnderstandingContext) -> IntentType | None:
-        """Answer to our own question: "remind me to call Ana" → "When?" → "at 5"."""
-        history = context.history
-        if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
-            return None
-        earlier = prepare(history[-2].text + " " + text)
-        language = detect_language(earlier.folded, context.language)
-        intent = self._intent(earlier, context, language)
-        return None if isinstance(intent, Unknown | Clarify | Help) else intent

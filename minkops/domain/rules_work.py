@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from minkops.domain.intents import (
     CancelReminder,
-    Clarify,
     CompleteTask,
     CreateReminder,
     CreateTask,
@@ -175,9 +174,7 @@ _TASK_LEAD = re.compile(
 _FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
 
 
-def create_task(
-    text: Text, context: UnderstandingContext, language: str
-) -> CreateTask | Clarify | None:
+def create_task(text: Text, context: UnderstandingContext, language: str) -> CreateTask | None:
     match = _TASK_LEAD.match(text.folded)
     if match is None:
         return None
@@ -212,10 +209,8 @@ def create_task(
         )
         if found is not None and found.rest:
             body, due = found.rest, found.at
-    title = _strip_connectors(body)
-    if not title:
-        return Clarify(question=_ask(language, "What is the task?", "¿Cuál es la tarea?"))
-    return CreateTask(title=title, assignees=assignees, due=due)
+    # An empty title is the handler's to ask for (and to complete from the answer).
+    return CreateTask(title=_strip_connectors(body), assignees=assignees, due=due)
 
 
 # --- creating reminders -----------------------------------------------------------------
@@ -239,7 +234,7 @@ _TRAILING_CONNECTORS = re.compile(
 
 def create_reminder(
     text: Text, context: UnderstandingContext, language: str
-) -> CreateReminder | Clarify | None:
+) -> CreateReminder | None:
     text = _lead_first(text, context)
     match = _REMINDER_LEAD.match(text.folded)
     if match is None:
@@ -254,8 +249,6 @@ def create_reminder(
     recurrence = find_recurrence(body, now=context.now.astimezone(ZoneInfo(context.timezone)))
     if recurrence is not None:
         what = _strip_connectors(recurrence.rest)
-        if not what:
-            return _ask_what(language)
         return CreateReminder(text=what, recipients=recipients, cron=recurrence.cron)
     found = find_time(
         body,
@@ -265,13 +258,9 @@ def create_reminder(
         date_order=_date_order(context, language),
     )
     what = _strip_connectors(found.rest if found else body)
-    if not what:
-        return _ask_what(language)
-    if found is None or found.at <= context.now:
-        return Clarify(
-            question=_ask(language, "When should I send the reminder?", "¿Cuándo te lo recuerdo?")
-        )
-    return CreateReminder(text=what, recipients=recipients, at=found.at)
+    # No time (or one already past): the handler asks when, and what if the text is empty.
+    at = found.at if found is not None and found.at > context.now else None
+    return CreateReminder(text=what, recipients=recipients, at=at)
 
 
 _LEAD_INSIDE = re.compile(
@@ -293,10 +282,6 @@ def _lead_first(text: Text, context: UnderstandingContext) -> Text:
     return Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
 
 
-def _ask_what(language: str) -> Clarify:
-    return Clarify(question=_ask(language, "What should the reminder say?", "¿Qué te recuerdo?"))
-
-
 def _strip_connectors(text: str) -> str:
     text = tidy(text)
     previous = None
@@ -311,7 +296,3 @@ def _strip_connectors(text: str) -> str:
 def _date_order(context: UnderstandingContext, language: str) -> str:
     # Only English speakers in the Americas write 3/4 for March 4th.
     return "MDY" if language == "en" and context.timezone.startswith("America/") else "DMY"
-
-
-def _ask(language: str, english: str, spanish: str) -> str:
-    return spanish if language == "es" else english

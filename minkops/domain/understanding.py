@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from minkops.domain.intents import Understood
+
+if TYPE_CHECKING:
+    from minkops.domain.conversation import PendingQuestion
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,30 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class TaskRef:
+    """An open task, as an engine may need it to resolve "finished the fridge" to #3."""
+
+    number: int
+    title: str
+    assignee: str | None
+    due: datetime | None
+    assigned_to_sender: bool
+    given_by_sender: bool
+
+
+@dataclass(frozen=True)
+class ReminderRef:
+    """A reminder, so that "cancel the monday temperature reminder" can find it."""
+
+    number: int
+    text: str
+    recipients: tuple[str, ...]
+    schedule: str
+    """Cron, or the one-off time in ISO 8601."""
+    paused: bool = False
+
+
+@dataclass(frozen=True)
 class UnderstandingContext:
     role: Literal["admin", "staff"]
     language: str
@@ -33,6 +60,11 @@ class UnderstandingContext:
     """Aware; relative times ("tomorrow", "in 2 hours") count from here."""
     roster: tuple[RosterEntry, ...]
     history: tuple[Turn, ...] = ()
+    tasks: tuple[TaskRef, ...] = ()
+    """The organization's open tasks (an engine resolves descriptions against them)."""
+    reminders: tuple[ReminderRef, ...] = ()
+    question: PendingQuestion | None = None
+    """What MinkOps last asked the sender and still waits for, if anything."""
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:

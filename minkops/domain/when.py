@@ -33,6 +33,8 @@ class FoundTime:
     """The original text without the time phrase."""
     explicit_time: bool
     """False when only a day was given and `default_time` filled in the hour."""
+    explicit_date: bool = True
+    """False when only a time of day was given and the day is the next one it fits."""
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,7 @@ def find_time(
         day = relative
     if day is None and weekday is None and tod is None:
         return None
+    explicit_date = day is not None or weekday is not None or today_hint
     if day is None and weekday is None and today_hint:
         day = local_now.date()
     clock = tod if tod is not None else default_time
@@ -305,7 +308,9 @@ def find_time(
         day = local_now.date()
         if _wall_clock(day, clock, zone) <= local_now:
             day += timedelta(days=1)
-    return FoundTime(_wall_clock(day, clock, zone), tidy(work.original), tod is not None)
+    return FoundTime(
+        _wall_clock(day, clock, zone), tidy(work.original), tod is not None, explicit_date
+    )
 
 
 _CRON_DOW = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 0}  # Python Monday=0 → cron Sunday=0

@@ -16,7 +16,7 @@ from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecy
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
-from minkops.store import queries
+from minkops.store import inbox
 from minkops.store.database import create_pool, org_transaction
 
 log = get_logger(__name__)
@@ -80,12 +80,12 @@ def make_app(
 async def _resume_unfinished_work(app: web.Application) -> None:
     """Hand over what a previous process accepted but did not finish: nothing is lost in a crash."""
     async with org_transaction(app[POOL], None) as connection:
-        inbox = await queries.unprocessed_inbound(connection)
+        rows = await inbox.unprocessed(connection)
     system = app[ACTORS]
-    for row in inbox:
+    for row in rows:
         system.directory.tell(Deliver(row))
     # Unsent rows (pending, or left 'sending' by a crash and reconciled first) are swept now
     # rather than at the first periodic sweep.
     system.outbound.tell(SweepOutbox())
-    if inbox:
-        log.info("service.resumed", inbound=len(inbox))
+    if rows:
+        log.info("service.resumed", inbound=len(rows))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import asyncpg
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
-from minkops.domain.phones import InvalidPhone, phone_from_whatsapp
+from minkops.http import twilio_form
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS
 from minkops.logs import get_logger
-from minkops.store import outbox, queries
+from minkops.store import inbox, outbox
 from minkops.store.database import org_transaction
 
 log = get_logger(__name__)
@@ -62,12 +63,6 @@ def _parse_form(text: str) -> dict[str, str]:
     return form
 
 
-def _required(form: Mapping[str, str], *names: str) -> None:
-    missing = [name for name in names if not form.get(name)]
-    if missing:
-        raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
-
-
 def refuse_while_draining(request: web.Request) -> None:
     """Shutting down: Twilio retries a 503 later, against whichever process is up then."""
     if not request.app[LIFECYCLE].accepting:
@@ -77,25 +72,21 @@ def refuse_while_draining(request: web.Request) -> None:
 async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
     refuse_while_draining(request)
     form = await signed_form(request)
-    _required(form, "MessageSid", "From")
-    try:
-        sender = phone_from_whatsapp(form["From"])
-    except InvalidPhone:
-        raise web.HTTPBadRequest(text="From is not a WhatsApp address") from None
+    message = _typed(request, twilio_form.inbound_message, form)
     metrics = request.app[METRICS]
     try:
         async with org_transaction(request.app[POOL], None) as connection:
-            row = await queries.accept_inbound(connection, form["MessageSid"], sender, form)
+            row = await inbox.accept(connection, message)
     except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
         # Not the caller's fault: ask Twilio to come back rather than lose the message.
-        log.exception("inbound.store_failed", message_sid=form["MessageSid"])
+        log.exception("inbound.store_failed", message_sid=message.sid)
         raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
     if row is None:
         metrics.inbound.labels(result="duplicate").inc()
-        log.info("inbound.duplicate", message_sid=form["MessageSid"])
+        log.info("inbound.duplicate", message_sid=message.sid)
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
     metrics.inbound.labels(result="accepted").inc()
-    log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=sender)
+    log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=row.sender)
     # Answer first, then hand over: Twilio is never kept waiting on our work.
     response = web.Response(text=EMPTY_TWIML, content_type="text/xml")
     await response.prepare(request)
@@ -108,28 +99,44 @@ async def message_status(request: web.Request) -> web.Response:
     """Delivery status for an outbound message. Statuses only move forward; the ``key`` in
     the callback URL (covered by the signature) settles a row whose send had no answer."""
     form = await signed_form(request)
-    _required(form, "MessageSid", "MessageStatus")
-    status = form["MessageStatus"]
-    if status not in KNOWN_STATUSES:
+    update = _typed(request, twilio_form.status_update, form)
+    if update.status not in KNOWN_STATUSES:
         return web.Response(status=204)  # queued, accepted, sending: nothing to record
     key = request.query.get("key") or None
-    error_code = int(form["ErrorCode"]) if form.get("ErrorCode", "").isdigit() else None
-    error_message = form.get("ErrorMessage") or None
     try:
         async with org_transaction(request.app[POOL], None) as connection:
             outcome = await outbox.record_delivery(
-                connection, form["MessageSid"], key, status, error_code, error_message
+                connection,
+                update.message_sid,
+                key,
+                update.status,
+                update.error_code,
+                update.error_message,
             )
     except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
         # The row keeps its last status; a 503 lets Twilio retry where callback retries are on.
-        log.exception("outbound.status_store_failed", twilio_sid=form["MessageSid"])
+        log.exception("outbound.status_store_failed", twilio_sid=update.message_sid)
         raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
     log.info(
         "outbound.status",
-        twilio_sid=form["MessageSid"],
-        status=status,
-        twilio_code=error_code,
+        twilio_sid=update.message_sid,
+        status=update.status,
+        twilio_code=update.error_code,
         known=outcome is not None,
         changed=outcome == "updated",
     )
     return web.Response(status=204)
+
+
+T = TypeVar("T")
+
+
+def _typed(
+    request: web.Request, read: Callable[[Mapping[str, str]], T], form: Mapping[str, str]
+) -> T:
+    try:
+        return read(form)
+    except twilio_form.FormError as error:
+        request.app[METRICS].inbound.labels(result="malformed").inc()
+        log.warning("webhook.malformed", path=request.path, reason=str(error))
+        raise web.HTTPBadRequest(text=str(error)) from None

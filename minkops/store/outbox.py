@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import asyncpg
-
-from minkops.domain.models import OutboundMessage
 
 UNSETTLED = ("pending", "sending")
 
@@ -91,23 +90,47 @@ def _row(record: asyncpg.Record) -> OutboxRow:
     )
 
 
+class Outgoing(Protocol):
+    """A message to write: an outbound effect, or a plain OutboundMessage."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def to(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+
+
 async def insert_outbox(
-    connection: asyncpg.Connection, org_id: int | None, messages: Sequence[OutboundMessage]
+    connection: asyncpg.Connection, org_id: int | None, messages: Sequence[Outgoing]
 ) -> list[Queued]:
-    """The rows written now; a message whose key was written before is skipped (a replay)."""
-    queued: list[Queued] = []
-    for message in messages:
-        row_id = await connection.fetchval(
-            "INSERT INTO outbox (org_id, idempotency_key, recipient, body) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-            org_id,
-            message.key,
-            message.to,
-            message.body,
-        )
-        if row_id is not None:
-            queued.append(Queued(row_id, message.to))
-    return queued
+    """The rows written now, in order; a message whose key was written before is skipped
+    (a replay). One statement for all of them."""
+    if not messages:
+        return []
+    records = await connection.fetch(
+        "INSERT INTO outbox (org_id, idempotency_key, recipient, body)"
+        " SELECT $1, k, r, b FROM unnest($2::text[], $3::text[], $4::text[])"
+        " WITH ORDINALITY AS m(k, r, b, n) ORDER BY n"
+        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, recipient",
+        org_id,
+        [m.key for m in messages],
+        [m.to for m in messages],
+        [m.body for m in messages],
+    )
+    return sorted((Queued(r["id"], r["recipient"]) for r in records), key=lambda q: q.id)
+
+
+async def last_sent_to(
+    connection: asyncpg.Connection, recipient: str, since: datetime
+) -> datetime | None:
+    """When a message to `recipient` was last written (within what RLS shows), after `since`."""
+    created: datetime | None = await connection.fetchval(
+        "SELECT max(created_at) FROM outbox WHERE recipient = $1 AND created_at > $2",
+        recipient,
+        since,
+    )
+    return created
 
 
 async def outbox_row(connection: asyncpg.Connection, outbox_id: int) -> OutboxRow | None:

@@ -3,26 +3,13 @@ already inside `org_transaction`, so row-level security decides what it can see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
-from minkops.domain.actions import OrgState, Outcome
-from minkops.domain.context import Conversation, turns_from_json, turns_to_json
+from minkops.domain.conversation import Conversation, PendingQuestion, turns_from_json
 from minkops.domain.models import Member, Organization, Task
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    inbox_id: int
-    message_sid: str
-    org_id: int | None
-    sender: str  # E.164
-    form: Mapping[str, str]
-    received_at: datetime
+from minkops.domain.state import OrgState
 
 
 def _organization(row: asyncpg.Record) -> Organization:
@@ -65,45 +52,6 @@ def _task(row: asyncpg.Record) -> Task:
     )
 
 
-# --- inbound -------------------------------------------------------------------------------
-
-
-async def accept_inbound(
-    connection: asyncpg.Connection, message_sid: str, sender: str, form: Mapping[str, str]
-) -> InboxRow | None:
-    """The new inbox row, or None when this MessageSid was accepted before."""
-    row = await connection.fetchrow(
-        "SELECT inbox_id, org_id FROM minkops_accept_inbound($1, $2, $3)",
-        message_sid,
-        sender,
-        dict(form),
-    )
-    if row is None:
-        return None
-    return InboxRow(
-        row["inbox_id"], message_sid, row["org_id"], sender, dict(form), datetime.now(UTC)
-    )
-
-
-async def unprocessed_inbound(connection: asyncpg.Connection) -> list[InboxRow]:
-    rows = await connection.fetch("SELECT * FROM minkops_unprocessed_inbound()")
-    return [_inbox_row(r) for r in rows]
-
-
-def _inbox_row(r: asyncpg.Record) -> InboxRow:
-    return InboxRow(
-        r["inbox_id"], r["message_sid"], r["org_id"], r["sender"], r["form"], r["received_at"]
-    )
-
-
-async def mark_processed(connection: asyncpg.Connection, inbox_id: int) -> bool:
-    """False when the row was already processed: the caller must then undo its transaction."""
-    status = await connection.execute(
-        "UPDATE inbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL", inbox_id
-    )
-    return bool(status == "UPDATE 1")
-
-
 # --- organization state --------------------------------------------------------------------
 
 
@@ -123,22 +71,6 @@ async def load_org_state(connection: asyncpg.Connection, org_id: int) -> OrgStat
         members=tuple(_member(r) for r in members),
         open_tasks=tuple(_task(r) for r in tasks),
         next_task_number=int(last) + 1,
-    )
-
-
-async def insert_tasks(connection: asyncpg.Connection, tasks: Iterable[Task]) -> None:
-    await connection.executemany(
-        "INSERT INTO tasks (org_id, number, title, assignee_id, created_by, due_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        [(t.org_id, t.number, t.title, t.assignee_id, t.created_by, t.due_at) for t in tasks],
-    )
-
-
-async def complete_tasks(connection: asyncpg.Connection, tasks: Iterable[Task]) -> None:
-    await connection.executemany(
-        "UPDATE tasks SET status = $3, completed_by = $4, completed_at = $5"
-        " WHERE org_id = $1 AND number = $2 AND status = 'open'",
-        [(t.org_id, t.number, t.status, t.completed_by, t.completed_at) for t in tasks],
     )
 
 
@@ -208,78 +140,21 @@ async def load_conversations(
     connection: asyncpg.Connection, org_id: int
 ) -> dict[int, Conversation]:
     rows = await connection.fetch(
-        "SELECT member_id, turns, expires_at FROM conversations"
+        "SELECT member_id, turns, expires_at, pending FROM conversations"
         " WHERE org_id = $1 AND expires_at > now()",
         org_id,
     )
     return {
-        r["member_id"]: Conversation(r["member_id"], turns_from_json(r["turns"]), r["expires_at"])
+        r["member_id"]: Conversation(
+            r["member_id"],
+            turns_from_json(r["turns"]),
+            r["expires_at"],
+            PendingQuestion.from_json(r["pending"]),
+        )
         for r in rows
     }
-
-
-async def save_conversation(
-    connection: asyncpg.Connection, org_id: int, conversation: Conversation
-) -> None:
-    await connection.execute(
-        "INSERT INTO conversations (org_id, member_id, turns, expires_at) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (org_id, member_id)"
-        " DO UPDATE SET turns = EXCLUDED.turns, expires_at = EXCLUDED.expires_at",
-        org_id,
-        conversation.member_id,
-        turns_to_json(conversation.turns),
-        conversation.expires_at,
-    )
 
 
 async def purge_expired(connection: asyncpg.Connection) -> tuple[int, int]:
     row = await connection.fetchrow("SELECT * FROM minkops_purge_expired()")
     return int(row["conversations"]), int(row["inbound"])
-
-
-async def unprocessed_inbound_of(connection: asyncpg.Connection, org_id: int) -> list[InboxRow]:
-    """This organization's accepted messages not yet acted on, oldest first."""
-    rows = await connection.fetch(
-        "SELECT id AS inbox_id, message_sid, org_id, sender, form, received_at FROM inbox"
-        " WHERE org_id = $1 AND processed_at IS NULL ORDER BY id",
-        org_id,
-    )
-    return [_inbox_row(r) for r in rows]
-
-
-class PhoneTaken(Exception):
-    """A phone that already belongs to a member (of this or another organization)."""
-
-
-async def apply_roster_changes(connection: asyncpg.Connection, outcome: Outcome) -> None:
-    try:
-        for new in outcome.new_members:
-            await insert_member(
-                connection,
-                new.org_id,
-                name=new.name,
-                phone=new.phone,
-                role=new.role,
-                language=new.language,
-                delivery=new.delivery,
-            )
-        for member in outcome.changed_members:
-            await connection.execute(
-                "UPDATE members SET name = $3, phone = $4, role = $5, language = $6, delivery = $7"
-                " WHERE org_id = $1 AND id = $2",
-                member.org_id,
-                member.id,
-                member.name,
-                member.phone,
-                member.role,
-                member.language,
-                member.delivery,
-            )
-    except asyncpg.UniqueViolationError as error:
-        if error.constraint_name == "members_phone_key":
-            raise PhoneTaken from None
-        raise
-    for member in outcome.removed_members:
-        await connection.execute(
-            "DELETE FROM members WHERE org_id = $1 AND id = $2", member.org_id, member.id
-        )

@@ -96,22 +96,6 @@ SCENARIOS: list[tuple[str, Role, str, tuple[Turn, ...], dict[str, Any]]] = [
             },
         },
     ),
-    (
-        "at 6pm",
-        "admin",
-        "en",
-        (Turn("user", "remind Tom to lock up"), Turn("assistant", "When should I remind Tom?")),
-        {
-            "language": "en",
-            "intent": {
-                "kind": "create_reminder",
-                "text": "lock up",
-                "recipients": ["Tom"],
-                "at": "2025-03-27T18:00:00+01:00",
-                "cron": None,
-            },
-        },
-    ),
     ("cancel reminder 2", "admin", "en", NO_HISTORY, {"language": "en", "intent": {"kind": "cancel_reminder", "number": 2}}),
     ("recordatorios", "staff", "es", NO_HISTORY, {"language": "es", "intent": {"kind": "list_reminders"}}),
     ("remove Tom Baker", "admin", "en", NO_HISTORY, {"language": "en", "intent": {"kind": "remove_member", "name": "Tom Baker"}}),

@@ -327,18 +327,6 @@ def test_only_the_last_history_turns_are_sent(
                     "text": "call",
                     "recipients": ["me"],
                     "at": None,
-                    "cron": None,
-                }
-            ),
-            id="reminder-without-time",
-        ),
-        pytest.param(
-            answer(
-                {
-                    "kind": "create_reminder",
-                    "text": "call",
-                    "recipients": ["me"],
-                    "at": None,
                     "cron": "every day",
                 }
             ),

@@ -173,36 +173,41 @@ def test_language_detection_falls_back_to_the_member() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "language", "question"),
+    ("text", "expected"),
     [
-        ("recuérdame llamar a Ana", "es", "¿Cuándo te lo recuerdo?"),
-        ("remind me to buy milk", "en", "When should I send the reminder?"),
-        ("remind me tomorrow at 9", "en", "What should the reminder say?"),
-        ("task for Juan", "en", "What is the task?"),
-        ("añade a", "es", "¿Cómo se llama?"),
+        ("recuérdame llamar a Ana", i.CreateReminder(text="llamar a Ana", recipients=["me"])),
+        ("remind me to buy milk", i.CreateReminder(text="buy milk", recipients=["me"])),
+        (
+            "remind me tomorrow at 9",
+            i.CreateReminder(text="", recipients=["me"], at=madrid(2025, 3, 28, 9)),
+        ),
+        ("task for Juan", i.CreateTask(title="", assignees=["Juan"])),
     ],
 )
-def test_missing_parts_ask_back_in_the_same_language(
-    text: str, language: str, question: str
-) -> None:
-    assert understand(text, language=language).intent == i.Clarify(question=question)
+def test_missing_parts_are_left_empty_for_the_handler_to_ask(text: str, expected: i.Intent) -> None:
+    # The question, and completing the request from the answer, are the domain's
+    # (domain/flows.py): an engine never guesses, and never asks on its own.
+    assert understand(text).intent == expected
 
 
-def test_an_answer_to_our_question_completes_the_request() -> None:
+def test_missing_name_still_asks_back_in_the_same_language() -> None:
+    assert understand("añade a", language="es").intent == i.Clarify(question="¿Cómo se llama?")
+
+
+def test_no_follow_up_is_ever_glued_onto_the_previous_turn() -> None:
     history = (
-        Turn("user", "remind me to call the supplier"),
-        Turn("assistant", "When should I send the reminder?"),
+        Turn("user", "task for Sam: call the plumber at 10"),
+        Turn("assistant", "✅ Task #1: call the plumber for Sam Taylor, due today 10:00."),
     )
-    understood = understand("tomorrow at 8", history=history)
-    assert understood.intent == i.CreateReminder(
-        text="call the supplier", recipients=["me"], at=madrid(2025, 3, 28, 8)
-    )
-    assert isinstance(understand("tomorrow at 8").intent, i.Unknown)
+    for text in ("make it 6pm instead", "vale perfecto", "upgrade to pro", "tomorrow at 8"):
+        intent = understand(text, history=history).intent
+        assert not isinstance(intent, i.CreateTask), text
 
 
-def test_reminder_in_the_past_asks_when() -> None:
+def test_reminder_in_the_past_leaves_the_time_to_ask_for() -> None:
     # Today's default 09:00 is already gone at 10:00.
-    assert isinstance(understand("remind me today to call Ana").intent, i.Clarify)
+    intent = understand("remind me today to call Ana").intent
+    assert isinstance(intent, i.CreateReminder) and intent.at is None and intent.cron is None
 
 
 def test_the_engine_does_not_decide_permissions() -> None:

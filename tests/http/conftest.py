@@ -77,6 +77,32 @@ class Service:
             await r.read()
             return r
 
+    async def settled(self, quiet: float = 0.5, timeout: float = 20.0) -> None:
+        """Wait until every accepted message is processed, every outbox row settled, and
+        nothing new has reached Twilio for `quiet` seconds: then counts are final."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        seen, since = -1, asyncio.get_running_loop().time()
+        connection = await asyncpg.connect(self.database_url)  # the owner: every org
+        try:
+            while True:
+                now = asyncio.get_running_loop().time()
+                assert now < deadline, "the system did not settle"
+                busy = await connection.fetchval(
+                    "SELECT (SELECT count(*) FROM inbox WHERE processed_at IS NULL)"
+                    " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))"
+                )
+                count = len(self.twilio.messages())
+                if count != seen or busy:
+                    seen, since = count, now
+                elif now - since >= quiet:
+                    return
+                await asyncio.sleep(0.05)
+        finally:
+            await connection.close()
+
+    def sent_to(self, phone: str) -> list[StoredMessage]:
+        return [m for m in self.twilio.messages() if m.to == f"whatsapp:{phone}"]
+
     async def replies_to(
         self,
         phone: str,

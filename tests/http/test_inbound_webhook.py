@@ -86,13 +86,21 @@ async def test_twenty_concurrent_copies_give_one_reply(service: Service) -> None
     form = inbound("SM" + "1" * 32, OWNER, "tareas")
     statuses = await asyncio.gather(*(service.post(form) for _ in range(20)))
     assert [r.status for r in statuses] == [200] * 20
-    # A later message from the same sender is handled after the first (one actor, in order):
-    # once its reply is out, any duplicate reply of the first would be out too.
-    await service.post(inbound("SM" + "2" * 32, OWNER, "ayuda"))
-    replies = await service.replies_to(OWNER, 2)
-    assert len(replies) == 2
-    assert "tareas" in replies[0].body.lower()
-    assert await inbox_count(service) == 2
+    # Counted once nothing is left to do, and nothing more reaches Twilio for a while.
+    await service.settled()
+    (reply,) = service.sent_to(OWNER)
+    assert "tareas" in reply.body.lower()
+    assert await inbox_count(service) == 1
+
+
+async def test_a_flood_from_a_stranger_gets_one_explanation(service: Service) -> None:
+    stranger = "+447700900124"
+    forms = [inbound(f"SM{n:032x}", stranger, f"hello {n}") for n in range(1, 101)]
+    statuses = await asyncio.gather(*(service.post(form) for form in forms))
+    assert [r.status for r in statuses] == [200] * 100
+    await service.settled()
+    assert len(service.sent_to(stranger)) == 1
+    assert await inbox_count(service) == 100
 
 
 async def test_stranger_gets_one_explanation_and_nothing_is_stored_but_the_inbox_row(

@@ -1,0 +1,138 @@
+"""Effects: what one outcome changes or sends, as typed records.
+
+A handler returns effects; the org actor commits them in one transaction, each by the
+one writer the store layer has for its type (`minkops.store.writers`), and then adopts
+`apply(state, effects)`. An effect whose result only the database knows (a new
+member's id) asks for a reload instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from minkops.domain.conversation import Conversation
+from minkops.domain.models import Delivery, Member, Role, Task
+from minkops.domain.state import OrgState
+
+
+@dataclass(frozen=True)
+class Effect:
+    reloads_state: ClassVar[bool] = False
+    """True when the state after this effect must be read back from the database."""
+
+    def apply(self, state: OrgState) -> OrgState:
+        return state
+
+
+@dataclass(frozen=True)
+class Send(Effect):
+    """A WhatsApp message to one person. `key` makes it idempotent across replays."""
+
+    key: str
+    to: str  # E.164
+    body: str
+    member_id: int | None = None
+    kind: Literal["reply", "notice"] = "reply"
+    """reply: an answer to the person who wrote; notice: news for someone else."""
+
+
+@dataclass(frozen=True)
+class CreateTask(Effect):
+    task: Task
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state,
+            open_tasks=(*state.open_tasks, self.task),
+            next_task_number=max(state.next_task_number, self.task.number + 1),
+        )
+
+
+@dataclass(frozen=True)
+class CloseTask(Effect):
+    """Done or cancelled: either way it leaves the open list."""
+
+    number: int
+    status: Literal["done", "cancelled"]
+    by: int
+    at: datetime
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state, open_tasks=tuple(t for t in state.open_tasks if t.number != self.number)
+        )
+
+
+@dataclass(frozen=True)
+class ChangeTask(Effect):
+    """A task's new title, due time or assignee."""
+
+    task: Task
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state,
+            open_tasks=tuple(
+                self.task if t.number == self.task.number else t for t in state.open_tasks
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class AddMember(Effect):
+    reloads_state: ClassVar[bool] = True  # the database gives the id
+
+    org_id: int
+    name: str
+    phone: str
+    role: Role
+    language: str
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class ChangeMember(Effect):
+    member: Member
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state,
+            members=tuple(self.member if m.id == self.member.id else m for m in state.members),
+        )
+
+
+@dataclass(frozen=True)
+class RemoveMember(Effect):
+    """The member goes; their open tasks become unassigned (the database does the same)."""
+
+    member_id: int
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state,
+            members=tuple(m for m in state.members if m.id != self.member_id),
+            open_tasks=tuple(
+                replace(t, assignee_id=None) if t.assignee_id == self.member_id else t
+                for t in state.open_tasks
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class SaveConversation(Effect):
+    """The member's 24-hour context after this message, pending question included."""
+
+    conversation: Conversation
+
+
+def apply(state: OrgState, effects: Iterable[Effect]) -> OrgState:
+    for effect in effects:
+        state = effect.apply(state)
+    return state
+
+
+def needs_reload(effects: Iterable[Effect]) -> bool:
+    return any(effect.reloads_state for effect in effects)

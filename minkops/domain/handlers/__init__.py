@@ -1,0 +1,18 @@
+"""One handler per intent kind, registered in `registry`; importing this package loads them all."""
+
+from minkops.domain.handlers import conversation, tasks, team, unbuilt
+from minkops.domain.handlers.base import Act, Outcome, Turn
+from minkops.domain.handlers.registry import built_kinds, handler_for, unbuilt_kinds
+
+__all__ = [
+    "Act",
+    "Outcome",
+    "Turn",
+    "built_kinds",
+    "conversation",
+    "handler_for",
+    "tasks",
+    "team",
+    "unbuilt",
+    "unbuilt_kinds",
+]

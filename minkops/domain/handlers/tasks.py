@@ -1,0 +1,297 @@
+"""Tasks: give, list, close, change and cancel them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from minkops.domain import effects as fx
+from minkops.domain import intents as i
+from minkops.domain.conversation import Choice
+from minkops.domain.handlers.base import Act, Outcome, Turn, first_name
+from minkops.domain.handlers.registry import handles
+from minkops.domain.matching import best_matches
+from minkops.domain.models import Member, Task
+from minkops.domain.policy import Action, Subject, allowed
+
+MAX_LISTED_TASKS = 20
+MAX_TITLE = 500  # as the database's CHECK constraint allows
+
+
+@handles(i.CreateTask)
+def create_task(turn: Turn, intent: i.CreateTask) -> Outcome:
+    act, sender, state = Act(turn), turn.sender, turn.state
+    title = " ".join(intent.title.split())
+    if not title:
+        return act.ask("ask_task_title", intent, "title", "text")
+    if len(title) > MAX_TITLE:
+        return act.reply("title_too_long", limit=MAX_TITLE)
+    assignees: list[Member | None] = []
+    for index, name in enumerate(intent.assignees):
+        # The answer to "which Juan?" replaces exactly the name that was ambiguous.
+        resolved = act.person(name, intent, f"assignees.{index}")
+        if isinstance(resolved, Outcome):
+            return resolved
+        if resolved.id not in {a.id for a in assignees if a}:
+            assignees.append(resolved)
+    if not allowed(Action.GIVE_TASKS_TO_OTHERS, sender):
+        if any(a.id != sender.id for a in assignees if a):
+            return act.reply("assign_not_allowed")
+        assignees = [sender]
+    if not assignees:
+        assignees = [None]
+
+    due = intent.due
+    new_tasks = [
+        Task(
+            org_id=state.org.id,
+            number=state.next_task_number + offset,
+            title=title,
+            assignee_id=assignee.id if assignee else None,
+            created_by=sender.id,
+            due_at=due,
+        )
+        for offset, assignee in enumerate(assignees)
+    ]
+    confirmations = [
+        act.say(
+            "task_created",
+            number=task.number,
+            title=title,
+            whom=_whom(act, assignee, sender),
+            due=act.say("task_due", when=act.when(due)) if due else "",
+        )
+        for task, assignee in zip(new_tasks, assignees, strict=True)
+    ]
+    act.send(sender, "\n".join(confirmations))
+    for task, assignee in zip(new_tasks, assignees, strict=True):
+        act.add(fx.CreateTask(task))
+        if assignee is not None:
+            _tell_assignee(act, task, assignee)
+    return act.done()
+
+
+@handles(i.ListTasks)
+def list_tasks(turn: Turn, intent: i.ListTasks) -> Outcome:
+    act, sender, state, now = Act(turn), turn.sender, turn.state, turn.now
+    tasks = sorted(state.open_tasks, key=lambda t: t.number)
+    header = "tasks_header"
+    if intent.scope == "person" and intent.person:
+        resolved = act.person(intent.person, intent, "person")
+        if isinstance(resolved, Outcome):
+            return resolved
+        if resolved.id != sender.id and not allowed(Action.SEE_OTHERS_TASKS, sender):
+            return act.reply("list_not_allowed")
+        tasks = [t for t in tasks if t.assignee_id == resolved.id]
+    elif intent.scope == "mine" or not allowed(Action.SEE_OTHERS_TASKS, sender):
+        # Staff see their own tasks and the unassigned ones anyone may pick up.
+        header = "tasks_header_mine"
+        mine_only = intent.scope == "mine"
+        tasks = [
+            t
+            for t in tasks
+            if t.assignee_id == sender.id or (t.assignee_id is None and not mine_only)
+        ]
+    if intent.scope == "overdue":
+        tasks = [t for t in tasks if t.due_at is not None and t.due_at < now]
+    if not tasks:
+        return act.reply("tasks_none")
+    show_whom = allowed(Action.SEE_OTHERS_TASKS, sender)
+    lines = [act.say(header)]
+    for task in tasks[:MAX_LISTED_TASKS]:
+        assignee = state.member_by_id(task.assignee_id)
+        whom = act.say("tasks_line_whom", name=assignee.name) if assignee and show_whom else ""
+        due = ""
+        if task.due_at is not None:
+            key = "tasks_line_overdue" if task.due_at < now else "tasks_line_due"
+            due = act.say(key, when=act.when(task.due_at))
+        lines.append(
+            act.say("tasks_line", number=task.number, title=task.title, whom=whom, due=due)
+        )
+    if len(tasks) > MAX_LISTED_TASKS:
+        lines.append(act.say("tasks_more", count=len(tasks) - MAX_LISTED_TASKS))
+    return act.reply_text("\n".join(lines))
+
+
+@handles(i.CompleteTask)
+def complete_task(turn: Turn, intent: i.CompleteTask) -> Outcome:
+    act, sender = Act(turn), turn.sender
+    found = _which_task(act, intent, default=_only_task_of(turn))
+    if isinstance(found, Outcome):
+        return found
+    task = found
+    if not allowed(Action.CLOSE_TASK, sender, Subject(task=task)):
+        owner = turn.state.member_by_id(task.assignee_id)
+        return act.reply("task_not_yours", number=task.number, name=owner.name if owner else "?")
+    act.send(sender, act.say("task_done", number=task.number, title=task.title))
+    act.add(fx.CloseTask(task.number, "done", sender.id, turn.now))
+    name = first_name(sender)
+    creator = turn.state.member_by_id(task.created_by)
+    assignee = turn.state.member_by_id(task.assignee_id)
+    if creator is not None:
+        act.notify(creator, "task_done_notify", name=name, number=task.number, title=task.title)
+    if assignee is not None and assignee.id not in (sender.id, task.created_by):
+        act.notify(assignee, "task_closed_for_you", name=name, number=task.number, title=task.title)
+    return act.done()
+
+
+@handles(i.EditTask)
+def edit_task(turn: Turn, intent: i.EditTask) -> Outcome:
+    act, sender, state = Act(turn), turn.sender, turn.state
+    found = _which_task(act, intent, default=state.latest_task_by(sender), no_default="change")
+    if isinstance(found, Outcome):
+        return found
+    task = found
+    if not allowed(Action.CHANGE_TASK, sender, Subject(task=task)):
+        return act.reply("task_change_not_allowed", number=task.number)
+    changed = task
+    if intent.title and intent.title.strip():
+        title = " ".join(intent.title.split())
+        if len(title) > MAX_TITLE:
+            return act.reply("title_too_long", limit=MAX_TITLE)
+        changed = replace(changed, title=title)
+    if intent.due is not None:
+        changed = replace(changed, due_at=intent.due)
+    new_assignee: Member | None = None
+    if intent.assignee:
+        resolved = act.person(intent.assignee, intent, "assignee")
+        if isinstance(resolved, Outcome):
+            return resolved
+        if resolved.id != sender.id and not allowed(Action.GIVE_TASKS_TO_OTHERS, sender):
+            return act.reply("assign_not_allowed")
+        new_assignee = resolved
+        changed = replace(changed, assignee_id=resolved.id)
+    if changed == task:
+        return act.reply("task_nothing_to_change", number=task.number)
+    assignee = state.member_by_id(changed.assignee_id)
+    act.send(
+        sender,
+        act.say(
+            "task_changed",
+            number=changed.number,
+            title=changed.title,
+            whom=_whom(act, assignee, sender),
+            due=act.say("task_due", when=act.when(changed.due_at)) if changed.due_at else "",
+        ),
+    )
+    act.add(fx.ChangeTask(changed))
+    previous = state.member_by_id(task.assignee_id)
+    if new_assignee is not None and new_assignee.id != task.assignee_id:
+        _tell_assignee(act, changed, new_assignee)
+        if previous is not None:
+            act.notify(
+                previous,
+                "task_taken_away",
+                number=task.number,
+                title=task.title,
+                name=new_assignee.name,
+            )
+    elif previous is not None:
+        due = ""
+        if changed.due_at is not None:
+            due = act.say_to(previous, "task_due", when=act.when(changed.due_at, previous))
+        act.notify(
+            previous,
+            "task_changed_notify",
+            name=first_name(sender),
+            number=changed.number,
+            title=changed.title,
+            due=due,
+        )
+    return act.done()
+
+
+@handles(i.CancelTask)
+def cancel_task(turn: Turn, intent: i.CancelTask) -> Outcome:
+    act, sender, state = Act(turn), turn.sender, turn.state
+    found = _which_task(act, intent, default=state.latest_task_by(sender), no_default="change")
+    if isinstance(found, Outcome):
+        return found
+    task = found
+    if not allowed(Action.CHANGE_TASK, sender, Subject(task=task)):
+        return act.reply("task_change_not_allowed", number=task.number)
+    act.send(sender, act.say("task_cancelled", number=task.number, title=task.title))
+    act.add(fx.CloseTask(task.number, "cancelled", sender.id, turn.now))
+    assignee = state.member_by_id(task.assignee_id)
+    if assignee is not None:
+        act.notify(
+            assignee,
+            "task_cancelled_notify",
+            name=first_name(sender),
+            number=task.number,
+            title=task.title,
+        )
+    return act.done()
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _whom(act: Act, assignee: Member | None, sender: Member) -> str:
+    if assignee is None or assignee.id == sender.id:
+        return ""
+    return act.say("task_for", name=assignee.name)
+
+
+def _tell_assignee(act: Act, task: Task, assignee: Member) -> None:
+    due = ""
+    if task.due_at is not None:
+        due = act.say_to(assignee, "task_due", when=act.when(task.due_at, assignee))
+    act.notify(
+        assignee,
+        "task_assigned",
+        number=task.number,
+        creator=first_name(act.turn.sender),
+        title=task.title,
+        due=due,
+    )
+
+
+def _only_task_of(turn: Turn) -> Task | None:
+    """ "done" with no number, from someone who has exactly one open task: that one."""
+    mine = [t for t in turn.state.open_tasks if t.assignee_id == turn.sender.id]
+    return mine[0] if len(mine) == 1 else None
+
+
+def _which_task(
+    act: Act,
+    intent: i.CompleteTask | i.EditTask | i.CancelTask,
+    *,
+    default: Task | None,
+    no_default: str = "number",
+) -> Task | Outcome:
+    """The open task an intent is about: by number, by description, or the default."""
+    state = act.turn.state
+    if intent.number is not None:
+        task = state.open_task(intent.number)
+        if task is None:
+            return act.reply("task_not_found", number=intent.number)
+        return task
+    if intent.description and intent.description.strip():
+        candidates = best_matches(intent.description, _visible(act.turn), lambda t: t.title)
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            return act.reply("task_no_match", description=intent.description.strip())
+        choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in candidates)
+        listed = "\n".join(f"#{t.number} {t.title}" for t in candidates)
+        return act.ask("ask_which_task", intent, "number", "choice", choices, candidates=listed)
+    if default is not None:
+        return default
+    if no_default == "change":
+        return act.reply("no_task_to_change")
+    return act.ask("task_which_number", intent, "number", "choice", _choices(act.turn))
+
+
+def _visible(turn: Turn) -> list[Task]:
+    """The tasks a description may refer to: all for admins, one's own and free ones for staff."""
+    if allowed(Action.SEE_OTHERS_TASKS, turn.sender):
+        return list(turn.state.open_tasks)
+    return [
+        t
+        for t in turn.state.open_tasks
+        if t.assignee_id in (None, turn.sender.id) or t.created_by == turn.sender.id
+    ]
+
+
+def _choices(turn: Turn) -> tuple[Choice, ...]:
+    return tuple(Choice(f"#{t.number} {t.title}", t.number) for t in _visible(turn))

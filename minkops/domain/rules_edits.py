@@ -1,0 +1,229 @@
+"""Rules about what was just done, and talk that asks for nothing.
+
+- Changing a task: "make it 6pm instead", "change task 3 to Friday", "reassign 3 to Maria",
+  "cámbialo a las 18"; cancelling one: "cancel task 3", "borra la tarea 3".
+- Closing one by what it is about: "finished the fridge", "ya terminé lo del inventario"
+  (the number is filled in when exactly one open task fits).
+- Acknowledgements ("ok", "thanks!", "vale perfecto", "👍"), a bare yes or no, and noise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from minkops.domain.intents import (
+    Acknowledge,
+    CancelTask,
+    CompleteTask,
+    Confirm,
+    Decline,
+    EditTask,
+    Unknown,
+)
+from minkops.domain.intents import Intent as IntentType
+from minkops.domain.matching import best_matches
+from minkops.domain.roster import NotFound, resolve_name
+from minkops.domain.rules_text import NUMBER, Text, fold, tidy, to_int
+from minkops.domain.understanding import TaskRef, UnderstandingContext
+from minkops.domain.when import FoundTime, find_time
+
+# --- talk ----------------------------------------------------------------------------------
+
+_ACK_WORDS = (
+    r"ok|okay|okey|okis|oki|k|kk|vale|valeee*|perfecto|perfect|genial|great|cool|nice|good"
+    r"|thanks|thank\s+you|thx|ty|cheers|gracias|muchas\s+gracias|mil\s+gracias|got\s+it"
+    r"|understood|entendido|de\s+acuerdo|estupendo|fenomenal|guay|super|bien|muy\s+bien"
+    r"|obrigad[oa]|merci|d\s*'?\s*accord|noted|anotado|roger|awesome|bueno|listo\s+gracias"
+    r"|all\s+good|sounds\s+good|fine|ok\s+thanks|ok\s+gracias|thanks\s+a\s+lot|top|bravo"
+)
+_ACK = re.compile(rf"^(?:(?:{_ACK_WORDS})[\s,.!]*)+$")
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|yup|sure|si|sim|oui|claro|claro\s+que\s+si|confirm|confirmo|confirmed"
+    r"|go\s+ahead|do\s+it|hazlo|adelante|correct|correcto|exacto|afirmativo|of\s+course"
+    r"|por\s+supuesto|yes\s+please|si\s+por\s+favor|yes\s+go\s+ahead|si\s+claro)[\s,.!]*$"
+)
+_NO = re.compile(
+    r"^(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|no\s+gracias|mejor\s+no|dont|don\s*'?\s*t"
+    r"|never\s*mind|nevermind|olvidalo|dejalo|non|nao|cancel\s+that|no\s+no)[\s,.!]*$"
+)
+_NOISE = re.compile(r"^(?:h+m+|m+h*|u+h+|u+m+|e+h+|a+h+|e+r+m*|o+h+|lol|jaja(?:ja)*|haha(?:ha)*)$")
+
+
+def talk(message: str) -> IntentType | None:
+    """Acknowledge, Confirm, Decline or Unknown (noise) for the whole message; else None."""
+    folded = " ".join(fold(message).split()).strip(" .,!?¡¿")
+    if not folded:
+        # Nothing but emoji and punctuation: a 👍 or 🙏 is an acknowledgement.
+        return Acknowledge() if _has_emoji(message) else None
+    if _NOISE.match(folded):
+        return Unknown()
+    if _YES.match(folded):
+        return Confirm()
+    if _NO.match(folded):
+        return Decline()
+    if _ACK.match(folded):
+        return Acknowledge()
+    return None
+
+
+def _has_emoji(text: str) -> bool:
+    return any(unicodedata.category(ch) == "So" for ch in text)
+
+
+# --- changing and cancelling a task --------------------------------------------------------
+
+_END_OF_DAY = time(23, 59)  # a task moved to "Friday" is due by the end of it
+
+_N = rf"#?\s*(?P<n>{NUMBER})"
+_TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+)?{_N}"
+_IT = r"(?:it|that|this|this\s+one|the\s+task|that\s+task)"
+_EDITS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        rf"^(?:make|change|move|set|put|switch|push|bring)\s+(?:{_IT}|{_TASK_N})"
+        r"(?:\s+(?:to|for|at|on|until|till))?\s+(?P<rest>.+?)(?:\s+instead)?$",
+        r"^(?:actually\s+|no\s+|wait\s+)?(?:make\s+it\s+|do\s+it\s+)?(?P<rest>.+?)\s+instead$",
+        rf"^(?:cambia(?:lo|la)?|mueve(?:lo|la)?|pasa(?:lo|la)?|ponlo|ponla|pon|muevelo|cambiala"
+        rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a|para|al|el))?\s+(?P<rest>.+)$",
+        r"^(?:mejor|que\s+sea|mejor\s+que\s+sea)\s+(?P<rest>.+)$",
+    )
+)
+
+
+def _compiled(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+_REASSIGN = _compiled(
+    rf"^(?:reassign|give|pass|hand|assign)\s+{_TASK_N}\s+to\s+(?P<who>.+)$",
+    rf"^(?:reasigna|pasa|dale|asigna|pasale)\s+{_TASK_N}\s+a\s+(?P<who>.+)$",
+)
+_RENAME = _compiled(
+    rf"^(?:rename|retitle)\s+{_TASK_N}\s+(?:to|as)\s+(?P<title>.+)$",
+    rf"^(?:renombra|cambia\s+el\s+nombre\s+de)\s+{_TASK_N}\s+(?:a|por|como)\s+(?P<title>.+)$",
+)
+_CANCEL_NUMBER = _compiled(
+    rf"^(?:cancel|delete|remove|drop|scrap|forget(?:\s+about)?|kill)\s+{_TASK_N}$",
+    rf"^(?:cancela|borra|elimina|quita|anula|olvida)\s+{_TASK_N}$",
+)
+_CANCEL_IT = _compiled(
+    r"^(?:cancel|delete|forget|scrap)\s+(?:it|that|this|that\s+task|the\s+last\s+task)$",
+    r"^(?:cancelalo|cancelala|borralo|borrala|eliminalo|eliminala|anulalo|anulala)$",
+)
+_CANCEL_ABOUT = _compiled(
+    r"^(?:cancel|delete|forget(?:\s+about)?|scrap|drop)\s+the\s+(?P<desc>.+?)\s+task$",
+    r"^(?:cancela|borra|elimina|anula)\s+la\s+tarea\s+(?:de|del)\s+(?P<desc>.+)$",
+)
+
+
+def _first(patterns: tuple[re.Pattern[str], ...], folded: str) -> re.Match[str] | None:
+    return next((m for p in patterns if (m := p.match(folded)) is not None), None)
+
+
+def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
+    folded = text.folded
+    if match := _first(_CANCEL_NUMBER, folded):
+        return CancelTask(number=to_int(match.group("n")))
+    if _first(_CANCEL_IT, folded):
+        return CancelTask()
+    if match := _first(_CANCEL_ABOUT, folded):
+        description = text.group(match, "desc")
+        return CancelTask(number=_the_one(description, context), description=description)
+    if match := _first(_REASSIGN, folded):
+        return EditTask(number=to_int(match.group("n")), assignee=text.group(match, "who"))
+    if match := _first(_RENAME, folded):
+        return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
+    for pattern in _EDITS:
+        match = pattern.match(folded)
+        if match is None:
+            continue
+        number = match.groupdict().get("n")
+        intent = _change(text.group(match, "rest"), to_int(number) if number else None, context)
+        if intent is not None:
+            return intent
+    return None
+
+
+def _change(rest: str, number: int | None, context: UnderstandingContext) -> EditTask | None:
+    """ "6pm" → a new time; "Maria" → a new assignee; anything else is not an edit."""
+    target = _target(number, context)
+    found = find_time(rest, timezone=context.timezone, now=context.now, default_time=_END_OF_DAY)
+    if found is not None and not tidy(found.rest):
+        return EditTask(number=number, due=_keep_the_rest(found, target, context))
+    if found is None and not isinstance(resolve_name(rest, context.roster), NotFound):
+        return EditTask(number=number, assignee=rest)
+    return None
+
+
+def _target(number: int | None, context: UnderstandingContext) -> TaskRef | None:
+    if number is not None:
+        return next((t for t in context.tasks if t.number == number), None)
+    mine = [t for t in context.tasks if t.given_by_sender]
+    return max(mine, key=lambda t: t.number, default=None)
+
+
+def _keep_the_rest(
+    found: FoundTime, target: TaskRef | None, context: UnderstandingContext
+) -> datetime:
+    """A new time keeps the task's day ("make it 6pm"); a new day keeps its time."""
+    if target is None or target.due is None:
+        return found.at
+    zone = ZoneInfo(context.timezone)
+    old = target.due.astimezone(zone)
+    new = found.at.astimezone(zone)
+    if not found.explicit_date:
+        moved = datetime.combine(old.date(), new.timetz().replace(tzinfo=None), tzinfo=zone)
+    elif not found.explicit_time:
+        moved = datetime.combine(new.date(), old.timetz().replace(tzinfo=None), tzinfo=zone)
+    else:
+        return found.at
+    return moved if moved > context.now else found.at
+
+
+# --- closing a task by what it is about ----------------------------------------------------
+
+_DONE_WORDS = (
+    r"(?:done|finished|completed|complete|ready|sorted|fixed|cleaned|hecho|hecha|listo|lista"
+    r"|terminado|terminada|acabado|acabada|completado|completada|fet)"
+)
+_FINISHED = re.compile(
+    r"^(?:i\s*'?\s*(?:ve|have)\s+|i\s+|we\s*'?\s*(?:ve|have)\s+|just\s+|already\s+|ya\s+|he\s+|hemos\s+)*"
+    r"(?:finished|done|completed|did|terminado|termine|terminamos|acabe|acabado|acabamos|hice"
+    r"|hicimos|complete|completado|completed\s+task|finalice|listo\s+con|hecho\s+lo\s+de)"
+    r"(?:\s+(?:with|con|de))?\s+(?:lo\s+de(?:l)?\s+|la\s+tarea\s+de(?:l)?\s+|the\s+task\s+)?"
+    r"(?P<desc>.+)$"
+)
+_IS_DONE = re.compile(rf"^(?P<desc>.+?)\s+(?:is\s+|are\s+|esta\s+|ya\s+esta\s+)?{_DONE_WORDS}$")
+_BARE_DONE = re.compile(rf"^(?:(?:task|tarea|all|todo|ya)\s+)?{_DONE_WORDS}(?:\s+(?:ya|now))?$")
+
+
+def complete_by_description(text: Text, context: UnderstandingContext) -> CompleteTask | None:
+    folded = text.folded
+    if _BARE_DONE.match(folded):
+        return CompleteTask()  # the handler knows whether the sender has one task only
+    for pattern in (_FINISHED, _IS_DONE):
+        match = pattern.match(folded)
+        if match is None:
+            continue
+        description = text.group(match, "desc")
+        if not description or re.fullmatch(rf"#?\s*{NUMBER}", fold(description).strip()):
+            continue  # a number: the numbered rules' job
+        return CompleteTask(number=_the_one(description, context), description=description)
+    return None
+
+
+def _the_one(description: str, context: UnderstandingContext) -> int | None:
+    """The number of the one open task the description fits, when exactly one does."""
+    visible = [
+        t
+        for t in context.tasks
+        if context.role == "admin"
+        or t.assigned_to_sender
+        or t.given_by_sender
+        or t.assignee is None
+    ]
+    matches = best_matches(description, visible, lambda t: t.title)
+    return matches[0].number if len(matches) == 1 else None

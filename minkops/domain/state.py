@@ -1,0 +1,36 @@
+"""What an org actor knows of its organization between messages: loaded, then evolved by effects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from minkops.domain.models import Member, Organization, Task
+from minkops.domain.understanding import RosterEntry
+
+
+@dataclass(frozen=True)
+class OrgState:
+    org: Organization
+    members: tuple[Member, ...]
+    open_tasks: tuple[Task, ...]
+    next_task_number: int
+
+    def member_by_phone(self, phone: str) -> Member | None:
+        return next((m for m in self.members if m.phone == phone), None)
+
+    def member_by_id(self, member_id: int | None) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def open_task(self, number: int) -> Task | None:
+        return next((t for t in self.open_tasks if t.number == number), None)
+
+    def latest_task_by(self, member: Member) -> Task | None:
+        """The newest open task this member gave: what "make it 6pm instead" is about."""
+        mine = [t for t in self.open_tasks if t.created_by == member.id]
+        return max(mine, key=lambda t: t.number, default=None)
+
+    def admins(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.is_admin)
+
+    def roster(self) -> tuple[RosterEntry, ...]:
+        return tuple(RosterEntry(m.name, m.role, m.language) for m in self.members)
