@@ -168,7 +168,9 @@ def _person(state: OrgState, name: str, replies: _Replies) -> Member | Outcome:
             say(replies.language, "unknown_person", name=name, org=state.org.name)
         )
     if isinstance(resolved, list):
-        candidates = join_names(replies.language, [m.name for m in resolved])
+        names = [m.name for m in resolved]
+        org = state.org
+        candidates = join_names(replies.language, names, country=org.country, timezone=org.timezone)
         return replies.to_sender(
             say(replies.language, "ambiguous_person", name=name, candidates=candidates)
         )
@@ -203,7 +205,11 @@ def _create_task(
         assignees = [None]
 
     due = intent.due
-    when = format_when(language, due, inbound.now, state.org.timezone) if due else None
+    when = (
+        format_when(language, due, inbound.now, state.org.timezone, country=state.org.country)
+        if due
+        else None
+    )
     new_tasks: list[Task] = []
     confirmations: list[str] = []
     for offset, assignee in enumerate(assignees):
@@ -234,7 +240,9 @@ def _create_task(
             say(
                 their_language,
                 "task_due",
-                when=format_when(their_language, due, inbound.now, state.org.timezone),
+                when=format_when(
+                    their_language, due, inbound.now, state.org.timezone, country=state.org.country
+                ),
             )
             if due
             else ""
@@ -289,7 +297,9 @@ def _list_tasks(
         )
         due = ""
         if task.due_at is not None:
-            when = format_when(language, task.due_at, now, state.org.timezone)
+            when = format_when(
+                language, task.due_at, now, state.org.timezone, country=state.org.country
+            )
             key = "tasks_line_overdue" if task.due_at < now else "tasks_line_due"
             due = say(language, key, when=when)
         lines.append(

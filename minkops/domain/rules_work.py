@@ -15,6 +15,7 @@ from minkops.domain.intents import (
     ListReminders,
     ListTasks,
 )
+from minkops.domain.replies import say
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
 from minkops.domain.understanding import UnderstandingContext
@@ -214,7 +215,7 @@ def create_task(
             body, due = found.rest, found.at
     title = _strip_connectors(body)
     if not title:
-        return Clarify(question=_ask(language, "What is the task?", "¿Cuál es la tarea?"))
+        return Clarify(question=say(language, "ask_task_title"))
     return CreateTask(title=title, assignees=assignees, due=due)
 
 
@@ -268,9 +269,7 @@ def create_reminder(
     if not what:
         return _ask_what(language)
     if found is None or found.at <= context.now:
-        return Clarify(
-            question=_ask(language, "When should I send the reminder?", "¿Cuándo te lo recuerdo?")
-        )
+        return Clarify(question=say(language, "ask_reminder_when"))
     return CreateReminder(text=what, recipients=recipients, at=found.at)
 
 
@@ -294,7 +293,7 @@ def _lead_first(text: Text, context: UnderstandingContext) -> Text:
 
 
 def _ask_what(language: str) -> Clarify:
-    return Clarify(question=_ask(language, "What should the reminder say?", "¿Qué te recuerdo?"))
+    return Clarify(question=say(language, "ask_reminder_text"))
 
 
 def _strip_connectors(text: str) -> str:
@@ -311,7 +310,3 @@ def _strip_connectors(text: str) -> str:
 def _date_order(context: UnderstandingContext, language: str) -> str:
     # Only English speakers in the Americas write 3/4 for March 4th.
     return "MDY" if language == "en" and context.timezone.startswith("America/") else "DMY"
-
-
-def _ask(language: str, english: str, spanish: str) -> str:
-    return spanish if language == "es" else english
