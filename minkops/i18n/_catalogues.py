@@ -80,6 +80,13 @@ def translations(language: str) -> Translations:
     return result
 
 
+def reload() -> None:
+    """Forget what was compiled, so the next reply reads the .po files again (for tests
+    that work on a copy of the catalogues, and tools that rewrite them)."""
+    translations.cache_clear()
+    english_keys.cache_clear()
+
+
 @functools.cache
 def english_keys() -> tuple[frozenset[str], frozenset[str]]:
     """(every key English has text for, the keys among them that are plural)."""

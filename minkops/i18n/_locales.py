@@ -10,6 +10,7 @@ time); failing both, the language's usual locale, `USUAL_LOCALES`.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
@@ -75,7 +76,23 @@ def format_list(
         return ""
     babel_style: Literal["standard", "or"] = "standard" if style == "and" else "or"
     locale = locale_for(language, country, timezone)
-    return whatsapp_text(babel_format_list(list(items), style=babel_style, locale=locale))
+    text = babel_format_list(list(items), style=babel_style, locale=locale)
+    if locale.language == "es" and len(items) > 1:
+        text = _spanish_conjunction(text, items[-1])
+    return whatsapp_text(text)
+
+
+def _spanish_conjunction(text: str, last: str) -> str:
+    """'Ana u Olga', 'Luis e Inés': Spanish changes 'o' and 'y' before the same sound, which
+    CLDR's list patterns (and so Babel) leave out."""
+    head, sound = text[: -len(last)], unicodedata.normalize("NFD", last.lower())
+    sound = "".join(c for c in sound if not unicodedata.combining(c)).removeprefix("h")
+    if head.endswith(" o ") and sound.startswith("o"):
+        return head[:-3] + " u " + last
+    # 'hielo' and 'hierba' keep 'y': before i + vowel the sound is a consonant.
+    if head.endswith(" y ") and sound.startswith("i") and sound[1:2] not in ("a", "e", "o", "u"):
+        return head[:-3] + " e " + last
+    return text
 
 
 def format_number(

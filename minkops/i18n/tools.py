@@ -89,9 +89,9 @@ def stale_keys(language: str) -> list[str]:
 
 
 def placeholders(text: str) -> frozenset[str]:
-    """'{number} {title}' -> {'number', 'title'}; ValueError for unbalanced braces."""
+    """'{number} {title!r}' -> {'{number}', '{title!r}'}; ValueError for unbalanced braces."""
     return frozenset(
-        f"{name}!{conversion or ''}:{spec or ''}"
+        "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
         for _, name, spec, conversion in string.Formatter().parse(text)
         if name is not None
     )
@@ -106,7 +106,7 @@ def placeholder_mismatches(language: str) -> list[str]:
         if key not in english or not is_translated(message):
             continue
         expected = frozenset().union(*(_placeholders_or_none(f) or () for f in forms(english[key])))
-        count = frozenset(p for p in expected if p.startswith("count!"))
+        count = frozenset(p for p in expected if p == "{count}")
         texts = forms(message)
         for number, text in enumerate(texts):
             found = _placeholders_or_none(text)
