@@ -22,6 +22,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.replies import pick_language
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
 from minkops.domain.rules_text import Text, detect_language, fix_typos
 from minkops.domain.rules_work import (
@@ -173,7 +174,7 @@ class RuleEngine:
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
-        language = detect_language(prepared.folded, context.language)
+        language = _language(prepared.folded, context.language)
         intent = self._intent(prepared, context, language)
         if isinstance(intent, Unknown):
             intent = self._follow_up(text, context) or intent
@@ -194,6 +195,21 @@ class RuleEngine:
         if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
             return None
         earlier = prepare(history[-2].text + " " + text)
-        language = detect_language(earlier.folded, context.language)
+        language = _language(earlier.folded, context.language)
         intent = self._intent(earlier, context, language)
         return None if isinstance(intent, Unknown | Clarify | Help) else intent
+
+
+# The languages these rules read. Everyone else we speak to writes our English commands,
+# because that is what their help text shows them.
+_READ_LANGUAGES = ("en", "es")
+
+
+def _language(folded: str, member_language: str) -> str:
+    """The language of the answer. A Portuguese or French speaker's "done 3" is a command
+    word, not a choice of English: they chose their language, so they read it. For English
+    and Spanish speakers the words decide, as they always have."""
+    chosen = pick_language(member_language)
+    if chosen not in _READ_LANGUAGES:
+        return chosen
+    return detect_language(folded, member_language)
