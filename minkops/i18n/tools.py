@@ -8,7 +8,8 @@
 English sentences, so there is nothing for `pybabel extract` to find in the code: the
 English catalogue is the template. `update` is what `pybabel update -i minkops.pot -d
 minkops/i18n/locale -D minkops --no-fuzzy-matching --ignore-obsolete --no-wrap` does with
-that template, plus keeping each entry's flags exactly as English has them. The tests in
+that template, plus keeping each entry's flags exactly as English has them (pybabel drops
+python-brace-format, which Babel derives from the msgid: run `update` after it). The tests in
 tests/i18n run the same checks, and also find every key the code passes to `say(...)` or
 `translate(...)` (`keys_in_code`).
 """
@@ -307,6 +308,9 @@ def template() -> Catalog:
         project=english.project,
         version=english.version,
         creation_date=english.creation_date,
+        copyright_holder=english.copyright_holder,
+        msgid_bugs_address=english.msgid_bugs_address,
+        header_comment="# MinkOps replies: the keys every catalogue has (made from English).",
         fuzzy=False,
     )
     for message in english:
