@@ -13,7 +13,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import asyncpg
 
 from minkops.domain.models import Member, Organization
-from minkops.domain.phones import InvalidPhone, language_for_phone, normalize_phone
+from minkops.domain.phones import (
+    InvalidPhone,
+    language_for_phone,
+    language_for_region,
+    normalize_phone,
+)
 from minkops.settings import CONFIG_DIR
 from minkops.store import queries
 from minkops.store.database import org_transaction
@@ -119,9 +124,7 @@ def parse_member_csv(text: str, default_language: str, region: str | None) -> li
 
 
 def default_language(country: str | None, owner_phone: str) -> str:
-    if country and country.upper() in {"ES", "MX", "AR", "CO", "CL", "PE"}:
-        return "es"
-    return language_for_phone(owner_phone) or "en"
+    return language_for_region(country) or language_for_phone(owner_phone) or "en"
 
 
 async def create_organization(

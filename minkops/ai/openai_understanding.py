@@ -131,13 +131,13 @@ class OpenAIUnderstanding:
         if isinstance(answer.intent, Unknown):
             return Understood(
                 language=answer.language,
-                intent=Clarify(question=say("try_again", answer.language)),
+                intent=Clarify(question=say(answer.language, "try_again")),
             )
         return answer
 
     def _clarify(self, message: Message, text: str, context: UnderstandingContext) -> Understood:
         language = language_of(text, context.language)
-        return Understood(language=language, intent=Clarify(question=say(message, language)))
+        return Understood(language=language, intent=Clarify(question=say(language, message)))
 
     def _log(
         self, started: float, usage: CompletionUsage | None, outcome: str, **fields: Any

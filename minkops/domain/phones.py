@@ -34,6 +34,8 @@ def phone_from_whatsapp(address: str) -> str:
     return normalize_phone(address)
 
 
+# Where most people read the language best of the four we speak. Countries split between
+# one of ours and a language we lack (Belgium, Switzerland, Canada) are left to English.
 _SPANISH_SPEAKING = frozenset(
     [
         "ES",
@@ -59,6 +61,21 @@ _SPANISH_SPEAKING = frozenset(
         "GQ",
     ]
 )
+_PORTUGUESE_SPEAKING = frozenset(["PT", "BR", "AO", "MZ", "CV", "GW", "ST", "TL"])
+_FRENCH_SPEAKING = frozenset([
+    # France and its overseas regions and territories (codes of their own), Monaco, Luxembourg.
+    "FR", "RE", "YT", "GP", "MQ", "GF", "BL", "MF", "PM", "NC", "PF", "WF", "MC", "LU",
+    # Where French is the language of school and work.
+    "SN", "CI", "ML", "BF", "NE", "GN", "BJ", "TG", "CM", "GA", "CG", "CD", "CF", "TD", "MG",
+    "DJ", "KM", "BI", "HT",
+    # Arabic first, which we do not speak; French is read more widely there than English.
+    "MA", "DZ", "TN",
+])  # fmt: skip
+_LANGUAGES_BY_REGION = {
+    **dict.fromkeys(_SPANISH_SPEAKING, "es"),
+    **dict.fromkeys(_PORTUGUESE_SPEAKING, "pt"),
+    **dict.fromkeys(_FRENCH_SPEAKING, "fr"),
+}
 
 
 def language_for_phone(phone: str) -> str | None:
@@ -67,4 +84,9 @@ def language_for_phone(phone: str) -> str | None:
         region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
     except phonenumbers.NumberParseException:
         return None
-    return "es" if region in _SPANISH_SPEAKING else None
+    return language_for_region(region)
+
+
+def language_for_region(region: str | None) -> str | None:
+    """'es', 'pt' or 'fr' where most people read it best (ISO 3166 code), else None."""
+    return _LANGUAGES_BY_REGION.get(region.upper()) if region else None

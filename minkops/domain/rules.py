@@ -21,6 +21,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.replies import pick_language
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
 from minkops.domain.rules_text import Text, detect_language, fix_typos
@@ -185,7 +186,7 @@ class RuleEngine:
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
-        language = detect_language(prepared.folded, context.language)
+        language = _language(prepared.folded, context.language)
         intent = talk(text) or self._intent(prepared, context, language)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
@@ -199,3 +200,18 @@ class RuleEngine:
             if intent is not None:
                 return intent
         return Unknown()
+
+
+# The languages these rules read. Everyone else we speak to writes our English commands,
+# because that is what their help text shows them.
+_READ_LANGUAGES = ("en", "es")
+
+
+def _language(folded: str, member_language: str) -> str:
+    """The language of the answer. A Portuguese or French speaker's "done 3" is a command
+    word, not a choice of English: they chose their language, so they read it. For English
+    and Spanish speakers the words decide, as they always have."""
+    chosen = pick_language(member_language)
+    if chosen not in _READ_LANGUAGES:
+        return chosen
+    return detect_language(folded, member_language)

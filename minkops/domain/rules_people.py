@@ -14,6 +14,7 @@ from minkops.domain.intents import (
     Role,
     UpdateMember,
 )
+from minkops.domain.replies import say
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import LANGUAGE_NAMES, LANGUAGE_WORD, Text, split_names, tidy
 from minkops.domain.understanding import RosterEntry
@@ -199,7 +200,7 @@ def add_member(text: Text, language: str) -> AddMember | Clarify | None:
     lead_role = match.group("role_word") or ""
     role: Role = "admin" if _ADMIN.search(lead_role) or _ADMIN.search(after) else "staff"
     if not name:
-        return Clarify(question=_ask(language, "What is their name?", "¿Cómo se llama?"))
+        return Clarify(question=say(language, "ask_member_name"))
     return AddMember(
         name=name,
         phone=phone,
@@ -325,7 +326,7 @@ def update_member(text: Text, language: str) -> UpdateMember | Clarify | None:
                 return UpdateMember(name=name, role="admin" if admin else "staff")
             if field == "language":
                 return Clarify(
-                    question=_ask(language, "Which language?", "¿Qué idioma?"),
+                    question=say(language, "ask_which_language"),
                 )
             continue
         if field == "phone":
@@ -359,10 +360,6 @@ def _delivery_in(folded: str) -> Delivery | None:
     if _TEXT.search(folded):
         return "text"
     return None
-
-
-def _ask(language: str, english: str, spanish: str) -> str:
-    return spanish if language == "es" else english
 
 
 # --- one's own data -----------------------------------------------------------------

@@ -121,7 +121,8 @@ class Act:
     def when(self, moment: datetime, member: Member | None = None) -> str:
         """A time as `member` (default: the sender) reads it, in the organization's zone."""
         language = pick_language(member.language) if member else self.turn.language
-        return format_when(language, moment, self.turn.now, self.turn.state.org.timezone)
+        org = self.turn.state.org
+        return format_when(language, moment, self.turn.now, org.timezone, country=org.country)
 
     def person(self, name: str, intent: Intent, field_name: str) -> Member | Outcome:
         """The member `name` means; else the question back (nobody, or which of several)."""
@@ -134,7 +135,12 @@ class Act:
                 return state.members[_index_of(entries, entry)]
             case Ambiguous(candidates=candidates):
                 options = tuple(Choice(c.name, c.name) for c in candidates)
-                listed = join_names(self.turn.language, [c.name for c in candidates])
+                listed = join_names(
+                    self.turn.language,
+                    [c.name for c in candidates],
+                    country=state.org.country,
+                    timezone=state.org.timezone,
+                )
                 return self.ask(
                     "ambiguous_person",
                     intent,

@@ -80,8 +80,10 @@ def remove_member(turn: Turn, intent: i.RemoveMember) -> Outcome:
     theirs = sorted(t.number for t in state.open_tasks if t.assignee_id == target.id)
     if theirs:
         numbers = ", ".join(f"#{n}" for n in theirs)
-        key = "tasks_unassigned_one" if len(theirs) == 1 else "tasks_unassigned_many"
-        act.send(sender, act.say(key, name=target.name, count=len(theirs), numbers=numbers))
+        act.send(
+            sender,
+            act.say("tasks_unassigned", name=target.name, count=len(theirs), numbers=numbers),
+        )
     return act.done()
 
 
