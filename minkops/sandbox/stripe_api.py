@@ -551,8 +551,6 @@ class StripeStandIn:
             return _hang_up(request)
         if outage == "503":
             return StripeError(503, _FAULT_MESSAGES[503][1], type=API_ERROR).response(request_id)
-        if latency:
-            await asyncio.sleep(latency)
         denied = self._authenticate(request)
         if denied is not None:
             response = denied.response(request_id)
@@ -586,6 +584,9 @@ class StripeStandIn:
                 return replay.response(request_id)
             if replay is not None:
                 return replay
+        if latency:
+            # Slow while "executing": a second request with the same key meanwhile gets a 409.
+            await asyncio.sleep(latency)
         ctx = RequestContext(request_id, key)
         call = ApiCall(request.method, params, ctx, dict(request.match_info))
         try:
@@ -739,10 +740,8 @@ class StripeStandIn:
             # Not an id to follow: Stripe includes the items only when asked.
             items = self._ledger.session_items[session["id"]]
             url = f"/v1/checkout/sessions/{session['id']}/line_items"
+            # Already a list here, so the generic expansion leaves it as it is.
             session["line_items"] = {"object": "list", "data": items, "has_more": False, "url": url}
-            call.params.data["expand"] = {
-                str(i): path for i, path in enumerate(p for p in expand if p != "line_items")
-            }
         return session
 
     def _session_line_items(self, call: ApiCall) -> JSON:

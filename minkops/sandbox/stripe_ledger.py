@@ -1294,6 +1294,9 @@ class Ledger:
         now = self.now()
         for invoice in list(self.invoices.values()):
             retry_at = invoice["next_payment_attempt"]
+            sub_id = invoice["parent"]["subscription_details"]["subscription"]
+            if self.subscriptions[sub_id]["status"] == "canceled":
+                continue  # nothing left to collect for
             if invoice["status"] == "open" and retry_at is not None and retry_at <= now:
                 self._attempt_payment(invoice)
         for subscription in list(self.subscriptions.values()):
@@ -1317,7 +1320,12 @@ class Ledger:
         lines: list[JSON] = []
         for item in subscription["items"]["data"]:
             recurring = item["price"]["recurring"]
-            new_end = _advance(old_end, recurring["interval"], recurring["interval_count"])
+            new_end = _next_period_end(
+                subscription["billing_cycle_anchor"],
+                recurring["interval"],
+                recurring["interval_count"],
+                old_end,
+            )
             item["current_period_start"], item["current_period_end"] = old_end, new_end
             price = item["price"]
             if "quantity" in item:
@@ -1413,6 +1421,15 @@ def _period(subscription: JSON) -> tuple[int, int]:
 
 def _item_period(item: JSON) -> tuple[int, int]:
     return item["current_period_start"], item["current_period_end"]
+
+
+def _next_period_end(anchor: int, interval: str, count: int, after: int) -> int:
+    """The first period boundary after `after`, counted from the billing cycle anchor, so that
+    a subscription started on the 31st renews on the 28th of February, then the 31st again."""
+    periods = 1
+    while (end := _advance(anchor, interval, count * periods)) <= after:
+        periods += 1
+    return end
 
 
 def _advance(start: int, interval: str, count: int) -> int:

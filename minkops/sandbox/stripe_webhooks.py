@@ -14,7 +14,6 @@ import json
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -259,7 +258,3 @@ def enabled(types: Collection[str] | None) -> frozenset[str] | None:
     if types is None or "*" in types:
         return None
     return frozenset(types)
-
-
-def now() -> float:
-    return time.time()

@@ -790,6 +790,28 @@ def test_a_renewal_bills_the_next_period_and_the_metered_usage(
     ]
 
 
+def test_monthly_periods_keep_the_anchor_day_through_short_months(
+    client: stripe.StripeClient,
+    server: StripeStandInThread,
+    standin: StripeStandIn,
+    clock: FakeClock,
+) -> None:
+    clock.now = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
+    _session, sub = subscribe(client, server)
+    ends = []
+    for _ in range(3):
+        clock.now = datetime.fromtimestamp(
+            client.v1.subscriptions.retrieve(sub.id)["items"].data[0].current_period_end, UTC
+        )
+        standin.process_due_billing()
+        ends.append(clock.now.date().isoformat())
+    assert ends == ["2026-02-28", "2026-03-31", "2026-04-30"]
+    invoices = client.v1.invoices.list(params={"subscription": sub.id})
+    assert [i.billing_reason for i in invoices] == ["subscription_cycle"] * 3 + [
+        "subscription_create"
+    ]
+
+
 def test_a_failed_renewal_goes_past_due_and_recovers_on_retry(
     client: stripe.StripeClient,
     server: StripeStandInThread,
@@ -1160,25 +1182,26 @@ def test_a_meter_event_retried_under_its_key_is_replayed_not_refused(
 def test_a_concurrent_request_with_the_same_key_is_409(
     server: StripeStandInThread, standin: StripeStandIn
 ) -> None:
-    standin.set_latency(0.3)
+    standin.set_latency(0.5)
     headers = {"Authorization": f"Bearer {KEY}", "Idempotency-Key": "same"}
-    results: list[int] = []
+    answers: list[requests.Response] = []
 
     def post() -> None:
-        results.append(
-            raw(
-                server, "POST", "/v1/customers", data={"email": "a@b.test"}, headers=headers
-            ).status_code
-        )
+        data = {"email": "a@b.test"}
+        answers.append(raw(server, "POST", "/v1/customers", data=data, headers=headers))
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.1)  # the first is sleeping in its latency when the second arrives
-    for thread in threads:
-        thread.join(5)
-    # Latency comes before the idempotency layer, so both wait; then one of them wins.
-    assert sorted(results) in ([200, 200], [200, 409])
+    first = threading.Thread(target=post)
+    first.start()
+    time.sleep(0.2)  # the first is still executing when the second arrives
+    post()
+    first.join(5)
+    (second, original) = answers
+    assert (original.status_code, second.status_code) == (200, 409)
+    assert second.json()["error"]["code"] == "idempotency_key_in_use"
+    assert second.headers["Stripe-Should-Retry"] == "true"
+    standin.set_latency(0)
+    replayed = raw(server, "POST", "/v1/customers", data={"email": "a@b.test"}, headers=headers)
+    assert replayed.json()["id"] == original.json()["id"]
 
 
 # ----- fault injection -----
