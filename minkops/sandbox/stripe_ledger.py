@@ -9,20 +9,18 @@ subscription *items*, and an invoice names its subscription under `parent.subscr
 
 from __future__ import annotations
 
-import calendar
 import copy
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from minkops.sandbox import stripe_objects as objects
 from minkops.sandbox.stripe_meters import MeterBook
 from minkops.sandbox.stripe_wire import (
     JSON,
     Params,
     StripeError,
-    list_object,
     merge_metadata,
     new_id,
     new_metadata,
@@ -144,10 +142,8 @@ class Ledger:
             seed.unit_amount,
             seed.currency,
             {"interval": seed.interval, "interval_count": seed.interval_count},
-            meter_id,
-            seed.lookup_key,
-            None,
-            {},
+            meter_id=meter_id,
+            lookup_key=seed.lookup_key,
             price_id=seed.id,
         )
         if product["default_price"] is None:
@@ -245,45 +241,8 @@ class Ledger:
         self.publish("customer.created", customer, ctx)
         return customer
 
-    def _customer(
-        self,
-        *,
-        email: str | None,
-        name: str | None = None,
-        phone: str | None = None,
-        description: str | None = None,
-        metadata: dict[str, str] | None = None,
-        locales: list[str] | None = None,
-    ) -> JSON:
-        customer: JSON = {
-            "id": new_id("cus_", 14),
-            "object": "customer",
-            "address": None,
-            "balance": 0,
-            "created": self.now(),
-            "currency": None,
-            "default_source": None,
-            "delinquent": False,
-            "description": description,
-            "discount": None,
-            "email": email,
-            "invoice_prefix": secrets.token_hex(4).upper(),
-            "invoice_settings": {
-                "custom_fields": None,
-                "default_payment_method": None,
-                "footer": None,
-                "rendering_options": None,
-            },
-            "livemode": False,
-            "metadata": metadata or {},
-            "name": name,
-            "next_invoice_sequence": 1,
-            "phone": phone,
-            "preferred_locales": locales or [],
-            "shipping": None,
-            "tax_exempt": "none",
-            "test_clock": None,
-        }
+    def _customer(self, **fields: Any) -> JSON:
+        customer = objects.customer(self.now(), **fields)
         self.customers[customer["id"]] = customer
         return customer
 
@@ -324,27 +283,14 @@ class Ledger:
         metadata: dict[str, str],
         product_id: str | None = None,
     ) -> JSON:
-        now = self.now()
-        product: JSON = {
-            "id": product_id or new_id("prod_", 14),
-            "object": "product",
-            "active": True,
-            "created": now,
-            "default_price": None,
-            "description": description,
-            "images": [],
-            "livemode": False,
-            "marketing_features": [],
-            "metadata": metadata,
-            "name": name,
-            "package_dimensions": None,
-            "shippable": None,
-            "statement_descriptor": None,
-            "tax_code": None,
-            "unit_label": None,
-            "updated": now,
-            "url": None,
-        }
+        if product_id is not None and product_id in self.products:
+            raise StripeError(
+                400,
+                f"Product already exists with ID {product_id}.",
+                code="resource_already_exists",
+                param="id",
+            )
+        product = objects.product(self.now(), name, description, metadata, product_id)
         self.products[product["id"]] = product
         return product
 
@@ -354,42 +300,9 @@ class Ledger:
         unit_amount: int,
         currency: str,
         recurring: dict[str, Any] | None,
-        meter_id: str | None,
-        lookup_key: str | None,
-        nickname: str | None,
-        metadata: dict[str, str],
-        price_id: str | None = None,
+        **fields: Any,
     ) -> JSON:
-        recurring_field = None
-        if recurring is not None:
-            recurring_field = {
-                "interval": recurring["interval"],
-                "interval_count": recurring.get("interval_count", 1),
-                "meter": meter_id,
-                "trial_period_days": None,
-                "usage_type": "metered" if meter_id else "licensed",
-            }
-        price: JSON = {
-            "id": price_id or new_id("price_"),
-            "object": "price",
-            "active": True,
-            "billing_scheme": "per_unit",
-            "created": self.now(),
-            "currency": currency.lower(),
-            "custom_unit_amount": None,
-            "livemode": False,
-            "lookup_key": lookup_key,
-            "metadata": metadata,
-            "nickname": nickname,
-            "product": product_id,
-            "recurring": recurring_field,
-            "tax_behavior": "unspecified",
-            "tiers_mode": None,
-            "transform_quantity": None,
-            "type": "recurring" if recurring is not None else "one_time",
-            "unit_amount": unit_amount,
-            "unit_amount_decimal": str(unit_amount),
-        }
+        price = objects.price(self.now(), product_id, unit_amount, currency, recurring, **fields)
         if price["id"] in self.prices:
             raise ValueError(f"price {price['id']} exists already")
         self.prices[price["id"]] = price
@@ -465,10 +378,10 @@ class Ledger:
             unit_amount,
             currency,
             recurring,
-            meter_id,
-            params.string("lookup_key", max_chars=200),
-            params.string("nickname"),
-            new_metadata(params.metadata()),
+            meter_id=meter_id,
+            lookup_key=params.string("lookup_key", max_chars=200),
+            nickname=params.string("nickname"),
+            metadata=new_metadata(params.metadata()),
         )
         self.publish("price.created", price, ctx)
         return price
@@ -649,21 +562,8 @@ class Ledger:
                     param=element.name("price"),
                 )
             interval = this_interval
-            amount = 0 if metered else price["unit_amount"] * (quantity or 0)
-            items.append(
-                {
-                    "id": new_id("li_"),
-                    "object": "item",
-                    "amount_discount": 0,
-                    "amount_subtotal": amount,
-                    "amount_tax": 0,
-                    "amount_total": amount,
-                    "currency": price["currency"],
-                    "description": self.products[price["product"]]["name"],
-                    "price": copy.deepcopy(price),
-                    "quantity": quantity,
-                }
-            )
+            description = self.products[price["product"]]["name"]
+            items.append(objects.checkout_line_item(price, quantity, description))
         return items
 
     def checkout_session(self, session_id: str) -> JSON:
@@ -762,76 +662,16 @@ class Ledger:
         for price_id, quantity in items:
             price = self.prices[price_id]
             currency = price["currency"]
-            subscription_items.append(self._item(sub_id, price, quantity, now))
-        subscription: JSON = {
-            "id": sub_id,
-            "object": "subscription",
-            "application": None,
-            "application_fee_percent": None,
-            "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
-            "billing_cycle_anchor": now,
-            "billing_cycle_anchor_config": None,
-            "billing_thresholds": None,
-            "cancel_at": None,
-            "cancel_at_period_end": False,
-            "canceled_at": None,
-            "cancellation_details": {"comment": None, "feedback": None, "reason": None},
-            "collection_method": "charge_automatically",
-            "created": now,
-            "currency": currency,
-            "customer": customer["id"],
-            "days_until_due": None,
-            "default_payment_method": new_id("pm_"),
-            "default_source": None,
-            "default_tax_rates": [],
-            "description": description,
-            "discounts": [],
-            "ended_at": None,
-            "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
-            "items": list_object(
-                subscription_items, f"/v1/subscription_items?subscription={sub_id}"
-            ),
-            "latest_invoice": None,
-            "livemode": False,
-            "metadata": metadata,
-            "next_pending_invoice_item_invoice": None,
-            "on_behalf_of": None,
-            "pause_collection": None,
-            "pending_invoice_item_interval": None,
-            "pending_setup_intent": None,
-            "pending_update": None,
-            "schedule": None,
-            "start_date": now,
-            "status": "active",
-            "test_clock": None,
-            "transfer_data": None,
-            "trial_end": None,
-            "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
-            "trial_start": None,
-        }
+            recurring = price["recurring"]
+            end = objects.advance(now, recurring["interval"], recurring["interval_count"])
+            subscription_items.append(
+                objects.subscription_item(now, sub_id, price, quantity, (now, end))
+            )
+        subscription = objects.subscription(
+            now, sub_id, customer["id"], currency, subscription_items, metadata, description
+        )
         self.subscriptions[sub_id] = subscription
         return subscription
-
-    def _item(self, sub_id: str, price: JSON, quantity: int | None, start: int) -> JSON:
-        recurring = price["recurring"]
-        item: JSON = {
-            "id": new_id("si_", 14),
-            "object": "subscription_item",
-            "billing_thresholds": None,
-            "created": self.now(),
-            "current_period_end": _advance(
-                start, recurring["interval"], recurring["interval_count"]
-            ),
-            "current_period_start": start,
-            "discounts": [],
-            "metadata": {},
-            "price": copy.deepcopy(price),
-            "subscription": sub_id,
-            "tax_rates": [],
-        }
-        if recurring["usage_type"] == "licensed":
-            item["quantity"] = quantity or 1
-        return item
 
     def subscription(self, subscription_id: str) -> JSON:
         return self.get(self.subscriptions, "subscription", subscription_id)
@@ -914,7 +754,6 @@ class Ledger:
 
     def _change_items(self, subscription: JSON, changes: list[Params]) -> None:
         items: list[JSON] = subscription["items"]["data"]
-        start, _ = _period(subscription)
         for change in changes:
             change.only(("id", "price", "quantity", "deleted", "metadata"))
             item_id = change.string("id")
@@ -932,8 +771,11 @@ class Ledger:
                         f"You must provide a price for new items (`{change.path}`).",
                         param=change.name("price"),
                     )
-                items.append(self._item(subscription["id"], price, quantity, start))
-                items[-1]["current_period_end"] = _period(subscription)[1]
+                items.append(
+                    objects.subscription_item(
+                        self.now(), subscription["id"], price, quantity, _period(subscription)
+                    )
+                )
                 continue
             item = next((i for i in items if i["id"] == item_id), None)
             if item is None:
@@ -1100,79 +942,12 @@ class Ledger:
         lines: list[JSON],
         period: tuple[int, int],
     ) -> JSON:
-        now = self.now()
-        invoice_id = new_id("in_")
         number = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
         customer["next_invoice_sequence"] += 1
-        for line in lines:
-            line["invoice"] = invoice_id
-        total = sum(line["amount"] for line in lines)
-        invoice: JSON = {
-            "id": invoice_id,
-            "object": "invoice",
-            "account_country": "ES",
-            "account_name": self.settings.account_name,
-            "amount_due": total,
-            "amount_overpaid": 0,
-            "amount_paid": 0,
-            "amount_remaining": total,
-            "amount_shipping": 0,
-            "attempt_count": 0,
-            "attempted": False,
-            "auto_advance": True,
-            "automatic_tax": {
-                "disabled_reason": None,
-                "enabled": False,
-                "liability": None,
-                "status": None,
-            },
-            "billing_reason": reason,
-            "collection_method": "charge_automatically",
-            "created": now,
-            "currency": subscription["currency"],
-            "customer": customer["id"],
-            "customer_email": customer["email"],
-            "customer_name": customer["name"],
-            "description": None,
-            "discounts": [],
-            "due_date": None,
-            "effective_at": None,
-            "ending_balance": None,
-            "hosted_invoice_url": None,
-            "invoice_pdf": None,
-            "issuer": {"type": "self"},
-            "last_finalization_error": None,
-            "lines": list_object(lines, f"/v1/invoices/{invoice_id}/lines"),
-            "livemode": False,
-            "metadata": {},
-            "next_payment_attempt": None,
-            "number": None,
-            "parent": {
-                "quote_details": None,
-                "subscription_details": {
-                    "metadata": copy.deepcopy(subscription["metadata"]),
-                    "subscription": subscription["id"],
-                },
-                "type": "subscription_details",
-            },
-            "period_end": period[1],
-            "period_start": period[0],
-            "starting_balance": 0,
-            "status": "draft",
-            "status_transitions": {
-                "finalized_at": None,
-                "marked_uncollectible_at": None,
-                "paid_at": None,
-                "voided_at": None,
-            },
-            "subtotal": total,
-            "subtotal_excluding_tax": total,
-            "total": total,
-            "total_discount_amounts": [],
-            "total_excluding_tax": total,
-            "total_taxes": [],
-            "webhooks_delivered_at": None,
-        }
+        invoice = objects.invoice(
+            self.now(), subscription, customer, reason, lines, period, self.settings.account_name
+        )
+        invoice_id = invoice["id"]
         self.invoices[invoice_id] = invoice
         subscription["latest_invoice"] = invoice_id
         self.reserved_numbers[invoice_id] = number
@@ -1181,40 +956,8 @@ class Ledger:
     def _line(
         self, subscription: JSON, item: JSON, amount: int, quantity: int, period: tuple[int, int]
     ) -> JSON:
-        price = item["price"]
-        product = self.products[price["product"]]
-        return {
-            "id": new_id("il_"),
-            "object": "line_item",
-            "amount": amount,
-            "currency": price["currency"],
-            "description": f"{quantity} × {product['name']}",
-            "discount_amounts": [],
-            "discountable": True,
-            "discounts": [],
-            "invoice": None,
-            "livemode": False,
-            "metadata": {},
-            "parent": {
-                "invoice_item_details": None,
-                "subscription_item_details": {
-                    "invoice_item": None,
-                    "proration": False,
-                    "proration_details": {"credited_items": None},
-                    "subscription": subscription["id"],
-                    "subscription_item": item["id"],
-                },
-                "type": "subscription_item_details",
-            },
-            "period": {"end": period[1], "start": period[0]},
-            "pricing": {
-                "price_details": {"price": price["id"], "product": product["id"]},
-                "type": "price_details",
-                "unit_amount_decimal": price["unit_amount_decimal"],
-            },
-            "quantity": quantity,
-            "taxes": [],
-        }
+        product = self.products[item["price"]["product"]]
+        return objects.invoice_line(subscription["id"], item, product, amount, quantity, period)
 
     def _finalize(self, invoice: JSON) -> None:
         now = self.now()
@@ -1320,7 +1063,7 @@ class Ledger:
         lines: list[JSON] = []
         for item in subscription["items"]["data"]:
             recurring = item["price"]["recurring"]
-            new_end = _next_period_end(
+            new_end = objects.next_period_end(
                 subscription["billing_cycle_anchor"],
                 recurring["interval"],
                 recurring["interval_count"],
@@ -1421,26 +1164,3 @@ def _period(subscription: JSON) -> tuple[int, int]:
 
 def _item_period(item: JSON) -> tuple[int, int]:
     return item["current_period_start"], item["current_period_end"]
-
-
-def _next_period_end(anchor: int, interval: str, count: int, after: int) -> int:
-    """The first period boundary after `after`, counted from the billing cycle anchor, so that
-    a subscription started on the 31st renews on the 28th of February, then the 31st again."""
-    periods = 1
-    while (end := _advance(anchor, interval, count * periods)) <= after:
-        periods += 1
-    return end
-
-
-def _advance(start: int, interval: str, count: int) -> int:
-    """The end of a billing period: calendar months and years, clamped to the month's end."""
-    moment = datetime.fromtimestamp(start, UTC)
-    if interval == "day":
-        return int((moment + timedelta(days=count)).timestamp())
-    if interval == "week":
-        return int((moment + timedelta(weeks=count)).timestamp())
-    months = count * (12 if interval == "year" else 1)
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return int(moment.replace(year=year, month=month, day=day).timestamp())
