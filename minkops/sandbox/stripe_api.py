@@ -32,7 +32,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
 from typing import Literal, TypeVar
 from urllib.parse import parse_qsl
 
@@ -40,6 +39,7 @@ import stripe
 from aiohttp import web
 
 from minkops.sandbox import stripe_pages as pages
+from minkops.sandbox.standin_thread import StandInThread
 from minkops.sandbox.stripe_ledger import (
     CancelMode,
     FinalFailure,
@@ -756,42 +756,24 @@ class StripeStandIn:
     # ----- hosted pages -----
 
     async def _pay_page(self, request: web.Request) -> web.Response:
-        session_id = request.match_info["id"]
-        with self._cond:
-            try:
-                session = copy.deepcopy(self._ledger.checkout_session(session_id))
-            except StripeError:
-                return _html(
-                    pages.message_page("Not found", "This checkout link is not valid."), 404
-                )
-            finally:
-                self._webhooks.submit(self._ledger.take_published())
-            items = copy.deepcopy(self._ledger.session_items[session_id])
-        if session["status"] != "open":
-            return _html(_closed_session(session), 410 if session["status"] == "expired" else 200)
-        return _html(pages.pay_page(session, items))
+        found = self._checkout(request.match_info["id"])
+        if isinstance(found, web.Response):
+            return found
+        return _html(pages.pay_page(*found))
 
     async def _pay(self, request: web.Request) -> web.StreamResponse:
         session_id = request.match_info["id"]
         form = await request.post()
+        found = self._checkout(session_id)
+        if isinstance(found, web.Response):
+            return found
+        if form.get("outcome") == "decline":
+            return _html(pages.pay_page(*found, error="Your card was declined."), 402)
         email = form.get("email")
-        outcome = form.get("outcome", "pay")
-        with self._cond:
-            try:
-                session = copy.deepcopy(self._ledger.checkout_session(session_id))
-            except StripeError:
-                return _html(
-                    pages.message_page("Not found", "This checkout link is not valid."), 404
-                )
-            finally:
-                self._webhooks.submit(self._ledger.take_published())
-            items = copy.deepcopy(self._ledger.session_items[session_id])
-        if session["status"] != "open":
-            return _html(_closed_session(session), 410 if session["status"] == "expired" else 409)
-        if outcome == "decline":
-            page = pages.pay_page(session, items, error="Your card was declined.")
-            return _html(page, 402)
-        paid = self.pay_checkout_session(session_id, email if isinstance(email, str) else None)
+        try:
+            paid = self.pay_checkout_session(session_id, email if isinstance(email, str) else None)
+        except StripeError as error:  # paid or expired since the check above (a double click)
+            return _html(pages.message_page("Not possible", error.message), 409)
         logger.info(
             "stripe_standin.checkout_paid",
             extra={"session_id": session_id, "subscription": paid["subscription"]},
@@ -800,6 +782,20 @@ class StripeStandIn:
             location = paid["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
             raise web.HTTPSeeOther(location)
         return _html(pages.message_page("Thank you", "Your subscription is active."))
+
+    def _checkout(self, session_id: str) -> tuple[JSON, list[JSON]] | web.Response:
+        """An open session and its items, or the page to show instead."""
+        try:
+            session = self._change(lambda: copy.deepcopy(self._ledger.checkout_session(session_id)))
+        except StripeError:
+            return _html(pages.message_page("Not found", "This checkout link is not valid."), 404)
+        if session["status"] == "expired":
+            return _html(pages.message_page("Expired", "This checkout session has expired."), 410)
+        if session["status"] != "open":
+            page = pages.message_page("Already paid", "This checkout session is complete.")
+            return _html(page, 409)
+        with self._cond:
+            return session, copy.deepcopy(self._ledger.session_items[session_id])
 
     async def _portal_page(self, request: web.Request) -> web.Response:
         with self._cond:
@@ -884,12 +880,6 @@ def _html(page: str, status: int = 200) -> web.Response:
     return web.Response(text=page, status=status, content_type="text/html")
 
 
-def _closed_session(session: JSON) -> str:
-    if session["status"] == "expired":
-        return pages.message_page("Expired", "This checkout session has expired.")
-    return pages.message_page("Already paid", "This checkout session is complete.")
-
-
 def _hang_up(request: web.Request) -> web.Response:
     """Close the connection without an answer; aiohttp then drops the response it cannot send."""
     if request.transport is not None:
@@ -897,65 +887,10 @@ def _hang_up(request: web.Request) -> web.Response:
     return web.Response(status=503)
 
 
-class StripeStandInThread:
-    """Runs a stand-in on its own event loop in a daemon thread (tests, ``minkops dev``)."""
+class StripeStandInThread(StandInThread[StripeStandIn]):
+    """Runs a Stripe stand-in on its own event loop in a daemon thread (tests, ``minkops dev``)."""
 
-    def __init__(self, stand_in: StripeStandIn, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.stand_in = stand_in
-        self.base_url = ""
-        self._host = host
-        self._port = port
-        self._thread = threading.Thread(target=self._run, name="stripe-standin", daemon=True)
-        self._started = threading.Event()
-        self._start_error: Exception | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping = asyncio.Event()
-
-    def start(self, timeout: float = 10.0) -> str:
-        self._thread.start()
-        if not self._started.wait(timeout):
-            raise TimeoutError("the Stripe stand-in did not start in time")
-        if self._start_error is not None:
-            self._thread.join(timeout)
-            raise RuntimeError("the Stripe stand-in failed to start") from self._start_error
-        return self.base_url
-
-    def stop(self, timeout: float = 10.0) -> None:
-        if self._loop is None or not self._thread.is_alive():
-            return
-        self._loop.call_soon_threadsafe(self._stopping.set)
-        self._thread.join(timeout)
-        if self._thread.is_alive():
-            raise TimeoutError("the Stripe stand-in did not stop in time")
-
-    def __enter__(self) -> StripeStandInThread:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _run(self) -> None:
-        asyncio.run(self._serve())
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        try:
-            self.base_url = await self.stand_in.start(self._host, self._port)
-        except Exception as error:
-            self._start_error = error
-            return
-        finally:
-            self._started.set()
-        try:
-            await self._stopping.wait()
-        finally:
-            await self.stand_in.stop()
+    label = "Stripe stand-in"
 
 
 def _seed_price(spec: str) -> SeedPrice:
