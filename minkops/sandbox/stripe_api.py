@@ -100,12 +100,9 @@ _NO_KEY = (
     "https://stripe.com/docs/api#authentication for details, or we can help at "
     "https://support.stripe.com/."
 )
+# Stripe's own wording for the faults tests inject most (a lock timeout is also a 429, with
+# code lock_timeout and Stripe-Should-Retry: true).
 _FAULT_MESSAGES = {
-    409: (
-        "lock_timeout",
-        "This object cannot be accessed right now because another API "
-        "request or Stripe process is currently accessing it.",
-    ),
     429: (
         "rate_limit",
         "Request rate limit exceeded. Learn more about rate limits here "
@@ -167,7 +164,15 @@ class _Faults:
 
 
 class StripeStandIn:
-    """One test-mode Stripe account in memory. Thread-safe: tests steer it from other threads."""
+    """One test-mode Stripe account in memory. Thread-safe: tests steer it from other threads.
+
+    `clock` is the account's time (object `created`, periods, the 35-day and 24-hour rules);
+    `wall_clock` only signs webhooks, since receivers check signatures against real time.
+    `prices` and `meters` exist from the start; `enabled_events` limits what the webhook
+    endpoint receives, as an endpoint's enabled events do on Stripe. `portal_cancel_mode`,
+    `payment_retry_days` and `after_final_failure` are the account's Billing settings;
+    `seed` makes shuffled deliveries repeatable.
+    """
 
     def __init__(
         self,

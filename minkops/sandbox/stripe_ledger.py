@@ -99,6 +99,7 @@ class Ledger:
     events: dict[str, JSON] = field(default_factory=dict)
     # Events published since the HTTP layer last took them for delivery.
     published: list[JSON] = field(default_factory=list)
+    # Payment attempts still to fail, per subscription (fail_next_renewal).
     failing_payments: dict[str, int] = field(default_factory=dict)
     # Kept beside the session, not in it: Stripe shows only the session's own fields.
     session_subscription_data: dict[str, tuple[dict[str, str], str | None]] = field(
@@ -217,6 +218,15 @@ class Ledger:
         taken, self.published = self.published, []
         return taken
 
+    def _commit(self, stored: JSON, changed: JSON, event_type: str, ctx: RequestContext) -> JSON:
+        """Store an update worked out on a copy: a request refused half-way changes nothing,
+        as on Stripe, where an update applies whole or not at all."""
+        before = copy.deepcopy(stored)
+        stored.clear()
+        stored.update(changed)
+        self._publish_update(event_type, before, stored, ctx)
+        return stored
+
     def _publish_update(
         self, event_type: str, before: JSON, after: JSON, ctx: RequestContext
     ) -> None:
@@ -248,8 +258,8 @@ class Ledger:
 
     def update_customer(self, customer_id: str, params: Params, ctx: RequestContext) -> JSON:
         params.only(self._CUSTOMER_FIELDS)
-        customer = self.get(self.customers, "customer", customer_id)
-        before = copy.deepcopy(customer)
+        stored = self.get(self.customers, "customer", customer_id)
+        customer = copy.deepcopy(stored)
         readers: dict[str, Callable[[], str | None]] = {
             "email": lambda: params.email("email"),
             "name": lambda: params.string("name", max_chars=256),
@@ -263,8 +273,7 @@ class Ledger:
         if "preferred_locales" in params:
             customer["preferred_locales"] = params.strings("preferred_locales")
         customer["metadata"] = merge_metadata(customer["metadata"], params.metadata())
-        self._publish_update("customer.updated", before, customer, ctx)
-        return customer
+        return self._commit(stored, customer, "customer.updated", ctx)
 
     def list_customers(self, params: Params) -> list[JSON]:
         params.only(("email", "limit", "starting_after", "ending_before"))
@@ -734,7 +743,7 @@ class Ledger:
                 "pending_if_incomplete",
             ),
         )
-        before = copy.deepcopy(subscription)
+        stored, subscription = subscription, copy.deepcopy(subscription)
         item_changes = params.hashes("items")
         if item_changes:
             self._change_items(subscription, item_changes)
@@ -749,8 +758,7 @@ class Ledger:
         if "description" in params:
             subscription["description"] = params.string("description", max_chars=500)
         subscription["metadata"] = merge_metadata(subscription["metadata"], params.metadata())
-        self._publish_update("customer.subscription.updated", before, subscription, ctx)
-        return subscription
+        return self._commit(stored, subscription, "customer.subscription.updated", ctx)
 
     def _change_items(self, subscription: JSON, changes: list[Params]) -> None:
         items: list[JSON] = subscription["items"]["data"]

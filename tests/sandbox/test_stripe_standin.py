@@ -725,19 +725,34 @@ def test_subscription_update_and_cancel_emit_their_webhooks(
     assert re.fullmatch(r"req_\w{14}", events[0].request.id or "")
 
 
-def test_unknown_items_and_prices_in_a_subscription_update_are_refused(
-    client: stripe.StripeClient, server: StripeStandInThread
+def test_a_refused_update_changes_nothing(
+    client: stripe.StripeClient, server: StripeStandInThread, standin: StripeStandIn
 ) -> None:
-    _session, sub = subscribe(client, server)
+    session, sub = subscribe(client, server)
+    item_id = sub["items"].data[0].id
     with pytest.raises(stripe.InvalidRequestError) as item:
-        client.v1.subscriptions.update(sub.id, params={"items": [{"id": "si_nope", "price": PRO}]})
-    assert item.value.param == "items[0][id]"
+        client.v1.subscriptions.update(
+            sub.id,
+            params={
+                "metadata": {"plan": "pro"},
+                "items": [{"id": item_id, "price": PRO}, {"id": "si_nope", "price": PRO}],
+            },
+        )
+    assert item.value.param == "items[1][id]"
     with pytest.raises(stripe.InvalidRequestError) as price:
         client.v1.subscriptions.update(
-            sub.id, params={"items": [{"id": sub["items"].data[0].id, "price": "price_x"}]}
+            sub.id, params={"items": [{"id": item_id, "price": "price_x"}]}
         )
     assert price.value.param == "items[0][price]"
-    assert client.v1.subscriptions.retrieve(sub.id)["items"].data[0].price.id == TEAM
+    unchanged = client.v1.subscriptions.retrieve(sub.id)
+    assert unchanged["items"].data[0].price.id == TEAM
+    assert plain(unchanged.metadata) == {"org_id": "7"}
+
+    customer = str(session.customer)
+    with pytest.raises(stripe.InvalidRequestError):
+        client.v1.customers.update(customer, params={"name": "New name", "description": "x" * 351})
+    assert client.v1.customers.retrieve(customer).name is None
+    assert [e["type"] for e in standin.events()] == CHECKOUT_EVENTS
 
 
 # ----- renewals and failed payments -----
