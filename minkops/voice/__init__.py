@@ -3,6 +3,7 @@
 from minkops.voice._audio import CONTENT_TYPES, Audio, AudioFormat, InvalidAudio, inspect_audio
 from minkops.voice.espeak import FALLBACK_VOICE, LocalSynthesizer, espeak_voice
 from minkops.voice.factory import make_synthesizer
+from minkops.voice.media_store import DONE_STATUSES, MediaStore, StoredMedia, delete_if_done
 from minkops.voice.openai_speech import OpenAISynthesizer
 from minkops.voice.synthesis import (
     CHARS_PER_SECOND,
@@ -14,14 +15,18 @@ from minkops.voice.synthesis import (
 __all__ = [
     "CHARS_PER_SECOND",
     "CONTENT_TYPES",
+    "DONE_STATUSES",
     "FALLBACK_VOICE",
     "Audio",
     "AudioFormat",
     "InvalidAudio",
     "LocalSynthesizer",
+    "MediaStore",
     "OpenAISynthesizer",
     "SpeechSynthesizer",
+    "StoredMedia",
     "SynthesisUnavailable",
+    "delete_if_done",
     "espeak_voice",
     "inspect_audio",
     "make_synthesizer",
