@@ -17,7 +17,12 @@ from minkops.ai.circuit import CircuitBreaker
 from minkops.logs import get_logger
 from minkops.settings import OpenAISettings
 from minkops.voice._audio import Audio, AudioFormat, InvalidAudio, inspect_audio
-from minkops.voice.synthesis import SpeechSynthesizer, SynthesisUnavailable, speakable_text
+from minkops.voice.synthesis import (
+    WHATSAPP_INLINE_BYTES,
+    SpeechSynthesizer,
+    SynthesisUnavailable,
+    speakable_text,
+)
 
 log = get_logger(__name__)
 
@@ -89,8 +94,11 @@ class OpenAISynthesizer:
             bytes=audio.size,
             format=audio_format,
         )
-        if audio.duration_seconds > self._max_seconds * 1.25:
-            log.warning("voice.note_long", seconds=round(audio.duration_seconds, 1))
+        if audio.size > WHATSAPP_INLINE_BYTES or audio.duration_seconds > self._max_seconds * 1.25:
+            # Still sendable (WhatsApp takes up to 16 MB), but shown as a download, not a note.
+            log.warning(
+                "voice.note_large", seconds=round(audio.duration_seconds, 1), bytes=audio.size
+            )
         return audio
 
     def _fall_back(self, spoken: str, language: str, audio_format: AudioFormat) -> Audio:

@@ -3,11 +3,14 @@
 Two implementations: `OpenAISynthesizer` (OpenAI TTS, falling back to the local one) and
 `LocalSynthesizer` (espeak-ng through ffmpeg). `make_synthesizer` picks from the settings.
 
-What a note weighs. Opus is encoded at 24 kbit/s (VoIP mode, 48 kHz mono) and MP3 at
-48 kbit/s (24 kHz mono); measured on espeak-ng speech, a 60 s note is ~183 KiB as Opus and
-~352 KiB as MP3, a 10 s note ~31 / ~59 KiB. WhatsApp shows a voice note's play button only
-up to 512 KB (above that, a download arrow), so `max_note_seconds` (default 60) keeps both
-formats under it; its ceiling, 290 s, would be ~870 KiB of Opus.
+What a note weighs. Local notes are Opus at 24 kbit/s (VoIP mode, 48 kHz mono, in Ogg) or
+MP3 at 48 kbit/s (24 kHz mono), the encodings in `minkops.speech`. Measured on espeak-ng
+speech (Spanish and English alike): 10 s is ~31 KiB as Opus and ~59 KiB as MP3, 30 s ~92 /
+~176 KiB, **60 s ~183 KiB as Opus and ~352 KiB as MP3**. WhatsApp shows a voice note's play
+button only up to 512 KB (above that, a download arrow), so `max_note_seconds` (default 60)
+keeps both formats under it; its ceiling, 290 s, would be ~890 KiB of Opus. OpenAI's audio
+is passed on as OpenAI encodes it (checked, not re-encoded); the text cap bounds it, and a
+note over 512 KB or well over `max_note_seconds` is logged (`voice.note_large`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from minkops.voice._audio import Audio, AudioFormat
 CHARS_PER_SECOND = 14
 # OpenAI's speech endpoint refuses longer input (400 string_above_max_length).
 OPENAI_MAX_INPUT = 4096
+# WhatsApp plays a voice note inline up to this size; above it, the note is a download.
+WHATSAPP_INLINE_BYTES = 512 * 1024
 _ELLIPSIS = "…"
 
 
