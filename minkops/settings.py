@@ -61,6 +61,11 @@ class OpenAISettings(_Section):
 class VoiceSettings(_Section):
     max_media_bytes: int = Field(gt=0)
     fetch_timeout_seconds: float = Field(gt=0)
+    # Voice notes out (minkops.voice); config/minkops.toml says why each default.
+    audio_format: Literal["opus", "mp3"]
+    media_lifetime_seconds: int = Field(ge=60)
+    openai_voice: str = Field(min_length=1)
+    max_note_seconds: int = Field(ge=5, le=290)  # 290 s of speech is ~4,096 characters
 
 
 class StripeSettings(_Section):
