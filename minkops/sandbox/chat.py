@@ -87,6 +87,9 @@ async def post_signed(target: ChatTarget, form: dict[str, str]) -> int:
         return response.status
 
 
+_IN_FLIGHT = frozenset({"accepted", "queued", "sending", "sent"})
+
+
 class ReplyPrinter(threading.Thread):
     """Polls the Twilio API for messages to `phone` and prints each new one once."""
 
@@ -96,6 +99,9 @@ class ReplyPrinter(threading.Thread):
             target.account_sid, target.auth_token, target.twilio_api_base
         )
         self._to = f"whatsapp:{phone}"
+        # The stand-in settles a message within milliseconds: wait for that, to say whether
+        # it reached the phone (a reply outside the 24-hour window fails with 63016).
+        self._wait_for_outcome = target.standin
         self._out = out
         self._interval = interval
         self._seen = {m.sid for m in self._client.messages.list(to=self._to, limit=1000)}
@@ -116,10 +122,16 @@ class ReplyPrinter(threading.Thread):
         for message in reversed(messages):
             if message.sid in self._seen:
                 continue
+            if self._wait_for_outcome and message.status in _IN_FLIGHT:
+                continue
             self._seen.add(message.sid)
             self.replies += 1
             self.last_reply_at = time.monotonic()
-            print(f"\nMinkOps: {message.body}", file=self._out, flush=True)
+            if message.status in ("failed", "undelivered"):
+                note = f"not delivered, Twilio error {message.error_code}"
+                print(f"\nMinkOps ({note}): {message.body}", file=self._out, flush=True)
+            else:
+                print(f"\nMinkOps: {message.body}", file=self._out, flush=True)
 
     def stop(self) -> None:
         self._stop.set()

@@ -13,7 +13,7 @@ import requests
 from twilio.rest.content.v1.content import ContentList
 from twilio.rest.content.v1.content.approval_create import ApprovalCreateList
 
-from minkops.sandbox.chat import ChatTarget, run_chat
+from minkops.sandbox.chat import ChatTarget, ReplyPrinter, run_chat
 from minkops.sandbox.twilio_api import StoredMessage, TwilioStandIn, TwilioStandInThread
 from minkops.sandbox.twilio_webhooks import ConnectionOverrides, WebhookUrlError
 from minkops.twilio_client import make_twilio_client
@@ -335,3 +335,17 @@ def test_chat_sends_a_voice_note_as_twilio_media(
     media = requests.get(posted.form["MediaUrl0"], auth=(SID, TOKEN), timeout=5)
     assert media.content == note.read_bytes()
     assert posted.form["ProfileName"] == "MinkOps chat"
+
+
+@pytest.mark.parametrize("options", [WINDOW_ON])
+def test_chat_shows_a_reply_that_failed_outside_the_window(
+    server: TwilioStandInThread, client: Any
+) -> None:
+    # A task told to someone who has not written in 24 hours: Twilio takes it, then fails it.
+    target = ChatTarget("http://127.0.0.1:9", SID, TOKEN, MINKOPS, server.base_url)
+    out = io.StringIO()
+    printer = ReplyPrinter(target, USER, out)
+    client.messages.create(to=WA_TO, from_=WA_FROM, body="Tarea 4 para ti")
+    server.stand_in.wait_for_messages(ended)
+    printer.poll()
+    assert "MinkOps (not delivered, Twilio error 63016): Tarea 4 para ti" in out.getvalue()
