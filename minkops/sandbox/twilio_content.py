@@ -172,7 +172,7 @@ def parse_create(payload: object, *, sid: str, account_sid: str, now: datetime) 
         payload.get("friendly_name"), "friendly_name", limit=256, required=False
     )
     raw_types = payload.get("types")
-    # The SDK sends every known type, unset ones as null: null means absent.
+    # The spec makes every type nullable: a null type is an absent one.
     present = (
         {k: v for k, v in raw_types.items() if v is not None} if isinstance(raw_types, dict) else {}
     )

@@ -66,12 +66,33 @@ def test_create_answers_a_content_resource(client: Any, server: TwilioStandInThr
         "es",
     )
     assert created.variables == TASK["variables"]
-    # The SDK sends every known type, unset ones as null: only the two given come back.
     assert created.types == TASK["types"]
     assert created.url == f"https://content.twilio.com/v1/Content/{created.sid}"
     assert created.links["approval_fetch"] == f"{created.url}/ApprovalRequests"
     raw = requests.get(f"{server.base_url}/v1/Content/{created.sid}", auth=(SID, TOKEN), timeout=5)
     assert raw.json()["date_created"] == "2026-03-10T09:30:00Z"  # ISO 8601, not RFC 2822
+
+
+def test_the_sdk_posts_json_and_null_types_count_as_absent(
+    client: Any, server: TwilioStandInThread
+) -> None:
+    seen: list[tuple[str, Any]] = []
+    inner = client.http_client._inner
+    original = inner.request
+
+    def spy(method: str, url: str, **kwargs: Any) -> Any:
+        seen.append((kwargs["headers"]["Content-Type"], kwargs["data"]))
+        return original(method, url, **kwargs)
+
+    inner.request = spy
+    create(client, REMINDER)
+    assert seen == [("application/json", REMINDER)]
+    # twilio-oai marks every content type nullable: null is the same as leaving it out.
+    with_nulls = {**REMINDER, "types": {**REMINDER["types"], "twilio/media": None}}
+    answer = requests.post(
+        f"{server.base_url}/v1/Content", json=with_nulls, auth=(SID, TOKEN), timeout=5
+    )
+    assert (answer.status_code, answer.json()["types"]) == (201, REMINDER["types"])
 
 
 def test_create_takes_json_not_a_form(server: TwilioStandInThread) -> None:
