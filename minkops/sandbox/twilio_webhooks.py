@@ -121,10 +121,11 @@ class WebhookOutcome:
 
     @property
     def error(self) -> str | None:
-        last = self.attempts[-1] if self.attempts else None
-        if last is None:
+        """Why the last attempt got no answer at all; None when it got one (even a 5xx)."""
+        if not self.attempts:
             return "no attempt within the total time"
-        return last.detail or None if last.failure in ("ct", "rt") else None
+        last = self.attempts[-1]
+        return (last.detail or last.failure) if last.http_status is None else None
 
 
 def _failure_of(status: int) -> str | None:
