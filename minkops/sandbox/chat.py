@@ -1,5 +1,11 @@
-"""`minkops chat`: be a WhatsApp user. Sends signed webhooks exactly as Twilio would and prints
-the replies as they reach the Twilio API (read back with the twilio SDK)."""
+"""`minkops chat`: be a WhatsApp user, and print the replies as they reach the Twilio API (read
+back with the twilio SDK).
+
+Against the Twilio stand-in (`minkops dev`), each message goes through the stand-in, which
+posts it to the service exactly as Twilio would and opens the 24-hour window, so replies are
+held to the same rules as in production. Pointed at real Twilio, chat signs and posts the
+webhook itself (`inbound_form`, `post_signed`: tests use these too).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,16 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import aiohttp
 
-from minkops.sandbox.twilio_media_upload import upload_media
+from minkops.sandbox.twilio_media_upload import MediaUploadError, upload_media
+from minkops.sandbox.twilio_sandbox_client import send_inbound
 from minkops.twilio_client import make_twilio_client, sign_twilio_request
 
 
@@ -26,6 +34,16 @@ class ChatTarget:
     auth_token: str
     whatsapp_number: str
     twilio_api_base: str
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.public_url}/twilio/whatsapp"
+
+    @property
+    def standin(self) -> bool:
+        """Whether the Twilio API here is the stand-in (anything but a Twilio host)."""
+        host = urlsplit(self.twilio_api_base).hostname or ""
+        return not (host == "twilio.com" or host.endswith(".twilio.com"))
 
 
 def inbound_form(
@@ -69,6 +87,9 @@ async def post_signed(target: ChatTarget, form: dict[str, str]) -> int:
         return response.status
 
 
+_IN_FLIGHT = frozenset({"accepted", "queued", "sending", "sent"})
+
+
 class ReplyPrinter(threading.Thread):
     """Polls the Twilio API for messages to `phone` and prints each new one once."""
 
@@ -78,6 +99,9 @@ class ReplyPrinter(threading.Thread):
             target.account_sid, target.auth_token, target.twilio_api_base
         )
         self._to = f"whatsapp:{phone}"
+        # The stand-in settles a message within milliseconds: wait for that, to say whether
+        # it reached the phone (a reply outside the 24-hour window fails with 63016).
+        self._wait_for_outcome = target.standin
         self._out = out
         self._interval = interval
         self._seen = {m.sid for m in self._client.messages.list(to=self._to, limit=1000)}
@@ -98,10 +122,16 @@ class ReplyPrinter(threading.Thread):
         for message in reversed(messages):
             if message.sid in self._seen:
                 continue
+            if self._wait_for_outcome and message.status in _IN_FLIGHT:
+                continue
             self._seen.add(message.sid)
             self.replies += 1
             self.last_reply_at = time.monotonic()
-            print(f"\nMinkOps: {message.body}", file=self._out, flush=True)
+            if message.status in ("failed", "undelivered"):
+                note = f"not delivered, Twilio error {message.error_code}"
+                print(f"\nMinkOps ({note}): {message.body}", file=self._out, flush=True)
+            else:
+                print(f"\nMinkOps: {message.body}", file=self._out, flush=True)
 
     def stop(self) -> None:
         self._stop.set()
@@ -112,6 +142,38 @@ AUDIO_TYPES = {".ogg": "audio/ogg", ".opus": "audio/ogg", ".mp3": "audio/mpeg", 
 
 def voice_form(target: ChatTarget, phone: str, path: Path) -> dict[str, str]:
     """Upload a voice note where the Twilio API serves media, and the form Twilio would post."""
+    return inbound_form(target, phone, "", [_voice_media(target, path)])
+
+
+def _send(target: ChatTarget, phone: str, text: str, media: Sequence[tuple[str, str]]) -> bool:
+    """Deliver one message; say on stderr and return False if the service did not take it."""
+    if target.standin:
+        delivered = send_inbound(
+            target.twilio_api_base,
+            target.account_sid,
+            target.auth_token,
+            sender=phone,
+            to=target.whatsapp_number,
+            webhook_url=target.webhook_url,
+            body=text,
+            media_urls=[url for url, _ in media],
+        )
+        status, error = delivered.http_status, delivered.error
+    else:
+        status, error = (
+            asyncio.run(post_signed(target, inbound_form(target, phone, text, media))),
+            None,
+        )
+    if status == 200:
+        return True
+    if status is None:
+        print(f"(the service could not be reached: {error})", file=sys.stderr)
+    else:
+        print(f"(the service answered HTTP {status})", file=sys.stderr)
+    return False
+
+
+def _voice_media(target: ChatTarget, path: Path) -> tuple[str, str]:
     content_type = AUDIO_TYPES.get(path.suffix.lower())
     if content_type is None:
         raise ValueError(f"{path}: a voice note must be one of {', '.join(AUDIO_TYPES)}")
@@ -122,7 +184,7 @@ def voice_form(target: ChatTarget, phone: str, path: Path) -> dict[str, str]:
         path.read_bytes(),
         content_type,
     )
-    return inbound_form(target, phone, "", [(url, content_type)])
+    return url, content_type
 
 
 def run_chat(
@@ -137,15 +199,23 @@ def run_chat(
     """Send each line of `lines` as a message (or one voice note); wait for replies to settle."""
     printer = ReplyPrinter(target, phone, out)
     printer.start()
-    if voice is not None:
-        try:
-            status = asyncio.run(post_signed(target, voice_form(target, phone, voice)))
-        finally:
-            printer.stop()
-        if status != 200:
-            print(f"(the service answered HTTP {status})", file=sys.stderr)
-            return 1
-        return _settle(printer, settle)
+    try:
+        if voice is not None:
+            try:
+                sent = _send(target, phone, "", [_voice_media(target, voice)])
+            finally:
+                printer.stop()
+            return _settle(printer, settle) if sent else 1
+        return _chat_lines(target, phone, lines, out, printer, settle)
+    except MediaUploadError as error:
+        printer.stop()
+        print(f"({error})", file=sys.stderr)
+        return 1
+
+
+def _chat_lines(
+    target: ChatTarget, phone: str, lines: TextIO, out: TextIO, printer: ReplyPrinter, settle: float
+) -> int:
     interactive = lines.isatty()
     if interactive:
         print(f"Chatting as {phone} with {target.public_url}. Ctrl-D to quit.", file=out)
@@ -159,9 +229,7 @@ def run_chat(
             text = line.strip()
             if not text:
                 continue
-            status = asyncio.run(post_signed(target, inbound_form(target, phone, text)))
-            if status != 200:
-                print(f"(the service answered HTTP {status})", file=sys.stderr)
+            if not _send(target, phone, text, []):
                 return 1
             printer.last_reply_at = time.monotonic()
     finally:

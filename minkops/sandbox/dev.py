@@ -65,8 +65,11 @@ def run_dev(environ: Mapping[str, str]) -> int:
 async def _run(
     settings: Settings, dsn: str, state: DevState, data_dir: Path, use_openai_standin: bool
 ) -> None:
+    # As on a real sender: the window is enforced, and inbound messages (from `minkops chat`)
+    # reach the service through the stand-in, signed, opening the 24-hour window.
     standin = TwilioStandIn(state.account_sid, state.auth_token)
     await standin.start(port=state.twilio_port)
+    standin.set_messaging_webhook(state.whatsapp_number, f"{settings.public_url}/twilio/whatsapp")
     # The OpenAI stand-in's "model" is our own rule engine, and it transcribes voice notes
     # made by `python -m minkops.sandbox.openai_api make-voice-note`: the whole OpenAI path
     # (SDK, structured outputs, transcription) runs, with nothing to configure.

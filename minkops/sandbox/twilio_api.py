@@ -1,8 +1,25 @@
-"""A local stand-in for Twilio's Messages REST API that the real twilio SDK talks to unchanged.
+"""A local stand-in for Twilio that the real twilio SDK talks to unchanged.
 
-It answers the routes the service uses (create, list, fetch messages; fetch media), checks
-basic auth, answers errors in Twilio's JSON shape, and sends signed status callbacks. Tests
-steer it with fault injection (``fail_next``, ``hold_creates``, the WhatsApp 24 h window).
+It serves, on one base URL, the Messages API (api.twilio.com/2010-04-01: create, list, fetch,
+media) and the Content API (content.twilio.com/v1: templates and their WhatsApp approval),
+checks basic auth and answers errors in Twilio's JSON shape. It behaves as Twilio does for
+WhatsApp:
+
+- the 24-hour window is on by default and enforced *asynchronously*: a free-form message to
+  someone who has not written in 24 hours is accepted (201 queued) and then fails with 63016 in
+  its status callback. Only an inbound message opens the window; approved templates go out
+  anyway.
+- templates are rendered with ``ContentVariables`` (a variable with no value is 21656), and
+  approval moves ``received`` → ``pending`` → ``approved`` (or ``rejected``) on its own.
+- media is fetched with a GET before ``sent``; what WhatsApp would not take fails with 63019.
+- status callbacks (sent, delivered, and read when asked for) are signed, never retried on an
+  HTTP error, and can be dropped or sent out of order.
+- inbound messages, media and quick-reply taps are posted to the service's webhook, signed, with
+  Twilio's connection-override retry rules (``twilio_webhooks``).
+- an optional per-sender rate limit answers 429/20429 past N creates per second.
+
+Tests and ``minkops dev`` steer it through the methods under "test controls" and the
+``/sandbox/...`` routes, which real Twilio does not have.
 """
 
 from __future__ import annotations
@@ -13,26 +30,61 @@ import base64
 import binascii
 import contextlib
 import dataclasses
+import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import re
 import signal
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientSession, ClientTimeout, web
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
-from minkops.twilio_client import sign_twilio_request
+from minkops.sandbox.twilio_content import (
+    ApprovalRequest,
+    QuickReply,
+    Template,
+    approval_fetch_resource,
+    approval_resource,
+    content_and_approvals_resource,
+    content_page,
+    content_resource,
+    parse_approval,
+    parse_create,
+    render,
+    whatsapp_format_problem,
+)
+from minkops.sandbox.twilio_errors import Failure, TwilioError, error_response, not_found
+from minkops.sandbox.twilio_inbound import (
+    DEFAULT_PROFILE_NAME,
+    MAX_INBOUND_BODY,
+    ButtonTap,
+    RepliedTo,
+    inbound_form,
+)
+from minkops.sandbox.twilio_media import FetchedMedia, fetch_media
+from minkops.sandbox.twilio_webhooks import WebhookOutcome, call_webhook, split_webhook_url
+
+__all__ = [
+    "FetchedMedia",
+    "InboundResult",
+    "QuickReply",
+    "StoredMessage",
+    "Template",
+    "TwilioStandIn",
+    "TwilioStandInThread",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,31 +94,25 @@ MAX_MEDIA = 10
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 WHATSAPP_WINDOW = timedelta(hours=24)
+# Twilio's default throughput for one WhatsApp sender. Past it Twilio itself *queues* (up to
+# 4 hours); the stand-in's optional limit answers 429/20429 instead, Twilio's "Too Many
+# Requests", so that a sender's own rate limiter can be tested against it.
+WHATSAPP_DEFAULT_MPS = 80.0
 CALLBACK_TIMEOUT_SECONDS = 15.0
 SANDBOX_MEDIA_PATH = "/sandbox/media"
+SANDBOX_INBOUND_PATH = "/sandbox/inbound"
 MAX_SANDBOX_MEDIA_BYTES = 16 * 1024 * 1024  # WhatsApp's own limit for audio
 
 _WHATSAPP_PREFIX = "whatsapp:"
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
-# Media types WhatsApp accepts (Twilio's list, abridged to what an assistant would send).
-_WHATSAPP_MEDIA_TYPES = frozenset(
-    {
-        "image/jpeg",
-        "image/png",
-        "audio/ogg",
-        "audio/mpeg",
-        "audio/amr",
-        "audio/mp4",
-        "audio/aac",
-        "video/mp4",
-        "application/pdf",
-    }
-)
+_MEDIA_PATH = re.compile(r"/Messages/(MM[0-9a-f]{32})/Media/(ME[0-9a-f]{32})$")
 _WINDOW_MESSAGE = (
     "Failed to send freeform message because you are outside the allowed window. "
     "If you are using WhatsApp, please use a Message Template."
 )
+_CALLBACK_STATUSES = frozenset({"sent", "delivered", "read", "undelivered", "failed"})
+_AUTHENTICATED_PREFIXES = (f"/{API_VERSION}/", "/v1/", "/sandbox/")
 
 
 Clock = Callable[[], datetime]
@@ -100,14 +146,9 @@ def _segments(body: str, whatsapp: bool) -> int:
     return 1 if len(body) <= single else -(-len(body) // multi)
 
 
-@dataclass(frozen=True)
-class FetchedMedia:
-    """What the stand-in found at an outbound MediaUrl when it "delivered" the message."""
-
-    url: str
-    http_status: int
-    content_type: str
-    size: int
+def _masked(number: str) -> str:
+    """How Twilio shows a recipient in ``ChannelToAddress``: the last four digits hidden."""
+    return number[:-4] + "XXXX"
 
 
 @dataclass(frozen=True)
@@ -131,6 +172,11 @@ class StoredMessage:
     error_code: int | None = None
     error_message: str | None = None
     fetched_media: tuple[FetchedMedia, ...] = ()
+    direction: str = "outbound-api"
+    # What the recipient's WhatsApp shows under the body: the template's quick replies.
+    buttons: tuple[QuickReply, ...] = ()
+    # Sent as an approved WhatsApp template (so it may open a conversation).
+    sent_as_template: bool = False
 
     def uri(self) -> str:
         return f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{self.sid}.json"
@@ -145,7 +191,7 @@ class StoredMessage:
             "date_created": _rfc2822(self.date_created),
             "date_sent": _rfc2822(self.date_sent),
             "date_updated": _rfc2822(self.date_updated),
-            "direction": "outbound-api",
+            "direction": self.direction,
             "error_code": self.error_code,
             "error_message": self.error_message,
             "from": self.from_,
@@ -166,16 +212,29 @@ class StoredMessage:
 
 
 @dataclass(frozen=True)
-class _Failure:
-    status: int
-    code: int
-    message: str
+class InboundResult:
+    """What happened when the stand-in posted an inbound message to the service."""
+
+    message_sid: str
+    form: Mapping[str, str]
+    outcome: WebhookOutcome
+
+    @property
+    def http_status(self) -> int | None:
+        """The status of the last attempt; None when no attempt got an answer."""
+        return self.outcome.http_status
+
+    @property
+    def attempts(self) -> int:
+        return len(self.outcome.attempts)
 
 
 @dataclass(frozen=True)
 class _DeliveryStep:
     status: str
-    error: _Failure | None = None
+    error: Failure | None = None
+    # What the channel (WhatsApp) said, for an undelivered message's ChannelStatusMessage.
+    channel_message: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,87 +245,79 @@ class _Media:
     cdn_token: str
 
 
-class _TwilioError(Exception):
-    def __init__(self, status: int, code: int, message: str) -> None:
-        super().__init__(message)
-        self.failure = _Failure(status, code, message)
-
-
-def _error_response(failure: _Failure, headers: Mapping[str, str] | None = None) -> web.Response:
-    return web.json_response(
-        {
-            "code": failure.code,
-            "message": failure.message,
-            "more_info": f"https://www.twilio.com/docs/errors/{failure.code}",
-            "status": failure.status,
-        },
-        status=failure.status,
-        headers=headers,
-    )
-
-
-def _parse_date_filter(name: str, raw: str) -> date | datetime:
-    try:
-        if len(raw) == 10:
-            return date.fromisoformat(raw)
-        moment = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise _TwilioError(400, 20001, f"Invalid {name}: {raw}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _date_matches(sent: datetime | None, op: str, bound: date | datetime) -> bool:
-    """DateSent= matches the whole UTC day (the SDK sends midnight datetimes for it);
-    DateSent< and DateSent> are inclusive, at the precision the caller gave."""
-    if sent is None:
-        return False
-    if op == "=":
-        day = bound.astimezone(UTC).date() if isinstance(bound, datetime) else bound
-        return sent.astimezone(UTC).date() == day
-    left: date | datetime = sent if isinstance(bound, datetime) else sent.astimezone(UTC).date()
-    return left <= bound if op == "<" else left >= bound
-
-
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class TwilioStandIn:
-    """Twilio's Messages API in memory. Thread-safe: tests inspect it from other threads."""
+    """Twilio in memory. Thread-safe: tests inspect and steer it from other threads.
 
-    def __init__(self, account_sid: str, auth_token: str, *, clock: Clock = _utc_now) -> None:
+    ``whatsapp_window``: enforce the 24-hour window (on, as Twilio does; off for tests that
+    post webhooks themselves and do not care). ``read_receipts``: report ``read`` after
+    ``delivered``. ``messages_per_second``: the per-sender create limit (None: unlimited).
+    ``approval_delay``: seconds from a WhatsApp approval request to its outcome.
+    """
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        *,
+        clock: Clock = _utc_now,
+        whatsapp_window: bool = True,
+        read_receipts: bool = False,
+        messages_per_second: float | None = None,
+        approval_delay: float = 0.0,
+    ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.base_url: str | None = None
+        self.channel_install_sid = "XE" + hashlib.sha256(account_sid.encode()).hexdigest()[:32]
         self._clock = clock
         self._cond = threading.Condition()
         self._messages: dict[str, StoredMessage] = {}
         self._create_attempts = 0
-        self._create_faults: list[_Failure] = []
+        self._create_faults: list[Failure] = []
         self._delivery_faults: list[_DeliveryStep] = []
         self._holding = False
         self._held: list[asyncio.Future[None]] = []
-        self._window_enforced = False
-        self._window_asynchronous = False
+        self._creating = 0  # create requests being handled right now
+        self._window_enforced = whatsapp_window
         self._last_inbound: dict[str, datetime] = {}
+        self._read_receipts = read_receipts
+        self._dropped_callbacks: frozenset[str] = frozenset()
+        self._callbacks_out_of_order = False
+        self._mps = messages_per_second
+        self._recent_creates: dict[str, deque[datetime]] = {}
+        self._templates: dict[str, Template] = {}
+        self._approval_delay = timedelta(seconds=approval_delay)
+        self._rejections: dict[str, str] = {}
+        self._webhooks: dict[str, str] = {}
         self._media: dict[str, _Media] = {}
         self._cdn: dict[str, str] = {}
         self._session: ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
 
     # ----- test controls (any thread) -----
 
     def messages(self) -> list[StoredMessage]:
-        """Every stored message, oldest first."""
+        """Every outbound message, oldest first."""
         with self._cond:
-            return list(self._messages.values())
+            return [m for m in self._messages.values() if m.direction != "inbound"]
+
+    def inbound(self) -> list[StoredMessage]:
+        """Every inbound message the stand-in delivered to a webhook, oldest first."""
+        with self._cond:
+            return [m for m in self._messages.values() if m.direction == "inbound"]
+
+    def templates(self) -> list[Template]:
+        """Every Content resource, oldest first."""
+        with self._cond:
+            return list(self._templates.values())
 
     def create_attempts(self) -> int:
         """Authenticated create requests received, including those that failed."""
@@ -279,13 +330,13 @@ class TwilioStandIn:
         count: int = 1,
         timeout: float = 5.0,
     ) -> list[StoredMessage]:
-        """Block until at least ``count`` messages satisfy ``predicate``; return them.
+        """Block until at least ``count`` outbound messages satisfy ``predicate``; return them.
 
         Call it from a thread other than the stand-in's loop (``asyncio.to_thread`` there).
         """
 
         def matching() -> list[StoredMessage]:
-            return [m for m in self._messages.values() if predicate(m)]
+            return [m for m in self._messages.values() if m.direction != "inbound" and predicate(m)]
 
         with self._cond:
             if not self._cond.wait_for(lambda: len(matching()) >= count, timeout):
@@ -295,15 +346,20 @@ class TwilioStandIn:
     def fail_next(self, status: int, code: int, message: str, count: int = 1) -> None:
         """Make the next ``count`` creates fail with this Twilio error."""
         with self._cond:
-            self._create_faults.extend([_Failure(status, code, message)] * count)
+            self._create_faults.extend([Failure(status, code, message)] * count)
 
     def fail_next_delivery(
         self, code: int, message: str, status: str = "undelivered", count: int = 1
     ) -> None:
-        """Make the next ``count`` accepted messages end ``undelivered`` (or ``failed``)."""
+        """Make the next ``count`` accepted messages end ``undelivered`` (or ``failed``).
+
+        ``message`` is what the channel said: it reaches the status callback as
+        ``ChannelStatusMessage`` (undelivered) and the Message resource's ``error_message``.
+        """
         if status not in ("undelivered", "failed"):
             raise ValueError(f"a delivery can only end undelivered or failed, not {status}")
-        step = _DeliveryStep(status, _Failure(400, code, message))
+        channel_message = message if status == "undelivered" else ""
+        step = _DeliveryStep(status, Failure(400, code, message), channel_message)
         with self._cond:
             self._delivery_faults.extend([step] * count)
 
@@ -325,20 +381,67 @@ class TwilioStandIn:
             if not self._cond.wait_for(lambda: len(self._held) >= count, timeout):
                 raise TimeoutError(f"fewer than {count} held creates after {timeout} s")
 
-    def enforce_whatsapp_window(self, enabled: bool = True, *, asynchronous: bool = False) -> None:
-        """Refuse free-form WhatsApp messages outside the 24 h customer-service window.
+    def enforce_whatsapp_window(self, enabled: bool = True) -> None:
+        """Turn the 24-hour window on or off (on from construction unless told otherwise).
 
-        Synchronously (400 / 63016 on create) by default; with ``asynchronous`` the create
-        is accepted and the message then fails with 63016, as Twilio usually reports it.
+        Enforced as Twilio does: the create is accepted, then the message fails with 63016.
         """
         with self._cond:
             self._window_enforced = enabled
-            self._window_asynchronous = asynchronous
 
     def record_inbound(self, number: str, at: datetime | None = None) -> None:
-        """Note that ``number`` (with or without ``whatsapp:``) wrote to us at ``at``."""
+        """Note that ``number`` (with or without ``whatsapp:``) wrote to us at ``at``.
+
+        For tests that post signed webhooks to the service themselves; ``send_inbound`` does
+        this on its own.
+        """
         with self._cond:
             self._last_inbound[_address_number(number)] = at or self._clock()
+
+    def set_read_receipts(self, enabled: bool = True) -> None:
+        """Report ``read`` after ``delivered`` (WhatsApp users may turn receipts off)."""
+        with self._cond:
+            self._read_receipts = enabled
+
+    def status_callback_faults(
+        self, *, drop: Collection[str] = (), out_of_order: bool = False
+    ) -> None:
+        """Never send callbacks for the statuses in ``drop``; send a message's callbacks in
+        reverse order (``delivered`` before ``sent``) with ``out_of_order``. Twilio promises
+        neither arrival nor order. Call with no arguments to go back to normal."""
+        unknown = set(drop) - _CALLBACK_STATUSES
+        if unknown:
+            raise ValueError(f"no status callback is sent for {sorted(unknown)}")
+        with self._cond:
+            self._dropped_callbacks = frozenset(drop)
+            self._callbacks_out_of_order = out_of_order
+
+    def rate_limit(self, messages_per_second: float | None) -> None:
+        """Answer 429/20429 past this many creates per second from one sender (None: off).
+
+        ``WHATSAPP_DEFAULT_MPS`` is Twilio's default for a WhatsApp sender. The second is a
+        sliding window on the stand-in's clock.
+        """
+        with self._cond:
+            self._mps = messages_per_second
+            self._recent_creates.clear()
+
+    def set_approval_delay(self, seconds: float) -> None:
+        """Seconds from a WhatsApp approval request to its outcome (for requests from now on)."""
+        with self._cond:
+            self._approval_delay = timedelta(seconds=seconds)
+
+    def reject_approval(self, name: str, reason: str) -> None:
+        """Make WhatsApp reject the template submitted under ``name``, with ``reason``."""
+        with self._cond:
+            self._rejections[name] = reason
+
+    def set_messaging_webhook(self, number: str, url: str) -> None:
+        """Where inbound messages to ``number`` (our WhatsApp sender) are posted, as configured
+        on a Twilio sender. ``url`` may carry connection overrides (``#rc=2&rp=all``)."""
+        split_webhook_url(url)  # refuse a bad URL or override now, not at the first message
+        with self._cond:
+            self._webhooks[_address_number(number)] = url
 
     def add_media(self, data: bytes, content_type: str, message_sid: str | None = None) -> str:
         """Store media as an inbound message's attachment; return its Twilio media URL."""
@@ -350,7 +453,160 @@ class TwilioStandIn:
         with self._cond:
             self._media[media_sid] = media
             self._cdn[media.cdn_token] = media_sid
-        path = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{parent}/Media/{media_sid}"
+        return self._media_url(parent, media_sid)
+
+    def send_inbound(
+        self,
+        sender: str,
+        body: str = "",
+        *,
+        to: str | None = None,
+        media_urls: Sequence[str] = (),
+        reply_to: str | None = None,
+        button: str | None = None,
+        profile_name: str = DEFAULT_PROFILE_NAME,
+        timeout: float = 60.0,
+    ) -> InboundResult:
+        """``deliver_inbound`` from any thread but the stand-in's own loop."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("send_inbound needs a started stand-in")
+        if threading.get_ident() == self._loop_thread:
+            raise RuntimeError("on the stand-in's own loop, await deliver_inbound instead")
+        future = asyncio.run_coroutine_threadsafe(
+            self.deliver_inbound(
+                sender,
+                body,
+                to=to,
+                media_urls=media_urls,
+                reply_to=reply_to,
+                button=button,
+                profile_name=profile_name,
+            ),
+            loop,
+        )
+        return future.result(timeout)
+
+    async def deliver_inbound(
+        self,
+        sender: str,
+        body: str = "",
+        *,
+        to: str | None = None,
+        media_urls: Sequence[str] = (),
+        reply_to: str | None = None,
+        button: str | None = None,
+        profile_name: str = DEFAULT_PROFILE_NAME,
+    ) -> InboundResult:
+        """A WhatsApp user writes to us: post Twilio's signed form to the sender's webhook.
+
+        ``media_urls``: attachments stored with ``add_media`` (a voice note, a photo).
+        ``reply_to``: the SID of a message we delivered to ``sender`` that this one quotes;
+        with ``button`` (a quick reply's id or title), a tap on that button. Opens the 24-hour
+        window, as any inbound message does, whatever the webhook answers. Runs on the
+        stand-in's loop. Raises ``ValueError`` for what WhatsApp could not have sent.
+        """
+        session = self._session
+        if session is None:
+            raise RuntimeError("deliver_inbound needs a started stand-in")
+        number = _address_number(sender)
+        if not _E164.match(number):
+            raise ValueError(f"not a WhatsApp number in E.164: {sender}")
+        if len(body) > MAX_INBOUND_BODY:
+            raise ValueError(f"WhatsApp text is at most {MAX_INBOUND_BODY} characters")
+        if button is not None and reply_to is None:
+            raise ValueError("a button tap needs reply_to: the message whose button was tapped")
+        with self._cond:
+            recipient = self._recipient(to)
+            webhook = self._webhooks[recipient]
+            sid = _new_sid("MM" if media_urls else "SM")
+            media = [self._reparent(url, sid) for url in media_urls]
+            original = self._replied(reply_to, number) if reply_to else None
+            tap = self._tap(original, button) if original and button is not None else None
+            text = tap.title if tap else body
+            if not text and not media:
+                raise ValueError("an inbound message needs a body, media or a button")
+            form = inbound_form(
+                account_sid=self.account_sid,
+                message_sid=sid,
+                sender=number,
+                recipient=recipient,
+                body=text,
+                media=media,
+                profile_name=profile_name,
+                replied_to=RepliedTo(original.sid, original.from_) if original else None,
+                tap=tap,
+            )
+            now = self._now()
+            self._messages[sid] = StoredMessage(
+                sid=sid,
+                account_sid=self.account_sid,
+                to=f"{_WHATSAPP_PREFIX}{recipient}",
+                from_=f"{_WHATSAPP_PREFIX}{number}",
+                body=text,
+                media_urls=tuple(url for url, _ in media),
+                status="received",
+                status_callback=None,
+                content_sid=None,
+                content_variables=None,
+                num_segments=1,
+                date_created=now,
+                date_updated=now,
+                date_sent=now,
+                direction="inbound",
+            )
+            # WhatsApp has the message whatever the webhook answers: the window opens now.
+            self._last_inbound[number] = self._clock()
+            self._cond.notify_all()
+        outcome = await call_webhook(session, webhook, form, self.auth_token)
+        if outcome.http_status != 200:
+            logger.warning(
+                "twilio_standin.inbound_not_accepted",
+                extra={"message_sid": sid, "http_status": outcome.http_status},
+            )
+        return InboundResult(sid, form, outcome)
+
+    def _recipient(self, to: str | None) -> str:
+        if to is not None:
+            number = _address_number(to)
+            if number not in self._webhooks:
+                raise ValueError(f"no messaging webhook is configured for {to}")
+            return number
+        if len(self._webhooks) != 1:
+            raise ValueError(
+                "say which of our numbers is written to (to=…): "
+                f"{len(self._webhooks)} have a messaging webhook"
+            )
+        return next(iter(self._webhooks))
+
+    def _reparent(self, url: str, sid: str) -> tuple[str, str]:
+        found = _MEDIA_PATH.search(urlsplit(url).path)
+        media = self._media.get(found.group(2)) if found else None
+        if found is None or media is None:
+            raise ValueError(f"not media stored with add_media: {url}")
+        self._media[found.group(2)] = dataclasses.replace(media, message_sid=sid)
+        return self._media_url(sid, found.group(2)), media.content_type
+
+    def _replied(self, sid: str, number: str) -> StoredMessage:
+        original = self._messages.get(sid)
+        if original is None or original.to != f"{_WHATSAPP_PREFIX}{number}":
+            raise ValueError(f"{sid} is not a message we sent to {number}")
+        if original.status not in ("delivered", "read"):
+            raise ValueError(f"{sid} was not delivered (it is {original.status})")
+        return original
+
+    def _tap(self, original: StoredMessage, button: str) -> ButtonTap:
+        for action in original.buttons:
+            if button in (action.id, action.title):
+                return ButtonTap(action.title, action.id, original.sent_as_template)
+        shown = ", ".join(f"{a.title} ({a.id})" for a in original.buttons) or "none"
+        raise ValueError(f"{original.sid} has no button {button!r}; its buttons: {shown}")
+
+    def _media_url(self, message_sid: str, media_sid: str) -> str:
+        assert self.base_url is not None
+        path = (
+            f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{message_sid}/Media/{media_sid}"
+        )
         return self.base_url.rstrip("/") + path
 
     # ----- server lifecycle -----
@@ -363,8 +619,16 @@ class TwilioStandIn:
         app.router.add_get(f"{prefix}/Messages.json", self._list_messages)
         app.router.add_get(f"{prefix}/Messages/{{sid}}.json", self._fetch_message)
         app.router.add_get(f"{prefix}/Messages/{{sid}}/Media/{{media_sid}}", self._fetch_media)
+        app.router.add_post("/v1/Content", self._create_content)
+        app.router.add_get("/v1/Content", self._list_content)
+        app.router.add_get("/v1/Content/{sid}", self._fetch_content)
+        app.router.add_delete("/v1/Content/{sid}", self._delete_content)
+        app.router.add_post("/v1/Content/{sid}/ApprovalRequests/whatsapp", self._request_approval)
+        app.router.add_get("/v1/Content/{sid}/ApprovalRequests", self._fetch_approval)
+        app.router.add_get("/v1/ContentAndApprovals", self._list_content_and_approvals)
         app.router.add_get("/cdn/media/{token}", self._cdn_media)
         app.router.add_post(SANDBOX_MEDIA_PATH, self._upload_media)
+        app.router.add_post(SANDBOX_INBOUND_PATH, self._sandbox_inbound)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -377,17 +641,27 @@ class TwilioStandIn:
             await runner.cleanup()
             raise
         self._runner = runner
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         bound_port = runner.addresses[0][1]
         shown_host = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{shown_host}:{bound_port}"
         return self.base_url
 
     async def stop(self) -> None:
-        # Held creates would otherwise keep the server's shutdown waiting.
+        # Held creates would otherwise keep the server's shutdown waiting. Let them finish
+        # answering first: a shutdown that starts while a handler is still writing can wait
+        # out the whole shutdown timeout on that keep-alive connection.
         self.release_creates()
+        for _ in range(200):
+            with self._cond:
+                if not self._creating:
+                    break
+            await asyncio.sleep(0.01)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self._loop = None
 
     async def _client_session(self, _app: web.Application) -> AsyncIterator[None]:
         async with ClientSession(timeout=ClientTimeout(total=CALLBACK_TIMEOUT_SECONDS)) as session:
@@ -407,20 +681,19 @@ class TwilioStandIn:
         request: web.Request,
         handler: Handler,
     ) -> web.StreamResponse:
-        if request.path.startswith(f"/{API_VERSION}/") and not self._authorized(request):
-            return _error_response(
-                _Failure(401, 20003, "Authenticate"),
+        if request.path.startswith(_AUTHENTICATED_PREFIXES) and not self._authorized(request):
+            return error_response(
+                Failure(401, 20003, "Authenticate"),
                 headers={"WWW-Authenticate": 'Basic realm="Twilio API"'},
             )
         try:
             return await handler(request)
-        except _TwilioError as error:
-            return _error_response(error.failure)
+        except TwilioError as error:
+            return error_response(error.failure)
         except web.HTTPNotFound:
-            message = f"The requested resource {request.path} was not found"
-            return _error_response(_Failure(404, 20404, message))
+            return error_response(not_found(request.path).failure)
         except web.HTTPMethodNotAllowed:
-            return _error_response(_Failure(405, 20004, "Method not allowed"))
+            return error_response(Failure(405, 20004, "Method not allowed"))
 
     def _authorized(self, request: web.Request) -> bool:
         scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
@@ -437,17 +710,26 @@ class TwilioStandIn:
 
     def _check_account(self, request: web.Request) -> None:
         if request.match_info["account_sid"] != self.account_sid:
-            raise _TwilioError(404, 20404, f"The requested resource {request.path} was not found")
+            raise not_found(request.path)
 
     async def _create_message(self, request: web.Request) -> web.StreamResponse:
         self._check_account(request)
+        with self._cond:
+            self._creating += 1
+        try:
+            return await self._handle_create(request)
+        finally:
+            with self._cond:
+                self._creating -= 1
+
+    async def _handle_create(self, request: web.Request) -> web.StreamResponse:
         await self._pass_hold()
         form = await request.post()
         with self._cond:
             self._create_attempts += 1
             fault = self._create_faults.pop(0) if self._create_faults else None
         if fault is not None:
-            raise _TwilioError(fault.status, fault.code, fault.message)
+            raise TwilioError(fault.status, fault.code, fault.message)
         message, steps = self._accept(form)
         response = web.json_response(message.resource(), status=201)
         # Callbacks must not overtake the create's answer: finish writing it first.
@@ -467,10 +749,20 @@ class TwilioStandIn:
         body = fields.get("Body", "")
         content_sid = fields.get("ContentSid") or None
         content_variables = fields.get("ContentVariables")
-        _validate(to, from_, body, media_urls, content_sid, content_variables)
+        with self._cond:
+            self._check_rate(from_)
+        values = _validate(to, from_, body, media_urls, content_sid, content_variables)
         now = self._now()
         with self._cond:
-            steps = self._delivery_plan(to, content_sid, now)
+            buttons: tuple[QuickReply, ...] = ()
+            as_template = False
+            if content_sid is not None:
+                template = self._templates.get(content_sid)
+                if template is None:
+                    raise TwilioError(400, 21655, "The ContentSid is Invalid")
+                body, buttons = render(template, values)
+                as_template = _is_whatsapp(to) and template.approved(now)
+            steps = self._delivery_plan(to, as_template, now)
             message = StoredMessage(
                 sid=_new_sid("SM"),
                 account_sid=self.account_sid,
@@ -485,26 +777,37 @@ class TwilioStandIn:
                 num_segments=_segments(body, _is_whatsapp(to)),
                 date_created=now,
                 date_updated=now,
+                buttons=buttons,
+                sent_as_template=as_template,
             )
             self._messages[message.sid] = message
             self._cond.notify_all()
         return message, steps
 
-    def _delivery_plan(
-        self, to: str, content_sid: str | None, now: datetime
-    ) -> list[_DeliveryStep]:
+    def _check_rate(self, from_: str) -> None:
+        """Under the lock: one more create from ``from_`` now, or 429 past the limit."""
+        if self._mps is None:
+            return
+        now = self._clock()
+        recent = self._recent_creates.setdefault(from_, deque())
+        while recent and now - recent[0] >= timedelta(seconds=1):
+            recent.popleft()
+        if len(recent) >= self._mps:
+            raise TwilioError(429, 20429, "Too Many Requests")
+        recent.append(now)
+
+    def _delivery_plan(self, to: str, as_template: bool, now: datetime) -> list[_DeliveryStep]:
         """Decide now (under the lock) how this message's delivery will go."""
-        if self._window_enforced and _is_whatsapp(to) and content_sid is None:
+        if self._window_enforced and _is_whatsapp(to) and not as_template:
             last = self._last_inbound.get(_address_number(to))
             if last is None or now - last > WHATSAPP_WINDOW:
-                failure = _Failure(400, 63016, _WINDOW_MESSAGE)
-                if not self._window_asynchronous:
-                    raise _TwilioError(failure.status, failure.code, failure.message)
-                return [_DeliveryStep("failed", failure)]
+                # Twilio accepts it, then fails it: no 'sent' before, 63016 in the callback.
+                return [_DeliveryStep("failed", Failure(400, 63016, _WINDOW_MESSAGE))]
         if self._delivery_faults:
             fault = self._delivery_faults.pop(0)
             return [fault] if fault.status == "failed" else [_DeliveryStep("sent"), fault]
-        return [_DeliveryStep("sent"), _DeliveryStep("delivered")]
+        steps = [_DeliveryStep("sent"), _DeliveryStep("delivered")]
+        return [*steps, _DeliveryStep("read")] if self._read_receipts else steps
 
     async def _pass_hold(self) -> None:
         with self._cond:
@@ -532,7 +835,9 @@ class TwilioStandIn:
         page = _int_param(query, "Page", 0, 0, None)
         token = query.get("PageToken")
         wanted = _ListFilter.parse(raw_filters)
-        selected = [m for m in reversed(self.messages()) if wanted.matches(m)]
+        with self._cond:
+            everything = list(self._messages.values())
+        selected = [m for m in reversed(everything) if wanted.matches(m)]
         start_index = _page_start(selected, token, page, page_size)
         records = selected[start_index : start_index + page_size]
         base = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
@@ -567,7 +872,7 @@ class TwilioStandIn:
         with self._cond:
             message = self._messages.get(request.match_info["sid"])
         if message is None:
-            raise _TwilioError(404, 20404, f"The requested resource {request.path} was not found")
+            raise not_found(request.path)
         return web.json_response(message.resource())
 
     async def _fetch_media(self, request: web.Request) -> web.Response:
@@ -575,7 +880,7 @@ class TwilioStandIn:
         with self._cond:
             media = self._media.get(request.match_info["media_sid"])
         if media is None or media.message_sid != request.match_info["sid"]:
-            raise _TwilioError(404, 20404, f"The requested resource {request.path} was not found")
+            raise not_found(request.path)
         # Twilio redirects to a short-lived, unauthenticated CDN URL.
         location = request.url.origin().with_path(f"/cdn/media/{media.cdn_token}")
         return web.Response(status=307, headers={"Location": str(location)})
@@ -588,29 +893,136 @@ class TwilioStandIn:
             raise web.HTTPNotFound()
         return web.Response(body=media.data, headers={"Content-Type": media.content_type})
 
+    # ----- Content API -----
+
+    async def _json_body(self, request: web.Request) -> object:
+        try:
+            return await request.json()
+        except ValueError:
+            raise TwilioError(400, 20001, "Invalid Parameter: the body must be JSON") from None
+
+    def _template(self, request: web.Request) -> Template:
+        """Under the lock: the template named in the path, or 20404."""
+        template = self._templates.get(request.match_info["sid"])
+        if template is None:
+            raise not_found(request.path)
+        return template
+
+    async def _create_content(self, request: web.Request) -> web.Response:
+        payload = await self._json_body(request)
+        with self._cond:
+            template = parse_create(
+                payload, sid=_new_sid("HX"), account_sid=self.account_sid, now=self._now()
+            )
+            self._templates[template.sid] = template
+        return web.json_response(content_resource(template), status=201)
+
+    async def _list_content(self, request: web.Request) -> web.Response:
+        templates = self.templates()[::-1]
+        page = content_page(
+            templates, lambda t: t.sid, content_resource, request.query, "/v1/Content"
+        )
+        return web.json_response(page)
+
+    async def _fetch_content(self, request: web.Request) -> web.Response:
+        with self._cond:
+            template = self._template(request)
+        return web.json_response(content_resource(template))
+
+    async def _delete_content(self, request: web.Request) -> web.Response:
+        with self._cond:
+            self._templates.pop(self._template(request).sid)
+        return web.Response(status=204)
+
+    async def _request_approval(self, request: web.Request) -> web.Response:
+        payload = await self._json_body(request)
+        name, category = parse_approval(payload)
+        now = self._now()
+        with self._cond:
+            template = self._template(request)
+            if template.approval is not None:
+                raise TwilioError(
+                    400, 20001, f"Content {template.sid} was already submitted for WhatsApp"
+                )
+            reason = self._rejections.get(name) or whatsapp_format_problem(template) or ""
+            approval = ApprovalRequest(
+                name, category, template.content_type, now, now + self._approval_delay, reason
+            )
+            template = dataclasses.replace(template, approval=approval, date_updated=now)
+            self._templates[template.sid] = template
+        # The answer is the request as WhatsApp received it; the outcome comes later.
+        resource = {
+            **approval_resource(template, now),
+            "status": "received",
+            "rejection_reason": "",
+        }
+        return web.json_response(resource, status=201)
+
+    async def _fetch_approval(self, request: web.Request) -> web.Response:
+        with self._cond:
+            template = self._template(request)
+        return web.json_response(approval_fetch_resource(template, self._now()))
+
+    async def _list_content_and_approvals(self, request: web.Request) -> web.Response:
+        now = self._now()
+        page = content_page(
+            self.templates()[::-1],
+            lambda t: t.sid,
+            lambda t: content_and_approvals_resource(t, now),
+            request.query,
+            "/v1/ContentAndApprovals",
+        )
+        return web.json_response(page)
+
+    # ----- sandbox routes (not Twilio's) -----
+
     async def _upload_media(self, request: web.Request) -> web.Response:
-        """Sandbox only: store an attachment another process (``minkops chat``) will send.
+        """Store an attachment another process (``minkops chat``) will send.
 
         Body: the bytes; Content-Type: their media type. Answers 201 ``{"url": …}``.
         """
-        if not self._authorized(request):
-            return _error_response(
-                _Failure(401, 20003, "Authenticate"),
-                headers={"WWW-Authenticate": 'Basic realm="Twilio API"'},
-            )
         content_type = request.headers.get("Content-Type", "")
         if not content_type or content_type == "application/octet-stream":
-            raise _TwilioError(400, 21620, "A media upload needs its media type as Content-Type")
+            raise TwilioError(400, 21620, "A media upload needs its media type as Content-Type")
         data = bytearray()
         # Streamed by hand: the app's client_max_size (1 MiB) is too small for voice notes.
         async for chunk in request.content.iter_chunked(64 * 1024):
             data += chunk
             if len(data) > MAX_SANDBOX_MEDIA_BYTES:
-                raise _TwilioError(413, 11751, "Media exceeds the 16 MB limit")
+                raise TwilioError(413, 11751, "Media exceeds the 16 MB limit")
         if not data:
-            raise _TwilioError(400, 21620, "A media upload needs a body")
+            raise TwilioError(400, 21620, "A media upload needs a body")
         url = self.add_media(bytes(data), content_type)
         return web.json_response({"url": url, "content_type": content_type}, status=201)
+
+    async def _sandbox_inbound(self, request: web.Request) -> web.Response:
+        """A WhatsApp user writes (``deliver_inbound`` over HTTP, for ``minkops chat``).
+
+        JSON body: ``from`` (E.164), and ``body``, ``media_urls``, ``reply_to``, ``button``,
+        ``profile_name``, ``to`` as ``deliver_inbound`` takes them; ``webhook_url`` also sets
+        ``to``'s messaging webhook first. Answers 200 ``{"message_sid", "http_status",
+        "attempts", "error"}`` once the webhook has answered (or given up).
+        """
+        payload = await self._json_body(request)
+        try:
+            if not isinstance(payload, dict):
+                raise ValueError("the body must be a JSON object")
+            args = _inbound_args(payload)
+            if isinstance(payload.get("webhook_url"), str):
+                if args["to"] is None:
+                    raise ValueError("webhook_url needs to: the number it serves")
+                self.set_messaging_webhook(str(args["to"]), payload["webhook_url"])
+            result = await self.deliver_inbound(**args)
+        except ValueError as error:
+            raise TwilioError(400, 20001, str(error)) from None
+        return web.json_response(
+            {
+                "message_sid": result.message_sid,
+                "http_status": result.http_status,
+                "attempts": result.attempts,
+                "error": result.outcome.error,
+            }
+        )
 
     # ----- delivery and status callbacks -----
 
@@ -618,15 +1030,21 @@ class TwilioStandIn:
         try:
             with self._cond:
                 message = self._messages[sid]
-            if message.media_urls and steps[-1].status == "delivered":
+            if message.media_urls and any(step.status == "sent" for step in steps):
+                # Twilio fetches the media before anything is sent, and fails without 'sent'.
                 fetched, failure = await self._fetch_outbound_media(message)
                 self._update(sid, lambda m: dataclasses.replace(m, fetched_media=fetched))
                 if failure is not None:
                     steps = [_DeliveryStep("failed", failure)]
-            for step in steps:
-                message = self._advance(sid, step)
-                if message.status_callback:
-                    await self._send_callback(message)
+            with self._cond:
+                dropped, reverse = self._dropped_callbacks, self._callbacks_out_of_order
+            if not reverse:
+                for step in steps:
+                    await self._send_callback(self._advance(sid, step), step, dropped)
+                return
+            advanced = [(self._advance(sid, step), step) for step in steps]
+            for snapshot, step in reversed(advanced):
+                await self._send_callback(snapshot, step, dropped)
         except Exception:
             logger.exception("twilio_standin.delivery_failed", extra={"message_sid": sid})
 
@@ -658,67 +1076,102 @@ class TwilioStandIn:
 
     async def _fetch_outbound_media(
         self, message: StoredMessage
-    ) -> tuple[tuple[FetchedMedia, ...], _Failure | None]:
+    ) -> tuple[tuple[FetchedMedia, ...], Failure | None]:
         """Fetch each MediaUrl as Twilio does before sending; say why delivery fails, if it does."""
+        assert self._session is not None
         fetched: list[FetchedMedia] = []
         for url in message.media_urls:
-            if not _is_loopback(url) or self._session is None:
-                # The stand-in never leaves the machine, so it cannot retrieve this URL.
-                return tuple(fetched), _Failure(400, 11200, f"HTTP retrieval failure: {url}")
-            try:
-                async with self._session.get(url) as response:
-                    data = await response.read()
-                    content_type = response.headers.get("Content-Type", "")
-                    fetched.append(FetchedMedia(url, response.status, content_type, len(data)))
-            except (ClientError, TimeoutError):
-                return tuple(fetched), _Failure(400, 11200, f"HTTP retrieval failure: {url}")
-            if response.status != 200:
-                return tuple(fetched), _Failure(400, 11200, f"HTTP retrieval failure: {url}")
-            problem = _media_problem(content_type, data) if _is_whatsapp(message.to) else None
-            if problem is not None:
-                return tuple(fetched), _Failure(400, 12300, problem)
+            media, failure = await fetch_media(
+                self._session, url, whatsapp=_is_whatsapp(message.to)
+            )
+            if media is not None:
+                fetched.append(media)
+            if failure is not None:
+                return tuple(fetched), failure
         return tuple(fetched), None
 
-    async def _send_callback(self, message: StoredMessage) -> None:
-        assert message.status_callback is not None and self._session is not None
-        params = {
-            "AccountSid": message.account_sid,
-            "ApiVersion": API_VERSION,
-            "From": message.from_,
-            "MessageSid": message.sid,
-            "MessageStatus": message.status,
-            "SmsSid": message.sid,
-            "SmsStatus": message.status,
-            "To": message.to,
-        }
-        if message.error_code is not None:
-            params["ErrorCode"] = str(message.error_code)
-            params["ErrorMessage"] = message.error_message or ""
-        headers = {
-            "X-Twilio-Signature": sign_twilio_request(
-                self.auth_token, message.status_callback, params
-            ),
-            "User-Agent": "TwilioProxy/1.1",
-        }
+    async def _send_callback(
+        self, message: StoredMessage, step: _DeliveryStep, dropped: Collection[str]
+    ) -> None:
+        if message.status_callback is None or step.status in dropped:
+            return
+        assert self._session is not None
+        params = _callback_params(message, step, self.channel_install_sid)
         try:
-            async with self._session.post(
-                message.status_callback, data=params, headers=headers
-            ) as response:
-                if response.status >= 400:
-                    logger.warning(
-                        "twilio_standin.callback_rejected",
-                        extra={"message_sid": message.sid, "http_status": response.status},
-                    )
-        except (ClientError, TimeoutError) as error:
+            outcome = await call_webhook(
+                self._session, message.status_callback, params, self.auth_token
+            )
+        except ValueError as error:  # a bad connection override in the StatusCallback URL
             logger.warning(
-                "twilio_standin.callback_failed",
-                extra={"message_sid": message.sid, "error": repr(error)},
+                "twilio_standin.callback_url_invalid",
+                extra={"message_sid": message.sid, "error": str(error)},
+            )
+            return
+        # Twilio does not retry a status callback that got an error answer.
+        if outcome.http_status is None or outcome.http_status >= 400:
+            logger.warning(
+                "twilio_standin.callback_not_accepted",
+                extra={
+                    "message_sid": message.sid,
+                    "http_status": outcome.http_status,
+                    "error": outcome.error,
+                },
             )
 
 
-def _resolve(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
+def _callback_params(
+    message: StoredMessage, step: _DeliveryStep, channel_install_sid: str
+) -> dict[str, str]:
+    """The form of one status callback, with the fields Twilio sends for WhatsApp."""
+    params = {
+        "AccountSid": message.account_sid,
+        "ApiVersion": API_VERSION,
+        "From": message.from_,
+        "MessageSid": message.sid,
+        "MessageStatus": step.status,
+        "SmsSid": message.sid,
+        "SmsStatus": step.status,
+        "To": message.to,
+    }
+    if _is_whatsapp(message.to):
+        params |= {
+            "ChannelInstallSid": channel_install_sid,
+            "ChannelPrefix": "whatsapp",
+            "ChannelToAddress": _masked(_address_number(message.to)),
+            "StructuredMessage": "true" if message.content_sid else "false",
+        }
+        if step.status in ("delivered", "read", "undelivered"):
+            params["EventType"] = step.status.upper()
+    if step.error is not None:
+        # Twilio sends the code; the description stays on the Message resource.
+        params["ErrorCode"] = str(step.error.code)
+        params["ErrorMessage"] = ""
+        if step.channel_message:
+            params["ChannelStatusMessage"] = step.channel_message
+    return params
+
+
+def _inbound_args(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """``deliver_inbound``'s arguments from the sandbox route's JSON, checked for type."""
+    sender = payload.get("from")
+    if not isinstance(sender, str):
+        raise ValueError("from (the sender's E.164 number) is required")
+    strings = {"body": "", "to": None, "reply_to": None, "button": None}
+    args: dict[str, Any] = {"sender": sender}
+    for key, default in strings.items():
+        value = payload.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key} must be a string")
+        args[key] = value
+    profile_name = payload.get("profile_name", DEFAULT_PROFILE_NAME)
+    if not isinstance(profile_name, str):
+        raise ValueError("profile_name must be a string")
+    args["profile_name"] = profile_name
+    media_urls = payload.get("media_urls", [])
+    if not isinstance(media_urls, list) or not all(isinstance(u, str) for u in media_urls):
+        raise ValueError("media_urls must be a list of URLs")
+    args["media_urls"] = media_urls
+    return args
 
 
 def _validate(
@@ -728,50 +1181,69 @@ def _validate(
     media_urls: tuple[str, ...],
     content_sid: str | None,
     content_variables: str | None,
-) -> None:
-    """Reject a create the way Twilio does, with Twilio's error codes."""
+) -> Mapping[str, object]:
+    """Reject a create the way Twilio does, with Twilio's codes; return ContentVariables."""
     if not to:
-        raise _TwilioError(400, 21604, "A 'To' phone number is required.")
+        raise TwilioError(400, 21604, "A 'To' phone number is required.")
     if not from_:
-        raise _TwilioError(400, 21603, "A 'From' phone number is required.")
+        raise TwilioError(400, 21603, "A 'From' phone number is required.")
     if not _E164.match(_address_number(to)):
-        raise _TwilioError(400, 21211, f"Invalid 'To' Phone Number: {to}")
+        raise TwilioError(400, 21211, f"Invalid 'To' Phone Number: {to}")
     if not _E164.match(_address_number(from_)):
-        raise _TwilioError(400, 21212, f"Invalid From Number: {from_}")
+        raise TwilioError(400, 21212, f"Invalid From Number: {from_}")
     if _is_whatsapp(to) != _is_whatsapp(from_):
-        raise _TwilioError(
+        raise TwilioError(
             400, 21910, "Invalid From and To pair. From and To should be of the same channel"
         )
     if to == from_:
-        raise _TwilioError(400, 21266, "'To' and 'From' number cannot be the same")
+        raise TwilioError(400, 21266, "'To' and 'From' number cannot be the same")
     if not body and not media_urls and content_sid is None:
-        raise _TwilioError(400, 21602, "Message body is required.")
+        raise TwilioError(400, 21602, "Message body is required.")
     if len(body) > MAX_BODY_CHARS:
-        raise _TwilioError(
+        raise TwilioError(
             400, 21617, "The concatenated message body exceeds the 1600 character limit"
         )
     if len(media_urls) > MAX_MEDIA:
-        raise _TwilioError(400, 21623, "Number of media files exceeds allowed limit")
+        raise TwilioError(400, 21623, "Number of media files exceeds allowed limit")
     if any(urlsplit(url).scheme not in ("http", "https") for url in media_urls):
-        raise _TwilioError(400, 21620, "Invalid media URL(s)")
+        raise TwilioError(400, 21620, "Invalid media URL(s)")
+    if content_variables is not None and content_sid is None:
+        raise TwilioError(
+            400, 21654, "A ContentSid must be specified if ContentVariables are provided"
+        )
     if content_sid is not None and not _CONTENT_SID.match(content_sid):
-        raise _TwilioError(400, 21655, "The ContentSid is Invalid")
-    if content_variables is not None:
-        try:
-            parsed = json.loads(content_variables)
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise _TwilioError(400, 21656, "The ContentVariables Parameter is invalid")
+        raise TwilioError(400, 21655, "The ContentSid is Invalid")
+    if content_variables is None:
+        return {}
+    try:
+        parsed = json.loads(content_variables)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise TwilioError(400, 21656, "The ContentVariables Parameter is invalid")
+    return parsed
 
 
-def _media_problem(content_type: str, data: bytes) -> str | None:
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type not in _WHATSAPP_MEDIA_TYPES:
-        return f"Invalid Content-Type: {content_type or '(none)'}"
-    if media_type == "audio/ogg" and not (data.startswith(b"OggS") and b"OpusHead" in data[:512]):
-        return "Invalid Content-Type: OGG audio must use the Opus codec"
-    return None
+def _parse_date_filter(name: str, raw: str) -> date | datetime:
+    try:
+        if len(raw) == 10:
+            return date.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise TwilioError(400, 20001, f"Invalid {name}: {raw}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _date_matches(sent: datetime | None, op: str, bound: date | datetime) -> bool:
+    """DateSent= matches the whole UTC day (the SDK sends midnight datetimes for it);
+    DateSent< and DateSent> are inclusive, at the precision the caller gave."""
+    if sent is None:
+        return False
+    if op == "=":
+        day = bound.astimezone(UTC).date() if isinstance(bound, datetime) else bound
+        return sent.astimezone(UTC).date() == day
+    left: date | datetime = sent if isinstance(bound, datetime) else sent.astimezone(UTC).date()
+    return left <= bound if op == "<" else left >= bound
 
 
 def _int_param(
@@ -785,7 +1257,7 @@ def _int_param(
     except ValueError:
         value = low - 1
     if value < low or (high is not None and value > high):
-        raise _TwilioError(400, 20001, f"Invalid {name}: {raw}")
+        raise TwilioError(400, 20001, f"Invalid {name}: {raw}")
     return value
 
 
@@ -825,7 +1297,7 @@ def _page_start(selected: list[StoredMessage], token: str | None, page: int, pag
         return page * page_size
     position = next((i for i, m in enumerate(selected) if m.sid == token[2:]), None)
     if position is None or token[:2] not in ("PA", "PB"):
-        raise _TwilioError(400, 20001, f"Invalid PageToken: {token}")
+        raise TwilioError(400, 20001, f"Invalid PageToken: {token}")
     return position + 1 if token[:2] == "PA" else max(position - page_size, 0)
 
 
@@ -891,10 +1363,12 @@ class TwilioStandInThread:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    stand_in = TwilioStandIn(args.account_sid, args.auth_token)
-    if args.whatsapp_window:
-        stand_in.enforce_whatsapp_window()
+    stand_in = TwilioStandIn(
+        args.account_sid, args.auth_token, whatsapp_window=not args.no_whatsapp_window
+    )
     base_url = await stand_in.start(args.host, args.port)
+    if args.webhook_url:
+        stand_in.set_messaging_webhook(args.whatsapp_number, args.webhook_url)
     print(f"Twilio stand-in listening on {base_url}", flush=True)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -911,8 +1385,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--account-sid", required=True)
     parser.add_argument("--auth-token", required=True)
     parser.add_argument(
-        "--whatsapp-window", action="store_true", help="enforce the 24 h WhatsApp window"
+        "--no-whatsapp-window",
+        action="store_true",
+        help="do not enforce the 24 h WhatsApp window (Twilio does)",
     )
+    parser.add_argument("--whatsapp-number", default="+14155238886", help="our WhatsApp sender")
+    parser.add_argument("--webhook-url", help="where inbound messages to that number are posted")
     logging.basicConfig(level=logging.INFO)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(parser.parse_args(argv)))

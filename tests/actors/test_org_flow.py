@@ -98,7 +98,10 @@ class System:
 
 @pytest.fixture
 def twilio() -> Iterator[TwilioStandIn]:
-    with TwilioStandInThread(TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN)) as running:
+    with TwilioStandInThread(
+        # Messages reach the org actors without passing through Twilio: no window to open.
+        TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN, whatsapp_window=False)
+    ) as running:
         yield running.stand_in
 
 

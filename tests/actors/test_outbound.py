@@ -95,7 +95,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def twilio(clock: FakeClock) -> Iterator[TwilioStandIn]:
-    with TwilioStandInThread(TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN, clock=clock)) as running:
+    with TwilioStandInThread(
+        TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN, clock=clock, whatsapp_window=False)
+    ) as running:
         yield running.stand_in
 
 
@@ -336,10 +338,18 @@ def test_connection_refused_is_retried_after_looking_at_twilio(
     assert twilio.create_attempts() == 1
 
 
-def test_outside_the_24_hour_window_fails_with_63016_and_is_not_retried(
+def test_a_create_refused_with_63016_fails_and_is_not_retried(
     rig: Rig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    rig.twilio.enforce_whatsapp_window()
+    # Twilio reports the 24-hour window asynchronously (a failed status callback, which the
+    # status-callback tests cover); a create *refused* with a permanent code must still end
+    # the row at once, without retries.
+    rig.twilio.fail_next(
+        400,
+        63016,
+        "Failed to send freeform message because you are outside the allowed window. "
+        "If you are using WhatsApp, please use a Message Template.",
+    )
     [late] = rig.queue((ANA, "Recordatorio secreto"))
     with caplog.at_level(logging.INFO):
         rig.send(late)

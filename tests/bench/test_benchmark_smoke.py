@@ -28,7 +28,7 @@ async def test_a_tiny_run_measures_every_figure(database_url: str, tmp_data_dir:
         pool_max=4,
         log_level="warning",
     )
-    stand_in = TwilioStandIn(TWILIO.account_sid, TWILIO.auth_token)
+    stand_in = TwilioStandIn(TWILIO.account_sid, TWILIO.auth_token, whatsapp_window=False)
     with TwilioStandInThread(stand_in) as running:
         result = await run(database_url, TWILIO, running.base_url, tmp_data_dir, options)
 

@@ -1,8 +1,11 @@
-"""The Twilio stand-in, exercised through the real twilio SDK via make_twilio_client."""
+"""The Twilio stand-in's Messages API, exercised through the real twilio SDK via
+make_twilio_client: creates, lists, the 24-hour window, status callbacks, outbound media and
+rate limits. (Templates: test_twilio_content.py; inbound webhooks: test_twilio_inbound.py.)"""
 
 from __future__ import annotations
 
 import asyncio
+import http.server
 import json
 import re
 import select
@@ -18,52 +21,23 @@ from typing import Any
 
 import pytest
 import requests
-from aiohttp import web
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
-from minkops.sandbox.twilio_api import StoredMessage, TwilioStandIn, TwilioStandInThread
+from minkops import speech
+from minkops.sandbox.twilio_api import (
+    WHATSAPP_DEFAULT_MPS,
+    StoredMessage,
+    TwilioStandIn,
+    TwilioStandInThread,
+)
 from minkops.twilio_client import make_twilio_client, sign_twilio_request
+from tests.sandbox.twilio_support import SID, TOKEN, WA_FROM, WA_TO, FakeClock, Receiver
 
-SID = "AC" + "1" * 32
-TOKEN = "secret-token-0123456789abcdef"
-WA_FROM = "whatsapp:+14155238886"
-WA_TO = "whatsapp:+34600111222"
 TEMPLATE = "HX" + "ab" * 16
-OPUS_OGG = b"OggS" + b"\x00" * 24 + b"\x13OpusHead" + b"\x01" * 40
-VORBIS_OGG = b"OggS" + b"\x00" * 24 + b"\x01vorbis" + b"\x01" * 40
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def server(clock: FakeClock) -> Iterator[TwilioStandInThread]:
-    with TwilioStandInThread(TwilioStandIn(SID, TOKEN, clock=clock)) as running:
-        yield running
-
-
-@pytest.fixture
-def standin(server: TwilioStandInThread) -> TwilioStandIn:
-    return server.stand_in
-
-
-@pytest.fixture
-def client(server: TwilioStandInThread) -> Iterator[Any]:
-    twilio = make_twilio_client(SID, TOKEN, server.base_url)
-    yield twilio
-    twilio.http_client._inner.session.close()
+OPUS_OGG = b"OggS" + b"\x00" * 22 + b"\x01\x13" + b"OpusHead" + b"\x01" * 40
+VORBIS_OGG = b"OggS" + b"\x00" * 22 + b"\x01\x1e" + b"\x01vorbis" + b"\x01" * 40
 
 
 def delivered(message: StoredMessage) -> bool:
@@ -205,11 +179,10 @@ def test_a_body_of_1600_characters_is_accepted(client: Any) -> None:
     assert send(client, body="x" * 1600).status == "queued"
 
 
-def test_templates_carry_json_content_variables(client: Any, standin: TwilioStandIn) -> None:
-    variables = json.dumps({"1": "Ana", "2": "mañana"})
-    send(client, body=None, content_sid=TEMPLATE, content_variables=variables)
-    (stored,) = standin.messages()
-    assert (stored.content_sid, stored.content_variables) == (TEMPLATE, variables)
+def test_content_variables_need_a_content_sid(client: Any, standin: TwilioStandIn) -> None:
+    with pytest.raises(TwilioRestException) as caught:
+        send(client, content_variables=json.dumps({"1": "Ana"}))
+    assert (caught.value.status, caught.value.code) == (400, 21654)
 
 
 def test_fail_next_fails_exactly_that_many_creates(client: Any, standin: TwilioStandIn) -> None:
@@ -236,124 +209,177 @@ def test_held_creates_wait_for_release(client: Any, standin: TwilioStandIn) -> N
     assert send(client).status == "queued"  # released: no longer holding
 
 
-def test_whatsapp_window_rejects_free_form_with_63016(
+# --- the 24-hour window ----------------------------------------------------------------------
+
+
+def ended(message: StoredMessage) -> bool:
+    return message.status in ("delivered", "failed", "undelivered")
+
+
+@pytest.mark.parametrize("options", [{}])  # the constructor's defaults: the window is on
+def test_free_form_outside_the_window_is_accepted_then_fails_with_63016(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    sent = send(client, status_callback=receiver.url + "/status")
+    assert (sent.status, sent.error_code) == ("queued", None)  # 201: Twilio takes it first
+
+    (callback,) = receiver.wait_for("/status", 1)
+    assert callback.valid
+    # 'failed' with no 'sent' before it; the code, and an empty ErrorMessage, as Twilio sends.
+    assert (callback.form["MessageStatus"], callback.form["SmsStatus"]) == ("failed", "failed")
+    assert (callback.form["ErrorCode"], callback.form["ErrorMessage"]) == ("63016", "")
+    assert "ChannelStatusMessage" not in callback.form
+    fetched = client.messages(sent.sid).fetch()
+    assert (fetched.status, fetched.error_code, fetched.date_sent) == ("failed", 63016, None)
+
+
+@pytest.mark.parametrize("options", [{}])
+def test_only_an_inbound_message_opens_the_window_for_24_hours(
     client: Any, standin: TwilioStandIn, clock: FakeClock
 ) -> None:
-    standin.enforce_whatsapp_window()
-    with pytest.raises(TwilioRestException) as caught:
-        send(client)
-    assert (caught.value.status, caught.value.code) == (400, 63016)
-
-    send(client, body=None, content_sid=TEMPLATE)  # templates may always go out
-    standin.record_inbound("+34600111222")
-    send(client)
-    clock.now += timedelta(hours=24, seconds=1)
-    with pytest.raises(TwilioRestException) as again:
-        send(client)
-    assert again.value.code == 63016
-    assert len(standin.messages()) == 2
-
-
-def test_whatsapp_window_can_fail_after_acceptance(client: Any, standin: TwilioStandIn) -> None:
-    standin.enforce_whatsapp_window(asynchronous=True)
-    sent = send(client)
-    assert sent.status == "queued"
-    (failed,) = standin.wait_for_messages(lambda m: m.status == "failed")
-    assert (failed.sid, failed.error_code) == (sent.sid, 63016)
+    first = send(client, body="uno").sid
+    standin.wait_for_messages(lambda m: m.sid == first and ended(m))
+    # Our own message did not open it; the user writing does.
+    assert send(client, body="dos").sid
+    standin.wait_for_messages(lambda m: m.body == "dos" and ended(m))
+    standin.record_inbound(WA_TO)
+    clock.advance(hours=24)
+    send(client, body="tres")
+    clock.advance(seconds=1)
+    send(client, body="cuatro")
+    standin.wait_for_messages(ended, count=4)
+    outcome = {m.body: (m.status, m.error_code) for m in standin.messages()}
+    assert outcome == {
+        "uno": ("failed", 63016),
+        "dos": ("failed", 63016),
+        "tres": ("delivered", None),
+        "cuatro": ("failed", 63016),
+    }
 
 
-class CallbackReceiver:
-    """A tiny webhook endpoint that checks Twilio's signature on every request."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, str]] = []
-        self.invalid = 0
-        self.arrived = asyncio.Event()
-        self.url = ""
-        self._runner = web.AppRunner(web.Application())
-
-    async def start(self) -> None:
-        self._runner.app.router.add_post("/twilio/status", self._handle)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/twilio/status"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
-
-    async def wait_for(self, count: int) -> list[dict[str, str]]:
-        async with asyncio.timeout(5):
-            while len(self.received) < count:
-                self.arrived.clear()
-                await self.arrived.wait()
-        return self.received
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-        signature = request.headers.get("X-Twilio-Signature", "")
-        if RequestValidator(TOKEN).validate(self.url, form, signature):
-            self.received.append(form)
-        else:
-            self.invalid += 1
-        self.arrived.set()
-        return web.Response(status=204)
-
-
-@pytest.fixture
-async def receiver() -> Any:
-    running = CallbackReceiver()
-    await running.start()
-    yield running
-    await running.stop()
-
-
-async def test_status_callbacks_are_signed_and_ordered(
-    client: Any, standin: TwilioStandIn, receiver: CallbackReceiver
+def test_the_window_can_be_switched_off_for_tests_that_do_not_care(
+    client: Any, standin: TwilioStandIn
 ) -> None:
-    sent = await asyncio.to_thread(send, client, status_callback=receiver.url)
+    assert TwilioStandIn(SID, TOKEN)._window_enforced  # on unless asked
+    send(client)  # this stand-in was built with whatsapp_window=False
+    (stored,) = standin.wait_for_messages(ended)
+    assert stored.status == "delivered"
+    standin.enforce_whatsapp_window()
+    send(client)
+    assert [m.status for m in standin.wait_for_messages(ended, count=2)][1] == "failed"
 
-    callbacks = await receiver.wait_for(2)
-    assert receiver.invalid == 0
-    assert [c["MessageStatus"] for c in callbacks] == ["sent", "delivered"]
-    assert callbacks[0] == {
+
+# --- status callbacks --------------------------------------------------------------------------
+
+
+def statuses(requests_: list[Any]) -> list[str]:
+    return [r.form["MessageStatus"] for r in requests_]
+
+
+def test_status_callbacks_are_signed_and_carry_twilios_whatsapp_fields(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    sent = send(client, status_callback=receiver.url + "/status")
+
+    callbacks = receiver.wait_for("/status", 2)
+    assert all(c.valid for c in callbacks)
+    assert statuses(callbacks) == ["sent", "delivered"]
+    assert callbacks[0].form == {
         "AccountSid": SID,
         "ApiVersion": "2010-04-01",
+        "ChannelInstallSid": standin.channel_install_sid,
+        "ChannelPrefix": "whatsapp",
+        "ChannelToAddress": "+3460011XXXX",
         "From": WA_FROM,
         "MessageSid": sent.sid,
         "MessageStatus": "sent",
         "SmsSid": sent.sid,
         "SmsStatus": "sent",
+        "StructuredMessage": "false",
         "To": WA_TO,
     }
-    (stored,) = await asyncio.to_thread(standin.wait_for_messages, delivered)
+    assert callbacks[1].form["EventType"] == "DELIVERED"
+    assert callbacks[0].headers["User-Agent"] == "TwilioProxy/1.1"
+    (stored,) = standin.wait_for_messages(delivered)
     assert stored.sid == sent.sid
 
 
-async def test_failed_delivery_reports_the_error_code(
-    client: Any, standin: TwilioStandIn, receiver: CallbackReceiver
+def test_read_receipts_are_off_by_default_and_add_read(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    send(client, status_callback=receiver.url + "/plain")
+    standin.set_read_receipts()
+    read = send(client, status_callback=receiver.url + "/read")
+
+    assert statuses(receiver.wait_for("/read", 3)) == ["sent", "delivered", "read"]
+    assert receiver.wait_for("/read", 3)[2].form["EventType"] == "READ"
+    standin.wait_for_messages(lambda m: m.status == "read")
+    assert statuses(receiver.wait_for("/plain", 2)) == ["sent", "delivered"]
+    assert client.messages(read.sid).fetch().status == "read"
+
+
+def test_callbacks_can_be_dropped_or_arrive_out_of_order(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    standin.set_read_receipts()
+    standin.status_callback_faults(drop={"sent"})
+    send(client, status_callback=receiver.url + "/dropped")
+    assert statuses(receiver.wait_for("/dropped", 2)) == ["delivered", "read"]
+
+    standin.status_callback_faults(out_of_order=True)
+    send(client, status_callback=receiver.url + "/shuffled")
+    assert statuses(receiver.wait_for("/shuffled", 3)) == ["read", "delivered", "sent"]
+    # The message itself still ends where delivery ended.
+    standin.wait_for_messages(lambda m: m.status == "read", count=2)
+
+    with pytest.raises(ValueError, match="queued"):
+        standin.status_callback_faults(drop={"queued"})
+
+
+def test_a_callback_answered_with_an_error_is_not_retried(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    receiver.answers["/status"] = [500, 503]
+    send(client, status_callback=receiver.url + "/status")
+    standin.wait_for_messages(delivered)
+    # Two statuses, one request each: the 500 and the 503 were final.
+    assert statuses(receiver.wait_for("/status", 2)) == ["sent", "delivered"]
+    assert len(receiver.posts("/status")) == 2
+
+
+def test_a_callback_retries_only_as_its_connection_overrides_say(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    receiver.answers["/status"] = [500, 503]
+    send(client, status_callback=receiver.url + "/status#rc=2&rp=5xx")
+    standin.wait_for_messages(delivered)
+    assert statuses(receiver.wait_for("/status", 4)) == ["sent", "sent", "sent", "delivered"]
+    tokens = {r.headers["I-Twilio-Idempotency-Token"] for r in receiver.posts("/status")[:3]}
+    assert len(tokens) == 1  # one event, retried
+
+
+def test_failed_delivery_reports_the_error_code(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
 ) -> None:
     standin.fail_next_delivery(63024, "Invalid message recipient")
-    await asyncio.to_thread(send, client, status_callback=receiver.url)
+    send(client, status_callback=receiver.url + "/status")
 
-    callbacks = await receiver.wait_for(2)
-    assert [c["MessageStatus"] for c in callbacks] == ["sent", "undelivered"]
-    assert (callbacks[1]["ErrorCode"], callbacks[1]["ErrorMessage"]) == (
-        "63024",
-        "Invalid message recipient",
-    )
+    callbacks = receiver.wait_for("/status", 2)
+    assert statuses(callbacks) == ["sent", "undelivered"]
+    failed = callbacks[1].form
+    assert (failed["ErrorCode"], failed["ErrorMessage"]) == ("63024", "")
+    assert failed["ChannelStatusMessage"] == "Invalid message recipient"
     (stored,) = standin.messages()
     assert (stored.status, stored.error_code) == ("undelivered", 63024)
+    assert stored.error_message == "Invalid message recipient"
 
 
-async def test_an_unreachable_callback_does_not_stop_delivery(
-    client: Any, standin: TwilioStandIn, receiver: CallbackReceiver
+def test_an_unreachable_callback_does_not_stop_delivery(
+    client: Any, standin: TwilioStandIn
 ) -> None:
-    dead_url = receiver.url
-    await receiver.stop()
-    await asyncio.to_thread(send, client, status_callback=dead_url)
-    await asyncio.to_thread(standin.wait_for_messages, delivered)
-    assert (await asyncio.to_thread(send, client)).status == "queued"
+    send(client, status_callback="http://127.0.0.1:9/status")
+    standin.wait_for_messages(delivered)
+    assert send(client).status == "queued"
 
 
 def test_media_needs_auth_and_redirects_to_the_bytes(server: TwilioStandInThread) -> None:
@@ -393,8 +419,10 @@ def _cdn_url(server: TwilioStandInThread, data: bytes, content_type: str) -> str
     ("data", "content_type", "status", "error_code"),
     [
         (OPUS_OGG, "audio/ogg", "delivered", None),
-        (VORBIS_OGG, "audio/ogg", "failed", 12300),
-        (OPUS_OGG, "application/octet-stream", "failed", 12300),
+        (OPUS_OGG, "audio/ogg; codecs=opus", "delivered", None),
+        (VORBIS_OGG, "audio/ogg", "failed", 63019),
+        (OPUS_OGG, "application/octet-stream", "failed", 63019),
+        (b"GIF89a", "image/gif", "failed", 63019),
     ],
 )
 def test_outbound_media_is_fetched_and_checked(
@@ -408,19 +436,134 @@ def test_outbound_media_is_fetched_and_checked(
     media_url = _cdn_url(server, data, content_type)
     sent = send(client, body=None, media_url=[media_url])
     assert sent.num_media == "1"
-    (stored,) = server.stand_in.wait_for_messages(lambda m: m.status in ("delivered", "failed"))
+    (stored,) = server.stand_in.wait_for_messages(ended)
     assert (stored.status, stored.error_code) == (status, error_code)
     (media,) = stored.fetched_media
     assert (media.url, media.http_status, media.content_type) == (media_url, 200, content_type)
-    assert media.size == len(data)
+    assert (media.size, media.data) == (len(data), data)
 
 
-def test_outbound_media_off_this_machine_fails_with_11200(
-    client: Any, standin: TwilioStandIn
+class _UntypedMedia(http.server.BaseHTTPRequestHandler):
+    """Answers 200 with Opus bytes and no Content-Type at all (aiohttp always adds one)."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(OPUS_OGG)))
+        self.end_headers()
+        self.wfile.write(OPUS_OGG)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def untyped_media_url() -> Iterator[str]:
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), _UntypedMedia) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/voice.ogg"
+        httpd.shutdown()
+
+
+def test_media_that_fails_to_download_reports_63019_without_sent(
+    client: Any, standin: TwilioStandIn, receiver: Receiver, untyped_media_url: str
 ) -> None:
+    # HEAD would say all is well; Twilio GETs, and the GET finds nothing.
+    missing = receiver.serve_media("/gone.ogg", 404, "text/plain", b"", head=(200, "audio/ogg"))
+    for url, path in ((missing, "/a"), (untyped_media_url, "/b")):
+        send(client, body=None, media_url=[url], status_callback=receiver.url + path)
+        (callback,) = receiver.wait_for(path, 1)
+        assert (callback.form["MessageStatus"], callback.form["ErrorCode"]) == ("failed", "63019")
+    assert [(r.method, r.path) for r in receiver.requests if r.method != "POST"] == [
+        ("GET", "/gone.ogg")
+    ]
+    gone, untyped = standin.messages()
+    assert gone.fetched_media[0].http_status == 404
+    assert (untyped.fetched_media[0].http_status, untyped.fetched_media[0].content_type) == (
+        200,
+        "",
+    )
+
+
+def test_audio_over_whatsapps_16_mb_fails(
+    client: Any, standin: TwilioStandIn, receiver: Receiver
+) -> None:
+    big = OPUS_OGG + b"\x00" * (16 * 1024 * 1024)
+    url = receiver.serve_media("/big.ogg", 200, "audio/ogg", big)
+    send(client, body=None, media_url=[url])
+    (stored,) = standin.wait_for_messages(ended)
+    assert (stored.status, stored.error_code) == ("failed", 63019)
+    assert stored.fetched_media[0].size == 16 * 1024 * 1024 + 1  # reading stopped there
+
+
+def test_a_real_voice_note_is_fetched_whole_for_ffprobe(
+    client: Any, standin: TwilioStandIn, receiver: Receiver, tmp_path: Any
+) -> None:
+    note = speech.synthesize_ogg_opus("La tarea 3 está hecha", "es")
+    url = receiver.serve_media("/media/abc", 200, "audio/ogg", note)
+    send(client, body=None, media_url=[url])
+    (stored,) = standin.wait_for_messages(ended)
+    assert stored.status == "delivered"
+    path = tmp_path / "fetched.ogg"
+    path.write_bytes(stored.fetched_media[0].data)
+    probe = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.strip() == "opus"
+
+
+def test_outbound_media_off_this_machine_fails(client: Any, standin: TwilioStandIn) -> None:
     send(client, media_url=["https://media.example.invalid/voice.ogg"])
     (stored,) = standin.wait_for_messages(lambda m: m.status == "failed")
-    assert stored.error_code == 11200
+    assert (stored.error_code, stored.fetched_media) == (63019, ())
+    sms = client.messages.create(
+        to="+34600111222", from_="+14155238886", media_url=["https://example.invalid/a.png"]
+    )
+    (sms_stored,) = standin.wait_for_messages(lambda m: m.sid == sms.sid and ended(m))
+    assert sms_stored.error_code == 11200  # SMS/MMS keep Twilio's retrieval-failure code
+
+
+# --- rate limits -------------------------------------------------------------------------------
+
+
+def test_creates_are_unlimited_unless_a_rate_is_set(client: Any, standin: TwilioStandIn) -> None:
+    for i in range(100):
+        send(client, body=f"n{i}")
+    assert len(standin.messages()) == 100
+
+
+@pytest.mark.parametrize("options", [{"whatsapp_window": False, "messages_per_second": 2}])
+def test_past_the_senders_rate_creates_get_429_20429(
+    client: Any, standin: TwilioStandIn, clock: FakeClock
+) -> None:
+    send(client, body="1")
+    clock.advance(seconds=0.5)
+    send(client, body="2")
+    with pytest.raises(TwilioRestException) as caught:
+        send(client, body="3")
+    assert (caught.value.status, caught.value.code) == (429, 20429)
+    # Per sender: another of our numbers is not held back.
+    client.messages.create(to=WA_TO, from_="whatsapp:+14155550100", body="other sender")
+    clock.advance(seconds=0.5)  # the first create left the one-second window
+    send(client, body="4")
+    with pytest.raises(TwilioRestException):
+        send(client, body="5")
+    assert [m.body for m in standin.messages()] == ["1", "2", "other sender", "4"]
+    standin.rate_limit(None)
+    send(client, body="6")
+    assert WHATSAPP_DEFAULT_MPS == 80
 
 
 def test_content_domain_is_routed_to_the_api_base(client: Any) -> None:
