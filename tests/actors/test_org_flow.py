@@ -327,3 +327,54 @@ async def test_a_failure_while_acting_is_answered_with_an_apology(system: System
     assert (unprocessed, tasks) == (0, 0)
     await system.send(ANA, "ayuda")  # the sender's queue goes on
     assert "Ana" in (await system.replies(ANA, 2))[1].body
+
+
+async def _tasks(database_url: str) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return await connection.fetch(
+            "SELECT number, title, status, due_at AT TIME ZONE 'Europe/Madrid' AS due"
+            " FROM tasks ORDER BY number"
+        )
+    finally:
+        await connection.close()
+
+
+async def test_a_correction_changes_the_task_and_thanks_change_nothing(system: System) -> None:
+    await system.send(ANA, "task for Juan: call the plumber tomorrow at 10")
+    await system.replies(ANA, 1)
+    (assigned,) = await system.replies(JUAN, 1)
+    assert "#1" in assigned.body
+    await system.send(ANA, "make it 6pm instead")
+    await system.replies(ANA, 2)
+    _, changed = await system.replies(JUAN, 2)
+    assert "#1" in changed.body and "18:00" in changed.body
+    for text in ("vale perfecto", "thanks!"):
+        await system.send(ANA, text)
+    await system.replies(ANA, 4)
+    await asyncio.sleep(0.5)  # anything else that was going to go out has gone by now
+    (task,) = await _tasks(system.database_url)
+    assert (task["number"], task["title"], task["status"]) == (1, "call the plumber", "open")
+    assert (task["due"].hour, task["due"].minute) == (18, 0)
+    assert len(system.bodies(JUAN)) == 2  # told of the task, then of the change: once each
+    assert len(system.bodies(ANA)) == 4
+
+
+async def test_staff_are_told_of_a_task_in_their_own_language(
+    system: System, pool: asyncpg.Pool
+) -> None:
+    joao, claire = "+351910000001", "+33610000001"
+    await admin.add_members(
+        pool,
+        system.org_a,
+        [
+            admin.NewMember("João Silva", joao, "staff", "pt", "text"),
+            admin.NewMember("Claire Martin", claire, "staff", "fr", "text"),
+        ],
+    )
+    await system.send(ANA, "tarea para João: limpiar la nevera mañana a las 9")
+    await system.send(ANA, "tarea para Claire: pedir pan mañana a las 9")
+    (to_joao,) = await system.replies(joao, 1)
+    (to_claire,) = await system.replies(claire, 1)
+    assert "tarefa" in to_joao.body.lower() and "amanhã" in to_joao.body, to_joao.body
+    assert "tâche" in to_claire.body.lower() and "demain" in to_claire.body, to_claire.body
