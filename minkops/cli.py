@@ -16,6 +16,7 @@ import asyncpg
 
 from minkops import admin
 from minkops.logs import configure_logging
+from minkops.replay import command as replay
 from minkops.settings import Settings, SettingsError, load_settings
 from minkops.store.database import create_pool
 from minkops.store.migrate import apply_migrations
@@ -113,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--language", default="en")
     understand.add_argument("--json", action="store_true")
     understand.set_defaults(handler=_understand)
+
+    replay.add_parser(commands)
     return parser
 
 

@@ -37,6 +37,7 @@ import logging
 import re
 import signal
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
@@ -277,6 +278,9 @@ class TwilioStandIn:
         self._clock = clock
         self._cond = threading.Condition()
         self._messages: dict[str, StoredMessage] = {}
+        # When each create was accepted, to the microsecond (Twilio's dates are whole
+        # seconds): what a load test measures reply latency by.
+        self._accepted_at: dict[str, float] = {}
         self._create_attempts = 0
         self._create_faults: list[Failure] = []
         self._delivery_faults: list[_DeliveryStep] = []
@@ -323,6 +327,11 @@ class TwilioStandIn:
         """Authenticated create requests received, including those that failed."""
         with self._cond:
             return self._create_attempts
+
+    def accepted_at(self) -> dict[str, float]:
+        """Outbound SID -> when its create was accepted, in seconds since the epoch."""
+        with self._cond:
+            return dict(self._accepted_at)
 
     def wait_for_messages(
         self,
@@ -781,6 +790,7 @@ class TwilioStandIn:
                 sent_as_template=as_template,
             )
             self._messages[message.sid] = message
+            self._accepted_at[message.sid] = time.time()
             self._cond.notify_all()
         return message, steps
 
