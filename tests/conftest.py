@@ -23,7 +23,7 @@ def pg_cluster() -> Iterator[EmbeddedPostgres]:
     # mkdtemp makes 0700 directories; the cluster may run as another user when we are root.
     root = Path(tempfile.mkdtemp(prefix="minkops-test-pg-"))
     root.chmod(0o755)
-    cluster = EmbeddedPostgres(root / "pg", fast=True)
+    cluster = EmbeddedPostgres(root / "pg", fast=True, statement_stats=True)
     try:
         cluster.start()
         yield cluster

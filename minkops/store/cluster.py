@@ -263,9 +263,13 @@ def _child_env() -> dict[str, str]:
 class EmbeddedPostgres:
     """A PostgreSQL cluster living in `data_dir`, started on demand and reused afterwards."""
 
-    def __init__(self, data_dir: Path, *, fast: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, *, fast: bool = False, statement_stats: bool = False
+    ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.fast = fast
+        # pg_stat_statements, for tests and benchmarks that count round trips per message.
+        self.statement_stats = statement_stats
         self.bin_dir = find_pg_bin()
 
     @property
@@ -460,6 +464,8 @@ class EmbeddedPostgres:
         if self.fast:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off"]
             options += ["-c", "full_page_writes=off"]
+        if self.statement_stats:
+            options += ["-c", "shared_preload_libraries=pg_stat_statements"]
         # pg_ctl hands these to /bin/sh.
         return " ".join(shlex.quote(option) for option in options)
 
