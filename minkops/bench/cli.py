@@ -20,6 +20,7 @@ from pathlib import Path
 
 import asyncpg
 
+from minkops.bench.latency import format_runs, measure
 from minkops.bench.machine import describe
 from minkops.bench.report import format_run
 from minkops.bench.run import RunOptions, run
@@ -64,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--log-level", default="info", choices=("debug", "info", "warning", "error")
+    )
+    parser.add_argument(
+        "--rates",
+        type=float,
+        nargs="*",
+        help="offered rates for the reply-latency replay, messages/s (default 200 400;"
+        " none to skip)",
+    )
+    parser.add_argument(
+        "--rate-seconds", type=float, help="seconds each offered rate lasts (default 15)"
     )
     parser.add_argument(
         "--quick",
@@ -147,5 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+    rates = args.rates if args.rates is not None else ([200.0] if args.quick else [200.0, 400.0])
+    if rates:
+        seconds = args.rate_seconds or (5.0 if args.quick else 15.0)
+        print(f"\nreplaying at {', '.join(f'{r:g}' for r in rates)} msg/s ...", file=sys.stderr)
+        print("\n" + format_runs([measure(rate, seconds) for rate in rates]), flush=True)
     print(f"\ntotal {time.perf_counter() - started:.0f} s", flush=True)
     return 0

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +93,18 @@ def run_command(args: argparse.Namespace, settings: object, environ: Mapping[str
     except (TrafficError, ValueError, OSError) as error:
         print(f"minkops replay: {error}", file=sys.stderr)
         return 2
-    summary = run_replay(records, roster, Pace(args.rate, args.speedup), args)
-    print(json.dumps(summary_json(summary)) if args.json else format_summary(summary))
+    summary, cost = run_replay(
+        records,
+        roster,
+        Pace(args.rate, args.speedup),
+        plan=args.plan,
+        settle=args.settle,
+        progress=not args.no_progress,
+    )
+    if args.json:
+        print(json.dumps(summary_json(summary) | {"cpu_ms_per_message": cost.per_message(summary)}))
+    else:
+        print(format_summary(summary) + "\n" + cost.describe(summary))
     if args.plot is not None:
         plot(summary, str(args.plot))
         print(f"plot written to {args.plot}", file=sys.stderr)
@@ -150,9 +161,49 @@ def summary_json(summary: Summary) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Cost:
+    """CPU seconds spent during the replay (first send to last reply), by process."""
+
+    service: float
+    postgres: float
+    replayer: float  # this process: the load generator and the Twilio stand-in
+
+    def per_message(self, summary: Summary) -> dict[str, float]:
+        n = max(len(summary.answered), 1)
+        return {
+            "service": round(self.service * 1000 / n, 2),
+            "postgres": round(self.postgres * 1000 / n, 2),
+            "replayer": round(self.replayer * 1000 / n, 2),
+        }
+
+    def describe(self, summary: Summary) -> str:
+        ms = self.per_message(summary)
+        return (
+            f"CPU per reply   service {ms['service']:.2f} ms, PostgreSQL {ms['postgres']:.2f} ms,"
+            f" load generator + Twilio stand-in {ms['replayer']:.2f} ms"
+        )
+
+
+def _cpu(service_pid: int, postgres_pid: int) -> tuple[float, float, float]:
+    from minkops.bench.machine import cpu_seconds, process_tree_cpu_seconds
+
+    return (
+        process_tree_cpu_seconds(service_pid),
+        process_tree_cpu_seconds(postgres_pid),
+        cpu_seconds(),
+    )
+
+
 def run_replay(
-    records: Sequence[Record], roster: Sequence[RosterOrg], pace: Pace, args: argparse.Namespace
-) -> Summary:
+    records: Sequence[Record],
+    roster: Sequence[RosterOrg],
+    pace: Pace,
+    *,
+    plan: str = "business",
+    settle: float = 60.0,
+    progress: bool = False,
+) -> tuple[Summary, Cost]:
     # Imported here: the sandbox and the embedded cluster are not part of `minkops serve`.
     from minkops.bench.server import ServerOptions, ServerProcess
     from minkops.bench.webhooks import Twilio
@@ -175,16 +226,20 @@ def run_replay(
             twilio = Twilio(account.sid, account.auth_token, account.number)
             server = ServerProcess(ServerOptions(dsn, twilio, running.base_url, work_dir, 100_000))
 
-            async def go() -> Summary:
+            async def go() -> tuple[Summary, Cost]:
                 await apply_migrations(dsn)
-                await create_roster(dsn, roster, args.plan)
+                await create_roster(dsn, roster, plan)
                 await server.start()
                 try:
-                    sents = await _send_with_progress(server.url, account, records, pace, args)
-                    outbound = await _wait_for_replies(stand_in, sents, args.settle)
+                    postgres_pid = cluster.postmaster_pid()
+                    before = _cpu(server.pid, postgres_pid)
+                    sents = await _send_with_progress(server.url, account, records, pace, progress)
+                    outbound = await _wait_for_replies(stand_in, sents, settle)
+                    after = _cpu(server.pid, postgres_pid)
                 finally:
                     await server.stop()
-                return summarize(sents, outbound)
+                spent = [b - a for a, b in zip(before, after, strict=True)]
+                return summarize(sents, outbound), Cost(*spent)
 
             return asyncio.run(go())
     finally:
@@ -215,10 +270,10 @@ async def create_roster(dsn: str, roster: Sequence[RosterOrg], plan: str) -> Non
 
 
 async def _send_with_progress(
-    url: str, account: Account, records: Sequence[Record], pace: Pace, args: argparse.Namespace
+    url: str, account: Account, records: Sequence[Record], pace: Pace, progress: bool
 ) -> list[Sent]:
     bar: Any = None
-    if not args.no_progress:
+    if progress:
         try:
             from tqdm import tqdm
 

@@ -331,6 +331,13 @@ class EmbeddedPostgres:
                 return
             self._pg_ctl_stop("fast")
 
+    def postmaster_pid(self) -> int:
+        """The running postmaster's pid: the root of every backend's CPU time."""
+        state = self._server_state()
+        if state is None:
+            raise EmbeddedPostgresError(f"the cluster in {self.data_dir} is not running")
+        return state.pid
+
     def is_running(self) -> bool:
         return self._server_state() is not None
 
