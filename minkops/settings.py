@@ -101,6 +101,12 @@ class OutboundSettings(_Section):
     sweep_batch: int = Field(ge=1)
 
 
+class PrivacySettings(_Section):
+    export_ttl_minutes: int = Field(ge=1, le=1440)
+    termination_grace_days: int = Field(ge=0)
+    retention_interval_seconds: float = Field(gt=0)
+
+
 class Settings(_Section):
     data_dir: Path
     http: HttpSettings
@@ -112,6 +118,7 @@ class Settings(_Section):
     log: LogSettings
     actors: ActorSettings
     outbound: OutboundSettings
+    privacy: PrivacySettings
 
     @property
     def public_url(self) -> str:

@@ -62,6 +62,9 @@ def create_task(turn: Turn, intent: i.CreateTask) -> Outcome:
         )
         for task, assignee in zip(new_tasks, assignees, strict=True)
     ]
+    # Someone who wrote STOP gets nothing from us: the one who gave the task must know.
+    silent = {a.id: a.name for a in assignees if a and a.opted_out and a.id != sender.id}
+    confirmations += [act.say("assignee_opted_out", name=name) for name in silent.values()]
     act.send(sender, "\n".join(confirmations))
     for task, assignee in zip(new_tasks, assignees, strict=True):
         act.add(fx.CreateTask(task))
