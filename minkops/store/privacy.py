@@ -100,52 +100,49 @@ async def _erase_members(
 async def erase_member(connection: asyncpg.Connection, org_id: int, effect: fx.EraseMember) -> None:
     """Everything the organization's rows hold of one person's phone and name goes.
 
-    Their inbound rows keep only the MessageSid (dedup); others' messages, context and
-    sent texts that name them or their number lose their text; task titles that name
-    them say "former member"; their tasks stay, unassigned (the foreign keys' SET NULL).
+    Their inbound rows keep only the MessageSid (dedup); their tasks stay, unassigned (the
+    foreign keys' SET NULL), and titles that name them say "former member". What is kept
+    only for a while anyway (processed inbound bodies, sent texts, conversation context:
+    24 hours) is cleared for the whole organization now, since a person may have been
+    written about under an earlier name or a number written any way: only clearing all of
+    it leaves no trace.
     """
-    phone, name, digits = effect.phone, effect.name.strip(), _national_digits(effect.phone)
-    mentions = (
-        "(strpos(lower({col}), lower($2)) > 0"
-        " OR strpos(regexp_replace({col}, '[^0-9]', '', 'g'), $3) > 0)"
-    )
     await connection.execute(
         "UPDATE inbox SET sender = '', message = jsonb_build_object('sid', message_sid)"
         " WHERE org_id = $1 AND sender = $2",
         org_id,
-        phone,
+        effect.phone,
     )
     await connection.execute(
         "UPDATE inbox SET message = jsonb_build_object('sid', message_sid, 'sender', sender)"
-        " WHERE org_id = $1 AND " + mentions.format(col="message::text"),
+        " WHERE org_id = $1 AND processed_at IS NOT NULL"
+        " AND message ?| ARRAY['text', 'attachments', 'profile_name']",
         org_id,
-        name,
-        digits,
     )
     await connection.execute(
-        "DELETE FROM conversations WHERE org_id = $1 AND " + mentions.format(col="turns::text"),
+        "UPDATE inbox SET message = jsonb_build_object('sid', message_sid, 'sender', sender)"
+        " WHERE org_id = $1 AND (strpos(lower(message::text), lower($2)) > 0"
+        " OR strpos(regexp_replace(message::text, '[^0-9]', '', 'g'), $3) > 0)",
         org_id,
-        name,
-        digits,
+        effect.name.strip(),
+        _national_digits(effect.phone),
     )
+    await connection.execute("DELETE FROM conversations WHERE org_id = $1", org_id)
     await connection.execute(
         "UPDATE tasks SET title = replace(title, $2, $3) WHERE org_id = $1"
         " AND strpos(title, $2) > 0",
         org_id,
-        name,
+        effect.name.strip(),
         effect.former,
     )
     await connection.execute(
         f"DELETE FROM outbox o WHERE o.org_id = $1 AND o.recipient = $2 AND {SETTLED}",
         org_id,
-        phone,
+        effect.phone,
     )
     await connection.execute(
-        f"UPDATE outbox o SET body = '' WHERE o.org_id = $1 AND {SETTLED} AND "
-        + mentions.format(col="o.body"),
+        f"UPDATE outbox o SET body = '' WHERE o.org_id = $1 AND {SETTLED} AND o.body <> ''",
         org_id,
-        name,
-        digits,
     )
     await connection.execute(
         "DELETE FROM members WHERE org_id = $1 AND id = $2", org_id, effect.member_id

@@ -115,4 +115,3 @@ def test_closing_the_account_asks_then_tells_everyone_once_and_stops() -> None:
     # A terminated organization acts on nothing, and answers nothing.
     after = run(closed, ANA, i.CreateTask(title="x"))
     assert after.effects == ()
-

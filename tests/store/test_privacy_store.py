@@ -17,7 +17,7 @@ from minkops.cli_privacy import announce_policy, run_retention, terminate_org
 from minkops.domain import effects as fx
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.models import OutboundMessage
-from minkops.store import inbox, outbox, privacy
+from minkops.store import outbox, privacy
 from minkops.store.cluster import find_pg_bin
 from minkops.store.database import org_transaction
 
