@@ -105,6 +105,7 @@ class PrivacySettings(_Section):
     export_ttl_minutes: int = Field(ge=1, le=1440)
     termination_grace_days: int = Field(ge=0)
     retention_interval_seconds: float = Field(gt=0)
+    policy_url: str = Field(min_length=1)
 
 
 class Settings(_Section):

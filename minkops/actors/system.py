@@ -170,7 +170,13 @@ def start_actor_system(
         ChildSpec("metering", lambda ctx: Metering.start(ctx, metrics)),
         ChildSpec(
             "strangers",
-            lambda ctx: Strangers.start(ctx, persistence, outbound.handle(registry), clock=clock),
+            lambda ctx: Strangers.start(
+                ctx,
+                persistence,
+                outbound.handle(registry),
+                clock=clock,
+                policy_url=settings.privacy.policy_url,
+            ),
         ),
         ChildSpec("directory", start_directory, shutdown_timeout=30.0),
         ChildSpec(

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 EXPORT_SCHEMA = "minkops.export/1"
 TERMINATION_GRACE = timedelta(days=30)
+DEFAULT_POLICY_URL = "https://minkops.app/privacy"
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ import asyncpg
 import phonenumbers
 
 from minkops.domain import effects as fx
-from minkops.domain.models import OutboundMessage
+from minkops.domain.models import Member, OutboundMessage
+from minkops.domain.onboarding import NewOrganization, SignUp
 from minkops.domain.privacy import EXPORT_SCHEMA, token_hash
-from minkops.store import outbox
+from minkops.store import outbox, queries
 from minkops.store.outbox import Queued
 from minkops.store.writers import writes
 
@@ -176,11 +177,32 @@ def _plain(record: asyncpg.Record, *drop: str) -> dict[str, Any]:
     }
 
 
-async def _optional(connection: asyncpg.Connection, table: str, sql: str, *args: Any) -> list[Any]:
-    """Rows of a table another feature owns, if this database has it."""
-    if await connection.fetchval("SELECT to_regclass($1)", table) is None:
+async def _rows_about(
+    connection: asyncpg.Connection, table: str, org_id: int, member_id: int
+) -> list[dict[str, Any]]:
+    """Rows of a table another feature owns (reminders), if this database has it: those of
+    the organization with any member column (`…_id`, `…_ids`) naming the member."""
+    columns = await connection.fetch(
+        "SELECT column_name, data_type FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name = $1",
+        table,
+    )
+    names = {c["column_name"]: c["data_type"] for c in columns}
+    if "org_id" not in names:
         return []
-    return [_plain(r) for r in await connection.fetch(sql, *args)]
+    tests = [
+        f'"{name}" = $2' if kind == "bigint" else f'$2 = ANY("{name}")'
+        for name, kind in names.items()
+        if name not in ("id", "org_id")
+        and (
+            (name.endswith("_id") and kind == "bigint")
+            or (name.endswith("_ids") and kind == "ARRAY")
+        )
+    ]
+    if not tests:
+        return []
+    sql = f'SELECT * FROM "{table}" WHERE org_id = $1 AND ({" OR ".join(tests)}) ORDER BY 1'
+    return [_plain(r) for r in await connection.fetch(sql, org_id, member_id)]
 
 
 async def export_document(
@@ -222,13 +244,7 @@ async def export_document(
         "member": _plain(member, "org_id"),
         "messages": {"stopped": member["opted_out"]},
         "tasks": [_plain(t) for t in tasks],
-        "reminders": await _optional(
-            connection,
-            "reminders",
-            "SELECT * FROM reminders WHERE org_id = $1 AND $2 = ANY(recipient_ids)",
-            org_id,
-            member_id,
-        ),
+        "reminders": await _rows_about(connection, "reminders", org_id, member_id),
         "conversation": None if conversation is None else _plain(conversation),
         "usage": {"messages_received": inbound, "messages_sent": outbound},
     }
@@ -334,3 +350,76 @@ async def announce(
         [(org_id, announcement, admin.id) for admin, _ in notices],
     )
     return queued
+
+
+# --- sign-ups (no organization yet: transactions for no organization) ----------------------
+
+
+async def load_sign_up(connection: asyncpg.Connection, phone: str) -> SignUp | None:
+    record = await connection.fetchrow(
+        "SELECT state, expires_at FROM sign_ups WHERE phone = $1", phone
+    )
+    if record is None:
+        return None
+    state = record["state"]
+    try:
+        return SignUp(
+            phone, str(state["language"]), state["step"], record["expires_at"], state["answers"]
+        )
+    except (KeyError, TypeError):
+        return None  # written by another version: start again
+
+
+async def save_sign_up(connection: asyncpg.Connection, phone: str, sign_up: SignUp | None) -> None:
+    if sign_up is None:
+        await connection.execute("DELETE FROM sign_ups WHERE phone = $1", phone)
+        return
+    await connection.execute(
+        "INSERT INTO sign_ups (phone, state, expires_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (phone) DO UPDATE SET state = EXCLUDED.state,"
+        " expires_at = EXCLUDED.expires_at",
+        phone,
+        sign_up.to_json(),
+        sign_up.expires_at,
+    )
+
+
+async def forget_stranger(connection: asyncpg.Connection, phone: str) -> None:
+    """Someone under 18: their inbound rows keep only the MessageSid (dedup), and what was
+    said to them goes once sent (the reply in hand is sent, then purged by retention)."""
+    await connection.execute(
+        "UPDATE inbox SET sender = '', message = jsonb_build_object('sid', message_sid)"
+        " WHERE org_id IS NULL AND sender = $1",
+        phone,
+    )
+    await connection.execute(
+        f"DELETE FROM outbox o WHERE o.org_id IS NULL AND o.recipient = $1 AND {SETTLED}",
+        phone,
+    )
+    await connection.execute("DELETE FROM sign_ups WHERE phone = $1", phone)
+
+
+async def create_signed_up(
+    connection: asyncpg.Connection, org_id: int, new: NewOrganization
+) -> Member:
+    """The organization, on the free plan, with the person who signed up as its owner."""
+    await queries.insert_organization(
+        connection,
+        org_id,
+        name=new.name,
+        city=new.city,
+        country=new.country,
+        timezone=new.timezone,
+        language=new.language,
+        email=new.email,
+        plan="free",
+    )
+    return await queries.insert_member(
+        connection,
+        org_id,
+        name=new.owner_name,
+        phone=new.phone,
+        role="admin",
+        language=new.language,
+        delivery="text",
+    )

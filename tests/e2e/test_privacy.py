@@ -223,3 +223,66 @@ def _days_from_now(days: int) -> str:
     from datetime import UTC, datetime, timedelta
 
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+
+
+def test_sign_up_over_whatsapp_and_under_18_keeps_nothing(
+    start_service: Callable[[], RunningService], service_env: dict[str, str], database_url: str
+) -> None:
+    newcomer, minor = "+447700900201", "+447700900202"
+    service = start_service()
+    chat = Chat(service, service_env)
+
+    # 6. Only a stranger who asks is onboarded; the others get the one explanation.
+    chat.write(newcomer, "hello")
+    chat.write(newcomer, "hello?")
+    chat.quiet()
+    (explained,) = chat.bodies(newcomer)
+    assert "SIGN UP" in explained
+    answers = [
+        "sign up", "Pat Baker", "Pat's Bakery", "Leeds", "yes", "yes", "pat@bakery.test", "yes",
+    ]  # fmt: skip
+    for n, answer in enumerate(answers, start=2):
+        chat.write(newcomer, answer)
+        chat.wait(newcomer, n)
+    replies = chat.bodies(newcomer)
+    assert "United Kingdom" in replies[4] and "Europe/London" in replies[5]
+    assert "privacy" in replies[7] and "18" in replies[7]
+    assert "Pat's Bakery" in replies[8] and "owner" in replies[8]
+    chat.write(newcomer, "help")  # now a member of their own organization
+    assert "Hi Pat" in chat.wait(newcomer, 10)[9]
+
+    for n, answer in enumerate(
+        ["sign up", "Kim", "Kim's Crew", "York", "yes", "yes", "kim@crew.test", "no"], start=1
+    ):
+        chat.write(minor, answer)
+        chat.wait(minor, n)
+    assert "18" in chat.bodies(minor)[-1]
+    chat.quiet()
+    assert service.stop() == 0
+
+    import asyncio
+
+    import asyncpg
+
+    async def look() -> tuple[Any, ...]:
+        owner = await asyncpg.connect(database_url)
+        try:
+            org = await owner.fetchrow(
+                "SELECT o.name, o.city, o.country, o.timezone, o.email, o.plan, m.role"
+                " FROM organizations o JOIN members m ON m.org_id = o.id WHERE m.phone = $1",
+                newcomer,
+            )
+            kept = await owner.fetchval(
+                "SELECT count(*) FROM inbox WHERE sender = $1 OR message::text LIKE '%Kim%'",
+                minor,
+            )
+            signups = await owner.fetchval("SELECT count(*) FROM sign_ups")
+            return tuple(org.values()), kept, signups
+        finally:
+            await owner.close()
+
+    org, kept, signups = asyncio.run(look())
+    assert org == (
+        "Pat's Bakery", "Leeds", "GB", "Europe/London", "pat@bakery.test", "free", "admin",
+    )  # fmt: skip
+    assert kept == 0 and signups == 0

@@ -74,3 +74,9 @@ def delete_account(turn: Turn, intent: i.DeleteAccount) -> Outcome:
         act.notify(member, "account_closed_notice", org=state.org.name)
     act.add(fx.TerminateOrg(turn.now))
     return act.done()
+
+
+@handles(i.SignUp)
+def sign_up(turn: Turn, intent: i.SignUp) -> Outcome:
+    """Sign-up is for numbers no organization knows (actors/strangers.py): a member is in."""
+    return Act(turn).reply("already_signed_up", org=turn.state.org.name)

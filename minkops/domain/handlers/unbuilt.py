@@ -17,6 +17,4 @@ unbuilt(
     i.Usage,
     i.Upgrade,
     i.Billing,
-    # onboarding: a member is already signed up
-    i.SignUp,
 )

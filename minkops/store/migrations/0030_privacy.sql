@@ -7,6 +7,8 @@
 -- 2. Terminated organizations: when, so retention can purge them 30 days later.
 -- 3. Export links: single use, short-lived; only a hash of the token is kept.
 -- 4. Policy announcements: who was told, once per announcement.
+-- 6. Sign-ups in progress (a number no organization knows yet): no organization, so they
+--    are visible only to transactions acting for no organization; kept 24 hours at most.
 -- 5. Retention on demand, as of any time: context, inbound bodies, spent export links,
 --    terminated organizations past their grace (ON DELETE CASCADE takes every org row).
 
@@ -90,6 +92,19 @@ CREATE FUNCTION minkops_active_org_ids()
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
     AS $$ SELECT o.id FROM organizations o WHERE o.status <> 'closed' ORDER BY o.id $$;
 
+-- 6 ------------------------------------------------------------------------------------------
+CREATE TABLE sign_ups (
+    phone       text PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    state       jsonb NOT NULL,
+    expires_at  timestamptz NOT NULL
+);
+ALTER TABLE sign_ups ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sign_ups FORCE ROW LEVEL SECURITY;
+CREATE POLICY no_org ON sign_ups
+    USING (minkops_current_org() IS NULL) WITH CHECK (minkops_current_org() IS NULL);
+CREATE POLICY across_orgs ON sign_ups TO minkops_definer USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE, DELETE ON sign_ups TO minkops_app, minkops_definer;
+
 -- 5 ------------------------------------------------------------------------------------------
 CREATE FUNCTION minkops_retention(p_as_of timestamptz, p_grace interval)
     RETURNS TABLE (job text, removed bigint)
@@ -121,6 +136,17 @@ CREATE FUNCTION minkops_retention(p_as_of timestamptz, p_grace interval)
                           WHERE m.org_id = o.org_id AND m.phone = o.recipient);
         GET DIAGNOSTICS n = ROW_COUNT;
         job := 'outbox_to_former_members'; removed := n; RETURN NEXT;
+
+        -- Sign-ups left half-way, and what was said to strangers (a day's explanation).
+        DELETE FROM sign_ups s WHERE s.expires_at <= p_as_of;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        job := 'sign_ups'; removed := n; RETURN NEXT;
+
+        DELETE FROM outbox o
+        WHERE o.org_id IS NULL AND o.status NOT IN ('pending', 'sending')
+          AND o.created_at <= p_as_of - interval '24 hours';
+        GET DIAGNOSTICS n = ROW_COUNT;
+        job := 'outbox_to_strangers'; removed := n; RETURN NEXT;
 
         -- Every row of every table that references the organization goes with it (CASCADE).
         DELETE FROM organizations o
