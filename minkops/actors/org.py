@@ -341,6 +341,8 @@ class OrgActor(pykka.ThreadingActor):
                 self._reload()  # new members get their ids from the database
             elif self._state is not None:
                 self._state = fx.apply(self._state, effects)
+            if any(isinstance(effect, fx.EraseMember) for effect in effects):
+                self._conversations.clear()  # as the erasure did in the database
             for effect in effects:
                 if isinstance(effect, fx.SaveConversation):
                     conversation = effect.conversation

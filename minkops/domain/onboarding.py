@@ -112,37 +112,35 @@ def onboard(
     folded = fold(answer).strip(" .!¡?¿")
     if folded in _CANCEL:
         return Onboarded(say(language, "onboarding_cancelled"), None)
-    if not answer:
-        return Onboarded(say(language, f"onboarding_ask_{sign_up.step}"), sign_up)
+    if not answer:  # a photo, a sticker: the question stands
+        return Onboarded(say(language, "onboarding_ask_again"), sign_up)
     if len(answer) > MAX_ANSWER:
         return Onboarded(say(language, "onboarding_too_long", limit=MAX_ANSWER), sign_up)
     sign_up = replace(sign_up, expires_at=now + SIGN_UP_TTL)
     return _STEPS[sign_up.step](sign_up, answer, folded, policy_url)
 
 
-def _next(
-    sign_up: SignUp, step: Step, key: str, reply: str | None = None, **saved: str
-) -> Onboarded:
+def _next(sign_up: SignUp, step: Step, reply: str, **saved: str) -> Onboarded:
     moved = replace(sign_up, step=step, answers={**sign_up.answers, **saved})
-    return Onboarded(reply or say(sign_up.language, key), moved)
+    return Onboarded(reply, moved)
 
 
 def _name(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:
-    return _next(sign_up, "org", "onboarding_ask_org", name=answer)
+    return _next(sign_up, "org", say(sign_up.language, "onboarding_ask_org"), name=answer)
 
 
 def _org(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:
-    return _next(sign_up, "city", "onboarding_ask_city", org=answer)
+    return _next(sign_up, "city", say(sign_up.language, "onboarding_ask_city"), org=answer)
 
 
 def _city(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:
     proposed = _region(sign_up.phone)
     moved = replace(sign_up, answers={**sign_up.answers, "city": answer})
     if proposed is None:
-        return _next(moved, "country", "onboarding_ask_country_again")
+        return _next(moved, "country", say(sign_up.language, "onboarding_ask_country_again"))
     country = country_name(sign_up.language, proposed)
     reply = say(sign_up.language, "onboarding_ask_country", country=country)
-    return _next(moved, "country", "", reply)
+    return _next(moved, "country", reply)
 
 
 def _country(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:
@@ -153,10 +151,10 @@ def _country(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onbo
     moved = replace(sign_up, answers={**sign_up.answers, "country": code})
     zones = timezones_for(sign_up.phone, code, sign_up.answers.get("city", ""))
     if not zones:
-        return _next(moved, "timezone", "onboarding_ask_timezone_write")
+        return _next(moved, "timezone", say(sign_up.language, "onboarding_ask_timezone_write"))
     listed = "\n".join(f"{n}. {zone}" for n, zone in enumerate(zones, 1))
     reply = say(sign_up.language, "onboarding_ask_timezone", timezone=zones[0], choices=listed)
-    return _next(moved, "timezone", "", reply)
+    return _next(moved, "timezone", reply)
 
 
 def _timezone(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:
@@ -171,14 +169,14 @@ def _timezone(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onb
         chosen = _iana(answer)
     if chosen is None:
         return Onboarded(say(sign_up.language, "onboarding_ask_timezone_write"), sign_up)
-    return _next(sign_up, "email", "onboarding_ask_email", timezone=chosen)
+    return _next(sign_up, "email", say(sign_up.language, "onboarding_ask_email"), timezone=chosen)
 
 
 def _email(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:
     if not _EMAIL.match(answer):
         return Onboarded(say(sign_up.language, "onboarding_bad_email"), sign_up)
     reply = say(sign_up.language, "onboarding_ask_age", url=policy_url)
-    return _next(sign_up, "age", "", reply, email=answer)
+    return _next(sign_up, "age", reply, email=answer)
 
 
 def _age(sign_up: SignUp, answer: str, folded: str, policy_url: str) -> Onboarded:

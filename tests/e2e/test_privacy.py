@@ -147,6 +147,9 @@ def test_stop_start_export_correct_delete_and_logs_keep_secrets(
     assert "(yes/no)" in chat.wait(STAFF, 5)[4]
     chat.write(STAFF, "yes")
     assert "deleted" in chat.wait(STAFF, 6)[5]
+    owner_count = len(chat.bodies(OWNER))
+    chat.write(OWNER, "tasks")  # the owner's context is saved again: without them in it
+    assert "order milk" in chat.wait(OWNER, owner_count + 1)[-1]
     chat.quiet()
     retention = run_cli(service_env, "retention", "run", "--json")
     assert retention.returncode == 0, retention.stderr
