@@ -20,6 +20,7 @@ from minkops.domain.replies import pick_language, say
 from minkops.settings import Settings
 from minkops.store import outbox, privacy, queries
 from minkops.store.database import org_transaction
+from minkops.voice.media_store import MediaStore
 
 
 def register(commands: Any, org: Any) -> None:
@@ -28,6 +29,11 @@ def register(commands: Any, org: Any) -> None:
     terminate.add_argument("--org", required=True, type=int)
     terminate.add_argument("--json", action="store_true")
     terminate.set_defaults(handler=_org_terminate)
+
+    reactivate = org.add_parser("reactivate", help="undo a termination within the grace")
+    reactivate.add_argument("--org", required=True, type=int)
+    reactivate.add_argument("--json", action="store_true")
+    reactivate.set_defaults(handler=_org_reactivate)
 
     retention = commands.add_parser("retention", help="retention jobs").add_subparsers(
         dest="retention_command", required=True
@@ -90,6 +96,8 @@ def _retention_run(args: argparse.Namespace, settings: Settings, env: Mapping[st
     removed = _with_pool(
         settings, lambda pool: run_retention(pool, as_of, grace, dry_run=args.dry_run)
     )
+    if not args.dry_run:  # voice notes past their lifetime (files; a dry run leaves them)
+        removed["media_files"] = MediaStore.in_data_dir(settings.data_dir).purge_expired(as_of)
     if args.json:
         print(json.dumps({"as_of": as_of.isoformat(), "dry_run": args.dry_run, "removed": removed}))
     else:
@@ -136,6 +144,28 @@ def _org_terminate(args: argparse.Namespace, settings: Settings, env: Mapping[st
     record = {"id": args.org, "status": "closed", "members_told": told, "purged_after_days": days}
     line = f"terminated organization {args.org}; its data is purged in {days} days"
     print(json.dumps(record) if args.json else line)
+    return 0
+
+
+async def reactivate_org(pool: asyncpg.Pool, org_id: int) -> bool:
+    """A terminated account, before its purge, runs again (members are not told)."""
+    async with org_transaction(pool, org_id) as connection:
+        status = await connection.execute(
+            "UPDATE organizations SET status = 'active', terminated_at = NULL"
+            " WHERE id = $1 AND status = 'closed'",
+            org_id,
+        )
+        await queries.notify_org_changed(connection, org_id)
+    return bool(status == "UPDATE 1")
+
+
+def _org_reactivate(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> int:
+    from minkops.admin import InvalidInput
+
+    if not _with_pool(settings, lambda pool: reactivate_org(pool, args.org)):
+        raise InvalidInput(f"no terminated organization {args.org}")
+    record = {"id": args.org, "status": "active"}
+    print(json.dumps(record) if args.json else f"reactivated organization {args.org}")
     return 0
 
 

@@ -10,6 +10,7 @@ from minkops.domain.privacy import Links
 from minkops.logs import get_logger
 from minkops.settings import Settings
 from minkops.store import privacy as store
+from minkops.voice.media_store import MediaStore
 
 log = get_logger(__name__)
 
@@ -26,5 +27,6 @@ def run_retention(
     """Every retention job, as of now (a Scheduler job; idempotent)."""
     grace = timedelta(days=settings.privacy.termination_grace_days)
     removed = persistence.run(None, lambda c: store.retention(c, clock(), grace))
+    removed["media_files"] = MediaStore.in_data_dir(settings.data_dir).purge_expired(clock())
     if any(removed.values()):
         log.info("retention.removed", **removed)

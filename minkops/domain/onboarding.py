@@ -104,8 +104,8 @@ def onboard(
         if wants_sign_up(answer):
             started = SignUp(phone, language, "name", now + SIGN_UP_TTL)
             return Onboarded(say(language, "onboarding_ask_name"), started)
-        if explained_today:
-            return Onboarded(None, None)
+        if explained_today or fold(answer).strip(" .!¡") in _CANCEL:
+            return Onboarded(None, None)  # once a day; and never an answer to a STOP
         hint = say(language, "stranger_sign_up_hint")
         return Onboarded(f"{say(language, 'stranger')}\n{hint}", None)
     language = sign_up.language

@@ -29,6 +29,7 @@ def test_only_a_stranger_who_asks_signs_up_and_the_rest_get_one_explanation_a_da
     hello = _say("hola", None)
     assert hello.sign_up is None and hello.reply and "REGISTRARME" in hello.reply
     assert _say("hola", None, explained=True).reply is None
+    assert _say("STOP", None).reply is None  # a stranger's STOP is never answered
     assert wants_sign_up("Sign up") and wants_sign_up("quiero registrarme")
     assert not wants_sign_up("hola") and not wants_sign_up("STOP")
 

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 
 from minkops import admin
-from minkops.cli_privacy import announce_policy, run_retention, terminate_org
+from minkops.cli_privacy import announce_policy, reactivate_org, run_retention, terminate_org
 from minkops.domain import effects as fx
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.models import OutboundMessage
@@ -80,6 +80,10 @@ async def test_a_terminated_organization_writes_nothing_after_its_notices(
     assert told == 2
     assert await terminate_org(pool, org_id, datetime.now(UTC)) == 0  # told once
     assert await _write(pool, org_id, OutboundMessage("late", OWNER, "reminder")) == 0
+    # Within the grace, the account can be reactivated: messages flow again.
+    assert await reactivate_org(pool, org_id)
+    assert not await reactivate_org(pool, org_id)
+    assert await _write(pool, org_id, OutboundMessage("back", OWNER, "welcome back")) == 1
 
 
 def _pg_dump(database_url: str) -> str:
