@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from minkops.domain import effects as fx
 from minkops.domain import intents as i
 from minkops.domain.acting import act
@@ -115,3 +117,21 @@ def test_closing_the_account_asks_then_tells_everyone_once_and_stops() -> None:
     # A terminated organization acts on nothing, and answers nothing.
     after = run(closed, ANA, i.CreateTask(title="x"))
     assert after.effects == ()
+
+
+@pytest.mark.parametrize(
+    "intent, field, value, says",
+    [
+        (i.CorrectData(field="name", value="Juanito Pérez"), "name", "Juanito Pérez", "Juanito"),
+        (i.CorrectData(field="language", value="pt"), "language", "pt", "português"),
+        (i.CorrectData(field="delivery", value="voice"), "delivery", "voice", "voz"),
+    ],
+)
+def test_a_correction_changes_the_own_record_and_says_the_new_value(
+    intent: i.CorrectData, field: str, value: str, says: str
+) -> None:
+    outcome = run(state(), JUAN, intent)
+    (change,) = of(outcome, fx.ChangeMember)
+    assert getattr(change.member, field) == value and change.member.id == JUAN.id
+    (reply,) = bodies(outcome, JUAN)
+    assert says in reply

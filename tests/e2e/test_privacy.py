@@ -141,12 +141,16 @@ def test_stop_start_export_correct_delete_and_logs_keep_secrets(
     # 3. Correction.
     chat.write(STAFF, f"my name is {NEW_NAME}")
     assert NEW_NAME in chat.wait(STAFF, 4)[3]
+    chat.write(STAFF, "my language is Portuguese")
+    assert "português" in chat.wait(STAFF, 5)[4]
+    chat.write(STAFF, "my language is English")
+    assert "English" in chat.wait(STAFF, 6)[5]
 
     # 4. Deletion: asks, then removes them everywhere.
     chat.write(STAFF, "delete my data")
-    assert "(yes/no)" in chat.wait(STAFF, 5)[4]
+    assert "(yes/no)" in chat.wait(STAFF, 7)[6]
     chat.write(STAFF, "yes")
-    assert "deleted" in chat.wait(STAFF, 6)[5]
+    assert "deleted" in chat.wait(STAFF, 8)[7]
     owner_count = len(chat.bodies(OWNER))
     chat.write(OWNER, "tasks")  # the owner's context is saved again: without them in it
     assert "order milk" in chat.wait(OWNER, owner_count + 1)[-1]
@@ -158,7 +162,7 @@ def test_stop_start_export_correct_delete_and_logs_keep_secrets(
     for trace in [*_phone_formats(STAFF), STAFF_NAME, NEW_NAME]:
         assert trace not in dump, trace
     chat.write(STAFF, "help")  # a stranger now: the one daily explanation
-    assert "isn't part of a team" in chat.wait(STAFF, 7)[6]
+    assert "isn't part of a team" in chat.wait(STAFF, 9)[8]
 
     assert service.stop() == 0
 
