@@ -304,3 +304,28 @@ async def test_an_announcement_tells_each_admin_once(pool: asyncpg.Pool) -> None
     assert "privacidad" in rows[0]["body"] and "https://x.test/p" in rows[0]["body"]
     assert notices == 1
     assert b != a
+
+
+async def test_an_export_link_works_once_within_its_lifetime(pool: asyncpg.Pool) -> None:
+    org_id, juan = await _org(pool, "Café", OWNER, STAFF)
+    now = datetime.now(UTC)
+    async with org_transaction(pool, org_id) as connection:
+        owner_id = await connection.fetchval("SELECT id FROM members WHERE phone = $1", OWNER)
+        await privacy.new_export_link(connection, org_id, juan, "t" * 43, now + GRACE)
+        await privacy.new_export_link(
+            connection, org_id, owner_id, "o" * 43, now + timedelta(minutes=15)
+        )
+    async with org_transaction(pool, None) as connection:
+        assert await privacy.claim_export(connection, "x" * 43, now) is None
+        late = now + timedelta(minutes=15, seconds=1)
+        assert await privacy.claim_export(connection, "o" * 43, late) is None  # expired
+        claim = await privacy.claim_export(connection, "o" * 43, now)
+        assert claim is not None and (claim.org_id, claim.member_id) == (org_id, owner_id)
+        assert await privacy.claim_export(connection, "o" * 43, now) is None  # used
+    async with org_transaction(pool, org_id) as connection:
+        document = await privacy.export_document(connection, org_id, owner_id, now)
+        staff = await privacy.export_document(connection, org_id, juan, now)
+    assert document is not None and staff is not None
+    assert document["schema"] == "minkops.export/1"
+    assert {m["phone"] for m in document["organization"]["members"]} == {OWNER, STAFF}
+    assert "organization" not in staff and staff["member"]["name"] == STAFF_NAME
