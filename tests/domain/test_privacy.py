@@ -12,6 +12,7 @@ from minkops.domain import intents as i
 from minkops.domain.acting import act
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.privacy import Links, token_hash
+from tests.domain.rules_support import understand
 from tests.domain.test_handlers import ANA, JUAN, NOW, SAM, bodies, of, run, state
 
 
@@ -135,3 +136,22 @@ def test_a_correction_changes_the_own_record_and_says_the_new_value(
     assert getattr(change.member, field) == value and change.member.id == JUAN.id
     (reply,) = bodies(outcome, JUAN)
     assert says in reply
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("delete my account", "delete_account"),
+        ("close our account", "delete_account"),
+        ("borrar mi cuenta", "delete_account"),
+        ("delete my data", "delete_data"),
+        ("borra mis datos", "delete_data"),
+        ("STOP", "stop_messages"),
+        ("Baja.", "stop_messages"),
+        ("ALTA", "start_messages"),
+    ],
+)
+def test_the_rule_engine_tells_closing_the_account_from_deleting_ones_data(
+    text: str, kind: str
+) -> None:
+    assert understand(text).intent.kind == kind
