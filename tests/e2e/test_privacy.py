@@ -266,6 +266,11 @@ def test_sign_up_over_whatsapp_and_under_18_keeps_nothing(
     assert "18" in chat.bodies(minor)[-1]
     chat.quiet()
     assert service.stop() == 0
+    log = service.log_path.read_text()
+    assert "signup.created" in log
+    for secret in [*_phone_formats(newcomer), *_phone_formats(minor), *answers[1:4], "Kim's Crew"]:
+        assert secret not in log, secret
+    assert "pat@bakery.test" not in log and "kim@crew.test" not in log
 
     import asyncio
 
