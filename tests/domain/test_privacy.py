@@ -13,7 +13,7 @@ from minkops.domain.acting import act
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.privacy import Links, token_hash
 from tests.domain.rules_support import understand
-from tests.domain.test_handlers import ANA, JUAN, NOW, SAM, bodies, of, run, state
+from tests.domain.test_handlers import ANA, JUAN, NOW, SAM, bodies, of, run, state, task
 
 
 def test_stop_confirms_once_then_records_the_opt_out() -> None:
@@ -155,3 +155,14 @@ def test_the_rule_engine_tells_closing_the_account_from_deleting_ones_data(
     text: str, kind: str
 ) -> None:
     assert understand(text).intent.kind == kind
+
+
+def test_an_admin_giving_an_existing_task_to_an_opted_out_member_is_told() -> None:
+    stopped = replace(JUAN, opted_out=True)
+    outcome = run(
+        state(task(1, SAM), members=(ANA, stopped, SAM)),
+        ANA,
+        i.EditTask(number=1, assignee="Juan"),
+    )
+    assert any("no recibirá" in body for body in bodies(outcome, ANA))
+    assert bodies(outcome, stopped) == []
