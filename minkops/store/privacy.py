@@ -334,7 +334,7 @@ async def announce(
     notices: Sequence[tuple[Admin, str]],
 ) -> list[Queued]:
     """One outbox row of kind 'announcement' per admin (through `insert_outbox`, where the
-    STOP gate is), and the record that they were told."""
+    STOP gate is), and the record of who was told."""
     messages = [
         OutboundMessage(f"announce:{announcement}:{admin.id}", admin.phone, body)
         for admin, body in notices
@@ -344,10 +344,13 @@ async def announce(
         "UPDATE outbox SET kind = 'announcement' WHERE id = ANY($1::bigint[])",
         [q.id for q in queued],
     )
+    # Who was told: an admin who wrote STOP got no row (the gate), and is not recorded, so a
+    # later run tells them once they have written START.
+    written = {q.recipient for q in queued}
     await connection.executemany(
         "INSERT INTO policy_notices (org_id, announcement, member_id) VALUES ($1, $2, $3)"
         " ON CONFLICT DO NOTHING",
-        [(org_id, announcement, admin.id) for admin, _ in notices],
+        [(org_id, announcement, admin.id) for admin, _ in notices if admin.phone in written],
     )
     return queued
 

@@ -303,7 +303,16 @@ async def test_an_announcement_tells_each_admin_once(pool: asyncpg.Pool) -> None
     assert [(r["recipient"], r["kind"]) for r in rows] == [(OWNER, "announcement")]
     assert "privacidad" in rows[0]["body"] and "https://x.test/p" in rows[0]["body"]
     assert notices == 1
-    assert b != a
+    # An admin who wrote STOP is not told, nor recorded as told: after START, they are.
+    async with org_transaction(pool, b) as connection:
+        await connection.execute("UPDATE members SET opted_out = true WHERE org_id = $1", b)
+    third = await announce_policy(pool, "Exports last 15 minutes.", None)
+    assert third["admins_told"] == 1
+    async with org_transaction(pool, b) as connection:
+        await connection.execute("UPDATE members SET opted_out = false WHERE org_id = $1", b)
+        told = await connection.fetchval("SELECT count(*) FROM policy_notices")
+    assert told == 1
+    assert (await announce_policy(pool, "Exports last 15 minutes.", None))["admins_told"] == 1
 
 
 async def test_an_export_link_works_once_within_its_lifetime(pool: asyncpg.Pool) -> None:
