@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE.csv")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_member_import)
+    cli_privacy.register(commands, org)  # org terminate/reactivate, retention, policy
 
     chat = commands.add_parser("chat", help="talk to a running service as a WhatsApp user")
     chat.add_argument("--as", dest="phone", required=True, help="E.164 number to write from")
@@ -113,7 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--language", default="en")
     understand.add_argument("--json", action="store_true")
     understand.set_defaults(handler=_understand)
-    cli_privacy.register(commands, org)
     return parser
 
 
