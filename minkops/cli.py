@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from minkops import admin
+from minkops import admin, cli_privacy
 from minkops.logs import configure_logging
 from minkops.replay import command as replay
 from minkops.settings import Settings, SettingsError, load_settings
@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE.csv")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_member_import)
+    cli_privacy.register(commands, org)  # org terminate/reactivate, retention, policy
 
     chat = commands.add_parser("chat", help="talk to a running service as a WhatsApp user")
     chat.add_argument("--as", dest="phone", required=True, help="E.164 number to write from")

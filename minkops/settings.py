@@ -101,6 +101,13 @@ class OutboundSettings(_Section):
     sweep_batch: int = Field(ge=1)
 
 
+class PrivacySettings(_Section):
+    export_ttl_minutes: int = Field(ge=1, le=1440)
+    termination_grace_days: int = Field(ge=0)
+    retention_interval_seconds: float = Field(gt=0)
+    policy_url: str = Field(min_length=1)
+
+
 class Settings(_Section):
     data_dir: Path
     http: HttpSettings
@@ -112,6 +119,7 @@ class Settings(_Section):
     log: LogSettings
     actors: ActorSettings
     outbound: OutboundSettings
+    privacy: PrivacySettings
 
     @property
     def public_url(self) -> str:

@@ -35,6 +35,7 @@ from minkops.domain.conversation import Conversation
 from minkops.domain.handlers import Outcome
 from minkops.domain.intents import Understood
 from minkops.domain.models import Member
+from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.state import OrgState
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
@@ -72,6 +73,7 @@ class OrgDependencies:
     reply_deadline: float = 60.0
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     scheduler: Scheduler = shared_timer
+    links: Links = DEFAULT_LINKS
 
 
 @dataclass
@@ -285,6 +287,7 @@ class OrgActor(pykka.ThreadingActor):
                 flight.said,
                 understood,
                 self._deps.clock(),
+                self._deps.links,
             )
 
         try:
@@ -338,6 +341,8 @@ class OrgActor(pykka.ThreadingActor):
                 self._reload()  # new members get their ids from the database
             elif self._state is not None:
                 self._state = fx.apply(self._state, effects)
+            if any(isinstance(effect, fx.EraseMember) for effect in effects):
+                self._conversations.clear()  # as the erasure did in the database
             for effect in effects:
                 if isinstance(effect, fx.SaveConversation):
                     conversation = effect.conversation

@@ -31,6 +31,7 @@ from minkops.actors.org import OrgActor, OrgDependencies
 from minkops.actors.outbound import OutboundDeps, outbound_pool
 from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolHandle
+from minkops.actors.privacy import privacy_links, run_retention
 from minkops.actors.scheduler import Job, SchedulerActor
 from minkops.actors.strangers import Strangers
 from minkops.actors.supervisor import (
@@ -148,6 +149,7 @@ def start_actor_system(
             history_turns=settings.openai.history_turns,
             reply_deadline=actors.reply_deadline_seconds,
             clock=clock,
+            links=privacy_links(settings),
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:
@@ -168,7 +170,13 @@ def start_actor_system(
         ChildSpec("metering", lambda ctx: Metering.start(ctx, metrics)),
         ChildSpec(
             "strangers",
-            lambda ctx: Strangers.start(ctx, persistence, outbound.handle(registry), clock=clock),
+            lambda ctx: Strangers.start(
+                ctx,
+                persistence,
+                outbound.handle(registry),
+                clock=clock,
+                policy_url=settings.privacy.policy_url,
+            ),
         ),
         ChildSpec("directory", start_directory, shutdown_timeout=30.0),
         ChildSpec(
@@ -180,6 +188,11 @@ def start_actor_system(
                         "housekeeping",
                         actors.housekeeping_interval_seconds,
                         partial(housekeeping, persistence, registry.handle("directory")),
+                    ),
+                    Job(
+                        "retention",
+                        settings.privacy.retention_interval_seconds,
+                        partial(run_retention, persistence, settings, clock),
                     ),
                     Job(
                         "outbox_sweep",

@@ -17,6 +17,7 @@ from minkops.domain.handlers.base import Act, Outcome, Turn
 from minkops.domain.handlers.registry import handler_for
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.models import Member
+from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.replies import pick_language
 from minkops.domain.state import OrgState
 from minkops.domain.understanding import TaskRef, UnderstandingContext
@@ -30,14 +31,18 @@ def act(
     said: str,
     understood: i.Understood,
     now: datetime,
+    links: Links = DEFAULT_LINKS,
 ) -> Outcome:
     """The outcome of `message` (whose text, or transcript, is `said`) read as `understood`.
 
     The outcome always ends with the sender's conversation as it stands after this turn.
+    A terminated organization acts on nothing and keeps nothing new.
     """
+    if state.org.status == "closed":
+        return Outcome()
     conversation = conversation or new_conversation(sender.id, now)
     language = pick_language(understood.language, sender.language)
-    turn = Turn(state, sender, message, now, language)
+    turn = Turn(state, sender, message, now, language, links)
     intent = understood.intent
     outcome: Outcome | None = None
     question = conversation.live_question(now)
@@ -51,6 +56,8 @@ def act(
                 pass  # not an answer: the question is dropped, the message read on its own
     if outcome is None:
         outcome = _handle(turn, intent)
+    if any(isinstance(e, fx.EraseMember) and e.member_id == sender.id for e in outcome.effects):
+        return outcome  # they asked to be forgotten: no context is kept of it either
     after = add_exchange(
         conversation, now, said, outcome.answer_to(sender.phone), pending=outcome.question
     )
@@ -76,6 +83,8 @@ def say_only(
 ) -> Outcome:
     """One catalogue text back, for a message that could not be read (no text, an
     unreadable voice note, no reading in time). An open question stays open."""
+    if state.org.status == "closed":
+        return Outcome()
     conversation = conversation or new_conversation(sender.id, now)
     turn = Turn(state, sender, message, now, pick_language(sender.language))
     outcome = Act(turn).reply(key)

@@ -128,6 +128,58 @@ class SaveConversation(Effect):
     conversation: Conversation
 
 
+# --- privacy -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetOptOut(Effect):
+    """STOP (True) or START (False). Written after the STOP confirmation: the outbox gate
+    lets nothing else through to the number once it is recorded."""
+
+    member_id: int
+    phone: str
+    opted_out: bool
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state,
+            members=tuple(
+                replace(m, opted_out=self.opted_out) if m.id == self.member_id else m
+                for m in state.members
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class EraseMember(RemoveMember):
+    """A person's own deletion: the member goes, and their phone and name with them, from
+    every row of the organization (tasks keep an anonymous "former member")."""
+
+    phone: str = ""
+    name: str = ""
+    former: str = "former member"
+    """What stands where their name was written, in the organization's language."""
+
+
+@dataclass(frozen=True)
+class TerminateOrg(Effect):
+    """The account ends now: nothing in or out; purged after the grace period."""
+
+    at: datetime
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(state, org=replace(state.org, status="closed"))
+
+
+@dataclass(frozen=True)
+class CreateExportLink(Effect):
+    """A single-use link to a person's data; only the token's hash is stored."""
+
+    token_hash: str
+    member_id: int
+    expires_at: datetime
+
+
 def apply(state: OrgState, effects: Iterable[Effect]) -> OrgState:
     for effect in effects:
         state = effect.apply(state)

@@ -197,14 +197,19 @@ class CorrectData(_Intent):
     value: str
 
 
+_CONFIRMED = "True only for the answer 'yes' to MinkOps asking to confirm; else false."
+
+
 class DeleteData(_Intent):
     kind: Literal["delete_data"] = "delete_data"
+    confirmed: bool = Field(default=False, description=_CONFIRMED)
 
 
 class DeleteAccount(_Intent):
     """An owner closes the whole organization's account."""
 
     kind: Literal["delete_account"] = "delete_account"
+    confirmed: bool = Field(default=False, description=_CONFIRMED)
 
 
 class SignUp(_Intent):

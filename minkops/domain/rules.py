@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from minkops.domain.intents import (
+    DeleteAccount,
     DeleteData,
     ExportData,
     Help,
@@ -114,6 +115,13 @@ _DELETE = _whole(
     r"(?:mis\s+datos|mi\s+cuenta)(?:\s+personales)?",
     r"olvidame", r"borrame", r"eliminame", r"derecho\s+al\s+olvido",
 )  # fmt: skip
+_CLOSE_ACCOUNT = _whole(
+    r"(?:delete|close|cancel|terminate|end)\s+(?:my|our|the)\s+(?:whole\s+)?account",
+    r"(?:borra|borrar|elimina|eliminar|cierra|cerrar|cancela|cancelar)\s+(?:mi|nuestra|la)"
+    r"\s+cuenta",
+    r"(?:apagar|apaga|encerrar|encerra|excluir|exclui)\s+(?:minha|a)\s+conta",
+    r"(?:supprimer|fermer|supprime|ferme)\s+(?:mon|notre|le)\s+compte",
+)  # fmt: skip
 _USAGE = _whole(
     r"(?:(?:show|check|see|view|what\s*'?\s*s|what\s+is|how\s+is|how\s*'?\s*s|ver|consultar"
     r"|cual\s+es|como\s+va|como\s+vamos\s+de|como\s+voy\s+de|como\s+esta)\s+)?"
@@ -164,6 +172,7 @@ _RULES: tuple[Callable[[Text, UnderstandingContext, str], IntentType | None], ..
     _fixed(_START, StartMessages),
     _fixed(_HELP, Help),
     _fixed(_EXPORT, ExportData),
+    _fixed(_CLOSE_ACCOUNT, DeleteAccount),
     _fixed(_DELETE, DeleteData),
     _plain(correct_data),
     _fixed(_USAGE, Usage),

@@ -11,7 +11,7 @@ from minkops.actors.messages import Deliver, OrgChanged, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
-from minkops.http import ops, twilio_webhooks
+from minkops.http import export, ops, twilio_webhooks
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
@@ -31,6 +31,7 @@ def make_app(
     app[LIFECYCLE] = lifecycle or Lifecycle()
     app.router.add_post("/twilio/whatsapp", twilio_webhooks.inbound_whatsapp)
     app.router.add_post("/twilio/status", twilio_webhooks.message_status)
+    app.router.add_get("/export/{token}", export.serve_export, allow_head=False)
     app.router.add_get("/healthz", ops.healthz)
     app.router.add_get("/readyz", ops.readyz)
     app.router.add_get("/metrics", ops.metrics)

@@ -180,3 +180,8 @@ class _phone_unique:
         if unique and error.constraint_name == "members_phone_key":
             raise PhoneTaken from None
         return False
+
+
+# The privacy policy's writers register themselves (SetOptOut, EraseMember, TerminateOrg,
+# CreateExportLink): imported last, once `writes` exists.
+from minkops.store import privacy as _privacy  # noqa: E402, F401

@@ -17,6 +17,7 @@ from minkops.domain.conversation import QUESTION_TTL, Choice, Expects, PendingQu
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.intents import Intent
 from minkops.domain.models import Member
+from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.replies import format_when, join_names, pick_language, say
 from minkops.domain.roster import Ambiguous, Resolved, resolve_name
 from minkops.domain.state import OrgState
@@ -34,6 +35,8 @@ class Turn:
     now: datetime
     language: str
     """The language to answer the sender in."""
+    links: Links = DEFAULT_LINKS
+    """Where links MinkOps hands out point (export)."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ def create_task(turn: Turn, intent: i.CreateTask) -> Outcome:
         )
         for task, assignee in zip(new_tasks, assignees, strict=True)
     ]
+    # Someone who wrote STOP gets nothing from us: the one who gave the task must know.
+    silent = {a.id: a.name for a in assignees if a and a.opted_out and a.id != sender.id}
+    confirmations += [act.say("assignee_opted_out", name=name) for name in silent.values()]
     act.send(sender, "\n".join(confirmations))
     for task, assignee in zip(new_tasks, assignees, strict=True):
         act.add(fx.CreateTask(task))
@@ -175,6 +178,12 @@ def edit_task(turn: Turn, intent: i.EditTask) -> Outcome:
     )
     act.add(fx.ChangeTask(changed))
     previous = state.member_by_id(task.assignee_id)
+    if (
+        new_assignee
+        and new_assignee.opted_out
+        and new_assignee.id not in (sender.id, task.assignee_id)
+    ):
+        act.send(sender, act.say("assignee_opted_out", name=new_assignee.name))
     if new_assignee is not None and new_assignee.id != task.assignee_id:
         _tell_assignee(act, changed, new_assignee)
         if previous is not None:

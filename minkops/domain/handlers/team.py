@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from babel import Locale
+
 from minkops.domain import effects as fx
 from minkops.domain import intents as i
 from minkops.domain.handlers.base import ME_WORDS, Act, Outcome, Turn
@@ -11,6 +13,7 @@ from minkops.domain.handlers.registry import handles
 from minkops.domain.models import Member
 from minkops.domain.phones import InvalidPhone, normalize_phone
 from minkops.domain.policy import Action, allowed
+from minkops.domain.replies import pick_language, say
 from minkops.domain.roster import Resolved, resolve_name
 
 MAX_NAME = 200  # as the database's CHECK constraint allows
@@ -104,7 +107,33 @@ def correct_data(turn: Turn, intent: i.CorrectData) -> Outcome:
         case _:
             # The phone is how MinkOps knows who writes: a new one is added by an admin.
             return act.reply("phone_change_by_admin")
-    return _change(act, change, turn.sender)
+    outcome = _change(act, change, turn.sender)
+    return _confirm_correction(turn, outcome, intent.field)
+
+
+def language_name(language: str) -> str:
+    """'português': a language as it names itself."""
+    return str(Locale.parse(language).languages.get(language, language))
+
+
+def _confirm_correction(turn: Turn, outcome: Outcome, field: str) -> Outcome:
+    """A correction's reply says the new value, in the language the person now reads."""
+    changes = [e for e in outcome.effects if isinstance(e, fx.ChangeMember)]
+    if not changes:
+        return outcome  # unchanged, or refused: that reply stands
+    member = changes[0].member
+    language = pick_language(member.language)
+    if field == "name":
+        body = say(language, "corrected_name", name=member.name)
+    elif field == "language":
+        body = say(language, "corrected_language", spoken=language_name(language))
+    else:
+        voice = member.delivery == "voice"
+        body = say(language, "corrected_delivery_voice" if voice else "corrected_delivery_text")
+    act = Act(turn)
+    act.add(*(e for e in outcome.effects if not isinstance(e, fx.Send)))
+    act.send(member, body)
+    return act.done()
 
 
 def _means(turn: Turn, name: str, member: Member) -> bool:

@@ -17,12 +17,4 @@ unbuilt(
     i.Usage,
     i.Upgrade,
     i.Billing,
-    # privacy
-    i.StopMessages,
-    i.StartMessages,
-    i.ExportData,
-    i.DeleteData,
-    i.DeleteAccount,
-    # onboarding: a member is already signed up
-    i.SignUp,
 )
