@@ -53,14 +53,36 @@ _CLOSERS = re.compile(
 )
 
 
+_MAX_OPENERS = 6
+"""Politeness before a request is a few words; more is not an opener but the message."""
+_CLOSER_TAIL = 48
+"""A closing "thanks" is read in the last characters only (searching the whole message
+for an end-anchored pattern restarts at every offset: quadratic on 65,000 dots)."""
+
+
 def prepare(message: str) -> Text:
-    """Fold, drop fillers and politeness, repair mistyped keywords, trim."""
+    """Fold, drop fillers and politeness, repair mistyped keywords, trim.
+
+    Linear in the length of the message: each pattern is applied a bounded number of
+    times, and the end-anchored one only to a bounded tail.
+    """
     text = Text.of(message)
-    for filler in list(_FILLERS.finditer(text.folded)):
-        text = text.blank(*filler.span())
-    while (opener := _OPENERS.match(text.folded)) is not None and opener.end() > 0:
+    fillers = list(_FILLERS.finditer(text.folded))
+    if fillers:
+        folded, original = list(text.folded), list(text.original)
+        for filler in fillers:
+            start, end = filler.span()
+            folded[start:end] = original[start:end] = " " * (end - start)
+        text = Text("".join(original), "".join(folded))
+    text = text.strip()
+    for _ in range(_MAX_OPENERS):
+        opener = _OPENERS.match(text.folded)
+        if opener is None or opener.end() == 0:
+            break
         text = text.blank(0, opener.end())
-    if (closer := _CLOSERS.search(text.folded)) is not None:
+    text = text.strip()
+    tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
+    if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
         text = text.blank(*closer.span())
     return fix_typos(text).strip()
 
