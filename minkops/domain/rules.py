@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from minkops.domain import grammar
 from minkops.domain.intents import (
     DeleteData,
     ExportData,
@@ -217,11 +218,14 @@ class RuleEngine:
     def _intent(self, text: Text, context: UnderstandingContext, language: str) -> IntentType:
         if not text.folded:
             return Help()
+        early = grammar.read(text, context, language, early=True)
+        if early is not None:
+            return early
         for rule in _RULES:
             intent = rule(text, context, language)
             if intent is not None:
                 return intent
-        return Unknown()
+        return grammar.read(text, context, language, early=False) or Unknown()
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,
