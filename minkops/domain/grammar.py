@@ -53,7 +53,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.roster import fold as roster_fold
-from minkops.domain.rules_text import Text, tidy, to_int
+from minkops.domain.rules_text import UNITS, Text, tidy
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
 
@@ -70,7 +70,7 @@ def _concepts() -> dict[str, str]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     table: dict[str, str] = {}
     for group in data.get("groups", []):
-        words = [w for phrase in group for w in words_of(phrase)]
+        words = [w for phrase in group if len(ws := words_of(phrase)) == 1 for w in ws]
         for word in words:
             table.setdefault(word, words[0])
     return table
@@ -255,10 +255,21 @@ def _resolve_task(said: Sequence[str], context: UnderstandingContext) -> list[Ta
     return matches
 
 
+_NUMBER_LEADS = frozenset(
+    {"number", "numero", "no", "n", "task", "tarea", "tarefa", "tache", "reminder",
+     "recordatorio", "lembrete", "rappel", "la", "el", "the"}
+)  # fmt: skip
+
+
 def _number(clause: Clause) -> int | None:
-    for word in clause.words:
+    """A number as digits, or as a word right after "number", "task", "recordatorio"…"""
+    for index, word in enumerate(clause.words):
         if word.isdigit() and 0 < len(word) <= 4:
             return int(word)
+        if index and clause.words[index - 1] in _NUMBER_LEADS and word in UNITS:
+            value = UNITS[word]
+            if value > 0:
+                return value
     return None
 
 
@@ -316,8 +327,7 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
     if not about_reminders:
         # "cancela el de los lunes", "turn the monday temp check back on": only when the
         # words find exactly one reminder and no task.
-        tasks = _best(said, _visible_tasks(context), _task_words)
-        if len(matches) != 1 or (tasks and _score(said, _task_words(tasks[0])) >= 2):
+        if len(matches) != 1:
             return None
         if not _reminder_hint(clause, matches[0], said):
             return None
@@ -445,7 +455,10 @@ def _hour(clause: Clause) -> int | None:
 
 def _corrections(clause: Clause) -> IntentType | None:
     """ "Write to me in Spanish", "no audios, only text", "my name is wrong, it's …"."""
-    others = [p for p in _names(clause) if not _is_sender(clause, p)]
+    if clause.has("name_wrong"):
+        value = _after_last_copula(clause)
+        return CorrectData(field="name", value=value) if value else None
+    others = _names(clause)
     language = _language_named(clause)
     delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
     if others:
@@ -455,9 +468,6 @@ def _corrections(clause: Clause) -> IntentType | None:
         if delivery is not None and not clause.has("schedule_words"):
             return UpdateMember(name=name, delivery=delivery)
         return None
-    if clause.has("name_wrong"):
-        value = _after_last_copula(clause)
-        return CorrectData(field="name", value=value) if value else None
     if language is not None and clause.has("language_change"):
         return CorrectData(field="language", value=language)
     if delivery is not None and (clause.has("mine") or clause.has("text_only")):
@@ -467,10 +477,6 @@ def _corrections(clause: Clause) -> IntentType | None:
             return None
         return CorrectData(field="delivery", value=delivery)
     return None
-
-
-def _is_sender(clause: Clause, name: str) -> bool:
-    return False
 
 
 def _language_named(clause: Clause) -> str | None:
@@ -578,6 +584,15 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     return _infinitive_first(body, clause.language, subjunctive=True)
 
 
+def _note_to_self(clause: Clause) -> IntentType | None:
+    """"add to my list: …", "apunta: …": a task for nobody in particular, read before
+    the fixed rules take "add" for a new member."""
+    note = clause.lex.hits("note_to_self", clause.words[:5])
+    if note and note[0].first == 0 and ":" in clause.text.folded:
+        return _create_task(clause)
+    return None
+
+
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
@@ -660,8 +675,73 @@ def _due_time() -> object:
 _TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor", "thanks")
 
 
+def _drop_edges(body: str, names: Sequence[str]) -> str:
+    """Drop phrases of the word classes `names` from both ends of `body`."""
+    lex = lexicon()
+    while True:
+        body = tidy(body)
+        tokens = tokens_of(Text.of(body).folded)
+        words = [t.text for t in tokens]
+        if not words:
+            return body
+        cut = False
+        for name in names:
+            hits = lex.hits(name, words)
+            if hits and hits[0].first == 0:
+                body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
+                cut = True
+                break
+            if hits and hits[-1].last == len(words):
+                body = body[: tokens[hits[-1].first].start]
+                cut = True
+                break
+        if not cut:
+            return tidy(body)
+
+
+_LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "hay"})
+
+
+def refine_reminder(
+    intent: CreateReminder, context: UnderstandingContext, language: str
+) -> CreateReminder:
+    """Finish a reminder the fixed rules read: "remind everyone to …" is for everyone,
+    "recuérdale a maria y a tom …" for both, and the text starts at its verb ("que pida
+    el vino" → "pedir el vino")."""
+    lex = lexicon()
+    body = intent.text
+    recipients = list(intent.recipients)
+    for _ in range(6):
+        tokens = tokens_of(Text.of(body).folded)
+        words = [t.text for t in tokens]
+        if not words:
+            break
+        everyone = lex.hits("everyone", words)
+        people = _people(tokens, context)
+        if everyone and everyone[0].first <= 1:
+            recipients = ["everyone"]
+            end = everyone[0].last
+        elif words[0] in {"y", "and", "e", "a"} and people and people[0].first <= 2:
+            named = tidy(body[tokens[people[0].first].start : tokens[people[0].last - 1].end])
+            recipients = [*recipients, named] if recipients != ["me"] else [named]
+            end = people[0].last
+        elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
+            end = residue[0].last
+        elif words[0] in _LEADING_LINKS or lex.hits("reminder_noun", words[:1]):
+            end = 1
+        elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
+            end = 2
+        else:
+            break
+        body = body[tokens[end - 1].end :] if end < len(tokens) else ""
+    body = _infinitive_first(_drop_edges(body, ("time_residue",)), language, subjunctive=True)
+    if body == intent.text and recipients == list(intent.recipients):
+        return intent
+    return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
 def _trim_title(title: str) -> str:
-    title = tidy(title)
+    title = _drop_edges(title, ("time_residue",))
     changed = True
     while changed:
         changed = False
@@ -701,6 +781,7 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _note_to_self,
     _remove_member,
     _list_reminders,
     _reminders_by_description,
@@ -709,8 +790,8 @@ _EARLY: tuple[Frame, ...] = (
 )
 _LATE: tuple[Frame, ...] = (
     _corrections,
-    _talk,
     _help,
+    _talk,
     _cancel_task,
     _complete_by_description,
     _create_reminder,
@@ -718,4 +799,3 @@ _LATE: tuple[Frame, ...] = (
     _data_requests,
 )
 
-_ = (to_int, Help)

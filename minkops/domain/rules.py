@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from minkops.domain import grammar
 from minkops.domain.intents import (
+    CreateReminder,
     DeleteData,
     ExportData,
     Help,
@@ -223,6 +224,8 @@ class RuleEngine:
             return early
         for rule in _RULES:
             intent = rule(text, context, language)
+            if isinstance(intent, CreateReminder):
+                return grammar.refine_reminder(intent, context, language)
             if intent is not None:
                 return intent
         return grammar.read(text, context, language, early=False) or Unknown()

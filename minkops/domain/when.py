@@ -348,7 +348,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekdays",
-            r"\b(?:every\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
+            r"\b(?:(?:every|each)\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
             r"|till|until|-)\s+friday|mon\s*-\s*fri|(?:de|desde\s+el)\s+lunes\s+(?:a|al|hasta"
             r"(?:\s+el)?)\s+viernes|entre\s+semana|(?:todos\s+los\s+|cada\s+)?dias?\s+laborables?"
             r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",
