@@ -292,11 +292,28 @@ def _talk(clause: Clause) -> IntentType | None:
 
 
 def _messages(clause: Clause) -> IntentType | None:
-    if clause.has("stop_messages"):
+    if clause.has("stop_messages") or clause.covers("stop_word"):
         return StopMessages()
-    if clause.has("start_messages"):
+    if clause.has("start_messages") or clause.covers("start_word"):
         return StartMessages()
     return None
+
+
+def _done_number(clause: Clause) -> IntentType | None:
+    """"tarefa 3 feita", "fini 4", "tâche 4 terminée": a number and a done word."""
+    number = _number(clause)
+    if number is None or len(clause.words) > 4 or clause.question:
+        return None
+    if clause.has("done") and not clause.has("cancel") and not clause.has("reminder_noun"):
+        return CompleteTask(number=number)
+    return None
+
+
+def _name_correction(clause: Clause) -> IntentType | None:
+    if not clause.has("name_wrong"):
+        return None
+    value = _after_last_copula(clause)
+    return CorrectData(field="name", value=value) if value else None
 
 
 def _help(clause: Clause) -> IntentType | None:
@@ -364,20 +381,21 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if clause.has("done") or _number(clause) is not None or ":" in clause.text.folded:
         return None
     asks = clause.question or clause.has("show")
-    if not asks and not clause.lex.covers_all(("task_noun", "mine", "show"), clause.words):
+    if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
     if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
         return None
-    rest = clause.content(("question", "show", "mine", "task_noun", "overdue"))
+    rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
-    if not about_work and not (clause.has("mine") and not rest):
+    if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
         return None
     if clause.has("overdue"):
         return ListTasks(scope="overdue")
     people = _names(clause)
     if people:
         return ListTasks(scope="person", person=people[0])
-    if clause.has("mine") and not lex.has("everyone", clause.words):
+    mine = lex.has_outside("mine", ("show",), clause.words)
+    if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")
 
@@ -455,9 +473,6 @@ def _hour(clause: Clause) -> int | None:
 
 def _corrections(clause: Clause) -> IntentType | None:
     """ "Write to me in Spanish", "no audios, only text", "my name is wrong, it's …"."""
-    if clause.has("name_wrong"):
-        value = _after_last_copula(clause)
-        return CorrectData(field="name", value=value) if value else None
     others = _names(clause)
     language = _language_named(clause)
     delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
@@ -622,9 +637,10 @@ def _create_task(clause: Clause) -> IntentType | None:
             subjunctive = words[after] == "que"
         elif before:
             start = after
+            subjunctive = words[first.first - 1] == "que"
             if after < len(words) and words[after] in {"to", "que"}:
                 start += 1
-                subjunctive = words[after] == "que"
+                subjunctive = subjunctive or words[after] == "que"
         elif first.first <= 1 and after < len(words):
             start = after  # "João please clean …", "maria - buy …", "juan perez limpia …"
             subjunctive = False
@@ -635,7 +651,10 @@ def _create_task(clause: Clause) -> IntentType | None:
         if someone and someone[0].first <= 4:
             start = someone[0].last
             subjunctive = True
-            if start < len(words) and words[start] == "to":
+            modal = lex.hits("assign", words[start : start + 3])
+            if modal and modal[0].first == 0:
+                start += modal[0].last
+            elif start < len(words) and words[start] == "to":
                 start += 1
     if start is None or start >= len(words):
         return None
@@ -727,7 +746,9 @@ def refine_reminder(
             end = people[0].last
         elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
             end = residue[0].last
-        elif words[0] in _LEADING_LINKS or lex.hits("reminder_noun", words[:1]):
+        elif words[0] in _LEADING_LINKS or lex.hits("reminder_noun", words[:1]) or (
+            (verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0
+        ):
             end = 1
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
@@ -741,7 +762,7 @@ def refine_reminder(
 
 
 def _trim_title(title: str) -> str:
-    title = _drop_edges(title, ("time_residue",))
+    title = _drop_edges(title, ("time_residue", "dangling"))
     changed = True
     while changed:
         changed = False
@@ -766,6 +787,8 @@ def _infinitive_first(
         return body
     first, _, rest = body.partition(" ")
     key = roster_fold(first)
+    if key in lexicon().indicative:
+        return body
     lemma = lexicon().lemmas.get(key)
     if lemma is None and subjunctive and len(key) > 3:
         if key.endswith("en"):
@@ -781,6 +804,8 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _done_number,
+    _name_correction,
     _note_to_self,
     _remove_member,
     _list_reminders,
@@ -799,3 +824,17 @@ _LATE: tuple[Frame, ...] = (
     _data_requests,
 )
 
+
+
+def resolve_task_description(
+    intent: CompleteTask | CancelTask, context: UnderstandingContext
+) -> CompleteTask | CancelTask:
+    """A task named by description ("finished the fridge") gets the number of the one
+    open task it fits; several fit: the handler asks which, listing them."""
+    if intent.number is not None or not intent.description:
+        return intent
+    said = [w for w in words_of(intent.description) if not lexicon().has("filler", [w])]
+    matches = _resolve_task(said, context)
+    if len(matches) == 1:
+        return intent.model_copy(update={"number": matches[0].number})
+    return intent

@@ -55,6 +55,8 @@ class Lexicon:
     """A language's name in any of our languages → ISO 639-1."""
     lemmas: dict[str, str] = field(default_factory=dict)
     """An irregular verb form → its infinitive."""
+    indicative: set[str] = field(default_factory=set)
+    """Forms that look subjunctive but are not ("viene"): kept as written."""
 
     def add(self, name: str, phrases: Iterable[str]) -> None:
         table = self.classes.setdefault(name, {})
@@ -90,6 +92,17 @@ class Lexicon:
         return sum(h.last - h.first for h in self.hits(name, words)) == len(words)
 
 
+    def has_outside(self, name: str, outside: Sequence[str], words: Sequence[str]) -> bool:
+        """The class occurs at a word no phrase of the `outside` classes took ("me" in
+        "show me" is not the sender asking about themselves)."""
+        taken: set[int] = set()
+        for other in outside:
+            for hit in self.hits(other, words):
+                taken.update(range(hit.first, hit.last))
+        return any(
+            not taken.intersection(range(hit.first, hit.last)) for hit in self.hits(name, words)
+        )
+
     def covers_all(self, names: Sequence[str], words: Sequence[str]) -> bool:
         """Every word belongs to a phrase of one of the classes."""
         covered: set[int] = set()
@@ -111,4 +124,5 @@ def lexicon() -> Lexicon:
             merged.languages[fold(word)] = code
         for form, infinitive in data.get("lemmas", {}).items():
             merged.lemmas[fold(form)] = infinitive
+        merged.indicative.update(fold(f) for f in data.get("indicative", {}).get("forms", []))
     return merged

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from minkops.domain import grammar
 from minkops.domain.intents import (
+    CancelTask,
+    CompleteTask,
     CreateReminder,
     DeleteData,
     ExportData,
@@ -226,6 +228,8 @@ class RuleEngine:
             intent = rule(text, context, language)
             if isinstance(intent, CreateReminder):
                 return grammar.refine_reminder(intent, context, language)
+            if isinstance(intent, CompleteTask | CancelTask):
+                return grammar.resolve_task_description(intent, context)
             if intent is not None:
                 return intent
         return grammar.read(text, context, language, early=False) or Unknown()
