@@ -32,7 +32,9 @@ from minkops.domain.intents import (
     CorrectData,
     CreateReminder,
     CreateTask,
+    Decline,
     DeleteAccount,
+    EditTask,
     DeleteData,
     ExportData,
     Help,
@@ -288,7 +290,35 @@ def _talk(clause: Clause) -> IntentType | None:
         return Acknowledge()
     if clause.covers("confirm") or (clause.has("confirm") and len(clause.words) <= 3):
         return Confirm() if not clause.question else None
+    if clause.covers("decline"):
+        return Decline()
     return None
+
+
+def _edit_task(clause: Clause) -> IntentType | None:
+    """"give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
+    para el viernes": a task (by number or description) and what changes."""
+    edit = clause.lex.hits("edit_verb", clause.words)
+    if not edit or edit[0].first > 3 or clause.question or clause.has("reminder_noun"):
+        return None
+    context = clause.context
+    number = _number(clause)
+    people = clause.people
+    assignee = _written(clause, people[-1]) if people else None
+    found = find_time(clause.text.original, timezone=context.timezone, now=context.now)
+    due = found.at if found is not None else None
+    if assignee is None and due is None:
+        return None
+    said = clause.content(("edit_verb", "dangling", "today", "time_residue"))
+    if found is not None:
+        kept = set(words_of(found.rest))
+        said = [w for w in said if w in kept]
+    if number is None:
+        matches = _resolve_task(said, context)
+        if len(matches) != 1:
+            return None
+        number = matches[0].number
+    return EditTask(number=number, due=due, assignee=assignee)
 
 
 def _messages(clause: Clause) -> IntentType | None:
@@ -447,7 +477,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return Upgrade()
     if clause.has("billing"):
         return Billing()
-    if clause.has("usage") and clause.has("plan"):
+    if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
         return Usage()
     return None
 
@@ -457,8 +487,10 @@ def _preferences(clause: Clause) -> IntentType | None:
         hour = _hour(clause)
         enabled = not clause.has("off") or hour is not None
         return SetPreference(setting="digest", enabled=enabled, hour=hour if enabled else None)
-    if clause.has("escalation"):
-        return SetPreference(setting="escalation", enabled=not clause.has("off"))
+    overdue_alerts = clause.has("overdue") and (clause.has("notify") or clause.has("reminder_verb"))
+    if clause.has("escalation") or (overdue_alerts and not clause.question):
+        off = clause.has("off") or clause.has("cancel")
+        return SetPreference(setting="escalation", enabled=not off)
     return None
 
 
@@ -808,15 +840,16 @@ _EARLY: tuple[Frame, ...] = (
     _name_correction,
     _note_to_self,
     _remove_member,
+    _preferences,
     _list_reminders,
     _reminders_by_description,
     _list_tasks,
-    _preferences,
 )
 _LATE: tuple[Frame, ...] = (
     _corrections,
     _help,
     _talk,
+    _edit_task,
     _cancel_task,
     _complete_by_description,
     _create_reminder,
