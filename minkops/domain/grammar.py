@@ -17,10 +17,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from functools import cache
 from importlib import resources
 from typing import TypeVar
 from zoneinfo import ZoneInfo
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 from minkops.domain.intents import (
     Acknowledge,
@@ -34,8 +37,8 @@ from minkops.domain.intents import (
     CreateTask,
     Decline,
     DeleteAccount,
-    EditTask,
     DeleteData,
+    EditTask,
     ExportData,
     Help,
     ListReminders,
@@ -61,7 +64,6 @@ from minkops.domain.when import find_recurrence, find_time
 
 T = TypeVar("T")
 
-_DUE_DEFAULT_HOUR = 23
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
@@ -177,8 +179,6 @@ def _name_word(said: str, part: str) -> bool:
         return True
     if len(part) < 5 or len(said) < 4:
         return False
-    from rapidfuzz.distance import DamerauLevenshtein
-
     return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
 
 
@@ -296,7 +296,7 @@ def _talk(clause: Clause) -> IntentType | None:
 
 
 def _edit_task(clause: Clause) -> IntentType | None:
-    """"give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
+    """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
     edit = clause.lex.hits("edit_verb", clause.words)
     if not edit or edit[0].first > 3 or clause.question or clause.has("reminder_noun"):
@@ -330,7 +330,7 @@ def _messages(clause: Clause) -> IntentType | None:
 
 
 def _done_number(clause: Clause) -> IntentType | None:
-    """"tarefa 3 feita", "fini 4", "tâche 4 terminée": a number and a done word."""
+    """ "tarefa 3 feita", "fini 4", "tâche 4 terminée": a number and a done word."""
     number = _number(clause)
     if number is None or len(clause.words) > 4 or clause.question:
         return None
@@ -417,6 +417,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
+    if clause.people and clause.question and not rest:
+        about_work = True  # "qué tiene Lucía para hoy"
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
         return None
     if clause.has("overdue"):
@@ -564,6 +566,8 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     zone = ZoneInfo(context.timezone)
     if not clause.has("reminder_verb") and not clause.has("schedule_words"):
         return None
+    if clause.question:
+        return None
     recurrence = find_recurrence(clause.text.original, now=context.now.astimezone(zone))
     if recurrence is None and not clause.has("reminder_verb"):
         return None
@@ -572,14 +576,26 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     what = _reminder_text(rest, clause)
     delivery = "voice" if clause.has("voice") else None
     if recurrence is not None:
-        return CreateReminder(
+        made = CreateReminder(
             text=what, recipients=recipients, cron=recurrence.cron, delivery=delivery
         )
+        return refine_reminder(made, context, clause.language)
     found = find_time(clause.text.original, timezone=context.timezone, now=context.now)
     if found is None:
         return None
     what = _reminder_text(Text.of(found.rest), clause)
-    return CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
+    made = CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
+    return refine_reminder(made, context, clause.language)
+
+
+def _scheduled_message(clause: Clause) -> IntentType | None:
+    """ "mándale un audio a Pedro cada mañana a las 7 para que …": a message sent on a
+    schedule is a reminder, read before the fixed rules take "audio" for a preference."""
+    if not clause.has("send_verb") or not (clause.people or clause.has("everyone")):
+        return None
+    if not clause.has("schedule_words"):
+        return None
+    return _create_reminder(clause)
 
 
 def _recipients(clause: Clause) -> list[str]:
@@ -587,7 +603,7 @@ def _recipients(clause: Clause) -> list[str]:
         return ["everyone"]
     names = _names(clause)
     if clause.lex.has("mine", clause.words[:4]) or "me" in clause.words:
-        names = names + ["me"] if names else ["me"]
+        names = [*names, "me"] if names else ["me"]
     return names or ["me"]
 
 
@@ -632,7 +648,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
 
 
 def _note_to_self(clause: Clause) -> IntentType | None:
-    """"add to my list: …", "apunta: …": a task for nobody in particular, read before
+    """ "add to my list: …", "apunta: …": a task for nobody in particular, read before
     the fixed rules take "add" for a new member."""
     note = clause.lex.hits("note_to_self", clause.words[:5])
     if note and note[0].first == 0 and ":" in clause.text.folded:
@@ -675,7 +691,9 @@ def _create_task(clause: Clause) -> IntentType | None:
                 subjunctive = subjunctive or words[after] == "que"
         elif first.first <= 1 and after < len(words):
             start = after  # "João please clean …", "maria - buy …", "juan perez limpia …"
-            subjunctive = False
+            if words[after] in {"to", "que"}:  # "Lucia to restock …"
+                start += 1
+                subjunctive = words[after] == "que"
         if start is not None and first.first > 1 and not before and not follow:
             start = None
     else:
@@ -709,7 +727,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     return CreateTask(title=title, assignees=assignees, due=due)
 
 
-def _time_before(clause: Clause, start: int) -> object | None:
+def _time_before(clause: Clause, start: int) -> datetime | None:
     head = clause.original(0, clause.people[0].first) if clause.people else ""
     if not head:
         return None
@@ -717,9 +735,8 @@ def _time_before(clause: Clause, start: int) -> object | None:
     return found.at if found is not None and not tidy(found.rest) else None
 
 
-def _due_time() -> object:
-    from datetime import time
-
+def _due_time() -> time:
+    """A task due "tomorrow" is due by the end of that day."""
     return time(23, 59)
 
 
@@ -778,8 +795,10 @@ def refine_reminder(
             end = people[0].last
         elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
             end = residue[0].last
-        elif words[0] in _LEADING_LINKS or lex.hits("reminder_noun", words[:1]) or (
-            (verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0
+        elif (
+            words[0] in _LEADING_LINKS
+            or lex.hits("reminder_noun", words[:1])
+            or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
             end = 1
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
@@ -827,7 +846,14 @@ def _infinitive_first(
             lemma = key[:-2] + "ar"
         elif key.endswith("e"):
             lemma = key[:-1] + "ar"
-    if lemma is None and imperative and not subjunctive and key.endswith("a") and len(key) > 4:
+    if (
+        lemma is None
+        and imperative
+        and not subjunctive
+        and key.endswith("a")
+        and len(key) > 4
+        and not key.endswith("ia")
+    ):
         lemma = key + "r"
     if lemma is None:
         return body
@@ -836,6 +862,7 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _scheduled_message,
     _done_number,
     _name_correction,
     _note_to_self,
@@ -856,7 +883,6 @@ _LATE: tuple[Frame, ...] = (
     _create_task,
     _data_requests,
 )
-
 
 
 def resolve_task_description(

@@ -91,7 +91,6 @@ class Lexicon:
             return False
         return sum(h.last - h.first for h in self.hits(name, words)) == len(words)
 
-
     def has_outside(self, name: str, outside: Sequence[str], words: Sequence[str]) -> bool:
         """The class occurs at a word no phrase of the `outside` classes took ("me" in
         "show me" is not the sender asking about themselves)."""
