@@ -131,7 +131,7 @@ def read(
     """The intent the grammar finds, or None. `early` frames run before the fixed rules
     (they correct readings the fixed rules would get wrong); the rest run after them."""
     tokens = tokens_of(text.folded)
-    if not tokens:
+    if not tokens or len(tokens) > MAX_WORDS:
         return None
     words = [t.text for t in tokens]
     clause = Clause(text, tokens, words, _people(tokens, context), context, lexicon(), language)
@@ -282,6 +282,10 @@ def _description(clause: Clause, said: Sequence[str]) -> str | None:
 # --- frames -----------------------------------------------------------------------------
 
 Frame = Callable[[Clause], IntentType | None]
+
+MAX_WORDS = 80
+"""A request is a sentence or two; a longer text is not read as one (and no frame's cost
+grows with a 65,000-character body)."""
 
 
 def _talk(clause: Clause) -> IntentType | None:
@@ -746,7 +750,7 @@ _TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor
 def _drop_edges(body: str, names: Sequence[str]) -> str:
     """Drop phrases of the word classes `names` from both ends of `body`."""
     lex = lexicon()
-    while True:
+    for _ in range(8):
         body = tidy(body)
         tokens = tokens_of(Text.of(body).folded)
         words = [t.text for t in tokens]
@@ -765,6 +769,7 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 break
         if not cut:
             return tidy(body)
+    return tidy(body)
 
 
 _LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "hay"})
@@ -778,6 +783,8 @@ def refine_reminder(
     el vino" → "pedir el vino")."""
     lex = lexicon()
     body = intent.text
+    if len(body.split()) > MAX_WORDS:
+        return intent
     recipients = list(intent.recipients)
     for _ in range(6):
         tokens = tokens_of(Text.of(body).folded)
@@ -891,6 +898,8 @@ def resolve_task_description(
     """A task named by description ("finished the fridge") gets the number of the one
     open task it fits; several fit: the handler asks which, listing them."""
     if intent.number is not None or not intent.description:
+        return intent
+    if len(intent.description.split()) > MAX_WORDS:
         return intent
     said = [w for w in words_of(intent.description) if not lexicon().has("filler", [w])]
     matches = _resolve_task(said, context)
