@@ -303,7 +303,12 @@ def _edit_task(clause: Clause) -> IntentType | None:
     """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
     edit = clause.lex.hits("edit_verb", clause.words)
-    if not edit or edit[0].first > 3 or clause.question or clause.has("reminder_noun"):
+    numbered = clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"} and (
+        _number(clause) is not None
+    )
+    if not (edit and edit[0].first <= 3) and not numbered:
+        return None
+    if clause.question or clause.has("reminder_noun"):
         return None
     context = clause.context
     number = _number(clause)
@@ -521,6 +526,15 @@ def _corrections(clause: Clause) -> IntentType | None:
         if delivery is not None and not clause.has("schedule_words"):
             return UpdateMember(name=name, delivery=delivery)
         return None
+    if clause.has("phone_change") and not others:
+        digits = [i for i, t in enumerate(clause.tokens) if t.text.isdigit()]
+        if digits:
+            start = clause.tokens[digits[0]].start
+            if start > 0 and clause.text.folded[start - 1] == "+":
+                start -= 1
+            value = tidy(clause.text.original[start : clause.tokens[digits[-1]].end])
+            if sum(ch.isdigit() for ch in value) >= 6:
+                return CorrectData(field="phone", value=value)
     if language is not None and clause.has("language_change"):
         return CorrectData(field="language", value=language)
     if delivery is not None and (clause.has("mine") or clause.has("text_only")):
@@ -540,13 +554,16 @@ def _language_named(clause: Clause) -> str | None:
     return None
 
 
-_COPULAS = frozenset({"is", "it's", "its", "es", "e", "est", "c'est", "s", "soy", "sou"})
+_COPULAS = frozenset(
+    {"is", "it's", "its", "es", "e", "est", "c'est", "s", "soy", "sou", "llamo", "chamo"}
+)
 
 
 def _after_last_copula(clause: Clause) -> str:
     for index in range(len(clause.words) - 1, 0, -1):
         if clause.words[index] in _COPULAS and index + 1 < len(clause.words):
             value = clause.original(index + 1, len(clause.words))
+            value = tidy(value.split(",")[0].split(" not ")[0].split(" no ")[0])
             if value and value[0].isupper():
                 return value
     return ""
@@ -772,7 +789,9 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
     return tidy(body)
 
 
-_LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "hay"})
+_LEADING_LINKS = frozenset(
+    {"to", "that", "que", "q", "para", "about", "de", "sobre", "hay", "for", "a"}
+)
 
 
 def refine_reminder(
@@ -802,6 +821,8 @@ def refine_reminder(
             end = people[0].last
         elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
             end = residue[0].last
+        elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
+            end = lead[0].last
         elif (
             words[0] in _LEADING_LINKS
             or lex.hits("reminder_noun", words[:1])
@@ -849,10 +870,14 @@ def _infinitive_first(
         return body
     lemma = lexicon().lemmas.get(key)
     if lemma is None and subjunctive and len(key) > 3:
-        if key.endswith("en"):
-            lemma = key[:-2] + "ar"
-        elif key.endswith("e"):
-            lemma = key[:-1] + "ar"
+        stem = key[:-2] if key.endswith("en") else key[:-1] if key.endswith("e") else None
+        if stem is not None:
+            # The spelling changes back: apague → apagar, saque → sacar, empiece → empezar.
+            for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):
+                if stem.endswith(written):
+                    stem = stem[: -len(written)] + spoken
+                    break
+            lemma = stem + "ar"
     if (
         lemma is None
         and imperative

@@ -30,6 +30,7 @@ UNITS = (
     "hecho ", "cambia ", "rename task 4 to ", "add ", "x" * 50 + " ", "juan's ", "me ",
     "thanks ", "'s ", "que juan ", "tiene que ", "needs to ", "finished the ", "ja ",
     "reminder ", "recordatorio del ", "cancel the ", "j'ai ", "ja fiz ",
+    "remnd ", "tomorow ", "tarae ",  # typos: each one fixed, none restarts the reading
 )  # fmt: skip
 
 CONTEXT = UnderstandingContext(
