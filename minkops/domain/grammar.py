@@ -680,7 +680,6 @@ def _note_to_self(clause: Clause) -> IntentType | None:
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
-    context = clause.context
     if clause.question and not clause.has("assign"):
         return None
     start: int | None = None
@@ -727,18 +726,42 @@ def _create_task(clause: Clause) -> IntentType | None:
                 start += modal[0].last
             elif start < len(words) and words[start] == "to":
                 start += 1
+    tail = _named_at_end(clause)
+    if (start is None or start >= len(words)) and tail is not None:
+        return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
     if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
+    return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+def _named_at_end(clause: Clause) -> tuple[str, str] | None:
+    """ "clean the grill - Juan": the work, then who does it, after a dash or a comma."""
+    if not clause.people or clause.question:
+        return None
+    last = clause.people[-1]
+    if last.last != len(clause.words) or last.first < 2 or len(clause.people) > 1:
+        return None
+    cut = clause.tokens[last.first].start
+    head = clause.text.original[:cut].rstrip()
+    if not head.endswith(("-", ",", ":", "–")):
+        return None
+    return tidy(head), _written(clause, last)
+
+
+def _task_from(
+    clause: Clause, body_text: str, assignees: list[str], *, subjunctive: bool
+) -> IntentType | None:
+    context = clause.context
     due = None
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
-    elif (head := _time_before(clause, start)) is not None:
+    elif (head := _time_before(clause)) is not None:
         due = head
     title = _infinitive_first(
         _trim_title(body_text), clause.language, subjunctive=subjunctive, imperative=True
@@ -748,7 +771,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     return CreateTask(title=title, assignees=assignees, due=due)
 
 
-def _time_before(clause: Clause, start: int) -> datetime | None:
+def _time_before(clause: Clause) -> datetime | None:
     head = clause.original(0, clause.people[0].first) if clause.people else ""
     if not head:
         return None
@@ -842,6 +865,14 @@ def refine_reminder(
 
 def _trim_title(title: str) -> str:
     title = _drop_edges(title, ("time_residue", "dangling"))
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    for name in ("ability", "title_filler"):
+        lead = lexicon().hits(name, words[:3])
+        if lead and lead[0].first == 0 and lead[0].last < len(words):
+            title = title[tokens[lead[0].last].start :]
+            tokens = tokens_of(Text.of(title).folded)
+            words = [t.text for t in tokens]
     changed = True
     while changed:
         changed = False
