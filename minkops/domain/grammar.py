@@ -98,6 +98,8 @@ class Clause:
     context: UnderstandingContext
     lex: Lexicon
     language: str
+    asked: bool = False
+    """The message had a question mark (the prepared text no longer shows it)."""
 
     def has(self, name: str) -> bool:
         return self.lex.has(name, self.words)
@@ -107,7 +109,9 @@ class Clause:
 
     @property
     def question(self) -> bool:
-        return "?" in self.text.folded or self.lex.hits("question", self.words[:3]) != []
+        return (
+            self.asked or "?" in self.text.folded or self.lex.hits("question", self.words[:3]) != []
+        )
 
     def original(self, first: int, last: int) -> str:
         if first >= last:
@@ -126,7 +130,7 @@ class Clause:
 
 
 def read(
-    text: Text, context: UnderstandingContext, language: str, *, early: bool
+    text: Text, context: UnderstandingContext, language: str, *, early: bool, asked: bool = False
 ) -> IntentType | None:
     """The intent the grammar finds, or None. `early` frames run before the fixed rules
     (they correct readings the fixed rules would get wrong); the rest run after them."""
@@ -134,7 +138,9 @@ def read(
     if not tokens or len(tokens) > MAX_WORDS:
         return None
     words = [t.text for t in tokens]
-    clause = Clause(text, tokens, words, _people(tokens, context), context, lexicon(), language)
+    clause = Clause(
+        text, tokens, words, _people(tokens, context), context, lexicon(), language, asked
+    )
     frames = _EARLY if early else _LATE
     for frame in frames:
         intent = frame(clause)
@@ -417,7 +423,9 @@ def _list_reminders(clause: Clause) -> IntentType | None:
 
 def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
-    if clause.has("done") or _number(clause) is not None or ":" in clause.text.folded:
+    if (clause.has("done") and not clause.question) or _number(clause) is not None:
+        return None
+    if ":" in clause.text.folded:
         return None
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):

@@ -213,15 +213,18 @@ class RuleEngine:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
         language = _language(prepared.folded, context.language)
-        intent = talk(text) or self._intent(prepared, context, language)
+        asked = "?" in text
+        intent = talk(text) or self._intent(prepared, context, language, asked)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)
 
-    def _intent(self, text: Text, context: UnderstandingContext, language: str) -> IntentType:
+    def _intent(
+        self, text: Text, context: UnderstandingContext, language: str, asked: bool
+    ) -> IntentType:
         if not text.folded:
             return Help()
-        early = grammar.read(text, context, language, early=True)
+        early = grammar.read(text, context, language, early=True, asked=asked)
         if early is not None:
             return early
         for rule in _RULES:
@@ -232,7 +235,7 @@ class RuleEngine:
                 return grammar.resolve_task_description(intent, context)
             if intent is not None:
                 return intent
-        return grammar.read(text, context, language, early=False) or Unknown()
+        return grammar.read(text, context, language, early=False, asked=asked) or Unknown()
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,
