@@ -183,8 +183,8 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
 def _name_word(said: str, part: str) -> bool:
     if said == part:
         return True
-    if len(part) < 5 or len(said) < 4:
-        return False
+    if len(part) < 5 or len(said) != len(part):
+        return False  # a swapped or mistyped letter, not a longer word ("bakery")
     return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
 
 
@@ -688,7 +688,8 @@ def _note_to_self(clause: Clause) -> IntentType | None:
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
-    if clause.question and not clause.has("assign"):
+    # "can you …?" is a request; "what …?" is not.
+    if lex.hits("question", words[:3]) and not clause.has("assign"):
         return None
     start: int | None = None
     assignees: list[str] = []
@@ -707,7 +708,8 @@ def _create_task(clause: Clause) -> IntentType | None:
                 after = person.last
         assignees = [_written(clause, p) for p in group]
         follow = lex.hits("assign", words[after : after + 3])
-        before = lex.hits("assign", words[max(0, first.first - 3) : first.first])
+        window = words[max(0, first.first - 3) : first.first]
+        before = lex.hits("assign", window) or lex.hits("assign_before", window)
         if follow and follow[0].first == 0:
             start = after + follow[0].last
             subjunctive = words[after] == "que"
