@@ -193,3 +193,18 @@ def test_the_lexicons_are_data_files() -> None:
     extra.add("done", ["all wrapped up"])
     assert extra.has("done", ["task", "all", "wrapped", "up"])
     assert not extra.has("done", ["wrapped"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "at"),
+    [
+        ("remind me tonight at 11 to lock up", "en", "2025-03-27T23:00:00+01:00"),
+        ("recuérdale a Pedro esta noche a las 11 que cierre", "es", "2025-03-27T23:00:00+01:00"),
+        ("remind me at half past 7 to call Juan", "en", "2025-03-28T07:30:00+01:00"),
+        ("remind me at quarter to 9 to open the safe", "en", "2025-03-28T08:45:00+01:00"),
+    ],
+)
+def test_times_said_the_way_people_say_them(text: str, language: str, at: str) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_reminder"
+    assert intent["at"] == at
