@@ -484,6 +484,8 @@ def _cancel_task(clause: Clause) -> IntentType | None:
 
 
 def _data_requests(clause: Clause) -> IntentType | None:
+    if clause.people or clause.has("note_to_self"):
+        return None  # "tell Maria to send the invoice": work, not billing
     if clause.has("delete_account"):
         return DeleteAccount()
     if clause.has("delete_data"):
@@ -941,6 +943,7 @@ _EARLY: tuple[Frame, ...] = (
     _note_to_self,
     _remove_member,
     _preferences,
+    _data_requests,
     _list_reminders,
     _reminders_by_description,
     _list_tasks,
@@ -954,7 +957,6 @@ _LATE: tuple[Frame, ...] = (
     _complete_by_description,
     _create_reminder,
     _create_task,
-    _data_requests,
 )
 
 

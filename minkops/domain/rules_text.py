@@ -133,7 +133,7 @@ _NOT_TYPOS = frozenset(
         "hacho", "techo", "pecho", "dicho", "echo", "hechos", "listas", "anda",
         "idiom", "pendiente", "list", "recuerdale", "recuerdales", "recordarle",
         "recordarles", "avisale", "avisales", "recuerdalo", "borja", "tarek", "tarda", "tardes", "tareas", "taras", "marea", "mareas",
-        "luces", "lunas", "dones", "hecha", "lisa", "listo",
+        "luces", "lunas", "dones", "hecha", "lisa", "listo", "liste", "listes",
     }
 )  # fmt: skip
 
