@@ -271,10 +271,14 @@ _NUMBER_LEADS = frozenset(
 
 def _number(clause: Clause) -> int | None:
     """A number as digits, or as a word right after "number", "task", "recordatorio"…"""
-    for index, word in enumerate(clause.words):
+    return _number_in(clause.words)
+
+
+def _number_in(words: Sequence[str]) -> int | None:
+    for index, word in enumerate(words):
         if word.isdigit() and 0 < len(word) <= 4:
             return int(word)
-        if index and clause.words[index - 1] in _NUMBER_LEADS and word in UNITS:
+        if index and words[index - 1] in _NUMBER_LEADS and word in UNITS:
             value = UNITS[word]
             if value > 0:
                 return value
@@ -312,7 +316,7 @@ def _edit_task(clause: Clause) -> IntentType | None:
     numbered = clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"} and (
         _number(clause) is not None
     )
-    if not (edit and edit[0].first <= 3) and not numbered:
+    if not (edit and edit[0].first <= 5) and not numbered:
         return None
     if clause.question or clause.has("reminder_noun"):
         return None
@@ -320,10 +324,14 @@ def _edit_task(clause: Clause) -> IntentType | None:
     number = _number(clause)
     people = clause.people
     assignee = _written(clause, people[-1]) if people else None
-    found = find_time(clause.text.original, timezone=context.timezone, now=context.now)
+    found = find_time(
+        clause.text.original, timezone=context.timezone, now=context.now, default_time=_due_time()
+    )
     due = found.at if found is not None else None
     if assignee is None and due is None:
         return None
+    if found is not None:  # "al lunes a las 10": the 10 is the time, not task #10
+        number = _number_in(words_of(found.rest))
     said = clause.content(("edit_verb", "dangling", "today", "time_residue"))
     if found is not None:
         kept = set(words_of(found.rest))
