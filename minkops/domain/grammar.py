@@ -313,8 +313,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
     """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
     edit = clause.lex.hits("edit_verb", clause.words)
-    numbered = clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"} and (
-        _number(clause) is not None
+    numbered = (
+        len(clause.words) > 1
+        and clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"}
+        and clause.words[1].isdigit()
     )
     if not (edit and edit[0].first <= 5) and not numbered:
         return None
@@ -717,7 +719,8 @@ def _create_task(clause: Clause) -> IntentType | None:
                 group.append(person)
                 after = person.last
         assignees = [_written(clause, p) for p in group]
-        follow = lex.hits("assign", words[after : after + 3])
+        follow = lex.hits("assign", words[after : after + 4])
+        timed = first.first > 1 and _time_before(clause) is not None
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
         if follow and follow[0].first == 0:
@@ -729,12 +732,14 @@ def _create_task(clause: Clause) -> IntentType | None:
             if after < len(words) and words[after] in {"to", "que"}:
                 start += 1
                 subjunctive = subjunctive or words[after] == "que"
+        elif first.first > 1 and after < len(words) and timed:
+            start = after  # "el lunes a las 4 Tom hace el inventario"
         elif first.first <= 1 and after < len(words):
             start = after  # "João please clean …", "maria - buy …", "juan perez limpia …"
             if words[after] in {"to", "que"}:  # "Lucia to restock …"
                 start += 1
                 subjunctive = words[after] == "que"
-        if start is not None and first.first > 1 and not before and not follow:
+        if start is not None and first.first > 1 and not (before or follow or timed):
             start = None
     else:
         someone = lex.hits("someone", words)
@@ -883,8 +888,15 @@ def refine_reminder(
     return intent.model_copy(update={"text": body, "recipients": recipients})
 
 
+_SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
+
+
 def _trim_title(title: str) -> str:
     title = _drop_edges(title, ("time_residue", "dangling"))
+    # "when you get in, can you check the oil": the work is after the clause.
+    first = title.split(" ", 1)[0].casefold()
+    if roster_fold(first) in _SUBORDINATE and "," in title:
+        title = tidy(title.split(",", 1)[1])
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):
@@ -917,9 +929,9 @@ def _infinitive_first(
         return body
     first, _, rest = body.partition(" ")
     key = roster_fold(first)
-    if key in lexicon().indicative:
-        return body
     lemma = lexicon().lemmas.get(key)
+    if lemma is None and key in lexicon().indicative:
+        return body
     if lemma is None and subjunctive and len(key) > 3:
         stem = key[:-2] if key.endswith("en") else key[:-1] if key.endswith("e") else None
         if stem is not None:
