@@ -605,12 +605,17 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     to …", "every friday at 4pm tell Luis and María to …"."""
     context = clause.context
     zone = ZoneInfo(context.timezone)
-    if not clause.has("reminder_verb") and not clause.has("schedule_words"):
+    lead = (
+        clause.has("reminder_lead")
+        or clause.has("reminder_noun")
+        or (clause.has("send_verb") and clause.has("message_noun"))
+    )
+    if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
-    if clause.question:
+    if clause.question and not clause.has("reminder_lead"):
         return None
     recurrence = find_recurrence(clause.text.original, now=context.now.astimezone(zone))
-    if recurrence is None and not clause.has("reminder_verb"):
+    if recurrence is None and not (clause.has("reminder_verb") or lead):
         return None
     recipients = _recipients(clause)
     rest = Text.of(recurrence.rest) if recurrence else clause.text
@@ -629,12 +634,20 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     return refine_reminder(made, context, clause.language)
 
 
+def _reminder_asked(clause: Clause) -> IntentType | None:
+    """ "I need a reminder on friday at 5 to …", "que no se me olvide …", "pon una alarma …"."""
+    lead = clause.lex.hits("reminder_lead", clause.words[:6])
+    if not lead or (clause.question and lead[0].first > 0):
+        return None
+    return _create_reminder(clause)
+
+
 def _scheduled_message(clause: Clause) -> IntentType | None:
     """ "mándale un audio a Pedro cada mañana a las 7 para que …": a message sent on a
     schedule is a reminder, read before the fixed rules take "audio" for a preference."""
     if not clause.has("send_verb") or not (clause.people or clause.has("everyone")):
         return None
-    if not clause.has("schedule_words"):
+    if not clause.has("schedule_words") and not clause.has("message_noun"):
         return None
     return _create_reminder(clause)
 
@@ -656,7 +669,10 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     words = [t.text for t in tokens]
     lex = clause.lex
     skip: set[int] = set()
-    for name in ("reminder_verb", "voice", "everyone", "schedule_words", "assign"):
+    for name in (
+        "reminder_verb", "voice", "everyone", "schedule_words", "assign", "send_verb",
+        "message_noun", "reminder_lead", "reminder_noun",
+    ):  # fmt: skip
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))
     people = _people(tokens, clause.context)
@@ -681,6 +697,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             continue
         if word in _REMINDER_CUT:
             start = index + 1
+            if index + 1 in skip:  # "a voice note to Lucía about …"
+                continue
         break
     if start >= len(tokens):
         return ""
@@ -957,6 +975,7 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _reminder_asked,
     _scheduled_message,
     _done_number,
     _name_correction,

@@ -208,3 +208,31 @@ def test_times_said_the_way_people_say_them(text: str, language: str, at: str) -
     intent = read(text, language)
     assert intent["kind"] == "create_reminder"
     assert intent["at"] == at
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "recipients", "reminder"),
+    [
+        ("I need a reminder on friday at 5 to do payroll", "en", ["me"], "do payroll"),
+        ("que no se me olvide llamar al casero mañana a las 12", "es", ["me"], "llamar al casero"),
+        (
+            "text Pedro every morning at 7 to turn on the ovens",
+            "en",
+            ["Pedro"],
+            "turn on the ovens",
+        ),
+        (
+            "manda un audio a Lucía mañana a las 8 sobre la entrega del vino",
+            "es",
+            ["Lucía"],
+            "la entrega del vino",
+        ),
+    ],
+)
+def test_reminders_asked_for_without_remind(
+    text: str, language: str, recipients: list[str], reminder: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_reminder"
+    assert intent["recipients"] == recipients
+    assert intent["text"] == reminder
