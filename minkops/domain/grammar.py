@@ -357,7 +357,13 @@ def _messages(clause: Clause) -> IntentType | None:
 def _done_number(clause: Clause) -> IntentType | None:
     """ "tarefa 3 feita", "fini 4", "tâche 4 terminée": a number and a done word."""
     number = _number(clause)
-    if number is None or len(clause.words) > 4 or clause.question:
+    if clause.question or len(clause.words) > 6:
+        return None
+    if number is None:
+        # "pronto", "terminei", "fini", "c'est fait": done, with nothing else said.
+        covered = clause.lex.covers_all(("done", "mine", "filler"), clause.words)
+        if covered and clause.has("done") and not clause.has("reminder_noun"):
+            return CompleteTask()
         return None
     if clause.has("done") and not clause.has("cancel") and not clause.has("reminder_noun"):
         return CompleteTask(number=number)
@@ -555,9 +561,11 @@ def _corrections(clause: Clause) -> IntentType | None:
             value = tidy(clause.text.original[start : clause.tokens[digits[-1]].end])
             if sum(ch.isdigit() for ch in value) >= 6:
                 return CorrectData(field="phone", value=value)
-    if language is not None and clause.has("language_change"):
+    if language is not None and (clause.has("language_change") or clause.has("prefer")):
         return CorrectData(field="language", value=language)
-    if delivery is not None and (clause.has("mine") or clause.has("text_only")):
+    if delivery is not None and (
+        clause.has("mine") or clause.has("text_only") or clause.has("prefer")
+    ):
         if find_time(
             clause.text.original, timezone=clause.context.timezone, now=clause.context.now
         ):

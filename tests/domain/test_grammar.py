@@ -236,3 +236,27 @@ def test_reminders_asked_for_without_remind(
     assert intent["kind"] == "create_reminder"
     assert intent["recipients"] == recipients
     assert intent["text"] == reminder
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("terminei", "pt", {"kind": "complete_task"}),
+        ("c'est fait", "fr", {"kind": "complete_task"}),
+        ("a tarefa 4 tá pronta", "pt", {"kind": "complete_task", "number": 4}),
+        ("pode parar de me mandar mensagem", "pt", {"kind": "stop_messages"}),
+        ("désabonnez-moi", "fr", {"kind": "stop_messages"}),
+        ("pode voltar a mandar", "pt", {"kind": "start_messages"}),
+        ("réabonnez-moi", "fr", {"kind": "start_messages"}),
+        ("prefiro áudio", "pt", {"kind": "correct_data", "field": "delivery", "value": "voice"}),
+        (
+            "je préfère le portugais",
+            "fr",
+            {"kind": "correct_data", "field": "language", "value": "pt"},
+        ),
+    ],
+)
+def test_more_staff_phrasings_in_portuguese_and_french(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language, "staff") == expected
