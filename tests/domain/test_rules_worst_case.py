@@ -48,7 +48,7 @@ def _message(unit: str, length: int) -> str:
 
 def _seconds(engine: RuleEngine, message: str) -> float:
     best = float("inf")
-    for _ in range(2):
+    for _ in range(3):  # the fastest of three: a shared machine's pauses are not ours
         started = time.perf_counter()
         engine.understand(message, CONTEXT)
         best = min(best, time.perf_counter() - started)
