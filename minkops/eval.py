@@ -1,4 +1,9 @@
-"""Score an understanding engine against eval/utterances.csv.
+"""Score an understanding engine against the evaluation tables in eval/.
+
+Three tables, each printed per intent: `utterances.csv` (written next to the rules),
+`tuning.csv` (natural messages by someone who never read the rules; tune on it) and
+`heldout.csv` (the frozen half of the same set: scored, never tuned on, so its failures
+are never listed).
 
 A row passes when the kind, the detected language and every expected field match.
 Strings compare case-, accent- and space-insensitively (names are kept "as written",
@@ -23,7 +28,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from minkops.domain.intents import Understood
-from minkops.domain.understanding import RosterEntry, Understanding, UnderstandingContext
+from minkops.domain.understanding import (
+    ReminderRef,
+    RosterEntry,
+    TaskRef,
+    Understanding,
+    UnderstandingContext,
+)
 
 EngineFactory = Callable[[], Understanding]
 
@@ -33,7 +44,14 @@ ENGINES: dict[str, str] = {
 }
 """Engine name → "module:factory"."""
 
-DEFAULT_CASES = Path(__file__).resolve().parent.parent / "eval" / "utterances.csv"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
+DEFAULT_CASES = EVAL_DIR / "utterances.csv"
+TABLES: tuple[tuple[str, Path, bool], ...] = (
+    ("utterances (written next to the rules)", EVAL_DIR / "utterances.csv", True),
+    ("tuning (natural, may be tuned on)", EVAL_DIR / "tuning.csv", True),
+    ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
+)
+"""Title, file, whether failures may be listed."""
 
 EVAL_TIMEZONE = "Europe/Madrid"
 # A Thursday three days before the spring DST change, so "Sunday at 11" crosses it.
@@ -45,6 +63,39 @@ EVAL_ROSTER: tuple[RosterEntry, ...] = (
     RosterEntry("Luis Fernández", "staff", "es"),
     RosterEntry("María López", "staff", "es"),
     RosterEntry("Tom Baker", "staff", "en"),
+    RosterEntry("Pedro Sánchez", "staff", "es"),
+    RosterEntry("Lucía Gómez", "staff", "es"),
+    RosterEntry("João Silva", "staff", "pt"),
+    RosterEntry("Claire Martin", "staff", "fr"),
+)
+EVAL_ADMIN = "Ana García"
+EVAL_STAFF_BY_LANGUAGE: dict[str, str] = {
+    "en": "Tom Baker",
+    "es": "María López",
+    "pt": "João Silva",
+    "fr": "Claire Martin",
+}
+"""The tables name a role, not a sender: an admin row is Ana, a staff row a member who
+speaks the row's language."""
+
+EVAL_TASKS: tuple[tuple[int, str, str | None], ...] = (
+    (1, "clean the fridge", "Juan Pérez"),
+    (2, "order milk and coffee beans", "María López"),
+    (3, "check the freezer temperature", "Luis Fernández"),
+    (4, "do the monthly inventory", "Tom Baker"),
+    (5, "call the plumber about the sink", None),
+    (6, "mop the terrace", "Juan Mora"),
+    (7, "limpiar la campana extractora", "Pedro Sánchez"),
+    (8, "revisar el stock de vino", "Lucía Gómez"),
+)
+"""Open tasks: number, title, assignee. All given by the admin."""
+
+EVAL_REMINDERS: tuple[ReminderRef, ...] = (
+    ReminderRef(1, "check the walk-in temperature", ("everyone",), "0 8 * * 1"),
+    ReminderRef(2, "preparar las verduras", ("Pedro Sánchez",), "30 7 * * *"),
+    ReminderRef(3, "pagar el alquiler", ("Ana García",), "0 9 1 * *"),
+    ReminderRef(4, "order vegetables from the market", ("Luis Fernández",), "0 11 * * 5"),
+    ReminderRef(5, "call the gas supplier", ("Ana García",), "2025-03-28T12:00:00+01:00"),
 )
 
 
@@ -105,13 +156,32 @@ def load_cases(path: Path = DEFAULT_CASES) -> list[Case]:
         ]
 
 
+def eval_sender(case: Case) -> str:
+    if case.role == "admin":
+        return EVAL_ADMIN
+    return EVAL_STAFF_BY_LANGUAGE.get(case.language, EVAL_STAFF_BY_LANGUAGE["en"])
+
+
 def eval_context(case: Case) -> UnderstandingContext:
+    sender = eval_sender(case)
     return UnderstandingContext(
         role="admin" if case.role == "admin" else "staff",
         language=case.language,
         timezone=EVAL_TIMEZONE,
         now=EVAL_NOW,
         roster=EVAL_ROSTER,
+        tasks=tuple(
+            TaskRef(
+                number=number,
+                title=title,
+                assignee=assignee,
+                due=None,
+                assigned_to_sender=assignee == sender,
+                given_by_sender=sender == EVAL_ADMIN,
+            )
+            for number, title, assignee in EVAL_TASKS
+        ),
+        reminders=EVAL_REMINDERS,
     )
 
 
@@ -202,7 +272,9 @@ def _fraction(raw: str) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="rules", help="rules, or module:factory")
-    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    parser.add_argument(
+        "--cases", type=Path, default=None, help="one table (default: all three in eval/)"
+    )
     parser.add_argument(
         "--min-accuracy", type=_fraction, default=0.0, help="e.g. 0.9 or 90; exit 1 below it"
     )
@@ -213,13 +285,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (LookupError, ImportError, AttributeError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
-    report = evaluate(engine, load_cases(args.cases))
-    print(format_report(report, show_failures=not args.quiet))
-    if report.accuracy < args.min_accuracy:
-        print(
-            f"evaluate: accuracy {report.accuracy:.1%} is below {args.min_accuracy:.1%}",
-            file=sys.stderr,
-        )
+    tables = ((str(args.cases), args.cases, True),) if args.cases is not None else TABLES
+    below = False
+    for title, path, may_show in tables:
+        if not path.exists():
+            continue
+        report = evaluate(engine, load_cases(path))
+        if len(tables) > 1:
+            print(f"== {title}: {path.name}")
+        print(format_report(report, show_failures=may_show and not args.quiet))
+        print()
+        if report.accuracy < args.min_accuracy:
+            below = True
+            print(
+                f"evaluate: {path.name}: accuracy {report.accuracy:.1%} is below "
+                f"{args.min_accuracy:.1%}",
+                file=sys.stderr,
+            )
+    if below:
         return 1
     return 0
 

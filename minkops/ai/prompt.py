@@ -16,7 +16,12 @@ from string import Template
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from minkops.domain.understanding import RosterEntry, TaskRef, UnderstandingContext
+from minkops.domain.understanding import (
+    ReminderRef,
+    RosterEntry,
+    TaskRef,
+    UnderstandingContext,
+)
 from minkops.settings import CONFIG_DIR
 
 PROMPT_DIR = CONFIG_DIR / "prompts"
@@ -31,6 +36,7 @@ _PLACEHOLDERS = frozenset(
         "sender_language",
         "roster",
         "tasks",
+        "reminders",
         "question",
         "facts",
     }
@@ -73,6 +79,13 @@ class SystemPrompt:
             + (" [given by the sender]" if task.given_by_sender else "")
             for task in context.tasks
         )
+        reminders = "\n".join(
+            f"- #{reminder.number} {_json(reminder.text)} for "
+            + ", ".join(_json(name) for name in reminder.recipients)
+            + f", {_json(reminder.schedule)}"
+            + (" [paused]" if reminder.paused else "")
+            for reminder in context.reminders
+        )
         question = context.question
         asked = (
             f"You asked the sender for the {_json(question.field)} of this {_json(question.intent.get('kind'))}"
@@ -88,6 +101,7 @@ class SystemPrompt:
             sender_language=context.language,
             roster=roster or "- (nobody yet)",
             tasks=tasks or "- (none)",
+            reminders=reminders or "- (none)",
             question=asked,
             facts=_json(facts(context)),
         )
@@ -114,6 +128,16 @@ def facts(context: UnderstandingContext) -> dict[str, Any]:
                 "given_by_sender": task.given_by_sender,
             }
             for task in context.tasks
+        ],
+        "reminders": [
+            {
+                "number": reminder.number,
+                "text": reminder.text,
+                "recipients": list(reminder.recipients),
+                "schedule": reminder.schedule,
+                "paused": reminder.paused,
+            }
+            for reminder in context.reminders
         ],
     }
 
@@ -149,6 +173,16 @@ def read_facts(system_prompt: str) -> UnderstandingContext:
                 given_by_sender=bool(task["given_by_sender"]),
             )
             for task in data.get("tasks", [])
+        ),
+        reminders=tuple(
+            ReminderRef(
+                number=int(reminder["number"]),
+                text=str(reminder["text"]),
+                recipients=tuple(str(name) for name in reminder["recipients"]),
+                schedule=str(reminder["schedule"]),
+                paused=bool(reminder["paused"]),
+            )
+            for reminder in data.get("reminders", [])
         ),
     )
 

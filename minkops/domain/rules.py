@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from minkops.domain import grammar
 from minkops.domain.intents import (
+    CancelTask,
+    CompleteTask,
+    CreateReminder,
     DeleteAccount,
     DeleteData,
     ExportData,
@@ -54,14 +58,36 @@ _CLOSERS = re.compile(
 )
 
 
+_MAX_OPENERS = 6
+"""Politeness before a request is a few words; more is not an opener but the message."""
+_CLOSER_TAIL = 48
+"""A closing "thanks" is read in the last characters only (searching the whole message
+for an end-anchored pattern restarts at every offset: quadratic on 65,000 dots)."""
+
+
 def prepare(message: str) -> Text:
-    """Fold, drop fillers and politeness, repair mistyped keywords, trim."""
+    """Fold, drop fillers and politeness, repair mistyped keywords, trim.
+
+    Linear in the length of the message: each pattern is applied a bounded number of
+    times, and the end-anchored one only to a bounded tail.
+    """
     text = Text.of(message)
-    for filler in list(_FILLERS.finditer(text.folded)):
-        text = text.blank(*filler.span())
-    while (opener := _OPENERS.match(text.folded)) is not None and opener.end() > 0:
+    fillers = list(_FILLERS.finditer(text.folded))
+    if fillers:
+        folded, original = list(text.folded), list(text.original)
+        for filler in fillers:
+            start, end = filler.span()
+            folded[start:end] = original[start:end] = " " * (end - start)
+        text = Text("".join(original), "".join(folded))
+    text = text.strip()
+    for _ in range(_MAX_OPENERS):
+        opener = _OPENERS.match(text.folded)
+        if opener is None or opener.end() == 0:
+            break
         text = text.blank(0, opener.end())
-    if (closer := _CLOSERS.search(text.folded)) is not None:
+    text = text.strip()
+    tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
+    if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
         text = text.blank(*closer.span())
     return fix_typos(text).strip()
 
@@ -196,19 +222,29 @@ class RuleEngine:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
         language = _language(prepared.folded, context.language)
-        intent = talk(text) or self._intent(prepared, context, language)
+        asked = "?" in text
+        intent = talk(text) or self._intent(prepared, context, language, asked)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)
 
-    def _intent(self, text: Text, context: UnderstandingContext, language: str) -> IntentType:
+    def _intent(
+        self, text: Text, context: UnderstandingContext, language: str, asked: bool
+    ) -> IntentType:
         if not text.folded:
             return Help()
+        early = grammar.read(text, context, language, early=True, asked=asked)
+        if early is not None:
+            return early
         for rule in _RULES:
             intent = rule(text, context, language)
+            if isinstance(intent, CreateReminder):
+                return grammar.refine_reminder(intent, context, language)
+            if isinstance(intent, CompleteTask | CancelTask):
+                return grammar.resolve_task_description(intent, context)
             if intent is not None:
                 return intent
-        return Unknown()
+        return grammar.read(text, context, language, early=False, asked=asked) or Unknown()
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,

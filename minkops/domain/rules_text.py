@@ -133,6 +133,7 @@ _NOT_TYPOS = frozenset(
         "hacho", "techo", "pecho", "dicho", "echo", "hechos", "listas", "anda",
         "idiom", "pendiente", "list", "recuerdale", "recuerdales", "recordarle",
         "recordarles", "avisale", "avisales", "recuerdalo", "borja", "tarek", "tarda", "tardes", "tareas", "taras", "marea", "mareas",
+        "luces", "lunas", "dones", "hecha", "lisa", "listo", "liste", "listes",
     }
 )  # fmt: skip
 
@@ -140,29 +141,46 @@ _WORD = re.compile(r"[a-z]+")
 
 
 def fix_typos(text: Text) -> Text:
-    """Rewrite words one or two edits away from a command keyword to the keyword."""
-    result = text
+    """Rewrite words one or two edits away from a command keyword to the keyword.
+
+    One pass, building the result from pieces: linear in the message however many words
+    it fixes (rebuilding the text per fix, or restarting after one, is quadratic and
+    recursed once per fix, to a RecursionError on a long run of "remnd remnd …").
+    """
+    originals: list[str] = []
+    foldeds: list[str] = []
+    done = 0
     for match in _WORD.finditer(text.folded):
-        word = match.group()
-        if len(word) < 4 or word in _NOT_TYPOS or word in KEYWORDS:
+        keyword = _keyword_for(text, match)
+        if keyword is None:
             continue
-        if text.original[match.start()].isupper() and text.original[: match.start()].strip():
-            continue  # a capitalized word mid-sentence is most likely a name
-        limit = 1 if len(word) < 8 else 2
-        best: tuple[int, str] | None = None
-        for keyword in KEYWORDS:
-            if abs(len(keyword) - len(word)) > limit or keyword[0] != word[0]:
-                continue
-            distance = DamerauLevenshtein.distance(word, keyword, score_cutoff=limit)
-            if distance <= limit and (best is None or distance < best[0]):
-                best = (distance, keyword)
-        if best is not None and len(best[1]) == len(word):
-            result = result.replace(match.start(), match.end(), best[1])
-        elif best is not None:
-            # Lengths differ: rebuild both copies; offsets before this word are unchanged,
-            # and later matches are shifted, so restart on the new text.
-            return fix_typos(result.replace(match.start(), match.end(), best[1]))
-    return result
+        originals.append(text.original[done : match.start()])
+        foldeds.append(text.folded[done : match.start()])
+        originals.append(keyword)
+        foldeds.append(keyword)
+        done = match.end()
+    if not done:
+        return text
+    originals.append(text.original[done:])
+    foldeds.append(text.folded[done:])
+    return Text("".join(originals), "".join(foldeds))
+
+
+def _keyword_for(text: Text, match: re.Match[str]) -> str | None:
+    word = match.group()
+    if len(word) < 4 or word in _NOT_TYPOS or word in KEYWORDS:
+        return None
+    if text.original[match.start()].isupper() and text.original[: match.start()].strip():
+        return None  # a capitalized word mid-sentence is most likely a name
+    limit = 1 if len(word) < 8 else 2
+    best: tuple[int, str] | None = None
+    for keyword in KEYWORDS:
+        if abs(len(keyword) - len(word)) > limit or keyword[0] != word[0]:
+            continue
+        distance = DamerauLevenshtein.distance(word, keyword, score_cutoff=limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, keyword)
+    return best[1] if best is not None else None
 
 
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\+|\band\b|\by\b|\be\b)\s*")

@@ -65,7 +65,7 @@ _SHOW = (
     r"(?:(?:show|list|see|view|get|give|send|display|check|ver|mostrar|muestra|muestrame|"
     r"ensena|ensename|dame|dime|tell|lista|listar|what\s+are|which\s+are|cuales\s+son|me|all"
     r"|todas|the"
-    r"|las|los|list\s+of|lista\s+de|current|actual|actuales)\s+)*"
+    r"|las|los|list\s+of|lista\s+de|current|actual|actuales)\s+)*+"
 )
 _OVERDUE = r"(?:overdue|late|delayed|atrasadas?|vencidas?|retrasadas?|caducadas?)"
 _OPEN = r"(?:open|pending|abiertas|pendientes|outstanding|today|de\s+hoy|for\s+today|para\s+hoy)"

@@ -70,6 +70,9 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s*(?:o\s?'?\s?clock|h|hrs)\b)?{_POD}(?!\s*(?:%|/|\d))",
         # "17h", "9 o'clock"
         rf"\b(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
+        # "half past 7", "quarter past 9", "quarter to 9"
+        rf"\b(?:{_EN_AT}\s+)?(?P<plus_en>half|quarter)\s+past\s+(?P<h>{_HOUR})\b{_POD}",
+        rf"\b(?:{_EN_AT}\s+)?(?P<less_en>quarter)\s+(?:to|til)\s+(?P<h>{_HOUR})\b{_POD}",
         r"\b(?:(?:at|a|al|by|para\s+el|before|antes\s+del)\s+)?(?P<named>noon|midday|midnight"
         r"|mediodia|medianoche)\b",
     )
@@ -153,7 +156,8 @@ def _take_time(text: Text) -> tuple[time | None, bool, Text]:
         for match in pattern.finditer(text.folded):
             value = _time_of(match)
             if value is not None:
-                return value, False, text.blank(*match.span())
+                rest = text.blank(*match.span())
+                return _later_in_the_day(value, match, rest)
     found = _POD_ALONE.search(text.folded)
     if found is None:
         return None, False, text
@@ -166,6 +170,29 @@ def _take_time(text: Text) -> tuple[time | None, bool, Text]:
     return time(_POD_HOURS[pod], 0), today, text.blank(*found.span())
 
 
+def _later_in_the_day(value: time, match: re.Match[str], rest: Text) -> tuple[time, bool, Text]:
+    """ "tonight at 11", "esta noche a las 11": the part of the day said apart from the
+    time makes 11 the evening's; the phrase also means today."""
+    groups = match.groupdict()
+    if groups.get("pod_en") or groups.get("pod_es") or groups.get("ap"):
+        return value, False, rest
+    found = _POD_ALONE.search(rest.folded)
+    if found is None:
+        return value, False, rest
+    pod = (
+        found.group("pod_en")
+        or found.group("pod_es")
+        or found.group("pod_esta")
+        or ("night" if found.group("tonight") else found.group("pod_day"))
+    )
+    if pod in {"afternoon", "evening", "night", "tarde", "noche"} and value.hour < 12:
+        value = value.replace(hour=value.hour + 12)
+    if found.group("pod_day"):
+        return value, False, rest.blank(*found.span("pod_day"))
+    today = bool(found.group("tonight") or found.group("esta"))
+    return value, today, rest.blank(*found.span())
+
+
 def _time_of(match: re.Match[str]) -> time | None:
     groups = match.groupdict()
     named = groups.get("named")
@@ -174,6 +201,10 @@ def _time_of(match: re.Match[str]) -> time | None:
     hour = to_int(groups["h"])
     minute = int(groups["m"]) if groups.get("m") else 0
     plus, less = groups.get("plus"), groups.get("less")
+    if groups.get("plus_en"):
+        minute = 30 if groups["plus_en"] == "half" else 15
+    if groups.get("less_en"):
+        less = "cuarto"
     if plus:
         minute = {"media": 30, "cuarto": 15}.get(plus) or to_int(plus)
     pod = groups.get("pod_en") or groups.get("pod_es")
@@ -348,7 +379,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekdays",
-            r"\b(?:every\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
+            r"\b(?:(?:every|each)\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
             r"|till|until|-)\s+friday|mon\s*-\s*fri|(?:de|desde\s+el)\s+lunes\s+(?:a|al|hasta"
             r"(?:\s+el)?)\s+viernes|entre\s+semana|(?:todos\s+los\s+|cada\s+)?dias?\s+laborables?"
             r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",

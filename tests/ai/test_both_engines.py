@@ -89,7 +89,7 @@ SCENARIOS: list[tuple[str, Role, str, tuple[Turn, ...], dict[str, Any]]] = [
             "language": "es",
             "intent": {
                 "kind": "create_reminder",
-                "text": "haga el pedido",
+                "text": "hacer el pedido",
                 "recipients": ["María"],
                 "at": None,
                 "cron": "0 8 * * 1",

@@ -90,9 +90,11 @@ def test_the_evaluation_prints_its_table_for_the_openai_engine(
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", ruled_server.base_url)
 
-    assert evaluation.main(["--engine", "minkops.ai.eval_engine:openai_engine", "--quiet"]) == 0
+    cases = str(evaluation.DEFAULT_CASES)
+    openai_engine = "minkops.ai.eval_engine:openai_engine"
+    assert evaluation.main(["--engine", openai_engine, "--quiet", "--cases", cases]) == 0
     via_openai = capsys.readouterr().out
-    assert evaluation.main(["--engine", "rules", "--quiet"]) == 0
+    assert evaluation.main(["--engine", "rules", "--quiet", "--cases", cases]) == 0
     direct = capsys.readouterr().out
 
     assert via_openai.splitlines()[0].split() == ["kind", "passed", "total", "accuracy"]

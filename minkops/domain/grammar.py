@@ -1,0 +1,1023 @@
+"""The rule engine's grammar: a message read as clauses, not matched against phrasings.
+
+The fixed rules (rules.py) read commands people are shown ("done 3", "task for Juan:
+…"). This module reads how people write when no one showed them: the action (word
+classes from the lexicon data files: completion, cancelling, pausing, a task given to
+someone with "needs to" / "tiene que" / "que Juan limpie"), the people (roster names
+found anywhere, "everyone", "me"), the object (what remains, resolved against the open
+tasks and reminders in the understanding context), the time (when.py, in the
+organization's timezone) and the mood (a question lists; a command acts).
+
+Everything here is a pass over the message's words with dictionary lookups; the only
+regular expressions are the linear ones in lexicon.py and when.py.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import cache
+from importlib import resources
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from minkops.domain.intents import (
+    Acknowledge,
+    Billing,
+    CancelReminder,
+    CancelTask,
+    CompleteTask,
+    Confirm,
+    CorrectData,
+    CreateReminder,
+    CreateTask,
+    Decline,
+    DeleteAccount,
+    DeleteData,
+    EditTask,
+    ExportData,
+    Help,
+    ListReminders,
+    ListTasks,
+    PauseReminder,
+    RemoveMember,
+    ResumeReminder,
+    SetPreference,
+    SignUp,
+    StartMessages,
+    StopMessages,
+    UpdateMember,
+    Upgrade,
+    Usage,
+)
+from minkops.domain.intents import Intent as IntentType
+from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of, words_of
+from minkops.domain.matching import _same_word
+from minkops.domain.roster import fold as roster_fold
+from minkops.domain.rules_text import UNITS, Text, tidy
+from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
+from minkops.domain.when import find_recurrence, find_time
+
+T = TypeVar("T")
+
+_WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+
+
+@cache
+def _concepts() -> dict[str, str]:
+    """A word → the first word of its group (its concept)."""
+    path = resources.files("minkops.config").joinpath("lexicon").joinpath("concepts.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for group in data.get("groups", []):
+        words = [w for phrase in group if len(ws := words_of(phrase)) == 1 for w in ws]
+        for word in words:
+            table.setdefault(word, words[0])
+    return table
+
+
+@dataclass(frozen=True)
+class Person:
+    first: int
+    last: int
+    written: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One message, read."""
+
+    text: Text
+    tokens: list[Word]
+    words: list[str]
+    people: list[Person]
+    context: UnderstandingContext
+    lex: Lexicon
+    language: str
+    asked: bool = False
+    """The message had a question mark (the prepared text no longer shows it)."""
+
+    def has(self, name: str) -> bool:
+        return self.lex.has(name, self.words)
+
+    def covers(self, name: str) -> bool:
+        return self.lex.covers(name, self.words)
+
+    @property
+    def question(self) -> bool:
+        return (
+            self.asked or "?" in self.text.folded or self.lex.hits("question", self.words[:3]) != []
+        )
+
+    def original(self, first: int, last: int) -> str:
+        if first >= last:
+            return ""
+        return tidy(self.text.original[self.tokens[first].start : self.tokens[last - 1].end])
+
+    def content(self, skip: Sequence[str]) -> list[str]:
+        """The words that are none of `skip`'s classes, no person and no filler."""
+        dropped: set[int] = set()
+        for name in (*skip, "filler"):
+            for hit in self.lex.hits(name, self.words):
+                dropped.update(range(hit.first, hit.last))
+        for person in self.people:
+            dropped.update(range(person.first, person.last))
+        return [w for i, w in enumerate(self.words) if i not in dropped and not w.isdigit()]
+
+
+def read(
+    text: Text, context: UnderstandingContext, language: str, *, early: bool, asked: bool = False
+) -> IntentType | None:
+    """The intent the grammar finds, or None. `early` frames run before the fixed rules
+    (they correct readings the fixed rules would get wrong); the rest run after them."""
+    tokens = tokens_of(text.folded)
+    if not tokens or len(tokens) > MAX_WORDS:
+        return None
+    words = [t.text for t in tokens]
+    clause = Clause(
+        text, tokens, words, _people(tokens, context), context, lexicon(), language, asked
+    )
+    frames = _EARLY if early else _LATE
+    for frame in frames:
+        intent = frame(clause)
+        if intent is not None:
+            return intent
+    return None
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Person]:
+    """Roster names anywhere in the message: full names first, then a first or last name
+    alone, allowing one typo in names of five letters or more."""
+    names = [roster_fold(entry.name).split() for entry in context.roster]
+    found: list[Person] = []
+    index = 0
+    while index < len(tokens):
+        size = 0
+        for parts in names:
+            for length in (len(parts), 1):
+                if length > len(tokens) - index or length <= size:
+                    continue
+                said = [t.text for t in tokens[index : index + length]]
+                wanted = parts if length == len(parts) else None
+                if wanted is not None and all(map(_name_word, said, wanted)):
+                    size = length
+                elif length == 1 and any(_name_word(said[0], part) for part in parts):
+                    size = max(size, 1)
+        if size:
+            start, end = tokens[index].start, tokens[index + size - 1].end
+            found.append(Person(index, index + size, ""))
+            found[-1] = Person(index, index + size, f"{start}:{end}")
+            index += size
+        else:
+            index += 1
+    return found
+
+
+def _name_word(said: str, part: str) -> bool:
+    if said == part:
+        return True
+    if len(part) < 5 or len(said) != len(part):
+        return False  # a swapped or mistyped letter, not a longer word ("bakery")
+    return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
+
+
+def _written(clause: Clause, person: Person) -> str:
+    start, end = (int(x) for x in person.written.split(":"))
+    return tidy(clause.text.original[start:end])
+
+
+def _names(clause: Clause) -> list[str]:
+    return [_written(clause, p) for p in clause.people]
+
+
+# --- resolving a description --------------------------------------------------------------
+
+
+def _concept(word: str) -> str:
+    return _concepts().get(word, word)
+
+
+def _score(said: Sequence[str], item_words: Sequence[str]) -> int:
+    concepts = [_concept(w) for w in item_words]
+    hits = 0
+    for word in said:
+        concept = _concept(word)
+        if concept in concepts or any(_same_word(word, w) for w in item_words):
+            hits += 1
+    return hits
+
+
+def _best(
+    said: Sequence[str], items: Sequence[T], words_of_item: Callable[[T], list[str]]
+) -> list[T]:
+    if not said:
+        return []
+    scored = [(_score(said, words_of_item(item)), item) for item in items]
+    best = max((score for score, _ in scored), default=0)
+    return [item for score, item in scored if score == best] if best else []
+
+
+def _task_words(task: TaskRef) -> list[str]:
+    return words_of(task.title) + (words_of(task.assignee) if task.assignee else [])
+
+
+def _reminder_words(reminder: ReminderRef) -> list[str]:
+    words = words_of(reminder.text)
+    for name in reminder.recipients:
+        words += words_of(name)
+    fields = reminder.schedule.split()
+    if len(fields) == 5:
+        days = fields[4]
+        if days == "*" and fields[2] == "*":
+            words.append("daily")
+        for part in days.replace("-", ",").split(","):
+            if part.isdigit() and int(part) < 7:
+                words.append(_WEEKDAYS[int(part)])
+        if fields[2] != "*":
+            words += ["monthly", "month"]
+    else:
+        words.append("once")
+    return words
+
+
+def _visible_tasks(context: UnderstandingContext) -> list[TaskRef]:
+    return list(context.tasks)
+
+
+def _resolve_task(said: Sequence[str], context: UnderstandingContext) -> list[TaskRef]:
+    """The open tasks the words fit best; among ties, the sender's own (a staff member's
+    "finished the fridge" is about their fridge task). Whether the sender may close it is
+    the handler's to decide."""
+    matches = _best(said, context.tasks, lambda t: words_of(t.title))
+    if len(matches) > 1:
+        own = [t for t in matches if t.assigned_to_sender]
+        if own:
+            return own
+    return matches
+
+
+_NUMBER_LEADS = frozenset(
+    {"number", "numero", "no", "n", "task", "tarea", "tarefa", "tache", "reminder",
+     "recordatorio", "lembrete", "rappel", "la", "el", "the"}
+)  # fmt: skip
+
+
+def _number(clause: Clause) -> int | None:
+    """A number as digits, or as a word right after "number", "task", "recordatorio"…"""
+    return _number_in(clause.words)
+
+
+def _number_in(words: Sequence[str]) -> int | None:
+    for index, word in enumerate(words):
+        if word.isdigit() and 0 < len(word) <= 4:
+            return int(word)
+        if index and words[index - 1] in _NUMBER_LEADS and word in UNITS:
+            value = UNITS[word]
+            if value > 0:
+                return value
+    return None
+
+
+def _description(clause: Clause, said: Sequence[str]) -> str | None:
+    return " ".join(said) or None
+
+
+# --- frames -----------------------------------------------------------------------------
+
+Frame = Callable[[Clause], IntentType | None]
+
+MAX_WORDS = 80
+"""A request is a sentence or two; a longer text is not read as one (and no frame's cost
+grows with a 65,000-character body)."""
+
+
+def _talk(clause: Clause) -> IntentType | None:
+    """Whole-message acknowledgements and confirmations in every language we read."""
+    if clause.covers("ack"):
+        return Acknowledge()
+    if clause.covers("confirm") or (clause.has("confirm") and len(clause.words) <= 3):
+        return Confirm() if not clause.question else None
+    if clause.covers("decline"):
+        return Decline()
+    return None
+
+
+def _edit_task(clause: Clause) -> IntentType | None:
+    """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
+    para el viernes": a task (by number or description) and what changes."""
+    edit = clause.lex.hits("edit_verb", clause.words)
+    numbered = (
+        len(clause.words) > 1
+        and clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"}
+        and clause.words[1].isdigit()
+    )
+    if not (edit and edit[0].first <= 5) and not numbered:
+        return None
+    if clause.question or clause.has("reminder_noun"):
+        return None
+    context = clause.context
+    number = _number(clause)
+    people = clause.people
+    assignee = _written(clause, people[-1]) if people else None
+    found = find_time(
+        clause.text.original, timezone=context.timezone, now=context.now, default_time=_due_time()
+    )
+    due = found.at if found is not None else None
+    if assignee is None and due is None:
+        return None
+    if found is not None:  # "al lunes a las 10": the 10 is the time, not task #10
+        number = _number_in(words_of(found.rest))
+    said = clause.content(("edit_verb", "dangling", "today", "time_residue"))
+    if found is not None:
+        kept = set(words_of(found.rest))
+        said = [w for w in said if w in kept]
+    if number is None:
+        matches = _resolve_task(said, context)
+        if len(matches) != 1:
+            return None
+        number = matches[0].number
+    return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _messages(clause: Clause) -> IntentType | None:
+    if clause.has("stop_messages") or clause.covers("stop_word"):
+        return StopMessages()
+    if clause.has("start_messages") or clause.covers("start_word"):
+        return StartMessages()
+    return None
+
+
+def _done_number(clause: Clause) -> IntentType | None:
+    """ "tarefa 3 feita", "fini 4", "tâche 4 terminée": a number and a done word."""
+    number = _number(clause)
+    if clause.question or len(clause.words) > 6:
+        return None
+    if number is None:
+        # "pronto", "terminei", "fini", "c'est fait": done, with nothing else said.
+        covered = clause.lex.covers_all(("done", "mine", "filler"), clause.words)
+        if covered and clause.has("done") and not clause.has("reminder_noun"):
+            return CompleteTask()
+        return None
+    if clause.has("done") and not clause.has("cancel") and not clause.has("reminder_noun"):
+        return CompleteTask(number=number)
+    return None
+
+
+def _name_correction(clause: Clause) -> IntentType | None:
+    if not clause.has("name_wrong"):
+        return None
+    value = _after_last_copula(clause)
+    return CorrectData(field="name", value=value) if value else None
+
+
+def _help(clause: Clause) -> IntentType | None:
+    if clause.has("help") and not clause.people and len(clause.words) <= 12:
+        if clause.has("sign_up") and not clause.has("mine"):
+            return None
+        return Help()
+    return None
+
+
+def _reminders_by_description(clause: Clause) -> IntentType | None:
+    about_reminders = clause.has("reminder_noun") or clause.has("reminder_verb")
+    context = clause.context
+    action: type[CancelReminder] | type[PauseReminder] | type[ResumeReminder] | None = None
+    if clause.has("resume"):
+        action = ResumeReminder
+    elif clause.has("pause"):
+        action = PauseReminder
+    elif clause.has("cancel"):
+        action = CancelReminder
+    if action is None:
+        return None
+    said = clause.content(("cancel", "pause", "resume", "reminder_noun", "reminder_verb"))
+    recipients = [_written(clause, p) for p in clause.people]
+    said_all = said + [w for name in recipients for w in words_of(name)]
+    matches = _best(said_all, context.reminders, _reminder_words) if said_all else []
+    number = _number(clause)
+    if not about_reminders:
+        # "cancela el de los lunes", "turn the monday temp check back on": only when the
+        # words find exactly one reminder and no task.
+        if len(matches) != 1:
+            return None
+        if not _reminder_hint(clause, matches[0], said):
+            return None
+    if number is not None and about_reminders:
+        return action(number=number)
+    if len(matches) == 1:
+        return action(number=matches[0].number)
+    return action(description=_description(clause, said_all))
+
+
+def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -> bool:
+    """Without the word "reminder", only the reminder's schedule ("the monday one") says a
+    reminder is meant rather than a task or a person."""
+    schedule = set(_reminder_words(reminder)) - set(words_of(reminder.text))
+    return any(_concept(w) in schedule for w in said)
+
+
+def _list_reminders(clause: Clause) -> IntentType | None:
+    if not clause.has("reminder_noun"):
+        return None
+    if clause.has("cancel") or clause.has("pause") or clause.has("resume"):
+        return None
+    listing = clause.question or clause.has("show") or len(clause.words) <= 4
+    if not listing:
+        return None
+    if find_time(clause.text.original, timezone=clause.context.timezone, now=clause.context.now):
+        return None
+    people = [n for n in _names(clause)]
+    return ListReminders(person=people[0] if people else None)
+
+
+def _list_tasks(clause: Clause) -> IntentType | None:
+    lex = clause.lex
+    if (clause.has("done") and not clause.question) or _number(clause) is not None:
+        return None
+    if ":" in clause.text.folded:
+        return None
+    asks = clause.question or clause.has("show")
+    if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
+        return None
+    if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
+        return None
+    rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
+    about_work = clause.has("task_noun") or clause.has("overdue")
+    if clause.people and clause.question and not rest:
+        about_work = True  # "qué tiene Lucía para hoy"
+    if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
+        return None
+    if clause.has("overdue"):
+        return ListTasks(scope="overdue")
+    people = _names(clause)
+    if people:
+        return ListTasks(scope="person", person=people[0])
+    mine = lex.has_outside("mine", ("show",), clause.words)
+    if mine and not lex.has("everyone", clause.words):
+        return ListTasks(scope="mine")
+    return ListTasks(scope="open")
+
+
+def _complete_by_description(clause: Clause) -> IntentType | None:
+    if not clause.has("done") or clause.question:
+        return None
+    number = _number(clause)
+    if number is not None and len(clause.words) <= 4:
+        return CompleteTask(number=number)
+    said = clause.content(("done", "mine"))
+    people = _names(clause)
+    matches = _resolve_task(said, clause.context) if said else []
+    if people and len(matches) > 1:
+        narrowed = [t for t in matches if t.assignee and _assigned(t, people)]
+        matches = narrowed or matches
+    if len(matches) == 1:
+        return CompleteTask(number=matches[0].number)
+    if matches:
+        return CompleteTask(description=_description(clause, said))
+    return None
+
+
+def _assigned(task: TaskRef, people: Sequence[str]) -> bool:
+    assignee = roster_fold(task.assignee or "").split()
+    return any(w in assignee for name in people for w in roster_fold(name).split())
+
+
+def _cancel_task(clause: Clause) -> IntentType | None:
+    if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
+        return None
+    said = clause.content(("cancel", "anymore"))
+    matches = _resolve_task(said, clause.context)
+    if len(matches) == 1:
+        return CancelTask(number=matches[0].number)
+    return None
+
+
+def _data_requests(clause: Clause) -> IntentType | None:
+    if clause.people or clause.has("note_to_self"):
+        return None  # "tell Maria to send the invoice": work, not billing
+    if clause.has("delete_account"):
+        return DeleteAccount()
+    if clause.has("delete_data"):
+        return DeleteData()
+    if clause.has("export") and not clause.people:
+        return ExportData()
+    if clause.has("sign_up") and not clause.people:
+        return SignUp()
+    if clause.has("upgrade"):
+        return Upgrade()
+    if clause.has("billing"):
+        return Billing()
+    if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
+        return Usage()
+    return None
+
+
+def _preferences(clause: Clause) -> IntentType | None:
+    if clause.has("digest"):
+        hour = _hour(clause)
+        enabled = not clause.has("off") or hour is not None
+        return SetPreference(setting="digest", enabled=enabled, hour=hour if enabled else None)
+    overdue_alerts = clause.has("overdue") and (clause.has("notify") or clause.has("reminder_verb"))
+    if clause.has("escalation") or (overdue_alerts and not clause.question):
+        off = clause.has("off") or clause.has("cancel")
+        return SetPreference(setting="escalation", enabled=not off)
+    return None
+
+
+def _hour(clause: Clause) -> int | None:
+    found = find_time(
+        clause.text.original, timezone=clause.context.timezone, now=clause.context.now
+    )
+    if found is not None and found.explicit_time:
+        return found.at.astimezone(ZoneInfo(clause.context.timezone)).hour
+    return None
+
+
+def _corrections(clause: Clause) -> IntentType | None:
+    """ "Write to me in Spanish", "no audios, only text", "my name is wrong, it's …"."""
+    others = _names(clause)
+    language = _language_named(clause)
+    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    if others:
+        if clause.context.role != "admin" or clause.has("reminder_verb"):
+            return None
+        name = others[0]
+        if delivery is not None and not clause.has("schedule_words"):
+            return UpdateMember(name=name, delivery=delivery)
+        return None
+    if clause.has("phone_change") and not others:
+        digits = [i for i, t in enumerate(clause.tokens) if t.text.isdigit()]
+        if digits:
+            start = clause.tokens[digits[0]].start
+            if start > 0 and clause.text.folded[start - 1] == "+":
+                start -= 1
+            value = tidy(clause.text.original[start : clause.tokens[digits[-1]].end])
+            if sum(ch.isdigit() for ch in value) >= 6:
+                return CorrectData(field="phone", value=value)
+    if language is not None and (clause.has("language_change") or clause.has("prefer")):
+        return CorrectData(field="language", value=language)
+    if delivery is not None and (
+        clause.has("mine") or clause.has("text_only") or clause.has("prefer")
+    ):
+        if find_time(
+            clause.text.original, timezone=clause.context.timezone, now=clause.context.now
+        ):
+            return None
+        return CorrectData(field="delivery", value=delivery)
+    return None
+
+
+def _language_named(clause: Clause) -> str | None:
+    for word in clause.words:
+        code = clause.lex.languages.get(word)
+        if code is not None:
+            return code
+    return None
+
+
+_COPULAS = frozenset(
+    {"is", "it's", "its", "es", "e", "est", "c'est", "s", "soy", "sou", "llamo", "chamo"}
+)
+
+
+def _after_last_copula(clause: Clause) -> str:
+    for index in range(len(clause.words) - 1, 0, -1):
+        if clause.words[index] in _COPULAS and index + 1 < len(clause.words):
+            value = clause.original(index + 1, len(clause.words))
+            value = tidy(value.split(",")[0].split(" not ")[0].split(" no ")[0])
+            if value and value[0].isupper():
+                return value
+    return ""
+
+
+def _remove_member(clause: Clause) -> IntentType | None:
+    if clause.context.role != "admin" or not clause.people:
+        return None
+    if clause.has("leave") and (clause.has("remove_person") or clause.has("cancel")):
+        return RemoveMember(name=_names(clause)[0])
+    return None
+
+
+# --- giving work --------------------------------------------------------------------------
+
+
+def _create_reminder(clause: Clause) -> IntentType | None:
+    """Schedules without the word "remind": "each weekday at 7:30 send Pedro a voice note
+    to …", "every friday at 4pm tell Luis and María to …"."""
+    context = clause.context
+    zone = ZoneInfo(context.timezone)
+    lead = (
+        clause.has("reminder_lead")
+        or clause.has("reminder_noun")
+        or (clause.has("send_verb") and clause.has("message_noun"))
+    )
+    if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
+        return None
+    if clause.question and not clause.has("reminder_lead"):
+        return None
+    recurrence = find_recurrence(clause.text.original, now=context.now.astimezone(zone))
+    if recurrence is None and not (clause.has("reminder_verb") or lead):
+        return None
+    recipients = _recipients(clause)
+    rest = Text.of(recurrence.rest) if recurrence else clause.text
+    what = _reminder_text(rest, clause)
+    delivery = "voice" if clause.has("voice") else None
+    if recurrence is not None:
+        made = CreateReminder(
+            text=what, recipients=recipients, cron=recurrence.cron, delivery=delivery
+        )
+        return refine_reminder(made, context, clause.language)
+    found = find_time(clause.text.original, timezone=context.timezone, now=context.now)
+    if found is None:
+        return None
+    what = _reminder_text(Text.of(found.rest), clause)
+    made = CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
+    return refine_reminder(made, context, clause.language)
+
+
+def _reminder_asked(clause: Clause) -> IntentType | None:
+    """ "I need a reminder on friday at 5 to …", "que no se me olvide …", "pon una alarma …"."""
+    lead = clause.lex.hits("reminder_lead", clause.words[:6])
+    if not lead or (clause.question and lead[0].first > 0):
+        return None
+    return _create_reminder(clause)
+
+
+def _scheduled_message(clause: Clause) -> IntentType | None:
+    """ "mándale un audio a Pedro cada mañana a las 7 para que …": a message sent on a
+    schedule is a reminder, read before the fixed rules take "audio" for a preference."""
+    if not clause.has("send_verb") or not (clause.people or clause.has("everyone")):
+        return None
+    if not clause.has("schedule_words") and not clause.has("message_noun"):
+        return None
+    return _create_reminder(clause)
+
+
+def _recipients(clause: Clause) -> list[str]:
+    if clause.has("everyone"):
+        return ["everyone"]
+    names = _names(clause)
+    if clause.lex.has("mine", clause.words[:4]) or "me" in clause.words:
+        names = [*names, "me"] if names else ["me"]
+    return names or ["me"]
+
+
+_REMINDER_CUT = frozenset({"to", "that", "about", "que", "para", "de", "sobre"})
+
+
+def _reminder_text(rest: Text, clause: Clause) -> str:
+    tokens = tokens_of(rest.folded)
+    words = [t.text for t in tokens]
+    lex = clause.lex
+    skip: set[int] = set()
+    for name in (
+        "reminder_verb", "voice", "everyone", "schedule_words", "assign", "send_verb",
+        "message_noun", "reminder_lead", "reminder_noun",
+    ):  # fmt: skip
+        for hit in lex.hits(name, words):
+            skip.update(range(hit.first, hit.last))
+    people = _people(tokens, clause.context)
+    for person in people:
+        skip.update(range(person.first, person.last))
+    start = 0
+    for index, word in enumerate(words):
+        if index in skip or word in {
+            "me",
+            "send",
+            "a",
+            "an",
+            "note",
+            "y",
+            "and",
+            "mandale",
+            "un",
+            "audio",
+            "tell",
+        }:
+            start = index + 1
+            continue
+        if word in _REMINDER_CUT:
+            start = index + 1
+            if index + 1 in skip:  # "a voice note to Lucía about …"
+                continue
+        break
+    if start >= len(tokens):
+        return ""
+    body = tidy(rest.original[tokens[start].start :])
+    return _infinitive_first(body, clause.language, subjunctive=True)
+
+
+def _note_to_self(clause: Clause) -> IntentType | None:
+    """ "add to my list: …", "apunta: …": a task for nobody in particular, read before
+    the fixed rules take "add" for a new member."""
+    note = clause.lex.hits("note_to_self", clause.words[:5])
+    if note and note[0].first == 0 and ":" in clause.text.folded:
+        return _create_task(clause)
+    return None
+
+
+def _create_task(clause: Clause) -> IntentType | None:
+    lex = clause.lex
+    words = clause.words
+    # "can you …?" is a request; "what …?" is not.
+    if lex.hits("question", words[:3]) and not clause.has("assign"):
+        return None
+    start: int | None = None
+    assignees: list[str] = []
+    subjunctive = False
+    note = lex.hits("note_to_self", words[:5])
+    if note:
+        start = note[0].last
+    elif clause.people:
+        first = clause.people[0]
+        after = first.last
+        # "Lucía y Pedro: …", "María López y Tom Baker que hagan …"
+        group = [first]
+        for person in clause.people[1:]:
+            if person.first - after <= 2:
+                group.append(person)
+                after = person.last
+        assignees = [_written(clause, p) for p in group]
+        follow = lex.hits("assign", words[after : after + 4])
+        timed = first.first > 1 and _time_before(clause) is not None
+        window = words[max(0, first.first - 3) : first.first]
+        before = lex.hits("assign", window) or lex.hits("assign_before", window)
+        if follow and follow[0].first == 0:
+            start = after + follow[0].last
+            subjunctive = words[after] == "que"
+        elif before:
+            start = after
+            subjunctive = words[first.first - 1] == "que"
+            if after < len(words) and words[after] in {"to", "que"}:
+                start += 1
+                subjunctive = subjunctive or words[after] == "que"
+        elif first.first > 1 and after < len(words) and timed:
+            start = after  # "el lunes a las 4 Tom hace el inventario"
+        elif first.first <= 1 and after < len(words):
+            start = after  # "João please clean …", "maria - buy …", "juan perez limpia …"
+            if words[after] in {"to", "que"}:  # "Lucia to restock …"
+                start += 1
+                subjunctive = words[after] == "que"
+        if start is not None and first.first > 1 and not (before or follow or timed):
+            start = None
+    else:
+        someone = lex.hits("someone", words)
+        if someone and someone[0].first <= 4:
+            start = someone[0].last
+            subjunctive = True
+            modal = lex.hits("assign", words[start : start + 3])
+            if modal and modal[0].first == 0:
+                start += modal[0].last
+            elif start < len(words) and words[start] == "to":
+                start += 1
+    tail = _named_at_end(clause)
+    if (start is None or start >= len(words)) and tail is not None:
+        return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
+    if start is None or start >= len(words):
+        return None
+    if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
+        return None
+    body_text = tidy(clause.text.original[clause.tokens[start].start :])
+    return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+def _named_at_end(clause: Clause) -> tuple[str, str] | None:
+    """ "clean the grill - Juan": the work, then who does it, after a dash or a comma."""
+    if not clause.people or clause.question:
+        return None
+    last = clause.people[-1]
+    if last.last != len(clause.words) or last.first < 2 or len(clause.people) > 1:
+        return None
+    cut = clause.tokens[last.first].start
+    head = clause.text.original[:cut].rstrip()
+    if not head.endswith(("-", ",", ":", "–")):
+        return None
+    return tidy(head), _written(clause, last)
+
+
+def _task_from(
+    clause: Clause, body_text: str, assignees: list[str], *, subjunctive: bool
+) -> IntentType | None:
+    context = clause.context
+    due = None
+    found = find_time(
+        body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
+    )
+    if found is not None and found.rest:
+        body_text, due = found.rest, found.at
+    elif (head := _time_before(clause)) is not None:
+        due = head
+    title = _infinitive_first(
+        _trim_title(body_text), clause.language, subjunctive=subjunctive, imperative=True
+    )
+    if not title:
+        return None
+    return CreateTask(title=title, assignees=assignees, due=due)
+
+
+def _time_before(clause: Clause) -> datetime | None:
+    head = clause.original(0, clause.people[0].first) if clause.people else ""
+    if not head:
+        return None
+    found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
+    return found.at if found is not None and not tidy(found.rest) else None
+
+
+def _due_time() -> time:
+    """A task due "tomorrow" is due by the end of that day."""
+    return time(23, 59)
+
+
+_TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor", "thanks")
+
+
+def _drop_edges(body: str, names: Sequence[str]) -> str:
+    """Drop phrases of the word classes `names` from both ends of `body`."""
+    lex = lexicon()
+    for _ in range(8):
+        body = tidy(body)
+        tokens = tokens_of(Text.of(body).folded)
+        words = [t.text for t in tokens]
+        if not words:
+            return body
+        cut = False
+        for name in names:
+            hits = lex.hits(name, words)
+            if hits and hits[0].first == 0:
+                body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
+                cut = True
+                break
+            if hits and hits[-1].last == len(words):
+                body = body[: tokens[hits[-1].first].start]
+                cut = True
+                break
+        if not cut:
+            return tidy(body)
+    return tidy(body)
+
+
+_LEADING_LINKS = frozenset(
+    {"to", "that", "que", "q", "para", "about", "de", "sobre", "hay", "for", "a"}
+)
+
+
+def refine_reminder(
+    intent: CreateReminder, context: UnderstandingContext, language: str
+) -> CreateReminder:
+    """Finish a reminder the fixed rules read: "remind everyone to …" is for everyone,
+    "recuérdale a maria y a tom …" for both, and the text starts at its verb ("que pida
+    el vino" → "pedir el vino")."""
+    lex = lexicon()
+    body = intent.text
+    if len(body.split()) > MAX_WORDS:
+        return intent
+    recipients = list(intent.recipients)
+    for _ in range(6):
+        tokens = tokens_of(Text.of(body).folded)
+        words = [t.text for t in tokens]
+        if not words:
+            break
+        everyone = lex.hits("everyone", words)
+        people = _people(tokens, context)
+        if everyone and everyone[0].first <= 1:
+            recipients = ["everyone"]
+            end = everyone[0].last
+        elif words[0] in {"y", "and", "e", "a"} and people and people[0].first <= 2:
+            named = tidy(body[tokens[people[0].first].start : tokens[people[0].last - 1].end])
+            recipients = [*recipients, named] if recipients != ["me"] else [named]
+            end = people[0].last
+        elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
+            end = residue[0].last
+        elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
+            end = lead[0].last
+        elif (
+            words[0] in _LEADING_LINKS
+            or lex.hits("reminder_noun", words[:1])
+            or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
+        ):
+            end = 1
+        elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
+            end = 2
+        else:
+            break
+        body = body[tokens[end - 1].end :] if end < len(tokens) else ""
+    body = _infinitive_first(_drop_edges(body, ("time_residue",)), language, subjunctive=True)
+    if body == intent.text and recipients == list(intent.recipients):
+        return intent
+    return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+_SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
+
+
+def _trim_title(title: str) -> str:
+    title = _drop_edges(title, ("time_residue", "dangling"))
+    # "when you get in, can you check the oil": the work is after the clause.
+    first = title.split(" ", 1)[0].casefold()
+    if roster_fold(first) in _SUBORDINATE and "," in title:
+        title = tidy(title.split(",", 1)[1])
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    for name in ("ability", "title_filler"):
+        lead = lexicon().hits(name, words[:3])
+        if lead and lead[0].first == 0 and lead[0].last < len(words):
+            title = title[tokens[lead[0].last].start :]
+            tokens = tokens_of(Text.of(title).folded)
+            words = [t.text for t in tokens]
+    changed = True
+    while changed:
+        changed = False
+        folded = title.casefold()
+        for tail in _TITLE_TAIL:
+            if folded.endswith(" " + tail) or folded == tail:
+                title = tidy(title[: len(title) - len(tail)])
+                changed = True
+                break
+    for cut in ("?", "!"):
+        title = title.split(cut)[0]
+    return tidy(title)
+
+
+def _infinitive_first(
+    body: str, language: str, *, subjunctive: bool, imperative: bool = False
+) -> str:
+    """ "que Juan limpie …" → "limpiar …": a Spanish subjunctive or imperative verb as
+    its infinitive (regular -ar verbs by rule, the rest from the lexicon's lemmas)."""
+    body = tidy(body)
+    if not body or language != "es":
+        return body
+    first, _, rest = body.partition(" ")
+    key = roster_fold(first)
+    lemma = lexicon().lemmas.get(key)
+    if lemma is None and key in lexicon().indicative:
+        return body
+    if lemma is None and subjunctive and len(key) > 3:
+        stem = key[:-2] if key.endswith("en") else key[:-1] if key.endswith("e") else None
+        if stem is not None:
+            # The spelling changes back: apague → apagar, saque → sacar, empiece → empezar.
+            for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):
+                if stem.endswith(written):
+                    stem = stem[: -len(written)] + spoken
+                    break
+            lemma = stem + "ar"
+    if (
+        lemma is None
+        and imperative
+        and not subjunctive
+        and key.endswith("a")
+        and len(key) > 4
+        and not key.endswith("ia")
+    ):
+        lemma = key + "r"
+    if lemma is None:
+        return body
+    return tidy(f"{lemma} {rest}")
+
+
+_EARLY: tuple[Frame, ...] = (
+    _messages,
+    _reminder_asked,
+    _scheduled_message,
+    _done_number,
+    _name_correction,
+    _note_to_self,
+    _remove_member,
+    _preferences,
+    _data_requests,
+    _list_reminders,
+    _reminders_by_description,
+    _list_tasks,
+)
+_LATE: tuple[Frame, ...] = (
+    _corrections,
+    _help,
+    _talk,
+    _edit_task,
+    _cancel_task,
+    _complete_by_description,
+    _create_reminder,
+    _create_task,
+)
+
+
+def resolve_task_description(
+    intent: CompleteTask | CancelTask, context: UnderstandingContext
+) -> CompleteTask | CancelTask:
+    """A task named by description ("finished the fridge") gets the number of the one
+    open task it fits; several fit: the handler asks which, listing them."""
+    if intent.number is not None or not intent.description:
+        return intent
+    if len(intent.description.split()) > MAX_WORDS:
+        return intent
+    said = [w for w in words_of(intent.description) if not lexicon().has("filler", [w])]
+    matches = _resolve_task(said, context)
+    if len(matches) == 1:
+        return intent.model_copy(update={"number": matches[0].number})
+    return intent

@@ -1,0 +1,127 @@
+"""Word classes per language, read from data files (minkops/config/lexicon/<lang>.toml).
+
+A class is a set of phrases ("needs to", "tiene que", "deja de"); the grammar asks
+where in a message a class occurs. Phrases and messages are folded and split into words
+the same way, so "what's" in a lexicon matches "Whats" or "what’s" in a message, and a
+lookup costs one dictionary probe per word and phrase length: linear in the message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from minkops.domain.rules_text import fold
+
+LANGUAGES = ("en", "es", "pt", "fr")
+_WORD = re.compile(r"[a-z0-9]+")
+"""One character class, one quantifier: linear on any input."""
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+
+def tokens_of(folded: str) -> list[Word]:
+    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
+
+
+@dataclass(frozen=True)
+class Hit:
+    first: int
+    """Index of the first word of the phrase."""
+    last: int
+    """Index one past its last word."""
+
+
+@dataclass
+class Lexicon:
+    """Every language's classes merged (people mix languages), plus per-language maps."""
+
+    classes: dict[str, dict[tuple[str, ...], None]] = field(default_factory=dict)
+    longest: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
+    """A language's name in any of our languages → ISO 639-1."""
+    lemmas: dict[str, str] = field(default_factory=dict)
+    """An irregular verb form → its infinitive."""
+    indicative: set[str] = field(default_factory=set)
+    """Forms that look subjunctive but are not ("viene"): kept as written."""
+
+    def add(self, name: str, phrases: Iterable[str]) -> None:
+        table = self.classes.setdefault(name, {})
+        for phrase in phrases:
+            words = tuple(words_of(phrase))
+            if words:
+                table[words] = None
+                self.longest[name] = max(self.longest.get(name, 0), len(words))
+
+    def hits(self, name: str, words: Sequence[str]) -> list[Hit]:
+        """Where the class occurs, longest phrase first at each position, no overlaps."""
+        table = self.classes.get(name, {})
+        longest = self.longest.get(name, 0)
+        found: list[Hit] = []
+        index = 0
+        while index < len(words):
+            for size in range(min(longest, len(words) - index), 0, -1):
+                if tuple(words[index : index + size]) in table:
+                    found.append(Hit(index, index + size))
+                    index += size
+                    break
+            else:
+                index += 1
+        return found
+
+    def has(self, name: str, words: Sequence[str]) -> bool:
+        return bool(self.hits(name, words))
+
+    def covers(self, name: str, words: Sequence[str]) -> bool:
+        """Every word of the message belongs to a phrase of the class."""
+        if not words:
+            return False
+        return sum(h.last - h.first for h in self.hits(name, words)) == len(words)
+
+    def has_outside(self, name: str, outside: Sequence[str], words: Sequence[str]) -> bool:
+        """The class occurs at a word no phrase of the `outside` classes took ("me" in
+        "show me" is not the sender asking about themselves)."""
+        taken: set[int] = set()
+        for other in outside:
+            for hit in self.hits(other, words):
+                taken.update(range(hit.first, hit.last))
+        return any(
+            not taken.intersection(range(hit.first, hit.last)) for hit in self.hits(name, words)
+        )
+
+    def covers_all(self, names: Sequence[str], words: Sequence[str]) -> bool:
+        """Every word belongs to a phrase of one of the classes."""
+        covered: set[int] = set()
+        for name in names:
+            for hit in self.hits(name, words):
+                covered.update(range(hit.first, hit.last))
+        return bool(words) and len(covered) == len(words)
+
+
+@cache
+def lexicon() -> Lexicon:
+    merged = Lexicon()
+    package = resources.files("minkops.config").joinpath("lexicon")
+    for language in LANGUAGES:
+        data = tomllib.loads(package.joinpath(f"{language}.toml").read_text(encoding="utf-8"))
+        for name, phrases in data.get("classes", {}).items():
+            merged.add(name, phrases)
+        for word, code in data.get("languages", {}).items():
+            merged.languages[fold(word)] = code
+        for form, infinitive in data.get("lemmas", {}).items():
+            merged.lemmas[fold(form)] = infinitive
+        merged.indicative.update(fold(f) for f in data.get("indicative", {}).get("forms", []))
+    return merged

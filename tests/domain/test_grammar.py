@@ -1,0 +1,262 @@
+"""The rule engine's grammar: how people write when nobody showed them the commands.
+
+The context is the evaluation's (eight open tasks, five reminders, ten people), so a
+description resolves to a number the way it will in an organization.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from minkops.domain.lexicon import Lexicon, lexicon
+from minkops.domain.rules import RuleEngine
+from minkops.eval import Case, eval_context
+
+
+def read(text: str, language: str = "en", role: str = "admin") -> dict[str, Any]:
+    understood = RuleEngine().understand(text, eval_context(Case(text, language, role, "")))
+    assert understood.language == language
+    return understood.intent.model_dump(mode="json", exclude_none=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("Juan has to wipe down the counters", "en", "wipe down the counters", ["Juan"]),
+        ("can you get Pedro to take out the recycling", "en", "take out the recycling", ["Pedro"]),
+        ("um so Luis needs to uh restock the bar", "en", "restock the bar", ["Luis"]),
+        ("juan neds to clean the grill", "en", "clean the grill", ["juan"]),
+        ("someone needs to buy toilet paper", "en", "buy toilet paper", []),
+        ("que Juan limpie la plancha", "es", "limpiar la plancha", ["Juan"]),
+        ("dile a Pedro que saque la basura", "es", "sacar la basura", ["Pedro"]),
+        ("que alguien limpie los baños", "es", "limpiar los baños", []),
+        ("María debe pedir más servilletas", "es", "pedir más servilletas", ["María"]),
+        ("Pedro, friega los platos", "es", "fregar los platos", ["Pedro"]),
+    ],
+)
+def test_a_task_given_without_the_word_task(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == title
+    assert intent["assignees"] == assignees
+
+
+def test_a_task_keeps_its_time_out_of_the_title() -> None:
+    intent = read("tell Maria to call the fish guy tomorrow at 9am")
+    assert intent["title"] == "call the fish guy"
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "expected"),
+    [
+        ("what's still open?", "en", "admin", {"scope": "open"}),
+        ("what does Juan have to do today", "en", "admin", {"scope": "person", "person": "Juan"}),
+        ("qué tiene que hacer Lucía", "es", "admin", {"scope": "person", "person": "Lucía"}),
+        ("anything overdue?", "en", "admin", {"scope": "overdue"}),
+        ("qué me queda por hacer", "es", "staff", {"scope": "mine"}),
+        ("show me everything that's open", "en", "admin", {"scope": "open"}),
+    ],
+)
+def test_questions_list_tasks(
+    text: str, language: str, role: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language, role) == {"kind": "list_tasks", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("finished the fridge", "en", 1),
+        ("ya terminé lo del inventario", "es", 4),
+        ("terrace is mopped", "en", 6),
+        ("ya limpié la nevera", "es", 1),  # Spanish words, an English task: one concept
+        ("just called the plumber", "en", 5),
+    ],
+)
+def test_completing_by_description_resolves_the_task(text: str, language: str, number: int) -> None:
+    intent = read(text, language, "staff")
+    assert intent["kind"] == "complete_task"
+    assert intent["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind", "number"),
+    [
+        ("cancel the monday temperature reminder", "en", "cancel_reminder", 1),
+        ("stop reminding Pedro about the veggies", "en", "cancel_reminder", 2),
+        ("borra el recordatorio del alquiler", "es", "cancel_reminder", 3),
+        ("hold off on Luis's market reminder", "en", "pause_reminder", 4),
+        ("turn the monday temp check back on", "en", "resume_reminder", 1),
+        ("forget about the plumber", "en", "cancel_task", 5),
+    ],
+)
+def test_cancelling_and_pausing_by_description(
+    text: str, language: str, kind: str, number: int
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == kind
+    assert intent["number"] == number
+
+
+def test_an_ambiguous_description_is_left_for_the_handler_to_ask() -> None:
+    # Two reminders are about vegetables (#2 "preparar las verduras", #4 "order vegetables").
+    intent = read("pausa el aviso de las verduras", "es")
+    assert intent["kind"] == "pause_reminder"
+    assert "number" not in intent
+    assert intent["description"]
+
+
+def test_schedules_are_reminders() -> None:
+    intent = read("each weekday at 7:30 send Pedro a voice note to start the bread dough")
+    assert intent == {
+        "kind": "create_reminder",
+        "text": "start the bread dough",
+        "recipients": ["Pedro"],
+        "cron": "30 7 * * 1-5",
+        "delivery": "voice",
+    }
+    everyone = read("every Monday at 8 remind everyone to check the fridge temps")
+    assert everyone["recipients"] == ["everyone"]
+    assert everyone["text"] == "check the fridge temps"
+    spanish = read("recuérdale a Lucía el sábado a las 12 que pida el vino", "es")
+    assert spanish["text"] == "pedir el vino"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("which reminders do we have", "en", {"kind": "list_reminders"}),
+        ("what reminders are set for Juan?", "en", {"kind": "list_reminders", "person": "Juan"}),
+        ("Pedro ya no trabaja aquí, quítalo", "es", {"kind": "remove_member", "name": "Pedro"}),
+        ("send me a copy of all my data", "en", {"kind": "export_data"}),
+        ("hmm", "en", {"kind": "unknown"}),
+    ],
+)
+def test_other_requests_as_people_write_them(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == expected
+
+
+def test_a_name_correction_stated_as_a_fact() -> None:
+    assert read("mi nombre está mal, es Lucía Gómez", "es", "staff") == {
+        "kind": "correct_data",
+        "field": "name",
+        "value": "Lucía Gómez",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("feito 3", "pt", {"kind": "complete_task", "number": 3}),
+        ("tâche 4 terminée", "fr", {"kind": "complete_task", "number": 4}),
+        ("já liguei pro encanador", "pt", {"kind": "complete_task", "number": 5}),
+        ("j'ai nettoyé le frigo", "fr", {"kind": "complete_task", "number": 1}),
+        ("minhas tarefas", "pt", {"kind": "list_tasks", "scope": "mine"}),
+        ("quelles sont mes tâches", "fr", {"kind": "list_tasks", "scope": "mine"}),
+        ("ajuda", "pt", {"kind": "help"}),
+        ("aide", "fr", {"kind": "help"}),
+        ("para de me mandar mensagem", "pt", {"kind": "stop_messages"}),
+        ("je ne veux plus recevoir de messages", "fr", {"kind": "stop_messages"}),
+        ("quero voltar a receber mensagens", "pt", {"kind": "start_messages"}),
+        ("recommencez à m'envoyer des messages", "fr", {"kind": "start_messages"}),
+        (
+            "pode me escrever em espanhol?",
+            "pt",
+            {"kind": "correct_data", "field": "language", "value": "es"},
+        ),
+        (
+            "pas de vocaux, juste du texte",
+            "fr",
+            {"kind": "correct_data", "field": "delivery", "value": "text"},
+        ),
+    ],
+)
+def test_staff_write_in_portuguese_and_french(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language, "staff") == expected
+
+
+def test_the_lexicons_are_data_files() -> None:
+    words = lexicon()
+    # Every language file contributed; a phrase added to a class is read as that class.
+    assert words.has("done", ["feito"]) and words.has("done", ["terminee"])
+    assert words.languages["espanhol"] == "es" and words.lemmas["pida"] == "pedir"
+    extra = Lexicon()
+    extra.add("done", ["all wrapped up"])
+    assert extra.has("done", ["task", "all", "wrapped", "up"])
+    assert not extra.has("done", ["wrapped"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "at"),
+    [
+        ("remind me tonight at 11 to lock up", "en", "2025-03-27T23:00:00+01:00"),
+        ("recuérdale a Pedro esta noche a las 11 que cierre", "es", "2025-03-27T23:00:00+01:00"),
+        ("remind me at half past 7 to call Juan", "en", "2025-03-28T07:30:00+01:00"),
+        ("remind me at quarter to 9 to open the safe", "en", "2025-03-28T08:45:00+01:00"),
+    ],
+)
+def test_times_said_the_way_people_say_them(text: str, language: str, at: str) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_reminder"
+    assert intent["at"] == at
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "recipients", "reminder"),
+    [
+        ("I need a reminder on friday at 5 to do payroll", "en", ["me"], "do payroll"),
+        ("que no se me olvide llamar al casero mañana a las 12", "es", ["me"], "llamar al casero"),
+        (
+            "text Pedro every morning at 7 to turn on the ovens",
+            "en",
+            ["Pedro"],
+            "turn on the ovens",
+        ),
+        (
+            "manda un audio a Lucía mañana a las 8 sobre la entrega del vino",
+            "es",
+            ["Lucía"],
+            "la entrega del vino",
+        ),
+    ],
+)
+def test_reminders_asked_for_without_remind(
+    text: str, language: str, recipients: list[str], reminder: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_reminder"
+    assert intent["recipients"] == recipients
+    assert intent["text"] == reminder
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("terminei", "pt", {"kind": "complete_task"}),
+        ("c'est fait", "fr", {"kind": "complete_task"}),
+        ("a tarefa 4 tá pronta", "pt", {"kind": "complete_task", "number": 4}),
+        ("pode parar de me mandar mensagem", "pt", {"kind": "stop_messages"}),
+        ("désabonnez-moi", "fr", {"kind": "stop_messages"}),
+        ("pode voltar a mandar", "pt", {"kind": "start_messages"}),
+        ("réabonnez-moi", "fr", {"kind": "start_messages"}),
+        ("prefiro áudio", "pt", {"kind": "correct_data", "field": "delivery", "value": "voice"}),
+        (
+            "je préfère le portugais",
+            "fr",
+            {"kind": "correct_data", "field": "language", "value": "pt"},
+        ),
+    ],
+)
+def test_more_staff_phrasings_in_portuguese_and_french(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language, "staff") == expected
