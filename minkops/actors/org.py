@@ -110,6 +110,8 @@ class OrgActor(pykka.ThreadingActor):
         self._in_flight: dict[str, _InFlight] = {}
         self._done: OrderedDict[str, None] = OrderedDict()
         self._received = 0
+        # Rows the inbox sweeper gave up on: answered with an apology, not acted on.
+        self._apologise: set[str] = set()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -150,8 +152,10 @@ class OrgActor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case m.Deliver(row=row):
+            case m.Deliver(row=row, quarantined=quarantined):
                 self._received += 1
+                if quarantined:
+                    self._apologise.add(row.message_sid)
                 self._accept(row)
             case m.Interpretation(message_sid=sid, understood=understood):
                 self._step(sid, lambda flight: self._conclude(flight, understood))
@@ -217,6 +221,11 @@ class OrgActor(pykka.ThreadingActor):
             flight = _InFlight(row, sender, time.perf_counter(), deadline)
             self._in_flight[sid] = flight
             message = row.message
+            if sid in self._apologise:
+                self._apologise.discard(sid)
+                log.warning("inbound.quarantined_apology")
+                self._say_only(flight, "try_again")
+                return
             voice_note = message.voice_note
             text = message.text.strip()
             if voice_note is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -69,3 +69,51 @@ async def mark_processed(connection: asyncpg.Connection, inbox_id: int) -> bool:
         "UPDATE inbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL", inbox_id
     )
     return bool(status == "UPDATE 1")
+
+
+async def unfinished(connection: asyncpg.Connection, message_sid: str) -> InboxRow | None:
+    """The row of a MessageSid accepted before and not yet processed (any organization)."""
+    record = await connection.fetchrow("SELECT * FROM minkops_unfinished_inbound($1)", message_sid)
+    return None if record is None else _row(record)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    row: InboxRow
+    attempts: int
+
+
+async def overdue(
+    connection: asyncpg.Connection,
+    after: timedelta,
+    backoff_base: timedelta,
+    backoff_max: timedelta,
+    limit: int,
+) -> list[Overdue]:
+    """Rows left unprocessed past `after` and due again; each call counts one attempt."""
+    records = await connection.fetch(
+        "SELECT * FROM minkops_overdue_inbound($1, $2, $3, $4) ORDER BY inbox_id",
+        after,
+        backoff_base,
+        backoff_max,
+        limit,
+    )
+    return [Overdue(_row(r), r["attempts"]) for r in records]
+
+
+async def quarantine(connection: asyncpg.Connection, inbox_id: int) -> bool:
+    """True when this call quarantined the row (it was unprocessed and not quarantined)."""
+    return bool(await connection.fetchval("SELECT minkops_quarantine_inbound($1)", inbox_id))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_seconds: float
+    quarantined: int
+
+
+async def backlog(connection: asyncpg.Connection) -> Backlog:
+    record = await connection.fetchrow("SELECT * FROM minkops_inbox_backlog()")
+    assert record is not None
+    return Backlog(record["waiting"], record["oldest_seconds"], record["quarantined"])
