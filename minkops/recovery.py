@@ -136,10 +136,11 @@ async def sweep_inbox(app: web.Application) -> int:
                 timedelta(seconds=faults.redeliver_backoff_max_seconds),
                 500,
             )
-            quarantined = [
+            newly = [
                 d
                 for d in due
-                if d.attempts > faults.max_delivery_attempts
+                if not d.quarantined
+                and d.attempts > faults.max_delivery_attempts
                 and await inbox.quarantine(connection, d.row.inbox_id)
             ]
         async with org_transaction(app[POOL], None) as connection:
@@ -148,7 +149,7 @@ async def sweep_inbox(app: web.Application) -> int:
     metrics.inbox_oldest_seconds.set(backlog.oldest_seconds)
     for overdue in due:
         row = overdue.row
-        if overdue in quarantined:
+        if overdue in newly:
             metrics.inbox_quarantined.inc()
             log.error(
                 "inbound.quarantined",
@@ -156,11 +157,11 @@ async def sweep_inbox(app: web.Application) -> int:
                 org_id=row.org_id,
                 attempts=overdue.attempts,
             )
-            directory.tell(Deliver(row, quarantined=True))
-        elif overdue.attempts <= faults.max_delivery_attempts:
+        give_up = overdue.quarantined or overdue in newly
+        if not give_up:
             metrics.inbox_redelivered.labels(why="sweeper").inc()
             log.info("inbound.redelivered", message_sid=row.message_sid, attempts=overdue.attempts)
-            directory.tell(Deliver(row))
+        directory.tell(Deliver(row, quarantined=give_up))
     return len(due)
 
 

@@ -54,10 +54,11 @@ async def unprocessed(connection: asyncpg.Connection) -> list[InboxRow]:
 
 
 async def unprocessed_of(connection: asyncpg.Connection, org_id: int) -> list[InboxRow]:
-    """This organization's accepted messages not yet acted on, oldest first."""
+    """This organization's accepted messages not yet acted on, oldest first (quarantined rows
+    are the sweeper's: it hands them over for an apology)."""
     records = await connection.fetch(
         "SELECT id AS inbox_id, org_id, message, received_at FROM inbox"
-        " WHERE org_id = $1 AND processed_at IS NULL ORDER BY id",
+        " WHERE org_id = $1 AND processed_at IS NULL AND quarantined_at IS NULL ORDER BY id",
         org_id,
     )
     return [_row(r) for r in records]
@@ -81,6 +82,7 @@ async def unfinished(connection: asyncpg.Connection, message_sid: str) -> InboxR
 class Overdue:
     row: InboxRow
     attempts: int
+    quarantined: bool
 
 
 async def overdue(
@@ -98,7 +100,7 @@ async def overdue(
         backoff_max,
         limit,
     )
-    return [Overdue(_row(r), r["attempts"]) for r in records]
+    return [Overdue(_row(r), r["attempts"], r["quarantined"]) for r in records]
 
 
 async def quarantine(connection: asyncpg.Connection, inbox_id: int) -> bool:

@@ -20,16 +20,17 @@ CREATE FUNCTION minkops_unfinished_inbound(p_message_sid text)
     $$;
 
 -- Rows unprocessed for longer than p_after and due again: their attempt is counted and the
--- next one pushed back (p_base doubling, at most p_max), oldest first.
+-- next one pushed back (p_base doubling, at most p_max), oldest first. Quarantined rows
+-- come back too (their apology may not have been committed yet).
 CREATE FUNCTION minkops_overdue_inbound(p_after interval, p_base interval, p_max interval,
                                         p_limit integer)
     RETURNS TABLE (inbox_id bigint, org_id bigint, message jsonb, received_at timestamptz,
-                   attempts integer)
+                   attempts integer, quarantined boolean)
     LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
     AS $$
         WITH due AS (
             SELECT i.id FROM inbox i
-            WHERE i.processed_at IS NULL AND i.quarantined_at IS NULL
+            WHERE i.processed_at IS NULL
               AND i.received_at <= now() - p_after
               AND coalesce(i.next_attempt_at, '-infinity') <= now()
             ORDER BY i.id LIMIT p_limit FOR UPDATE SKIP LOCKED
@@ -37,7 +38,8 @@ CREATE FUNCTION minkops_overdue_inbound(p_after interval, p_base interval, p_max
         UPDATE inbox i SET attempts = i.attempts + 1,
             next_attempt_at = now() + least(p_max, p_base * power(2, least(i.attempts, 30)))
         FROM due WHERE i.id = due.id
-        RETURNING i.id, i.org_id, i.message, i.received_at, i.attempts
+        RETURNING i.id, i.org_id, i.message, i.received_at, i.attempts,
+                  i.quarantined_at IS NOT NULL
     $$;
 
 CREATE FUNCTION minkops_quarantine_inbound(p_inbox_id bigint)
