@@ -44,11 +44,16 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     if request.content_type != FORM_CONTENT_TYPE:
         raise web.HTTPBadRequest(text=f"expected {FORM_CONTENT_TYPE}")
     try:
-        raw = await request.read()  # raises 413 past client_max_size
+        # A body trickled in slowly must not hold a connection: read it in bounded time.
+        async with asyncio.timeout(settings.faults.body_read_timeout_seconds):
+            raw = await request.read()  # raises 413 past client_max_size
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise web.HTTPBadRequest(text="form is not UTF-8") from None
-    form = _parse_form(text)
+    except TimeoutError:
+        log.warning("webhook.slow_body", path=request.path)
+        raise web.HTTPRequestTimeout(text="request body too slow") from None
+    form = _parse_form(text, settings.faults.max_form_fields)
     signature = request.headers.get("X-Twilio-Signature", "")
     url = settings.public_url + str(request.rel_url)
     validator = RequestValidator(settings.twilio.auth_token)
@@ -59,11 +64,17 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     return form
 
 
-def _parse_form(text: str) -> dict[str, str]:
+def _parse_form(text: str, max_fields: int) -> dict[str, str]:
     from urllib.parse import parse_qsl
 
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            errors="strict",
+            max_num_fields=max_fields,  # ValueError past it: never 10,000 fields in memory
+        )
     except ValueError:
         raise web.HTTPBadRequest(text="malformed form body") from None
     form: dict[str, str] = {}

@@ -83,6 +83,7 @@ redeliver_backoff_max_seconds = 2.0
 max_delivery_attempts = 3
 spool_drain_interval_seconds = 0.2
 listen_reconnect_max_seconds = 1.0
+body_read_timeout_seconds = 1.0
 """
 
 
@@ -107,3 +108,5 @@ def fault_settings(twilio: TwilioStandIn, data_dir: Path, **extra: str) -> Setti
 @pytest.fixture
 def settings(twilio: TwilioStandIn, tmp_data_dir: Path) -> Settings:
     return fault_settings(twilio, tmp_data_dir)
+
+
