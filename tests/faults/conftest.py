@@ -108,5 +108,3 @@ def fault_settings(twilio: TwilioStandIn, data_dir: Path, **extra: str) -> Setti
 @pytest.fixture
 def settings(twilio: TwilioStandIn, tmp_data_dir: Path) -> Settings:
     return fault_settings(twilio, tmp_data_dir)
-
-
