@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import pytest
 
 from minkops.sandbox.twilio_api import TwilioStandIn
@@ -201,3 +202,35 @@ async def test_postgres_frozen_for_20_s_mid_burst(
     )
     print(f"postgres frozen 20 s: done in {time.monotonic() - started:.0f} s")
     assert acknowledged >= 50
+
+
+async def test_org_changes_are_heard_again_after_a_postgres_restart(
+    outage_service: tuple[Service, EmbeddedPostgres],
+) -> None:
+    """Finding 5: the LISTEN connection was never re-established after a restart."""
+    service, cluster = outage_service
+    assert (await service.post(inbound(f"SM{uuid.uuid4().hex}", OWNER, "tareas"))).status == 200
+    await service.replies_to(OWNER)  # the org actor is live, its state loaded
+    await asyncio.to_thread(cluster.stop)
+    await asyncio.to_thread(cluster.start)
+    deadline = time.monotonic() + 30
+    while True:
+        text = await (await service.session.get(service.server.make_url("/metrics"))).text()
+        if "minkops_listen_reconnects_total 1.0" in text:
+            break
+        assert time.monotonic() < deadline, "the LISTEN connection was not re-established"
+        await asyncio.sleep(0.2)
+    owner = await asyncpg.connect(service.database_url)
+    try:  # what `minkops` commands do: change, then notify the running service
+        async with owner.transaction():
+            await owner.execute(
+                "INSERT INTO tasks (org_id, number, title) VALUES ($1, 77, 'regar zqlstn')",
+                service.org_id,
+            )
+            await owner.execute("SELECT pg_notify('minkops_org_changed', $1)", str(service.org_id))
+    finally:
+        await owner.close()
+    await asyncio.sleep(1.0)
+    assert (await service.post(inbound(f"SM{uuid.uuid4().hex}", OWNER, "tareas"))).status == 200
+    replies = await service.replies_to(OWNER, 2)
+    assert "zqlstn" in replies[-1].body
