@@ -72,6 +72,8 @@ def choose_engines(settings: Settings) -> Engines:
             auth_token=twilio.auth_token,
             max_bytes=voice.max_media_bytes,
             timeout=voice.fetch_timeout_seconds,
+            api_base=twilio.api_base,
+            redirect_hosts=tuple(settings.faults.media_redirect_hosts),
         ),
         transcribe=Transcriber(client, openai, circuit=circuit).transcribe,
     )
