@@ -84,6 +84,12 @@ max_delivery_attempts = 3
 spool_drain_interval_seconds = 0.2
 listen_reconnect_max_seconds = 1.0
 body_read_timeout_seconds = 1.0
+
+[outbound]
+backoff_base_seconds = 0.5
+backoff_max_seconds = 3.0
+sending_lease_seconds = 5
+sweep_interval_seconds = 0.5
 """
 
 

@@ -234,3 +234,29 @@ async def test_org_changes_are_heard_again_after_a_postgres_restart(
     assert (await service.post(inbound(f"SM{uuid.uuid4().hex}", OWNER, "tareas"))).status == 200
     replies = await service.replies_to(OWNER, 2)
     assert "zqlstn" in replies[-1].body
+
+
+async def test_twilio_failing_for_20_s_mid_burst(
+    outage_service: tuple[Service, EmbeddedPostgres],
+) -> None:
+    """500s, then 429s, then no answer at all, about 7 s each."""
+    service, _ = outage_service
+    twilio = service.twilio
+
+    async def twilio_fails() -> None:
+        twilio.fail_next(500, 20500, "Internal Server Error", count=10_000)
+        await asyncio.sleep(7)
+        twilio.stop_failing()
+        twilio.rate_limit(0.2)
+        await asyncio.sleep(7)
+        twilio.rate_limit(None)
+        twilio.hold_creates()
+        await asyncio.sleep(6)
+        twilio.release_creates()
+
+    started = time.monotonic()
+    acknowledged, _, _ = await asyncio.wait_for(
+        burst_with_fault(service, 40, 15.0, twilio_fails, 1.0, settle_timeout=120), 180
+    )
+    print(f"twilio failing 20 s: done in {time.monotonic() - started:.0f} s")
+    assert acknowledged == 40
