@@ -148,6 +148,7 @@ def start_actor_system(
             history_turns=settings.openai.history_turns,
             reply_deadline=actors.reply_deadline_seconds,
             clock=clock,
+            sender_backlog=settings.faults.sender_messages_per_minute,
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:

@@ -119,3 +119,41 @@ async def backlog(connection: asyncpg.Connection) -> Backlog:
     record = await connection.fetchrow("SELECT * FROM minkops_inbox_backlog()")
     assert record is not None
     return Backlog(record["waiting"], record["oldest_seconds"], record["quarantined"])
+
+
+async def unprocessed_of_sender(
+    connection: asyncpg.Connection, org_id: int, sender: str, limit: int
+) -> list[InboxRow]:
+    """The oldest `limit` unprocessed rows of one sender (back-pressure reads in batches)."""
+    records = await connection.fetch(
+        "SELECT id AS inbox_id, org_id, message, received_at FROM inbox"
+        " WHERE org_id = $1 AND sender = $2 AND processed_at IS NULL"
+        " AND quarantined_at IS NULL ORDER BY id LIMIT $3",
+        org_id,
+        sender,
+        limit,
+    )
+    return [_row(r) for r in records]
+
+
+async def hold_sender(
+    connection: asyncpg.Connection, org_id: int, sender: str, seconds: float
+) -> None:
+    """Keep the sweeper off this sender's waiting rows for `seconds` (their org actor reads
+    them itself), and start their attempt count afresh."""
+    await connection.execute(
+        "UPDATE inbox SET next_attempt_at = now() + make_interval(secs => $3), attempts = 0"
+        " WHERE org_id = $1 AND sender = $2 AND processed_at IS NULL AND quarantined_at IS NULL",
+        org_id,
+        sender,
+        seconds,
+    )
+
+
+async def hold_row(connection: asyncpg.Connection, inbox_id: int, seconds: float) -> None:
+    await connection.execute(
+        "UPDATE inbox SET next_attempt_at = now() + make_interval(secs => $2), attempts = 0"
+        " WHERE id = $1 AND processed_at IS NULL",
+        inbox_id,
+        seconds,
+    )

@@ -84,6 +84,7 @@ max_delivery_attempts = 3
 spool_drain_interval_seconds = 0.2
 listen_reconnect_max_seconds = 1.0
 body_read_timeout_seconds = 1.0
+sender_messages_per_minute = 20
 
 [outbound]
 backoff_base_seconds = 0.5
