@@ -12,6 +12,7 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 import uuid
@@ -29,6 +30,7 @@ from minkops.store.database import create_pool
 from minkops.store.migrate import apply_migrations
 from minkops.twilio_client import sign_twilio_request
 from tests.e2e.burst import TOKEN, token
+from tests.e2e.conftest import MINKOPS, free_port, wait_ready
 from tests.faults.conftest import fault_settings, start_service
 from tests.http.conftest import AUTH_TOKEN, OWNER, PUBLIC_URL, STAFF, Service, inbound
 
@@ -260,3 +262,48 @@ async def test_twilio_failing_for_20_s_mid_burst(
     )
     print(f"twilio failing 20 s: done in {time.monotonic() - started:.0f} s")
     assert acknowledged == 40
+
+
+async def test_sigterm_exits_0_after_postgres_restarted_and_while_it_is_down(
+    own_cluster: EmbeddedPostgres, twilio: TwilioStandIn, tmp_data_dir: Path
+) -> None:
+    """Finding 5: after a PostgreSQL restart, SIGTERM exited 1 with a traceback."""
+    name = f"f_{uuid.uuid4().hex[:12]}"
+    dsn = await asyncio.to_thread(own_cluster.create_database, name)
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MINKOPS_", "TWILIO_", "OPENAI_", "STRIPE_"))
+    } | {
+        "DATABASE_URL": dsn,
+        "MINKOPS_DATA_DIR": str(tmp_data_dir),
+        "MINKOPS_HTTP_PORT": str(port),
+        "MINKOPS_LOG_FORMAT": "json",
+        "TWILIO_ACCOUNT_SID": "AC" + "7" * 32,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": "+14155238886",
+        "TWILIO_API_BASE": twilio.base_url or "",
+    }
+    log_path = tmp_data_dir / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(MINKOPS), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        await asyncio.to_thread(wait_ready, f"http://127.0.0.1:{port}", process, log_path)
+        await asyncio.to_thread(own_cluster.stop)
+        await asyncio.to_thread(own_cluster.start)
+        await asyncio.sleep(3)  # the service notices, reconnects
+        await asyncio.to_thread(own_cluster.stop)
+        process.send_signal(signal.SIGTERM)
+        status = await asyncio.to_thread(process.wait, 60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        await asyncio.to_thread(own_cluster.start)
+        await asyncio.to_thread(own_cluster.drop_database, name)
+    text = log_path.read_text()
+    assert status == 0, text[-3000:]
+    assert "Traceback" not in text
