@@ -116,16 +116,13 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
         return await _spool_or_503(request, "inbound", form)
     directory = request.app[ACTORS].directory
     if row is None:
+        metrics.inbound.labels(result="duplicate").inc()
+        log.info("inbound.duplicate", message_sid=message.sid, unfinished=again is not None)
         if again is not None:
             # Accepted before but not yet acted on (the caller hung up, the actor died, …):
             # hand it over again; the org actor and the processed mark make it idempotent.
-            metrics.inbound.labels(result="redelivered").inc()
             metrics.inbox_redelivered.labels(why="retried").inc()
-            log.info("inbound.redelivered", message_sid=message.sid)
             directory.tell(Deliver(again))
-        else:
-            metrics.inbound.labels(result="duplicate").inc()
-            log.info("inbound.duplicate", message_sid=message.sid)
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
     metrics.inbound.labels(result="accepted").inc()
     log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=row.sender)

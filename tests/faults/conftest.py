@@ -89,7 +89,6 @@ sender_messages_per_minute = 20
 [outbound]
 backoff_base_seconds = 0.5
 backoff_max_seconds = 3.0
-sending_lease_seconds = 5
 sweep_interval_seconds = 0.5
 """
 
