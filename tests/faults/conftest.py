@@ -15,6 +15,8 @@ from aiohttp.test_utils import TestServer
 
 from minkops import admin
 from minkops.http.app import make_app
+from minkops.http.keys import SETTINGS
+from minkops.http.limits import cap_connections
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.service import choose_engines
 from minkops.settings import Settings, load_settings
@@ -32,13 +34,22 @@ from tests.http.conftest import (
 __all__ = ["twilio"]
 
 
+class CappedRunner(web.AppRunner):
+    """As `minkops serve` sets its runner up: with the cap on connections."""
+
+    async def setup(self) -> None:
+        await super().setup()
+        assert self.server is not None
+        cap_connections(self.server, self.app[SETTINGS].faults.max_connections)
+
+
 class ProductionLikeServer(TestServer):
     """aiohttp's TestServer cancels a handler when its client goes away; `minkops serve`
     (web.AppRunner's default) does not. Fault tests need the service's real behaviour."""
 
     async def _make_runner(self, **kwargs: Any) -> web.BaseRunner:
         kwargs["handler_cancellation"] = False
-        return web.AppRunner(self.app, **kwargs)
+        return CappedRunner(self.app, **kwargs)
 
 
 async def start_service(
@@ -84,6 +95,7 @@ max_delivery_attempts = 3
 spool_drain_interval_seconds = 0.2
 listen_reconnect_max_seconds = 1.0
 body_read_timeout_seconds = 1.0
+max_connections = 20
 sender_messages_per_minute = 20
 
 [outbound]

@@ -62,3 +62,28 @@ async def test_a_body_trickled_in_is_cut_off(service: Service) -> None:
     writer.close()
     assert status_line.split()[1] == b"408"
     assert waited < 5
+
+
+async def test_connections_past_the_cap_are_refused_and_the_service_stays_up(
+    service: Service,
+) -> None:
+    # max_connections is 20 in these tests; idle clients hold 20 connections.
+    held = [
+        await asyncio.open_connection(service.server.host, service.server.port) for _ in range(20)
+    ]
+    try:
+        reader, writer = await asyncio.open_connection(service.server.host, service.server.port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        # Aborted at once: a failed connection, which Twilio retries by default.
+        try:
+            answer = await asyncio.wait_for(reader.read(), timeout=5)
+        except ConnectionResetError:
+            answer = b""
+        assert answer == b""
+        writer.close()
+    finally:
+        for _, w in held:
+            w.close()
+    await asyncio.sleep(0.2)
+    response = await service.session.get(service.server.make_url("/healthz"))
+    assert response.status == 200
