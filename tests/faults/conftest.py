@@ -95,7 +95,7 @@ max_delivery_attempts = 3
 spool_drain_interval_seconds = 0.2
 listen_reconnect_max_seconds = 1.0
 body_read_timeout_seconds = 1.0
-max_connections = 20
+max_connections = 60
 sender_messages_per_minute = 20
 
 [outbound]

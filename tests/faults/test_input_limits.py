@@ -67,9 +67,9 @@ async def test_a_body_trickled_in_is_cut_off(service: Service) -> None:
 async def test_connections_past_the_cap_are_refused_and_the_service_stays_up(
     service: Service,
 ) -> None:
-    # max_connections is 20 in these tests; idle clients hold 20 connections.
+    # max_connections is 60 in these tests; idle clients hold 60 connections.
     held = [
-        await asyncio.open_connection(service.server.host, service.server.port) for _ in range(20)
+        await asyncio.open_connection(service.server.host, service.server.port) for _ in range(60)
     ]
     try:
         reader, writer = await asyncio.open_connection(service.server.host, service.server.port)
