@@ -50,3 +50,45 @@ class Metrics:
             "Time from an org actor taking a message to its outcome being committed",
             registry=self.registry,
         )
+        # --- faults: nothing acknowledged is lost, no input stalls the service
+        self.inbox_redelivered = Counter(
+            "minkops_inbox_redelivered_total",
+            "Inbox rows handed to their org actor again (a retried MessageSid, or the sweeper)",
+            ["why"],
+            registry=self.registry,
+        )
+        self.inbox_quarantined = Counter(
+            "minkops_inbox_quarantined_total",
+            "Inbox rows given up on after every attempt failed (the person got an apology)",
+            registry=self.registry,
+        )
+        self.inbox_waiting = Gauge(
+            "minkops_inbox_waiting",
+            "Inbox rows accepted and not yet processed",
+            registry=self.registry,
+        )
+        self.inbox_oldest_seconds = Gauge(
+            "minkops_inbox_oldest_seconds",
+            "Age of the oldest unprocessed inbox row",
+            registry=self.registry,
+        )
+        self.spool_depth = Gauge(
+            "minkops_spool_depth",
+            "Webhooks in the local spool waiting for PostgreSQL",
+            registry=self.registry,
+        )
+        self.spool_oldest_seconds = Gauge(
+            "minkops_spool_oldest_seconds",
+            "Age of the oldest spooled webhook",
+            registry=self.registry,
+        )
+        self.listen_reconnects = Counter(
+            "minkops_listen_reconnects_total",
+            "Times the LISTEN connection for org changes was re-established",
+            registry=self.registry,
+        )
+        self.throttled = Counter(
+            "minkops_sender_throttled_total",
+            "Messages from a sender over the per-sender rate (kept, worked through later)",
+            registry=self.registry,
+        )

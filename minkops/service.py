@@ -16,6 +16,7 @@ from minkops.actors.system import Engines
 from minkops.domain.rules import RuleEngine
 from minkops.http.app import make_app
 from minkops.http.keys import ACTORS, Lifecycle
+from minkops.http.limits import cap_connections
 from minkops.logs import get_logger
 from minkops.settings import Settings
 from minkops.store.migrate import apply_migrations
@@ -72,6 +73,8 @@ def choose_engines(settings: Settings) -> Engines:
             auth_token=twilio.auth_token,
             max_bytes=voice.max_media_bytes,
             timeout=voice.fetch_timeout_seconds,
+            api_base=twilio.api_base,
+            redirect_hosts=tuple(settings.faults.media_redirect_hosts),
         ),
         transcribe=Transcriber(client, openai, circuit=circuit).transcribe,
     )
@@ -100,6 +103,8 @@ async def run_service(
     app = make_app(settings, dsn, choose_engines(settings), lifecycle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
+    assert runner.server is not None
+    cap_connections(runner.server, settings.faults.max_connections)
     site = web.TCPSite(runner, settings.http.host, settings.http.port)
     await site.start()
     log.info("service.started", url=settings.public_url, migrations_applied=len(applied))

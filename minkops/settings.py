@@ -108,6 +108,26 @@ class PrivacySettings(_Section):
     policy_url: str = Field(min_length=1)
 
 
+class FaultSettings(_Section):
+    """Issue 8: nothing acknowledged is lost, no input stalls the service."""
+
+    db_request_timeout_seconds: float = Field(default=2.0, gt=0)
+    redeliver_after_seconds: float = Field(default=5.0, gt=0)
+    sweep_interval_seconds: float = Field(default=1.0, gt=0)
+    redeliver_backoff_base_seconds: float = Field(default=2.0, gt=0)
+    redeliver_backoff_max_seconds: float = Field(default=60.0, gt=0)
+    max_delivery_attempts: int = Field(default=8, ge=1)
+    spool_drain_interval_seconds: float = Field(default=0.5, gt=0)
+    listen_reconnect_max_seconds: float = Field(default=10.0, gt=0)
+    max_form_fields: int = Field(default=300, ge=10)
+    body_read_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_connections: int = Field(default=1000, ge=1)
+    sender_messages_per_minute: int = Field(default=30, ge=1)
+    media_redirect_hosts: list[str] = Field(
+        default_factory=lambda: ["mms.twiliocdn.com", "media.twiliocdn.com", "s3.amazonaws.com"]
+    )
+
+
 class Settings(_Section):
     data_dir: Path
     http: HttpSettings
@@ -120,6 +140,7 @@ class Settings(_Section):
     actors: ActorSettings
     outbound: OutboundSettings
     privacy: PrivacySettings
+    faults: FaultSettings = Field(default_factory=FaultSettings)
 
     @property
     def public_url(self) -> str:

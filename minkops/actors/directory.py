@@ -109,6 +109,9 @@ class OrgDirectory(SupervisedActor):
                     self._deliver(row.org_id, message)
             case m.OrgChanged(org_id=org_id) if org_id in self._live:
                 self._live[org_id].ref.tell(message)
+            case m.ReloadLive():
+                for org_id, live in self._live.items():
+                    live.ref.tell(m.OrgChanged(org_id))
             case m.Passivated(org_id=org_id, ref=ref):
                 self._passivated(org_id, ref)
             case m.StillBusy(org_id=org_id):

@@ -17,6 +17,8 @@ class Deliver:
     """An accepted inbound message for the directory, then for its org actor."""
 
     row: InboxRow
+    quarantined: bool = False
+    """Every attempt at this row failed: answer with an apology rather than act on it."""
 
 
 @dataclass(frozen=True)
@@ -125,3 +127,9 @@ class CountBusy:
 @dataclass(frozen=True)
 class IsBusy:
     """Ask an org actor: has it messages in flight or waiting?"""
+
+
+@dataclass(frozen=True)
+class ReloadLive:
+    """To the directory: every live org actor reloads its state (changes may have been missed,
+    e.g. while the LISTEN connection was down)."""

@@ -36,7 +36,9 @@ from minkops.domain.handlers import Outcome
 from minkops.domain.intents import Understood
 from minkops.domain.models import Member
 from minkops.domain.privacy import DEFAULT_LINKS, Links
+from minkops.domain.replies import say
 from minkops.domain.state import OrgState
+from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.store import inbox, queries
@@ -49,6 +51,8 @@ log = get_logger(__name__)
 # Remembered so that a message delivered twice (start-up resume and activation scan) is
 # not read twice; the inbox row's processed mark is what finally guarantees it.
 _RECENTLY_DONE = 1000
+# Rows of a flooding sender are kept from the inbox sweeper this long while we read them.
+HELD_FOR = 300.0
 
 
 class Recipient(Protocol):
@@ -74,6 +78,8 @@ class OrgDependencies:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     scheduler: Scheduler = shared_timer
     links: Links = DEFAULT_LINKS
+    sender_backlog: int = 30
+    """Rows of one sender held in memory at most; more stay in the inbox (back-pressure)."""
 
 
 @dataclass
@@ -112,6 +118,12 @@ class OrgActor(pykka.ThreadingActor):
         self._in_flight: dict[str, _InFlight] = {}
         self._done: OrderedDict[str, None] = OrderedDict()
         self._received = 0
+        # Rows the inbox sweeper gave up on: answered with an apology, not acted on.
+        self._apologise: set[str] = set()
+        # Back-pressure: senders with more rows than sender_backlog; the rest wait in the
+        # inbox and are read in batches as the queue empties. Noticed: told to slow down.
+        self._deferred: set[str] = set()
+        self._noticed: set[str] = set()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -152,8 +164,10 @@ class OrgActor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case m.Deliver(row=row):
+            case m.Deliver(row=row, quarantined=quarantined):
                 self._received += 1
+                if quarantined:
+                    self._apologise.add(row.message_sid)
                 self._accept(row)
             case m.Interpretation(message_sid=sid, understood=understood):
                 self._step(sid, lambda flight: self._conclude(flight, understood))
@@ -197,6 +211,9 @@ class OrgActor(pykka.ThreadingActor):
         queue = self._queues.setdefault(row.sender, _SenderQueue())
         if any(waiting.message_sid == row.message_sid for waiting in queue.waiting):
             return
+        if row.sender in self._deferred or len(queue.waiting) >= self._deps.sender_backlog:
+            self._defer(row)  # it stays in the inbox; read again when the queue empties
+            return
         if queue.in_flight is None and not queue.waiting:
             self._begin(row)
         else:
@@ -219,6 +236,11 @@ class OrgActor(pykka.ThreadingActor):
             flight = _InFlight(row, sender, time.perf_counter(), deadline)
             self._in_flight[sid] = flight
             message = row.message
+            if sid in self._apologise:
+                self._apologise.discard(sid)
+                log.warning("inbound.quarantined_apology")
+                self._say_only(flight, "try_again")
+                return
             voice_note = message.voice_note
             text = message.text.strip()
             if voice_note is not None:
@@ -396,11 +418,69 @@ class OrgActor(pykka.ThreadingActor):
         if queue is None:
             return
         queue.in_flight = None
+        if not queue.waiting and row.sender in self._deferred:
+            self._refill(row.sender, queue)
         if queue.waiting:
             # Through the inbox, not a direct call: a long queue must not become deep recursion.
             self.actor_ref.tell(_Next(row.sender))
         else:
             del self._queues[row.sender]
+            self._noticed.discard(row.sender)
+
+    # --- back-pressure ---------------------------------------------------------------------
+
+    def _defer(self, row: InboxRow) -> None:
+        sender = row.sender
+        self._deps.metrics.throttled.inc()
+        org_id = self.org_id
+        if sender in self._deferred:
+            try:  # only this row: the sender's earlier rows are held already
+                self._deps.persistence.run(
+                    org_id, lambda c: inbox.hold_row(c, row.inbox_id, HELD_FOR)
+                )
+            except Exception:
+                log.warning("inbound.throttle_failed", exc_info=True)
+            return
+        self._deferred.add(sender)
+
+        async def hold(connection: asyncpg.Connection) -> list[Queued]:
+            # Keep the sweeper off rows we will read ourselves (it takes them up if we die).
+            await inbox.hold_sender(connection, org_id, sender, HELD_FOR)
+            member = self._state.member_by_phone(sender) if self._state else None
+            if member is None or sender in self._noticed:
+                return []
+            body = say(pick_language(member.language), "sender_slow_down")
+            notice = fx.Send(f"{row.message_sid}:slow_down", sender, body, member.id, "notice")
+            return await write_effects(connection, org_id, [notice])
+
+        try:
+            queued = self._deps.persistence.run(org_id, hold)
+        except Exception:
+            log.warning("inbound.throttle_failed", exc_info=True)
+            return
+        if queued:
+            self._noticed.add(sender)
+            log.info("inbound.throttled", sender=sender)
+            tell_outbound(self._deps.outbound, org_id, queued)
+
+    def _refill(self, sender: str, queue: _SenderQueue) -> None:
+        """The sender's queue is empty: read their next rows from the inbox, a batch at a time."""
+        org_id, limit = self.org_id, self._deps.sender_backlog
+        try:
+            rows = self._deps.persistence.run(
+                org_id, lambda c: inbox.unprocessed_of_sender(c, org_id, sender, limit + 1)
+            )
+        except Exception:
+            log.warning("inbound.refill_failed", exc_info=True)
+            return  # still deferred: the sweeper takes the rows up once their hold ends
+        self._deferred.discard(sender)
+        for waiting in rows:
+            if waiting.message_sid in self._done or waiting.message_sid in self._in_flight:
+                continue
+            if len(queue.waiting) >= limit:
+                self._deferred.add(sender)  # more after this batch
+                break
+            queue.waiting.append(waiting)
 
     def _next(self, sender: str) -> None:
         queue = self._queues.get(sender)

@@ -150,6 +150,7 @@ def start_actor_system(
             reply_deadline=actors.reply_deadline_seconds,
             clock=clock,
             links=privacy_links(settings),
+            sender_backlog=settings.faults.sender_messages_per_minute,
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:

@@ -8,11 +8,13 @@ meant for, and the size limit holds while the body streams in. Nothing touches t
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
 
+from minkops.ai.media_policy import MediaUrlRefused, check_media_url
 from minkops.logs import get_logger
 
 log = get_logger(__name__)
@@ -47,18 +49,34 @@ class Media:
 
 
 def fetch_media(
-    url: str, account_sid: str, auth_token: str, *, max_bytes: int, timeout: float
+    url: str,
+    account_sid: str,
+    auth_token: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    api_base: str | None = None,
+    redirect_hosts: Sequence[str] = (),
 ) -> Media:
     """GET `url` with Twilio basic auth, following redirects; at most `max_bytes` bytes.
 
     `timeout` bounds the whole fetch, redirects included. Raises MediaTooLarge or
     MediaUnavailable; error messages carry no URL (CDN URLs are bearer tokens).
+    With `api_base` (the service always gives it), every request is checked first by
+    `media_policy.check_media_url`: the first only to the Twilio API origin, redirects
+    only to `redirect_hosts`, never to a private or local address.
     """
     deadline = time.monotonic() + timeout
     origin = _origin(url)
     auth = urllib3.make_headers(basic_auth=f"{account_sid}:{auth_token}")
     current = url
-    for _ in range(MAX_REDIRECTS + 1):
+    for hop in range(MAX_REDIRECTS + 1):
+        if api_base is not None:
+            try:
+                check_media_url(current, api_base, redirect_hosts, first=hop == 0)
+            except MediaUrlRefused as refused:
+                log.warning("media.refused", reason=str(refused))
+                raise MediaUnavailable(str(refused)) from None
         if _origin(current)[0] not in ("http", "https"):
             raise MediaUnavailable("media redirect to a non-HTTP URL")
         headers = {"Accept-Encoding": "identity"}

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from minkops.actors.messages import Deliver, OrgChanged, SweepOutbox
+from minkops import recovery
+from minkops.actors.messages import Deliver, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
@@ -63,18 +64,9 @@ def make_app(
         # Stopping waits for actors, which may be waiting on this loop: do it off the loop.
         await loop.run_in_executor(None, system.stop)
 
-    async def org_changes(app: web.Application) -> AsyncIterator[None]:
-        connection = await app[POOL].acquire()
-
-        def changed(_: object, __: int, ___: str, payload: str) -> None:
-            app[ACTORS].directory.tell(OrgChanged(int(payload)))
-
-        await connection.add_listener("minkops_org_changed", changed)
-        yield
-        await connection.remove_listener("minkops_org_changed", changed)
-        await app[POOL].release(connection)
-
-    app.cleanup_ctx.extend([database, actors, org_changes])
+    app.cleanup_ctx.extend(
+        [database, actors, recovery.spool_ctx, recovery.sweeper_ctx, recovery.org_changes_ctx]
+    )
     return app
 
 

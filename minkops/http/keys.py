@@ -11,6 +11,7 @@ from aiohttp import web
 from minkops.actors.system import ActorSystem
 from minkops.metrics import Metrics
 from minkops.settings import Settings
+from minkops.store.spool import Spool
 
 
 @dataclass
@@ -27,3 +28,4 @@ POOL = web.AppKey("pool", asyncpg.Pool)
 ACTORS = web.AppKey("actors", ActorSystem)
 METRICS = web.AppKey("metrics", Metrics)
 LIFECYCLE = web.AppKey("lifecycle", Lifecycle)
+SPOOL = web.AppKey("spool", Spool)

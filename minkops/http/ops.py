@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from minkops.http.keys import ACTORS, METRICS, POOL
+from minkops.http.keys import ACTORS, METRICS, POOL, SPOOL
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -21,6 +21,9 @@ async def readyz(request: web.Request) -> web.Response:
             await request.app[POOL].fetchval("SELECT 1")
     except Exception as error:
         problems.append(f"database: {type(error).__name__}")
+    spool = request.app.get(SPOOL)
+    if spool is not None and spool.depth:
+        problems.append(f"spooling: {spool.depth} webhooks wait for the database")
     if not request.app[ACTORS].is_alive():
         problems.append("actors: not running")
     if problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -11,7 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
 from minkops.http import twilio_form
-from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS
+from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, SPOOL
 from minkops.logs import get_logger
 from minkops.store import inbox, outbox
 from minkops.store.database import org_transaction
@@ -22,6 +23,19 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Statuses Twilio reports for a WhatsApp message that we keep.
 KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "failed", "undelivered"})
+# The database could not take the row: an outage, a restart, a stall (the timeout), a full
+# pool. asyncpg's CannotConnectNowError (server shutting down) is a PostgresError.
+DATABASE_UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+SPOOL_KEY_FIELD = "__minkops_status_key"
 
 
 async def signed_form(request: web.Request) -> dict[str, str]:
@@ -30,11 +44,16 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     if request.content_type != FORM_CONTENT_TYPE:
         raise web.HTTPBadRequest(text=f"expected {FORM_CONTENT_TYPE}")
     try:
-        raw = await request.read()  # raises 413 past client_max_size
+        # A body trickled in slowly must not hold a connection: read it in bounded time.
+        async with asyncio.timeout(settings.faults.body_read_timeout_seconds):
+            raw = await request.read()  # raises 413 past client_max_size
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise web.HTTPBadRequest(text="form is not UTF-8") from None
-    form = _parse_form(text)
+    except TimeoutError:
+        log.warning("webhook.slow_body", path=request.path)
+        raise web.HTTPRequestTimeout(text="request body too slow") from None
+    form = _parse_form(text, settings.faults.max_form_fields)
     signature = request.headers.get("X-Twilio-Signature", "")
     url = settings.public_url + str(request.rel_url)
     validator = RequestValidator(settings.twilio.auth_token)
@@ -45,11 +64,17 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     return form
 
 
-def _parse_form(text: str) -> dict[str, str]:
+def _parse_form(text: str, max_fields: int) -> dict[str, str]:
     from urllib.parse import parse_qsl
 
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            errors="strict",
+            max_num_fields=max_fields,  # ValueError past it: never 10,000 fields in memory
+        )
     except ValueError:
         raise web.HTTPBadRequest(text="malformed form body") from None
     form: dict[str, str] = {}
@@ -74,25 +99,57 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
     form = await signed_form(request)
     message = _typed(request, twilio_form.inbound_message, form)
     metrics = request.app[METRICS]
+    settings = request.app[SETTINGS]
+    if _spooling(request):
+        return await _spool_or_503(request, "inbound", form)  # behind what is spooled: in order
     try:
-        async with org_transaction(request.app[POOL], None) as connection:
+        async with (
+            asyncio.timeout(settings.faults.db_request_timeout_seconds),
+            org_transaction(request.app[POOL], None) as connection,
+        ):
             row = await inbox.accept(connection, message)
-    except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-        # Not the caller's fault: ask Twilio to come back rather than lose the message.
-        log.exception("inbound.store_failed", message_sid=message.sid)
-        raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
+            again = None if row is not None else await inbox.unfinished(connection, message.sid)
+    except DATABASE_UNAVAILABLE:
+        # Not the caller's fault. Twilio does not retry a 5xx by default, so a 503 here would
+        # lose the message: keep it in the local spool and acknowledge it.
+        log.warning("inbound.store_failed", message_sid=message.sid, exc_info=True)
+        return await _spool_or_503(request, "inbound", form)
+    directory = request.app[ACTORS].directory
     if row is None:
         metrics.inbound.labels(result="duplicate").inc()
-        log.info("inbound.duplicate", message_sid=message.sid)
+        log.info("inbound.duplicate", message_sid=message.sid, unfinished=again is not None)
+        if again is not None:
+            # Accepted before but not yet acted on (the caller hung up, the actor died, …):
+            # hand it over again; the org actor and the processed mark make it idempotent.
+            metrics.inbox_redelivered.labels(why="retried").inc()
+            directory.tell(Deliver(again))
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
     metrics.inbound.labels(result="accepted").inc()
     log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=row.sender)
-    # Answer first, then hand over: Twilio is never kept waiting on our work.
-    response = web.Response(text=EMPTY_TWIML, content_type="text/xml")
-    await response.prepare(request)
-    await response.write_eof()
-    request.app[ACTORS].directory.tell(Deliver(row))
-    return response
+    # Hand over *before* answering: a tell never blocks, and a caller that hangs up before
+    # reading the 200 can no longer strand a stored row.
+    directory.tell(Deliver(row))
+    return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+
+
+def _spooling(request: web.Request) -> bool:
+    spool = request.app.get(SPOOL)
+    return spool is not None and spool.depth > 0
+
+
+async def _spool_or_503(request: web.Request, kind: str, form: Mapping[str, str]) -> web.Response:
+    spool = request.app.get(SPOOL)
+    if spool is not None:
+        try:
+            await spool.append(kind, form)
+        except OSError:
+            log.exception("spool.append_failed", kind=kind)
+        else:
+            request.app[METRICS].inbound.labels(result="spooled").inc()
+            if kind == "inbound":
+                return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+            return web.Response(status=204)
+    raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"})
 
 
 async def message_status(request: web.Request) -> web.Response:
@@ -103,8 +160,13 @@ async def message_status(request: web.Request) -> web.Response:
     if update.status not in KNOWN_STATUSES:
         return web.Response(status=204)  # queued, accepted, sending: nothing to record
     key = request.query.get("key") or None
+    if _spooling(request):
+        return await _spool_or_503(request, "status", {**form, **_key_field(key)})
     try:
-        async with org_transaction(request.app[POOL], None) as connection:
+        async with (
+            asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds),
+            org_transaction(request.app[POOL], None) as connection,
+        ):
             outcome = await outbox.record_delivery(
                 connection,
                 update.message_sid,
@@ -113,10 +175,10 @@ async def message_status(request: web.Request) -> web.Response:
                 update.error_code,
                 update.error_message,
             )
-    except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-        # The row keeps its last status; a 503 lets Twilio retry where callback retries are on.
-        log.exception("outbound.status_store_failed", twilio_sid=update.message_sid)
-        raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
+    except DATABASE_UNAVAILABLE:
+        # Status callbacks are not retried by Twilio: spool them like inbound messages.
+        log.warning("outbound.status_store_failed", twilio_sid=update.message_sid, exc_info=True)
+        return await _spool_or_503(request, "status", {**form, **_key_field(key)})
     log.info(
         "outbound.status",
         twilio_sid=update.message_sid,
@@ -126,6 +188,11 @@ async def message_status(request: web.Request) -> web.Response:
         changed=outcome == "updated",
     )
     return web.Response(status=204)
+
+
+def _key_field(key: str | None) -> dict[str, str]:
+    # The callback URL's key travels with the spooled form (it is not a Twilio field).
+    return {} if key is None else {SPOOL_KEY_FIELD: key}
 
 
 T = TypeVar("T")

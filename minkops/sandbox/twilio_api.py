@@ -357,6 +357,11 @@ class TwilioStandIn:
         with self._cond:
             self._create_faults.extend([Failure(status, code, message)] * count)
 
+    def stop_failing(self) -> None:
+        """Forget the create failures not yet used (``fail_next``): answer normally again."""
+        with self._cond:
+            self._create_faults.clear()
+
     def fail_next_delivery(
         self, code: int, message: str, status: str = "undelivered", count: int = 1
     ) -> None:

@@ -1,7 +1,8 @@
 """The connection pool, and transactions scoped to one organization by row-level security.
 
-Every pooled connection runs as `minkops_app`, a role that owns nothing, so the
-policies in 0001_init.sql bind it. `org_transaction(org_id)` sets the organization
+Every pooled connection logs in as the service's own role (store/service_login.py), a
+member of `minkops_app` that owns nothing and can become nothing else, so the policies
+bind it even after a RESET ROLE. `org_transaction(org_id)` sets the organization
 for that transaction only; with None, only rows of no organization are visible.
 """
 
@@ -12,6 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
+
+from minkops.store.service_login import service_dsn
 
 APP_ROLE = "minkops_app"
 
@@ -32,8 +35,10 @@ async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
 
 
 async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    """A pool that logs in as the service's role, whatever role `dsn` names (the owner's)."""
+    login = await service_dsn(dsn)
     pool = await asyncpg.create_pool(
-        dsn,
+        login,
         min_size=min_size,
         max_size=max_size,
         init=_prepare_connection,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -54,10 +54,11 @@ async def unprocessed(connection: asyncpg.Connection) -> list[InboxRow]:
 
 
 async def unprocessed_of(connection: asyncpg.Connection, org_id: int) -> list[InboxRow]:
-    """This organization's accepted messages not yet acted on, oldest first."""
+    """This organization's accepted messages not yet acted on, oldest first (quarantined rows
+    are the sweeper's: it hands them over for an apology)."""
     records = await connection.fetch(
         "SELECT id AS inbox_id, org_id, message, received_at FROM inbox"
-        " WHERE org_id = $1 AND processed_at IS NULL ORDER BY id",
+        " WHERE org_id = $1 AND processed_at IS NULL AND quarantined_at IS NULL ORDER BY id",
         org_id,
     )
     return [_row(r) for r in records]
@@ -69,3 +70,90 @@ async def mark_processed(connection: asyncpg.Connection, inbox_id: int) -> bool:
         "UPDATE inbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL", inbox_id
     )
     return bool(status == "UPDATE 1")
+
+
+async def unfinished(connection: asyncpg.Connection, message_sid: str) -> InboxRow | None:
+    """The row of a MessageSid accepted before and not yet processed (any organization)."""
+    record = await connection.fetchrow("SELECT * FROM minkops_unfinished_inbound($1)", message_sid)
+    return None if record is None else _row(record)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    row: InboxRow
+    attempts: int
+    quarantined: bool
+
+
+async def overdue(
+    connection: asyncpg.Connection,
+    after: timedelta,
+    backoff_base: timedelta,
+    backoff_max: timedelta,
+    limit: int,
+) -> list[Overdue]:
+    """Rows left unprocessed past `after` and due again; each call counts one attempt."""
+    records = await connection.fetch(
+        "SELECT * FROM minkops_overdue_inbound($1, $2, $3, $4) ORDER BY inbox_id",
+        after,
+        backoff_base,
+        backoff_max,
+        limit,
+    )
+    return [Overdue(_row(r), r["attempts"], r["quarantined"]) for r in records]
+
+
+async def quarantine(connection: asyncpg.Connection, inbox_id: int) -> bool:
+    """True when this call quarantined the row (it was unprocessed and not quarantined)."""
+    return bool(await connection.fetchval("SELECT minkops_quarantine_inbound($1)", inbox_id))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_seconds: float
+    quarantined: int
+
+
+async def backlog(connection: asyncpg.Connection) -> Backlog:
+    record = await connection.fetchrow("SELECT * FROM minkops_inbox_backlog()")
+    assert record is not None
+    return Backlog(record["waiting"], record["oldest_seconds"], record["quarantined"])
+
+
+async def unprocessed_of_sender(
+    connection: asyncpg.Connection, org_id: int, sender: str, limit: int
+) -> list[InboxRow]:
+    """The oldest `limit` unprocessed rows of one sender (back-pressure reads in batches)."""
+    records = await connection.fetch(
+        "SELECT id AS inbox_id, org_id, message, received_at FROM inbox"
+        " WHERE org_id = $1 AND sender = $2 AND processed_at IS NULL"
+        " AND quarantined_at IS NULL ORDER BY id LIMIT $3",
+        org_id,
+        sender,
+        limit,
+    )
+    return [_row(r) for r in records]
+
+
+async def hold_sender(
+    connection: asyncpg.Connection, org_id: int, sender: str, seconds: float
+) -> None:
+    """Keep the sweeper off this sender's waiting rows for `seconds` (their org actor reads
+    them itself), and start their attempt count afresh."""
+    await connection.execute(
+        "UPDATE inbox SET next_attempt_at = now() + make_interval(secs => $3), attempts = 0"
+        " WHERE org_id = $1 AND sender = $2 AND processed_at IS NULL AND quarantined_at IS NULL",
+        org_id,
+        sender,
+        seconds,
+    )
+
+
+async def hold_row(connection: asyncpg.Connection, inbox_id: int, seconds: float) -> None:
+    await connection.execute(
+        "UPDATE inbox SET next_attempt_at = now() + make_interval(secs => $2), attempts = 0"
+        " WHERE id = $1 AND processed_at IS NULL",
+        inbox_id,
+        seconds,
+    )

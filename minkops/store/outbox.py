@@ -19,6 +19,8 @@ from typing import Protocol
 
 import asyncpg
 
+from minkops.domain.long_text import split_long_text
+
 UNSETTLED = ("pending", "sending")
 
 
@@ -108,17 +110,28 @@ async def insert_outbox(
     (a replay). One statement for all of them."""
     if not messages:
         return []
+    parts = _parts(messages)
     records = await connection.fetch(
         "INSERT INTO outbox (org_id, idempotency_key, recipient, body)"
         " SELECT $1, k, r, b FROM unnest($2::text[], $3::text[], $4::text[])"
         " WITH ORDINALITY AS m(k, r, b, n) ORDER BY n"
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, recipient",
         org_id,
-        [m.key for m in messages],
-        [m.to for m in messages],
-        [m.body for m in messages],
+        [key for key, _, _ in parts],
+        [to for _, to, _ in parts],
+        [body for _, _, body in parts],
     )
     return sorted((Queued(r["id"], r["recipient"]) for r in records), key=lambda q: q.id)
+
+
+def _parts(messages: Sequence[Outgoing]) -> list[tuple[str, str, str]]:
+    """(key, recipient, body) per row: a body over Twilio's limit becomes numbered parts in
+    order; the first keeps the message's key, the others add ``#2``, ``#3``…"""
+    rows: list[tuple[str, str, str]] = []
+    for message in messages:
+        for index, body in enumerate(split_long_text(message.body), 1):
+            rows.append((message.key if index == 1 else f"{message.key}#{index}", message.to, body))
+    return rows
 
 
 async def last_sent_to(
