@@ -37,6 +37,11 @@ class OutboxRow:
     error_code: int | None
     error_message: str | None
     created_at: datetime
+    kind: str = "reply"
+    speech: str | None = None
+    """Spoken as a voice note with the body as its text line, when set."""
+    as_template: bool = False
+    """Goes as a template whatever the window (a retry after Twilio's 63016)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,9 @@ def _row(record: asyncpg.Record) -> OutboxRow:
         error_code=record["error_code"],
         error_message=record["error_message"],
         created_at=record["created_at"],
+        kind=record["kind"],
+        speech=record["speech"],
+        as_template=record["as_template"],
     )
 
 
@@ -109,16 +117,25 @@ async def insert_outbox(
     if not messages:
         return []
     records = await connection.fetch(
-        "INSERT INTO outbox (org_id, idempotency_key, recipient, body)"
-        " SELECT $1, k, r, b FROM unnest($2::text[], $3::text[], $4::text[])"
-        " WITH ORDINALITY AS m(k, r, b, n) ORDER BY n"
+        "INSERT INTO outbox (org_id, idempotency_key, recipient, body, kind, speech)"
+        " SELECT $1, k, r, b, t, s"
+        " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+        " WITH ORDINALITY AS m(k, r, b, t, s, n) ORDER BY n"
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, recipient",
         org_id,
         [m.key for m in messages],
         [m.to for m in messages],
         [m.body for m in messages],
+        [row_kind(m) for m in messages],
+        [m.body if getattr(m, "speak", False) else None for m in messages],
     )
     return sorted((Queued(r["id"], r["recipient"]) for r in records), key=lambda q: q.id)
+
+
+def row_kind(message: Outgoing) -> str:
+    """The outbox row's kind ('reply' unless the message says): it picks the template that
+    carries the row outside the 24-hour window (`minkops.delivery.templates`)."""
+    return str(getattr(message, "kind", "reply"))
 
 
 async def last_sent_to(
@@ -278,6 +295,25 @@ async def known_sids(connection: asyncpg.Connection, sids: Sequence[str]) -> set
     return {record["twilio_sid"] for record in records}
 
 
+async def last_inbound_from(connection: asyncpg.Connection, phone: str) -> datetime | None:
+    """When `phone` last wrote to us (within what RLS shows): the 24-hour window's start."""
+    received: datetime | None = await connection.fetchval(
+        "SELECT max(received_at) FROM inbox WHERE sender = $1", phone
+    )
+    return received
+
+
+async def recipient_language(connection: asyncpg.Connection, phone: str) -> str | None:
+    language: str | None = await connection.fetchval(
+        "SELECT language FROM members WHERE phone = $1", phone
+    )
+    return language
+
+
+async def set_media_token(connection: asyncpg.Connection, outbox_id: int, token: str) -> None:
+    await connection.execute("UPDATE outbox SET media_token = $2 WHERE id = $1", outbox_id, token)
+
+
 # --- across organizations (SECURITY DEFINER) ----------------------------------------------
 
 
@@ -308,3 +344,20 @@ async def record_delivery(
         None if error_message is None else error_message[:500],
     )
     return outcome
+
+
+async def retry_as_template(
+    connection: asyncpg.Connection, twilio_sid: str
+) -> tuple[int | None, Queued] | None:
+    """After a 63016 failure: the same message once more as a template (None if done before)."""
+    record = await connection.fetchrow(
+        "SELECT outbox_id, org_id, recipient FROM minkops_retry_as_template($1)", twilio_sid
+    )
+    if record is None:
+        return None
+    return record["org_id"], Queued(record["outbox_id"], record["recipient"])
+
+
+async def media_token_of(connection: asyncpg.Connection, twilio_sid: str) -> str | None:
+    token: str | None = await connection.fetchval("SELECT minkops_media_token($1)", twilio_sid)
+    return token

@@ -180,3 +180,7 @@ class _phone_unique:
         if unique and error.constraint_name == "members_phone_key":
             raise PhoneTaken from None
         return False
+
+
+# Writers of feature modules register themselves on import.
+from minkops.store import reminders as _reminders  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """One handler per intent kind, registered in `registry`; importing this package loads them all."""
 
-from minkops.domain.handlers import conversation, tasks, team, unbuilt
+from minkops.domain.handlers import conversation, reminders, tasks, team, unbuilt
 from minkops.domain.handlers.base import Act, Outcome, Turn
 from minkops.domain.handlers.registry import built_kinds, handler_for, unbuilt_kinds
 
@@ -11,6 +11,7 @@ __all__ = [
     "built_kinds",
     "conversation",
     "handler_for",
+    "reminders",
     "tasks",
     "team",
     "unbuilt",
