@@ -101,6 +101,15 @@ class OutboundSettings(_Section):
     sweep_batch: int = Field(ge=1)
 
 
+class RemindersSettings(_Section):
+    """The reminder scheduler and the 24-hour window (config/minkops.toml says why)."""
+
+    max_sleep_seconds: float = Field(default=60.0, gt=0)
+    redispatch_seconds: float = Field(default=5.0, gt=0)
+    dispatch_batch: int = Field(default=1000, ge=1)
+    templates: bool = True
+
+
 class Settings(_Section):
     data_dir: Path
     http: HttpSettings
@@ -112,6 +121,7 @@ class Settings(_Section):
     log: LogSettings
     actors: ActorSettings
     outbound: OutboundSettings
+    reminders: RemindersSettings = Field(default_factory=RemindersSettings)
 
     @property
     def public_url(self) -> str:

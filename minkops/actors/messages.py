@@ -125,3 +125,18 @@ class CountBusy:
 @dataclass(frozen=True)
 class IsBusy:
     """Ask an org actor: has it messages in flight or waiting?"""
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FireReminders:
+    """From the reminder scheduler, through the directory: this org has reminders due."""
+
+    org_id: int
+
+
+@dataclass(frozen=True)
+class RemindersChanged:
+    """To the reminder scheduler: a reminder was set or resumed; look at the next due time."""

@@ -29,7 +29,7 @@ from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.timers import shared_timer
-from minkops.domain import acting
+from minkops.domain import acting, firing
 from minkops.domain import effects as fx
 from minkops.domain.conversation import Conversation
 from minkops.domain.handlers import Outcome
@@ -39,6 +39,7 @@ from minkops.domain.state import OrgState
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.store import inbox, queries
+from minkops.store import reminders as reminder_store
 from minkops.store.inbox import InboxRow
 from minkops.store.outbox import Queued
 from minkops.store.writers import PhoneTaken, write_effects
@@ -72,6 +73,8 @@ class OrgDependencies:
     reply_deadline: float = 60.0
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     scheduler: Scheduler = shared_timer
+    reminders: Recipient | None = None
+    """The reminder scheduler: told when a reminder is set or resumed."""
 
 
 @dataclass
@@ -167,6 +170,8 @@ class OrgActor(pykka.ThreadingActor):
                 return self._busy()
             case m.OrgChanged():
                 self._reload()
+            case m.FireReminders():
+                self._fire_reminders()
             case _:
                 log.warning("org.unknown_message", type=type(message).__name__)
         return None
@@ -343,6 +348,10 @@ class OrgActor(pykka.ThreadingActor):
                     conversation = effect.conversation
                     self._conversations[conversation.member_id] = conversation
             tell_outbound(self._deps.outbound, self.org_id, queued)
+            if self._deps.reminders is not None and any(
+                isinstance(e, fx.CreateReminder | fx.ChangeReminder) for e in effects
+            ):
+                self._deps.reminders.tell(m.RemindersChanged())
             self._meter(row, outcome)
         self._deps.metrics.handling_seconds.observe(time.perf_counter() - flight.started)
         self._finish(row)
@@ -364,6 +373,35 @@ class OrgActor(pykka.ThreadingActor):
             return await write_effects(connection, org_id, outcome.effects)
 
         return self._deps.persistence.run(org_id, write)
+
+    def _fire_reminders(self) -> None:
+        """Fire what is due: the occurrences are marked in the transaction that writes their
+        outbox rows, so a crash in between delivers once (the rows' keys name them)."""
+        org_id, now = self.org_id, self._deps.clock()
+        structlog.contextvars.bind_contextvars(org_id=org_id)
+        try:
+
+            async def fire(connection: asyncpg.Connection) -> tuple[list[Queued], int]:
+                due = await reminder_store.lock_due(connection, org_id, now)
+                state = self._state
+                if not due or state is None:
+                    return [], 0
+                effects = firing.fire_due(state, due, now)
+                fired = sum(isinstance(e, fx.FireReminder) for e in effects)
+                return await write_effects(connection, org_id, effects), fired
+
+            queued, fired = self._deps.persistence.run(org_id, fire)
+            if fired:
+                self._reload()
+                log.info("reminders.fired", reminders=fired, messages=len(queued))
+                tell_outbound(self._deps.outbound, org_id, queued)
+                if self._deps.reminders is not None:
+                    self._deps.reminders.tell(m.RemindersChanged())
+        except Exception:
+            # Still due in the database: the scheduler tells us again.
+            log.exception("reminders.fire_failed")
+        finally:
+            structlog.contextvars.clear_contextvars()
 
     def _failed(self, row: InboxRow) -> None:
         """A bug or an outage while acting: apologise rather than leave the person in silence.

@@ -6,6 +6,7 @@
           ├─ metering               usage counters
           ├─ strangers              numbers of no organization: one explanation a day
           ├─ directory              org actors (virtual, supervised, passivated when idle)
+          ├─ reminders              wakes at the next due reminder, tells its org actor
           └─ scheduler              housekeeping ticks
 
 Children start in this order and stop in reverse: the scheduler and the org actors
@@ -31,6 +32,7 @@ from minkops.actors.org import OrgActor, OrgDependencies
 from minkops.actors.outbound import OutboundDeps, outbound_pool
 from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolHandle
+from minkops.actors.reminders import ReminderScheduler
 from minkops.actors.scheduler import Job, SchedulerActor
 from minkops.actors.strangers import Strangers
 from minkops.actors.supervisor import (
@@ -53,6 +55,7 @@ from minkops.metrics import Metrics
 from minkops.settings import Settings
 from minkops.store import queries
 from minkops.twilio_client import make_twilio_client
+from minkops.voice.speaker import Speaker
 
 log = get_logger(__name__)
 
@@ -103,6 +106,7 @@ def start_actor_system(
     on_escalate: Callable[[RestartIntensityExceeded], None],
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    speaker: Speaker | None = None,
 ) -> ActorSystem:
     """Start the tree (blocking: call it off the event loop) and return handles into it."""
     actors = settings.actors
@@ -119,6 +123,8 @@ def start_actor_system(
             f"{settings.public_url}/twilio/status",
             metrics,
             settings.outbound,
+            speaker=speaker,
+            templates_enabled=settings.reminders.templates,
         ),
         actors.outbound_pool_size,
     )
@@ -148,6 +154,7 @@ def start_actor_system(
             history_turns=settings.openai.history_turns,
             reply_deadline=actors.reply_deadline_seconds,
             clock=clock,
+            reminders=registry.handle("reminders"),
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:
@@ -172,6 +179,12 @@ def start_actor_system(
         ),
         ChildSpec("directory", start_directory, shutdown_timeout=30.0),
         ChildSpec(
+            "reminders",
+            lambda ctx: ReminderScheduler.start(
+                ctx, persistence, registry.handle("directory"), settings.reminders, clock=clock
+            ),
+        ),
+        ChildSpec(
             "scheduler",
             lambda ctx: SchedulerActor.start(
                 ctx,
@@ -185,6 +198,17 @@ def start_actor_system(
                         "outbox_sweep",
                         settings.outbound.sweep_interval_seconds,
                         partial(outbound.handle(registry).tell, m.SweepOutbox()),
+                    ),
+                    *(
+                        [
+                            Job(
+                                "voice_notes",
+                                actors.housekeeping_interval_seconds,
+                                partial(_purge_notes, speaker),
+                            )
+                        ]
+                        if speaker is not None
+                        else []
                     ),
                 ],
             ),
@@ -204,6 +228,13 @@ def housekeeping(persistence: Persistence, directory: ChildHandle) -> None:
     if conversations or inbound:
         log.info("housekeeping.purged", conversations=conversations, inbound=inbound)
     directory.tell(m.Housekeeping())
+
+
+def _purge_notes(speaker: Speaker) -> None:
+    """Voice notes whose lifetime ended without a final status callback."""
+    purged = speaker.store.purge_expired()
+    if purged:
+        log.info("housekeeping.voice_notes", purged=purged)
 
 
 def _log_event(event: SupervisorEvent) -> None:
