@@ -92,8 +92,9 @@ class OutboundDeps:
     rand: Callable[[], float] = random.random
     speaker: Speaker | None = None
     """Voice notes for rows with speech; None: the text goes alone."""
-    templates_enabled: bool = True
-    """Outside the 24-hour window, send the row's template (`minkops.domain.window`)."""
+    templates_enabled: bool = False
+    """Outside the 24-hour window, send the row's template (`minkops.domain.window`). The
+    service turns it on (`[reminders] templates`); off, every row goes free-form."""
 
 
 @dataclass(frozen=True)
