@@ -29,7 +29,7 @@ from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.timers import shared_timer
-from minkops.domain import acting, firing
+from minkops.domain import acting
 from minkops.domain import effects as fx
 from minkops.domain.conversation import Conversation
 from minkops.domain.handlers import Outcome
@@ -380,17 +380,12 @@ class OrgActor(pykka.ThreadingActor):
         org_id, now = self.org_id, self._deps.clock()
         structlog.contextvars.bind_contextvars(org_id=org_id)
         try:
-
-            async def fire(connection: asyncpg.Connection) -> tuple[list[Queued], int]:
-                due = await reminder_store.lock_due(connection, org_id, now)
-                state = self._state
-                if not due or state is None:
-                    return [], 0
-                effects = firing.fire_due(state, due, now)
-                fired = sum(isinstance(e, fx.FireReminder) for e in effects)
-                return await write_effects(connection, org_id, effects), fired
-
-            queued, fired = self._deps.persistence.run(org_id, fire)
+            state = self._state
+            if state is None:
+                return
+            queued, fired = self._deps.persistence.run(
+                org_id, lambda c: reminder_store.fire_due(c, state, now)
+            )
             if fired:
                 self._reload()
                 log.info("reminders.fired", reminders=fired, messages=len(queued))

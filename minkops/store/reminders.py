@@ -14,7 +14,10 @@ from datetime import datetime
 import asyncpg
 
 from minkops.domain import effects as fx
+from minkops.domain import firing
 from minkops.domain.reminders import Reminder
+from minkops.domain.state import OrgState
+from minkops.store.outbox import Queued
 from minkops.store.writers import writes
 
 
@@ -69,6 +72,23 @@ async def all_reminders(connection: asyncpg.Connection, org_id: int) -> list[Rem
         "SELECT * FROM reminders WHERE org_id = $1 ORDER BY number", org_id
     )
     return [_reminder(r) for r in rows]
+
+
+async def fire_due(
+    connection: asyncpg.Connection, state: OrgState, now: datetime
+) -> tuple[list[Queued], int]:
+    """Fire this organization's due reminders in the caller's transaction: the occurrences
+    are marked (and the reminders moved on) with the outbox rows they send, so a crash
+    before the commit fires nothing and one after it has sent nothing twice. Returns the
+    outbox rows written and how many reminders fired."""
+    from minkops.store.writers import write_effects
+
+    due = await lock_due(connection, state.org.id, now)
+    if not due:
+        return [], 0
+    effects = firing.fire_due(state, due, now)
+    fired = sum(isinstance(e, fx.FireReminder) for e in effects)
+    return await write_effects(connection, state.org.id, effects), fired
 
 
 # --- the scheduler, across organizations ----------------------------------------------------
