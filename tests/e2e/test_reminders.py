@@ -201,3 +201,24 @@ def test_twilio_refusing_a_free_form_message_with_63016_is_answered_with_the_tem
     time.sleep(2)
     assert len(to(standin, SAM)) == 3  # the template once
     assert service.stop() == 0
+
+
+def test_templates_sync_is_idempotent_and_reminders_list_prints_json(
+    service_env: dict[str, str], standin: TwilioStandIn
+) -> None:
+    first = run_cli(service_env, "templates", "sync", "--json")
+    assert first.returncode == 0, first.stderr
+    created = json.loads(first.stdout)["templates"]
+    assert len(created) == 16 and all(t["created"] for t in created)  # 4 templates x 4 languages
+    assert {t["approval"] for t in created} <= {"received", "pending", "approved"}
+    again = run_cli(service_env, "templates", "sync", "--json")
+    assert again.returncode == 0, again.stderr
+    assert not any(t["created"] for t in json.loads(again.stdout)["templates"])
+    assert len(standin.templates()) == 16
+    names = {t.friendly_name for t in standin.templates()}
+    assert "minkops_announcement_fr" in names and "minkops_reminder_es" in names
+
+    org_id = setup_org(service_env)
+    listed = run_cli(service_env, "reminders", "list", "--org", str(org_id), "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == {"org": org_id, "reminders": []}
