@@ -113,13 +113,15 @@ class ReminderScheduler(SupervisedActor):
             log.info("reminders.dispatched", orgs=told, due=sum(o.due for o in due))
         if len(due) >= batch and told:
             return 0.0  # more due than one batch: go on at once
-        next_at = self._persistence.run(None, store.next_reminder_at)
-        if next_at is None:
-            return settings.max_sleep_seconds
-        wait = (next_at - self._clock()).total_seconds()
-        if wait <= 0:
-            wait = settings.redispatch_seconds  # due but told: look again after a while
-        return min(wait, settings.max_sleep_seconds)
+        next_at = self._persistence.run(None, lambda c: store.next_reminder_after(c, now))
+        wait = settings.max_sleep_seconds
+        if next_at is not None:
+            wait = min(wait, max(0.0, (next_at - self._clock()).total_seconds()))
+        if due:
+            # Due and told, not fired yet: its actor tells us when it has fired; look again
+            # after a while in case it never does (it failed, or was restarting).
+            wait = min(wait, settings.redispatch_seconds)
+        return wait
 
     def _arm(self, delay: float) -> None:
         if self._pending is not None:

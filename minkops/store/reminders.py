@@ -100,8 +100,9 @@ class DueOrg:
     due: int
 
 
-async def next_reminder_at(connection: asyncpg.Connection) -> datetime | None:
-    at: datetime | None = await connection.fetchval("SELECT minkops_next_reminder_at()")
+async def next_reminder_after(connection: asyncpg.Connection, after: datetime) -> datetime | None:
+    """The first due time strictly after `after` (what is due by then is `due_orgs`' answer)."""
+    at: datetime | None = await connection.fetchval("SELECT minkops_next_reminder_after($1)", after)
     return at
 
 

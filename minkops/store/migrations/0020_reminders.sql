@@ -68,10 +68,13 @@ $$;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO minkops_app, minkops_definer;
 
 -- The scheduler's two questions, across organizations; both read only the partial index.
-CREATE FUNCTION minkops_next_reminder_at()
+CREATE FUNCTION minkops_next_reminder_after(p_after timestamptz)
     RETURNS timestamptz
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-    AS $$ SELECT min(r.next_fire_at) FROM reminders r WHERE r.status = 'active' $$;
+    AS $$
+        SELECT min(r.next_fire_at) FROM reminders r
+        WHERE r.status = 'active' AND r.next_fire_at > p_after
+    $$;
 
 CREATE FUNCTION minkops_due_reminder_orgs(p_now timestamptz, p_limit integer)
     RETURNS TABLE (org_id bigint, due integer)
@@ -119,7 +122,7 @@ DO $$
 DECLARE
     f text;
 BEGIN
-    FOREACH f IN ARRAY ARRAY['minkops_next_reminder_at()',
+    FOREACH f IN ARRAY ARRAY['minkops_next_reminder_after(timestamptz)',
                              'minkops_due_reminder_orgs(timestamptz, integer)',
                              'minkops_retry_as_template(text)',
                              'minkops_media_token(text)']
