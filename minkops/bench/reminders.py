@@ -100,10 +100,6 @@ async def measure(dsn: str, due: int, timeout: float) -> tuple[int, dict[str, fl
             " FROM (SELECT extract(epoch FROM fired_at - scheduled_for) AS lag"
             " FROM reminder_firings) l"
         )
-        for r in await connection.fetch(
-            "SELECT org_id, scheduled_for, fired_at FROM reminder_firings ORDER BY fired_at - scheduled_for DESC LIMIT 3"
-        ):
-            print("DEBUG", r["org_id"], r["scheduled_for"].time(), r["fired_at"].time())
         return fired, {k: float(row[k] or 0.0) for k in ("p50", "p99", "max")}
     finally:
         await connection.close()
