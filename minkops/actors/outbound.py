@@ -242,6 +242,7 @@ class OutboundMember(PoolMember):
         )
         if isinstance(plan, window.AsTemplate):
             name, sid = self._templates.sid_for(plan.kind, language)
+            self._db(org_id, lambda c: outbox.mark_went_as_template(c, row.id))
             log.info("outbound.as_template", org_id=org_id, outbox_id=row.id, template=name)
             return {"content_sid": sid, "content_variables": content_variables(row.body)}
         content: dict[str, Any] = {"body": row.body}

@@ -49,12 +49,24 @@ def act(
                 outcome = Act(turn).reply("declined")
             case None:
                 pass  # not an answer: the question is dropped, the message read on its own
+    if outcome is None and message.button_payload == LISTEN:
+        outcome = _listen(turn)
     if outcome is None:
         outcome = _handle(turn, intent)
     after = add_exchange(
         conversation, now, said, outcome.answer_to(sender.phone), pending=outcome.question
     )
     return Outcome((*outcome.effects, fx.SaveConversation(after)), outcome.question)
+
+
+LISTEN = "listen"
+"""The payload of a template's "Listen" button (config/templates.toml)."""
+
+
+def _listen(turn: Turn) -> Outcome:
+    """What came as templates follows as itself; the tap needs no other answer."""
+    sender = turn.sender
+    return Outcome((fx.FollowTemplates(sender.id, sender.phone, turn.message.sid),))
 
 
 def _handle(turn: Turn, intent: i.Intent) -> Outcome:

@@ -182,6 +182,16 @@ class FireReminder(Effect):
         return ChangeReminder(self.reminder).apply(state)
 
 
+@dataclass(frozen=True)
+class FollowTemplates(Effect):
+    """The person tapped "Listen" on a template: what reached them as templates in the
+    last 24 hours follows free-form, now that they opened the window."""
+
+    member_id: int
+    phone: str
+    key: str
+
+
 def apply(state: OrgState, effects: Iterable[Effect]) -> OrgState:
     for effect in effects:
         state = effect.apply(state)

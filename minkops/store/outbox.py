@@ -310,6 +310,29 @@ async def recipient_language(connection: asyncpg.Connection, phone: str) -> str 
     return language
 
 
+async def mark_went_as_template(connection: asyncpg.Connection, outbox_id: int) -> None:
+    await connection.execute("UPDATE outbox SET went_as_template = true WHERE id = $1", outbox_id)
+
+
+async def follow_templates(
+    connection: asyncpg.Connection, org_id: int, recipient: str, key: str
+) -> list[Queued]:
+    """The person tapped "Listen": what reached them as a template in the last 24 hours
+    comes again free-form (with its voice note), once per tap (`key` is the tap's SID)."""
+    records = await connection.fetch(
+        "INSERT INTO outbox (org_id, idempotency_key, recipient, body, kind, speech)"
+        " SELECT org_id, idempotency_key || ':listen:' || $3, recipient, body, kind, speech"
+        " FROM outbox WHERE org_id = $1 AND recipient = $2 AND went_as_template"
+        " AND status NOT IN ('failed', 'undelivered')"
+        " AND created_at > now() - interval '24 hours' ORDER BY id"
+        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, recipient",
+        org_id,
+        recipient,
+        key,
+    )
+    return sorted((Queued(r["id"], r["recipient"]) for r in records), key=lambda q: q.id)
+
+
 async def set_media_token(connection: asyncpg.Connection, outbox_id: int, token: str) -> None:
     await connection.execute("UPDATE outbox SET media_token = $2 WHERE id = $1", outbox_id, token)
 

@@ -17,6 +17,7 @@ from minkops.domain import effects as fx
 from minkops.domain import firing
 from minkops.domain.reminders import Reminder
 from minkops.domain.state import OrgState
+from minkops.store import outbox
 from minkops.store.outbox import Queued
 from minkops.store.writers import writes
 
@@ -189,3 +190,13 @@ async def _fire_reminders(
             for e in effects
         ],
     )
+
+
+@writes(fx.FollowTemplates)
+async def _follow_templates(
+    connection: asyncpg.Connection, org_id: int, effects: Sequence[fx.FollowTemplates]
+) -> list[Queued]:
+    queued: list[Queued] = []
+    for e in effects:
+        queued.extend(await outbox.follow_templates(connection, org_id, e.phone, e.key))
+    return queued

@@ -189,3 +189,14 @@ def test_a_daily_reminder_fires_once_per_day_across_dst(
 def test_paused_reminders_are_not_due() -> None:
     r = reminder(1, status="paused")
     assert due_occurrence(r, "Europe/Madrid", NOW + timedelta(days=9)) is None
+
+
+def test_tapping_listen_brings_what_came_as_templates_and_says_nothing_else() -> None:
+    from minkops.domain.acting import act
+    from minkops.domain.inbound import InboundMessage
+
+    message = InboundMessage("SMtap", SAM.phone, "Listen", button_payload="listen")
+    understood = i.Understood(language="en", intent=i.Unknown())
+    outcome = act(state(), SAM, None, message, "Listen", understood, NOW)
+    (follow,) = of(outcome, fx.FollowTemplates)
+    assert (follow.phone, follow.key) == (SAM.phone, "SMtap") and not outcome.sends()

@@ -177,6 +177,19 @@ def test_someone_silent_for_more_than_24_hours_gets_the_template(
     assert notice.body.startswith("MinkOps update for you:\n") and "order" not in notice.body
     assert "pedir leche" in notice.body
     assert [b.title for b in notice.buttons] == ["Listen", "Done"]
+
+    # Sam taps "Listen": the window opens, and the notice itself follows, free-form.
+    target = ChatTarget(
+        service.public_url, ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, service_env["TWILIO_API_BASE"]
+    )
+    tap = {**inbound_form(target, SAM, "Listen"), "ButtonPayload": "listen", "ButtonText": "Listen"}
+    standin.record_inbound(SAM)
+    assert post_signed(service, tap) == 200
+    followed = wait_until(lambda: ended(standin, SAM), 3)[2]
+    assert followed.status == "delivered" and followed.content_sid is None
+    assert followed.body.startswith("📋 New task #1 from Ana: pedir leche")
+    time.sleep(2)
+    assert len(to(standin, SAM)) == 3  # and nothing else: the tap needs no other answer
     assert service.stop() == 0
 
 

@@ -8,8 +8,9 @@
 --    transaction as the outbox rows it sends, so a crash between firing and sending
 --    delivers once and a fall-back hour never fires twice.
 -- 3. outbox: a row's kind (which template carries it outside the 24-hour window), the text to
---    speak for a voice-delivery recipient, the served note's token, and whether the row
---    goes as a template (a retry after Twilio's asynchronous 63016).
+--    speak for a voice-delivery recipient, the served note's token, whether the row must go
+--    as a template (a retry after Twilio's asynchronous 63016) and whether it went as one
+--    (tapping "Listen" on it brings the message itself, voice note included).
 
 -- 1 ------------------------------------------------------------------------------------------
 CREATE TABLE reminders (
@@ -90,7 +91,8 @@ ALTER TABLE outbox ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'reply';
 ALTER TABLE outbox
     ADD COLUMN speech text,
     ADD COLUMN media_token text,
-    ADD COLUMN as_template boolean NOT NULL DEFAULT false;
+    ADD COLUMN as_template boolean NOT NULL DEFAULT false,
+    ADD COLUMN went_as_template boolean NOT NULL DEFAULT false;
 
 -- The 24-hour window: when did this number last write to us?
 CREATE INDEX inbox_sender_received ON inbox (sender, received_at);
