@@ -266,7 +266,7 @@ class OutboundMember(PoolMember):
         matching = [
             m
             for m in recent
-            if m.sid and m.body == row.body and m.date_created and m.date_created >= since
+            if m.sid and _same_text(m.body, row.body) and m.date_created and m.date_created >= since
         ]
         if not matching:
             return None
@@ -395,6 +395,11 @@ class OutboundMember(PoolMember):
 
     def _db(self, org_id: int | None, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         return self._deps.persistence.run(org_id, work)
+
+
+def _same_text(sent: str | None, body: str) -> bool:
+    """Twilio's record of our message: the body itself, or a template around it."""
+    return sent is not None and (sent == body or (bool(body) and body in sent))
 
 
 def _describe(error: BaseException) -> str:
