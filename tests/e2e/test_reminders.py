@@ -235,3 +235,28 @@ def test_templates_sync_is_idempotent_and_reminders_list_prints_json(
     listed = run_cli(service_env, "reminders", "list", "--org", str(org_id), "--json")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == {"org": org_id, "reminders": []}
+
+
+@pytest.mark.slow
+def test_remind_me_in_1_minute_arrives_once_across_a_kill_9_and_restart(
+    start_service: Callable[[], RunningService],
+    service_env: dict[str, str],
+    standin: TwilioStandIn,
+) -> None:
+    setup_org(service_env)
+    service = start_service()
+    asked_at = datetime.now(UTC)
+    say(service, standin, OWNER, "remind me in 1 minute to check the oven")
+    (confirmation,) = wait_until(lambda: ended(standin, OWNER), 1)
+    assert "#1" in confirmation.body
+    service.process.kill()  # kill -9: no drain, nothing flushed
+    service.process.wait(10)
+    time.sleep(2)
+    restarted = start_service()
+    reminded = wait_until(lambda: to(standin, OWNER), 2, timeout=90)[1]
+    assert reminded.body == "⏰ Recordatorio: check the oven"
+    due = asked_at + timedelta(minutes=1)
+    assert due - timedelta(seconds=2) <= reminded.date_created <= due + timedelta(seconds=60)
+    time.sleep(3)
+    assert len(to(standin, OWNER)) == 2  # once
+    assert restarted.stop() == 0
