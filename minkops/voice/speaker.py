@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,6 +12,11 @@ from minkops.voice.media_store import MediaStore
 from minkops.voice.synthesis import SpeechSynthesizer, SynthesisUnavailable, speakable_text
 
 log = get_logger(__name__)
+
+
+def without_symbols(text: str) -> str:
+    """Emoji and other symbols (⏰, 📋) read well and sound odd: they are not spoken."""
+    return "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs") else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Speaker:
     def note(self, text: str, language: str) -> Note | None:
         """The note for `text` in `language`, or None: then the text goes alone."""
         try:
-            spoken = speakable_text(text, self.max_note_seconds)
+            spoken = speakable_text(without_symbols(text), self.max_note_seconds)
             audio = self.synthesizer.synthesize(spoken, language, audio_format=self.audio_format)
         except (SynthesisUnavailable, ValueError) as error:
             log.warning("voice.synthesis_unavailable", reason=type(error).__name__)
