@@ -171,6 +171,7 @@ class OrgActor(pykka.ThreadingActor):
             case m.OrgChanged():
                 self._reload()
             case m.FireReminders():
+                self._received += 1  # the directory counts it too, for passivation
                 self._fire_reminders()
             case _:
                 log.warning("org.unknown_message", type=type(message).__name__)
