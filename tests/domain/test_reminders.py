@@ -200,3 +200,11 @@ def test_tapping_listen_brings_what_came_as_templates_and_says_nothing_else() ->
     outcome = act(state(), SAM, None, message, "Listen", understood, NOW)
     (follow,) = of(outcome, fx.FollowTemplates)
     assert (follow.phone, follow.key) == (SAM.phone, "SMtap") and not outcome.sends()
+
+
+def test_task_notices_to_a_voice_member_are_spoken_replies_are_not() -> None:
+    outcome = run(state(), ANA, i.CreateTask(title="limpiar la nevera", assignees=["Pedro"]))
+    to_ana, to_pedro = outcome.sends()
+    assert to_pedro.to == PEDRO.phone and to_pedro.kind == "notice" and to_pedro.speak
+    assert to_ana.kind == "reply" and not to_ana.speak
+    assert "limpiar la nevera" in to_pedro.body and to_pedro.body.startswith("📋")
