@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from minkops import admin, cli_privacy
+from minkops import admin, cli_privacy, cli_reminders
 from minkops.logs import configure_logging
 from minkops.replay import command as replay
 from minkops.settings import Settings, SettingsError, load_settings
@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     understand.set_defaults(handler=_understand)
 
     replay.add_parser(commands)
+    cli_reminders.register(commands)
     return parser
 
 

@@ -128,6 +128,15 @@ class FaultSettings(_Section):
     )
 
 
+class RemindersSettings(_Section):
+    """The reminder scheduler and the 24-hour window (config/minkops.toml says why)."""
+
+    max_sleep_seconds: float = Field(default=60.0, gt=0)
+    redispatch_seconds: float = Field(default=5.0, gt=0)
+    dispatch_batch: int = Field(default=1000, ge=1)
+    templates: bool = True
+
+
 class Settings(_Section):
     data_dir: Path
     http: HttpSettings
@@ -141,6 +150,7 @@ class Settings(_Section):
     outbound: OutboundSettings
     privacy: PrivacySettings
     faults: FaultSettings = Field(default_factory=FaultSettings)
+    reminders: RemindersSettings = Field(default_factory=RemindersSettings)
 
     @property
     def public_url(self) -> str:

@@ -49,7 +49,7 @@ class _Live:
     last_used: float = 0.0
     started: float = 0.0
     passivating: bool = False
-    held: list[m.Deliver] = field(default_factory=list)
+    held: list[m.Deliver | m.FireReminders] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class OrgDirectory(SupervisedActor):
         self._live: OrderedDict[int, _Live] = OrderedDict()
         # Failures in a row per organization, and the restarts scheduled because of them.
         self._failures: dict[int, int] = {}
-        self._restarting: dict[int, list[m.Deliver]] = {}
+        self._restarting: dict[int, list[m.Deliver | m.FireReminders]] = {}
 
     def on_supervised_start(self) -> None:
         # A previous incarnation of the directory may have left org actors running:
@@ -107,6 +107,8 @@ class OrgDirectory(SupervisedActor):
                     self._strangers.tell(message)
                 else:
                     self._deliver(row.org_id, message)
+            case m.FireReminders(org_id=org_id):
+                self._deliver(org_id, message)
             case m.OrgChanged(org_id=org_id) if org_id in self._live:
                 self._live[org_id].ref.tell(message)
             case m.ReloadLive():
@@ -130,7 +132,7 @@ class OrgDirectory(SupervisedActor):
 
     # --- routing ---------------------------------------------------------------------------
 
-    def _deliver(self, org_id: int, message: m.Deliver) -> None:
+    def _deliver(self, org_id: int, message: m.Deliver | m.FireReminders) -> None:
         held = self._restarting.get(org_id)
         if held is not None:
             held.append(message)  # it is in the inbox too; the new incarnation takes it up

@@ -133,3 +133,18 @@ class IsBusy:
 class ReloadLive:
     """To the directory: every live org actor reloads its state (changes may have been missed,
     e.g. while the LISTEN connection was down)."""
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FireReminders:
+    """From the reminder scheduler, through the directory: this org has reminders due."""
+
+    org_id: int
+
+
+@dataclass(frozen=True)
+class RemindersChanged:
+    """To the reminder scheduler: a reminder was set or resumed; look at the next due time."""

@@ -42,6 +42,7 @@ from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.store import inbox, queries
+from minkops.store import reminders as reminder_store
 from minkops.store.inbox import InboxRow
 from minkops.store.outbox import Queued
 from minkops.store.writers import PhoneTaken, write_effects
@@ -80,6 +81,8 @@ class OrgDependencies:
     links: Links = DEFAULT_LINKS
     sender_backlog: int = 30
     """Rows of one sender held in memory at most; more stay in the inbox (back-pressure)."""
+    reminders: Recipient | None = None
+    """The reminder scheduler: told when a reminder is set or resumed."""
 
 
 @dataclass
@@ -183,6 +186,9 @@ class OrgActor(pykka.ThreadingActor):
                 return self._busy()
             case m.OrgChanged():
                 self._reload()
+            case m.FireReminders():
+                self._received += 1  # the directory counts it too, for passivation
+                self._fire_reminders()
             case _:
                 log.warning("org.unknown_message", type=type(message).__name__)
         return None
@@ -370,6 +376,10 @@ class OrgActor(pykka.ThreadingActor):
                     conversation = effect.conversation
                     self._conversations[conversation.member_id] = conversation
             tell_outbound(self._deps.outbound, self.org_id, queued)
+            if self._deps.reminders is not None and any(
+                isinstance(e, fx.CreateReminder | fx.ChangeReminder) for e in effects
+            ):
+                self._deps.reminders.tell(m.RemindersChanged())
             self._meter(row, outcome)
         self._deps.metrics.handling_seconds.observe(time.perf_counter() - flight.started)
         self._finish(row)
@@ -391,6 +401,30 @@ class OrgActor(pykka.ThreadingActor):
             return await write_effects(connection, org_id, outcome.effects)
 
         return self._deps.persistence.run(org_id, write)
+
+    def _fire_reminders(self) -> None:
+        """Fire what is due: the occurrences are marked in the transaction that writes their
+        outbox rows, so a crash in between delivers once (the rows' keys name them)."""
+        org_id, now = self.org_id, self._deps.clock()
+        structlog.contextvars.bind_contextvars(org_id=org_id)
+        try:
+            state = self._state
+            if state is None:
+                return
+            queued, fired = self._deps.persistence.run(
+                org_id, lambda c: reminder_store.fire_due(c, state, now)
+            )
+            if fired:
+                self._reload()
+                log.info("reminders.fired", reminders=fired, messages=len(queued))
+                tell_outbound(self._deps.outbound, org_id, queued)
+                if self._deps.reminders is not None:
+                    self._deps.reminders.tell(m.RemindersChanged())
+        except Exception:
+            # Still due in the database: the scheduler tells us again.
+            log.exception("reminders.fire_failed")
+        finally:
+            structlog.contextvars.clear_contextvars()
 
     def _failed(self, row: InboxRow) -> None:
         """A bug or an outage while acting: apologise rather than leave the person in silence.

@@ -44,12 +44,16 @@ from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolMember
 from minkops.actors.supervisor import ChildContext
 from minkops.actors.timers import shared_timer
+from minkops.domain import window
 from minkops.domain.phones import whatsapp_address
+from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import OutboundSettings
 from minkops.store import outbox
 from minkops.store.outbox import Claim, OutboxRow, Queued, Waiting
+from minkops.templates import TemplateBook, content_variables
+from minkops.voice.speaker import Speaker
 
 log = get_logger(__name__)
 
@@ -86,6 +90,11 @@ class OutboundDeps:
     clock: Clock = utc_now
     scheduler: Scheduler = shared_timer
     rand: Callable[[], float] = random.random
+    speaker: Speaker | None = None
+    """Voice notes for rows with speech; None: the text goes alone."""
+    templates_enabled: bool = False
+    """Outside the 24-hour window, send the row's template (`minkops.domain.window`). The
+    service turns it on (`[reminders] templates`); off, every row goes free-form."""
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,12 @@ class OutboundMember(PoolMember):
             jitter=deps.settings.backoff_jitter,
         )
         self._client: Client | None = None
+        self._templates: TemplateBook | None = None
         self._timers: dict[tuple[int | None, str], Cancellable] = {}
 
     def on_supervised_start(self) -> None:
         self._client = self._deps.client_factory()
+        self._templates = TemplateBook(self._client)
 
     def on_supervised_stop(self) -> None:
         self._cancel_timers()
@@ -189,11 +200,12 @@ class OutboundMember(PoolMember):
     def _create(self, org_id: int | None, row: OutboxRow, attempt: int) -> bool:
         assert self._client is not None
         try:
+            content = self._content(org_id, row)
             message = self._client.messages.create(
                 to=whatsapp_address(row.recipient),
                 from_=self._from,
-                body=row.body,
                 status_callback=status_callback_url(self._deps.status_callback_base, row.key),
+                **content,
             )
         except TwilioRestException as error:
             if is_transient(error) and attempt < self._settings.max_attempts:
@@ -208,6 +220,39 @@ class OutboundMember(PoolMember):
         self._record_sent(org_id, row, str(message.sid), adopted=False)
         return True
 
+    def _content(self, org_id: int | None, row: OutboxRow) -> dict[str, Any]:
+        """What the message carries: the 24-hour rule decides (`domain.window.plan`)."""
+        assert self._templates is not None
+        recipient = row.recipient
+
+        async def facts(c: asyncpg.Connection) -> tuple[datetime | None, str | None]:
+            return (
+                await outbox.last_inbound_from(c, recipient),
+                await outbox.recipient_language(c, recipient),
+            )
+
+        last_inbound, language = self._db(org_id, facts)
+        plan = window.plan(
+            kind=row.kind,
+            as_template=row.as_template,
+            speech=row.speech,
+            last_inbound=last_inbound,
+            now=self._deps.clock(),
+            templates_enabled=self._deps.templates_enabled,
+        )
+        if isinstance(plan, window.AsTemplate):
+            name, sid = self._templates.sid_for(plan.kind, language)
+            self._db(org_id, lambda c: outbox.mark_went_as_template(c, row.id))
+            log.info("outbound.as_template", org_id=org_id, outbox_id=row.id, template=name)
+            return {"content_sid": sid, "content_variables": content_variables(row.body)}
+        content: dict[str, Any] = {"body": row.body}
+        if plan.speech and self._deps.speaker is not None:
+            note = self._deps.speaker.note(plan.speech, pick_language(language))
+            if note is not None:
+                self._db(org_id, lambda c: outbox.set_media_token(c, row.id, note.token))
+                content["media_url"] = [note.url]
+        return content
+
     def _find_at_twilio(self, org_id: int | None, row: OutboxRow) -> str | None:
         """The SID of this row's message if Twilio has it: same body and sender, created
         after the ambiguous attempt began, and not already another row's message."""
@@ -221,7 +266,7 @@ class OutboundMember(PoolMember):
         matching = [
             m
             for m in recent
-            if m.sid and m.body == row.body and m.date_created and m.date_created >= since
+            if m.sid and _same_text(m.body, row.body) and m.date_created and m.date_created >= since
         ]
         if not matching:
             return None
@@ -350,6 +395,11 @@ class OutboundMember(PoolMember):
 
     def _db(self, org_id: int | None, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         return self._deps.persistence.run(org_id, work)
+
+
+def _same_text(sent: str | None, body: str) -> bool:
+    """Twilio's record of our message: the body itself, or a template around it."""
+    return sent is not None and (sent == body or (bool(body) and body in sent))
 
 
 def _describe(error: BaseException) -> str:

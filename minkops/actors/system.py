@@ -6,6 +6,7 @@
           ├─ metering               usage counters
           ├─ strangers              numbers of no organization: one explanation a day
           ├─ directory              org actors (virtual, supervised, passivated when idle)
+          ├─ reminders              wakes at the next due reminder, tells its org actor
           └─ scheduler              housekeeping ticks
 
 Children start in this order and stop in reverse: the scheduler and the org actors
@@ -32,6 +33,7 @@ from minkops.actors.outbound import OutboundDeps, outbound_pool
 from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolHandle
 from minkops.actors.privacy import privacy_links, run_retention
+from minkops.actors.reminders import ReminderScheduler
 from minkops.actors.scheduler import Job, SchedulerActor
 from minkops.actors.strangers import Strangers
 from minkops.actors.supervisor import (
@@ -54,6 +56,7 @@ from minkops.metrics import Metrics
 from minkops.settings import Settings
 from minkops.store import queries
 from minkops.twilio_client import make_twilio_client
+from minkops.voice.speaker import Speaker
 
 log = get_logger(__name__)
 
@@ -104,6 +107,7 @@ def start_actor_system(
     on_escalate: Callable[[RestartIntensityExceeded], None],
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    speaker: Speaker | None = None,
 ) -> ActorSystem:
     """Start the tree (blocking: call it off the event loop) and return handles into it."""
     actors = settings.actors
@@ -120,6 +124,8 @@ def start_actor_system(
             f"{settings.public_url}/twilio/status",
             metrics,
             settings.outbound,
+            speaker=speaker,
+            templates_enabled=settings.reminders.templates,
         ),
         actors.outbound_pool_size,
     )
@@ -151,6 +157,7 @@ def start_actor_system(
             clock=clock,
             links=privacy_links(settings),
             sender_backlog=settings.faults.sender_messages_per_minute,
+            reminders=registry.handle("reminders"),
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:
@@ -181,6 +188,12 @@ def start_actor_system(
         ),
         ChildSpec("directory", start_directory, shutdown_timeout=30.0),
         ChildSpec(
+            "reminders",
+            lambda ctx: ReminderScheduler.start(
+                ctx, persistence, registry.handle("directory"), settings.reminders, clock=clock
+            ),
+        ),
+        ChildSpec(
             "scheduler",
             lambda ctx: SchedulerActor.start(
                 ctx,
@@ -200,6 +213,17 @@ def start_actor_system(
                         settings.outbound.sweep_interval_seconds,
                         partial(outbound.handle(registry).tell, m.SweepOutbox()),
                     ),
+                    *(
+                        [
+                            Job(
+                                "voice_notes",
+                                actors.housekeeping_interval_seconds,
+                                partial(_purge_notes, speaker),
+                            )
+                        ]
+                        if speaker is not None
+                        else []
+                    ),
                 ],
             ),
         ),
@@ -218,6 +242,13 @@ def housekeeping(persistence: Persistence, directory: ChildHandle) -> None:
     if conversations or inbound:
         log.info("housekeeping.purged", conversations=conversations, inbound=inbound)
     directory.tell(m.Housekeeping())
+
+
+def _purge_notes(speaker: Speaker) -> None:
+    """Voice notes whose lifetime ended without a final status callback."""
+    purged = speaker.store.purge_expired()
+    if purged:
+        log.info("housekeeping.voice_notes", purged=purged)
 
 
 def _log_event(event: SupervisorEvent) -> None:

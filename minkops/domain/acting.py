@@ -20,7 +20,7 @@ from minkops.domain.models import Member
 from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.replies import pick_language
 from minkops.domain.state import OrgState
-from minkops.domain.understanding import TaskRef, UnderstandingContext
+from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 
 
 def act(
@@ -54,6 +54,8 @@ def act(
                 outcome = Act(turn).reply("declined")
             case None:
                 pass  # not an answer: the question is dropped, the message read on its own
+    if outcome is None and message.button_payload == LISTEN:
+        outcome = _listen(turn)
     if outcome is None:
         outcome = _handle(turn, intent)
     if any(isinstance(e, fx.EraseMember) and e.member_id == sender.id for e in outcome.effects):
@@ -62,6 +64,16 @@ def act(
         conversation, now, said, outcome.answer_to(sender.phone), pending=outcome.question
     )
     return Outcome((*outcome.effects, fx.SaveConversation(after)), outcome.question)
+
+
+LISTEN = "listen"
+"""The payload of a template's "Listen" button (config/templates.toml)."""
+
+
+def _listen(turn: Turn) -> Outcome:
+    """What came as templates follows as itself; the tap needs no other answer."""
+    sender = turn.sender
+    return Outcome((fx.FollowTemplates(sender.id, sender.phone, turn.message.sid),))
 
 
 def _handle(turn: Turn, intent: i.Intent) -> Outcome:
@@ -124,6 +136,18 @@ def understanding_context(
                 given_by_sender=t.created_by == sender.id,
             )
             for t in sorted(state.open_tasks, key=lambda t: t.number)
+        ),
+        reminders=tuple(
+            ReminderRef(
+                number=r.number,
+                text=r.text,
+                recipients=("everyone",)
+                if r.everyone
+                else tuple(_name(state, m) or "" for m in r.recipient_ids),
+                schedule=r.cron or (r.once_at.isoformat() if r.once_at else ""),
+                paused=r.status == "paused",
+            )
+            for r in sorted(state.reminders, key=lambda r: r.number)
         ),
         question=conversation.live_question(now) if conversation else None,
     )

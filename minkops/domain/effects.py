@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 
 from minkops.domain.conversation import Conversation
 from minkops.domain.models import Delivery, Member, Role, Task
+from minkops.domain.reminders import Occurrence, Reminder
 from minkops.domain.state import OrgState
 
 
@@ -35,8 +36,11 @@ class Send(Effect):
     to: str  # E.164
     body: str
     member_id: int | None = None
-    kind: Literal["reply", "notice"] = "reply"
-    """reply: an answer to the person who wrote; notice: news for someone else."""
+    kind: Literal["reply", "notice", "reminder"] = "reply"
+    """reply: an answer to the person who wrote; notice: news for someone else; reminder: a
+    reminder firing. Outside the 24-hour window each kind goes as its own template."""
+    speak: bool = False
+    """Also as a voice note (the recipient's delivery is voice): the body is spoken."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,66 @@ class CreateExportLink(Effect):
     token_hash: str
     member_id: int
     expires_at: datetime
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateReminder(Effect):
+    reminder: Reminder
+
+    def apply(self, state: OrgState) -> OrgState:
+        return replace(
+            state,
+            reminders=(*state.reminders, self.reminder),
+            next_reminder_number=max(state.next_reminder_number, self.reminder.number + 1),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeReminder(Effect):
+    """Paused, resumed or cancelled: its new status and next firing."""
+
+    reminder: Reminder
+
+    def apply(self, state: OrgState) -> OrgState:
+        kept = self.reminder.status in ("active", "paused")
+        return replace(
+            state,
+            reminders=tuple(
+                r
+                for r in (
+                    self.reminder if r.number == self.reminder.number else r
+                    for r in state.reminders
+                )
+                if r.number != self.reminder.number or kept
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class FireReminder(Effect):
+    """An occurrence delivered: recorded once per wall-clock minute, with the reminder's
+    next firing (or its end), in the transaction that writes its outbox rows."""
+
+    reminder: Reminder
+    """As it is after this firing."""
+    occurrence: Occurrence
+    fired_at: datetime
+
+    def apply(self, state: OrgState) -> OrgState:
+        return ChangeReminder(self.reminder).apply(state)
+
+
+@dataclass(frozen=True)
+class FollowTemplates(Effect):
+    """The person tapped "Listen" on a template: what reached them as templates in the
+    last 24 hours follows free-form, now that they opened the window."""
+
+    member_id: int
+    phone: str
+    key: str
 
 
 def apply(state: OrgState, effects: Iterable[Effect]) -> OrgState:

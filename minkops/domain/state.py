@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from minkops.domain.models import Member, Organization, Task
+from minkops.domain.reminders import Reminder
 from minkops.domain.understanding import RosterEntry
 
 
@@ -14,6 +15,9 @@ class OrgState:
     members: tuple[Member, ...]
     open_tasks: tuple[Task, ...]
     next_task_number: int
+    reminders: tuple[Reminder, ...] = ()
+    """Active and paused reminders (cancelled and finished ones are not kept)."""
+    next_reminder_number: int = 1
 
     def member_by_phone(self, phone: str) -> Member | None:
         return next((m for m in self.members if m.phone == phone), None)
@@ -28,6 +32,9 @@ class OrgState:
         """The newest open task this member gave: what "make it 6pm instead" is about."""
         mine = [t for t in self.open_tasks if t.created_by == member.id]
         return max(mine, key=lambda t: t.number, default=None)
+
+    def reminder(self, number: int) -> Reminder | None:
+        return next((r for r in self.reminders if r.number == number), None)
 
     def admins(self) -> tuple[Member, ...]:
         return tuple(m for m in self.members if m.is_admin)

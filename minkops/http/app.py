@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from functools import partial
 
 from aiohttp import web
 
@@ -14,13 +16,30 @@ from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
 from minkops.http import export, ops, twilio_webhooks
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
+from minkops.http.media import add_media_routes
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
 from minkops.store import inbox
 from minkops.store.database import create_pool, org_transaction
+from minkops.voice.speaker import Speaker
 
 log = get_logger(__name__)
+
+
+def voice_notes_out(settings: Settings) -> Speaker:
+    """Speech synthesis (OpenAI with a key, else espeak-ng) and the store Twilio fetches from."""
+    from minkops.voice import MediaStore, make_synthesizer
+
+    voice = settings.voice
+    return Speaker(
+        synthesizer=make_synthesizer(settings.openai, voice),
+        store=MediaStore.in_data_dir(settings.data_dir),
+        public_url=settings.public_url,
+        audio_format=voice.audio_format,
+        lifetime=timedelta(seconds=voice.media_lifetime_seconds),
+        max_note_seconds=voice.max_note_seconds,
+    )
 
 
 def make_app(
@@ -36,6 +55,8 @@ def make_app(
     app.router.add_get("/healthz", ops.healthz)
     app.router.add_get("/readyz", ops.readyz)
     app.router.add_get("/metrics", ops.metrics)
+    speaker = voice_notes_out(settings)
+    add_media_routes(app, speaker.store)  # GET/HEAD /media/{token}: notes Twilio fetches
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)
@@ -56,7 +77,16 @@ def make_app(
 
         # Starting the tree blocks until every child is up, and children reach the loop.
         system = await loop.run_in_executor(
-            None, start_actor_system, settings, persistence, engines, app[METRICS], escalated
+            None,
+            partial(
+                start_actor_system,
+                settings,
+                persistence,
+                engines,
+                app[METRICS],
+                escalated,
+                speaker=speaker,
+            ),
         )
         app[ACTORS] = system
         await _resume_unfinished_work(app)

@@ -11,7 +11,7 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
-from minkops.http import twilio_form
+from minkops.http import delivery_status, twilio_form
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, SPOOL
 from minkops.logs import get_logger
 from minkops.store import inbox, outbox
@@ -187,6 +187,11 @@ async def message_status(request: web.Request) -> web.Response:
         known=outcome is not None,
         changed=outcome == "updated",
     )
+    try:
+        await delivery_status.after_status(request.app, update)  # 63016 → template; notes go
+    except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+        log.exception("outbound.status_follow_up_failed", twilio_sid=update.message_sid)
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
     return web.Response(status=204)
 
 

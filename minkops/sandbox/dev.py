@@ -81,12 +81,23 @@ async def _run(
         if state.demo_org_id is None:
             state = replace(state, demo_org_id=await _create_demo(dsn))
         save_dev_state(data_dir, state)
+        await _sync_templates(settings)
         _print_welcome(settings, state)
         await run_service(settings, dsn)
     finally:
         await standin.stop()
         if use_openai_standin:
             await openai.stop()
+
+
+async def _sync_templates(settings: Settings) -> None:
+    """`minkops templates sync` against the stand-in: what goes out after 24 hours of silence."""
+    from minkops.templates import sync
+    from minkops.twilio_client import make_twilio_client
+
+    twilio = settings.twilio
+    client = make_twilio_client(twilio.account_sid, twilio.auth_token, twilio.api_base)
+    await asyncio.get_running_loop().run_in_executor(None, sync, client)
 
 
 async def _create_demo(dsn: str) -> int:

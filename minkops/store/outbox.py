@@ -39,6 +39,11 @@ class OutboxRow:
     error_code: int | None
     error_message: str | None
     created_at: datetime
+    kind: str = "reply"
+    speech: str | None = None
+    """Spoken as a voice note with the body as its text line, when set."""
+    as_template: bool = False
+    """Goes as a template whatever the window (a retry after Twilio's 63016)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,9 @@ def _row(record: asyncpg.Record) -> OutboxRow:
         error_code=record["error_code"],
         error_message=record["error_message"],
         created_at=record["created_at"],
+        kind=record["kind"],
+        speech=record["speech"],
+        as_template=record["as_template"],
     )
 
 
@@ -112,26 +120,47 @@ async def insert_outbox(
         return []
     parts = _parts(messages)
     records = await connection.fetch(
-        "INSERT INTO outbox (org_id, idempotency_key, recipient, body)"
-        " SELECT $1, k, r, b FROM unnest($2::text[], $3::text[], $4::text[])"
-        " WITH ORDINALITY AS m(k, r, b, n) ORDER BY n"
+        "INSERT INTO outbox (org_id, idempotency_key, recipient, body, kind, speech)"
+        " SELECT $1, k, r, b, t, s"
+        " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+        " WITH ORDINALITY AS m(k, r, b, t, s, n) ORDER BY n"
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, recipient",
         org_id,
-        [key for key, _, _ in parts],
-        [to for _, to, _ in parts],
-        [body for _, _, body in parts],
+        [part.key for part in parts],
+        [part.to for part in parts],
+        [part.body for part in parts],
+        [part.kind for part in parts],
+        [part.speech for part in parts],
     )
     return sorted((Queued(r["id"], r["recipient"]) for r in records), key=lambda q: q.id)
 
 
-def _parts(messages: Sequence[Outgoing]) -> list[tuple[str, str, str]]:
-    """(key, recipient, body) per row: a body over Twilio's limit becomes numbered parts in
-    order; the first keeps the message's key, the others add ``#2``, ``#3``…"""
-    rows: list[tuple[str, str, str]] = []
+@dataclass(frozen=True)
+class _Row:
+    key: str
+    to: str
+    body: str
+    kind: str
+    speech: str | None
+
+
+def _parts(messages: Sequence[Outgoing]) -> list[_Row]:
+    """One row per part: a body over Twilio's limit becomes numbered parts in order; the
+    first keeps the message's key, the others add ``#2``, ``#3``… Each part keeps the
+    message's kind, and is spoken if the message is."""
+    rows: list[_Row] = []
     for message in messages:
+        speak = bool(getattr(message, "speak", False))
         for index, body in enumerate(split_long_text(message.body), 1):
-            rows.append((message.key if index == 1 else f"{message.key}#{index}", message.to, body))
+            key = message.key if index == 1 else f"{message.key}#{index}"
+            rows.append(_Row(key, message.to, body, row_kind(message), body if speak else None))
     return rows
+
+
+def row_kind(message: Outgoing) -> str:
+    """The outbox row's kind ('reply' unless the message says): it picks the template that
+    carries the row outside the 24-hour window (`minkops.delivery.templates`)."""
+    return str(getattr(message, "kind", "reply"))
 
 
 async def last_sent_to(
@@ -291,6 +320,48 @@ async def known_sids(connection: asyncpg.Connection, sids: Sequence[str]) -> set
     return {record["twilio_sid"] for record in records}
 
 
+async def last_inbound_from(connection: asyncpg.Connection, phone: str) -> datetime | None:
+    """When `phone` last wrote to us (within what RLS shows): the 24-hour window's start."""
+    received: datetime | None = await connection.fetchval(
+        "SELECT max(received_at) FROM inbox WHERE sender = $1", phone
+    )
+    return received
+
+
+async def recipient_language(connection: asyncpg.Connection, phone: str) -> str | None:
+    language: str | None = await connection.fetchval(
+        "SELECT language FROM members WHERE phone = $1", phone
+    )
+    return language
+
+
+async def mark_went_as_template(connection: asyncpg.Connection, outbox_id: int) -> None:
+    await connection.execute("UPDATE outbox SET went_as_template = true WHERE id = $1", outbox_id)
+
+
+async def follow_templates(
+    connection: asyncpg.Connection, org_id: int, recipient: str, key: str
+) -> list[Queued]:
+    """The person tapped "Listen": what reached them as a template in the last 24 hours
+    comes again free-form (with its voice note), once per tap (`key` is the tap's SID)."""
+    records = await connection.fetch(
+        "INSERT INTO outbox (org_id, idempotency_key, recipient, body, kind, speech)"
+        " SELECT org_id, idempotency_key || ':listen:' || $3, recipient, body, kind, speech"
+        " FROM outbox WHERE org_id = $1 AND recipient = $2 AND went_as_template"
+        " AND status NOT IN ('failed', 'undelivered')"
+        " AND created_at > now() - interval '24 hours' ORDER BY id"
+        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, recipient",
+        org_id,
+        recipient,
+        key,
+    )
+    return sorted((Queued(r["id"], r["recipient"]) for r in records), key=lambda q: q.id)
+
+
+async def set_media_token(connection: asyncpg.Connection, outbox_id: int, token: str) -> None:
+    await connection.execute("UPDATE outbox SET media_token = $2 WHERE id = $1", outbox_id, token)
+
+
 # --- across organizations (SECURITY DEFINER) ----------------------------------------------
 
 
@@ -321,3 +392,20 @@ async def record_delivery(
         None if error_message is None else error_message[:500],
     )
     return outcome
+
+
+async def retry_as_template(
+    connection: asyncpg.Connection, twilio_sid: str
+) -> tuple[int | None, Queued] | None:
+    """After a 63016 failure: the same message once more as a template (None if done before)."""
+    record = await connection.fetchrow(
+        "SELECT outbox_id, org_id, recipient FROM minkops_retry_as_template($1)", twilio_sid
+    )
+    if record is None:
+        return None
+    return record["org_id"], Queued(record["outbox_id"], record["recipient"])
+
+
+async def media_token_of(connection: asyncpg.Connection, twilio_sid: str) -> str | None:
+    token: str | None = await connection.fetchval("SELECT minkops_media_token($1)", twilio_sid)
+    return token

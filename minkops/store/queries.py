@@ -66,11 +66,16 @@ async def load_org_state(connection: asyncpg.Connection, org_id: int) -> OrgStat
     last = await connection.fetchval(
         "SELECT coalesce(max(number), 0) FROM tasks WHERE org_id = $1", org_id
     )
+    from minkops.store.reminders import load_reminders
+
+    reminders, next_reminder = await load_reminders(connection, org_id)
     return OrgState(
         org=_organization(org_row),
         members=tuple(_member(r) for r in members),
         open_tasks=tuple(_task(r) for r in tasks),
         next_task_number=int(last) + 1,
+        reminders=reminders,
+        next_reminder_number=next_reminder,
     )
 
 

@@ -185,3 +185,6 @@ class _phone_unique:
 # The privacy policy's writers register themselves (SetOptOut, EraseMember, TerminateOrg,
 # CreateExportLink): imported last, once `writes` exists.
 from minkops.store import privacy as _privacy  # noqa: E402, F401
+
+# Writers of feature modules register themselves on import.
+from minkops.store import reminders as _reminders  # noqa: E402,F401

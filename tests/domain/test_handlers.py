@@ -358,3 +358,24 @@ def test_every_outcome_ends_with_the_senders_conversation() -> None:
     assert outcome.effects[-1] is saved
     assert saved.conversation.member_id == JUAN.id
     assert saved.conversation.turns[0].text == "tareas"
+
+
+def test_the_engines_are_told_the_reminders_that_exist() -> None:
+    """So "cancel the monday temperature reminder" can be resolved to a number."""
+    from minkops.domain.acting import understanding_context
+    from minkops.domain.reminders import Reminder
+
+    org = state()
+    owner = ANA
+    reminders = (
+        Reminder(org.org.id, 1, "check the walk-in", (), True, owner.id, "en", "0 8 * * 1", None),
+        Reminder(
+            org.org.id, 2, "pay the rent", (owner.id,), False, owner.id, "en", "0 9 1 * *", None,
+            status="paused",
+        ),
+    )  # fmt: skip
+    context = understanding_context(replace(org, reminders=reminders), owner, None, NOW, 0)
+    assert [(r.number, r.recipients, r.schedule, r.paused) for r in context.reminders] == [
+        (1, ("everyone",), "0 8 * * 1", False),
+        (2, (owner.name,), "0 9 1 * *", True),
+    ]

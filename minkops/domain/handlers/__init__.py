@@ -1,6 +1,6 @@
 """One handler per intent kind, registered in `registry`; importing this package loads them all."""
 
-from minkops.domain.handlers import conversation, privacy, tasks, team, unbuilt
+from minkops.domain.handlers import conversation, privacy, reminders, tasks, team, unbuilt
 from minkops.domain.handlers.base import Act, Outcome, Turn
 from minkops.domain.handlers.registry import built_kinds, handler_for, unbuilt_kinds
 
@@ -12,6 +12,7 @@ __all__ = [
     "conversation",
     "handler_for",
     "privacy",
+    "reminders",
     "tasks",
     "team",
     "unbuilt",

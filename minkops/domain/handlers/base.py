@@ -74,8 +74,17 @@ class Act:
             return self  # they wrote STOP: nothing goes to them
         key = f"{self.turn.message.sid}:{self._sent}"
         self._sent += 1
+        notice = kind == "notice"
         self.effects.append(
-            fx.Send(key, member.phone, body, member.id, "notice" if kind == "notice" else "reply")
+            fx.Send(
+                key,
+                member.phone,
+                body,
+                member.id,
+                "notice" if notice else "reply",
+                # News for a voice-delivery member also comes as a voice note.
+                speak=notice and member.delivery == "voice",
+            )
         )
         return self
 

@@ -6,12 +6,7 @@ from minkops.domain import intents as i
 from minkops.domain.handlers.registry import unbuilt
 
 unbuilt(
-    # reminders
-    i.CreateReminder,
-    i.ListReminders,
-    i.CancelReminder,
-    i.PauseReminder,
-    i.ResumeReminder,
+    # digest and escalation preferences
     i.SetPreference,
     # plans and billing
     i.Usage,

@@ -1,0 +1,93 @@
+"""Reminders as plain records, and when each fires next. No I/O, no clock.
+
+A reminder is one-off (`once_at`) or recurring (`cron`, 5 fields on the organization's wall
+clock, see `minkops.domain.schedule`). `next_fire_at` is in UTC, as it is stored and indexed;
+it is None once the reminder is paused, cancelled or done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+from minkops.domain import schedule
+from minkops.domain.models import Delivery
+
+ReminderStatus = Literal["active", "paused", "cancelled", "done"]
+
+LATE_AFTER = timedelta(minutes=2)
+"""A firing this long after its time (the service was down) says that it comes late."""
+
+ONCE = "once"
+"""The occurrence key of a one-off reminder's only firing."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    org_id: int
+    number: int
+    text: str
+    recipient_ids: tuple[int, ...]
+    everyone: bool
+    created_by: int | None
+    language: str
+    """The language it was written in: the words are quoted as written."""
+    cron: str | None
+    once_at: datetime | None
+    delivery: Delivery | None = None
+    """'voice' when a voice note was asked for; None: each recipient's own delivery."""
+    status: ReminderStatus = "active"
+    next_fire_at: datetime | None = None
+    last_fired_at: datetime | None = None
+    created_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def recurring(self) -> bool:
+        return self.cron is not None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One firing: which wall-clock minute, when it was due, and whether it comes late."""
+
+    key: str
+    scheduled_for: datetime
+    late: bool
+    next_fire_at: datetime | None
+    """When the reminder fires after this one; None: it is done."""
+
+
+def first_fire(reminder: Reminder, timezone: str, now: datetime) -> datetime:
+    if reminder.once_at is not None:
+        return reminder.once_at
+    assert reminder.cron is not None
+    return schedule.next_fire(reminder.cron, timezone, now)
+
+
+def due_occurrence(reminder: Reminder, timezone: str, now: datetime) -> Occurrence | None:
+    """The firing due at `now`, or None when none is.
+
+    After downtime a one-off fires late, once; a recurring reminder fires at most once, for
+    the latest occurrence it missed, and then continues from `now`.
+    """
+    due = reminder.next_fire_at
+    if reminder.status != "active" or due is None or due > now:
+        return None
+    if reminder.cron is None:
+        return Occurrence(ONCE, due, now - due > LATE_AFTER, None)
+    cron = reminder.cron
+    latest = schedule.missed(cron, timezone, due - timedelta(microseconds=1), now) or due
+    return Occurrence(
+        schedule.occurrence_key(cron, timezone, latest),
+        latest,
+        now - latest > LATE_AFTER,
+        schedule.next_fire(cron, timezone, now),
+    )
+
+
+def after_firing(reminder: Reminder, occurrence: Occurrence, now: datetime) -> Reminder:
+    if occurrence.next_fire_at is None:
+        return replace(reminder, status="done", next_fire_at=None, last_fired_at=now)
+    return replace(reminder, next_fire_at=occurrence.next_fire_at, last_fired_at=now)
