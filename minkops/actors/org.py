@@ -29,7 +29,7 @@ from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.timers import shared_timer
-from minkops.domain import acting
+from minkops.domain import acting, billing
 from minkops.domain import effects as fx
 from minkops.domain.conversation import Conversation
 from minkops.domain.handlers import Outcome
@@ -72,6 +72,11 @@ class OrgDependencies:
     reply_deadline: float = 60.0
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     scheduler: Scheduler = shared_timer
+    plans: billing.Plans | None = None
+    """With plans, every acted-on message is counted against its organization's caps."""
+    meters: dict[billing.What, str] = field(default_factory=lambda: dict(billing.DEFAULT_METERS))
+    public_url: str = ""
+    stripe_on: bool = False
 
 
 @dataclass
@@ -288,14 +293,33 @@ class OrgActor(pykka.ThreadingActor):
             )
 
         try:
-            self._settle(flight.row, flight, decide())
+            self._settle_counted(flight, decide())
         except PhoneTaken:
             self._say_only(flight, "member_phone_taken")
         except asyncpg.UniqueViolationError:
             # Task numbers taken behind our back (another process): reload and act again.
             self._reload()
-            self._settle(flight.row, flight, decide())
+            self._settle_counted(flight, decide())
         self._deps.metrics.handled.labels(kind=understood.intent.kind).inc()
+
+    def _settle_counted(self, flight: _InFlight, outcome: Outcome) -> None:
+        """Commit the outcome with its count against the caps; over a cap, the one friendly
+        reply (or, after it, nothing) is committed instead, and the inbox row is done."""
+        plans = self._deps.plans
+        if plans is None or self._state is None:
+            self._settle(flight.row, flight, outcome)
+            return
+        state, message, now = self._state, flight.row.message, self._deps.clock()
+        effects = billing.complete(
+            outcome.effects, plans, self._deps.public_url, self._deps.stripe_on
+        )
+        count = billing.count_usage(state, plans, message, effects, now, self._deps.meters)
+        try:
+            self._settle(flight.row, flight, Outcome((count, *effects), outcome.question))
+        except billing.OverCap as over:
+            log.info("inbound.over_cap", what=over.what, plan=state.org.plan)
+            notice = billing.over_cap_outcome(state, plans, flight.sender, message, over.what, now)
+            self._settle(flight.row, flight, Outcome(notice))
 
     def _say_only(self, flight: _InFlight, key: str) -> None:
         assert self._state is not None

@@ -180,3 +180,7 @@ class _phone_unique:
         if unique and error.constraint_name == "members_phone_key":
             raise PhoneTaken from None
         return False
+
+
+# Writers of features' own effects, registered by importing their modules.
+from minkops.store import billing as _billing  # noqa: E402, F401

@@ -13,10 +13,6 @@ unbuilt(
     i.PauseReminder,
     i.ResumeReminder,
     i.SetPreference,
-    # plans and billing
-    i.Usage,
-    i.Upgrade,
-    i.Billing,
     # privacy
     i.StopMessages,
     i.StartMessages,
