@@ -11,7 +11,7 @@ from minkops.actors.messages import Deliver, OrgChanged, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
-from minkops.http import ops, twilio_webhooks
+from minkops.http import ops, stripe_routes, twilio_webhooks
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
@@ -34,6 +34,7 @@ def make_app(
     app.router.add_get("/healthz", ops.healthz)
     app.router.add_get("/readyz", ops.readyz)
     app.router.add_get("/metrics", ops.metrics)
+    stripe_routes.add_routes(app, stripe_routes.edge_from(settings))
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)

@@ -65,7 +65,9 @@ async def _counted(pool: asyncpg.Pool, org_id: int) -> dict[str, int]:
 
 async def _outbox(pool: asyncpg.Pool, org_id: int) -> list[str]:
     async with org_transaction(pool, org_id) as connection:
-        rows = await connection.fetch("SELECT body FROM outbox WHERE org_id = $1 ORDER BY id", org_id)
+        rows = await connection.fetch(
+            "SELECT body FROM outbox WHERE org_id = $1 ORDER BY id", org_id
+        )
     return [r["body"] for r in rows]
 
 
