@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from minkops import admin
+from minkops import admin, cli_billing
 from minkops.logs import configure_logging
 from minkops.settings import Settings, SettingsError, load_settings
 from minkops.store.database import create_pool
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--language", default="en")
     understand.add_argument("--json", action="store_true")
     understand.set_defaults(handler=_understand)
+    cli_billing.register(commands)
     return parser
 
 

@@ -440,3 +440,7 @@ async def billing_link(connection: asyncpg.Connection, token: str) -> LinkTarget
     if row is None or row["org_id"] is None:
         return None
     return LinkTarget(int(row["org_id"]), row["kind"], row["plan"])
+
+
+async def billed_orgs(connection: asyncpg.Connection) -> list[int]:
+    return [int(r["org_id"]) for r in await connection.fetch("SELECT * FROM minkops_billed_orgs()")]

@@ -139,6 +139,12 @@ CREATE FUNCTION minkops_org_by_customer(p_customer text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
     AS $$ SELECT b.org_id FROM billing b WHERE b.stripe_customer_id = p_customer $$;
 
+-- Which organizations are metered (reconcile goes through them).
+CREATE FUNCTION minkops_billed_orgs()
+    RETURNS TABLE (org_id bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT b.org_id FROM billing b WHERE b.stripe_customer_id IS NOT NULL ORDER BY 1 $$;
+
 -- Whose link is this? The token is the only thing the browser brings.
 CREATE FUNCTION minkops_billing_link(p_token text)
     RETURNS TABLE (org_id bigint, kind text, plan text)
@@ -157,7 +163,7 @@ BEGIN
              WHERE n.nspname = 'public' AND p.prosecdef
                AND p.proname IN ('minkops_due_meter_events', 'minkops_meter_event_done',
                                  'minkops_meter_event_retry', 'minkops_org_by_customer',
-                                 'minkops_billing_link')
+                                 'minkops_billing_link', 'minkops_billed_orgs')
     LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO minkops_app', f);
