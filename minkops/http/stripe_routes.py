@@ -53,7 +53,16 @@ def add_routes(app: web.Application, edge: StripeEdge | None) -> None:
         return
     app[STRIPE] = edge
     app.router.add_post("/stripe/webhook", webhook)
+    app.router.add_get("/billing/done", done)
     app.router.add_get("/billing/{token}", open_link)
+
+
+async def done(request: web.Request) -> web.Response:
+    """Where Stripe sends the browser back: the chat is where things happen."""
+    return web.Response(
+        text="<p>Thank you. You can go back to WhatsApp: MinkOps has your new plan.</p>",
+        content_type="text/html",
+    )
 
 
 async def webhook(request: web.Request) -> web.Response:
