@@ -116,6 +116,7 @@ async def apply_event(pool: asyncpg.Pool, edge: StripeEdge, event: Mapping[str, 
                 status=str(subscription["status"]),
                 plan=plan,
                 free_plan=edge.plans.free.name,
+                grace_days=edge.grace_days,
             )
         if kind == "invoice.payment_failed":
             await _tell_admins(connection, org_id, str(event["id"]), edge.grace_days)

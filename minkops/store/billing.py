@@ -306,22 +306,27 @@ async def apply_subscription(
     status: str,
     plan: str,
     free_plan: str,
+    grace_days: int = 7,
 ) -> bool:
-    """Adopt a subscription's state as of event `created`, unless a newer one was applied."""
+    """Adopt a subscription's state as of event `created`, unless a newer one was applied.
+    Past due keeps the paid plan for `grace_days` from the first failure, then the free
+    plan's caps (Stripe's retries send more events; each one re-decides)."""
     row = await connection.fetchrow(
         "UPDATE billing SET subscription_id = $2, subscription_status = $3, paid_plan = $4,"
         " last_event_created = $5,"
         " past_due_since = CASE WHEN $3 = 'past_due' THEN coalesce(past_due_since, now()) END"
-        " WHERE org_id = $1 AND last_event_created <= $5 RETURNING 1",
+        " WHERE org_id = $1 AND last_event_created <= $5"
+        " RETURNING past_due_since < now() - make_interval(days => $6) AS grace_over",
         org_id,
         subscription_id,
         status,
         plan,
         created,
+        grace_days,
     )
     if row is None:
         return False
-    active = status in ("active", "trialing", "past_due")
+    active = status in ("active", "trialing") or (status == "past_due" and not row["grace_over"])
     await connection.execute(
         "UPDATE organizations SET plan = $2 WHERE id = $1", org_id, plan if active else free_plan
     )

@@ -148,3 +148,39 @@ async def test_billing_tables_are_per_organization(pool: asyncpg.Pool, table: st
             "SELECT relforcerowsecurity FROM pg_class WHERE relname = $1", table
         )
     assert own >= 1 and other == 0 and forced
+
+
+async def test_past_due_keeps_the_paid_plan_through_the_grace_period_only(
+    pool: asyncpg.Pool,
+) -> None:
+    org_id = await _org(pool)
+    async with org_transaction(pool, org_id) as connection:
+        await store.set_customer(connection, org_id, "cus_grace")
+
+    async def apply(created: int, status: str) -> str:
+        async with org_transaction(pool, org_id) as connection:
+            await store.apply_subscription(
+                connection,
+                org_id,
+                created=created,
+                subscription_id="sub_1",
+                status=status,
+                plan="team",
+                free_plan="free",
+                grace_days=7,
+            )
+            plan: str = await connection.fetchval(
+                "SELECT plan FROM organizations WHERE id = $1", org_id
+            )
+        return plan
+
+    assert await apply(1, "active") == "team"
+    assert await apply(2, "past_due") == "team"  # payment failed: grace
+    async with org_transaction(pool, org_id) as connection:
+        await connection.execute(
+            "UPDATE billing SET past_due_since = now() - interval '8 days' WHERE org_id = $1",
+            org_id,
+        )
+    assert await apply(3, "past_due") == "free"  # grace over: the free plan's caps
+    assert await apply(2, "active") == "free"  # an older event changes nothing
+    assert await apply(4, "active") == "team"  # paid again
