@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import asyncpg
@@ -229,3 +231,53 @@ async def test_the_same_event_twice_and_out_of_order_events_leave_the_right_plan
     again = list(reversed(stripe_standin.held_webhooks()))
     await asyncio.to_thread(stripe_standin.send_events, again + again)
     assert await plan_of(billed) == "team"
+
+
+async def _set_count(service: Service, messages: int) -> None:
+    month = datetime.now(ZoneInfo("Europe/Madrid")).date().replace(day=1)
+    async with org_transaction(service.pool, service.org_id) as connection:
+        await connection.execute(
+            "INSERT INTO usage_period (org_id, month, messages) VALUES ($1, $2, $3)",
+            service.org_id,
+            month,
+            messages,
+        )
+
+
+async def _counted(service: Service) -> int:
+    async with org_transaction(service.pool, service.org_id) as connection:
+        value: int = await connection.fetchval(
+            "SELECT coalesce(sum(messages), 0) FROM usage_period WHERE org_id = $1",
+            service.org_id,
+        )
+    return value
+
+
+async def test_at_cap_minus_one_a_burst_gets_one_answer_then_one_notice_each(
+    service: Service,
+) -> None:
+    await _set_count(service, 299)  # the free plan's cap is 300
+    forms = [inbound(f"SM{n:032x}", OWNER if n % 2 else STAFF, "tareas") for n in range(1, 41)]
+    statuses = await asyncio.gather(*(service.post(form) for form in forms))
+    assert [r.status for r in statuses] == [200] * 40
+    await service.settled()
+    bodies = [m.body for m in service.sent_to(OWNER) + service.sent_to(STAFF)]
+    over = [b for b in bodies if "no puedo hacer más" in b]
+    warned = [b for b in bodies if b.startswith("🚫")]
+    acted = [b for b in bodies if b not in over and b not in warned]
+    assert len(acted) == 1, bodies
+    assert len(over) == 2  # one each, then silence
+    assert len(warned) == 1  # the admin, once, at 100 %
+    assert await _counted(service) == 300
+    # More from the same people: still nothing.
+    await service.post(inbound("SM" + "e" * 31 + "1", OWNER, "tareas"))
+    await service.settled()
+    assert len(service.sent_to(OWNER) + service.sent_to(STAFF)) == len(bodies)
+
+
+async def test_a_redelivered_message_is_counted_once(service: Service) -> None:
+    form = inbound("SM" + "f" * 32, OWNER, "tareas")
+    for _ in range(3):
+        assert (await service.post(form)).status == 200
+        await service.settled()
+    assert await _counted(service) == 1
