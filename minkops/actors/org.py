@@ -38,6 +38,7 @@ from minkops.domain.models import Member
 from minkops.domain.state import OrgState
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
+from minkops.store import billing as billing_store
 from minkops.store import inbox, queries
 from minkops.store.inbox import InboxRow
 from minkops.store.outbox import Queued
@@ -224,7 +225,10 @@ class OrgActor(pykka.ThreadingActor):
             message = row.message
             voice_note = message.voice_note
             text = message.text.strip()
-            if voice_note is not None:
+            if voice_note is not None and self._voice_cap_reached():
+                # Not transcribed: the month's voice notes are used up (asked to write instead).
+                self._over_cap(flight, "voice_notes")
+            elif voice_note is not None:
                 log.info("inbound.voice_note", content_type=voice_note.content_type)
                 self._deps.voice.tell(
                     m.Transcribe(
@@ -317,9 +321,33 @@ class OrgActor(pykka.ThreadingActor):
         try:
             self._settle(flight.row, flight, Outcome((count, *effects), outcome.question))
         except billing.OverCap as over:
-            log.info("inbound.over_cap", what=over.what, plan=state.org.plan)
-            notice = billing.over_cap_outcome(state, plans, flight.sender, message, over.what, now)
-            self._settle(flight.row, flight, Outcome(notice))
+            self._over_cap(flight, over.what)
+
+    def _over_cap(self, flight: _InFlight, what: billing.What) -> None:
+        """Commit the one friendly notice (or, after it, nothing) for a message over a cap."""
+        assert self._deps.plans is not None and self._state is not None
+        log.info("inbound.over_cap", what=what, plan=self._state.org.plan)
+        notice = billing.over_cap_outcome(
+            self._state,
+            self._deps.plans,
+            flight.sender,
+            flight.row.message,
+            what,
+            self._deps.clock(),
+        )
+        self._settle(flight.row, flight, Outcome(notice))
+
+    def _voice_cap_reached(self) -> bool:
+        plans, state = self._deps.plans, self._state
+        if plans is None or state is None:
+            return False
+        org_id, plan = self.org_id, plans.get(state.org.plan)
+        day = billing.local_day(self._deps.clock(), state.org.timezone)
+
+        async def may(connection: asyncpg.Connection) -> bool:
+            return await billing_store.may_send_voice_note(connection, org_id, day, plan)
+
+        return not self._deps.persistence.run(org_id, may)
 
     def _say_only(self, flight: _InFlight, key: str) -> None:
         assert self._state is not None

@@ -281,3 +281,21 @@ async def test_a_redelivered_message_is_counted_once(service: Service) -> None:
         assert (await service.post(form)).status == 200
         await service.settled()
     assert await _counted(service) == 1
+
+
+async def test_over_the_voice_cap_a_note_is_not_transcribed_and_text_is_asked_for(
+    service: Service,
+) -> None:
+    month = datetime.now(ZoneInfo("Europe/Madrid")).date().replace(day=1)
+    async with org_transaction(service.pool, service.org_id) as connection:
+        await connection.execute(
+            "INSERT INTO usage_period (org_id, month, voice_notes) VALUES ($1, $2, 20)",
+            service.org_id,
+            month,
+        )
+    media_url = service.twilio.add_media(b"OggS fake", "audio/ogg")
+    form = inbound("SM" + "9" * 32, OWNER, "", NumMedia="1", MediaUrl0=media_url)
+    form["MediaContentType0"] = "audio/ogg"
+    assert (await service.post(form)).status == 200
+    (reply,) = await service.replies_to(OWNER)
+    assert "Escribe tu mensaje" in reply.body and "20 notas de voz" in reply.body
