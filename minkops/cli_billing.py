@@ -107,7 +107,7 @@ def _usage(args: argparse.Namespace, settings: Settings, environ: Mapping[str, s
             )
         )
     else:
-        print(b.usage_lines("en", usage))
+        print(b.usage_lines(language="en", usage=usage))
         for key, value in usage.used.items():
             print(f"  {key}: {value}")
     return 0

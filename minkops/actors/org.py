@@ -319,11 +319,13 @@ class OrgActor(pykka.ThreadingActor):
         )
         count = billing.count_usage(state, plans, message, effects, now, self._deps.meters)
         try:
-            self._settle(flight.row, flight, Outcome((count, *effects), outcome.question))
+            check = billing.member_check(effects, plans.get(state.org.plan))
+            committed = Outcome((count, *effects, *check), outcome.question)
+            self._settle(flight.row, flight, committed)
         except billing.OverCap as over:
             self._over_cap(flight, over.what)
 
-    def _over_cap(self, flight: _InFlight, what: billing.What) -> None:
+    def _over_cap(self, flight: _InFlight, what: billing.CapKind) -> None:
         """Commit the one friendly notice (or, after it, nothing) for a message over a cap."""
         assert self._deps.plans is not None and self._state is not None
         log.info("inbound.over_cap", what=what, plan=self._state.org.plan)

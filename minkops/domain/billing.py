@@ -151,8 +151,24 @@ class CapNotice(fx.Effect):
     sends: tuple[fx.Send, ...]
 
 
+CapKind = Literal["messages", "tasks", "voice_notes", "members"]
+
+
+@dataclass(frozen=True)
+class CheckMembers(fx.Effect):
+    """After new members are written: the team must still fit the plan (else OverCap)."""
+
+    cap: int
+
+
+def member_check(effects: tuple[fx.Effect, ...], plan: Plan) -> tuple[fx.Effect, ...]:
+    """A CheckMembers at the end of a turn that adds anyone, none otherwise."""
+    adds = any(isinstance(e, fx.AddMember) for e in effects)
+    return (CheckMembers(plan.members),) if adds else ()
+
+
 class OverCap(Exception):
-    def __init__(self, what: What) -> None:
+    def __init__(self, what: CapKind) -> None:
         super().__init__(what)
         self.what = what
 
@@ -216,12 +232,16 @@ def over_cap_outcome(
     plans: Plans,
     sender: Member,
     message: InboundMessage,
-    what: What,
+    what: CapKind,
     now: datetime,
 ) -> tuple[fx.Effect, ...]:
-    """One friendly reply to the sender per month and plan; after it, silence."""
+    """One friendly reply to the sender per month and plan; after it, silence. A team at
+    its member cap is told each time (an admin adding someone is no reply storm)."""
     plan = plans.get(state.org.plan)
     language = pick_language(sender.language)
+    if what == "members":
+        body = say(language, "over_cap_members", cap=plan.members, plan=plan.name)
+        return (fx.Send(f"{message.sid}:0", sender.phone, body, sender.id),)
     key = "over_cap_admin" if sender.is_admin else "over_cap_member"
     if what == "voice_notes":
         key = "over_cap_voice"

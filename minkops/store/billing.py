@@ -169,6 +169,17 @@ async def _cap_notices(
     return queued
 
 
+@writes(b.CheckMembers)
+async def _check_members(
+    connection: asyncpg.Connection, org_id: int, effects: Sequence[b.CheckMembers]
+) -> None:
+    # The organization's row lock serializes this check with any other adding members.
+    await connection.execute("SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE", org_id)
+    members = await connection.fetchval("SELECT count(*) FROM members WHERE org_id = $1", org_id)
+    if members > min(e.cap for e in effects):
+        raise b.OverCap("members")
+
+
 # --- reading --------------------------------------------------------------------------------
 
 

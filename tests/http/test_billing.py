@@ -299,3 +299,15 @@ async def test_over_the_voice_cap_a_note_is_not_transcribed_and_text_is_asked_fo
     assert (await service.post(form)).status == 200
     (reply,) = await service.replies_to(OWNER)
     assert "Escribe tu mensaje" in reply.body and "20 notas de voz" in reply.body
+
+
+async def test_a_team_at_its_member_cap_cannot_grow(service: Service) -> None:
+    more = [admin.NewMember(f"P{n}", f"+3460000010{n}", "staff", "es", "text") for n in range(3)]
+    await admin.add_members(service.pool, service.org_id, more)  # 5: the free plan's cap
+    await asyncio.sleep(0.2)  # the NOTIFY reaches the org actor
+    await service.post(inbound("SM" + "7" * 32, OWNER, "añade a María López +34 611 222 333"))
+    (reply,) = await service.replies_to(OWNER)
+    assert "admite 5 personas" in reply.body
+    async with org_transaction(service.pool, service.org_id) as connection:
+        count = await connection.fetchval("SELECT count(*) FROM members")
+    assert count == 5
