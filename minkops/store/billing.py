@@ -18,7 +18,8 @@ import asyncpg
 
 from minkops.domain import billing as b
 from minkops.domain import effects as fx
-from minkops.store import outbox
+from minkops.domain.replies import pick_language, say
+from minkops.store import outbox, queries
 from minkops.store.outbox import Queued
 from minkops.store.writers import writes
 
@@ -460,3 +461,38 @@ async def billing_link(connection: asyncpg.Connection, token: str) -> LinkTarget
 
 async def billed_orgs(connection: asyncpg.Connection) -> list[int]:
     return [int(r["org_id"]) for r in await connection.fetch("SELECT * FROM minkops_billed_orgs()")]
+
+
+async def take_voice_note_out(
+    connection: asyncpg.Connection, org_id: int, plans: b.Plans, now: datetime
+) -> bool:
+    """For the sender of voice notes out (issue 10): count one voice note out, in the
+    transaction that records it, and say whether it may go as a voice note. At the cap it
+    may not (send the text instead), and the admins are told once that month; their notice
+    is an outbox row the outbox sweep sends."""
+    state = await queries.load_org_state(connection, org_id)
+    if state is None:
+        return False
+    plan = plans.get(state.org.plan)
+    day = b.local_day(now, state.org.timezone)
+    if await count_voice_note_out(connection, org_id, day, plan):
+        return True
+    sends = [
+        fx.Send(
+            f"voice-cap:{org_id}:{b.month_of(day).isoformat()}:{admin.id}",
+            admin.phone,
+            say(
+                pick_language(admin.language),
+                "usage_warn_100",
+                what=say(pick_language(admin.language), "usage_voice_notes"),
+                cap=plan.voice_notes,
+                plan=plan.name,
+            ),
+            admin.id,
+            "notice",
+        )
+        for admin in state.admins()
+        if not admin.opted_out
+    ]
+    await _once(connection, org_id, b.month_of(day), plan.name, "warn:voice_notes:100", sends)
+    return False

@@ -184,3 +184,22 @@ async def test_past_due_keeps_the_paid_plan_through_the_grace_period_only(
     assert await apply(3, "past_due") == "free"  # grace over: the free plan's caps
     assert await apply(2, "active") == "free"  # an older event changes nothing
     assert await apply(4, "active") == "team"  # paid again
+
+
+async def test_voice_notes_out_stop_at_the_cap_and_admins_are_told_once(
+    pool: asyncpg.Pool,
+) -> None:
+    org_id = await _org(pool)  # free: 2 voice notes in this test's plans
+    taken = []
+    for _ in range(4):
+        async with org_transaction(pool, org_id) as connection:
+            taken.append(await store.take_voice_note_out(connection, org_id, PLANS, NOW))
+    assert taken == [True, True, False, False]
+    (notice,) = await _outbox(pool, org_id)
+    assert notice.startswith("🚫") and "notas de voz" in notice
+    async with org_transaction(pool, org_id) as connection:
+        assert not await store.may_send_voice_note(
+            connection, org_id, NOW.date(), PLANS.get("free")
+        )
+        out = await connection.fetchval("SELECT voice_notes_out FROM usage_daily")
+    assert out == 2
