@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from minkops import admin, cli_privacy, cli_reminders
+from minkops import admin, cli_billing, cli_privacy, cli_reminders
 from minkops.logs import configure_logging
 from minkops.replay import command as replay
 from minkops.settings import Settings, SettingsError, load_settings
@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay.add_parser(commands)
     cli_reminders.register(commands)
+    cli_billing.register(commands)
     return parser
 
 

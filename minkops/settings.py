@@ -74,6 +74,13 @@ class StripeSettings(_Section):
     api_base: str
 
 
+class BillingSettings(_Section):
+    meters: dict[Literal["messages", "tasks", "voice_notes"], str]
+    grace_days: int = Field(ge=0)
+    metering_interval_seconds: float = Field(gt=0)
+    metering_retry_max_seconds: float = Field(gt=0)
+
+
 class LogSettings(_Section):
     format: Literal["", "json", "console"]
     level: Literal["debug", "info", "warning", "error"]
@@ -151,6 +158,9 @@ class Settings(_Section):
     privacy: PrivacySettings
     faults: FaultSettings = Field(default_factory=FaultSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    billing: BillingSettings
+    config_overlay: Path | None = None
+    """MINKOPS_CONFIG, when given: plans.toml's [plans.*] are overlaid by its own."""
 
     @property
     def public_url(self) -> str:
@@ -191,6 +201,8 @@ def load_settings(environ: Mapping[str, str], config_dir: Path = CONFIG_DIR) -> 
         overlay = _read_toml(Path(extra))
         _note_sources(overlay, "", extra, sources)
         data = _merge(data, overlay)
+        data.pop("plans", None)  # read by minkops.domain.billing.load_plans
+        data["config_overlay"] = extra
     for variable, key in ENVIRONMENT.items():
         if variable in environ:
             _set_dotted(data, key, environ[variable])

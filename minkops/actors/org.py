@@ -29,7 +29,7 @@ from minkops.actors.metering import Used
 from minkops.actors.outbound import KeyedRecipient, tell_outbound
 from minkops.actors.persistence import Persistence
 from minkops.actors.timers import shared_timer
-from minkops.domain import acting
+from minkops.domain import acting, billing
 from minkops.domain import effects as fx
 from minkops.domain.conversation import Conversation
 from minkops.domain.handlers import Outcome
@@ -41,6 +41,7 @@ from minkops.domain.state import OrgState
 from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
+from minkops.store import billing as billing_store
 from minkops.store import inbox, queries
 from minkops.store import reminders as reminder_store
 from minkops.store.inbox import InboxRow
@@ -83,6 +84,11 @@ class OrgDependencies:
     """Rows of one sender held in memory at most; more stay in the inbox (back-pressure)."""
     reminders: Recipient | None = None
     """The reminder scheduler: told when a reminder is set or resumed."""
+    plans: billing.Plans | None = None
+    """With plans, every acted-on message is counted against its organization's caps."""
+    meters: dict[billing.What, str] = field(default_factory=lambda: dict(billing.DEFAULT_METERS))
+    public_url: str = ""
+    stripe_on: bool = False
 
 
 @dataclass
@@ -249,7 +255,10 @@ class OrgActor(pykka.ThreadingActor):
                 return
             voice_note = message.voice_note
             text = message.text.strip()
-            if voice_note is not None:
+            if voice_note is not None and self._voice_cap_reached():
+                # Not transcribed: the month's voice notes are used up (asked to write instead).
+                self._over_cap(flight, "voice_notes")
+            elif voice_note is not None:
                 log.info("inbound.voice_note", content_type=voice_note.content_type)
                 self._deps.voice.tell(
                     m.Transcribe(
@@ -319,14 +328,59 @@ class OrgActor(pykka.ThreadingActor):
             )
 
         try:
-            self._settle(flight.row, flight, decide())
+            self._settle_counted(flight, decide())
         except PhoneTaken:
             self._say_only(flight, "member_phone_taken")
         except asyncpg.UniqueViolationError:
             # Task numbers taken behind our back (another process): reload and act again.
             self._reload()
-            self._settle(flight.row, flight, decide())
+            self._settle_counted(flight, decide())
         self._deps.metrics.handled.labels(kind=understood.intent.kind).inc()
+
+    def _settle_counted(self, flight: _InFlight, outcome: Outcome) -> None:
+        """Commit the outcome with its count against the caps; over a cap, the one friendly
+        reply (or, after it, nothing) is committed instead, and the inbox row is done."""
+        plans = self._deps.plans
+        if plans is None or self._state is None:
+            self._settle(flight.row, flight, outcome)
+            return
+        state, message, now = self._state, flight.row.message, self._deps.clock()
+        effects = billing.complete(
+            outcome.effects, plans, self._deps.public_url, self._deps.stripe_on
+        )
+        count = billing.count_usage(state, plans, message, effects, now, self._deps.meters)
+        try:
+            check = billing.member_check(effects, plans.get(state.org.plan))
+            committed = Outcome((count, *effects, *check), outcome.question)
+            self._settle(flight.row, flight, committed)
+        except billing.OverCap as over:
+            self._over_cap(flight, over.what)
+
+    def _over_cap(self, flight: _InFlight, what: billing.CapKind) -> None:
+        """Commit the one friendly notice (or, after it, nothing) for a message over a cap."""
+        assert self._deps.plans is not None and self._state is not None
+        log.info("inbound.over_cap", what=what, plan=self._state.org.plan)
+        notice = billing.over_cap_outcome(
+            self._state,
+            self._deps.plans,
+            flight.sender,
+            flight.row.message,
+            what,
+            self._deps.clock(),
+        )
+        self._settle(flight.row, flight, Outcome(notice))
+
+    def _voice_cap_reached(self) -> bool:
+        plans, state = self._deps.plans, self._state
+        if plans is None or state is None:
+            return False
+        org_id, plan = self.org_id, plans.get(state.org.plan)
+        day = billing.local_day(self._deps.clock(), state.org.timezone)
+
+        async def may(connection: asyncpg.Connection) -> bool:
+            return await billing_store.may_send_voice_note(connection, org_id, day, plan)
+
+        return not self._deps.persistence.run(org_id, may)
 
     def _say_only(self, flight: _InFlight, key: str) -> None:
         assert self._state is not None

@@ -45,12 +45,14 @@ from minkops.actors.pool import Pool, PoolMember
 from minkops.actors.supervisor import ChildContext
 from minkops.actors.timers import shared_timer
 from minkops.domain import window
+from minkops.domain.billing import Plans
 from minkops.domain.phones import whatsapp_address
 from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import OutboundSettings
 from minkops.store import outbox
+from minkops.store.billing import take_voice_note_out
 from minkops.store.outbox import Claim, OutboxRow, Queued, Waiting
 from minkops.templates import TemplateBook, content_variables
 from minkops.voice.speaker import Speaker
@@ -92,6 +94,9 @@ class OutboundDeps:
     rand: Callable[[], float] = random.random
     speaker: Speaker | None = None
     """Voice notes for rows with speech; None: the text goes alone."""
+    plans: Plans | None = None
+    """With plans, each voice note out is counted against its organization's voice cap;
+    at the cap the text goes alone (and the admins are told once)."""
     templates_enabled: bool = False
     """Outside the 24-hour window, send the row's template (`minkops.domain.window`). The
     service turns it on (`[reminders] templates`); off, every row goes free-form."""
@@ -249,9 +254,28 @@ class OutboundMember(PoolMember):
         if plan.speech and self._deps.speaker is not None:
             note = self._deps.speaker.note(plan.speech, pick_language(language))
             if note is not None:
-                self._db(org_id, lambda c: outbox.set_media_token(c, row.id, note.token))
-                content["media_url"] = [note.url]
+                token = note.token
+                if self._db(org_id, lambda c: self._record_note(c, org_id, row.id, token)):
+                    content["media_url"] = [note.url]
+                else:  # over the voice cap: the text alone
+                    self._deps.speaker.store.delete(token)
         return content
+
+    async def _record_note(
+        self, connection: asyncpg.Connection, org_id: int | None, outbox_id: int, token: str
+    ) -> bool:
+        """Count the note against the voice cap (once per row: a retry re-speaks it but is
+        not counted again) and record its token, in one transaction. False: over the cap."""
+        plans = self._deps.plans
+        if plans is not None and org_id is not None:
+            spoken_before = await connection.fetchval(
+                "SELECT media_token IS NOT NULL FROM outbox WHERE id = $1", outbox_id
+            )
+            now = self._deps.clock()
+            if not spoken_before and not await take_voice_note_out(connection, org_id, plans, now):
+                return False
+        await outbox.set_media_token(connection, outbox_id, token)
+        return True
 
     def _find_at_twilio(self, org_id: int | None, row: OutboxRow) -> str | None:
         """The SID of this row's message if Twilio has it: same body and sender, created

@@ -27,7 +27,7 @@ import pykka
 
 from minkops.actors import messages as m
 from minkops.actors.directory import OrgDirectory
-from minkops.actors.metering import Metering
+from minkops.actors.metering import Metering, SendDue, make_stripe_client
 from minkops.actors.org import OrgActor, OrgDependencies
 from minkops.actors.outbound import OutboundDeps, outbound_pool
 from minkops.actors.persistence import Persistence
@@ -50,10 +50,11 @@ from minkops.actors.supervisor import (
 )
 from minkops.actors.understanding import UnderstandingMember
 from minkops.actors.voice import FetchMedia, Transcribe_, VoiceNotesMember
+from minkops.domain.billing import load_plans
 from minkops.domain.understanding import Understanding
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
-from minkops.settings import Settings
+from minkops.settings import CONFIG_DIR, Settings
 from minkops.store import queries
 from minkops.twilio_client import make_twilio_client
 from minkops.voice.speaker import Speaker
@@ -115,6 +116,13 @@ def start_actor_system(
     registry = Registry()
     runtime = Runtime(registry=registry, listener=_log_event)
     twilio = settings.twilio
+    plans = load_plans(CONFIG_DIR, settings.config_overlay)
+    stripe_settings = settings.stripe
+    stripe_client = (
+        make_stripe_client(stripe_settings.api_key, stripe_settings.api_base)
+        if stripe_settings.api_key
+        else None
+    )
 
     outbound = outbound_pool(
         OutboundDeps(
@@ -125,6 +133,7 @@ def start_actor_system(
             metrics,
             settings.outbound,
             speaker=speaker,
+            plans=plans,
             templates_enabled=settings.reminders.templates,
         ),
         actors.outbound_pool_size,
@@ -158,6 +167,10 @@ def start_actor_system(
             links=privacy_links(settings),
             sender_backlog=settings.faults.sender_messages_per_minute,
             reminders=registry.handle("reminders"),
+            plans=plans,
+            meters=dict(settings.billing.meters),
+            public_url=settings.public_url,
+            stripe_on=stripe_client is not None,
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:
@@ -175,7 +188,17 @@ def start_actor_system(
         outbound.spec(),
         understanding.spec(),
         voice.spec(),
-        ChildSpec("metering", lambda ctx: Metering.start(ctx, metrics)),
+        ChildSpec(
+            "metering",
+            lambda ctx: Metering.start(
+                ctx,
+                metrics,
+                persistence,
+                stripe_client,
+                retry_max_seconds=settings.billing.metering_retry_max_seconds,
+                clock=clock,
+            ),
+        ),
         ChildSpec(
             "strangers",
             lambda ctx: Strangers.start(
@@ -207,6 +230,11 @@ def start_actor_system(
                         "retention",
                         settings.privacy.retention_interval_seconds,
                         partial(run_retention, persistence, settings, clock),
+                    ),
+                    Job(
+                        "metering",
+                        settings.billing.metering_interval_seconds,
+                        partial(registry.handle("metering").tell, SendDue()),
                     ),
                     Job(
                         "outbox_sweep",

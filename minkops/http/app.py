@@ -14,7 +14,7 @@ from minkops.actors.messages import Deliver, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
-from minkops.http import export, ops, twilio_webhooks
+from minkops.http import export, ops, stripe_routes, twilio_webhooks
 from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
 from minkops.http.media import add_media_routes
 from minkops.logs import get_logger
@@ -57,6 +57,7 @@ def make_app(
     app.router.add_get("/metrics", ops.metrics)
     speaker = voice_notes_out(settings)
     add_media_routes(app, speaker.store)  # GET/HEAD /media/{token}: notes Twilio fetches
+    stripe_routes.add_routes(app, stripe_routes.edge_from(settings))
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)

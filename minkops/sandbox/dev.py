@@ -8,11 +8,13 @@ base URLs and keys, as in production.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from minkops import admin
+from minkops.domain.billing import load_plans
 from minkops.sandbox.dev_state import (
     DevState,
     free_port,
@@ -23,9 +25,11 @@ from minkops.sandbox.dev_state import (
 )
 from minkops.sandbox.openai_api import OpenAIStandIn
 from minkops.sandbox.openai_rules_model import rules_model
+from minkops.sandbox.stripe_api import StripeStandIn
+from minkops.sandbox.stripe_ledger import SeedMeter, SeedPrice
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.service import database_dsn, run_service
-from minkops.settings import Settings, load_settings
+from minkops.settings import CONFIG_DIR, Settings, load_settings
 from minkops.store.database import create_pool
 from minkops.store.migrate import apply_migrations
 
@@ -53,17 +57,59 @@ def run_dev(environ: Mapping[str, str]) -> int:
         "TWILIO_WHATSAPP_NUMBER": state.whatsapp_number,
         "TWILIO_API_BASE": state.twilio_api_base,
     }
+    use_stripe_standin = not environ.get("STRIPE_API_KEY")
+    stripe_port = free_port()
+    if use_stripe_standin:
+        # Billing with no Stripe account: the stand-in, on a port of its own for this run.
+        overlay |= {
+            "STRIPE_API_KEY": DEV_STRIPE_KEY,
+            "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
+            "STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}",
+        }
     use_openai_standin = not environ.get("OPENAI_API_KEY")
     if use_openai_standin:
         overlay |= {"OPENAI_API_KEY": state.openai_key, "OPENAI_BASE_URL": state.openai_base_url}
     settings = load_settings({**overlay, **environ, "MINKOPS_DATA_DIR": str(data_dir)})
     with database_dsn(settings) as dsn:
-        asyncio.run(_run(settings, dsn, state, data_dir, use_openai_standin))
+        stripe = _stripe_standin(settings, stripe_port) if use_stripe_standin else None
+        asyncio.run(_run(settings, dsn, state, data_dir, use_openai_standin, stripe))
     return 0
 
 
+DEV_STRIPE_KEY = "sk_test_minkopsdev0000000000"
+
+
+@dataclass(frozen=True)
+class _DevStripe:
+    standin: StripeStandIn
+    port: int
+
+
+def _stripe_standin(settings: Settings, port: int) -> _DevStripe:
+    """The Stripe stand-in with the plans' prices and the meters, sending its webhooks to us."""
+    plans = load_plans(CONFIG_DIR, settings.config_overlay)
+    prices = [
+        SeedPrice(plan.stripe_price, f"MinkOps {plan.name.title()}", 1900 * (n + 1))
+        for n, plan in enumerate(p for p in plans.plans if p.stripe_price)
+        if plan.stripe_price
+    ]
+    standin = StripeStandIn(
+        settings.stripe.api_key,
+        prices=prices,
+        meters=[SeedMeter(name) for name in settings.billing.meters.values()],
+        webhook_url=f"{settings.public_url}/stripe/webhook",
+        webhook_secret=settings.stripe.webhook_secret,
+    )
+    return _DevStripe(standin, port)
+
+
 async def _run(
-    settings: Settings, dsn: str, state: DevState, data_dir: Path, use_openai_standin: bool
+    settings: Settings,
+    dsn: str,
+    state: DevState,
+    data_dir: Path,
+    use_openai_standin: bool,
+    stripe: _DevStripe | None = None,
 ) -> None:
     # As on a real sender: the window is enforced, and inbound messages (from `minkops chat`)
     # reach the service through the stand-in, signed, opening the 24-hour window.
@@ -76,6 +122,8 @@ async def _run(
     openai = OpenAIStandIn(state.openai_key, answer_unscripted=rules_model)
     if use_openai_standin:
         await openai.start(port=state.openai_port)
+    if stripe is not None:
+        await stripe.standin.start(port=stripe.port)
     try:
         await apply_migrations(dsn)
         if state.demo_org_id is None:
@@ -88,6 +136,8 @@ async def _run(
         await standin.stop()
         if use_openai_standin:
             await openai.stop()
+        if stripe is not None:
+            await stripe.standin.stop()
 
 
 async def _sync_templates(settings: Settings) -> None:
@@ -136,6 +186,8 @@ In another terminal, talk to it as the owner:
     minkops chat --as {DEMO_MEMBERS[0][1]}
 and try: help · tarea para Juan: limpiar la nevera mañana a las 10 · tareas · hecho 1
 Then as Juan (minkops chat --as {DEMO_MEMBERS[1][1]}) you will have received the task.
+Billing (Stripe stand-in at {settings.stripe.api_base or "the real API"}): as Ana, "usage",
+then "upgrade": open the link, press Pay on the stand-in's page, and "usage" shows the new plan.
 Voice notes: python -m minkops.sandbox.openai_api make-voice-note "tareas" --language es -o nota.ogg
              minkops chat --as {DEMO_MEMBERS[0][1]} --voice nota.ogg
 Ctrl-C stops everything.

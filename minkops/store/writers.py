@@ -184,6 +184,8 @@ class _phone_unique:
 
 # The privacy policy's writers register themselves (SetOptOut, EraseMember, TerminateOrg,
 # CreateExportLink): imported last, once `writes` exists.
+# Writers of features' own effects, registered by importing their modules.
+from minkops.store import billing as _billing  # noqa: E402, F401
 from minkops.store import privacy as _privacy  # noqa: E402, F401
 
 # Writers of feature modules register themselves on import.

@@ -499,3 +499,58 @@ def test_a_recipients_messages_go_to_one_member_in_order(rig: Rig) -> None:
 def test_status_callback_url_keeps_the_key_readable() -> None:
     url = status_callback_url("https://minkops.example/twilio/status", "SMabc123:0")
     assert url == "https://minkops.example/twilio/status?key=SMabc123:0"
+
+
+# --- voice notes out against the plan's voice cap -------------------------------------------
+
+
+class _Synth:
+    def synthesize(self, text: str, language: str, *, audio_format: Any) -> Any:
+        from minkops.voice import Audio
+
+        return Audio(b"OggS" + b"\0" * 60, "audio/ogg", 1.0)
+
+
+def test_voice_notes_out_stop_at_the_voice_cap_and_the_text_still_goes(
+    rig: Rig, tmp_path: Any
+) -> None:
+    from dataclasses import replace
+
+    from minkops.domain import effects as fx
+    from minkops.domain.billing import load_plans, month_of
+    from minkops.settings import CONFIG_DIR
+    from minkops.voice import MediaStore
+    from minkops.voice.speaker import Speaker
+
+    plans = load_plans(CONFIG_DIR)
+    cap = plans.get("free").voice_notes
+    speaker = Speaker(
+        _Synth(), MediaStore(tmp_path), "https://minkops.example", "opus", timedelta(hours=1), 60
+    )  # type: ignore[arg-type]
+    rig.deps = replace(rig.deps, speaker=speaker, plans=plans)
+    month = month_of(rig.clock().astimezone(UTC).date())
+    rig.db(
+        lambda c: c.execute(
+            "INSERT INTO usage_period (org_id, month, voice_notes) VALUES ($1, $2, $3)",
+            rig.org_id,
+            month,
+            cap - 1,
+        )
+    )
+    notes = [
+        fx.Send(f"voice-{n}", ANA, f"⏰ aviso {n}", None, "notice", speak=True) for n in (1, 2)
+    ]
+    queued = rig.db(lambda c: outbox.insert_outbox(c, rig.org_id, notes))
+    for row in queued:
+        rig.send(row)
+    sent = {m.body: m for m in rig.at_twilio(ANA) if m.body.startswith("⏰")}
+    assert len(sent["⏰ aviso 1"].media_urls) == 1  # the last note under the cap
+    assert sent["⏰ aviso 2"].media_urls == ()  # at the cap: the text alone
+    used = rig.db(
+        lambda c: c.fetchval(
+            "SELECT voice_notes FROM usage_period WHERE org_id = $1 AND month = $2",
+            rig.org_id,
+            month,
+        )
+    )
+    assert used == cap

@@ -245,7 +245,6 @@ def test_apply_advances_numbers_past_new_tasks() -> None:
         (i.Help(), "Soy MinkOps"),
         (i.Unknown(), "no te he entendido"),
         (i.Clarify(question="¿Qué Juan?"), "¿Qué Juan?"),
-        (i.Usage(), "todavía no sé hacerlo"),
         (i.Acknowledge(), "👍"),
     ],
 )

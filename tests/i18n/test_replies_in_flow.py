@@ -101,8 +101,8 @@ def test_a_long_list_ends_with_a_plural_in_the_readers_language() -> None:
 
 
 def test_not_yet_names_what_was_asked_in_the_readers_language() -> None:
-    body = act(state(), message(CLAIRE, i.Usage())).messages[0].body
-    assert "voir la consommation de votre forfait" in body
+    body = act(state(), message(CLAIRE, i.ExportData())).messages[0].body
+    assert "recevoir une copie de vos données" in body
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,69 @@ async def _reminder_firings(c: asyncpg.Connection, org: Org) -> None:
     )
 
 
+async def _usage_daily(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO usage_daily (org_id, day, messages_in) VALUES ($1, current_date, 7)", org.id
+    )
+
+
+async def _usage_period(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO usage_period (org_id, month, messages)"
+        " VALUES ($1, date_trunc('month', current_date), 7)",
+        org.id,
+    )
+
+
+async def _cap_notices(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO cap_notices (org_id, month, plan, subject)"
+        " VALUES ($1, date_trunc('month', current_date), 'free', 'warn:messages:80')",
+        org.id,
+    )
+
+
+async def _billing(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO billing (org_id, stripe_customer_id) VALUES ($1, $2)", org.id, f"cus_{org.n}"
+    )
+
+
+async def _meter_outbox(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO meter_outbox (org_id, day, event_name, identifier, customer_id, value,"
+        " occurred_at) VALUES ($1, current_date, 'minkops_messages', $2, $3, 1, now())",
+        org.id,
+        f"minkops:{org.id}:rls",
+        f"cus_{org.n}",
+    )
+
+
+async def _stripe_events(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO stripe_events (id, org_id, type) VALUES ($1, $2, 'invoice.paid')",
+        f"evt_{org.n}",
+        org.id,
+    )
+
+
+async def _billing_links(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO billing_links (token, org_id, kind, expires_at)"
+        " VALUES ($1, $2, 'portal', now() + interval '1 hour')",
+        f"link-{org.n}",
+        org.id,
+    )
+
+
 ROWS: dict[str, RowWriter] = {
+    "usage_daily": _usage_daily,
+    "usage_period": _usage_period,
+    "cap_notices": _cap_notices,
+    "billing": _billing,
+    "meter_outbox": _meter_outbox,
+    "stripe_events": _stripe_events,
+    "billing_links": _billing_links,
     "reminders": _reminders,
     "reminder_firings": _reminder_firings,
     "export_links": _export_links,

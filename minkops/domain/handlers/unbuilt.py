@@ -8,8 +8,4 @@ from minkops.domain.handlers.registry import unbuilt
 unbuilt(
     # digest and escalation preferences
     i.SetPreference,
-    # plans and billing
-    i.Usage,
-    i.Upgrade,
-    i.Billing,
 )
