@@ -205,11 +205,15 @@ def _concept(word: str) -> str:
 
 
 def _score(said: Sequence[str], item_words: Sequence[str]) -> int:
+    """Two points for a word the item uses itself, one for a synonym or a near spelling:
+    "las verduras" fits "preparar las verduras" better than "order vegetables"."""
     concepts = [_concept(w) for w in item_words]
+    exact = set(item_words)
     hits = 0
     for word in said:
-        concept = _concept(word)
-        if concept in concepts or any(_same_word(word, w) for w in item_words):
+        if word in exact:
+            hits += 2
+        elif _concept(word) in concepts or any(_same_word(word, w) for w in item_words):
             hits += 1
     return hits
 
@@ -388,13 +392,7 @@ def _help(clause: Clause) -> IntentType | None:
 def _reminders_by_description(clause: Clause) -> IntentType | None:
     about_reminders = clause.has("reminder_noun") or clause.has("reminder_verb")
     context = clause.context
-    action: type[CancelReminder] | type[PauseReminder] | type[ResumeReminder] | None = None
-    if clause.has("resume"):
-        action = ResumeReminder
-    elif clause.has("pause"):
-        action = PauseReminder
-    elif clause.has("cancel"):
-        action = CancelReminder
+    action = _reminder_action(clause, about_reminders)
     if action is None:
         return None
     said = clause.content(("cancel", "pause", "resume", "reminder_noun", "reminder_verb"))
@@ -404,16 +402,39 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
     number = _number(clause)
     if not about_reminders:
         # "cancela el de los lunes", "turn the monday temp check back on": only when the
-        # words find exactly one reminder and no task.
+        # words find exactly one reminder and no task. Pausing and resuming are done to
+        # reminders only, so "pausa lo de las verduras" needs no schedule word.
         if len(matches) != 1:
             return None
-        if not _reminder_hint(clause, matches[0], said):
+        hinted = _reminder_hint(clause, matches[0], said)
+        if not hinted and (action is CancelReminder or _resolve_task(said, context)):
             return None
     if number is not None and about_reminders:
         return action(number=number)
     if len(matches) == 1:
         return action(number=matches[0].number)
     return action(description=_description(clause, said_all))
+
+
+ReminderAction = type[CancelReminder] | type[PauseReminder] | type[ResumeReminder]
+
+
+def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | None:
+    """What is done to a reminder. Of pausing and resuming, the word said first decides
+    ("stop it for now, we'll turn it back on later" pauses); "start the rent reminder
+    again" resumes; a plain "stop"/"cancel" cancels."""
+    lex = clause.lex
+    resume = lex.hits("resume", clause.words)
+    pause = lex.hits("pause", clause.words)
+    if resume and (not pause or resume[0].first < pause[0].first):
+        return ResumeReminder
+    if pause:
+        return PauseReminder
+    if about_reminders and clause.has("again") and clause.has("start_word"):
+        return ResumeReminder
+    if clause.has("cancel"):
+        return CancelReminder
+    return None
 
 
 def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -> bool:
