@@ -104,8 +104,10 @@ def test_cancelling_and_pausing_by_description(
 
 
 def test_an_ambiguous_description_is_left_for_the_handler_to_ask() -> None:
-    # Two reminders are about vegetables (#2 "preparar las verduras", #4 "order vegetables").
-    intent = read("pausa el aviso de las verduras", "es")
+    # Two reminders are about vegetables (#2 "preparar las verduras", #4 "order vegetables");
+    # "hortalizas" is neither's own word, so neither fits better ("las verduras" would:
+    # a word the reminder itself uses outweighs a synonym).
+    intent = read("pausa el aviso de las hortalizas", "es")
     assert intent["kind"] == "pause_reminder"
     assert "number" not in intent
     assert intent["description"]
