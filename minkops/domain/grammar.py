@@ -44,6 +44,7 @@ from minkops.domain.intents import (
     ListReminders,
     ListTasks,
     PauseReminder,
+    AddMember,
     RemoveMember,
     ResumeReminder,
     SetPreference,
@@ -618,6 +619,70 @@ def _after_last_copula(clause: Clause) -> str:
     return ""
 
 
+_PHONE_DIGITS = 7
+"""A phone number has at least this many digits (groups may be split by spaces)."""
+
+
+def _phone(clause: Clause) -> str | None:
+    """The first run of number groups with enough digits, as written ("07700 900123",
+    "+33 6 12 34 56 78", "622 33 44 55")."""
+    run: list[int] = []
+    for index, token in enumerate([*clause.tokens, None]):
+        if token is not None and token.text.isdigit():
+            between = clause.text.folded[clause.tokens[run[-1]].end : token.start] if run else ""
+            if not run or between.strip(" .-()") == "":
+                run.append(index)
+                continue
+        if run and sum(len(clause.words[i]) for i in run) >= _PHONE_DIGITS:
+            start = clause.tokens[run[0]].start
+            if start > 0 and clause.text.folded[start - 1] == "+":
+                start -= 1
+            return tidy(clause.text.original[start : clause.tokens[run[-1]].end])
+        run = [index] if token is not None and token.text.isdigit() else []
+    return None
+
+
+def _new_name(clause: Clause) -> str | None:
+    """The first run of capitalized words that is no weekday, language or lexicon word
+    and not the message's first word: "new waiter starting monday: Mark Evans, …"."""
+    lex = clause.lex
+    known = set(_WEEKDAYS) | set(lex.languages)
+    runs: list[list[int]] = [[]]
+    for index, token in enumerate(clause.tokens):
+        said = clause.text.original[token.start : token.end]
+        capital = said[:1].isupper() and index > 0 and not token.text.isdigit()
+        if capital and _concept(token.text) not in known and token.text not in known:
+            if runs[-1] and runs[-1][-1] != index - 1:
+                runs.append([])
+            runs[-1].append(index)
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        if run:
+            return clause.original(run[0], run[-1] + 1)
+    return None
+
+
+def _new_member(clause: Clause) -> IntentType | None:
+    """ "tenemos una nueva cocinera, Fernanda Costa, … 622 33 44 55", "new waiter starting
+    monday: Mark Evans, 07700 900123, he speaks English": someone new, a name nobody on the
+    roster has, and a phone number. Read before the fixed rules, which would take the
+    language or "audios" for a change to someone already there."""
+    if clause.context.role != "admin" or not clause.has("newcomer"):
+        return None
+    if clause.has("reminder_noun") or clause.has("task_word"):
+        return None
+    phone = _phone(clause)
+    name = _new_name(clause)
+    if phone is None or name is None or clause.people:
+        return None
+    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    role = "admin" if clause.has("admin_word") and not clause.has("staff_word") else "staff"
+    return AddMember(
+        name=name, phone=phone, role=role, language=_language_named(clause), delivery=delivery
+    )
+
+
 def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
@@ -1004,6 +1069,7 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _new_member,
     _reminder_asked,
     _scheduled_message,
     _done_number,
