@@ -683,6 +683,39 @@ def _new_member(clause: Clause) -> IntentType | None:
     )
 
 
+_SETTING_REST = 4
+"""Words beyond the person, the setting and its verb: more is work, not a setting."""
+
+
+def _member_settings(clause: Clause) -> IntentType | None:
+    """An admin setting how someone is written to or what they may do, in prose: "a Lucía
+    escríbele en inglés", "a Pedro mándale los mensajes en audio a partir de ahora", "haz
+    admin a Luis". Read before the fixed rules, which take "Lucía … escríbele" for a task."""
+    if clause.context.role != "admin" or len(clause.people) != 1:
+        return None
+    if clause.has("reminder_noun") or clause.has("task_word") or clause.has("schedule_words"):
+        return None
+    name = _written(clause, clause.people[0])
+    if clause.has("admin_word") and clause.has("make_role"):
+        demoted = clause.has("cancel") or clause.has("staff_word")
+        return UpdateMember(name=name, role="staff" if demoted else "admin")
+    if not clause.has("address"):
+        return None
+    language = _language_named(clause)
+    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    if language is None and delivery is None:
+        return None
+    rest = clause.content(
+        ("address", "voice", "text_only", "language_change", "message_noun", "from_now")
+    )
+    rest = [w for w in rest if w not in clause.lex.languages]
+    if len(rest) > _SETTING_REST:
+        return None
+    if find_time(clause.text.original, timezone=clause.context.timezone, now=clause.context.now):
+        return None
+    return UpdateMember(name=name, language=language, delivery=delivery)
+
+
 def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
@@ -1070,6 +1103,7 @@ def _infinitive_first(
 _EARLY: tuple[Frame, ...] = (
     _messages,
     _new_member,
+    _member_settings,
     _reminder_asked,
     _scheduled_message,
     _done_number,
