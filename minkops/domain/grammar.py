@@ -425,15 +425,19 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     ("stop it for now, we'll turn it back on later" pauses); "start the rent reminder
     again" resumes; a plain "stop"/"cancel" cancels."""
     lex = clause.lex
-    resume = lex.hits("resume", clause.words)
-    pause = lex.hits("pause", clause.words)
+    # "remind Maria to switch on the ovens": words after "remind" are the reminder's text.
+    verb = lex.hits("reminder_verb", clause.words)
+    limit = verb[0].first if verb else len(clause.words)
+    said = clause.words[:limit]
+    resume = lex.hits("resume", said)
+    pause = lex.hits("pause", said)
     if resume and (not pause or resume[0].first < pause[0].first):
         return ResumeReminder
     if pause:
         return PauseReminder
     if about_reminders and clause.has("again") and clause.has("start_word"):
         return ResumeReminder
-    if clause.has("cancel"):
+    if lex.has("cancel", said):
         return CancelReminder
     return None
 
@@ -982,9 +986,7 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
     return tidy(body)
 
 
-_LEADING_LINKS = frozenset(
-    {"to", "that", "que", "q", "para", "about", "de", "sobre", "hay", "for", "a"}
-)
+_LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
 
 
 def refine_reminder(
@@ -1024,6 +1026,8 @@ def refine_reminder(
             end = 1
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
+        elif words[0] == "hay" and words[1:2] in (["que"], ["q"]):
+            end = 2  # "que hay que recoger el pedido"; "que hay reunión" keeps its "hay"
         else:
             break
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
