@@ -900,6 +900,10 @@ def _create_task(clause: Clause) -> IntentType | None:
                 start += modal[0].last
             elif start < len(words) and words[start] == "to":
                 start += 1
+        elif clause.language == "en" and not clause.question:
+            whole = clause.original(0, len(words))
+            if object_first(whole, "en") != whole:
+                start = 0  # "we need the windows cleaned before friday"
     tail = _named_at_end(clause)
     if (start is None or start >= len(words)) and tail is not None:
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
@@ -919,6 +923,10 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if last.last != len(clause.words) or last.first < 2 or len(clause.people) > 1:
         return None
     cut = clause.tokens[last.first].start
+    # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
+    handed = clause.lex.hits("hand_to", clause.words[max(0, last.first - 4) : last.first])
+    if handed and max(0, last.first - 4) + handed[-1].last == last.first:
+        cut = clause.tokens[max(0, last.first - 4) + handed[-1].first].start
     head = clause.text.original[:cut].rstrip()
     if not head.endswith(("-", ",", ":", "–")):
         return None
@@ -938,7 +946,10 @@ def _task_from(
     elif (head := _time_before(clause)) is not None:
         due = head
     title = _infinitive_first(
-        _trim_title(body_text), clause.language, subjunctive=subjunctive, imperative=True
+        object_first(_trim_title(body_text), clause.language),
+        clause.language,
+        subjunctive=subjunctive,
+        imperative=True,
     )
     if not title:
         return None
@@ -1066,6 +1077,87 @@ def _trim_title(title: str) -> str:
     for cut in ("?", "!"):
         title = title.split(cut)[0]
     return tidy(title)
+
+
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "all", "our", "my", "these", "those", "this", "that", "some", "his"}
+    | {"her", "their", "any", "both", "every"}
+)
+_PARTICLES = frozenset({"up", "out", "down", "off", "in", "on", "back", "over"})
+_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as")
+"""A stem that takes its "e" back: changed → change, replaced → replace, updated → update."""
+
+
+def english_base(word: str) -> str | None:
+    """The base form of an English participle, gerund or third person ("changed",
+    "emptying", "prints" → "change", "empty", "print"): irregular ones from the lexicon's
+    lemmas, the rest by the spelling rules. None when the word is none of these."""
+    lemma = lexicon().lemmas.get(word)
+    if lemma is not None:
+        return lemma
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                return stem[:-1]  # mopped → mop
+            if stem.endswith(_E_ENDINGS) and not stem.endswith(("ss", "ck", "rg")):
+                return stem + "e"
+            return stem
+    return None
+
+
+def _third_person_base(word: str) -> str | None:
+    if len(word) < 4 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return None
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("shes", "ches", "xes", "sses", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+_NEED_LEADS = (("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",))
+_PARTICIPLE_REACH = 6
+"""How far after "the" a participle may come: "the extractor filters changed"."""
+
+
+def object_first(title: str, language: str) -> str:
+    """English work said about its object, as the verb first: "we need the windows
+    cleaned" → "clean the windows", "the grease trap needs emptying" → "empty the grease
+    trap", "(make sure Claire) prints the menus" → "print the menus"."""
+    if language != "en" or not title:
+        return title
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    for index in range(1, len(words) - 1):
+        if words[index] in {"needs", "need"} and words[index + 1].endswith("ing"):
+            base = english_base(words[index + 1])
+            if base is not None and words[0] in _DETERMINERS:
+                head = title[: tokens[index].start]
+                return tidy(f"{base} {tidy(head)}{title[tokens[index + 1].end :]}")
+    start = 0
+    for lead in _NEED_LEADS:
+        if tuple(words[: len(lead)]) == lead:
+            start = len(lead)
+            break
+    if start < len(words) and words[start] in _DETERMINERS:
+        reach = min(len(words), start + 1 + _PARTICIPLE_REACH)
+        for index in range(start + 1, reach):
+            word = words[index]
+            if word in {"to", "and", "for", "by", "before", "with"}:
+                break
+            base = english_base(word) if word.endswith(("ed", "en", "ne", "ut")) else None
+            if base is not None and index > start + 1:
+                head = title[tokens[start].start : tokens[index].start]
+                return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")
+        return title
+    if len(words) > 1 and (words[1] in _DETERMINERS or words[1] in _PARTICLES):
+        base = _third_person_base(words[0])
+        if base is not None and start == 0:
+            return tidy(f"{base}{title[tokens[0].end :]}")
+    return title
 
 
 def _infinitive_first(
