@@ -515,8 +515,19 @@ def _assigned(task: TaskRef, people: Sequence[str]) -> bool:
     return any(w in assignee for name in people for w in roster_fold(name).split())
 
 
+_CANCEL_REACH = 3
+"""A cancellation says so up front ("forget about the terrace", "ya no hace falta …") or
+ends on "anymore"; a cancel word deeper in is part of the work ("que Tom revise la carta
+y quite los que …", "limpiar las mesas de fuera")."""
+
+
 def _cancel_task(clause: Clause) -> IntentType | None:
     if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
+        return None
+    hits = clause.lex.hits("cancel", clause.words) + clause.lex.hits("anymore", clause.words)
+    early = min(hit.first for hit in hits) <= _CANCEL_REACH
+    ending = clause.lex.hits("anymore", clause.words)
+    if not early and not (ending and ending[-1].last == len(clause.words)):
         return None
     said = clause.content(("cancel", "anymore"))
     matches = _resolve_task(said, clause.context)
@@ -718,6 +729,28 @@ def _member_settings(clause: Clause) -> IntentType | None:
     if find_time(clause.text.original, timezone=clause.context.timezone, now=clause.context.now):
         return None
     return UpdateMember(name=name, language=language, delivery=delivery)
+
+
+def _reported_done(clause: Clause) -> IntentType | None:
+    """ "Luis says the freezer temp is fine", "pedro dice que ya terminó con el extractor":
+    someone reporting work finished is a completion, not work for them."""
+    # Only a question mark makes it a question: "dice que" is no interrogative "qué".
+    if not clause.people or clause.people[0].first > 1 or clause.asked:
+        return None
+    after = clause.people[0].last
+    report = clause.lex.hits("report", clause.words[after : after + 3])
+    if not report or report[0].first != 0:
+        return None
+    rest = clause.words[after + report[0].last :]
+    if not clause.lex.has("done", rest):
+        return None
+    dropped: set[int] = set()
+    for name in ("done", "filler", "report"):
+        for hit in clause.lex.hits(name, rest):
+            dropped.update(range(hit.first, hit.last))
+    said = [w for i, w in enumerate(rest) if i not in dropped]
+    matches = _resolve_task(said, clause.context)
+    return CompleteTask(number=matches[0].number) if len(matches) == 1 else None
 
 
 def _remove_member(clause: Clause) -> IntentType | None:
@@ -1200,6 +1233,7 @@ _EARLY: tuple[Frame, ...] = (
     _messages,
     _new_member,
     _member_settings,
+    _reported_done,
     _reminder_asked,
     _scheduled_message,
     _done_number,
