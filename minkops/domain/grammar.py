@@ -344,6 +344,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
         kept = set(words_of(found.rest))
         said = [w for w in said if w in kept]
     if number is None:
+        if clause.has("edit_it") and not said:
+            # "cámbiala a las 6", "move it to friday": the task just talked about, which
+            # the handler takes to be the sender's latest.
+            return EditTask(due=due, assignee=assignee)
         matches = _resolve_task(said, context)
         if len(matches) != 1:
             return None
@@ -665,7 +669,12 @@ def _new_name(clause: Clause) -> str | None:
     runs: list[list[int]] = [[]]
     for index, token in enumerate(clause.tokens):
         said = clause.text.original[token.start : token.end]
-        capital = said[:1].isupper() and index > 0 and not token.text.isdigit()
+        # The first word is capitalized anyway: a name only if the next one is too
+        # ("Sofía Navarro empieza el lunes …").
+        following = clause.tokens[index + 1] if index + 1 < len(clause.tokens) else None
+        named_first = following is not None and clause.text.original[following.start].isupper()
+        first_ok = index > 0 or named_first
+        capital = said[:1].isupper() and first_ok and not token.text.isdigit()
         if capital and _concept(token.text) not in known and token.text not in known:
             if runs[-1] and runs[-1][-1] != index - 1:
                 runs.append([])
@@ -1079,6 +1088,23 @@ def refine_reminder(
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+def refine_task(intent: CreateTask, message: Text, language: str) -> CreateTask:
+    """Finish a task the fixed rules read: a Spanish subjunctive after "que" becomes its
+    infinitive ("encárgale a Tom que compre el pan" → "comprar el pan") and English work
+    said about its object reads verb-first ("the grease trap needs emptying")."""
+    title = intent.title
+    folded_title = Text.of(title).folded
+    at = message.folded.find(folded_title) if folded_title else -1
+    before = words_of(message.folded[max(0, at - 12) : at]) if at > 0 else []
+    subjunctive = bool(before) and before[-1] in {"que", "q"}
+    refined = object_first(title, language)
+    if subjunctive:
+        refined = _infinitive_first(refined, language, subjunctive=True)
+    if refined == title or not refined:
+        return intent
+    return intent.model_copy(update={"title": refined})
 
 
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})

@@ -15,6 +15,7 @@ from minkops.domain.intents import (
     CancelTask,
     CompleteTask,
     CreateReminder,
+    CreateTask,
     DeleteAccount,
     DeleteData,
     ExportData,
@@ -240,6 +241,8 @@ class RuleEngine:
             intent = rule(text, context, language)
             if isinstance(intent, CreateReminder):
                 return grammar.refine_reminder(intent, context, language)
+            if isinstance(intent, CreateTask):
+                return grammar.refine_task(intent, text, language)
             if isinstance(intent, CompleteTask | CancelTask):
                 return grammar.resolve_task_description(intent, context)
             if intent is not None:
