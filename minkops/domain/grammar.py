@@ -27,6 +27,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from minkops.domain.intents import (
     Acknowledge,
+    AddMember,
     Billing,
     CancelReminder,
     CancelTask,
@@ -44,7 +45,6 @@ from minkops.domain.intents import (
     ListReminders,
     ListTasks,
     PauseReminder,
-    AddMember,
     RemoveMember,
     ResumeReminder,
     SetPreference,
