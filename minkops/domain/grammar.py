@@ -65,6 +65,8 @@ from minkops.domain.when import find_recurrence, find_time
 
 T = TypeVar("T")
 
+_BARE_QUE = frozenset({"que", "q"})
+_WH_WORDS = frozenset({"que", "what", "what's", "whats", "which", "who", "cual", "cuales", "quien"})
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
@@ -110,8 +112,13 @@ class Clause:
 
     @property
     def question(self) -> bool:
-        return (
-            self.asked or "?" in self.text.folded or self.lex.hits("question", self.words[:3]) != []
+        if self.asked or "?" in self.text.folded:
+            return True
+        # A bare "que" asks only when it opens the message: "hace falta que alguien …",
+        # "pedro dice que …" tell.
+        return any(
+            hit.first == 0 or self.words[hit.first] not in _BARE_QUE
+            for hit in self.lex.hits("question", self.words[:3])
         )
 
     def original(self, first: int, last: int) -> str:
@@ -212,9 +219,14 @@ def _score(said: Sequence[str], item_words: Sequence[str]) -> int:
     exact = set(item_words)
     hits = 0
     for word in said:
-        if word in exact:
+        base = english_base(word) if len(word) > 4 else None  # "the mopping" → "mop"
+        if word in exact or base in exact:
             hits += 2
-        elif _concept(word) in concepts or any(_same_word(word, w) for w in item_words):
+        elif (
+            _concept(word) in concepts
+            or (base is not None and _concept(base) in concepts)
+            or any(_same_word(word, w) for w in item_words)
+        ):
             hits += 1
     return hits
 
@@ -327,6 +339,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None
     if clause.question or clause.has("reminder_noun"):
         return None
+    if _names_then_colon(clause):
+        return None  # "Tom + Luis: move the freezer on monday": new work for them
     context = clause.context
     number = _number(clause)
     people = clause.people
@@ -353,6 +367,17 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _names_then_colon(clause: Clause) -> bool:
+    if not clause.people or clause.people[0].first != 0:
+        return False
+    last = clause.people[0]
+    for person in clause.people[1:]:
+        if person.first - last.last <= 1:
+            last = person
+    end = clause.tokens[last.last - 1].end
+    return clause.text.folded[end : end + 3].lstrip().startswith(":")
 
 
 def _messages(clause: Clause) -> IntentType | None:
@@ -891,8 +916,10 @@ def _note_to_self(clause: Clause) -> IntentType | None:
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
-    # "can you …?" is a request; "what …?" is not.
+    # "can you …?" is a request; "what …?" is not, nor "qué hace Luis hoy?".
     if lex.hits("question", words[:3]) and not clause.has("assign"):
+        return None
+    if clause.asked and words[0] in _WH_WORDS:
         return None
     start: int | None = None
     assignees: list[str] = []
@@ -954,6 +981,13 @@ def _create_task(clause: Clause) -> IntentType | None:
     if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
+    if clause.people and lex.covers("generic_work", words_of(body_text)):
+        # "the terrace awning needs fixing, can Juan Mora take a look": the work is the
+        # clause before, said about its object.
+        head = tidy(clause.text.original[: clause.tokens[clause.people[0].first].start])
+        first_clause = tidy(head.split(",")[0])
+        if first_clause and object_first(first_clause, clause.language) != first_clause:
+            body_text = first_clause
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
 
 
@@ -1063,9 +1097,12 @@ def refine_reminder(
         if everyone and everyone[0].first <= 1:
             recipients = ["everyone"]
             end = everyone[0].last
-        elif words[0] in {"y", "and", "e", "a"} and people and people[0].first <= 2:
+        elif words[0] in {"y", "and", "e", "a", "for", "para"} and people and people[0].first <= 2:
             named = tidy(body[tokens[people[0].first].start : tokens[people[0].last - 1].end])
-            recipients = [*recipients, named] if recipients != ["me"] else [named]
+            if recipients == ["me"]:
+                recipients = [named]
+            elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
+                recipients = [*recipients, named]
             end = people[0].last
         elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
             end = residue[0].last
@@ -1088,6 +1125,16 @@ def refine_reminder(
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+def refine_member_name(name: str, context: UnderstandingContext) -> str:
+    """A name the fixed rules read too far ("Tom del equipo, ya no viene") cut to the
+    roster person it starts with."""
+    tokens = tokens_of(Text.of(name).folded)
+    people = _people(tokens, context)
+    if people and people[0].first == 0 and people[0].last < len(tokens):
+        return tidy(name[: tokens[people[0].last - 1].end])
+    return name
 
 
 def refine_task(intent: CreateTask, message: Text, language: str) -> CreateTask:
@@ -1250,6 +1297,8 @@ def _infinitive_first(
         and not key.endswith("ia")
     ):
         lemma = key + "r"
+    if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
+        lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None:
         return body
     return tidy(f"{lemma} {rest}")

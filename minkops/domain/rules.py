@@ -20,6 +20,7 @@ from minkops.domain.intents import (
     DeleteData,
     ExportData,
     Help,
+    RemoveMember,
     StartMessages,
     StopMessages,
     Understood,
@@ -51,7 +52,8 @@ _OPENERS = re.compile(
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
     r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
-    r"|tambien|ademas)(?=[\s,.!:;-]|$)[\s,.!:;-]*"
+    r"|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver)(?=[\s,.!:;-]|$)"
+    r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
     r"[\s,.!]*(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers)"
@@ -243,6 +245,9 @@ class RuleEngine:
                 return grammar.refine_reminder(intent, context, language)
             if isinstance(intent, CreateTask):
                 return grammar.refine_task(intent, text, language)
+            if isinstance(intent, RemoveMember):
+                name = grammar.refine_member_name(intent.name, context)
+                return intent.model_copy(update={"name": name})
             if isinstance(intent, CompleteTask | CancelTask):
                 return grammar.resolve_task_description(intent, context)
             if intent is not None:
