@@ -157,6 +157,33 @@ def read(
     return None
 
 
+def respell(text: Text) -> Text:
+    """Chat abbreviations and common misspellings as the words meant ("tiene q fregar las
+    escaleras dl almacén" → "… que … del …", "cal the suplier" → "call the supplier"),
+    from the lexicons' [spelling] tables. One pass that builds the result from pieces:
+    linear in the message."""
+    table = lexicon().spelling
+    if not table:
+        return text
+    originals: list[str] = []
+    foldeds: list[str] = []
+    done = 0
+    for token in tokens_of(text.folded):
+        meant = table.get(token.text)
+        if meant is None:
+            continue
+        originals.append(text.original[done : token.start])
+        foldeds.append(text.folded[done : token.start])
+        originals.append(meant)
+        foldeds.append(Text.of(meant).folded)
+        done = token.end
+    if not done:
+        return text
+    originals.append(text.original[done:])
+    foldeds.append(text.folded[done:])
+    return Text("".join(originals), "".join(foldeds))
+
+
 # --- people -----------------------------------------------------------------------------
 
 

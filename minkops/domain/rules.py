@@ -92,7 +92,7 @@ def prepare(message: str) -> Text:
     tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
     if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
         text = text.blank(*closer.span())
-    return fix_typos(text).strip()
+    return grammar.respell(fix_typos(text)).strip()
 
 
 def _whole(*phrases: str) -> re.Pattern[str]:
