@@ -1217,7 +1217,7 @@ _DETERMINERS = frozenset(
     | {"her", "their", "any", "both", "every"}
 )
 _PARTICLES = frozenset({"up", "out", "down", "off", "in", "on", "back", "over"})
-_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as")
+_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as", "cal", "dl", "tl", "bl")
 """A stem that takes its "e" back: changed → change, replaced → replace, updated → update."""
 
 
