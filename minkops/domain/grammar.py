@@ -464,8 +464,14 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
         if len(matches) != 1:
             return None
         hinted = _reminder_hint(clause, matches[0], said)
-        if not hinted and (action is CancelReminder or _resolve_task(said, context)):
+        if not hinted and _resolve_task(said, context):
             return None
+        if (
+            not hinted
+            and action is CancelReminder
+            and (clause.people or len(_best(said, context.reminders, _reminder_words)) != 1)
+        ):
+            return None  # "cancel the rent one": its own words, no person, no task
     if number is not None and about_reminders:
         return action(number=number)
     if len(matches) == 1:
@@ -618,6 +624,8 @@ def _preferences(clause: Clause) -> IntentType | None:
         enabled = not clause.has("off") or hour is not None
         return SetPreference(setting="digest", enabled=enabled, hour=hour if enabled else None)
     overdue_alerts = clause.has("overdue") and (clause.has("notify") or clause.has("reminder_verb"))
+    if overdue_alerts and _hour(clause) is not None:
+        overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
     if clause.has("escalation") or (overdue_alerts and not clause.question):
         off = clause.has("off") or clause.has("cancel")
         return SetPreference(setting="escalation", enabled=not off)
@@ -1286,6 +1294,10 @@ def object_first(title: str, language: str) -> str:
                 head = title[tokens[start].start : tokens[index].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")
         return title
+    if len(words) > 1 and words[0] == "be" and words[1].endswith("ing"):
+        base = english_base(words[1])  # "(Pedro should) be restocking the bar"
+        if base is not None:
+            return tidy(f"{base}{title[tokens[1].end :]}")
     if len(words) > 1 and (words[1] in _DETERMINERS or words[1] in _PARTICLES):
         base = _third_person_base(words[0])
         if base is not None and start == 0:
@@ -1326,6 +1338,8 @@ def _infinitive_first(
         lemma = key + "r"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
+    if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:
+        lemma = key[:-2] + "er"  # "recoges el pedido", "coges las llaves"
     if lemma is None:
         return body
     return tidy(f"{lemma} {rest}")
