@@ -411,6 +411,9 @@ def _messages(clause: Clause) -> IntentType | None:
     if clause.has("stop_messages") or clause.covers("stop_word"):
         return StopMessages()
     if clause.has("start_messages") or clause.covers("start_word"):
+        # "je veux recevoir les messages en audio": how, not whether, to be written to.
+        if clause.has("voice") or clause.has("text_only"):
+            return None
         return StartMessages()
     return None
 
@@ -973,6 +976,11 @@ def _create_task(clause: Clause) -> IntentType | None:
                 after = person.last
         assignees = [_written(clause, p) for p in group]
         follow = lex.hits("assign", words[after : after + 4])
+        labelled = _colon_after(clause, after)
+        if labelled is not None and not follow:
+            follow_start = labelled  # "Maria's job today: wipe all the menus"
+            body_text = tidy(clause.text.original[clause.tokens[follow_start].start :])
+            return _task_from(clause, body_text, assignees, subjunctive=False)
         timed = first.first > 1 and _time_before(clause) is not None
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
@@ -1024,6 +1032,24 @@ def _create_task(clause: Clause) -> IntentType | None:
         if first_clause and object_first(first_clause, clause.language) != first_clause:
             body_text = first_clause
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+_LABEL_REACH = 4
+"""How many words may label a task before its colon: "Maria's job today: …"."""
+
+
+def _colon_after(clause: Clause, after: int) -> int | None:
+    """The index of the first word after a colon that closes a short label following
+    the people, or None."""
+    if after >= len(clause.tokens) or after == 0:
+        return None
+    start = clause.tokens[after - 1].end
+    for index in range(after, min(len(clause.tokens), after + _LABEL_REACH + 1)):
+        between = clause.text.folded[start : clause.tokens[index].start]
+        if ":" in between:
+            return index if index > after else None
+        start = clause.tokens[index].end
+    return None
 
 
 def _named_at_end(clause: Clause) -> tuple[str, str] | None:
@@ -1080,6 +1106,9 @@ def _due_time() -> time:
     return time(23, 59)
 
 
+_ARTICLES = frozenset({"el", "la", "los", "las", "the"})
+"""A leading article belongs to the work ("se encargan de la terraza" → "la terraza")."""
+
 _TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor", "thanks")
 
 
@@ -1095,7 +1124,8 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
         cut = False
         for name in names:
             hits = lex.hits(name, words)
-            if hits and hits[0].first == 0:
+            article = words[0] in _ARTICLES and hits and hits[0].last == 1
+            if hits and hits[0].first == 0 and not article:
                 body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
                 cut = True
                 break

@@ -401,7 +401,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
         (
             "daily",
-            r"\b(?:every\s*day|each\s+day|daily|every\s+(?P<pod_en>morning|afternoon|evening|night)"
+            r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"
             r"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario"
             r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
         ),
