@@ -1,7 +1,9 @@
 """Score an understanding engine against the evaluation tables in eval/.
 
-Three tables, each printed per intent: `utterances.csv` (written next to the rules),
-`tuning.csv` (natural messages by someone who never read the rules; tune on it) and
+Four tables, each printed per intent: `utterances.csv` (written next to the rules),
+`tuning.csv` (natural messages by someone who never read the rules; tune on it),
+`probes.csv` (messages in the issue's styles, written before the rules2 changes; tune
+on it) and
 `heldout.csv` (the frozen half of the same set: scored, never tuned on, so its failures
 are never listed).
 
@@ -49,6 +51,11 @@ DEFAULT_CASES = EVAL_DIR / "utterances.csv"
 TABLES: tuple[tuple[str, Path, bool], ...] = (
     ("utterances (written next to the rules)", EVAL_DIR / "utterances.csv", True),
     ("tuning (natural, may be tuned on)", EVAL_DIR / "tuning.csv", True),
+    (
+        "probes (written before the rule changes of rules2, may be tuned on)",
+        EVAL_DIR / "probes.csv",
+        True,
+    ),
     ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
 )
 """Title, file, whether failures may be listed."""

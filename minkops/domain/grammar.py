@@ -27,6 +27,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from minkops.domain.intents import (
     Acknowledge,
+    AddMember,
     Billing,
     CancelReminder,
     CancelTask,
@@ -64,6 +65,8 @@ from minkops.domain.when import find_recurrence, find_time
 
 T = TypeVar("T")
 
+_BARE_QUE = frozenset({"que", "q"})
+_WH_WORDS = frozenset({"que", "what", "what's", "whats", "which", "who", "cual", "cuales", "quien"})
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
@@ -109,8 +112,13 @@ class Clause:
 
     @property
     def question(self) -> bool:
-        return (
-            self.asked or "?" in self.text.folded or self.lex.hits("question", self.words[:3]) != []
+        if self.asked or "?" in self.text.folded:
+            return True
+        # A bare "que" asks only when it opens the message: "hace falta que alguien …",
+        # "pedro dice que …" tell.
+        return any(
+            hit.first == 0 or self.words[hit.first] not in _BARE_QUE
+            for hit in self.lex.hits("question", self.words[:3])
         )
 
     def original(self, first: int, last: int) -> str:
@@ -147,6 +155,33 @@ def read(
         if intent is not None:
             return intent
     return None
+
+
+def respell(text: Text) -> Text:
+    """Chat abbreviations and common misspellings as the words meant ("tiene q fregar las
+    escaleras dl almacén" → "… que … del …", "cal the suplier" → "call the supplier"),
+    from the lexicons' [spelling] tables. One pass that builds the result from pieces:
+    linear in the message."""
+    table = lexicon().spelling
+    if not table:
+        return text
+    originals: list[str] = []
+    foldeds: list[str] = []
+    done = 0
+    for token in tokens_of(text.folded):
+        meant = table.get(token.text)
+        if meant is None:
+            continue
+        originals.append(text.original[done : token.start])
+        foldeds.append(text.folded[done : token.start])
+        originals.append(meant)
+        foldeds.append(Text.of(meant).folded)
+        done = token.end
+    if not done:
+        return text
+    originals.append(text.original[done:])
+    foldeds.append(text.folded[done:])
+    return Text("".join(originals), "".join(foldeds))
 
 
 # --- people -----------------------------------------------------------------------------
@@ -205,11 +240,20 @@ def _concept(word: str) -> str:
 
 
 def _score(said: Sequence[str], item_words: Sequence[str]) -> int:
+    """Two points for a word the item uses itself, one for a synonym or a near spelling:
+    "las verduras" fits "preparar las verduras" better than "order vegetables"."""
     concepts = [_concept(w) for w in item_words]
+    exact = set(item_words)
     hits = 0
     for word in said:
-        concept = _concept(word)
-        if concept in concepts or any(_same_word(word, w) for w in item_words):
+        base = english_base(word) if len(word) > 4 else None  # "the mopping" → "mop"
+        if word in exact or base in exact:
+            hits += 2
+        elif (
+            _concept(word) in concepts
+            or (base is not None and _concept(base) in concepts)
+            or any(_same_word(word, w) for w in item_words)
+        ):
             hits += 1
     return hits
 
@@ -322,6 +366,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None
     if clause.question or clause.has("reminder_noun"):
         return None
+    if _names_then_colon(clause):
+        return None  # "Tom + Luis: move the freezer on monday": new work for them
     context = clause.context
     number = _number(clause)
     people = clause.people
@@ -339,6 +385,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
         kept = set(words_of(found.rest))
         said = [w for w in said if w in kept]
     if number is None:
+        if clause.has("edit_it") and not said:
+            # "cámbiala a las 6", "move it to friday": the task just talked about, which
+            # the handler takes to be the sender's latest.
+            return EditTask(due=due, assignee=assignee)
         matches = _resolve_task(said, context)
         if len(matches) != 1:
             return None
@@ -346,10 +396,24 @@ def _edit_task(clause: Clause) -> IntentType | None:
     return EditTask(number=number, due=due, assignee=assignee)
 
 
+def _names_then_colon(clause: Clause) -> bool:
+    if not clause.people or clause.people[0].first != 0:
+        return False
+    last = clause.people[0]
+    for person in clause.people[1:]:
+        if person.first - last.last <= 1:
+            last = person
+    end = clause.tokens[last.last - 1].end
+    return clause.text.folded[end : end + 3].lstrip().startswith(":")
+
+
 def _messages(clause: Clause) -> IntentType | None:
     if clause.has("stop_messages") or clause.covers("stop_word"):
         return StopMessages()
     if clause.has("start_messages") or clause.covers("start_word"):
+        # "je veux recevoir les messages en audio": how, not whether, to be written to.
+        if clause.has("voice") or clause.has("text_only"):
+            return None
         return StartMessages()
     return None
 
@@ -388,13 +452,7 @@ def _help(clause: Clause) -> IntentType | None:
 def _reminders_by_description(clause: Clause) -> IntentType | None:
     about_reminders = clause.has("reminder_noun") or clause.has("reminder_verb")
     context = clause.context
-    action: type[CancelReminder] | type[PauseReminder] | type[ResumeReminder] | None = None
-    if clause.has("resume"):
-        action = ResumeReminder
-    elif clause.has("pause"):
-        action = PauseReminder
-    elif clause.has("cancel"):
-        action = CancelReminder
+    action = _reminder_action(clause, about_reminders)
     if action is None:
         return None
     said = clause.content(("cancel", "pause", "resume", "reminder_noun", "reminder_verb"))
@@ -404,16 +462,49 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
     number = _number(clause)
     if not about_reminders:
         # "cancela el de los lunes", "turn the monday temp check back on": only when the
-        # words find exactly one reminder and no task.
+        # words find exactly one reminder and no task. Pausing and resuming are done to
+        # reminders only, so "pausa lo de las verduras" needs no schedule word.
         if len(matches) != 1:
             return None
-        if not _reminder_hint(clause, matches[0], said):
+        hinted = _reminder_hint(clause, matches[0], said)
+        if not hinted and _resolve_task(said, context):
             return None
+        if (
+            not hinted
+            and action is CancelReminder
+            and (clause.people or len(_best(said, context.reminders, _reminder_words)) != 1)
+        ):
+            return None  # "cancel the rent one": its own words, no person, no task
     if number is not None and about_reminders:
         return action(number=number)
     if len(matches) == 1:
         return action(number=matches[0].number)
     return action(description=_description(clause, said_all))
+
+
+ReminderAction = type[CancelReminder] | type[PauseReminder] | type[ResumeReminder]
+
+
+def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | None:
+    """What is done to a reminder. Of pausing and resuming, the word said first decides
+    ("stop it for now, we'll turn it back on later" pauses); "start the rent reminder
+    again" resumes; a plain "stop"/"cancel" cancels."""
+    lex = clause.lex
+    # "remind Maria to switch on the ovens": words after "remind" are the reminder's text.
+    verb = lex.hits("reminder_verb", clause.words)
+    limit = verb[0].first if verb else len(clause.words)
+    said = clause.words[:limit]
+    resume = lex.hits("resume", said)
+    pause = lex.hits("pause", said)
+    if resume and (not pause or resume[0].first < pause[0].first):
+        return ResumeReminder
+    if pause:
+        return PauseReminder
+    if about_reminders and clause.has("again") and clause.has("start_word"):
+        return ResumeReminder
+    if lex.has("cancel", said):
+        return CancelReminder
+    return None
 
 
 def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -> bool:
@@ -489,8 +580,19 @@ def _assigned(task: TaskRef, people: Sequence[str]) -> bool:
     return any(w in assignee for name in people for w in roster_fold(name).split())
 
 
+_CANCEL_REACH = 3
+"""A cancellation says so up front ("forget about the terrace", "ya no hace falta …") or
+ends on "anymore"; a cancel word deeper in is part of the work ("que Tom revise la carta
+y quite los que …", "limpiar las mesas de fuera")."""
+
+
 def _cancel_task(clause: Clause) -> IntentType | None:
     if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
+        return None
+    hits = clause.lex.hits("cancel", clause.words) + clause.lex.hits("anymore", clause.words)
+    early = min(hit.first for hit in hits) <= _CANCEL_REACH
+    ending = clause.lex.hits("anymore", clause.words)
+    if not early and not (ending and ending[-1].last == len(clause.words)):
         return None
     said = clause.content(("cancel", "anymore"))
     matches = _resolve_task(said, clause.context)
@@ -525,6 +627,8 @@ def _preferences(clause: Clause) -> IntentType | None:
         enabled = not clause.has("off") or hour is not None
         return SetPreference(setting="digest", enabled=enabled, hour=hour if enabled else None)
     overdue_alerts = clause.has("overdue") and (clause.has("notify") or clause.has("reminder_verb"))
+    if overdue_alerts and _hour(clause) is not None:
+        overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
     if clause.has("escalation") or (overdue_alerts and not clause.question):
         off = clause.has("off") or clause.has("cancel")
         return SetPreference(setting="escalation", enabled=not off)
@@ -595,6 +699,130 @@ def _after_last_copula(clause: Clause) -> str:
             if value and value[0].isupper():
                 return value
     return ""
+
+
+_PHONE_DIGITS = 7
+"""A phone number has at least this many digits (groups may be split by spaces)."""
+
+
+def _phone(clause: Clause) -> str | None:
+    """The first run of number groups with enough digits, as written ("07700 900123",
+    "+33 6 12 34 56 78", "622 33 44 55")."""
+    run: list[int] = []
+    for index, token in enumerate([*clause.tokens, None]):
+        if token is not None and token.text.isdigit():
+            between = clause.text.folded[clause.tokens[run[-1]].end : token.start] if run else ""
+            if not run or between.strip(" .-()") == "":
+                run.append(index)
+                continue
+        if run and sum(len(clause.words[i]) for i in run) >= _PHONE_DIGITS:
+            start = clause.tokens[run[0]].start
+            if start > 0 and clause.text.folded[start - 1] == "+":
+                start -= 1
+            return tidy(clause.text.original[start : clause.tokens[run[-1]].end])
+        run = [index] if token is not None and token.text.isdigit() else []
+    return None
+
+
+def _new_name(clause: Clause) -> str | None:
+    """The first run of capitalized words that is no weekday, language or lexicon word
+    and not the message's first word: "new waiter starting monday: Mark Evans, …"."""
+    lex = clause.lex
+    known = set(_WEEKDAYS) | set(lex.languages)
+    runs: list[list[int]] = [[]]
+    for index, token in enumerate(clause.tokens):
+        said = clause.text.original[token.start : token.end]
+        # The first word is capitalized anyway: a name only if the next one is too
+        # ("Sofía Navarro empieza el lunes …").
+        following = clause.tokens[index + 1] if index + 1 < len(clause.tokens) else None
+        named_first = following is not None and clause.text.original[following.start].isupper()
+        first_ok = index > 0 or named_first
+        capital = said[:1].isupper() and first_ok and not token.text.isdigit()
+        if capital and _concept(token.text) not in known and token.text not in known:
+            if runs[-1] and runs[-1][-1] != index - 1:
+                runs.append([])
+            runs[-1].append(index)
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        if run:
+            return clause.original(run[0], run[-1] + 1)
+    return None
+
+
+def _new_member(clause: Clause) -> IntentType | None:
+    """ "tenemos una nueva cocinera, Fernanda Costa, … 622 33 44 55", "new waiter starting
+    monday: Mark Evans, 07700 900123, he speaks English": someone new, a name nobody on the
+    roster has, and a phone number. Read before the fixed rules, which would take the
+    language or "audios" for a change to someone already there."""
+    if clause.context.role != "admin" or not clause.has("newcomer"):
+        return None
+    if clause.has("reminder_noun") or clause.has("task_word"):
+        return None
+    phone = _phone(clause)
+    name = _new_name(clause)
+    if phone is None or name is None or clause.people:
+        return None
+    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    role = "admin" if clause.has("admin_word") and not clause.has("staff_word") else "staff"
+    return AddMember(
+        name=name, phone=phone, role=role, language=_language_named(clause), delivery=delivery
+    )
+
+
+_SETTING_REST = 4
+"""Words beyond the person, the setting and its verb: more is work, not a setting."""
+
+
+def _member_settings(clause: Clause) -> IntentType | None:
+    """An admin setting how someone is written to or what they may do, in prose: "a Lucía
+    escríbele en inglés", "a Pedro mándale los mensajes en audio a partir de ahora", "haz
+    admin a Luis". Read before the fixed rules, which take "Lucía … escríbele" for a task."""
+    if clause.context.role != "admin" or len(clause.people) != 1:
+        return None
+    if clause.has("reminder_noun") or clause.has("task_word") or clause.has("schedule_words"):
+        return None
+    name = _written(clause, clause.people[0])
+    if clause.has("admin_word") and clause.has("make_role"):
+        demoted = clause.has("cancel") or clause.has("staff_word")
+        return UpdateMember(name=name, role="staff" if demoted else "admin")
+    if not clause.has("address"):
+        return None
+    language = _language_named(clause)
+    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    if language is None and delivery is None:
+        return None
+    rest = clause.content(
+        ("address", "voice", "text_only", "language_change", "message_noun", "from_now")
+    )
+    rest = [w for w in rest if w not in clause.lex.languages]
+    if len(rest) > _SETTING_REST:
+        return None
+    if find_time(clause.text.original, timezone=clause.context.timezone, now=clause.context.now):
+        return None
+    return UpdateMember(name=name, language=language, delivery=delivery)
+
+
+def _reported_done(clause: Clause) -> IntentType | None:
+    """ "Luis says the freezer temp is fine", "pedro dice que ya terminó con el extractor":
+    someone reporting work finished is a completion, not work for them."""
+    # Only a question mark makes it a question: "dice que" is no interrogative "qué".
+    if not clause.people or clause.people[0].first > 1 or clause.asked:
+        return None
+    after = clause.people[0].last
+    report = clause.lex.hits("report", clause.words[after : after + 3])
+    if not report or report[0].first != 0:
+        return None
+    rest = clause.words[after + report[0].last :]
+    if not clause.lex.has("done", rest):
+        return None
+    dropped: set[int] = set()
+    for name in ("done", "filler", "report"):
+        for hit in clause.lex.hits(name, rest):
+            dropped.update(range(hit.first, hit.last))
+    said = [w for i, w in enumerate(rest) if i not in dropped]
+    matches = _resolve_task(said, clause.context)
+    return CompleteTask(number=matches[0].number) if len(matches) == 1 else None
 
 
 def _remove_member(clause: Clause) -> IntentType | None:
@@ -726,8 +954,10 @@ def _note_to_self(clause: Clause) -> IntentType | None:
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
-    # "can you …?" is a request; "what …?" is not.
+    # "can you …?" is a request; "what …?" is not, nor "qué hace Luis hoy?".
     if lex.hits("question", words[:3]) and not clause.has("assign"):
+        return None
+    if clause.asked and words[0] in _WH_WORDS:
         return None
     start: int | None = None
     assignees: list[str] = []
@@ -746,6 +976,11 @@ def _create_task(clause: Clause) -> IntentType | None:
                 after = person.last
         assignees = [_written(clause, p) for p in group]
         follow = lex.hits("assign", words[after : after + 4])
+        labelled = _colon_after(clause, after)
+        if labelled is not None and not follow:
+            follow_start = labelled  # "Maria's job today: wipe all the menus"
+            body_text = tidy(clause.text.original[clause.tokens[follow_start].start :])
+            return _task_from(clause, body_text, assignees, subjunctive=False)
         timed = first.first > 1 and _time_before(clause) is not None
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
@@ -777,6 +1012,10 @@ def _create_task(clause: Clause) -> IntentType | None:
                 start += modal[0].last
             elif start < len(words) and words[start] == "to":
                 start += 1
+        elif clause.language == "en" and not clause.question:
+            whole = clause.original(0, len(words))
+            if object_first(whole, "en") != whole:
+                start = 0  # "we need the windows cleaned before friday"
     tail = _named_at_end(clause)
     if (start is None or start >= len(words)) and tail is not None:
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
@@ -785,7 +1024,32 @@ def _create_task(clause: Clause) -> IntentType | None:
     if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
+    if clause.people and lex.covers("generic_work", words_of(body_text)):
+        # "the terrace awning needs fixing, can Juan Mora take a look": the work is the
+        # clause before, said about its object.
+        head = tidy(clause.text.original[: clause.tokens[clause.people[0].first].start])
+        first_clause = tidy(head.split(",")[0])
+        if first_clause and object_first(first_clause, clause.language) != first_clause:
+            body_text = first_clause
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+_LABEL_REACH = 4
+"""How many words may label a task before its colon: "Maria's job today: …"."""
+
+
+def _colon_after(clause: Clause, after: int) -> int | None:
+    """The index of the first word after a colon that closes a short label following
+    the people, or None."""
+    if after >= len(clause.tokens) or after == 0:
+        return None
+    start = clause.tokens[after - 1].end
+    for index in range(after, min(len(clause.tokens), after + _LABEL_REACH + 1)):
+        between = clause.text.folded[start : clause.tokens[index].start]
+        if ":" in between:
+            return index if index > after else None
+        start = clause.tokens[index].end
+    return None
 
 
 def _named_at_end(clause: Clause) -> tuple[str, str] | None:
@@ -796,6 +1060,10 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if last.last != len(clause.words) or last.first < 2 or len(clause.people) > 1:
         return None
     cut = clause.tokens[last.first].start
+    # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
+    handed = clause.lex.hits("hand_to", clause.words[max(0, last.first - 4) : last.first])
+    if handed and max(0, last.first - 4) + handed[-1].last == last.first:
+        cut = clause.tokens[max(0, last.first - 4) + handed[-1].first].start
     head = clause.text.original[:cut].rstrip()
     if not head.endswith(("-", ",", ":", "–")):
         return None
@@ -815,7 +1083,10 @@ def _task_from(
     elif (head := _time_before(clause)) is not None:
         due = head
     title = _infinitive_first(
-        _trim_title(body_text), clause.language, subjunctive=subjunctive, imperative=True
+        object_first(_trim_title(body_text), clause.language),
+        clause.language,
+        subjunctive=subjunctive,
+        imperative=True,
     )
     if not title:
         return None
@@ -835,6 +1106,9 @@ def _due_time() -> time:
     return time(23, 59)
 
 
+_ARTICLES = frozenset({"el", "la", "los", "las", "the"})
+"""A leading article belongs to the work ("se encargan de la terraza" → "la terraza")."""
+
 _TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor", "thanks")
 
 
@@ -850,7 +1124,8 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
         cut = False
         for name in names:
             hits = lex.hits(name, words)
-            if hits and hits[0].first == 0:
+            article = words[0] in _ARTICLES and hits and hits[0].last == 1
+            if hits and hits[0].first == 0 and not article:
                 body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
                 cut = True
                 break
@@ -863,9 +1138,7 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
     return tidy(body)
 
 
-_LEADING_LINKS = frozenset(
-    {"to", "that", "que", "q", "para", "about", "de", "sobre", "hay", "for", "a"}
-)
+_LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
 
 
 def refine_reminder(
@@ -889,9 +1162,12 @@ def refine_reminder(
         if everyone and everyone[0].first <= 1:
             recipients = ["everyone"]
             end = everyone[0].last
-        elif words[0] in {"y", "and", "e", "a"} and people and people[0].first <= 2:
+        elif words[0] in {"y", "and", "e", "a", "for", "para"} and people and people[0].first <= 2:
             named = tidy(body[tokens[people[0].first].start : tokens[people[0].last - 1].end])
-            recipients = [*recipients, named] if recipients != ["me"] else [named]
+            if recipients == ["me"]:
+                recipients = [named]
+            elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
+                recipients = [*recipients, named]
             end = people[0].last
         elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
             end = residue[0].last
@@ -905,6 +1181,8 @@ def refine_reminder(
             end = 1
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
+        elif words[0] == "hay" and words[1:2] in (["que"], ["q"]):
+            end = 2  # "que hay que recoger el pedido"; "que hay reunión" keeps its "hay"
         else:
             break
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
@@ -912,6 +1190,33 @@ def refine_reminder(
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+def refine_member_name(name: str, context: UnderstandingContext) -> str:
+    """A name the fixed rules read too far ("Tom del equipo, ya no viene") cut to the
+    roster person it starts with."""
+    tokens = tokens_of(Text.of(name).folded)
+    people = _people(tokens, context)
+    if people and people[0].first == 0 and people[0].last < len(tokens):
+        return tidy(name[: tokens[people[0].last - 1].end])
+    return name
+
+
+def refine_task(intent: CreateTask, message: Text, language: str) -> CreateTask:
+    """Finish a task the fixed rules read: a Spanish subjunctive after "que" becomes its
+    infinitive ("encárgale a Tom que compre el pan" → "comprar el pan") and English work
+    said about its object reads verb-first ("the grease trap needs emptying")."""
+    title = intent.title
+    folded_title = Text.of(title).folded
+    at = message.folded.find(folded_title) if folded_title else -1
+    before = words_of(message.folded[max(0, at - 12) : at]) if at > 0 else []
+    subjunctive = bool(before) and before[-1] in {"que", "q"}
+    refined = object_first(title, language)
+    if subjunctive:
+        refined = _infinitive_first(refined, language, subjunctive=True)
+    if refined == title or not refined:
+        return intent
+    return intent.model_copy(update={"title": refined})
 
 
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
@@ -945,6 +1250,91 @@ def _trim_title(title: str) -> str:
     return tidy(title)
 
 
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "all", "our", "my", "these", "those", "this", "that", "some", "his"}
+    | {"her", "their", "any", "both", "every"}
+)
+_PARTICLES = frozenset({"up", "out", "down", "off", "in", "on", "back", "over"})
+_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as", "cal", "dl", "tl", "bl")
+"""A stem that takes its "e" back: changed → change, replaced → replace, updated → update."""
+
+
+def english_base(word: str) -> str | None:
+    """The base form of an English participle, gerund or third person ("changed",
+    "emptying", "prints" → "change", "empty", "print"): irregular ones from the lexicon's
+    lemmas, the rest by the spelling rules. None when the word is none of these."""
+    lemma = lexicon().lemmas.get(word)
+    if lemma is not None:
+        return lemma
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                return stem[:-1]  # mopped → mop
+            if stem.endswith(_E_ENDINGS) and not stem.endswith(("ss", "ck", "rg")):
+                return stem + "e"
+            return stem
+    return None
+
+
+def _third_person_base(word: str) -> str | None:
+    if len(word) < 4 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return None
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("shes", "ches", "xes", "sses", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+_NEED_LEADS = (("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",))
+_PARTICIPLE_REACH = 6
+"""How far after "the" a participle may come: "the extractor filters changed"."""
+
+
+def object_first(title: str, language: str) -> str:
+    """English work said about its object, as the verb first: "we need the windows
+    cleaned" → "clean the windows", "the grease trap needs emptying" → "empty the grease
+    trap", "(make sure Claire) prints the menus" → "print the menus"."""
+    if language != "en" or not title:
+        return title
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    for index in range(1, len(words) - 1):
+        if words[index] in {"needs", "need"} and words[index + 1].endswith("ing"):
+            base = english_base(words[index + 1])
+            if base is not None and words[0] in _DETERMINERS:
+                head = title[: tokens[index].start]
+                return tidy(f"{base} {tidy(head)}{title[tokens[index + 1].end :]}")
+    start = 0
+    for lead in _NEED_LEADS:
+        if tuple(words[: len(lead)]) == lead:
+            start = len(lead)
+            break
+    if start < len(words) and words[start] in _DETERMINERS:
+        reach = min(len(words), start + 1 + _PARTICIPLE_REACH)
+        for index in range(start + 1, reach):
+            word = words[index]
+            if word in {"to", "and", "for", "by", "before", "with"}:
+                break
+            base = english_base(word) if word.endswith(("ed", "en", "ne", "ut")) else None
+            if base is not None and index > start + 1:
+                head = title[tokens[start].start : tokens[index].start]
+                return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")
+        return title
+    if len(words) > 1 and words[0] == "be" and words[1].endswith("ing"):
+        base = english_base(words[1])  # "(Pedro should) be restocking the bar"
+        if base is not None:
+            return tidy(f"{base}{title[tokens[1].end :]}")
+    if len(words) > 1 and (words[1] in _DETERMINERS or words[1] in _PARTICLES):
+        base = _third_person_base(words[0])
+        if base is not None and start == 0:
+            return tidy(f"{base}{title[tokens[0].end :]}")
+    return title
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -976,6 +1366,10 @@ def _infinitive_first(
         and not key.endswith("ia")
     ):
         lemma = key + "r"
+    if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
+        lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
+    if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:
+        lemma = key[:-2] + "er"  # "recoges el pedido", "coges las llaves"
     if lemma is None:
         return body
     return tidy(f"{lemma} {rest}")
@@ -983,6 +1377,9 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _new_member,
+    _member_settings,
+    _reported_done,
     _reminder_asked,
     _scheduled_message,
     _done_number,

@@ -57,6 +57,8 @@ class Lexicon:
     """An irregular verb form → its infinitive."""
     indicative: set[str] = field(default_factory=set)
     """Forms that look subjunctive but are not ("viene"): kept as written."""
+    spelling: dict[str, str] = field(default_factory=dict)
+    """A chat abbreviation or common misspelling → the word ("dl" → "del")."""
 
     def add(self, name: str, phrases: Iterable[str]) -> None:
         table = self.classes.setdefault(name, {})
@@ -124,4 +126,6 @@ def lexicon() -> Lexicon:
         for form, infinitive in data.get("lemmas", {}).items():
             merged.lemmas[fold(form)] = infinitive
         merged.indicative.update(fold(f) for f in data.get("indicative", {}).get("forms", []))
+        for written, meant in data.get("spelling", {}).items():
+            merged.spelling[fold(written)] = meant
     return merged

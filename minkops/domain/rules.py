@@ -15,10 +15,12 @@ from minkops.domain.intents import (
     CancelTask,
     CompleteTask,
     CreateReminder,
+    CreateTask,
     DeleteAccount,
     DeleteData,
     ExportData,
     Help,
+    RemoveMember,
     StartMessages,
     StopMessages,
     Understood,
@@ -50,7 +52,8 @@ _OPENERS = re.compile(
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
     r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
-    r"|tambien|ademas)(?=[\s,.!:;-]|$)[\s,.!:;-]*"
+    r"|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver)(?=[\s,.!:;-]|$)"
+    r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
     r"[\s,.!]*(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers)"
@@ -89,7 +92,7 @@ def prepare(message: str) -> Text:
     tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
     if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
         text = text.blank(*closer.span())
-    return fix_typos(text).strip()
+    return grammar.respell(fix_typos(text)).strip()
 
 
 def _whole(*phrases: str) -> re.Pattern[str]:
@@ -240,6 +243,11 @@ class RuleEngine:
             intent = rule(text, context, language)
             if isinstance(intent, CreateReminder):
                 return grammar.refine_reminder(intent, context, language)
+            if isinstance(intent, CreateTask):
+                return grammar.refine_task(intent, text, language)
+            if isinstance(intent, RemoveMember):
+                name = grammar.refine_member_name(intent.name, context)
+                return intent.model_copy(update={"name": name})
             if isinstance(intent, CompleteTask | CancelTask):
                 return grammar.resolve_task_description(intent, context)
             if intent is not None:

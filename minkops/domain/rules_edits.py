@@ -60,6 +60,12 @@ def talk(message: str) -> IntentType | None:
         return Acknowledge() if _has_emoji(message) else None
     if _NOISE.match(folded):
         return Unknown()
+    # "hmm ok", "uh, thanks": a hesitation before an answer is not part of it.
+    words = folded.split()
+    lead = 0
+    while lead < len(words) - 1 and _NOISE.match(words[lead].strip(" .,!?")):
+        lead += 1
+    folded = " ".join(words[lead:])
     if _YES.match(folded):
         return Confirm()
     if _NO.match(folded):

@@ -198,7 +198,11 @@ def add_member(text: Text, language: str) -> AddMember | Clarify | None:
     phone = tidy(rest.original[slice(*phone_match.span())]) if phone_match else None
     after = rest.folded[end.start() :] if end else ""
     lead_role = match.group("role_word") or ""
-    role: Role = "admin" if _ADMIN.search(lead_role) or _ADMIN.search(after) else "staff"
+    # "como empleado normal, sin permisos de admin": a staff word says staff even when
+    # "admin" is named (to deny it).
+    named_admin = _ADMIN.search(lead_role) or _ADMIN.search(after)
+    staff_said = _STAFF.search(lead_role) or _STAFF.search(after)
+    role: Role = "admin" if named_admin and not staff_said else "staff"
     if not name:
         return Clarify(question=say(language, "ask_member_name"))
     return AddMember(

@@ -168,8 +168,8 @@ def fix_typos(text: Text) -> Text:
 
 def _keyword_for(text: Text, match: re.Match[str]) -> str | None:
     word = match.group()
-    if len(word) < 4 or word in _NOT_TYPOS or word in KEYWORDS:
-        return None
+    if len(word) < 4 or word in _NOT_TYPOS or word in KEYWORDS or word in _KNOWN:
+        return None  # a real word ("todas", "dones") is not a mistyped "today", "done"
     if text.original[match.start()].isupper() and text.original[: match.start()].strip():
         return None  # a capitalized word mid-sentence is most likely a name
     limit = 1 if len(word) < 8 else 2
@@ -431,6 +431,9 @@ _SPANISH = frozenset(
         "si",
     ]
 )
+_KNOWN = _ENGLISH | _SPANISH
+"""Words the language detector knows as real words: the typo fixer leaves them alone."""
+
 _WORDS = re.compile(r"[a-z]+")
 
 

@@ -401,7 +401,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
         (
             "daily",
-            r"\b(?:every\s*day|each\s+day|daily|every\s+(?P<pod_en>morning|afternoon|evening|night)"
+            r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"
             r"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario"
             r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
         ),
@@ -412,6 +412,33 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+
+
+_POD_AFTER = re.compile(
+    r"[\s,]*(?:in\s+the\s+|por\s+la\s+|de\s+la\s+|a\s+la\s+)?"
+    r"(?P<pod>morning|afternoon|evening|night|manana|tarde|noche)s?\b"
+)
+"""A part of the day right after a recurrence: "every Friday afternoon", "los lunes por
+la tarde". Anchored where the recurrence ends, so it is tried once: linear."""
+_PM_PARTS = frozenset({"afternoon", "evening", "night", "tarde", "noche"})
+
+
+def _part_of_day_after(work: Text, end: int) -> tuple[str | None, Text]:
+    found = _POD_AFTER.match(work.folded, end)
+    if found is None:
+        return None, work
+    return found.group("pod"), work.blank(*found.span())
+
+
+def _with_part_of_day(clock: time, pod: str | None) -> time:
+    """ "every night at 11" is 23:00; "todas las noches a las 12" midnight."""
+    if pod not in _PM_PARTS:
+        return clock
+    if pod in {"night", "noche"} and clock.hour == 12:
+        return clock.replace(hour=0)
+    if pod in {"night", "noche"} and clock.hour < 6:
+        return clock  # "at 2 at night"
+    return clock.replace(hour=clock.hour + 12) if clock.hour < 12 else clock
 
 
 def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrence | None:
@@ -432,10 +459,12 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
         if kind == "hourly":
             return _checked("0 * * * *", work)
         groups = match.groupdict()
-        tod, _, work = _take_time(work)
         pod = groups.get("pod_en") or groups.get("pod_es")
+        if not pod:
+            pod, work = _part_of_day_after(work, match.end())
+        tod, _, work = _take_time(work)
         if tod is not None:
-            clock = tod
+            clock = _with_part_of_day(tod, pod)
         elif pod:
             clock = time(_POD_HOURS[pod], 0)
         else:
