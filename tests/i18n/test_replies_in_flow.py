@@ -101,8 +101,9 @@ def test_a_long_list_ends_with_a_plural_in_the_readers_language() -> None:
 
 
 def test_not_yet_names_what_was_asked_in_the_readers_language() -> None:
-    body = act(state(), message(CLAIRE, i.ExportData())).messages[0].body
-    assert "recevoir une copie de vos données" in body
+    intent = i.SetPreference(setting="digest", enabled=True)
+    body = act(state(), message(CLAIRE, intent)).messages[0].body
+    assert "activer ou désactiver le résumé quotidien" in body
 
 
 @pytest.mark.parametrize(
