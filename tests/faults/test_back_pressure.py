@@ -20,7 +20,9 @@ async def test_a_flooding_member_gets_one_notice_and_every_answer(service: Servi
     # A plan whose caps the flood stays under: this is about back-pressure, not caps.
     owner = await asyncpg.connect(service.database_url)
     try:
-        await owner.execute("UPDATE organizations SET plan = 'business' WHERE id = $1", service.org_id)
+        await owner.execute(
+            "UPDATE organizations SET plan = 'business' WHERE id = $1", service.org_id
+        )
     finally:
         await owner.close()
     forms = [inbound(f"SM{n:032x}", OWNER, f"tarea: flood {n}") for n in range(1, FLOOD + 1)]

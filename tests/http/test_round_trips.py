@@ -43,7 +43,7 @@ def count_round_trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     return lambda: calls
 
 
-TRANSACTIONS_PER_MESSAGE_BUDGET = 6.0
+TRANSACTIONS_PER_MESSAGE_BUDGET = 8.0  # server-wide commits: background sweeps too
 
 
 async def _counts(connection: asyncpg.Connection) -> tuple[int, int]:
