@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,13 @@ def add_parser(commands: Any) -> None:
         "and reply latencies, throughput, and lost or doubled replies.",
     )
     parser.add_argument("traffic", nargs="?", type=Path, help="JSON Lines to replay")
+    parser.add_argument(
+        "--target",
+        metavar="URL",
+        help="a running MinkOps (e.g. http://127.0.0.1:8080) instead of one started here; signs"
+        " with TWILIO_AUTH_TOKEN for MINKOPS_PUBLIC_URL and reads replies from TWILIO_API_BASE."
+        " Its organizations must exist already",
+    )
     pace = parser.add_mutually_exclusive_group()
     pace.add_argument(
         "--rate", type=float, help="messages a second, ignoring the recording's timing"
@@ -73,7 +80,7 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(handler=run_command)
 
 
-def run_command(args: argparse.Namespace, settings: object, environ: Mapping[str, str]) -> int:
+def run_command(args: argparse.Namespace, settings: Any, environ: Mapping[str, str]) -> int:
     configure_logging("json", "warning")  # the figures are the output; only trouble is logged
     try:
         if args.generate is not None:
@@ -93,6 +100,21 @@ def run_command(args: argparse.Namespace, settings: object, environ: Mapping[str
     except (TrafficError, ValueError, OSError) as error:
         print(f"minkops replay: {error}", file=sys.stderr)
         return 2
+    if args.target:
+        try:
+            summary = asyncio.run(
+                replay_against(
+                    args.target, settings, records, Pace(args.rate, args.speedup), args.settle,
+                    progress=not args.no_progress,
+                )
+            )  # fmt: skip
+        except TrafficError as error:
+            print(f"minkops replay: {error}", file=sys.stderr)
+            return 2
+        print(json.dumps(summary_json(summary)) if args.json else format_summary(summary))
+        if args.plot is not None:
+            plot(summary, str(args.plot))
+        return 0 if summary.lost == 0 and summary.doubled == 0 else 1
     summary, cost = run_replay(
         records,
         roster,
@@ -247,6 +269,46 @@ def run_replay(
         shutil.rmtree(root, ignore_errors=True)
 
 
+async def replay_against(
+    target: str,
+    settings: Any,
+    records: Sequence[Record],
+    pace: Pace,
+    settle: float,
+    *,
+    progress: bool = False,
+) -> Summary:
+    """Replay against a service that runs elsewhere, with its Twilio account's settings."""
+    from minkops.replay.readback import TwilioReadBack
+    from minkops.twilio_client import make_twilio_client
+
+    twilio = settings.twilio
+    if not (twilio.account_sid and twilio.auth_token and twilio.whatsapp_number):
+        raise TrafficError("--target needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+                           "TWILIO_WHATSAPP_NUMBER: the account the service answers with")  # fmt: skip
+    account = Account(twilio.account_sid, twilio.auth_token, twilio.whatsapp_number)
+    client = make_twilio_client(twilio.account_sid, twilio.auth_token, twilio.api_base)
+    readback = TwilioReadBack(client)
+    await asyncio.to_thread(readback.prime)
+    public_url = settings.public_url or target
+    done = asyncio.Event()
+
+    async def keep_polling() -> None:
+        while not done.is_set():
+            await asyncio.to_thread(readback.poll)
+            await asyncio.sleep(0.5)
+
+    poller = asyncio.create_task(keep_polling())
+    try:
+        sents = await _send_with_progress(target, account, records, pace, progress, public_url)
+        await _settle(readback.replies, sents, settle)
+    finally:
+        done.set()
+        await poller
+    await asyncio.to_thread(readback.poll)
+    return summarize(sents, readback.replies())
+
+
 async def create_roster(dsn: str, roster: Sequence[RosterOrg], plan: str) -> None:
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
     try:
@@ -270,7 +332,12 @@ async def create_roster(dsn: str, roster: Sequence[RosterOrg], plan: str) -> Non
 
 
 async def _send_with_progress(
-    url: str, account: Account, records: Sequence[Record], pace: Pace, progress: bool
+    url: str,
+    account: Account,
+    records: Sequence[Record],
+    pace: Pace,
+    progress: bool,
+    public_url: str | None = None,
 ) -> list[Sent]:
     bar: Any = None
     if progress:
@@ -282,7 +349,12 @@ async def _send_with_progress(
             bar = None
     try:
         return await replay(
-            url, url, account, records, pace, on_answer=lambda _s: bar.update() if bar else None
+            url,
+            public_url or url,
+            account,
+            records,
+            pace,
+            on_answer=lambda _s: bar.update() if bar else None,
         )
     finally:
         if bar is not None:
@@ -290,17 +362,28 @@ async def _send_with_progress(
 
 
 async def _wait_for_replies(stand_in: Any, sents: Sequence[Sent], settle: float) -> list[Outbound]:
+    def replies() -> list[Outbound]:
+        accepted = stand_in.accepted_at()
+        return [
+            Outbound(m.to.removeprefix("whatsapp:"), accepted[m.sid])
+            for m in stand_in.messages()
+            if m.sid in accepted
+        ]
+
+    return await _settle(replies, sents, settle)
+
+
+async def _settle(
+    read: Callable[[], list[Outbound]], sents: Sequence[Sent], settle: float
+) -> list[Outbound]:
+    """Wait until every acknowledged message has its reply (and a second for doubles),
+    nothing new came for a while, or `settle` seconds passed; return what came."""
     senders = {s.sender for s in sents}
     expected = sum(1 for s in sents if s.acknowledged)
     deadline = time.monotonic() + settle
     last_count, last_change = -1, time.monotonic()
     while True:
-        accepted = stand_in.accepted_at()
-        messages = [
-            Outbound(m.to.removeprefix("whatsapp:"), accepted[m.sid])
-            for m in stand_in.messages()
-            if m.sid in accepted
-        ]
+        messages = read()
         count = sum(1 for m in messages if m.to in senders)
         if count != last_count:
             last_count, last_change = count, time.monotonic()
