@@ -23,7 +23,7 @@ import asyncpg
 from aiohttp import web
 
 from minkops.actors.messages import Deliver, OrgChanged, ReloadLive
-from minkops.http import twilio_form
+from minkops.http import delivery_status, twilio_form
 from minkops.http.keys import ACTORS, METRICS, POOL, SETTINGS, SPOOL
 from minkops.http.twilio_webhooks import DATABASE_UNAVAILABLE, SPOOL_KEY_FIELD
 from minkops.logs import get_logger
@@ -107,6 +107,9 @@ async def _store_spooled(app: web.Application, entry: Spooled) -> None:
             update.error_code,
             update.error_message,
         )
+    # What the callback sets off (63016: the template; a note to delete) happens for a
+    # spooled callback too: Twilio will not send it again.
+    await delivery_status.after_status(app, update)
 
 
 # --- the inbox sweeper -------------------------------------------------------------------

@@ -188,10 +188,13 @@ async def message_status(request: web.Request) -> web.Response:
         changed=outcome == "updated",
     )
     try:
-        await delivery_status.after_status(request.app, update)  # 63016 → template; notes go
-    except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-        log.exception("outbound.status_follow_up_failed", twilio_sid=update.message_sid)
-        raise web.HTTPServiceUnavailable(headers={"Retry-After": "5"}) from None
+        async with asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds):
+            await delivery_status.after_status(request.app, update)  # 63016 → template
+    except DATABASE_UNAVAILABLE:
+        # Twilio never sends a status callback again: spool it, and the drainer does the
+        # follow-up (recording it again changes nothing).
+        log.warning("outbound.status_follow_up_failed", twilio_sid=update.message_sid)
+        return await _spool_or_503(request, "status", {**form, **_key_field(key)})
     return web.Response(status=204)
 
 
