@@ -221,3 +221,28 @@ def test_names_keep_their_spelling_and_longest_roster_match() -> None:
     intent = understand("task for Tom Baker and me: count the till").intent
     assert isinstance(intent, i.CreateTask)
     assert intent.assignees == ["Tom Baker", "me"]
+
+
+# The chat words the contract promises (../shared/CONTRACT.md, "In chat"), as written there.
+CONTRACT_WORDS = [
+    ("STOP", i.StopMessages),
+    ("BAJA", i.StopMessages),
+    ("UNSUBSCRIBE", i.StopMessages),
+    ("START", i.StartMessages),
+    ("ALTA", i.StartMessages),
+    ("export my data", i.ExportData),
+    ("quiero mis datos", i.ExportData),
+    ("delete my data", i.DeleteData),
+    ("borra mis datos", i.DeleteData),
+    ("usage", i.Usage),
+    ("uso", i.Usage),
+    ("upgrade", i.Upgrade),
+    ("mejorar plan", i.Upgrade),
+    ("billing", i.Billing),
+    ("factura", i.Billing),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), CONTRACT_WORDS)
+def test_the_contracts_chat_words(text: str, kind: type[i.Intent]) -> None:
+    assert isinstance(understand(text).intent, kind), text
