@@ -256,7 +256,10 @@ async def mark_sent(
         "UPDATE outbox SET"
         " status = CASE WHEN status = ANY($4::text[]) THEN 'sent' ELSE status END,"
         " twilio_sid = coalesce(twilio_sid, $2), sent_at = coalesce(sent_at, $3),"
-        " next_attempt_at = NULL, error_code = NULL, error_message = NULL"
+        " next_attempt_at = NULL,"
+        # A callback that got there first keeps its error (63016 sets off the template).
+        " error_code = CASE WHEN status = ANY($4::text[]) THEN NULL ELSE error_code END,"
+        " error_message = CASE WHEN status = ANY($4::text[]) THEN NULL ELSE error_message END"
         " WHERE id = $1 RETURNING twilio_sid",
         outbox_id,
         twilio_sid,

@@ -1,0 +1,39 @@
+"""A status callback can reach us before the sender records Twilio's answer. When it says
+63016, recording the SID afterwards must not wipe that out: the template depends on it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from minkops import admin
+from minkops.domain.models import OutboundMessage
+from minkops.store import outbox
+from minkops.store.database import org_transaction
+
+SAM = "+447700900202"
+
+
+async def test_a_63016_callback_before_the_sid_is_recorded_still_brings_the_template(
+    pool: asyncpg.Pool,
+) -> None:
+    org, _ = await admin.create_organization(
+        pool, name="Horno", timezone="Europe/Madrid",
+        owner=admin.NewMember("Sam Taylor", SAM, "admin", "en", "text"),
+    )  # fmt: skip
+    now = datetime.now(UTC)
+    async with org_transaction(pool, org.id) as c:
+        (queued,) = await outbox.insert_outbox(c, org.id, [OutboundMessage("k:1", SAM, "hola")])
+        claim = await outbox.claim_head(c, SAM, now, timedelta(seconds=30))
+        assert isinstance(claim, outbox.Claim)
+    sid = "SM" + "c" * 32
+    async with org_transaction(pool, None) as c:  # the callback, found by the URL's key
+        assert await outbox.record_delivery(c, sid, "k:1", "failed", 63016, "outside") == "updated"
+    async with org_transaction(pool, org.id) as c:  # then the sender records the SID
+        assert await outbox.mark_sent(c, queued.id, sid, now) == sid
+        row = await outbox.outbox_row(c, queued.id)
+    assert row is not None and (row.status, row.error_code) == ("failed", 63016)
+    async with org_transaction(pool, None) as c:
+        retried = await outbox.retry_as_template(c, sid)
+    assert retried is not None and retried[1].recipient == SAM
