@@ -137,15 +137,26 @@ def complete_task(turn: Turn, intent: i.CompleteTask) -> Outcome:
     return act.done()
 
 
+def _task_to_change(act: Act, intent: i.EditTask | i.CancelTask) -> Task | Outcome:
+    """The task an edit or a cancellation is about (by number or description, else the
+    sender's latest), if the sender may change it; otherwise the reply that says why not."""
+    sender = act.turn.sender
+    default = act.turn.state.latest_task_by(sender)
+    found = _which_task(act, intent, default=default, no_default="change")
+    if isinstance(found, Outcome):
+        return found
+    if not allowed(Action.CHANGE_TASK, sender, Subject(task=found)):
+        return act.reply("task_change_not_allowed", number=found.number)
+    return found
+
+
 @handles(i.EditTask)
 def edit_task(turn: Turn, intent: i.EditTask) -> Outcome:
     act, sender, state = Act(turn), turn.sender, turn.state
-    found = _which_task(act, intent, default=state.latest_task_by(sender), no_default="change")
+    found = _task_to_change(act, intent)
     if isinstance(found, Outcome):
         return found
     task = found
-    if not allowed(Action.CHANGE_TASK, sender, Subject(task=task)):
-        return act.reply("task_change_not_allowed", number=task.number)
     changed = task
     if intent.title and intent.title.strip():
         title = " ".join(intent.title.split())
@@ -212,12 +223,10 @@ def edit_task(turn: Turn, intent: i.EditTask) -> Outcome:
 @handles(i.CancelTask)
 def cancel_task(turn: Turn, intent: i.CancelTask) -> Outcome:
     act, sender, state = Act(turn), turn.sender, turn.state
-    found = _which_task(act, intent, default=state.latest_task_by(sender), no_default="change")
+    found = _task_to_change(act, intent)
     if isinstance(found, Outcome):
         return found
     task = found
-    if not allowed(Action.CHANGE_TASK, sender, Subject(task=task)):
-        return act.reply("task_change_not_allowed", number=task.number)
     act.send(sender, act.say("task_cancelled", number=task.number, title=task.title))
     act.add(fx.CloseTask(task.number, "cancelled", sender.id, turn.now))
     assignee = state.member_by_id(task.assignee_id)
