@@ -18,8 +18,9 @@ async def _seed(database_url: str, org_id: int) -> None:
     connection = await asyncpg.connect(database_url)  # the owner
     try:
         await connection.execute(
-            "INSERT INTO usage_daily (org_id, day, messages_in, tasks_created) VALUES"
-            " ($1, '2026-03-02', 7, 2), ($1, '2026-03-03', 5, 0), ($1, '2026-04-01', 100, 0)",
+            "INSERT INTO usage_daily (org_id, day, messages_in, tasks_created,"
+            " transcription_seconds, openai_tokens) VALUES ($1, '2026-03-02', 7, 2, 90, 1200),"
+            " ($1, '2026-03-03', 5, 0, 0, 34), ($1, '2026-04-01', 100, 0, 5, 5)",
             org_id,
         )
         await connection.execute(
@@ -57,8 +58,11 @@ def test_usage_shows_the_month_against_the_caps(
     assert usage["plan"] == "free" and usage["caps"]["messages"] == 300
     assert usage["counted"] == {"messages": 12, "tasks": 2, "voice_notes": 0}
     assert usage["daily_totals"]["messages_in"] == 12  # April's 100 not included
+    assert usage["daily_totals"]["transcription_seconds"] == 90
+    assert usage["daily_totals"]["openai_tokens"] == 1234
     status, out, _ = run(capsys, env, "usage", "--org", str(org_id), "--month", "2026-03")
     assert status == 0 and "12 of 300" in out
+    assert "voice notes transcribed: 1.5 min" in out and "AI reading: 1,234 tokens" in out
     status, _, err = run(capsys, env, "usage", "--org", str(org_id), "--month", "March")
     assert status == 2 and "YYYY-MM" in err
 

@@ -104,6 +104,19 @@ async def count_usage(
     return queued
 
 
+@writes(b.CountCost)
+async def _count_cost(
+    connection: asyncpg.Connection, org_id: int, effects: Sequence[b.CountCost]
+) -> None:
+    await connection.executemany(
+        "INSERT INTO usage_daily AS u (org_id, day, transcription_seconds, openai_tokens)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, day) DO UPDATE SET"
+        " transcription_seconds = u.transcription_seconds + EXCLUDED.transcription_seconds,"
+        " openai_tokens = u.openai_tokens + EXCLUDED.openai_tokens",
+        [(org_id, e.day, e.transcription_seconds, e.openai_tokens) for e in effects],
+    )
+
+
 async def _queue_meter_events(
     connection: asyncpg.Connection,
     org_id: int,
