@@ -135,6 +135,8 @@ class CountUsage(fx.Effect):
     warnings: tuple[Warning, ...] = ()
     meters: tuple[tuple[What, str], ...] = ()
     """(counter, Stripe meter event name) for the counters metered to Stripe."""
+    at: datetime | None = None
+    """When it happened (the meter events' timestamp, inside `day`); None: at commit."""
 
     @property
     def month(self) -> date:
@@ -247,6 +249,7 @@ def count_usage(
         messages_out=sum(isinstance(e, fx.Send) for e in effects),
         warnings=tuple(warnings),
         meters=tuple(meters.items()),
+        at=now,
     )
 
 

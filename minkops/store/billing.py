@@ -139,14 +139,16 @@ async def _queue_meter_events(
             f"minkops:{org_id}:{effect.day.isoformat()}:{what}:{daily[_COLUMNS[what]]}",
             customer,
             adds[what],
+            effect.at,
         )
         for what, event_name in effect.meters
         if adds.get(what)
     ]
     if rows:
+        # The event's time is the count's, so Stripe files it under the same local day.
         await connection.executemany(
             "INSERT INTO meter_outbox (org_id, day, event_name, identifier, customer_id, value,"
-            " occurred_at) VALUES ($1, $2, $3, $4, $5, $6, now())"
+            " occurred_at) VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()))"
             " ON CONFLICT (identifier) DO NOTHING",
             rows,
         )
