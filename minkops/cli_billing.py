@@ -11,12 +11,12 @@ import argparse
 import asyncio
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
 
+from minkops.billing_reconcile import DayLine, reconcile, table
 from minkops.domain import billing as b
 from minkops.settings import CONFIG_DIR, Settings
 from minkops.store import billing as store
@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
         dest="billing_command", required=True, metavar="SUBCOMMAND"
     )
     reconcile = billing.add_parser(
-        "reconcile", help="compare daily usage with the meter events queued and sent"
+        "reconcile", help="compare daily usage, the meter events sent and Stripe's meter summaries"
     )
     reconcile.add_argument("--org", type=int)
     reconcile.add_argument("--month", type=_month, help="YYYY-MM (default: this month)")
@@ -116,61 +116,40 @@ def _usage(args: argparse.Namespace, settings: Settings, environ: Mapping[str, s
 # --- reconcile ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Difference:
-    org: int
-    day: str
-    event: str
-    usage: int
-    queued: int
-    sent: int
-
-    def line(self) -> str:
-        return (
-            f"org {self.org} {self.day} {self.event}: usage {self.usage},"
-            f" queued {self.queued}, sent to Stripe {self.sent}"
-        )
-
-
-async def reconcile(
-    pool: asyncpg.Pool, month: date, meters: Mapping[str, str], org: int | None = None
-) -> list[Difference]:
-    """Days where the daily aggregates, the meter events queued and those Stripe took differ."""
-    async with org_transaction(pool, None) as connection:
-        orgs = [org] if org is not None else await store.billed_orgs(connection)
-    differences: list[Difference] = []
-    columns = {"messages": "messages_in", "tasks": "tasks_created", "voice_notes": "voice_notes_in"}
-    for org_id in orgs:
-        async with org_transaction(pool, org_id) as connection:
-            days = await store.daily_rows(connection, org_id, month)
-            sent = await store.sent_per_day(connection, org_id, month)
-        for row in days:
-            for what, event in meters.items():
-                used = int(row[columns[what]])
-                queued, delivered = sent.get((row["day"], event), (0, 0))
-                if used != queued or queued != delivered:
-                    differences.append(
-                        Difference(org_id, row["day"].isoformat(), event, used, queued, delivered)
-                    )
-    return differences
-
-
 def _reconcile(args: argparse.Namespace, settings: Settings, environ: Mapping[str, str]) -> int:
+    from minkops.actors.metering import make_stripe_client
+
     month = args.month or b.month_of(datetime.now(UTC).date())
     meters = {str(what): event for what, event in settings.billing.meters.items()}
+    client = None
+    if settings.stripe.api_key:
+        client = make_stripe_client(settings.stripe.api_key, settings.stripe.api_base)
 
-    async def work(pool: asyncpg.Pool) -> list[Difference]:
-        return await reconcile(pool, month, meters, args.org)
+    async def work(pool: asyncpg.Pool) -> list[DayLine]:
+        return await reconcile(pool, month, meters, client=client, org=args.org)
 
-    differences = _run(settings, work)
+    lines = _run(settings, work)
+    differing = [line for line in lines if line.differs]
     if args.json:
-        print(json.dumps([asdict(d) for d in differences]))
-    elif not differences:
-        print(f"{month:%Y-%m}: usage, queued meter events and Stripe agree")
-    else:
-        for difference in differences:
-            print(difference.line())
-    return 1 if differences else 0
+        print(
+            json.dumps(
+                {
+                    "month": f"{month:%Y-%m}",
+                    "stripe": client is not None,
+                    "agree": not differing,
+                    "days": [line.as_json() for line in lines],
+                }
+            )
+        )
+        return 1 if differing else 0
+    for text in table(lines):
+        print(text)
+    asked = "and Stripe's meter summaries" if client else "(Stripe not asked: no STRIPE_API_KEY)"
+    if differing:
+        print(f"{month:%Y-%m}: {len(differing)} day(s) differ between usage, meter events {asked}")
+        return 1
+    print(f"{month:%Y-%m}: usage, meter events sent {asked} agree")
+    return 0
 
 
 # --- sending --------------------------------------------------------------------------------

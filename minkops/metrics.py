@@ -31,7 +31,7 @@ class Metrics:
         )
         self.usage = Counter(
             "minkops_usage_total",
-            "Metered usage by kind (messages, tasks, voice notes)",
+            "Usage by kind (messages, tasks, voice notes, transcription seconds, OpenAI tokens)",
             ["what"],
             registry=self.registry,
         )

@@ -76,7 +76,7 @@ def choose_engines(settings: Settings) -> Engines:
             api_base=twilio.api_base,
             redirect_hosts=tuple(settings.faults.media_redirect_hosts),
         ),
-        transcribe=Transcriber(client, openai, circuit=circuit).transcribe,
+        transcribe=Transcriber(client, openai, circuit=circuit).transcribe_counted,
     )
 
 

@@ -60,6 +60,8 @@ class Understand:
 class Interpretation:
     message_sid: str
     understood: Understood
+    tokens: int = 0
+    """OpenAI tokens spent reading it: counted in usage_daily with the turn."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class Transcript:
     message_sid: str
     text: str | None
     """None: transcription is unavailable, the person is asked to write instead."""
+    seconds: int = 0
+    """The note's length, counted in usage_daily (transcription_seconds) with the turn."""
+    tokens: int = 0
+    """OpenAI tokens the transcription cost."""
 
 
 @dataclass(frozen=True)

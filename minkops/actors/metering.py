@@ -38,7 +38,7 @@ STRIPE_BACKDATE_LIMIT = timedelta(days=35)
 @dataclass(frozen=True)
 class Used:
     org_id: int
-    what: str  # "messages" | "tasks" | "voice_notes"
+    what: str  # messages, tasks, voice_notes, transcription_seconds, openai_tokens
     amount: int = 1
 
 

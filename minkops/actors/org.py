@@ -98,6 +98,10 @@ class _InFlight:
     started: float
     deadline: Cancellable
     said: str = ""
+    seconds: int = 0
+    """Of audio transcribed for it: counted with the turn (usage_daily)."""
+    tokens: int = 0
+    """OpenAI tokens spent reading it (transcription and understanding)."""
 
 
 @dataclass(frozen=True)
@@ -178,10 +182,10 @@ class OrgActor(pykka.ThreadingActor):
                 if quarantined:
                     self._apologise.add(row.message_sid)
                 self._accept(row)
-            case m.Interpretation(message_sid=sid, understood=understood):
-                self._step(sid, lambda flight: self._conclude(flight, understood))
-            case m.Transcript(message_sid=sid, text=text):
-                self._step(sid, lambda flight: self._transcribed(flight, text))
+            case m.Interpretation(message_sid=sid, understood=understood, tokens=tokens):
+                self._step(sid, lambda flight: self._conclude(flight, understood, tokens))
+            case m.Transcript(message_sid=sid, text=text, seconds=seconds, tokens=tokens):
+                self._step(sid, lambda flight: self._transcribed(flight, text, seconds, tokens))
             case m.ReplyDeadline(message_sid=sid):
                 self._step(sid, self._give_up)
             case _Next(sender=sender):
@@ -291,7 +295,9 @@ class OrgActor(pykka.ThreadingActor):
         finally:
             structlog.contextvars.clear_contextvars()
 
-    def _transcribed(self, flight: _InFlight, text: str | None) -> None:
+    def _transcribed(self, flight: _InFlight, text: str | None, seconds: int, tokens: int) -> None:
+        flight.seconds += seconds
+        flight.tokens += tokens
         if text is None or not text.strip():
             self._say_only(flight, "voice_unavailable")
             return
@@ -311,7 +317,8 @@ class OrgActor(pykka.ThreadingActor):
             m.Understand(self.actor_ref, flight.row.message_sid, text, context)
         )
 
-    def _conclude(self, flight: _InFlight, understood: Understood) -> None:
+    def _conclude(self, flight: _InFlight, understood: Understood, tokens: int) -> None:
+        flight.tokens += tokens
         log.info("inbound.understood", kind=understood.intent.kind, language=understood.language)
 
         def decide() -> Outcome:
@@ -413,6 +420,11 @@ class OrgActor(pykka.ThreadingActor):
 
     def _settle(self, row: InboxRow, flight: _InFlight, outcome: Outcome) -> None:
         """Commit the outcome with the inbox row, adopt its state, send, then move on."""
+        if self._state is not None:  # what reading it cost, counted once with the turn
+            cost = billing.count_cost(
+                self._state, self._deps.clock(), flight.seconds, flight.tokens
+            )
+            outcome = Outcome((*outcome.effects, *cost), outcome.question)
         try:
             queued = self._commit(row, outcome)
         except AlreadyProcessed:
@@ -445,6 +457,12 @@ class OrgActor(pykka.ThreadingActor):
             self._deps.metering.tell(Used(self.org_id, "tasks", tasks))
         if row.message.voice_note is not None:
             self._deps.metering.tell(Used(self.org_id, "voice_notes"))
+        for cost in (e for e in outcome.effects if isinstance(e, billing.CountCost)):
+            if cost.transcription_seconds:
+                seconds = cost.transcription_seconds
+                self._deps.metering.tell(Used(self.org_id, "transcription_seconds", seconds))
+            if cost.openai_tokens:
+                self._deps.metering.tell(Used(self.org_id, "openai_tokens", cost.openai_tokens))
 
     def _commit(self, row: InboxRow, outcome: Outcome) -> list[Queued]:
         org_id = self.org_id

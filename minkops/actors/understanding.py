@@ -14,7 +14,7 @@ import pykka
 from minkops.actors.messages import Interpretation, Understand
 from minkops.actors.pool import PoolMember
 from minkops.actors.supervisor import ChildContext
-from minkops.domain.understanding import Understanding
+from minkops.domain.understanding import Understanding, read
 
 
 class UnderstandingMember(PoolMember):
@@ -26,7 +26,8 @@ class UnderstandingMember(PoolMember):
         if isinstance(message, Understand):
             # An engine error is a bug, and it propagates (the supervisor restarts us);
             # the org actor's deadline answers the person meanwhile.
-            understood = self._engine.understand(message.text, message.context)
+            reading = read(self._engine, message.text, message.context)
+            answer = Interpretation(message.message_sid, reading.understood, reading.tokens)
             with contextlib.suppress(pykka.ActorDeadError):
-                message.reply_to.tell(Interpretation(message.message_sid, understood))
+                message.reply_to.tell(answer)
         return None

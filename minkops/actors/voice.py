@@ -15,13 +15,13 @@ from minkops.actors.messages import Transcribe, Transcript
 from minkops.actors.pool import PoolMember
 from minkops.actors.supervisor import ChildContext
 from minkops.ai.media import Media, MediaUnavailable
-from minkops.ai.transcription import TranscriptionUnavailable
+from minkops.ai.transcription import Transcription, TranscriptionUnavailable
 from minkops.logs import get_logger
 
 log = get_logger(__name__)
 
 FetchMedia = Callable[[str], Media]
-Transcribe_ = Callable[[bytes, str, str | None], str]
+Transcribe_ = Callable[[bytes, str, str | None], Transcription]
 
 
 class VoiceNotesMember(PoolMember):
@@ -37,20 +37,27 @@ class VoiceNotesMember(PoolMember):
 
     def on_job(self, message: Any) -> Any:
         if isinstance(message, Transcribe):
-            text = self._transcript(message)
+            done = self._transcript(message)
+            answer = (
+                Transcript(message.message_sid, done.text, done.seconds, done.tokens)
+                if done is not None
+                else Transcript(message.message_sid, None)
+            )
             with contextlib.suppress(pykka.ActorDeadError):
-                message.reply_to.tell(Transcript(message.message_sid, text))
+                message.reply_to.tell(answer)
         return None
 
-    def _transcript(self, message: Transcribe) -> str | None:
+    def _transcript(self, message: Transcribe) -> Transcription | None:
         if self._fetch is None or self._transcribe is None:
             log.info("voice.unavailable", reason="no transcription configured")
             return None
         try:
             media = self._fetch(message.media_url)
-            text = self._transcribe(media.data, media.content_type, message.language)
+            done = self._transcribe(media.data, media.content_type, message.language)
         except (MediaUnavailable, TranscriptionUnavailable) as error:
             log.warning("voice.unavailable", reason=type(error).__name__)
             return None
-        log.info("voice.transcribed", bytes=media.size, characters=len(text))
-        return text
+        log.info(
+            "voice.transcribed", bytes=media.size, characters=len(done.text), seconds=done.seconds
+        )
+        return done

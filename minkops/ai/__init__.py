@@ -6,7 +6,12 @@ from minkops.ai.media import Media, MediaTooLarge, MediaUnavailable, fetch_media
 from minkops.ai.messages import voice_unavailable_reply
 from minkops.ai.openai_understanding import OpenAIUnderstanding
 from minkops.ai.prompt import PROMPT_DIR, PromptError, SystemPrompt
-from minkops.ai.transcription import Transcriber, TranscriptionUnavailable, audio_extension
+from minkops.ai.transcription import (
+    Transcriber,
+    Transcription,
+    TranscriptionUnavailable,
+    audio_extension,
+)
 
 __all__ = [
     "PROMPT_DIR",
@@ -18,6 +23,7 @@ __all__ = [
     "PromptError",
     "SystemPrompt",
     "Transcriber",
+    "Transcription",
     "TranscriptionUnavailable",
     "audio_extension",
     "fetch_media",

@@ -22,7 +22,7 @@ from minkops.ai.circuit import CircuitBreaker
 from minkops.ai.messages import Message, language_of, say
 from minkops.ai.prompt import PROMPT_DIR, SystemPrompt
 from minkops.domain.intents import Clarify, IntentError, Understood, Unknown, validate_intent
-from minkops.domain.understanding import Understanding, UnderstandingContext
+from minkops.domain.understanding import Read, Understanding, UnderstandingContext
 from minkops.logs import get_logger
 from minkops.settings import OpenAISettings
 
@@ -53,10 +53,14 @@ class OpenAIUnderstanding:
         )
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        return self.read(text, context).understood
+
+    def read(self, text: str, context: UnderstandingContext) -> Read:
+        """The understood message and the tokens OpenAI billed for it (0 when not asked)."""
         messages = self.messages(text, context)  # before the circuit: a bad context is ours
         if not self.circuit.allow():
             log.info("openai.skipped", model=self._settings.model, reason="circuit_open")
-            return self._fall_back(text, context)
+            return Read(self._fall_back(text, context))
         started = time.perf_counter()
         try:
             completion = self._client.chat.completions.parse(
@@ -68,21 +72,22 @@ class OpenAIUnderstanding:
             # Raised after the SDK's own retries: OpenAI is failing, not this message.
             self.circuit.record_failure()
             self._log(started, None, "error", error=type(error).__name__, status=_status(error))
-            return self._fall_back(text, context)
+            return Read(self._fall_back(text, context))
         except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as error:
             self.circuit.record_success()
             usage = error.completion.usage if error.completion else None
             self._log(started, usage, "invalid_output", error=type(error).__name__)
-            return self._clarify("rephrase", text, context)
+            return Read(self._clarify("rephrase", text, context), _tokens(usage))
         except pydantic.ValidationError:
             self.circuit.record_success()  # OpenAI answered; the answer is what failed
             self._log(started, None, "invalid_output", error="ValidationError")
-            return self._clarify("rephrase", text, context)
+            return Read(self._clarify("rephrase", text, context))
         except BaseException:
             self.circuit.record_failure()  # frees a half-open probe; the error is a bug
             raise
         self.circuit.record_success()
-        return self._accept(completion, started, text, context)
+        understood = self._accept(completion, started, text, context)
+        return Read(understood, _tokens(completion.usage))
 
     def messages(
         self, text: str, context: UnderstandingContext
@@ -153,6 +158,11 @@ class OpenAIUnderstanding:
             outcome=outcome,
             **fields,
         )
+
+
+def _tokens(usage: CompletionUsage | None) -> int:
+    """What OpenAI bills for a call: its prompt and completion tokens together."""
+    return usage.total_tokens if usage is not None else 0
 
 
 def _status(error: openai.APIError) -> int | None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
+import struct
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import openai
 
 from minkops.ai.circuit import CircuitBreaker
 from minkops.logs import get_logger
 from minkops.settings import OpenAISettings
+from minkops.voice._audio import InvalidAudio, mp3_duration, ogg_opus_duration
 
 log = get_logger(__name__)
 
@@ -50,6 +55,17 @@ class TranscriptionUnavailable(Exception):
     """
 
 
+@dataclass(frozen=True)
+class Transcription:
+    """A transcript and what it cost: the usage the org actor counts for the voice note."""
+
+    text: str
+    seconds: int
+    """Audio length, whole seconds rounded up (as OpenAI bills whisper-1)."""
+    tokens: int = 0
+    """Tokens billed by the token-priced models (gpt-4o-*-transcribe); 0 for whisper-1."""
+
+
 def audio_extension(content_type: str) -> str | None:
     """'audio/ogg; codecs=opus' → 'ogg'; None for a type we do not know."""
     return _EXTENSIONS.get(content_type.split(";", 1)[0].strip().lower())
@@ -76,6 +92,12 @@ class Transcriber:
     def transcribe(self, audio: bytes, content_type: str, language: str | None) -> str:
         """The transcript of `audio`; `language` (ISO 639-1) is a hint. Raises
         TranscriptionUnavailable."""
+        return self.transcribe_counted(audio, content_type, language).text
+
+    def transcribe_counted(
+        self, audio: bytes, content_type: str, language: str | None
+    ) -> Transcription:
+        """`transcribe`, with the audio's seconds and the tokens OpenAI billed."""
         extension = audio_extension(content_type)
         if extension not in ACCEPTED_EXTENSIONS:
             raise TranscriptionUnavailable(f"cannot transcribe {content_type!r} audio")
@@ -107,16 +129,18 @@ class Transcriber:
         self.circuit.record_success()
         text = result.text.strip()
         usage = result.usage
+        seconds = _seconds(usage, audio, extension)
+        tokens = int(getattr(usage, "total_tokens", None) or 0)
         self._log(
             started,
             "ok" if text else "empty",
             bytes=len(audio),
-            total_tokens=getattr(usage, "total_tokens", None),
-            seconds=getattr(usage, "seconds", None),
+            total_tokens=tokens,
+            seconds=seconds,
         )
         if not text:
             raise TranscriptionUnavailable("the transcript is empty")
-        return text
+        return Transcription(text, seconds, tokens)
 
     def _log(self, started: float, outcome: str, **fields: object) -> None:
         log.info(
@@ -132,3 +156,20 @@ class Transcriber:
 def _language_hint(language: str | None) -> str | None:
     match = _LANGUAGE.match((language or "").strip().lower())
     return match.group(1) if match else None
+
+
+def _seconds(usage: Any, audio: bytes, extension: str) -> int:
+    """The note's length: whisper-1 reports it (usage type "duration"); for the token-priced
+    models it is read from the audio itself (Ogg Opus, what WhatsApp sends, or MP3)."""
+    reported = getattr(usage, "seconds", None)
+    if isinstance(reported, int | float) and reported > 0:
+        return math.ceil(reported)
+    try:
+        if extension in ("ogg", "oga"):
+            return math.ceil(ogg_opus_duration(audio))
+        if extension == "mp3":
+            return math.ceil(mp3_duration(audio))
+    except (InvalidAudio, struct.error):
+        pass
+    log.info("voice.duration_unknown", extension=extension)
+    return 0

@@ -135,10 +135,35 @@ class CountUsage(fx.Effect):
     warnings: tuple[Warning, ...] = ()
     meters: tuple[tuple[What, str], ...] = ()
     """(counter, Stripe meter event name) for the counters metered to Stripe."""
+    at: datetime | None = None
+    """When it happened (the meter events' timestamp, inside `day`); None: at commit."""
 
     @property
     def month(self) -> date:
         return month_of(self.day)
+
+
+@dataclass(frozen=True)
+class CountCost(fx.Effect):
+    """What reading one message cost: seconds of audio transcribed and OpenAI tokens.
+
+    Added to the day's usage_daily with the turn's other effects, whatever the turn did
+    (acted on, over a cap, asked to rephrase): the cost was incurred. Never capped. The
+    inbox row's processed mark in the same transaction makes a redelivered message count
+    once, even when it was read (and paid for) twice.
+    """
+
+    day: date
+    transcription_seconds: int = 0
+    openai_tokens: int = 0
+
+
+def count_cost(state: OrgState, now: datetime, seconds: int, tokens: int) -> tuple[fx.Effect, ...]:
+    """The CountCost of a turn, or nothing when reading it cost nothing (the rule engine)."""
+    if seconds <= 0 and tokens <= 0:
+        return ()
+    day = local_day(now, state.org.timezone)
+    return (CountCost(day, max(0, seconds), max(0, tokens)),)
 
 
 @dataclass(frozen=True)
@@ -224,6 +249,7 @@ def count_usage(
         messages_out=sum(isinstance(e, fx.Send) for e in effects),
         warnings=tuple(warnings),
         meters=tuple(meters.items()),
+        at=now,
     )
 
 
@@ -284,6 +310,13 @@ def usage_lines(language: str, usage: MonthUsage) -> str:
                 cap=usage.plan.cap(what),
             )
         )
+    # Not capped, but what the month cost: shown once there is any (OpenAI in use).
+    seconds = usage.used.get("transcription_seconds", 0)
+    if seconds:
+        lines.append(say(language, "usage_transcribed", minutes=round(seconds / 60, 1)))
+    tokens = usage.used.get("openai_tokens", 0)
+    if tokens:
+        lines.append(say(language, "usage_openai_tokens", tokens=tokens))
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from minkops.domain.intents import Understood
 
@@ -73,3 +73,26 @@ class UnderstandingContext:
 
 class Understanding(Protocol):
     def understand(self, text: str, context: UnderstandingContext) -> Understood: ...
+
+
+@dataclass(frozen=True)
+class Read:
+    """An understood message and what reading it cost: the usage the org actor counts."""
+
+    understood: Understood
+    tokens: int = 0
+    """OpenAI tokens spent on it (prompt and completion); 0 for the rule engine."""
+
+
+@runtime_checkable
+class Metered(Protocol):
+    """An engine that knows what each reading cost (OpenAI); the others cost nothing."""
+
+    def read(self, text: str, context: UnderstandingContext) -> Read: ...
+
+
+def read(engine: Understanding, text: str, context: UnderstandingContext) -> Read:
+    """Read `text` with `engine`, with its cost when the engine knows it."""
+    if isinstance(engine, Metered):
+        return engine.read(text, context)
+    return Read(engine.understand(text, context))

@@ -19,7 +19,7 @@ import logging
 import re
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,9 @@ class OpenAIStandIn:
         self._transcriptions: ScriptBook[str] = ScriptBook()
         self._speech: ScriptBook[None] = ScriptBook()
         self._log = RequestLog()
+        # The `usage` of every answer given, as OpenAI would bill it: a test's own figure to
+        # compare what the service counted with (appended on the stand-in's loop only).
+        self._billed: list[tuple[str, Mapping[str, Any]]] = []
         self._runner: web.AppRunner | None = None
         self.base_url: str | None = None
 
@@ -201,8 +204,17 @@ class OpenAIStandIn:
         """Block (not on the stand-in's loop) until `count` requests arrived; TimeoutError."""
         return self._log.wait_for(count, path, timeout)
 
+    def billed(self, path: str | None = None) -> list[Mapping[str, Any]]:
+        """The `usage` object of each answer given, oldest first (optionally one path)."""
+        return [usage for where, usage in list(self._billed) if path is None or where == path]
+
+    def billed_tokens(self, path: str | None = None) -> int:
+        """Total tokens billed (chat: prompt + completion; transcription: token-priced models)."""
+        return sum(int(usage.get("total_tokens", 0)) for usage in self.billed(path))
+
     def reset(self) -> None:
         """Forget all scripts and recorded requests."""
+        self._billed.clear()
         self._chat.clear()
         self._transcriptions.clear()
         self._speech.clear()
@@ -296,7 +308,7 @@ class OpenAIStandIn:
         scripted = self._chat.take(recorded)
         if scripted is None and self.answer_unscripted is not None:
             answer = await asyncio.to_thread(self.answer_unscripted, recorded)
-            return web.json_response(chat_completion(body, answer), headers=common_headers())
+            return self._bill(request, chat_completion(body, answer))
         if scripted is None:
             raise ApiError(
                 400,
@@ -307,7 +319,11 @@ class OpenAIStandIn:
         await asyncio.sleep(scripted.delay)
         if isinstance(scripted.answer, Fault):
             return fault_response(scripted.answer)
-        return web.json_response(chat_completion(body, scripted.answer), headers=common_headers())
+        return self._bill(request, chat_completion(body, scripted.answer))
+
+    def _bill(self, request: web.Request, completion: dict[str, Any]) -> web.Response:
+        self._billed.append((request.path, completion["usage"]))
+        return web.json_response(completion, headers=common_headers())
 
     async def _handle_transcription(self, request: web.Request) -> web.StreamResponse:
         form, file = await _multipart(request)
@@ -337,6 +353,10 @@ class OpenAIStandIn:
                 )
             text = tagged
         response = transcription_response(recorded, text, duration, response_format)
+        if response.content_type == "application/json" and response.text:
+            usage = json.loads(response.text).get("usage")
+            if usage is not None:
+                self._billed.append((request.path, usage))
         response.headers.update(common_headers())
         return response
 

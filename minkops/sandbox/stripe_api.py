@@ -395,6 +395,12 @@ class StripeStandIn:
         with self._cond:
             self._ledger.meters.release_aggregation()
 
+    def reject_meter_event(self, identifier: str) -> None:
+        """Refuse an accepted meter event after the fact, as Stripe's asynchronous
+        validation may: it stays in `meter_events()` but leaves every summary."""
+        with self._cond:
+            self._ledger.meters.reject(identifier)
+
     # ----- faults -----
 
     def fail_next(

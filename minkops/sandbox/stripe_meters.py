@@ -64,6 +64,8 @@ class DuplicateMeterEvent:
 class _Accepted:
     record: MeterEventRecord
     aggregated: bool
+    rejected: bool = False
+    """Accepted (201), then refused while Stripe processed it: never in a summary."""
 
 
 @dataclass
@@ -291,6 +293,14 @@ class MeterBook:
         for accepted in self.accepted:
             accepted.aggregated = True
 
+    def reject(self, identifier: str) -> None:
+        """Stripe validates events asynchronously: one it accepted may still be refused
+        (reported by `v1.billing.meter.error_report_triggered`) and never billed."""
+        accepted = self._by_identifier.get(identifier)
+        if accepted is None:
+            raise KeyError(f"no meter event with identifier {identifier!r}")
+        accepted.rejected = True
+
     def records(self) -> list[MeterEventRecord]:
         return [accepted.record for accepted in self.accepted]
 
@@ -303,6 +313,7 @@ class MeterBook:
             a.record
             for a in self.accepted
             if a.aggregated
+            and not a.rejected
             and a.record.meter == meter_id
             and a.record.customer == customer
             and start <= a.record.timestamp < end

@@ -104,6 +104,19 @@ async def count_usage(
     return queued
 
 
+@writes(b.CountCost)
+async def _count_cost(
+    connection: asyncpg.Connection, org_id: int, effects: Sequence[b.CountCost]
+) -> None:
+    await connection.executemany(
+        "INSERT INTO usage_daily AS u (org_id, day, transcription_seconds, openai_tokens)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, day) DO UPDATE SET"
+        " transcription_seconds = u.transcription_seconds + EXCLUDED.transcription_seconds,"
+        " openai_tokens = u.openai_tokens + EXCLUDED.openai_tokens",
+        [(org_id, e.day, e.transcription_seconds, e.openai_tokens) for e in effects],
+    )
+
+
 async def _queue_meter_events(
     connection: asyncpg.Connection,
     org_id: int,
@@ -126,14 +139,16 @@ async def _queue_meter_events(
             f"minkops:{org_id}:{effect.day.isoformat()}:{what}:{daily[_COLUMNS[what]]}",
             customer,
             adds[what],
+            effect.at,
         )
         for what, event_name in effect.meters
         if adds.get(what)
     ]
     if rows:
+        # The event's time is the count's, so Stripe files it under the same local day.
         await connection.executemany(
             "INSERT INTO meter_outbox (org_id, day, event_name, identifier, customer_id, value,"
-            " occurred_at) VALUES ($1, $2, $3, $4, $5, $6, now())"
+            " occurred_at) VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()))"
             " ON CONFLICT (identifier) DO NOTHING",
             rows,
         )

@@ -21,7 +21,7 @@ import pytest
 from minkops import admin
 from minkops.actors.metering import make_stripe_client, send_due
 from minkops.actors.persistence import Persistence
-from minkops.cli_billing import reconcile
+from minkops.billing_reconcile import reconcile
 from minkops.domain import billing as b
 from minkops.sandbox.stripe_api import StripeStandIn, StripeStandInThread
 from minkops.sandbox.stripe_ledger import SeedMeter
@@ -116,8 +116,11 @@ async def test_a_stripe_outage_of_a_minute_loses_nothing(
     }
     for event in standin.meter_events():  # sent late, with the time they happened
         assert event.timestamp == usage[event.identifier]
+    # And reconcile, asking Stripe's meter summaries, finds every day agreeing.
     month = b.month_of(b.local_day(NOW, "Europe/Madrid"))
-    assert await reconcile(pool, month, dict(b.DEFAULT_METERS)) == []
+    lines = await reconcile(pool, month, dict(b.DEFAULT_METERS), client=client, now=NOW)
+    assert lines and [line for line in lines if line.differs] == []
+    assert sum(line.stripe or 0 for line in lines) == sum(line.ours for line in lines)
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from minkops.actors.system import Engines
 from minkops.ai import OpenAIUnderstanding, make_openai_client
 from minkops.domain.intents import CreateTask, Understood
 from minkops.domain.rules import RuleEngine
-from minkops.domain.understanding import Understanding, UnderstandingContext
+from minkops.domain.understanding import Read, Understanding, UnderstandingContext, read
 from minkops.http.app import make_app
 from minkops.http.keys import ACTORS, LIFECYCLE
 from minkops.sandbox.openai_api import OpenAIStandIn, OpenAIStandInThread
@@ -51,15 +51,19 @@ class GatedEngine:
         return self._gates[word]
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        return self.read(text, context).understood
+
+    def read(self, text: str, context: UnderstandingContext) -> Read:
+        """Metered like the engine inside (OpenAI says what a reading cost)."""
         if "zzboom" in text:
             raise RuntimeError("a bug in the engine")
         if "zznul" in text:  # an intent the database will refuse to store
-            return Understood(language="es", intent=CreateTask(title="pedir\x00leche"))
+            return Read(Understood(language="es", intent=CreateTask(title="pedir\x00leche")))
         for word, (entered, release) in self._gates.items():
             if word in text:
                 entered.set()
                 release.wait(WAIT)
-        return self.inner.understand(text, context)
+        return read(self.inner, text, context)
 
 
 @dataclass

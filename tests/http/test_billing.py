@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,10 +62,26 @@ class Words:
         return understood
 
 
+class AccountClock:
+    """The Stripe account's time: real time, moved on by the test (a month to a renewal)."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
 @pytest.fixture
-def stripe_standin() -> Iterator[StripeStandIn]:
+def account_clock() -> AccountClock:
+    return AccountClock()
+
+
+@pytest.fixture
+def stripe_standin(account_clock: AccountClock) -> Iterator[StripeStandIn]:
     standin = StripeStandIn(
         KEY,
+        clock=account_clock,
         prices=[
             SeedPrice("price_team_monthly", "MinkOps Team", 1900),
             SeedPrice("price_business_monthly", "MinkOps Business", 9900),
@@ -231,6 +247,38 @@ async def test_the_same_event_twice_and_out_of_order_events_leave_the_right_plan
     again = list(reversed(stripe_standin.held_webhooks()))
     await asyncio.to_thread(stripe_standin.send_events, again + again)
     assert await plan_of(billed) == "team"
+
+
+async def test_a_failed_payment_tells_the_admins_then_after_the_grace_free_caps(
+    billed: Service, stripe_standin: StripeStandIn, account_clock: AccountClock
+) -> None:
+    await upgrade(billed, stripe_standin, "SM" + "8" * 32)
+    await wait_plan(billed, "team")
+    (subscription,) = stripe_standin.subscriptions()
+    stripe_standin.fail_next_renewal(subscription["id"], attempts=2)
+    account_clock.ahead = timedelta(days=32)  # the renewal is due, and its card declines
+    await asyncio.to_thread(stripe_standin.process_due_billing)
+    (told,) = await billed.replies_to(OWNER, predicate=lambda m: m.body.startswith("💳"))
+    assert "7 días" in told.body  # the grace period, in days
+    assert not [m for m in billed.sent_to(STAFF) if m.body.startswith("💳")]  # admins only
+    await billed.settled()
+    assert await plan_of(billed) == "team"  # within the grace period: still paid caps
+
+    # The grace period passes; Stripe's retry fails too: the free plan's caps apply.
+    connection = await asyncpg.connect(billed.database_url)
+    try:
+        await connection.execute(
+            "UPDATE billing SET past_due_since = now() - interval '8 days' WHERE org_id = $1",
+            billed.org_id,
+        )
+    finally:
+        await connection.close()
+    account_clock.ahead = timedelta(days=36)
+    await asyncio.to_thread(stripe_standin.process_due_billing)
+    await wait_plan(billed, "free")
+    await billed.post(inbound("SM" + "8" * 31 + "9", OWNER, "uso"))
+    (usage,) = await billed.replies_to(OWNER, predicate=lambda m: m.body.startswith("📊"))
+    assert "plan free" in usage.body and "de 300" in usage.body
 
 
 async def _set_count(service: Service, messages: int) -> None:
