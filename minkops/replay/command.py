@@ -175,6 +175,7 @@ def summary_json(summary: Summary) -> dict[str, object]:
         "replied": len(summary.answered),
         "lost": summary.lost,
         "doubled": summary.doubled,
+        "slow_downs": summary.slow_downs,
         "notices": summary.notices,
         "offered_per_s": round(summary.offered_rate, 2),
         "replied_per_s": round(summary.reply_rate, 2),
@@ -365,7 +366,7 @@ async def _wait_for_replies(stand_in: Any, sents: Sequence[Sent], settle: float)
     def replies() -> list[Outbound]:
         accepted = stand_in.accepted_at()
         return [
-            Outbound(m.to.removeprefix("whatsapp:"), accepted[m.sid])
+            Outbound(m.to.removeprefix("whatsapp:"), accepted[m.sid], m.body)
             for m in stand_in.messages()
             if m.sid in accepted
         ]

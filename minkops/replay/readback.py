@@ -42,7 +42,7 @@ class TwilioReadBack:
             known_in_a_row = 0
             if str(message.direction or "").startswith("outbound"):
                 to = str(message.to or "").removeprefix("whatsapp:")
-                self._seen[sid] = Outbound(to, now)
+                self._seen[sid] = Outbound(to, now, str(message.body or ""))
 
     def replies(self) -> list[Outbound]:
         return list(self._seen.values())

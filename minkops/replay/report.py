@@ -2,7 +2,9 @@
 
 Replies are read back from the Twilio stand-in's message list. One sender's messages are
 answered in the order they arrived, so the n-th reply to a number answers the n-th
-acknowledged message from it.
+acknowledged message from it. The one "you are sending faster than I can answer" notice a
+flooding sender gets (back-pressure, `sender_slow_down`) is not an answer: it is counted
+apart, so it is neither taken for a reply nor for a double.
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from minkops.i18n import SUPPORTED_LANGUAGES, translate
 from minkops.replay.send import Sent
+
+SLOW_DOWN_TEXTS = frozenset(translate(lang, "sender_slow_down") for lang in SUPPORTED_LANGUAGES)
 
 
 @dataclass(frozen=True)
 class Outbound:
     to: str
     at: float  # wall clock, seconds since the epoch
+    body: str = ""
+
+    @property
+    def is_slow_down(self) -> bool:
+        return self.body in SLOW_DOWN_TEXTS
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class Summary:
     lost: int
     doubled: int
     notices: int  # messages to people who sent nothing: task notices
+    slow_downs: int  # back-pressure notices to flooding senders, once per flood
     ack_latencies: tuple[float, ...]
     reply_latencies: tuple[float, ...]
     first_sent: float
@@ -74,9 +85,11 @@ def summarize(sents: Sequence[Sent], outbound: Sequence[Outbound]) -> Summary:
         elif sent.status is not None:
             refused[sent.status] += 1
     replies: dict[str, list[float]] = defaultdict(list)
-    notices = 0
+    notices = slow_downs = 0
     for message in outbound:
-        if message.to in by_sender:
+        if message.is_slow_down:
+            slow_downs += 1
+        elif message.to in by_sender:
             replies[message.to].append(message.at)
         else:
             notices += 1
@@ -100,6 +113,7 @@ def summarize(sents: Sequence[Sent], outbound: Sequence[Outbound]) -> Summary:
         lost=lost,
         doubled=doubled,
         notices=notices,
+        slow_downs=slow_downs,
         ack_latencies=tuple(s.answered - s.started for s in acked_all if s.answered),
         reply_latencies=tuple(a.replied - a.sent.started for a in answered),
         first_sent=min(started, default=0.0),
@@ -129,7 +143,9 @@ def format_summary(summary: Summary) -> str:
         f"replied         {len(summary.answered):,} at {summary.reply_rate:,.1f}/s",
         f"reply latency   {_ms(summary.reply_latencies)}",
         f"lost            {summary.lost:,}   doubled {summary.doubled:,}"
-        f"   (task notices to others: {summary.notices:,})",
+        f"   (task notices to others: {summary.notices:,}"
+        + (f"; slow-down notices: {summary.slow_downs:,}" if summary.slow_downs else "")
+        + ")",
     ]
     return "\n".join(lines)
 

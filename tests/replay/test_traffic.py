@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from minkops.i18n import translate
 from minkops.replay.generate import SHIFT_CHANGES, generate
 from minkops.replay.report import Outbound, percentile, summarize
 from minkops.replay.send import Sent
@@ -127,6 +128,18 @@ def test_replies_are_paired_in_order_and_lost_and_doubled_counted_per_sender() -
     )
     assert summary.notices == 1
     assert sorted(round(x, 3) for x in summary.reply_latencies) == [0.02, 0.05, 0.1]
+
+
+def test_a_slow_down_notice_is_neither_a_reply_nor_a_double() -> None:
+    ana = "+34600000001"
+    sents = [_sent(0, ana, 100.0), _sent(1, ana, 100.1)]
+    slow_down = Outbound(ana, 100.05, translate("es", "sender_slow_down"))
+    outbound = [slow_down, Outbound(ana, 100.5, "✅ Tarea #1"), Outbound(ana, 100.9, "👍")]
+    summary = summarize(sents, outbound)
+    assert (summary.lost, summary.doubled, summary.slow_downs) == (0, 0, 1)
+    assert sorted(round(x, 3) for x in summary.reply_latencies) == [0.5, 0.8]
+    # Without its notice the same sender is short of nothing; with two, still no double.
+    assert summarize(sents, [*outbound, slow_down]).doubled == 0
 
 
 def test_percentiles_are_nearest_rank() -> None:
