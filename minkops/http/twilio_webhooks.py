@@ -6,16 +6,15 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-import asyncpg
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
 from minkops.http import delivery_status, twilio_form
-from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, SPOOL
+from minkops.http.keys import ACTORS, INBOX_ACCEPTS, LIFECYCLE, METRICS, POOL, SETTINGS, SPOOL
 from minkops.logs import get_logger
-from minkops.store import inbox, outbox
-from minkops.store.database import org_transaction
+from minkops.store import outbox
+from minkops.store.database import UNAVAILABLE, org_transaction
 
 log = get_logger(__name__)
 
@@ -23,18 +22,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Statuses Twilio reports for a WhatsApp message that we keep.
 KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "failed", "undelivered"})
-# The database could not take the row: an outage, a restart, a stall (the timeout), a full
-# pool. asyncpg's CannotConnectNowError (server shutting down) is a PostgresError.
-DATABASE_UNAVAILABLE = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
-    asyncpg.TooManyConnectionsError,
-)
+DATABASE_UNAVAILABLE = UNAVAILABLE
 SPOOL_KEY_FIELD = "__minkops_status_key"
 
 
@@ -103,19 +91,18 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
     if _spooling(request):
         return await _spool_or_503(request, "inbound", form)  # behind what is spooled: in order
     try:
-        async with (
-            asyncio.timeout(settings.faults.db_request_timeout_seconds),
-            org_transaction(request.app[POOL], None) as connection,
-        ):
-            row = await inbox.accept(connection, message)
-            again = None if row is not None else await inbox.unfinished(connection, message.sid)
+        # Shared with the webhooks arriving meanwhile: one statement, one commit for all.
+        async with asyncio.timeout(settings.faults.db_request_timeout_seconds):
+            accepted = await request.app[INBOX_ACCEPTS].submit(message)
     except DATABASE_UNAVAILABLE:
         # Not the caller's fault. Twilio does not retry a 5xx by default, so a 503 here would
         # lose the message: keep it in the local spool and acknowledge it.
         log.warning("inbound.store_failed", message_sid=message.sid, exc_info=True)
         return await _spool_or_503(request, "inbound", form)
     directory = request.app[ACTORS].directory
-    if row is None:
+    row = accepted.row
+    if accepted.duplicate:
+        again = row
         metrics.inbound.labels(result="duplicate").inc()
         log.info("inbound.duplicate", message_sid=message.sid, unfinished=again is not None)
         if again is not None:
@@ -124,6 +111,7 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
             metrics.inbox_redelivered.labels(why="retried").inc()
             directory.tell(Deliver(again))
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+    assert row is not None
     metrics.inbound.labels(result="accepted").inc()
     log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=row.sender)
     # Hand over *before* answering: a tell never blocks, and a caller that hangs up before
