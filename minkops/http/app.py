@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
-import asyncpg
 from aiohttp import web
 
 from minkops import recovery
@@ -16,8 +15,7 @@ from minkops.actors.messages import Deliver, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
-from minkops.domain.inbound import InboundMessage
-from minkops.http import export, ops, stripe_routes, twilio_webhooks
+from minkops.http import batches, export, ops, stripe_routes, twilio_webhooks
 from minkops.http.keys import (
     ACTORS,
     INBOX_ACCEPTS,
@@ -25,6 +23,7 @@ from minkops.http.keys import (
     METRICS,
     POOL,
     SETTINGS,
+    STATUS_RECORDS,
     Lifecycle,
 )
 from minkops.http.media import add_media_routes
@@ -32,8 +31,7 @@ from minkops.logs import get_logger
 from minkops.metrics import Metrics
 from minkops.settings import Settings
 from minkops.store import inbox
-from minkops.store.database import create_pool, is_unavailable, org_transaction
-from minkops.store.group_commit import GroupCommit
+from minkops.store.database import create_pool, org_transaction
 from minkops.voice.speaker import Speaker
 
 log = get_logger(__name__)
@@ -77,9 +75,11 @@ def make_app(
     async def database(app: web.Application) -> AsyncIterator[None]:
         pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)
         app[POOL] = pool
-        app[INBOX_ACCEPTS] = accepts = group_commit(settings, partial(_accept_many, pool))
+        app[INBOX_ACCEPTS] = accepts = batches.inbox_accepts(settings, pool)
+        app[STATUS_RECORDS] = statuses = batches.status_records(settings, pool)
         yield
         await accepts.close()
+        await statuses.close()
         await pool.close()
 
     async def actors(app: web.Application) -> AsyncIterator[None]:
@@ -116,29 +116,6 @@ def make_app(
         [database, actors, recovery.spool_ctx, recovery.sweeper_ctx, recovery.org_changes_ctx]
     )
     return app
-
-
-def group_commit(
-    settings: Settings, run: Callable[[Sequence[T]], Awaitable[Sequence[R]]]
-) -> GroupCommit[T, R]:
-    database = settings.database
-    return GroupCommit(
-        run,
-        linger=database.commit_linger_ms / 1000,
-        max_batch=database.commit_batch,
-        max_in_flight=database.commits_in_flight,
-        timeout=settings.faults.db_request_timeout_seconds,
-        is_outage=is_unavailable,
-    )
-
-
-async def _accept_many(
-    pool: asyncpg.Pool, messages: Sequence[InboundMessage]
-) -> list[inbox.Accepted]:
-    # Outside a transaction: the one statement commits on its own (the functions it calls
-    # cross organizations as their definer; no organization setting is needed).
-    async with pool.acquire() as connection:
-        return await inbox.accept_many(connection, messages)
 
 
 async def _resume_unfinished_work(app: web.Application) -> None:

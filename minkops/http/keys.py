@@ -14,6 +14,7 @@ from minkops.metrics import Metrics
 from minkops.settings import Settings
 from minkops.store.group_commit import GroupCommit
 from minkops.store.inbox import Accepted
+from minkops.store.outbox import Recorded, StatusReport
 from minkops.store.spool import Spool
 
 
@@ -33,3 +34,4 @@ METRICS = web.AppKey("metrics", Metrics)
 LIFECYCLE = web.AppKey("lifecycle", Lifecycle)
 SPOOL = web.AppKey("spool", Spool)
 INBOX_ACCEPTS = web.AppKey[GroupCommit[InboundMessage, Accepted]]("inbox_accepts")
+STATUS_RECORDS = web.AppKey[GroupCommit[StatusReport, Recorded]]("status_records")

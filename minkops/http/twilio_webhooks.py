@@ -11,10 +11,17 @@ from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
 from minkops.http import delivery_status, twilio_form
-from minkops.http.keys import ACTORS, INBOX_ACCEPTS, LIFECYCLE, METRICS, POOL, SETTINGS, SPOOL
+from minkops.http.keys import (
+    ACTORS,
+    INBOX_ACCEPTS,
+    LIFECYCLE,
+    METRICS,
+    SETTINGS,
+    SPOOL,
+    STATUS_RECORDS,
+)
 from minkops.logs import get_logger
-from minkops.store import outbox
-from minkops.store.database import UNAVAILABLE, org_transaction
+from minkops.store.database import UNAVAILABLE
 
 log = get_logger(__name__)
 
@@ -151,18 +158,9 @@ async def message_status(request: web.Request) -> web.Response:
     if _spooling(request):
         return await _spool_or_503(request, "status", {**form, **_key_field(key)})
     try:
-        async with (
-            asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds),
-            org_transaction(request.app[POOL], None) as connection,
-        ):
-            outcome = await outbox.record_delivery(
-                connection,
-                update.message_sid,
-                key,
-                update.status,
-                update.error_code,
-                update.error_message,
-            )
+        # Shared with the callbacks arriving meanwhile, follow-ups included: one statement.
+        async with asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds):
+            recorded = await request.app[STATUS_RECORDS].submit(delivery_status.report(update, key))
     except DATABASE_UNAVAILABLE:
         # Status callbacks are not retried by Twilio: spool them like inbound messages.
         log.warning("outbound.status_store_failed", twilio_sid=update.message_sid, exc_info=True)
@@ -172,17 +170,10 @@ async def message_status(request: web.Request) -> web.Response:
         twilio_sid=update.message_sid,
         status=update.status,
         twilio_code=update.error_code,
-        known=outcome is not None,
-        changed=outcome == "updated",
+        known=recorded.outcome is not None,
+        changed=recorded.outcome == "updated",
     )
-    try:
-        async with asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds):
-            await delivery_status.after_status(request.app, update)  # 63016 → template
-    except DATABASE_UNAVAILABLE:
-        # Twilio never sends a status callback again: spool it, and the drainer does the
-        # follow-up (recording it again changes nothing).
-        log.warning("outbound.status_follow_up_failed", twilio_sid=update.message_sid)
-        return await _spool_or_503(request, "status", {**form, **_key_field(key)})
+    delivery_status.follow_up(request.app, update, recorded)  # 63016 → template; notes
     return web.Response(status=204)
 
 

@@ -377,38 +377,56 @@ async def due_recipients(
     return [DueRecipient(record["org_id"], record["recipient"]) for record in records]
 
 
-async def record_delivery(
-    connection: asyncpg.Connection,
-    twilio_sid: str,
-    key: str | None,
-    status: str,
-    error_code: int | None,
-    error_message: str | None,
-) -> str | None:
-    """A status callback: None for an unknown message, else 'updated' or 'unchanged'."""
-    outcome: str | None = await connection.fetchval(
-        "SELECT minkops_record_delivery($1, $2, $3, $4, $5)",
-        twilio_sid,
-        key,
-        status,
-        error_code,
-        None if error_message is None else error_message[:500],
+@dataclass(frozen=True)
+class StatusReport:
+    """One status callback to record, and what the caller's rules say it sets off."""
+
+    twilio_sid: str
+    key: str | None
+    status: str
+    error_code: int | None
+    error_message: str | None
+    retry_as_template: bool
+    """Queue the message once more as a template (Twilio failed it outside the window)."""
+    final: bool
+    """A final status: name the voice note to delete, if the message had one."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    outcome: str | None
+    """None for an unknown message, else 'updated' or 'unchanged'."""
+    template: tuple[int | None, Queued] | None
+    """The row queued again as a template (its organization), if this report did it."""
+    media_token: str | None
+
+
+async def record_deliveries(
+    connection: asyncpg.Connection, reports: Sequence[StatusReport]
+) -> list[Recorded]:
+    """Status callbacks with their follow-ups, in one statement (one commit outside a
+    transaction), in order; the result at each position belongs to that report."""
+    records = await connection.fetch(
+        "SELECT * FROM minkops_record_delivery_batch($1::text[], $2::text[], $3::text[],"
+        " $4::integer[], $5::text[], $6::boolean[], $7::boolean[]) ORDER BY n",
+        [r.twilio_sid for r in reports],
+        [r.key for r in reports],
+        [r.status for r in reports],
+        [r.error_code for r in reports],
+        [None if r.error_message is None else r.error_message[:500] for r in reports],
+        [r.retry_as_template for r in reports],
+        [r.final for r in reports],
     )
-    return outcome
-
-
-async def retry_as_template(
-    connection: asyncpg.Connection, twilio_sid: str
-) -> tuple[int | None, Queued] | None:
-    """After a 63016 failure: the same message once more as a template (None if done before)."""
-    record = await connection.fetchrow(
-        "SELECT outbox_id, org_id, recipient FROM minkops_retry_as_template($1)", twilio_sid
-    )
-    if record is None:
-        return None
-    return record["org_id"], Queued(record["outbox_id"], record["recipient"])
-
-
-async def media_token_of(connection: asyncpg.Connection, twilio_sid: str) -> str | None:
-    token: str | None = await connection.fetchval("SELECT minkops_media_token($1)", twilio_sid)
-    return token
+    return [
+        Recorded(
+            record["outcome"],
+            None
+            if record["retry_outbox_id"] is None
+            else (
+                record["retry_org_id"],
+                Queued(record["retry_outbox_id"], record["retry_recipient"]),
+            ),
+            record["media_token"],
+        )
+        for record in records
+    ]

@@ -23,8 +23,8 @@ from aiohttp.test_utils import TestServer
 from minkops import admin
 from minkops.actors.outbound import status_callback_url
 from minkops.domain.models import OutboundMessage
-from minkops.http import twilio_webhooks
-from minkops.http.keys import METRICS, POOL, SETTINGS
+from minkops.http import batches, twilio_webhooks
+from minkops.http.keys import METRICS, POOL, SETTINGS, STATUS_RECORDS
 from minkops.metrics import Metrics
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.settings import load_settings
@@ -145,6 +145,7 @@ async def app(
     application[SETTINGS] = settings
     application[POOL] = pool
     application[METRICS] = Metrics()
+    application[STATUS_RECORDS] = batches.status_records(settings, pool)
     application.router.add_post("/twilio/status", twilio_webhooks.message_status)
     server = TestServer(application, host="127.0.0.1", port=port)
     await server.start_server()
