@@ -81,11 +81,13 @@ class StatusApp:
             [queued] = await outbox.insert_outbox(
                 connection, self.org_id, [OutboundMessage(key, OWNER, body)]
             )
-            claim = await outbox.claim_head(connection, OWNER, now, timedelta(seconds=30))
+            claim = await outbox.claim_head(
+                connection, self.org_id, OWNER, now, timedelta(seconds=30)
+            )
             assert isinstance(claim, outbox.Claim) and claim.row.id == queued.id
             if status == "sent":
                 assert sid is not None
-                await outbox.mark_sent(connection, queued.id, sid, now)
+                await outbox.mark_sent(connection, self.org_id, queued.id, sid, now)
         return key
 
 

@@ -68,3 +68,76 @@ REVOKE ALL ON FUNCTION minkops_record_delivery_batch(text[], text[], text[], int
                                                      boolean[], boolean[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION minkops_record_delivery_batch(text[], text[], text[], integer[], text[],
                                                         boolean[], boolean[]) TO minkops_app;
+
+-- The outbound sender's bookkeeping, one round trip each. These run as the caller (row-level
+-- security applies), alone in their own implicit transaction: the organization is set first,
+-- for this transaction only, as org_transaction would.
+
+-- Claim the oldest unsettled row to a recipient if due (see store/outbox.py, claim_head).
+-- The advisory lock serializes claimers of one recipient; each statement after it reads a
+-- fresh snapshot, so what the previous claimer committed is seen. A due head comes with
+-- what the 24-hour rule needs: when the recipient last wrote, and their language.
+CREATE FUNCTION minkops_claim_head(p_org_id bigint, p_recipient text, p_now timestamptz,
+                                   p_lease interval, p_unsettled text[])
+    RETURNS TABLE (head outbox, due boolean, last_inbound timestamptz, language text)
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+    DECLARE
+        v_head outbox;
+    BEGIN
+        PERFORM set_config('minkops.org_id', coalesce(p_org_id::text, ''), true);
+        PERFORM pg_advisory_xact_lock(hashtextextended(p_recipient, 0));
+        SELECT * INTO v_head FROM outbox o
+        WHERE o.recipient = p_recipient AND o.status = ANY(p_unsettled)
+        ORDER BY o.id LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
+        head := v_head;
+        due := v_head.next_attempt_at IS NULL OR v_head.next_attempt_at <= p_now;
+        IF due THEN
+            IF v_head.status = 'sending' THEN
+                -- Only the lease is renewed: sending_at still marks the attempt to look for.
+                UPDATE outbox o SET next_attempt_at = p_now + p_lease WHERE o.id = v_head.id;
+            ELSE
+                UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1,
+                    sending_at = p_now, next_attempt_at = p_now + p_lease
+                WHERE o.id = v_head.id AND o.status = ANY(p_unsettled);
+            END IF;
+            last_inbound := (SELECT max(i.received_at) FROM inbox i WHERE i.sender = p_recipient);
+            language := (SELECT m.language FROM members m WHERE m.phone = p_recipient);
+        END IF;
+        RETURN NEXT;
+    END
+    $$;
+
+-- Record the SID Twilio gave (see store/outbox.py, mark_sent).
+CREATE FUNCTION minkops_mark_sent(p_org_id bigint, p_outbox_id bigint, p_sid text,
+                                  p_now timestamptz, p_unsettled text[])
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+    DECLARE
+        v_sid text;
+    BEGIN
+        PERFORM set_config('minkops.org_id', coalesce(p_org_id::text, ''), true);
+        UPDATE outbox o SET
+            status = CASE WHEN o.status = ANY(p_unsettled) THEN 'sent' ELSE o.status END,
+            twilio_sid = coalesce(o.twilio_sid, p_sid), sent_at = coalesce(o.sent_at, p_now),
+            next_attempt_at = NULL,
+            -- A callback that got there first keeps its error (63016 sets off the template).
+            error_code = CASE WHEN o.status = ANY(p_unsettled) THEN NULL ELSE o.error_code END,
+            error_message = CASE WHEN o.status = ANY(p_unsettled) THEN NULL
+                                 ELSE o.error_message END
+        WHERE o.id = p_outbox_id
+        RETURNING o.twilio_sid INTO v_sid;
+        RETURN v_sid;
+    END
+    $$;
+
+REVOKE ALL ON FUNCTION minkops_claim_head(bigint, text, timestamptz, interval, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION minkops_mark_sent(bigint, bigint, text, timestamptz, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION minkops_claim_head(bigint, text, timestamptz, interval, text[])
+    TO minkops_app;
+GRANT EXECUTE ON FUNCTION minkops_mark_sent(bigint, bigint, text, timestamptz, text[])
+    TO minkops_app;
