@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -51,12 +52,18 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     form = _parse_form(text, settings.faults.max_form_fields)
     signature = request.headers.get("X-Twilio-Signature", "")
     url = settings.public_url + str(request.rel_url)
-    validator = RequestValidator(settings.twilio.auth_token)
+    validator = _validator(settings.twilio.auth_token)
     if not signature or not validator.validate(url, form, signature):
         request.app[METRICS].inbound.labels(result="bad_signature").inc()
         log.warning("webhook.bad_signature", path=request.path)
         raise web.HTTPForbidden(text="invalid Twilio signature")
     return form
+
+
+@functools.cache
+def _validator(auth_token: str) -> RequestValidator:
+    """Built once per token, not per request (it is stateless beyond the token)."""
+    return RequestValidator(auth_token)
 
 
 def _parse_form(text: str, max_fields: int) -> dict[str, str]:
