@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from minkops import recovery
+from minkops import loop_probe, recovery
 from minkops.actors.messages import Deliver, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
@@ -113,7 +113,14 @@ def make_app(
         await loop.run_in_executor(None, system.stop)
 
     app.cleanup_ctx.extend(
-        [database, actors, recovery.spool_ctx, recovery.sweeper_ctx, recovery.org_changes_ctx]
+        [
+            database,
+            actors,
+            recovery.spool_ctx,
+            recovery.sweeper_ctx,
+            recovery.org_changes_ctx,
+            loop_probe.probe_ctx,
+        ]
     )
     return app
 
