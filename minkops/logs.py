@@ -107,12 +107,15 @@ def configure_logging(
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        # Not cached: a logger used before configure_logging (at import, in a test) must follow it.
-        cache_logger_on_first_use=False,
+        # Filtering: an event below the level returns at once, before any processor runs
+        # (debug events carry message text: at INFO they cost a method call, not a render).
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        # Cached on first use: the processor chain is not rebuilt for every event. The process
+        # configures logging before it logs (cli.py; tests in conftest's pytest_configure).
+        cache_logger_on_first_use=True,
     )
 
 
-def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
+def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
     return logger

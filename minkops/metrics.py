@@ -62,6 +62,16 @@ class Metrics:
             "Inbox rows given up on after every attempt failed (the person got an apology)",
             registry=self.registry,
         )
+        self.loop_busy_ratio = Gauge(
+            "minkops_event_loop_busy_ratio",
+            "CPU time of the event loop thread over wall time, last second (1 = a full core)",
+            registry=self.registry,
+        )
+        self.loop_lag_seconds = Gauge(
+            "minkops_event_loop_lag_seconds",
+            "How late the loop ran a scheduled wake-up, last second",
+            registry=self.registry,
+        )
         self.inbox_waiting = Gauge(
             "minkops_inbox_waiting",
             "Inbox rows accepted and not yet processed",

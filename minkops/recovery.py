@@ -98,18 +98,13 @@ async def _store_spooled(app: web.Application, entry: Spooled) -> None:
     form = dict(entry.form)
     key = form.pop(SPOOL_KEY_FIELD, None)
     update = twilio_form.status_update(form)
-    async with asyncio.timeout(timeout), org_transaction(app[POOL], None) as connection:
-        await outbox.record_delivery(
-            connection,
-            update.message_sid,
-            key,
-            update.status,
-            update.error_code,
-            update.error_message,
+    async with asyncio.timeout(timeout), app[POOL].acquire() as connection:
+        (recorded,) = await outbox.record_deliveries(
+            connection, [delivery_status.report(update, key)]
         )
     # What the callback sets off (63016: the template; a note to delete) happens for a
     # spooled callback too: Twilio will not send it again.
-    await delivery_status.after_status(app, update)
+    delivery_status.follow_up(app, update, recorded)
 
 
 # --- the inbox sweeper -------------------------------------------------------------------

@@ -36,6 +36,9 @@ class DatabaseSettings(_Section):
     url: str
     pool_min: int = Field(ge=1)
     pool_max: int = Field(ge=1)
+    commit_linger_ms: float = Field(default=1.0, ge=0)
+    commit_batch: int = Field(default=64, ge=1)
+    commits_in_flight: int = Field(default=2, ge=1)
 
 
 class TwilioSettings(_Section):

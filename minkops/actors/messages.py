@@ -35,6 +35,8 @@ class SendOutbox:
 
     org_id: int | None
     outbox_ids: tuple[int, ...]
+    recipients: tuple[str, ...] = ()
+    """Their recipients, when the sender knows them (it saves a query); else looked up."""
 
 
 @dataclass(frozen=True)

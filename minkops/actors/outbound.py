@@ -144,7 +144,9 @@ class OutboundMember(PoolMember):
 
     def on_job(self, message: Any) -> Any:
         if isinstance(message, SendOutbox):
-            recipients = self._db(
+            # No query first for which rows are still unsettled: a claim finds nothing for a
+            # recipient whose rows are all sent (telling twice never sends twice).
+            recipients = list(message.recipients) or self._db(
                 message.org_id, lambda c: outbox.unsettled_recipients(c, message.outbox_ids)
             )
             for recipient in recipients:
@@ -166,8 +168,14 @@ class OutboundMember(PoolMember):
         """Send this recipient's due rows oldest first, until one has to wait."""
         while True:
             now = self._deps.clock()
-            claim = self._db(
-                org_id, partial(outbox.claim_head, recipient=recipient, now=now, lease=self._lease)
+            claim = self._alone(
+                partial(
+                    outbox.claim_head,
+                    org_id=org_id,
+                    recipient=recipient,
+                    now=now,
+                    lease=self._lease,
+                )
             )
             if claim is None:
                 return
@@ -181,7 +189,7 @@ class OutboundMember(PoolMember):
         """Take a claimed row to its next state; False when the recipient must wait."""
         row = claim.row
         if not claim.ambiguous:
-            return self._create(org_id, row, row.attempts + 1)
+            return self._create(org_id, claim, row.attempts + 1)
         try:
             found = self._find_at_twilio(org_id, row)
         except (TwilioRestException, OSError) as error:
@@ -200,12 +208,13 @@ class OutboundMember(PoolMember):
         if not self._db(org_id, lambda c: outbox.start_attempt(c, row.id, now, self._lease)):
             return True  # settled meanwhile, by a status callback
         log.info("outbound.resend", org_id=org_id, outbox_id=row.id, attempt=row.attempts + 1)
-        return self._create(org_id, row, row.attempts + 1)
+        return self._create(org_id, claim, row.attempts + 1)
 
-    def _create(self, org_id: int | None, row: OutboxRow, attempt: int) -> bool:
+    def _create(self, org_id: int | None, claim: Claim, attempt: int) -> bool:
         assert self._client is not None
+        row = claim.row
         try:
-            content = self._content(org_id, row)
+            content = self._content(org_id, claim)
             message = self._client.messages.create(
                 to=whatsapp_address(row.recipient),
                 from_=self._from,
@@ -225,18 +234,11 @@ class OutboundMember(PoolMember):
         self._record_sent(org_id, row, str(message.sid), adopted=False)
         return True
 
-    def _content(self, org_id: int | None, row: OutboxRow) -> dict[str, Any]:
-        """What the message carries: the 24-hour rule decides (`domain.window.plan`)."""
+    def _content(self, org_id: int | None, claim: Claim) -> dict[str, Any]:
+        """What the message carries: the 24-hour rule decides (`domain.window.plan`), on the
+        facts read with the claim (when the recipient last wrote, their language)."""
         assert self._templates is not None
-        recipient = row.recipient
-
-        async def facts(c: asyncpg.Connection) -> tuple[datetime | None, str | None]:
-            return (
-                await outbox.last_inbound_from(c, recipient),
-                await outbox.recipient_language(c, recipient),
-            )
-
-        last_inbound, language = self._db(org_id, facts)
+        row, last_inbound, language = claim.row, claim.last_inbound, claim.language
         plan = window.plan(
             kind=row.kind,
             as_template=row.as_template,
@@ -307,7 +309,7 @@ class OutboundMember(PoolMember):
 
     def _record_sent(self, org_id: int | None, row: OutboxRow, sid: str, *, adopted: bool) -> None:
         now = self._deps.clock()
-        recorded = self._db(org_id, lambda c: outbox.mark_sent(c, row.id, sid, now))
+        recorded = self._alone(lambda c: outbox.mark_sent(c, org_id, row.id, sid, now))
         if recorded is not None and recorded != sid:
             # A callback settled the row with another SID first: Twilio has it twice.
             log.error("outbound.duplicate", org_id=org_id, outbox_id=row.id, twilio_sid=sid)
@@ -420,6 +422,10 @@ class OutboundMember(PoolMember):
     def _db(self, org_id: int | None, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         return self._deps.persistence.run(org_id, work)
 
+    def _alone(self, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """One statement that scopes itself to its organization: one round trip."""
+        return self._deps.persistence.run_alone(work)
+
 
 def _same_text(sent: str | None, body: str) -> bool:
     """Twilio's record of our message: the body itself, or a template around it."""
@@ -457,4 +463,4 @@ def tell_outbound(outbound: KeyedRecipient, org_id: int | None, queued: Sequence
     for row in queued:
         by_recipient.setdefault(row.recipient, []).append(row.id)
     for recipient, ids in by_recipient.items():
-        outbound.tell_keyed(recipient, SendOutbox(org_id, tuple(ids)))
+        outbound.tell_keyed(recipient, SendOutbox(org_id, tuple(ids), (recipient,)))

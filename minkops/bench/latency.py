@@ -49,7 +49,7 @@ def format_runs(runs: list[LatencyRun]) -> str:
         f"== reply latency at fixed offered rates: {ORGS} organizations, "
         f"{ORGS * MEMBERS_PER_ORG:,} members, open loop ==",
         "offered/s  replied/s  ack p50/p99 ms   reply p50/p99 ms  backlog  keeps up"
-        "  CPU/reply ms: service, PostgreSQL, generator+stand-in",
+        "  CPU/reply ms: service, PostgreSQL, generator+stand-in  loop busy",
     ]
     for run in runs:
         s = run.summary
@@ -60,6 +60,7 @@ def format_runs(runs: list[LatencyRun]) -> str:
             f"  {percentile(s.reply_latencies, 50) * 1000:7.1f}/{percentile(s.reply_latencies, 99) * 1000:<8.1f}"
             f"  {run.backlog_at_end:7d}  {'yes' if run.keeps_up else 'NO':>8}"
             f"  {ms['service']:.2f}, {ms['postgres']:.2f}, {ms['replayer']:.2f}"
+            f"  {run.cost.loop_busy:9.0%}"
             + (f"  (lost {s.lost}, doubled {s.doubled})" if s.lost or s.doubled else "")
         )
     lines.append(f"  goal: reply p99 <= {GOAL_P99_MS:.0f} ms at 200/s, and keeping up at 400/s")

@@ -6,16 +6,26 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
+from typing import TypeVar
 
 from aiohttp import web
 
-from minkops import recovery
+from minkops import loop_probe, recovery
 from minkops.actors.messages import Deliver, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.supervisor import RestartIntensityExceeded
 from minkops.actors.system import Engines, start_actor_system
-from minkops.http import export, ops, stripe_routes, twilio_webhooks
-from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, Lifecycle
+from minkops.http import batches, export, ops, stripe_routes, twilio_webhooks
+from minkops.http.keys import (
+    ACTORS,
+    INBOX_ACCEPTS,
+    LIFECYCLE,
+    METRICS,
+    POOL,
+    SETTINGS,
+    STATUS_RECORDS,
+    Lifecycle,
+)
 from minkops.http.media import add_media_routes
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
@@ -25,6 +35,9 @@ from minkops.store.database import create_pool, org_transaction
 from minkops.voice.speaker import Speaker
 
 log = get_logger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def voice_notes_out(settings: Settings) -> Speaker:
@@ -62,7 +75,11 @@ def make_app(
     async def database(app: web.Application) -> AsyncIterator[None]:
         pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)
         app[POOL] = pool
+        app[INBOX_ACCEPTS] = accepts = batches.inbox_accepts(settings, pool)
+        app[STATUS_RECORDS] = statuses = batches.status_records(settings, pool)
         yield
+        await accepts.close()
+        await statuses.close()
         await pool.close()
 
     async def actors(app: web.Application) -> AsyncIterator[None]:
@@ -96,7 +113,14 @@ def make_app(
         await loop.run_in_executor(None, system.stop)
 
     app.cleanup_ctx.extend(
-        [database, actors, recovery.spool_ctx, recovery.sweeper_ctx, recovery.org_changes_ctx]
+        [
+            database,
+            actors,
+            recovery.spool_ctx,
+            recovery.sweeper_ctx,
+            recovery.org_changes_ctx,
+            loop_probe.probe_ctx,
+        ]
     )
     return app
 

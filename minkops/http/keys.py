@@ -9,8 +9,12 @@ import asyncpg
 from aiohttp import web
 
 from minkops.actors.system import ActorSystem
+from minkops.domain.inbound import InboundMessage
 from minkops.metrics import Metrics
 from minkops.settings import Settings
+from minkops.store.group_commit import GroupCommit
+from minkops.store.inbox import Accepted
+from minkops.store.outbox import Recorded, StatusReport
 from minkops.store.spool import Spool
 
 
@@ -29,3 +33,5 @@ ACTORS = web.AppKey("actors", ActorSystem)
 METRICS = web.AppKey("metrics", Metrics)
 LIFECYCLE = web.AppKey("lifecycle", Lifecycle)
 SPOOL = web.AppKey("spool", Spool)
+INBOX_ACCEPTS = web.AppKey[GroupCommit[InboundMessage, Accepted]]("inbox_accepts")
+STATUS_RECORDS = web.AppKey[GroupCommit[StatusReport, Recorded]]("status_records")

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-import asyncpg
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
 from minkops.http import delivery_status, twilio_form
-from minkops.http.keys import ACTORS, LIFECYCLE, METRICS, POOL, SETTINGS, SPOOL
+from minkops.http.keys import (
+    ACTORS,
+    INBOX_ACCEPTS,
+    LIFECYCLE,
+    METRICS,
+    SETTINGS,
+    SPOOL,
+    STATUS_RECORDS,
+)
 from minkops.logs import get_logger
-from minkops.store import inbox, outbox
-from minkops.store.database import org_transaction
+from minkops.store.database import UNAVAILABLE
 
 log = get_logger(__name__)
 
@@ -23,18 +30,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Statuses Twilio reports for a WhatsApp message that we keep.
 KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "failed", "undelivered"})
-# The database could not take the row: an outage, a restart, a stall (the timeout), a full
-# pool. asyncpg's CannotConnectNowError (server shutting down) is a PostgresError.
-DATABASE_UNAVAILABLE = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
-    asyncpg.TooManyConnectionsError,
-)
+DATABASE_UNAVAILABLE = UNAVAILABLE
 SPOOL_KEY_FIELD = "__minkops_status_key"
 
 
@@ -56,12 +52,18 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     form = _parse_form(text, settings.faults.max_form_fields)
     signature = request.headers.get("X-Twilio-Signature", "")
     url = settings.public_url + str(request.rel_url)
-    validator = RequestValidator(settings.twilio.auth_token)
+    validator = _validator(settings.twilio.auth_token)
     if not signature or not validator.validate(url, form, signature):
         request.app[METRICS].inbound.labels(result="bad_signature").inc()
         log.warning("webhook.bad_signature", path=request.path)
         raise web.HTTPForbidden(text="invalid Twilio signature")
     return form
+
+
+@functools.cache
+def _validator(auth_token: str) -> RequestValidator:
+    """Built once per token, not per request (it is stateless beyond the token)."""
+    return RequestValidator(auth_token)
 
 
 def _parse_form(text: str, max_fields: int) -> dict[str, str]:
@@ -103,19 +105,18 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
     if _spooling(request):
         return await _spool_or_503(request, "inbound", form)  # behind what is spooled: in order
     try:
-        async with (
-            asyncio.timeout(settings.faults.db_request_timeout_seconds),
-            org_transaction(request.app[POOL], None) as connection,
-        ):
-            row = await inbox.accept(connection, message)
-            again = None if row is not None else await inbox.unfinished(connection, message.sid)
+        # Shared with the webhooks arriving meanwhile: one statement, one commit for all.
+        async with asyncio.timeout(settings.faults.db_request_timeout_seconds):
+            accepted = await request.app[INBOX_ACCEPTS].submit(message)
     except DATABASE_UNAVAILABLE:
         # Not the caller's fault. Twilio does not retry a 5xx by default, so a 503 here would
         # lose the message: keep it in the local spool and acknowledge it.
         log.warning("inbound.store_failed", message_sid=message.sid, exc_info=True)
         return await _spool_or_503(request, "inbound", form)
     directory = request.app[ACTORS].directory
-    if row is None:
+    row = accepted.row
+    if accepted.duplicate:
+        again = row
         metrics.inbound.labels(result="duplicate").inc()
         log.info("inbound.duplicate", message_sid=message.sid, unfinished=again is not None)
         if again is not None:
@@ -124,6 +125,7 @@ async def inbound_whatsapp(request: web.Request) -> web.StreamResponse:
             metrics.inbox_redelivered.labels(why="retried").inc()
             directory.tell(Deliver(again))
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+    assert row is not None
     metrics.inbound.labels(result="accepted").inc()
     log.info("inbound.accepted", message_sid=row.message_sid, org_id=row.org_id, sender=row.sender)
     # Hand over *before* answering: a tell never blocks, and a caller that hangs up before
@@ -163,18 +165,9 @@ async def message_status(request: web.Request) -> web.Response:
     if _spooling(request):
         return await _spool_or_503(request, "status", {**form, **_key_field(key)})
     try:
-        async with (
-            asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds),
-            org_transaction(request.app[POOL], None) as connection,
-        ):
-            outcome = await outbox.record_delivery(
-                connection,
-                update.message_sid,
-                key,
-                update.status,
-                update.error_code,
-                update.error_message,
-            )
+        # Shared with the callbacks arriving meanwhile, follow-ups included: one statement.
+        async with asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds):
+            recorded = await request.app[STATUS_RECORDS].submit(delivery_status.report(update, key))
     except DATABASE_UNAVAILABLE:
         # Status callbacks are not retried by Twilio: spool them like inbound messages.
         log.warning("outbound.status_store_failed", twilio_sid=update.message_sid, exc_info=True)
@@ -184,17 +177,10 @@ async def message_status(request: web.Request) -> web.Response:
         twilio_sid=update.message_sid,
         status=update.status,
         twilio_code=update.error_code,
-        known=outcome is not None,
-        changed=outcome == "updated",
+        known=recorded.outcome is not None,
+        changed=recorded.outcome == "updated",
     )
-    try:
-        async with asyncio.timeout(request.app[SETTINGS].faults.db_request_timeout_seconds):
-            await delivery_status.after_status(request.app, update)  # 63016 → template
-    except DATABASE_UNAVAILABLE:
-        # Twilio never sends a status callback again: spool it, and the drainer does the
-        # follow-up (recording it again changes nothing).
-        log.warning("outbound.status_follow_up_failed", twilio_sid=update.message_sid)
-        return await _spool_or_503(request, "status", {**form, **_key_field(key)})
+    delivery_status.follow_up(request.app, update, recorded)  # 63016 → template; notes
     return web.Response(status=204)
 
 

@@ -191,6 +191,13 @@ class Cost:
     service: float
     postgres: float
     replayer: float  # this process: the load generator and the Twilio stand-in
+    loop: float = 0.0  # the service's event loop thread alone
+    wall: float = 0.0
+
+    @property
+    def loop_busy(self) -> float:
+        """The service's event loop thread's share of one core over the run."""
+        return 0.0 if self.wall <= 0 else self.loop / self.wall
 
     def per_message(self, summary: Summary) -> dict[str, float]:
         n = max(len(summary.answered), 1)
@@ -204,17 +211,24 @@ class Cost:
         ms = self.per_message(summary)
         return (
             f"CPU per reply   service {ms['service']:.2f} ms, PostgreSQL {ms['postgres']:.2f} ms,"
-            f" load generator + Twilio stand-in {ms['replayer']:.2f} ms"
+            f" load generator + Twilio stand-in {ms['replayer']:.2f} ms;"
+            f" event loop thread busy {self.loop_busy:.0%} of one core"
         )
 
 
-def _cpu(service_pid: int, postgres_pid: int) -> tuple[float, float, float]:
-    from minkops.bench.machine import cpu_seconds, process_tree_cpu_seconds
+def _cpu(service_pid: int, postgres_pid: int) -> tuple[float, float, float, float, float]:
+    from minkops.bench.machine import (
+        cpu_seconds,
+        main_thread_cpu_seconds,
+        process_tree_cpu_seconds,
+    )
 
     return (
         process_tree_cpu_seconds(service_pid),
         process_tree_cpu_seconds(postgres_pid),
         cpu_seconds(),
+        main_thread_cpu_seconds(service_pid),
+        time.monotonic(),
     )
 
 

@@ -17,6 +17,22 @@ import asyncpg
 from minkops.store.service_login import service_dsn
 
 APP_ROLE = "minkops_app"
+# The database could not take the work: an outage, a restart, a stall (the timeout), a full
+# pool. asyncpg's CannotConnectNowError (server shutting down) is a PostgresError.
+UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    return isinstance(error, UNAVAILABLE)
 
 
 async def _prepare_connection(connection: asyncpg.Connection) -> None:

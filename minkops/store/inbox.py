@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +47,42 @@ async def accept(connection: asyncpg.Connection, message: InboundMessage) -> Inb
     if record is None:
         return None
     return InboxRow(record["inbox_id"], record["org_id"], message, record["received_at"])
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """One message of a batch: its new row; or, for a MessageSid accepted before, its row
+    while still unprocessed (to hand over again), else None."""
+
+    row: InboxRow | None
+    duplicate: bool
+
+
+async def accept_many(
+    connection: asyncpg.Connection, messages: Sequence[InboundMessage]
+) -> list[Accepted]:
+    """Accept a batch in one statement (one commit when run outside a transaction), in the
+    given order; the result at each position belongs to the message at that position."""
+    records = await connection.fetch(
+        "SELECT * FROM minkops_accept_inbound_batch($1::text[], $2::text[], $3::jsonb[])"
+        " ORDER BY n",
+        [m.sid for m in messages],
+        [m.sender for m in messages],
+        [m.to_json() for m in messages],
+    )
+    accepted: list[Accepted] = []
+    for message, record in zip(messages, records, strict=True):
+        row = None
+        if record["inbox_id"] is not None:
+            stored = record["message"]
+            row = InboxRow(
+                record["inbox_id"],
+                record["org_id"],
+                message if stored is None else InboundMessage.from_json(stored),
+                record["received_at"],
+            )
+        accepted.append(Accepted(row, record["duplicate"]))
+    return accepted
 
 
 async def unprocessed(connection: asyncpg.Connection) -> list[InboxRow]:

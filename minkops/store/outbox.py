@@ -64,6 +64,10 @@ class Claim:
 
     row: OutboxRow
     ambiguous: bool
+    last_inbound: datetime | None = None
+    """When the recipient last wrote (the 24-hour window), read with the claim."""
+    language: str | None = None
+    """The recipient's language, if a member, read with the claim."""
 
 
 @dataclass(frozen=True)
@@ -194,33 +198,39 @@ async def unsettled_recipients(
 
 
 async def claim_head(
-    connection: asyncpg.Connection, recipient: str, now: datetime, lease: timedelta
+    connection: asyncpg.Connection,
+    org_id: int | None,
+    recipient: str,
+    now: datetime,
+    lease: timedelta,
 ) -> Claim | Waiting | None:
     """Claim the oldest unsettled row to ``recipient`` if it is due; None when there is none.
 
     A per-recipient advisory lock serializes claimers, so two members never both claim a
     head, and a newer row is never claimed while an older one is pending or in flight.
+    One statement (``minkops_claim_head``), which sets the organization itself: run alone,
+    it is one round trip and commits on its own.
     """
-    await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", recipient)
     record = await connection.fetchrow(
-        "SELECT * FROM outbox WHERE recipient = $1 AND status = ANY($2::text[])"
-        " ORDER BY id LIMIT 1",
+        "SELECT * FROM minkops_claim_head($1, $2, $3, $4, $5::text[])",
+        org_id,
         recipient,
+        now,
+        lease,
         list(UNSETTLED),
     )
     if record is None:
         return None
-    head = _row(record)
-    if head.next_attempt_at is not None and head.next_attempt_at > now:
+    head = _row(record["head"])
+    if not record["due"]:
+        assert head.next_attempt_at is not None
         return Waiting(head.next_attempt_at)
-    if head.status == "sending":
-        # Only the lease is renewed: sending_at still marks the attempt to look for.
-        await connection.execute(
-            "UPDATE outbox SET next_attempt_at = $2 WHERE id = $1", head.id, now + lease
-        )
-        return Claim(head, ambiguous=True)
-    await _start_attempt(connection, head.id, now, lease)
-    return Claim(head, ambiguous=False)
+    return Claim(
+        head,
+        ambiguous=head.status == "sending",
+        last_inbound=record["last_inbound"],
+        language=record["language"],
+    )
 
 
 async def start_attempt(
@@ -245,22 +255,21 @@ async def _start_attempt(
 
 
 async def mark_sent(
-    connection: asyncpg.Connection, outbox_id: int, twilio_sid: str, now: datetime
+    connection: asyncpg.Connection,
+    org_id: int | None,
+    outbox_id: int,
+    twilio_sid: str,
+    now: datetime,
 ) -> str | None:
     """Record the SID Twilio gave (or that reconciling found); returns the SID on the row.
 
     A status callback may have got there first: the status never moves back, and a SID
-    already recorded is kept (the caller compares, to notice a duplicate).
+    already recorded is kept (the caller compares, to notice a duplicate). One statement
+    that sets the organization itself, like ``claim_head``.
     """
     recorded: str | None = await connection.fetchval(
-        "UPDATE outbox SET"
-        " status = CASE WHEN status = ANY($4::text[]) THEN 'sent' ELSE status END,"
-        " twilio_sid = coalesce(twilio_sid, $2), sent_at = coalesce(sent_at, $3),"
-        " next_attempt_at = NULL,"
-        # A callback that got there first keeps its error (63016 sets off the template).
-        " error_code = CASE WHEN status = ANY($4::text[]) THEN NULL ELSE error_code END,"
-        " error_message = CASE WHEN status = ANY($4::text[]) THEN NULL ELSE error_message END"
-        " WHERE id = $1 RETURNING twilio_sid",
+        "SELECT minkops_mark_sent($1, $2, $3, $4, $5::text[])",
+        org_id,
         outbox_id,
         twilio_sid,
         now,
@@ -323,21 +332,6 @@ async def known_sids(connection: asyncpg.Connection, sids: Sequence[str]) -> set
     return {record["twilio_sid"] for record in records}
 
 
-async def last_inbound_from(connection: asyncpg.Connection, phone: str) -> datetime | None:
-    """When `phone` last wrote to us (within what RLS shows): the 24-hour window's start."""
-    received: datetime | None = await connection.fetchval(
-        "SELECT max(received_at) FROM inbox WHERE sender = $1", phone
-    )
-    return received
-
-
-async def recipient_language(connection: asyncpg.Connection, phone: str) -> str | None:
-    language: str | None = await connection.fetchval(
-        "SELECT language FROM members WHERE phone = $1", phone
-    )
-    return language
-
-
 async def mark_went_as_template(connection: asyncpg.Connection, outbox_id: int) -> None:
     await connection.execute("UPDATE outbox SET went_as_template = true WHERE id = $1", outbox_id)
 
@@ -377,38 +371,56 @@ async def due_recipients(
     return [DueRecipient(record["org_id"], record["recipient"]) for record in records]
 
 
-async def record_delivery(
-    connection: asyncpg.Connection,
-    twilio_sid: str,
-    key: str | None,
-    status: str,
-    error_code: int | None,
-    error_message: str | None,
-) -> str | None:
-    """A status callback: None for an unknown message, else 'updated' or 'unchanged'."""
-    outcome: str | None = await connection.fetchval(
-        "SELECT minkops_record_delivery($1, $2, $3, $4, $5)",
-        twilio_sid,
-        key,
-        status,
-        error_code,
-        None if error_message is None else error_message[:500],
+@dataclass(frozen=True)
+class StatusReport:
+    """One status callback to record, and what the caller's rules say it sets off."""
+
+    twilio_sid: str
+    key: str | None
+    status: str
+    error_code: int | None
+    error_message: str | None
+    retry_as_template: bool
+    """Queue the message once more as a template (Twilio failed it outside the window)."""
+    final: bool
+    """A final status: name the voice note to delete, if the message had one."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    outcome: str | None
+    """None for an unknown message, else 'updated' or 'unchanged'."""
+    template: tuple[int | None, Queued] | None
+    """The row queued again as a template (its organization), if this report did it."""
+    media_token: str | None
+
+
+async def record_deliveries(
+    connection: asyncpg.Connection, reports: Sequence[StatusReport]
+) -> list[Recorded]:
+    """Status callbacks with their follow-ups, in one statement (one commit outside a
+    transaction), in order; the result at each position belongs to that report."""
+    records = await connection.fetch(
+        "SELECT * FROM minkops_record_delivery_batch($1::text[], $2::text[], $3::text[],"
+        " $4::integer[], $5::text[], $6::boolean[], $7::boolean[]) ORDER BY n",
+        [r.twilio_sid for r in reports],
+        [r.key for r in reports],
+        [r.status for r in reports],
+        [r.error_code for r in reports],
+        [None if r.error_message is None else r.error_message[:500] for r in reports],
+        [r.retry_as_template for r in reports],
+        [r.final for r in reports],
     )
-    return outcome
-
-
-async def retry_as_template(
-    connection: asyncpg.Connection, twilio_sid: str
-) -> tuple[int | None, Queued] | None:
-    """After a 63016 failure: the same message once more as a template (None if done before)."""
-    record = await connection.fetchrow(
-        "SELECT outbox_id, org_id, recipient FROM minkops_retry_as_template($1)", twilio_sid
-    )
-    if record is None:
-        return None
-    return record["org_id"], Queued(record["outbox_id"], record["recipient"])
-
-
-async def media_token_of(connection: asyncpg.Connection, twilio_sid: str) -> str | None:
-    token: str | None = await connection.fetchval("SELECT minkops_media_token($1)", twilio_sid)
-    return token
+    return [
+        Recorded(
+            record["outcome"],
+            None
+            if record["retry_outbox_id"] is None
+            else (
+                record["retry_org_id"],
+                Queued(record["retry_outbox_id"], record["retry_recipient"]),
+            ),
+            record["media_token"],
+        )
+        for record in records
+    ]

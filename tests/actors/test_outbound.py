@@ -199,7 +199,9 @@ class Rig:
     def claim(self, queued: Queued) -> None:
         """What a sender does just before messages.create."""
         lease = timedelta(seconds=LEASE)
-        claim = self.db(lambda c: outbox.claim_head(c, queued.recipient, self.clock(), lease))
+        claim = self.db(
+            lambda c: outbox.claim_head(c, self.org_id, queued.recipient, self.clock(), lease)
+        )
         assert isinstance(claim, outbox.Claim) and not claim.ambiguous
 
     def send(self, *queued: Queued) -> None:

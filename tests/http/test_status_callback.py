@@ -23,8 +23,8 @@ from aiohttp.test_utils import TestServer
 from minkops import admin
 from minkops.actors.outbound import status_callback_url
 from minkops.domain.models import OutboundMessage
-from minkops.http import twilio_webhooks
-from minkops.http.keys import METRICS, POOL, SETTINGS
+from minkops.http import batches, twilio_webhooks
+from minkops.http.keys import METRICS, POOL, SETTINGS, STATUS_RECORDS
 from minkops.metrics import Metrics
 from minkops.sandbox.twilio_api import TwilioStandIn
 from minkops.settings import load_settings
@@ -81,11 +81,13 @@ class StatusApp:
             [queued] = await outbox.insert_outbox(
                 connection, self.org_id, [OutboundMessage(key, OWNER, body)]
             )
-            claim = await outbox.claim_head(connection, OWNER, now, timedelta(seconds=30))
+            claim = await outbox.claim_head(
+                connection, self.org_id, OWNER, now, timedelta(seconds=30)
+            )
             assert isinstance(claim, outbox.Claim) and claim.row.id == queued.id
             if status == "sent":
                 assert sid is not None
-                await outbox.mark_sent(connection, queued.id, sid, now)
+                await outbox.mark_sent(connection, self.org_id, queued.id, sid, now)
         return key
 
 
@@ -145,6 +147,7 @@ async def app(
     application[SETTINGS] = settings
     application[POOL] = pool
     application[METRICS] = Metrics()
+    application[STATUS_RECORDS] = batches.status_records(settings, pool)
     application.router.add_post("/twilio/status", twilio_webhooks.message_status)
     server = TestServer(application, host="127.0.0.1", port=port)
     await server.start_server()

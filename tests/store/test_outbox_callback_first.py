@@ -25,15 +25,18 @@ async def test_a_63016_callback_before_the_sid_is_recorded_still_brings_the_temp
     now = datetime.now(UTC)
     async with org_transaction(pool, org.id) as c:
         (queued,) = await outbox.insert_outbox(c, org.id, [OutboundMessage("k:1", SAM, "hola")])
-        claim = await outbox.claim_head(c, SAM, now, timedelta(seconds=30))
+        claim = await outbox.claim_head(c, org.id, SAM, now, timedelta(seconds=30))
         assert isinstance(claim, outbox.Claim)
     sid = "SM" + "c" * 32
-    async with org_transaction(pool, None) as c:  # the callback, found by the URL's key
-        assert await outbox.record_delivery(c, sid, "k:1", "failed", 63016, "outside") == "updated"
+    report = outbox.StatusReport(sid, "k:1", "failed", 63016, "outside", True, True)
+    async with pool.acquire() as c:  # the callback, found by the URL's key
+        (recorded,) = await outbox.record_deliveries(c, [report])
+    assert recorded.outcome == "updated"
+    assert recorded.template is not None and recorded.template[1].recipient == SAM
     async with org_transaction(pool, org.id) as c:  # then the sender records the SID
-        assert await outbox.mark_sent(c, queued.id, sid, now) == sid
+        assert await outbox.mark_sent(c, org.id, queued.id, sid, now) == sid
         row = await outbox.outbox_row(c, queued.id)
     assert row is not None and (row.status, row.error_code) == ("failed", 63016)
-    async with org_transaction(pool, None) as c:
-        retried = await outbox.retry_as_template(c, sid)
-    assert retried is not None and retried[1].recipient == SAM
+    async with pool.acquire() as c:  # the same callback again: the template only once
+        (again,) = await outbox.record_deliveries(c, [report])
+    assert again.outcome == "unchanged" and again.template is None
