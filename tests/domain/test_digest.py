@@ -39,6 +39,8 @@ def task(number: int, title: str, assignee: Member | None, due: datetime | None 
         ("resumen diario a las 7", "es", "digest", True, 7),
         ("turn off the digest", "en", "digest", False, None),
         ("turn on overdue alerts", "en", "escalation", True, None),
+        ("activa avisos de atrasadas", "es", "escalation", True, None),
+        ("desactiva el escalado", "es", "escalation", False, None),
     ],
 )
 def test_the_chat_words_read_as_the_preference(
