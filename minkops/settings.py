@@ -109,6 +109,9 @@ class OutboundSettings(_Section):
     reconcile_lookback: int = Field(ge=1, le=1000)
     sweep_interval_seconds: float = Field(gt=0)
     sweep_batch: int = Field(ge=1)
+    # Twilio's documented per-sender WhatsApp throughput (minkops.actors.send_rate says where).
+    text_messages_per_second: float = Field(default=10.0, gt=0)
+    media_messages_per_second: float = Field(default=1.5, gt=0)
 
 
 class PrivacySettings(_Section):

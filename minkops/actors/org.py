@@ -443,7 +443,10 @@ class OrgActor(pykka.ThreadingActor):
                     self._conversations[conversation.member_id] = conversation
             tell_outbound(self._deps.outbound, self.org_id, queued)
             if self._deps.reminders is not None and any(
-                isinstance(e, fx.CreateReminder | fx.ChangeReminder) for e in effects
+                isinstance(
+                    e, fx.CreateReminder | fx.ChangeReminder | fx.SetDigest | fx.SetEscalation
+                )
+                for e in effects
             ):
                 self._deps.reminders.tell(m.RemindersChanged())
             self._meter(row, outcome)

@@ -42,6 +42,7 @@ from minkops.actors.backoff import Backoff, Cancellable, RestartPolicy, Schedule
 from minkops.actors.messages import SendOutbox, SweepOutbox
 from minkops.actors.persistence import Persistence
 from minkops.actors.pool import Pool, PoolMember
+from minkops.actors.send_rate import SendRate
 from minkops.actors.supervisor import ChildContext
 from minkops.actors.timers import shared_timer
 from minkops.domain import window
@@ -100,6 +101,9 @@ class OutboundDeps:
     templates_enabled: bool = False
     """Outside the 24-hour window, send the row's template (`minkops.domain.window`). The
     service turns it on (`[reminders] templates`); off, every row goes free-form."""
+    send_rate: SendRate | None = None
+    """The process-wide pace (`minkops.actors.send_rate`), shared by every member; None:
+    unpaced. Waiting happens between the claim and the create, well inside the lease."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,8 @@ class OutboundMember(PoolMember):
         row = claim.row
         try:
             content = self._content(org_id, claim)
+            if self._deps.send_rate is not None:
+                self._deps.send_rate.wait(media="media_url" in content)
             message = self._client.messages.create(
                 to=whatsapp_address(row.recipient),
                 from_=self._from,
@@ -222,6 +228,8 @@ class OutboundMember(PoolMember):
                 **content,
             )
         except TwilioRestException as error:
+            if error.status == 429 and self._deps.send_rate is not None:
+                self._deps.send_rate.rate_limited()  # over Twilio's pace: everyone slows
             if is_transient(error) and attempt < self._settings.max_attempts:
                 self._retry(org_id, row, attempt, error)
                 return False

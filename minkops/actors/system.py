@@ -35,6 +35,7 @@ from minkops.actors.pool import Pool, PoolHandle
 from minkops.actors.privacy import privacy_links, run_retention
 from minkops.actors.reminders import ReminderScheduler
 from minkops.actors.scheduler import Job, SchedulerActor
+from minkops.actors.send_rate import SendRate
 from minkops.actors.strangers import Strangers
 from minkops.actors.supervisor import (
     ChildContext,
@@ -135,6 +136,10 @@ def start_actor_system(
             speaker=speaker,
             plans=plans,
             templates_enabled=settings.reminders.templates,
+            send_rate=SendRate(
+                settings.outbound.text_messages_per_second,
+                settings.outbound.media_messages_per_second,
+            ),
         ),
         actors.outbound_pool_size,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from minkops.domain.conversation import Conversation
@@ -242,6 +242,45 @@ class FollowTemplates(Effect):
     member_id: int
     phone: str
     key: str
+
+
+# --- the daily digest and overdue escalation (minkops.domain.digest) ------------------------
+
+
+@dataclass(frozen=True)
+class SetDigest(Effect):
+    """An admin's daily digest at an org-local hour, first at `next_fire_at`; None: off."""
+
+    member_id: int
+    hour: int | None
+    next_fire_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SetEscalation(Effect):
+    """Overdue escalation on or off for the organization (its open tasks follow at once)."""
+
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class FireDigest(Effect):
+    """A day's digest delivered (or skipped, being empty): recorded with its outbox row."""
+
+    member_id: int
+    day: date
+    next_fire_at: datetime
+
+
+@dataclass(frozen=True)
+class EscalateTask(Effect):
+    """An escalation step taken, recorded on the task with the message it sends."""
+
+    number: int
+    nudged_at: datetime | None
+    escalated_at: datetime | None
+    escalate_at: datetime | None
+    """The next step's time; None: nothing more."""
 
 
 def apply(state: OrgState, effects: Iterable[Effect]) -> OrgState:

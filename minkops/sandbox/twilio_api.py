@@ -95,10 +95,11 @@ MAX_MEDIA = 10
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 WHATSAPP_WINDOW = timedelta(hours=24)
-# Twilio's default throughput for one WhatsApp sender. Past it Twilio itself *queues* (up to
-# 4 hours); the stand-in's optional limit answers 429/20429 instead, Twilio's "Too Many
-# Requests", so that a sender's own rate limiter can be tested against it.
-WHATSAPP_DEFAULT_MPS = 80.0
+# Twilio's default text throughput for one WhatsApp sender (10/s, 1.5/s with media; 80/s is
+# Meta's Cloud API figure, not Twilio's: https://www.twilio.com/docs/whatsapp/best-practices-and-faqs).
+# Past it Twilio itself *queues* (up to 4 hours); the stand-in's optional limit answers
+# 429/20429 instead, Twilio's "Too Many Requests", so a sender's own pace can be tested.
+WHATSAPP_DEFAULT_MPS = 10.0
 CALLBACK_TIMEOUT_SECONDS = 15.0
 SANDBOX_MEDIA_PATH = "/sandbox/media"
 SANDBOX_INBOUND_PATH = "/sandbox/inbound"

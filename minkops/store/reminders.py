@@ -82,14 +82,17 @@ async def fire_due(
     are marked (and the reminders moved on) with the outbox rows they send, so a crash
     before the commit fires nothing and one after it has sent nothing twice. Returns the
     outbox rows written and how many reminders fired."""
+    from minkops.store import digests
     from minkops.store.writers import write_effects
 
+    # Digests and escalation steps ride the same wake-up and the same transaction.
+    queued, fired = await digests.fire_due(connection, state, now)
     due = await lock_due(connection, state.org.id, now)
     if not due:
-        return [], 0
+        return queued, fired
     effects = firing.fire_due(state, due, now)
-    fired = sum(isinstance(e, fx.FireReminder) for e in effects)
-    return await write_effects(connection, state.org.id, effects), fired
+    fired += sum(isinstance(e, fx.FireReminder) for e in effects)
+    return queued + await write_effects(connection, state.org.id, effects), fired
 
 
 # --- the scheduler, across organizations ----------------------------------------------------

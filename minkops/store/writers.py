@@ -186,6 +186,7 @@ class _phone_unique:
 # CreateExportLink): imported last, once `writes` exists.
 # Writers of features' own effects, registered by importing their modules.
 from minkops.store import billing as _billing  # noqa: E402, F401
+from minkops.store import digests as _digests  # noqa: E402,F401
 from minkops.store import privacy as _privacy  # noqa: E402, F401
 
 # Writers of feature modules register themselves on import.

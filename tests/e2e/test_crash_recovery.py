@@ -59,7 +59,11 @@ async def test_kill_9_mid_burst_loses_nothing_and_sends_nothing_twice(
     # A send left `sending` by the kill is reconciled once its lease ends: 10 s, not the
     # default 30, keeps the test short and is still far above a send to the local stand-in.
     overlay = tmp_data_dir / "crash-recovery.toml"
-    overlay.write_text(f"[outbound]\nsending_lease_seconds = {SENDING_LEASE_SECONDS}\n")
+    # The 500 replies at Twilio's default 10/s would take most of a minute: pace is not tested here.
+    overlay.write_text(
+        f"[outbound]\nsending_lease_seconds = {SENDING_LEASE_SECONDS}\n"
+        "text_messages_per_second = 1000.0\n"
+    )
     service_env["MINKOPS_CONFIG"] = str(overlay)  # the env start_service runs both processes with
     public_url = f"http://127.0.0.1:{service_env['MINKOPS_HTTP_PORT']}"
     target = ChatTarget(

@@ -260,3 +260,49 @@ def test_remind_me_in_1_minute_arrives_once_across_a_kill_9_and_restart(
     time.sleep(3)
     assert len(to(standin, OWNER)) == 2  # once
     assert restarted.stop() == 0
+
+
+def test_a_voice_member_who_never_wrote_gets_the_template_then_after_listen_an_opus_note(
+    start_service: Callable[[], RunningService],
+    service_env: dict[str, str],
+    standin: TwilioStandIn,
+    tmp_path: Path,
+) -> None:
+    # The "Done when", in one run: never written -> template; "Listen" -> the
+    # notice itself with its OGG/Opus note; the note is gone (404) once delivered.
+    setup_org(service_env, ("Pedro Gil", PEDRO, "es", "voice"))
+    service = start_service()
+    say(service, standin, OWNER, "tarea para Pedro: limpiar la nevera")
+    template = wait_until(lambda: ended(standin, PEDRO), 1)[0]
+    assert template.sent_as_template and template.content_sid is not None
+    assert template.media_urls == () and "limpiar la nevera" in template.body
+
+    target = ChatTarget(
+        service.public_url, ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, service_env["TWILIO_API_BASE"]
+    )
+    tap = {**inbound_form(target, PEDRO, "Escuchar"), "ButtonPayload": "listen"}
+    standin.record_inbound(PEDRO)
+    assert post_signed(service, tap) == 200
+    note = wait_until(lambda: ended(standin, PEDRO), 2)[1]
+    assert note.status == "delivered" and note.content_sid is None
+    assert "limpiar la nevera" in note.body
+    (url,) = note.media_urls
+    (fetched,) = note.fetched_media
+    assert (fetched.http_status, fetched.content_type) == (200, "audio/ogg")
+    (tmp_path / "note.ogg").write_bytes(fetched.data)
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
+         str(tmp_path / "note.ogg")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert probe.stdout.strip() == "opus"
+    deadline, status = time.monotonic() + 10, 200
+    while time.monotonic() < deadline and status != 404:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        time.sleep(0.2)
+    assert status == 404
+    assert service.stop() == 0

@@ -102,6 +102,9 @@ sender_messages_per_minute = 20
 backoff_base_seconds = 0.5
 backoff_max_seconds = 3.0
 sweep_interval_seconds = 0.5
+# Floods here test faults, not Twilio's pace (tests/actors/test_send_rate.py does).
+text_messages_per_second = 1000.0
+media_messages_per_second = 1000.0
 """
 
 

@@ -563,7 +563,7 @@ def test_past_the_senders_rate_creates_get_429_20429(
     assert [m.body for m in standin.messages()] == ["1", "2", "other sender", "4"]
     standin.rate_limit(None)
     send(client, body="6")
-    assert WHATSAPP_DEFAULT_MPS == 80
+    assert WHATSAPP_DEFAULT_MPS == 10  # Twilio's documented default for WhatsApp text
 
 
 def test_content_domain_is_routed_to_the_api_base(client: Any) -> None:

@@ -106,6 +106,19 @@ async def _reminder_firings(c: asyncpg.Connection, org: Org) -> None:
     )
 
 
+async def _org_preferences(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute("INSERT INTO org_preferences (org_id, escalation) VALUES ($1, true)", org.id)
+
+
+async def _digests(c: asyncpg.Connection, org: Org) -> None:
+    await c.execute(
+        "INSERT INTO digests (member_id, org_id, hour, next_fire_at)"
+        " VALUES ($1, $2, 7, now() + interval '1 day')",
+        org.member_id,
+        org.id,
+    )
+
+
 async def _usage_daily(c: asyncpg.Connection, org: Org) -> None:
     await c.execute(
         "INSERT INTO usage_daily (org_id, day, messages_in) VALUES ($1, current_date, 7)", org.id
@@ -171,6 +184,8 @@ ROWS: dict[str, RowWriter] = {
     "billing_links": _billing_links,
     "reminders": _reminders,
     "reminder_firings": _reminder_firings,
+    "org_preferences": _org_preferences,
+    "digests": _digests,
     "export_links": _export_links,
     "policy_notices": _policy_notices,
     "members": _members,

@@ -3,6 +3,7 @@
 from minkops.domain.handlers import (
     billing,
     conversation,
+    preferences,
     privacy,
     reminders,
     tasks,
@@ -20,6 +21,7 @@ __all__ = [
     "built_kinds",
     "conversation",
     "handler_for",
+    "preferences",
     "privacy",
     "reminders",
     "tasks",

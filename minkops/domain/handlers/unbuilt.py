@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from minkops.domain import intents as i
 from minkops.domain.handlers.registry import unbuilt
 
-unbuilt(
-    # digest and escalation preferences
-    i.SetPreference,
-)
+unbuilt()  # every kind is built
