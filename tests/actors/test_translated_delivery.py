@@ -87,6 +87,15 @@ class Org:
         finally:
             await connection.close()
 
+    async def openai_tokens_counted(self) -> int:
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            return int(
+                await connection.fetchval("SELECT coalesce(sum(openai_tokens), 0) FROM usage_daily")
+            )
+        finally:
+            await connection.close()
+
     async def reminder_translations(self) -> dict[str, str]:
         connection = await asyncpg.connect(self.database_url)
         try:
@@ -170,6 +179,8 @@ async def test_a_task_for_an_english_voice_member_is_translated_in_text_and_voic
     assert notice.media_urls, "a voice-delivery member gets a voice note"
     assert any("clean the fridge" in said for said in org.spoken())
     assert org.translations_asked() == 1
+    # Reading and translating are counted together, once, with the turn (usage_daily).
+    assert await org.openai_tokens_counted() == org.openai.billed_tokens(CHAT_PATH) > 0
 
 
 async def test_same_language_asks_openai_for_no_translation(org: Org) -> None:
