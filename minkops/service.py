@@ -56,6 +56,8 @@ def choose_engines(settings: Settings) -> Engines:
         CircuitBreaker,
         OpenAIUnderstanding,
         Transcriber,
+        TranslatingReader,
+        Translator,
         fetch_media,
         make_openai_client,
     )
@@ -66,7 +68,11 @@ def choose_engines(settings: Settings) -> Engines:
     circuit = CircuitBreaker("openai", openai.circuit_failures, openai.circuit_reset_seconds)
     twilio, voice = settings.twilio, settings.voice
     return Engines(
-        understanding=OpenAIUnderstanding(client, openai, rules, circuit=circuit),
+        # Reading, then the words a task or reminder passes on in its recipients' languages.
+        understanding=TranslatingReader(
+            OpenAIUnderstanding(client, openai, rules, circuit=circuit),
+            Translator(client, openai, circuit=circuit),
+        ),
         fetch_media=partial(
             fetch_media,
             account_sid=twilio.account_sid,

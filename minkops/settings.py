@@ -54,6 +54,8 @@ class OpenAISettings(_Section):
     model: str
     transcription_model: str
     speech_model: str
+    # Small and cheap: it only translates a task title or reminder text (minkops.ai.translation).
+    translation_model: str = "gpt-4.1-nano"
     timeout_seconds: float = Field(gt=0)
     max_retries: int = Field(ge=0)
     history_turns: int = Field(ge=0)

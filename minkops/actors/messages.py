@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pykka
 
 from minkops.domain.intents import Understood
+from minkops.domain.translation import Translations
 from minkops.domain.understanding import UnderstandingContext
 from minkops.store.inbox import InboxRow
 
@@ -64,6 +65,8 @@ class Interpretation:
     understood: Understood
     tokens: int = 0
     """OpenAI tokens spent reading it: counted in usage_daily with the turn."""
+    translations: Translations = field(default_factory=dict)
+    """The words it passes on, translated for recipients of other languages."""
 
 
 @dataclass(frozen=True)

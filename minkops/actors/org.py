@@ -38,6 +38,7 @@ from minkops.domain.models import Member
 from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.replies import say
 from minkops.domain.state import OrgState
+from minkops.domain.translation import NONE, Translations
 from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
@@ -182,8 +183,12 @@ class OrgActor(pykka.ThreadingActor):
                 if quarantined:
                     self._apologise.add(row.message_sid)
                 self._accept(row)
-            case m.Interpretation(message_sid=sid, understood=understood, tokens=tokens):
-                self._step(sid, lambda flight: self._conclude(flight, understood, tokens))
+            case m.Interpretation(
+                message_sid=sid, understood=understood, tokens=tokens, translations=translated
+            ):
+                self._step(
+                    sid, lambda flight: self._conclude(flight, understood, tokens, translated)
+                )
             case m.Transcript(message_sid=sid, text=text, seconds=seconds, tokens=tokens):
                 self._step(sid, lambda flight: self._transcribed(flight, text, seconds, tokens))
             case m.ReplyDeadline(message_sid=sid):
@@ -317,7 +322,13 @@ class OrgActor(pykka.ThreadingActor):
             m.Understand(self.actor_ref, flight.row.message_sid, text, context)
         )
 
-    def _conclude(self, flight: _InFlight, understood: Understood, tokens: int) -> None:
+    def _conclude(
+        self,
+        flight: _InFlight,
+        understood: Understood,
+        tokens: int,
+        translations: Translations = NONE,
+    ) -> None:
         flight.tokens += tokens
         log.info("inbound.understood", kind=understood.intent.kind, language=understood.language)
 
@@ -332,6 +343,7 @@ class OrgActor(pykka.ThreadingActor):
                 understood,
                 self._deps.clock(),
                 self._deps.links,
+                translations,
             )
 
         try:

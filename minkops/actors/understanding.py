@@ -27,7 +27,9 @@ class UnderstandingMember(PoolMember):
             # An engine error is a bug, and it propagates (the supervisor restarts us);
             # the org actor's deadline answers the person meanwhile.
             reading = read(self._engine, message.text, message.context)
-            answer = Interpretation(message.message_sid, reading.understood, reading.tokens)
+            answer = Interpretation(
+                message.message_sid, reading.understood, reading.tokens, reading.translations
+            )
             with contextlib.suppress(pykka.ActorDeadError):
                 message.reply_to.tell(answer)
         return None

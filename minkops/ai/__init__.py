@@ -12,6 +12,8 @@ from minkops.ai.transcription import (
     TranscriptionUnavailable,
     audio_extension,
 )
+from minkops.ai.translating import TranslatingReader
+from minkops.ai.translation import Translated, Translator
 
 __all__ = [
     "PROMPT_DIR",
@@ -25,6 +27,9 @@ __all__ = [
     "Transcriber",
     "Transcription",
     "TranscriptionUnavailable",
+    "Translated",
+    "TranslatingReader",
+    "Translator",
     "audio_extension",
     "fetch_media",
     "make_openai_client",

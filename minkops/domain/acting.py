@@ -20,6 +20,7 @@ from minkops.domain.models import Member
 from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.replies import pick_language
 from minkops.domain.state import OrgState
+from minkops.domain.translation import NONE, Translations
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 
 
@@ -32,6 +33,7 @@ def act(
     understood: i.Understood,
     now: datetime,
     links: Links = DEFAULT_LINKS,
+    translations: Translations = NONE,
 ) -> Outcome:
     """The outcome of `message` (whose text, or transcript, is `said`) read as `understood`.
 
@@ -42,7 +44,7 @@ def act(
         return Outcome()
     conversation = conversation or new_conversation(sender.id, now)
     language = pick_language(understood.language, sender.language)
-    turn = Turn(state, sender, message, now, language, links)
+    turn = Turn(state, sender, message, now, language, links, translations)
     intent = understood.intent
     outcome: Outcome | None = None
     question = conversation.live_question(now)

@@ -1,8 +1,8 @@
 """A due reminder becomes messages: pure, so the org actor only reads, calls this, and writes.
 
-Each recipient gets the reminder in their own language: the catalogue's sentence around the
-words as written (`reminder_fired`), spoken too when their delivery (or the reminder's) is
-voice. The outbox keys name the reminder, the wall-clock minute and the recipient, so a
+Each recipient gets the reminder in their own language: the catalogue's sentence
+(`reminder_fired`) around the words, translated when it was set or else as written; spoken
+too when their delivery (or the reminder's) is voice. The outbox keys name the reminder, the wall-clock minute and the recipient, so a
 firing written twice sends once.
 """
 
@@ -40,7 +40,7 @@ def fire_due(state: OrgState, due: list[Reminder], now: datetime) -> list[fx.Eff
             body = say(
                 language,
                 "reminder_fired_from" if who else "reminder_fired",
-                text=reminder.text,
+                text=reminder.text_in(language),
                 name=who,
             )
             if occurrence.late:

@@ -7,7 +7,8 @@ it is None once the reminder is paused, cancelled or done.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -42,6 +43,15 @@ class Reminder:
     last_fired_at: datetime | None = None
     created_at: datetime | None = None
     id: int | None = None
+    translations: Mapping[str, str] = field(default_factory=dict)
+    """The text in the recipients' other languages (ISO 639-1 → words), translated once
+    when it was set, so firing it needs no OpenAI call and every firing says the same."""
+
+    def text_in(self, language: str) -> str:
+        """The words as a reader of `language` gets them: translated, or as written."""
+        if language == self.language:
+            return self.text
+        return self.translations.get(language, self.text)
 
     @property
     def recurring(self) -> bool:

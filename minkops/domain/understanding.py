@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from minkops.domain.intents import Understood
+from minkops.domain.translation import Translations
 
 if TYPE_CHECKING:
     from minkops.domain.conversation import PendingQuestion
@@ -82,6 +83,9 @@ class Read:
     understood: Understood
     tokens: int = 0
     """OpenAI tokens spent on it (prompt and completion); 0 for the rule engine."""
+    translations: Translations = field(default_factory=dict)
+    """The words it passes on (a task title, a reminder's text) in the recipients' other
+    languages, where they could be translated (`minkops.ai.translating`)."""
 
 
 @runtime_checkable

@@ -2,7 +2,8 @@
 
 The real `openai` SDK talks to it unchanged through `OpenAI(base_url=..., api_key=...)`.
 Chat answers and transcriptions are scripted by the test; nothing is ever invented: an
-unscripted request gets an OpenAI-style 400. Speech is real audio from espeak-ng.
+unscripted request gets an OpenAI-style 400, except a translation request, which gets the
+deterministic answer of `openai_translate` (a small table, else the text marked `[xx] …`). Speech is real audio from espeak-ng.
 
     python -m minkops.sandbox.openai_api make-voice-note "Hola" --language es -o note.ogg
 """
@@ -45,6 +46,7 @@ from minkops.sandbox.openai_script import (
     StandInRequest,
     UploadedFile,
 )
+from minkops.sandbox.openai_translate import is_translation, translate
 from minkops.sandbox.openai_wire import ApiError, common_headers, fault_response
 from minkops.speech import SpeechError, SpeechToolMissing, synthesize_ogg_opus
 
@@ -58,6 +60,7 @@ __all__ = [
     "Refusal",
     "StandInRequest",
     "UploadedFile",
+    "is_translation",
     "tag_transcript",
 ]
 
@@ -306,6 +309,9 @@ class OpenAIStandIn:
         recorded = self._record(request, json=body)
         check_chat_request(body)
         scripted = self._chat.take(recorded)
+        translated = translate(recorded) if scripted is None else None
+        if translated is not None:  # built in: deterministic (see openai_translate)
+            return self._bill(request, chat_completion(body, translated))
         if scripted is None and self.answer_unscripted is not None:
             answer = await asyncio.to_thread(self.answer_unscripted, recorded)
             return self._bill(request, chat_completion(body, answer))

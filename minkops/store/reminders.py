@@ -39,6 +39,7 @@ def _reminder(row: asyncpg.Record) -> Reminder:
         next_fire_at=row["next_fire_at"],
         last_fired_at=row["last_fired_at"],
         created_at=row["created_at"],
+        translations=dict(row["translations"]),
     )
 
 
@@ -126,8 +127,8 @@ async def _create_reminders(
 ) -> None:
     await connection.executemany(
         "INSERT INTO reminders (org_id, number, text, everyone, recipient_ids, created_by,"
-        " language, cron, once_at, delivery, status, next_fire_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        " language, cron, once_at, delivery, status, next_fire_at, translations)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         [
             (
                 org_id,
@@ -142,6 +143,7 @@ async def _create_reminders(
                 r.delivery,
                 r.status,
                 r.next_fire_at,
+                dict(r.translations),
             )
             for r in (e.reminder for e in effects)
         ],

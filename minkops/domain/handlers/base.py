@@ -21,6 +21,7 @@ from minkops.domain.privacy import DEFAULT_LINKS, Links
 from minkops.domain.replies import format_when, join_names, pick_language, say
 from minkops.domain.roster import Ambiguous, Resolved, resolve_name
 from minkops.domain.state import OrgState
+from minkops.domain.translation import Translations, words_in
 
 ME_WORDS = frozenset({"me", "myself", "mí", "mi", "yo", "eu", "moi", "mim"})
 
@@ -37,6 +38,8 @@ class Turn:
     """The language to answer the sender in."""
     links: Links = DEFAULT_LINKS
     """Where links MinkOps hands out point (export)."""
+    translations: Translations = field(default_factory=dict)
+    """The words this message passes on, in the recipients' other languages."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,13 @@ class Act:
     def say_to(self, member: Member, key: str, **values: object) -> str:
         """A catalogue text in `member`'s language."""
         return say(pick_language(member.language), key, **values)
+
+    def words_for(self, member: Member, words: str) -> str:
+        """The sender's `words` (a title, a reminder's text) as `member` reads them:
+        translated when they speak another language and a translation came with the
+        message, else as written (inside a sentence of their own language)."""
+        language = pick_language(member.language)
+        return words_in(self.turn.translations, words, language, self.turn.language)
 
     def send(self, member: Member, body: str, kind: str = "reply") -> Act:
         if member.opted_out:

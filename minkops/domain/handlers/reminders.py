@@ -66,6 +66,8 @@ def create_reminder(turn: Turn, intent: i.CreateReminder) -> Outcome:
         once_at=intent.at if intent.cron is None else None,
         delivery=intent.delivery,
         created_at=now,
+        # Translated while the message was read; stored, so firing calls no one.
+        translations=dict(turn.translations.get(text, {})),
     )
     reminder = replace(reminder, next_fire_at=first_fire(reminder, timezone, now))
     act.add(fx.CreateReminder(reminder))

@@ -259,7 +259,7 @@ def _tell_assignee(act: Act, task: Task, assignee: Member) -> None:
         "task_assigned",
         number=task.number,
         creator=first_name(act.turn.sender),
-        title=task.title,
+        title=act.words_for(assignee, task.title),
         due=due,
     )
 

@@ -1,0 +1,94 @@
+"""Reading a message, then translating the words it asks to pass on.
+
+Runs in the understanding pool, where the org actor already waits (as a message, never
+blocking) for the reading: so translating costs the org actor nothing, happens before its
+transaction, and the translated words are committed with the outbox rows and reminders
+that carry them. A redelivery reads and translates again, but only one commit counts.
+
+Which words: a new task's title and a new reminder's text. Into which languages: those of
+the people the intent names (resolved against the roster as the handler will), minus the
+author's (the language the message was read in). A name that does not resolve to one
+person asks for every candidate's language; "everyone" for every member's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from minkops.ai.translation import Translator
+from minkops.domain import intents as i
+from minkops.domain.handlers.base import ME_WORDS
+from minkops.domain.handlers.reminders import EVERYONE_WORDS
+from minkops.domain.replies import pick_language
+from minkops.domain.roster import Ambiguous, Resolved, resolve_name
+from minkops.domain.translation import folded
+from minkops.domain.understanding import Read, Understanding, UnderstandingContext, read
+
+
+@dataclass(frozen=True)
+class Wanted:
+    words: str
+    source: str
+    targets: tuple[str, ...]
+
+
+def wanted(understood: i.Understood, context: UnderstandingContext) -> Wanted | None:
+    """The words `understood` passes on and the languages they must reach, if any."""
+    intent = understood.intent
+    if isinstance(intent, i.CreateTask):
+        # No assignee: a staff member's own task, or an admin's unassigned one; either way
+        # nobody else is told, so nothing to translate.
+        words, names = intent.title, intent.assignees
+    elif isinstance(intent, i.CreateReminder):
+        words, names = intent.text, intent.recipients or ["me"]
+    else:
+        return None
+    source = pick_language(understood.language, context.language)
+    targets = sorted(set(_languages(names, context)) - {source})
+    if not folded(words) or not targets:
+        return None
+    return Wanted(folded(words), source, tuple(targets))
+
+
+def _languages(names: Iterable[str], context: UnderstandingContext) -> Iterable[str]:
+    for name in names:
+        key = name.strip().lower()
+        if key in ME_WORDS:
+            yield pick_language(context.language)
+        elif key in EVERYONE_WORDS:
+            yield from (pick_language(e.language) for e in context.roster)
+        else:
+            match resolve_name(name, context.roster):
+                case Resolved(entry=entry):
+                    yield pick_language(entry.language)
+                case Ambiguous(candidates=candidates):
+                    yield from (pick_language(c.language) for c in candidates)
+
+
+class TranslatingReader:
+    """An engine (`Metered`): `engine`'s reading, plus the translations it calls for."""
+
+    def __init__(self, engine: Understanding, translator: Translator) -> None:
+        self._engine = engine
+        self._translator = translator
+
+    def understand(self, text: str, context: UnderstandingContext) -> i.Understood:
+        return self._engine.understand(text, context)
+
+    def read(self, text: str, context: UnderstandingContext) -> Read:
+        reading = read(self._engine, text, context)
+        want = wanted(reading.understood, context)
+        if want is None:
+            return reading
+        found: dict[str, str] = {}
+        tokens = reading.tokens
+        for target in want.targets:
+            translated = self._translator.translate(want.words, want.source, target)
+            if translated is None:
+                continue  # quoted as written: the notice goes anyway
+            tokens += translated.tokens
+            found[target] = translated.words
+        if not found:
+            return Read(reading.understood, tokens)
+        return Read(reading.understood, tokens, {want.words: found})
