@@ -102,7 +102,8 @@ async def erase_member(connection: asyncpg.Connection, org_id: int, effect: fx.E
     """Everything the organization's rows hold of one person's phone and name goes.
 
     Their inbound rows keep only the MessageSid (dedup); their tasks stay, unassigned (the
-    foreign keys' SET NULL), and titles that name them say "former member". What is kept
+    foreign keys' SET NULL), and titles and reminder texts that name them say "former
+    member" (a reminder for them alone is cancelled). What is kept
     only for a while anyway (processed inbound bodies, sent texts, conversation context:
     24 hours) is cleared for the whole organization now, since a person may have been
     written about under an earlier name or a number written any way: only clearing all of
@@ -135,6 +136,32 @@ async def erase_member(connection: asyncpg.Connection, org_id: int, effect: fx.E
         org_id,
         effect.name.strip(),
         effect.former,
+    )
+    # Reminders too: their words may name the person (and so may their stored
+    # translations, which are dropped: firing then says the scrubbed words as written), and
+    # a reminder left with nobody to remind is cancelled rather than kept firing at no one.
+    await connection.execute(
+        "UPDATE reminders SET text = replace(text, $2, $3), translations = '{}'"
+        " WHERE org_id = $1 AND strpos(text, $2) > 0",
+        org_id,
+        effect.name.strip(),
+        effect.former,
+    )
+    await connection.execute(
+        "UPDATE reminders SET translations = '{}'"
+        " WHERE org_id = $1 AND strpos(translations::text, $2) > 0",
+        org_id,
+        effect.name.strip(),
+    )
+    await connection.execute(
+        "UPDATE reminders SET recipient_ids = array_remove(recipient_ids, $2),"
+        " status = CASE WHEN NOT everyone AND recipient_ids = ARRAY[$2]::bigint[]"
+        "               THEN 'cancelled' ELSE status END,"
+        " next_fire_at = CASE WHEN NOT everyone AND recipient_ids = ARRAY[$2]::bigint[]"
+        "                     THEN NULL ELSE next_fire_at END"
+        " WHERE org_id = $1 AND $2 = ANY(recipient_ids)",
+        org_id,
+        effect.member_id,
     )
     await connection.execute(
         f"DELETE FROM outbox o WHERE o.org_id = $1 AND o.recipient = $2 AND {SETTLED}",

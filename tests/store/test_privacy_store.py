@@ -129,6 +129,18 @@ async def test_erasure_leaves_no_trace_of_phone_or_name_in_a_dump(
             org_id,
             [{"role": "user", "text": f"dale la tarea a {STAFF_NAME}"}],
         )
+        await connection.execute(
+            "INSERT INTO reminders (org_id, number, text, recipient_ids, language, cron,"
+            " next_fire_at, translations) VALUES"
+            " ($1, 1, $2, ARRAY[$3]::bigint[], 'es', '0 9 * * 1', now(), $4::jsonb),"
+            " ($1, 2, 'abrir la tienda', ARRAY[$3]::bigint[], 'es', '0 8 * * *', now(),"
+            "  $5::jsonb)",
+            org_id,
+            f"pagar a {STAFF_NAME} la nómina",
+            juan,
+            {"en": f"pay {STAFF_NAME} the salary"},
+            {"fr": f"ouvrir la boutique ({STAFF_NAME})"},
+        )
         queued = await outbox.insert_outbox(
             connection,
             org_id,
@@ -165,6 +177,14 @@ async def test_erasure_leaves_no_trace_of_phone_or_name_in_a_dump(
     assert [t["title"] for t in tasks] == ["revisar con antiguo miembro la caja", "pedir leche"]
     assert [t["assignee_id"] for t in tasks] == [None, None]
     assert dedup == 1  # the MessageSid stays: a Twilio retry is still recognized
+    async with org_transaction(pool, org_id) as connection:
+        reminders = await connection.fetch(
+            "SELECT text, translations, recipient_ids, status FROM reminders ORDER BY number"
+        )
+    assert [(r["text"], r["translations"], r["recipient_ids"], r["status"]) for r in reminders] == [
+        ("pagar a antiguo miembro la nómina", {}, [], "cancelled"),
+        ("abrir la tienda", {}, [], "cancelled"),
+    ]
 
 
 async def _fill(pool: asyncpg.Pool, org_id: int, phones: tuple[str, ...]) -> None:
