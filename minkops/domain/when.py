@@ -138,7 +138,14 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def _hour_with_meridiem(hour: int, ap: str | None, pod: str | None) -> int:
+_DAY_STARTS = 6
+"""The hour a working day may start at: "6:45" on a clock is the morning's opening time,
+a bare "6" (like "5") the afternoon's."""
+
+
+def _hour_with_meridiem(
+    hour: int, ap: str | None, pod: str | None, *, on_the_minute: bool = False
+) -> int:
     meridiem = (ap or "").replace(" ", "")
     if meridiem == "pm" or pod in {"afternoon", "evening", "tarde", "noche"}:
         return hour + 12 if hour < 12 else hour
@@ -146,8 +153,10 @@ def _hour_with_meridiem(hour: int, ap: str | None, pod: str | None) -> int:
         return hour + 12 if hour >= 6 else hour
     if meridiem == "am" or pod in {"morning", "manana", "madrugada"}:
         return 0 if hour == 12 else hour
-    # A bare "at 5" in a working day is 17:00, not 05:00.
-    return hour + 12 if 1 <= hour <= 6 else hour
+    # A bare "at 5" in a working day is 17:00, not 05:00; "at 6:45" is when it starts.
+    if hour == _DAY_STARTS and on_the_minute:
+        return hour
+    return hour + 12 if 1 <= hour <= _DAY_STARTS else hour
 
 
 def _take_time(text: Text) -> tuple[time | None, bool, Text]:
@@ -208,7 +217,7 @@ def _time_of(match: re.Match[str]) -> time | None:
     if plus:
         minute = {"media": 30, "cuarto": 15}.get(plus) or to_int(plus)
     pod = groups.get("pod_en") or groups.get("pod_es")
-    hour = _hour_with_meridiem(hour, groups.get("ap"), pod)
+    hour = _hour_with_meridiem(hour, groups.get("ap"), pod, on_the_minute=minute > 0)
     if less:
         hour, minute = hour - 1, 60 - ({"cuarto": 15}.get(less) or to_int(less))
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
