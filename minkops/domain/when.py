@@ -253,6 +253,9 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
     """The first calendar day in `text`; the int is a weekday still to be placed."""
     for kind, pattern in _DATE_PATTERNS:
         match = pattern.search(text.folded)
+        if match is not None and kind == "weekday" and _names_a_thing(text.folded, match):
+            # "las reservas del sábado": the day says which reservations, not when.
+            match = pattern.search(text.folded, match.end())
         if match is None:
             continue
         cut = text.blank(*match.span())
@@ -268,6 +271,15 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if found is not None:
             return found, None, cut
     return None, None, text
+
+
+_OF_A_DAY = ("del", "of")
+"""A weekday after these modifies a noun ("the reservations of Saturday")."""
+
+
+def _names_a_thing(folded: str, match: re.Match[str]) -> bool:
+    before = folded[max(0, match.start() - 5) : match.start()].split()
+    return bool(before) and before[-1] in _OF_A_DAY
 
 
 def _next_month_day(today: date, day: int) -> date | None:

@@ -38,3 +38,9 @@ def test_another_word_or_an_inflection_is_not_a_typo(word: str) -> None:
 def test_content_words_survive_typo_repair() -> None:
     intent = read("dentro de 10 minutos recuérdame sacar la tarta", "es")
     assert intent["text"] == "sacar la tarta"
+
+
+def test_a_weekday_after_del_or_of_names_a_thing_not_a_time() -> None:
+    intent = read("Pedro tiene que preparar el pedido del lunes el viernes a las 10", "es")
+    assert intent["title"] == "preparar el pedido del lunes"
+    assert intent["due"] == "2025-03-28T10:00:00+01:00"
