@@ -1181,8 +1181,9 @@ def refine_reminder(
             end = 1
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
-        elif words[0] == "hay" and words[1:2] in (["que"], ["q"]):
-            end = 2  # "que hay que recoger el pedido"; "que hay reunión" keeps its "hay"
+        elif (duty := lex.hits("obligation", words[:3])) and duty[0].first == 0:
+            end = duty[0].last  # "que hay que recoger el pedido", "that I have to call …";
+            # "que hay reunión" keeps its "hay"
         else:
             break
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
@@ -1224,6 +1225,16 @@ _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "q
 
 def _trim_title(title: str) -> str:
     title = _drop_edges(title, ("time_residue", "dangling"))
+    # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
+    # the person to the work is left in front of it; so is an obligation ("que tengo que").
+    for _ in range(2):
+        tokens = tokens_of(Text.of(title).folded)
+        words = [t.text for t in tokens]
+        duty = lexicon().hits("obligation", words[:3])
+        if len(words) > 1 and words[0] in {"to", "que"}:
+            title = title[tokens[1].start :]
+        elif duty and duty[0].first == 0 and duty[0].last < len(words):
+            title = title[tokens[duty[0].last].start :]
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:
@@ -1335,6 +1346,9 @@ def object_first(title: str, language: str) -> str:
     return title
 
 
+_CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -1344,6 +1358,14 @@ def _infinitive_first(
     if not body or language != "es":
         return body
     first, _, rest = body.partition(" ")
+    if roster_fold(first) in _CLITICS and rest and subjunctive:
+        # "que se pongan los guantes" → "ponerse los guantes", "que lo limpie" → "limpiarlo":
+        # a pronoun before a conjugated verb goes after its infinitive.
+        verb = _infinitive_first(rest, language, subjunctive=True, imperative=imperative)
+        if verb != tidy(rest):
+            head, _, tail = verb.partition(" ")
+            return tidy(f"{head}{roster_fold(first)} {tail}")
+        return body
     key = roster_fold(first)
     lemma = lexicon().lemmas.get(key)
     if lemma is None and key in lexicon().indicative:

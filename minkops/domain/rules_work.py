@@ -219,8 +219,8 @@ _REMINDER_LEAD = re.compile(
     r"^(?:remind|reminder\s+(?:for|to)|reminder|set\s+(?:a\s+|up\s+a\s+)?reminder(?:\s+for)?"
     r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
     r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
-    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+(?:a|al))?"
-    r"|recordar(?:le|les)?(?:\s+(?:a|al))?|avisa(?:le|les)?(?:\s+(?:a|al))?)(?=\s|:|$)"
+    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a)?"
+    r"|recordar(?:le|les)?(?:\s+a)?|avisa(?:le|les)?(?:\s+a)?)(?=\s|:|$)"
     r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
     r"(?=\s|:|$)"
 )

@@ -44,3 +44,57 @@ def test_a_weekday_after_del_or_of_names_a_thing_not_a_time() -> None:
     intent = read("Pedro tiene que preparar el pedido del lunes el viernes a las 10", "es")
     assert intent["title"] == "preparar el pedido del lunes"
     assert intent["due"] == "2025-03-28T10:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me tomorrow at 9 that I have to call the bank", "en", "call the bank"),
+        ("recuérdame mañana a las 8 que tengo que llamar al gestor", "es", "llamar al gestor"),
+    ],
+)
+def test_an_obligation_before_the_work_is_not_part_of_the_reminder(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+def test_an_obligation_before_the_work_is_not_part_of_a_note() -> None:
+    assert read("note for myself: I need to call the bank")["title"] == "call the bank"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "recuérdales a todos cada viernes a las 3 que se pongan los guantes",
+            "ponerse los guantes",
+        ),
+        ("recuérdale a Tom que lo haga hoy", "hacerlo"),
+    ],
+)
+def test_a_pronoun_before_a_subjunctive_goes_after_the_infinitive(text: str, said: str) -> None:
+    assert read(text, "es")["text"] == said
+
+
+def test_the_to_left_after_a_time_is_cut_from_a_title() -> None:
+    intent = read("tell Pedro at 6 to start the dough")
+    assert intent["title"] == "start the dough"
+    assert intent["assignees"] == ["Pedro"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("todos los días a las 8 recuérdale al equipo que fichen", "es"),
+        ("remind the staff every monday at 9 to check the rota", "en"),
+    ],
+)
+def test_the_team_named_any_usual_way_is_everyone(text: str, language: str) -> None:
+    assert read(text, language)["recipients"] == ["everyone"]
+
+
+def test_nudge_is_a_reminder_verb() -> None:
+    intent = read("nudge Luis tomorrow at 10 to pay the gas bill")
+    assert intent["kind"] == "create_reminder"
+    assert intent["recipients"] == ["Luis"]
