@@ -539,6 +539,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
         return None
+    if clause.has("help"):
+        return None  # "what can I do here?" asks what MinkOps does, not what is left to do
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
     if clause.people and clause.question and not rest:

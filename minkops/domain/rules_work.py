@@ -228,7 +228,7 @@ _LEADING_CONNECTORS = re.compile(
     r"^(?:(?:to|that|about|of|que|de|para|sobre)\b|[:,-])\s*", re.IGNORECASE
 )
 _TRAILING_CONNECTORS = re.compile(
-    r"(?:\s+(?:at|on|by|the|el|la|a|las|para|de|y|and|to)|[:,-])+$", re.IGNORECASE
+    r"(?:\s+(?:at|on|by|the|el|la|a|las|para|de|y|and|to|due)|[:,-])+$", re.IGNORECASE
 )
 
 

@@ -98,3 +98,42 @@ def test_nudge_is_a_reminder_verb() -> None:
     intent = read("nudge Luis tomorrow at 10 to pay the gas bill")
     assert intent["kind"] == "create_reminder"
     assert intent["recipients"] == ["Luis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "kind"),
+    [
+        ("no need to remind pedro about the veg anymore", "en", "admin", "cancel_reminder"),
+        ("Pedro's back, turn his veggie reminder on again", "en", "admin", "resume_reminder"),
+        ("can we switch to a paid plan", "en", "admin", "upgrade"),
+        ("quiero pasarme al plan de pago", "es", "admin", "upgrade"),
+        ("i want to get the messages again", "en", "staff", "start_messages"),
+        ("ya puedes escribirme otra vez", "es", "staff", "start_messages"),
+        ("nop", "es", "admin", "decline"),
+        ("estamos cerca del límite?", "es", "admin", "usage"),
+        ("quiero crear una cuenta para mi clínica", "es", "admin", "sign_up"),
+        ("stop telling me when tasks are overdue", "en", "admin", "set_preference"),
+        ("reasigna la 4 a María", "es", "admin", "edit_task"),
+        ("j'ai quelque chose en attente ?", "fr", "staff", "list_tasks"),
+        ("en qué está trabajando Pedro", "es", "admin", "list_tasks"),
+    ],
+)
+def test_lexicon_words_people_use(text: str, language: str, role: str, kind: str) -> None:
+    assert read(text, language, role)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("qué puedo hacer aquí?", "es"),
+        ("o que eu posso fazer aqui?", "pt"),
+        ("qu'est-ce que je peux faire ici ?", "fr"),
+    ],
+)
+def test_asking_what_minkops_does_is_help_not_a_task_list(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
+
+
+def test_due_before_a_time_is_not_part_of_the_title() -> None:
+    intent = read("new task for Tom: print the new price list, due friday at 12")
+    assert intent["title"] == "print the new price list"
