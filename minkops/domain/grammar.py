@@ -603,13 +603,28 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     return None
 
 
+_OBJECT_REACH = 3
+"""How many words may stand between a verb and its object ("cancel our minkops account")."""
+
+
+def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
+    """A verb of the class `verb` with a phrase of `noun` a few words after it."""
+    nouns = clause.lex.hits(noun, clause.words)
+    return any(
+        0 < n.first - v.last <= _OBJECT_REACH or n.first == v.last
+        for v in clause.lex.hits(verb, clause.words)
+        for n in nouns
+    )
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
-    if clause.has("delete_account"):
+    closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
+    if clause.has("delete_account") or closing:
         return DeleteAccount()
-    if clause.has("delete_data"):
-        return DeleteData()
+    if clause.has("delete_data") or (clause.has("erase_verb") and clause.has("my_data")):
+        return DeleteData()  # "I want my data deleted", "borrad todo lo que tengáis de mí"
     if clause.has("export") and not clause.people:
         return ExportData()
     if clause.has("sign_up") and not clause.people:
@@ -696,7 +711,11 @@ _COPULAS = frozenset(
 def _after_last_copula(clause: Clause) -> str:
     for index in range(len(clause.words) - 1, 0, -1):
         if clause.words[index] in _COPULAS and index + 1 < len(clause.words):
-            value = clause.original(index + 1, len(clause.words))
+            first = index + 1
+            hedge = clause.lex.hits("hedge", clause.words[first : first + 2])
+            if hedge and hedge[0].first == 0 and first + hedge[0].last < len(clause.words):
+                first += hedge[0].last  # "my name is actually Thomas Baker"
+            value = clause.original(first, len(clause.words))
             value = tidy(value.split(",")[0].split(" not ")[0].split(" no ")[0])
             if value and value[0].isupper():
                 return value
@@ -830,9 +849,27 @@ def _reported_done(clause: Clause) -> IntentType | None:
 def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
-    if clause.has("leave") and (clause.has("remove_person") or clause.has("cancel")):
+    if clause.has("remove_pronoun") or (
+        clause.has("leave") and (clause.has("remove_person") or clause.has("cancel"))
+    ):
         return RemoveMember(name=_names(clause)[0])
     return None
+
+
+def _member_phone(clause: Clause) -> IntentType | None:
+    """ "Tom's new number is +44 7700 900123", "el número nuevo de Pedro es 699 888 777":
+    one person, a phone noun and a phone number are that person's new number."""
+    if clause.context.role != "admin" or len(clause.people) != 1 or not clause.has("phone_noun"):
+        return None
+    person = clause.people[0]
+    after = clause.words[person.last : person.last + 1]
+    before = clause.words[max(0, person.first - 1) : person.first]
+    if after != ["s"] and before not in (["de"], ["of"]):
+        return None  # the number must be theirs: "Tom's number", "el número de Pedro"
+    phone = _phone(clause)
+    if phone is None or clause.has("reminder_verb") or clause.has("task_word"):
+        return None
+    return UpdateMember(name=_written(clause, clause.people[0]), phone=phone)
 
 
 # --- giving work --------------------------------------------------------------------------
@@ -966,7 +1003,8 @@ def _create_task(clause: Clause) -> IntentType | None:
     subjunctive = False
     note = lex.hits("note_to_self", words[:5])
     if note:
-        start = note[0].last
+        # "apunta una tarea: renovar el carnet": a short label, then the work.
+        start = _colon_after(clause, note[0].last) or note[0].last
     elif clause.people:
         first = clause.people[0]
         after = first.last
@@ -1006,6 +1044,8 @@ def _create_task(clause: Clause) -> IntentType | None:
             start = None
     else:
         someone = lex.hits("someone", words)
+        if someone and clause.question and _perfect_around(clause, someone[0].first):
+            return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if someone and someone[0].first <= 4:
             start = someone[0].last
             subjunctive = True
@@ -1034,6 +1074,11 @@ def _create_task(clause: Clause) -> IntentType | None:
         if first_clause and object_first(first_clause, clause.language) != first_clause:
             body_text = first_clause
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+def _perfect_around(clause: Clause, index: int) -> bool:
+    near = clause.words[max(0, index - 1) : index + 2]
+    return clause.lex.has("perfect_aux", near)
 
 
 _LABEL_REACH = 4
@@ -1403,6 +1448,7 @@ _EARLY: tuple[Frame, ...] = (
     _messages,
     _new_member,
     _member_settings,
+    _member_phone,
     _reported_done,
     _reminder_asked,
     _scheduled_message,

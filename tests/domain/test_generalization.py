@@ -137,3 +137,64 @@ def test_asking_what_minkops_does_is_help_not_a_task_list(text: str, language: s
 def test_due_before_a_time_is_not_part_of_the_title() -> None:
     intent = read("new task for Tom: print the new price list, due friday at 12")
     assert intent["title"] == "print the new price list"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I want my data deleted", "en"),
+        ("quiero que borréis todos mis datos", "es"),
+        ("borrad todo lo que tengáis de mí", "es"),
+    ],
+)
+def test_an_erasing_verb_with_my_data_as_object_deletes_data(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "delete_data"
+
+
+def test_a_closing_verb_with_the_account_as_object_deletes_the_account() -> None:
+    assert read("cancel our minkops account")["kind"] == "delete_account"
+    assert read("cancel the account reminder")["kind"] != "delete_account"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("Claire's contract ended, remove her from the list", "en", "Claire"),
+        ("João se volvió a Portugal, sácalo de la lista", "es", "João"),
+    ],
+)
+def test_a_person_removed_by_pronoun_leaves_the_team(text: str, language: str, name: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["name"]) == ("remove_member", name)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "phone"),
+    [
+        ("Tom's new number is +44 7700 900123", "en", "Tom", "+44 7700 900123"),
+        ("el número nuevo de Pedro es 699 888 777", "es", "Pedro", "699 888 777"),
+    ],
+)
+def test_a_persons_number_stated_updates_their_phone(
+    text: str, language: str, name: str, phone: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["name"], intent["phone"]) == ("update_member", name, phone)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("has anyone seen my black jacket?", "en"), ("alguien ha visto mis llaves?", "es")],
+)
+def test_a_perfect_tense_question_about_someone_gives_no_work(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "unknown"
+
+
+def test_a_short_label_after_a_note_word_is_not_the_title() -> None:
+    intent = read("apunta una tarea: renovar el carnet de manipulador", "es")
+    assert intent["title"] == "renovar el carnet de manipulador"
+
+
+def test_a_hedge_before_a_stated_name_is_not_part_of_it() -> None:
+    intent = read("my name is actually Thomas Baker", "en", "staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "Thomas Baker")
