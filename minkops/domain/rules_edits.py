@@ -125,6 +125,10 @@ _CANCEL_ABOUT = _compiled(
 )
 
 
+_RETITLE = re.compile(rf"^(?:change|cambia)\s+{_TASK_N}\s+(?:to|a|por)\s+\S")
+"""A numbered task changed "to" something: its new title, unless a time or a person."""
+
+
 def _first(patterns: tuple[re.Pattern[str], ...], folded: str) -> re.Match[str] | None:
     return next((m for p in patterns if (m := p.match(folded)) is not None), None)
 
@@ -139,7 +143,9 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         description = text.group(match, "desc")
         return CancelTask(number=_the_one(description, context), description=description)
     if match := _first(_REASSIGN, folded):
-        return EditTask(number=to_int(match.group("n")), assignee=text.group(match, "who"))
+        # "pasa la tarea 3 a mañana a las 11": passing a task to a time moves it.
+        number, who = to_int(match.group("n")), text.group(match, "who")
+        return _change(who, number, context) or EditTask(number=number, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
     for pattern in _EDITS:
@@ -147,9 +153,14 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         if match is None:
             continue
         number = match.groupdict().get("n")
-        intent = _change(text.group(match, "rest"), to_int(number) if number else None, context)
+        rest = text.group(match, "rest")
+        intent = _change(rest, to_int(number) if number else None, context)
         if intent is not None:
             return intent
+        if number is not None and _RETITLE.match(folded):
+            # "change task 1 to clean the fridge and the freezer": neither a time nor a
+            # person, so the work itself changes.
+            return EditTask(number=to_int(number), title=rest)
     return None
 
 

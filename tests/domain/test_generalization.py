@@ -198,3 +198,32 @@ def test_a_short_label_after_a_note_word_is_not_the_title() -> None:
 def test_a_hedge_before_a_stated_name_is_not_part_of_it() -> None:
     intent = read("my name is actually Thomas Baker", "en", "staff")
     assert (intent["kind"], intent["value"]) == ("correct_data", "Thomas Baker")
+
+
+def test_passing_a_task_to_a_time_moves_it() -> None:
+    intent = read("pasa la tarea 3 a mañana a las 11", "es")
+    assert (intent["kind"], intent["number"]) == ("edit_task", 3)
+    assert intent["due"] == "2025-03-28T11:00:00+01:00"
+    assert "assignee" not in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "change task 1 to clean the fridge and the freezer",
+            "en",
+            "clean the fridge and the freezer",
+        ),
+        (
+            "cambia la tarea 2 a limpiar la nevera y el congelador",
+            "es",
+            "limpiar la nevera y el congelador",
+        ),
+    ],
+)
+def test_a_numbered_task_changed_to_neither_time_nor_person_is_retitled(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent.get("title")) == ("edit_task", title)
