@@ -530,7 +530,11 @@ def _list_reminders(clause: Clause) -> IntentType | None:
 
 def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
-    if (clause.has("done") and not clause.question) or _number(clause) is not None:
+    # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
+    done = [
+        h for h in lex.hits("done", clause.words) if clause.words[h.last : h.last + 1] != ["de"]
+    ]
+    if (done and not clause.question) or _number(clause) is not None:
         return None
     if ":" in clause.text.folded:
         return None

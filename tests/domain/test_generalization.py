@@ -227,3 +227,8 @@ def test_a_numbered_task_changed_to_neither_time_nor_person_is_retitled(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent.get("title")) == ("edit_task", title)
+
+
+def test_a_done_word_before_de_is_a_noun() -> None:
+    intent = read("lista de tareas", "es")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", "open")
