@@ -144,23 +144,23 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         return CancelTask(number=_the_one(description, context), description=description)
     if match := _first(_REASSIGN, folded):
         # "pasa la tarea 3 a mañana a las 11": passing a task to a time moves it.
-        number, who = to_int(match.group("n")), text.group(match, "who")
-        return _change(who, number, context) or EditTask(number=number, assignee=who)
+        moved, who = to_int(match.group("n")), text.group(match, "who")
+        return _change(who, moved, context) or EditTask(number=moved, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
     for pattern in _EDITS:
         match = pattern.match(folded)
         if match is None:
             continue
-        number = match.groupdict().get("n")
+        written = match.groupdict().get("n")
         rest = text.group(match, "rest")
-        intent = _change(rest, to_int(number) if number else None, context)
+        intent = _change(rest, to_int(written) if written else None, context)
         if intent is not None:
             return intent
-        if number is not None and _RETITLE.match(folded):
+        if written and _RETITLE.match(folded):
             # "change task 1 to clean the fridge and the freezer": neither a time nor a
             # person, so the work itself changes.
-            return EditTask(number=to_int(number), title=rest)
+            return EditTask(number=to_int(written), title=rest)
     return None
 
 
