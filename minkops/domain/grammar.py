@@ -1397,6 +1397,10 @@ def object_first(title: str, language: str) -> str:
     return title
 
 
+_NOUN_ENDINGS = ("ia", "eza", "ura", "anza", "encia", "ancia", "ada", "ida", "ina", "era")
+"""Spanish noun suffixes ("limpieza", "basura", "entrada"): such a word opening a title
+is what is to be done, not an imperative to turn into an infinitive."""
+
 _CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
 
 
@@ -1436,7 +1440,7 @@ def _infinitive_first(
         and not subjunctive
         and key.endswith("a")
         and len(key) > 4
-        and not key.endswith("ia")
+        and not key.endswith(_NOUN_ENDINGS)
     ):
         lemma = key + "r"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:

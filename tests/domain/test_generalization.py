@@ -232,3 +232,12 @@ def test_a_numbered_task_changed_to_neither_time_nor_person_is_retitled(
 def test_a_done_word_before_de_is_a_noun() -> None:
     intent = read("lista de tareas", "es")
     assert (intent["kind"], intent["scope"]) == ("list_tasks", "open")
+
+
+def test_a_noun_opening_a_title_is_not_turned_into_an_infinitive() -> None:
+    intent = read("Pedro y Luis: limpieza de la terraza el viernes a las 10", "es")
+    assert intent["title"] == "limpieza de la terraza"
+
+
+def test_a_short_imperative_becomes_its_infinitive() -> None:
+    assert read("oye Pedro, saca la basura antes de cerrar", "es")["title"] == "sacar la basura"
