@@ -111,6 +111,11 @@ class Clause:
         return self.lex.covers(name, self.words)
 
     @property
+    def everyone(self) -> bool:
+        """The whole team is meant: "todos" in "todos los sábados" counts days, not people."""
+        return self.lex.has_outside("everyone", ("schedule_words",), self.words)
+
+    @property
     def question(self) -> bool:
         if self.asked or "?" in self.text.folded:
             return True
@@ -924,7 +929,7 @@ def _reminder_asked(clause: Clause) -> IntentType | None:
 def _scheduled_message(clause: Clause) -> IntentType | None:
     """ "mándale un audio a Pedro cada mañana a las 7 para que …": a message sent on a
     schedule is a reminder, read before the fixed rules take "audio" for a preference."""
-    if not clause.has("send_verb") or not (clause.people or clause.has("everyone")):
+    if not clause.has("send_verb") or not (clause.people or clause.everyone):
         return None
     if not clause.has("schedule_words") and not clause.has("message_noun"):
         return None
@@ -932,7 +937,7 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 
 
 def _recipients(clause: Clause) -> list[str]:
-    if clause.has("everyone"):
+    if clause.everyone:
         return ["everyone"]
     names = _names(clause)
     if clause.lex.has("mine", clause.words[:4]) or "me" in clause.words:
@@ -1192,6 +1197,10 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
 _LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
 
 
+_COUNTS = ("schedule_words",)
+"""Classes in which "todos"/"every" counts times ("todos los sábados"), not people."""
+
+
 def refine_reminder(
     intent: CreateReminder, context: UnderstandingContext, language: str
 ) -> CreateReminder:
@@ -1210,7 +1219,7 @@ def refine_reminder(
             break
         everyone = lex.hits("everyone", words)
         people = _people(tokens, context)
-        if everyone and everyone[0].first <= 1:
+        if everyone and everyone[0].first <= 1 and lex.has_outside("everyone", _COUNTS, words):
             recipients = ["everyone"]
             end = everyone[0].last
         elif words[0] in {"y", "and", "e", "a", "for", "para"} and people and people[0].first <= 2:
@@ -1404,6 +1413,25 @@ is what is to be done, not an imperative to turn into an infinitive."""
 _CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _undiphthong(stem: str) -> str:
+    """A stressed stem's diphthong back to the infinitive's vowel: "riegue" → "regar",
+    "cuelgue" → "colgar", "cierra" → "cerrar". Only in the stem's last syllable (the one
+    the present stresses): "cuestione" keeps its "ue"."""
+    end = len(stem)
+    while end > 0 and stem[end - 1] not in _VOWELS:
+        end -= 1
+    if end == len(stem) or end < 3:
+        return stem
+    pair = stem[end - 2 : end]
+    plain = {"ie": "e", "ue": "o"}.get(pair)
+    if plain is None or (pair == "ue" and stem[end - 3] in "gq"):
+        return stem  # "gue"/"que" spell a hard consonant, not a diphthong
+    return stem[: end - 2] + plain + stem[end:]
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -1433,7 +1461,7 @@ def _infinitive_first(
                 if stem.endswith(written):
                     stem = stem[: -len(written)] + spoken
                     break
-            lemma = stem + "ar"
+            lemma = _undiphthong(stem) + "ar"
     if (
         lemma is None
         and imperative
@@ -1442,7 +1470,7 @@ def _infinitive_first(
         and len(key) > 4
         and not key.endswith(_NOUN_ENDINGS)
     ):
-        lemma = key + "r"
+        lemma = _undiphthong(key[:-1]) + "ar"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:

@@ -56,8 +56,8 @@ _OPENERS = re.compile(
     r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
-    r"[\s,.!]*(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers)"
-    r"[\s,.!]*$"
+    r"[\s,.!]*\b(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers"
+    r"|vale|ok|okay)[\s,.!?]*$"
 )
 
 

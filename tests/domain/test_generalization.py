@@ -241,3 +241,32 @@ def test_a_noun_opening_a_title_is_not_turned_into_an_infinitive() -> None:
 
 def test_a_short_imperative_becomes_its_infinitive() -> None:
     assert read("oye Pedro, saca la basura antes de cerrar", "es")["title"] == "sacar la basura"
+
+
+def test_todos_los_before_a_time_counts_days_not_people() -> None:
+    intent = read("todos los lunes a las 8 recuérdale a Pedro que saque la basura", "es")
+    assert (intent["recipients"], intent["cron"]) == (["Pedro"], "0 8 * * 1")
+    assert read("recuérdales a todos el viernes a las 9 que fichen", "es")["recipients"] == [
+        "everyone"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("que Luis cuelgue los abrigos", "colgar los abrigos"),
+        ("que Pedro pruebe la salsa nueva", "probar la salsa nueva"),
+        ("que Tom riegue el jardín", "regar el jardín"),
+    ],
+)
+def test_a_stressed_diphthong_goes_back_to_the_infinitive_vowel(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_closing_tag_word_is_not_part_of_the_title() -> None:
+    assert read("que Tom limpie la plancha mañana a las 9 vale", "es")["title"] == (
+        "limpiar la plancha"
+    )
+    # Only a whole word closes: "safety" does not lose its "ty", nor "look" its "ok".
+    assert read("Tom needs to check the safety")["title"] == "check the safety"
+    assert read("Tom needs to take a look")["title"] == "take a look"
