@@ -474,6 +474,8 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
         hinted = _reminder_hint(clause, matches[0], said)
         if not hinted and _resolve_task(said, context):
             return None
+        if hinted and _task_by_its_own_words(said, matches[0], context):
+            return None
         if (
             not hinted
             and action is CancelReminder
@@ -510,6 +512,16 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     if lex.has("cancel", said):
         return CancelReminder
     return None
+
+
+def _task_by_its_own_words(
+    said: Sequence[str], reminder: ReminderRef, context: UnderstandingContext
+) -> bool:
+    """Words that name a task by its title and the reminder only by a time ("forget the
+    inventory, we'll do it next month"): the time is when, the title is which."""
+    schedule = set(_reminder_words(reminder)) - set(words_of(reminder.text))
+    plain = [w for w in said if _concept(w) not in schedule]
+    return bool(_resolve_task(plain, context)) and not _best(plain, [reminder], _reminder_words)
 
 
 def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -> bool:

@@ -270,3 +270,8 @@ def test_a_closing_tag_word_is_not_part_of_the_title() -> None:
     # Only a whole word closes: "safety" does not lose its "ty", nor "look" its "ok".
     assert read("Tom needs to check the safety")["title"] == "check the safety"
     assert read("Tom needs to take a look")["title"] == "take a look"
+
+
+def test_a_time_does_not_pick_a_reminder_over_the_task_its_title_names() -> None:
+    # "month" fits only the monthly rent reminder's schedule; "inventory" is task 4's title.
+    assert read("forget the inventory for this month") == {"kind": "cancel_task", "number": 4}
