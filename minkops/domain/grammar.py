@@ -120,11 +120,20 @@ class Clause:
         if self.asked or "?" in self.text.folded:
             return True
         # A bare "que" asks only when it opens the message: "hace falta que alguien …",
-        # "pedro dice que …" tell.
-        return any(
-            hit.first == 0 or self.words[hit.first] not in _BARE_QUE
-            for hit in self.lex.hits("question", self.words[:3])
-        )
+        # "pedro dice que …" tell. A word that opens a question ("¿hay …?", "¿tengo …?")
+        # does not ask when it starts an obligation: "hay que llamar al técnico".
+        # Unless a question word follows: "tengo que hacer algo hoy".
+        duty = {
+            i for hit in self.lex.hits("obligation", self.words) for i in range(hit.first, hit.last)
+        }
+        asking = [
+            hit
+            for hit in self.lex.hits("question", self.words)
+            if hit.first == 0 or self.words[hit.first] not in _BARE_QUE
+        ]
+        if any(hit.first < 3 and hit.first not in duty for hit in asking):
+            return True
+        return any(hit.first < 3 for hit in asking) and any(hit.first >= 3 for hit in asking)
 
     def original(self, first: int, last: int) -> str:
         if first >= last:
@@ -1275,10 +1284,27 @@ def refine_member_name(name: str, context: UnderstandingContext) -> str:
     return name
 
 
-def refine_task(intent: CreateTask, message: Text, language: str) -> CreateTask:
+def refine_task(
+    intent: CreateTask, message: Text, language: str, context: UnderstandingContext
+) -> CreateTask:
     """Finish a task the fixed rules read: a Spanish subjunctive after "que" becomes its
-    infinitive ("encárgale a Tom que compre el pan" → "comprar el pan") and English work
-    said about its object reads verb-first ("the grease trap needs emptying")."""
+    infinitive ("encárgale a Tom que compre el pan" → "comprar el pan"), English work
+    said about its object reads verb-first ("the grease trap needs emptying"), and a name
+    set off at the end ("task: defrost the freezer, Pedro") is who does it."""
+    if not intent.assignees and len(intent.title.split()) <= MAX_WORDS:
+        tokens = tokens_of(Text.of(intent.title).folded)
+        clause = Clause(
+            Text.of(intent.title),
+            tokens,
+            [t.text for t in tokens],
+            _people(tokens, context),
+            context,
+            lexicon(),
+            language,
+        )
+        named = _named_at_end(clause)
+        if named is not None:
+            intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
     title = intent.title
     folded_title = Text.of(title).folded
     at = message.folded.find(folded_title) if folded_title else -1

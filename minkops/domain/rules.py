@@ -244,7 +244,7 @@ class RuleEngine:
             if isinstance(intent, CreateReminder):
                 return grammar.refine_reminder(intent, context, language)
             if isinstance(intent, CreateTask):
-                return grammar.refine_task(intent, text, language)
+                return grammar.refine_task(intent, text, language, context)
             if isinstance(intent, RemoveMember):
                 name = grammar.refine_member_name(intent.name, context)
                 return intent.model_copy(update={"name": name})

@@ -275,3 +275,28 @@ def test_a_closing_tag_word_is_not_part_of_the_title() -> None:
 def test_a_time_does_not_pick_a_reminder_over_the_task_its_title_names() -> None:
     # "month" fits only the monthly rent reminder's schedule; "inventory" is task 4's title.
     assert read("forget the inventory for this month") == {"kind": "cancel_task", "number": 4}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("task: wipe the menus, Tom, friday at 9am", "en", "wipe the menus", "Tom"),
+        ("tarea nueva: barrer la entrada, para Lucía", "es", "barrer la entrada", "Lucía"),
+    ],
+)
+def test_a_name_set_off_at_the_end_of_a_labelled_task_is_who_does_it(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, [who])
+
+
+def test_hay_que_is_an_obligation_not_a_question() -> None:
+    intent = read("hay que sacar la basura, que lo haga Pedro", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "sacar la basura",
+        ["Pedro"],
+    )
+    # A question word after it still asks: "tengo que hacer algo hoy".
+    assert read("tengo que hacer algo hoy", "es")["kind"] == "list_tasks"
