@@ -367,14 +367,18 @@ def _talk(clause: Clause) -> IntentType | None:
     return None
 
 
+_TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})
+
+
 def _edit_task(clause: Clause) -> IntentType | None:
     """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
     edit = clause.lex.hits("edit_verb", clause.words)
-    numbered = (
-        len(clause.words) > 1
-        and clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"}
-        and clause.words[1].isdigit()
+    # A task named by its number near the start ("la tarea 5 asígnala a Lucía", "ponle la
+    # 6 a Tom"): "la 6" is "la tarea 6", as "el 6" would be "el recordatorio 6".
+    numbered = any(
+        clause.words[i] in _TASK_LEADS and clause.words[i + 1].isdigit()
+        for i in range(min(3, len(clause.words) - 1))
     )
     if not (edit and edit[0].first <= 5) and not numbered:
         return None
@@ -384,7 +388,9 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "Tom + Luis: move the freezer on monday": new work for them
     context = clause.context
     number = _number(clause)
-    people = clause.people
+    # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
+    replaced = {h.last for h in clause.lex.hits("replaced", clause.words)}
+    people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
         clause.text.original, timezone=context.timezone, now=context.now, default_time=_due_time()

@@ -93,7 +93,7 @@ _EDITS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\s+(?:to|for|at|on|until|till))?\s+(?P<rest>.+?)(?:\s+instead)?$",
         r"^(?:actually\s+|no\s+|wait\s+)?(?:make\s+it\s+|do\s+it\s+)?(?P<rest>.+?)\s+instead$",
         rf"^(?:cambia(?:lo|la)?|mueve(?:lo|la)?|pasa(?:lo|la)?|ponlo|ponla|pon|muevelo|cambiala"
-        rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a|para|al|el))?\s+(?P<rest>.+)$",
+        rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a(?!\s+las?\s)|para|al|el))?\s+(?P<rest>.+)$",
         r"^(?:mejor|que\s+sea|mejor\s+que\s+sea)\s+(?P<rest>.+)$",
     )
 )

@@ -53,6 +53,10 @@ _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
 _POD_ES = r"(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
 _POD = rf"(?:\s+(?:{_POD_EN}|{_POD_ES}))?"
 
+_MINUTES = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_MINUTE_WORDS = r"(?:forty\s*-?\s*five|fifteen|twenty|thirty|forty|fifty)"
+"""Minutes said as a word after the hour: "at eleven thirty", "at 7 forty-five"."""
+
 _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -67,7 +71,8 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:(?:{_EN_AT}|{_ES_AT}(?:\s+las?)?)\s+)?(?P<h>\d{{1,2}})[:h](?P<m>\d{{2}})\b"
         rf"(?:\s*h\b)?{_POD}",
         # "at 9", "at nine o'clock", "at 9 in the morning"
-        rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s*(?:o\s?'?\s?clock|h|hrs)\b)?{_POD}(?!\s*(?:%|/|\d))",
+        rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s+(?P<mw>{_MINUTE_WORDS})\b|\s*(?:o\s?'?\s?clock|h|hrs)\b)?"
+        rf"(?:\s*{_AMPM})?{_POD}(?!\s*(?:%|/|\d))",
         # "17h", "9 o'clock"
         rf"\b(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
         # "half past 7", "quarter past 9", "quarter to 9"
@@ -210,6 +215,8 @@ def _time_of(match: re.Match[str]) -> time | None:
     hour = to_int(groups["h"])
     minute = int(groups["m"]) if groups.get("m") else 0
     plus, less = groups.get("plus"), groups.get("less")
+    if said := groups.get("mw"):
+        minute = 45 if said.startswith("forty") and said.endswith("five") else _MINUTES[said]
     if groups.get("plus_en"):
         minute = 30 if groups["plus_en"] == "half" else 15
     if groups.get("less_en"):
@@ -406,6 +413,12 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",
         ),
         (
+            # "monday to saturday", "de martes a domingo": every day of the span
+            "span",
+            rf"\b(?:from\s+|(?:de|desde)\s+(?:el\s+)?)?(?P<a>{_WD})s?\s+(?:to|through|thru|till"
+            rf"|until|-|a|al|hasta(?:\s+el)?)\s+(?P<b>{_WD})s?\b",
+        ),
+        (
             "weekends",
             r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:todos\s+)?los\s+fines\s+de\s+semana"
             r"|cada\s+fin\s+de\s+semana)\b",
@@ -498,6 +511,12 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
             fields = f"{day} * *"
         elif kind == "weekdays":
             fields = "* * 1-5"
+        elif kind == "span":
+            first, last = (_CRON_DOW[_WEEKDAYS[match.group(g)]] for g in ("a", "b"))
+            if first == last:
+                return None
+            # cron counts Sunday as 0 and as 7: "friday to sunday" is 5-7
+            fields = f"* * {first}-{last if last > first else last + 7}"
         elif kind == "weekends":
             fields = "* * 0,6"
         elif kind == "days":

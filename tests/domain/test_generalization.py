@@ -300,3 +300,48 @@ def test_hay_que_is_an_obligation_not_a_question() -> None:
     )
     # A question word after it still asks: "tengo que hacer algo hoy".
     assert read("tengo que hacer algo hoy", "es")["kind"] == "list_tasks"
+
+
+def test_a_span_of_weekdays_is_a_schedule() -> None:
+    intent = read("tuesday to sunday at 8am remind everyone to mop the floor")
+    assert (intent["cron"], intent["text"]) == ("0 8 * * 2-7", "mop the floor")
+    assert read("de lunes a sábado a las 7 recuérdame abrir la persiana", "es")["cron"] == (
+        "0 7 * * 1-6"
+    )
+
+
+def test_minutes_said_as_a_word_after_the_hour() -> None:
+    intent = read("Tom should sweep the yard tomorrow at ten fifteen")
+    assert (intent["title"], intent["due"]) == ("sweep the yard", "2025-03-28T10:15:00+01:00")
+
+
+def test_the_a_of_a_las_belongs_to_the_time() -> None:
+    intent = read("cambia la tarea 2 a las 6 de la tarde", "es")
+    assert (intent["kind"], intent["number"], intent["due"]) == (
+        "edit_task",
+        2,
+        "2025-03-27T18:00:00+01:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "who"),
+    [
+        ("la tarea 3 pásasela a Tom", "es", 3, "Tom"),
+        ("ponle la 2 a Pedro", "es", 2, "Pedro"),
+    ],
+)
+def test_a_task_named_by_its_number_near_the_start_is_edited(
+    text: str, language: str, number: int, who: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "assignee": who}
+
+
+def test_the_person_a_task_is_taken_from_is_not_its_assignee() -> None:
+    intent = read("let Pedro do the fridge instead of Juan Pérez")
+    assert intent == {"kind": "edit_task", "number": 1, "assignee": "Pedro"}
+
+
+def test_an_apology_opens_a_correction() -> None:
+    intent = read("sorry, make that friday at 10am")
+    assert (intent["kind"], intent["due"]) == ("edit_task", "2025-03-28T10:00:00+01:00")
