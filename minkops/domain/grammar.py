@@ -67,6 +67,7 @@ T = TypeVar("T")
 
 _BARE_QUE = frozenset({"que", "q"})
 _WH_WORDS = frozenset({"que", "what", "what's", "whats", "which", "who", "cual", "cuales", "quien"})
+_SUBJECT_PRONOUNS = frozenset({"you", "u", "we", "they", "he", "she", "i"})
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
@@ -118,6 +119,13 @@ class Clause:
     @property
     def question(self) -> bool:
         if self.asked or "?" in self.text.folded:
+            return True
+        # An auxiliary before its subject asks: "did anyone see …", "has anybody got …".
+        if (
+            self.lex.has("question_start", self.words[:1])
+            and self.words[1:2]
+            and (self.words[1] in _SUBJECT_PRONOUNS or self.lex.has("someone", self.words[1:2]))
+        ):
             return True
         # A bare "que" asks only when it opens the message: "hace falta que alguien …",
         # "pedro dice que …" tell. A word that opens a question ("¿hay …?", "¿tengo …?")
@@ -656,6 +664,8 @@ def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
+    if clause.lex.hits("reminder_verb", clause.words[:2]):
+        return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
     if clause.has("delete_account") or closing:
         return DeleteAccount()

@@ -84,7 +84,8 @@ def _has_emoji(text: str) -> bool:
 _END_OF_DAY = time(23, 59)  # a task moved to "Friday" is due by the end of it
 
 _N = rf"#?\s*(?P<n>{NUMBER})"
-_TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+)?{_N}"
+_TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+|la\s+)?{_N}"
+"""A task by its number; "la 3" is "la tarea 3" (the feminine noun left unsaid)."""
 _IT = r"(?:it|that|this|this\s+one|the\s+task|that\s+task)"
 _EDITS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
@@ -217,6 +218,12 @@ _IS_DONE = re.compile(rf"^(?P<desc>.+?)\s+(?:is\s+|are\s+|esta\s+|ya\s+esta\s+)?
 _BARE_DONE = re.compile(rf"^(?:(?:task|tarea|all|todo|ya)\s+)?{_DONE_WORDS}(?:\s+(?:ya|now))?$")
 
 
+_SUBJECTS = frozenset(
+    {"you", "anyone", "anybody", "someone", "somebody", "he", "she", "they", "we", "u"}
+)
+"""A subject after "did" makes it a question's auxiliary, not a verb of finishing."""
+
+
 def complete_by_description(text: Text, context: UnderstandingContext) -> CompleteTask | None:
     folded = text.folded
     if _BARE_DONE.match(folded):
@@ -228,6 +235,8 @@ def complete_by_description(text: Text, context: UnderstandingContext) -> Comple
         description = text.group(match, "desc")
         if not description or re.fullmatch(rf"#?\s*{NUMBER}", fold(description).strip()):
             continue  # a number: the numbered rules' job
+        if fold(description).split()[0] in _SUBJECTS:
+            return None  # "did you watch the game?": "did" asks, it does not report work
         return CompleteTask(number=_the_one(description, context), description=description)
     return None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from minkops.domain.intents import (
@@ -123,8 +123,8 @@ def list_tasks(text: Text) -> ListTasks | None:
         if scope != "person":
             return ListTasks(scope=scope)
         person = text.group(match, "person")
-        if not person:
-            continue
+        if not person or ":" in person:
+            continue  # "todo for tomorrow 9am: order gloves" labels new work
         return ListTasks(scope="person", person=person)
     return None
 
@@ -171,7 +171,20 @@ _TASK_LEAD = re.compile(
     r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
+_NUMBERED = re.compile(r"#?\d{1,4}(?:\s*[:,.-]|$)")
 _FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
+
+
+def _label_time(label: Text, context: UnderstandingContext, language: str) -> datetime | None:
+    """The time a label before a colon is made of, when it is nothing else."""
+    found = find_time(
+        tidy(label.original),
+        timezone=context.timezone,
+        now=context.now,
+        default_time=_TASK_DUE_TIME,
+        date_order=_date_order(context, language),
+    )
+    return found.at if found is not None and not tidy(found.rest) else None
 
 
 def create_task(text: Text, context: UnderstandingContext, language: str) -> CreateTask | None:
@@ -180,6 +193,8 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
         return None
     group = "rest" if match.group("rest") is not None else "assign"
     rest = text.slice(*match.span(group))
+    if group == "rest" and _NUMBERED.match(rest.folded):
+        return None  # "task 1: push it to saturday": a task that exists, not new work
     assignees: list[str] = []
     for_match = _FOR.match(rest.folded)
     colon = rest.folded.find(":")
@@ -191,8 +206,14 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
     elif group == "assign" or for_match:
         names_part = rest.slice(for_match.end(), len(rest.folded)) if for_match else rest
         colon = names_part.folded.find(":")
-        if colon > 0:
-            assignees = names_from(names_part.slice(0, colon))
+        label = names_part.slice(0, colon) if colon > 0 else None
+        when = _label_time(label, context, language) if label is not None else None
+        if label is not None and when is not None:
+            # "todo for tomorrow 9am: order gloves": the label is when, not who
+            body = tidy(names_part.slice(colon + 1, len(names_part.folded)).original)
+            return CreateTask(title=_strip_connectors(body), assignees=[], due=when)
+        if label is not None:
+            assignees = names_from(label)
             rest = names_part.slice(colon + 1, len(names_part.folded))
         else:
             assignees, after = take_names(names_part, context.roster)

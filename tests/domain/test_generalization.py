@@ -345,3 +345,34 @@ def test_the_person_a_task_is_taken_from_is_not_its_assignee() -> None:
 def test_an_apology_opens_a_correction() -> None:
     intent = read("sorry, make that friday at 10am")
     assert (intent["kind"], intent["due"]) == ("edit_task", "2025-03-28T10:00:00+01:00")
+
+
+def test_a_reminder_verb_governs_the_data_words_after_it() -> None:
+    intent = read("remind me at 5pm to pay the invoice")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "pay the invoice")
+
+
+@pytest.mark.parametrize(
+    "text", ["did you see the news today", "did anyone call the bank", "did we win"]
+)
+def test_an_auxiliary_before_its_subject_asks_and_reports_no_work(text: str) -> None:
+    assert read(text, role="staff")["kind"] == "unknown"
+
+
+def test_la_with_a_number_is_a_task() -> None:
+    assert read("borra la 4", "es") == {"kind": "cancel_task", "number": 4}
+
+
+def test_a_task_label_with_a_number_names_a_task_that_exists() -> None:
+    intent = read("task 2: move it to friday at 9am")
+    assert intent == {"kind": "edit_task", "number": 2, "due": "2025-03-28T09:00:00+01:00"}
+
+
+def test_a_time_before_the_colon_of_a_task_label_is_when_not_who() -> None:
+    intent = read("to do for friday 10am: call the printer")
+    assert intent == {
+        "kind": "create_task",
+        "title": "call the printer",
+        "assignees": [],
+        "due": "2025-03-28T10:00:00+01:00",
+    }
