@@ -67,6 +67,9 @@ T = TypeVar("T")
 
 _BARE_QUE = frozenset({"que", "q"})
 _WH_WORDS = frozenset({"que", "what", "what's", "whats", "which", "who", "cual", "cuales", "quien"})
+_ACCENTED_WH = frozenset(
+    {"qué", "cuál", "cuáles", "quién", "quiénes", "cómo", "dónde", "cuándo"}
+)  # fmt: skip
 _SUBJECT_PRONOUNS = frozenset({"you", "u", "we", "they", "he", "she", "i"})
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
@@ -119,6 +122,11 @@ class Clause:
     @property
     def question(self) -> bool:
         if self.asked or "?" in self.text.folded:
+            return True
+        # Spanish writes its interrogatives with an accent: "y a Tom qué le queda".
+        if any(
+            self.text.original[t.start : t.end].lower() in _ACCENTED_WH for t in self.tokens[:3]
+        ):
             return True
         # An auxiliary before its subject asks: "did anyone see …", "has anybody got …".
         if (

@@ -44,7 +44,7 @@ from minkops.domain.understanding import UnderstandingContext
 
 _FILLERS = re.compile(
     r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
-    r"|hmm+|mm+|ahm*|este\s+eh)\b"
+    r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor)\b"
 )
 _OPENERS = re.compile(
     r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+there)?|hola|oye|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
@@ -226,7 +226,7 @@ class RuleEngine:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
         language = _language(prepared.folded, context.language)
-        asked = "?" in text
+        asked = _asks(text)
         intent = talk(text) or self._intent(prepared, context, language, asked)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
@@ -259,6 +259,25 @@ class RuleEngine:
 # The languages these rules read. Everyone else we speak to writes our English commands,
 # because that is what their help text shows them.
 _READ_LANGUAGES = ("en", "es")
+
+
+_TAG_QUESTION = re.compile(
+    r"[\s,]*\b(?:ok|okay|vale|right|yeah|si|no|eh|sabes|ya|alright|got\s+it|entendido)"
+    r"[\s?!.]*$",
+    re.IGNORECASE,
+)
+
+
+def _asks(message: str) -> bool:
+    """A question mark asks, unless it only ends a tag ("que Tom cambie las bombillas,
+    ok?", "¿vale?"): the tag seeks agreement with a request, it does not ask for a list."""
+    if "?" not in message:
+        return False
+    tail_start = max(0, len(message) - _CLOSER_TAIL)
+    tag = _TAG_QUESTION.search(message, tail_start)
+    if tag is None or tag.start() == 0:
+        return True
+    return "?" in message[: tag.start()]
 
 
 def _language(folded: str, member_language: str) -> str:

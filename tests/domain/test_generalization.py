@@ -376,3 +376,21 @@ def test_a_time_before_the_colon_of_a_task_label_is_when_not_who() -> None:
         "assignees": [],
         "due": "2025-03-28T10:00:00+01:00",
     }
+
+
+def test_a_question_mark_after_a_tag_does_not_make_a_request_a_question() -> None:
+    intent = read("que Pedro friegue los platos, vale?", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "fregar los platos")
+    assert read("what's left for Tom?")["kind"] == "list_tasks"
+
+
+def test_an_accented_interrogative_asks() -> None:
+    assert read("y Pedro qué tiene para hoy", "es") == {
+        "kind": "list_tasks",
+        "scope": "person",
+        "person": "Pedro",
+    }
+
+
+def test_xfa_is_por_favor() -> None:
+    assert read("que Luis barra la entrada xfa", "es")["title"] == "barrer la entrada"
