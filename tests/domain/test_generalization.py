@@ -385,10 +385,10 @@ def test_a_question_mark_after_a_tag_does_not_make_a_request_a_question() -> Non
 
 
 def test_an_accented_interrogative_asks() -> None:
-    assert read("y Pedro qué tiene para hoy", "es") == {
+    assert read("y a Luis qué le queda", "es") == {
         "kind": "list_tasks",
         "scope": "person",
-        "person": "Pedro",
+        "person": "Luis",
     }
 
 
