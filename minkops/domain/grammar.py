@@ -985,7 +985,13 @@ def _recipients(clause: Clause) -> list[str]:
     if clause.everyone:
         return ["everyone"]
     names = _names(clause)
-    if clause.lex.has("mine", clause.words[:4]) or "me" in clause.words:
+    mine = clause.lex.hits("mine", clause.words[:4])
+    if mine or "me" in clause.words:
+        # In the order said: "recuérdanos a mí y a Luis" is ["me", "Luis"].
+        first_me = mine[0].first if mine else clause.words.index("me")
+        before = bool(clause.people) and first_me < clause.people[0].first
+        if names and before:
+            return ["me", *names]
         names = [*names, "me"] if names else ["me"]
     return names or ["me"]
 
@@ -1009,6 +1015,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         skip.update(range(person.first, person.last))
     start = 0
     for index, word in enumerate(words):
+        if word == "mi" and index and words[index - 1] == "a":
+            start = index + 1  # "a mí": the sender, said again
+            continue
         if index in skip or word in {
             "me",
             "send",
@@ -1226,7 +1235,7 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
         for name in names:
             hits = lex.hits(name, words)
             article = words[0] in _ARTICLES and hits and hits[0].last == 1
-            if hits and hits[0].first == 0 and not article:
+            if hits and hits[0].first == 0 and not article and _plain_word(body, tokens[0]):
                 body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
                 cut = True
                 break
@@ -1237,6 +1246,23 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
         if not cut:
             return tidy(body)
     return tidy(body)
+
+
+def _plain_word(body: str, token: Word) -> bool:
+    """The word is written as its folded form reads: "dé" (give) is not the link "de"."""
+    return body[token.start : token.end].lower() not in lexicon().accented_lemmas
+
+
+def _drop_tail(body: str, names: Sequence[str]) -> str:
+    """Drop a phrase of the classes `names` that ends `body`: "llamar al banco, que no se
+    me olvide", "regar los semilleros, avísame" (the request said again after the work)."""
+    tokens = tokens_of(Text.of(body).folded)
+    words = [t.text for t in tokens]
+    for name in names:
+        hits = lexicon().hits(name, words)
+        if hits and hits[-1].last == len(words) and hits[-1].first > 0:
+            return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
+    return body
 
 
 _LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
@@ -1257,6 +1283,7 @@ def refine_reminder(
     if len(body.split()) > MAX_WORDS:
         return intent
     recipients = list(intent.recipients)
+    said_me = False
     for _ in range(6):
         tokens = tokens_of(Text.of(body).folded)
         words = [t.text for t in tokens]
@@ -1269,17 +1296,25 @@ def refine_reminder(
             end = everyone[0].last
         elif words[0] in {"y", "and", "e", "a", "for", "para"} and people and people[0].first <= 2:
             named = tidy(body[tokens[people[0].first].start : tokens[people[0].last - 1].end])
-            if recipients == ["me"]:
+            if recipients == ["me"] and not said_me:
                 recipients = [named]
             elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
                 recipients = [*recipients, named]
             end = people[0].last
-        elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
+        elif words[:2] in (["a", "mi"], ["to", "me"]):
+            recipients = recipients if "me" in recipients else [*recipients, "me"]
+            said_me = True  # "recuérdame a mí y a Pedro": the sender, said again
+            end = 2
+        elif (
+            (residue := lex.hits("time_residue", words[:3]))
+            and residue[0].first == 0
+            and words[0] not in _BARE_QUE  # "que viene el inspector": a clause, not a time
+        ):
             end = residue[0].last
         elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
             end = lead[0].last
         elif (
-            words[0] in _LEADING_LINKS
+            (words[0] in _LEADING_LINKS and _plain_word(body, tokens[0]))
             or lex.hits("reminder_noun", words[:1])
             or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
@@ -1292,7 +1327,11 @@ def refine_reminder(
         else:
             break
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
-    body = _infinitive_first(_drop_edges(body, ("time_residue",)), language, subjunctive=True)
+    body = _infinitive_first(
+        _drop_tail(_drop_edges(body, ("time_residue",)), ("reminder_lead", "reminder_verb")),
+        language,
+        subjunctive=True,
+    )
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
@@ -1512,7 +1551,7 @@ def _infinitive_first(
             return tidy(f"{head}{roster_fold(first)} {tail}")
         return body
     key = roster_fold(first)
-    lemma = lexicon().lemmas.get(key)
+    lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:

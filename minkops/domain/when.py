@@ -136,7 +136,9 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("numeric", rf"\b{_DATE_PREFIX}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?:/(?P<y>\d{{2,4}}))?\b"),
         (
             "weekday",
-            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s+(?:que\s+viene|proximo|next))?\b",
+            # One space before "que viene": a wider gap is a time taken out from between
+            # ("el lunes a las 9 que viene el inspector": "viene" is the inspector's verb).
+            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s(?:que\s+viene|proximo|next))?\b",
         ),
         ("monthday", rf"\b{_DATE_PREFIX}(?:the|el\s+dia|dia)\s+(?P<d>\d{{1,2}}){_ORD}\b"),
     )

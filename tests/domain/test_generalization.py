@@ -394,3 +394,28 @@ def test_an_accented_interrogative_asks() -> None:
 
 def test_xfa_is_por_favor() -> None:
     assert read("que Luis barra la entrada xfa", "es")["title"] == "barrer la entrada"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("recuérdame el jueves a las 8 pagar la luz, que no se me olvide", "pagar la luz"),
+        ("sacar las pizzas del horno, avísame a las 9 de la noche", "sacar las pizzas del horno"),
+    ],
+)
+def test_the_request_said_again_after_the_work_is_not_part_of_it(text: str, said: str) -> None:
+    assert read(text, "es")["text"] == said
+
+
+def test_a_mi_keeps_the_sender_among_the_recipients() -> None:
+    intent = read("recuérdanos a mí y a Luis mañana a las 8 que hay que abrir pronto", "es")
+    assert (intent["recipients"], intent["text"]) == (["me", "Luis"], "abrir pronto")
+
+
+def test_que_viene_after_a_taken_out_time_is_a_verb_not_next_week() -> None:
+    intent = read("recuérdame el viernes a las 10 que viene el fontanero", "es")
+    assert (intent["text"], intent["at"]) == ("viene el fontanero", "2025-03-28T10:00:00+01:00")
+
+
+def test_de_with_its_accent_is_give() -> None:
+    assert read("que Tom dé de comer al perro", "es")["title"] == "dar de comer al perro"
