@@ -904,8 +904,9 @@ def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
     if clause.has("remove_pronoun") or (
-        clause.has("leave") and (clause.has("remove_person") or clause.has("cancel"))
-    ):
+        clause.has("leave")
+        and (clause.has("remove_person") or clause.has("cancel") or clause.has("anymore"))
+    ):  # "Claire doesn't work here anymore": gone for good, not gone for the day
         return RemoveMember(name=_names(clause)[0])
     return None
 

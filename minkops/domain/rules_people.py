@@ -358,12 +358,21 @@ def _language_in(folded: str) -> str | None:
     return LANGUAGE_NAMES[match.group()] if match else None
 
 
+_REFUSED = re.compile(r"(?:\bno|\bnot|\bsin|\bwithout|\bnada\s+de|\bni)\s+$")
+
+
 def _delivery_in(folded: str) -> Delivery | None:
-    if _VOICE.search(folded):
-        return "voice"
-    if _TEXT.search(folded):
-        return "text"
-    return None
+    """The way of delivery chosen: the first named and not refused ("text messages, no
+    voice notes" is text; "no audios, texto" is text too)."""
+    named: list[tuple[int, Delivery]] = []
+    ways: tuple[tuple[re.Pattern[str], Delivery], ...] = ((_VOICE, "voice"), (_TEXT, "text"))
+    for pattern, delivery in ways:
+        for match in pattern.finditer(folded):
+            refused = _REFUSED.search(folded[max(0, match.start() - 12) : match.start()])
+            if refused is None:
+                named.append((match.start(), delivery))
+                break
+    return min(named)[1] if named else None
 
 
 # --- one's own data -----------------------------------------------------------------

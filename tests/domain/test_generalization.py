@@ -419,3 +419,23 @@ def test_que_viene_after_a_taken_out_time_is_a_verb_not_next_week() -> None:
 
 def test_de_with_its_accent_is_give() -> None:
     assert read("que Tom dé de comer al perro", "es")["title"] == "dar de comer al perro"
+
+
+def test_leaving_for_good_removes_the_person() -> None:
+    assert read("Luis doesn't work here anymore") == {"kind": "remove_member", "name": "Luis"}
+    assert read("Luis left early today")["kind"] != "remove_member"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("I'd prefer texts please, no audio", "en", "text"),
+        ("sin audios, prefiero texto", "es", "text"),
+        ("prefiero audios, nada de texto", "es", "voice"),
+    ],
+)
+def test_a_refused_way_of_delivery_is_not_the_one_chosen(
+    text: str, language: str, value: str
+) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", value)
