@@ -983,7 +983,7 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 
 
 def _recipients(clause: Clause) -> list[str]:
-    if clause.everyone:
+    if clause.everyone and not _everyone_in_the_text(clause):
         return ["everyone"]
     names = _names(clause)
     mine = clause.lex.hits("mine", clause.words[:4])
@@ -997,6 +997,20 @@ def _recipients(clause: Clause) -> list[str]:
     return names or ["me"]
 
 
+def _everyone_in_the_text(clause: Clause) -> bool:
+    """ "ping me on sunday about the staff rota": "the staff" after the sender and "about"
+    is part of what to remember, not who gets it."""
+    verb = clause.lex.hits("reminder_verb", clause.words)
+    if not verb or clause.words[verb[0].last : verb[0].last + 1] != ["me"]:
+        return False
+    cut = next(
+        (i for i in range(verb[0].last, len(clause.words)) if clause.words[i] in _REMINDER_CUT),
+        None,
+    )
+    everyone = clause.lex.hits("everyone", clause.words)
+    return cut is not None and all(hit.first > cut for hit in everyone)
+
+
 _REMINDER_CUT = frozenset({"to", "that", "about", "que", "para", "de", "sobre"})
 
 
@@ -1005,8 +1019,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     words = [t.text for t in tokens]
     lex = clause.lex
     skip: set[int] = set()
+    told = () if _everyone_in_the_text(clause) else ("everyone",)
     for name in (
-        "reminder_verb", "voice", "everyone", "schedule_words", "assign", "send_verb",
+        "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
         "message_noun", "reminder_lead", "reminder_noun",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
@@ -1034,7 +1049,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         }:
             start = index + 1
             continue
-        if word in _REMINDER_CUT:
+        if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
             start = index + 1
             if index + 1 in skip:  # "a voice note to Lucía about …"
                 continue
@@ -1266,6 +1281,16 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
     return body
 
 
+def _modifies_a_noun(body: str, tokens: Sequence[Word], after: int) -> bool:
+    """ "the staff rota": the group names a thing here, it is not who is told (who is
+    told is followed by a link, "and", a punctuation mark, or nothing)."""
+    if after >= len(tokens) or tokens[after].text in _LEADING_LINKS | _AND:
+        return False
+    return not body[tokens[after - 1].end : tokens[after].start].strip() and after > 0
+
+
+_AND = frozenset({"y", "and", "e", "&"})
+_TOPIC = frozenset({"about", "sobre"})
 _LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
 
 
@@ -1292,7 +1317,12 @@ def refine_reminder(
             break
         everyone = lex.hits("everyone", words)
         people = _people(tokens, context)
-        if everyone and everyone[0].first <= 1 and lex.has_outside("everyone", _COUNTS, words):
+        if (
+            everyone
+            and everyone[0].first <= 1
+            and lex.has_outside("everyone", _COUNTS, words)
+            and not _modifies_a_noun(body, tokens, everyone[0].last)
+        ):
             recipients = ["everyone"]
             end = everyone[0].last
         elif words[0] in {"y", "and", "e", "a", "for", "para"} and people and people[0].first <= 2:
@@ -1302,7 +1332,7 @@ def refine_reminder(
             elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
                 recipients = [*recipients, named]
             end = people[0].last
-        elif words[:2] in (["a", "mi"], ["to", "me"]):
+        elif words[:2] in (["a", "mi"], ["to", "me"], ["for", "me"], ["para", "mi"]):
             recipients = recipients if "me" in recipients else [*recipients, "me"]
             said_me = True  # "recuérdame a mí y a Pedro": the sender, said again
             end = 2
@@ -1328,6 +1358,8 @@ def refine_reminder(
         else:
             break
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
+        if end == 1 and words[0] in _TOPIC:
+            break  # "about the staff rota": what follows is the topic, not who is told
     body = _infinitive_first(
         _drop_tail(_drop_edges(body, ("time_residue",)), ("reminder_lead", "reminder_verb")),
         language,

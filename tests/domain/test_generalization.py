@@ -439,3 +439,18 @@ def test_a_refused_way_of_delivery_is_not_the_one_chosen(
 ) -> None:
     intent = read(text, language, role="staff")
     assert (intent["kind"], intent["value"]) == ("correct_data", value)
+
+
+def test_a_group_word_after_about_is_the_topic_not_the_recipients() -> None:
+    intent = read("ping me on friday at 6pm about the team dinner")
+    assert (intent["recipients"], intent["text"]) == (["me"], "the team dinner")
+
+
+def test_for_me_in_a_reminder_lead_is_the_sender() -> None:
+    intent = read("set a reminder for me on friday at 4pm: renew the licence")
+    assert (intent["recipients"], intent["text"]) == (["me"], "renew the licence")
+
+
+def test_de_with_its_accent_is_a_reminders_verb_too() -> None:
+    intent = read("mándale un audio a Luis cada lunes a las 8 para que dé de comer al gato", "es")
+    assert intent["text"] == "dar de comer al gato"
