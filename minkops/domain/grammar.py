@@ -106,6 +106,8 @@ class Clause:
     lex: Lexicon
     language: str
     asked: bool = False
+    ticked: bool = False
+    """The message had a check mark (✅), which reports something done."""
     """The message had a question mark (the prepared text no longer shows it)."""
 
     def has(self, name: str) -> bool:
@@ -168,7 +170,13 @@ class Clause:
 
 
 def read(
-    text: Text, context: UnderstandingContext, language: str, *, early: bool, asked: bool = False
+    text: Text,
+    context: UnderstandingContext,
+    language: str,
+    *,
+    early: bool,
+    asked: bool = False,
+    ticked: bool = False,
 ) -> IntentType | None:
     """The intent the grammar finds, or None. `early` frames run before the fixed rules
     (they correct readings the fixed rules would get wrong); the rest run after them."""
@@ -177,7 +185,7 @@ def read(
         return None
     words = [t.text for t in tokens]
     clause = Clause(
-        text, tokens, words, _people(tokens, context), context, lexicon(), language, asked
+        text, tokens, words, _people(tokens, context), context, lexicon(), language, asked, ticked
     )
     frames = _EARLY if early else _LATE
     for frame in frames:
@@ -295,7 +303,18 @@ def _best(
         return []
     scored = [(_score(said, words_of_item(item)), item) for item in items]
     best = max((score for score, _ in scored), default=0)
-    return [item for score, item in scored if score == best] if best else []
+    tied = [item for score, item in scored if score == best] if best else []
+    if len(tied) > 1:
+        # A word that fits several items tells them apart less than one that fits a single
+        # item: "la nevera limpia" is the fridge, though "limpia" fits every cleaning task.
+        distinctive = [
+            w for w in said if sum(_score([w], words_of_item(item)) > 0 for item in items) == 1
+        ]
+        if distinctive:
+            narrowed = [item for item in tied if _score(distinctive, words_of_item(item)) > 0]
+            if len(narrowed) == 1:
+                return narrowed
+    return tied
 
 
 def _task_words(task: TaskRef) -> list[str]:
@@ -611,7 +630,7 @@ def _list_tasks(clause: Clause) -> IntentType | None:
 
 
 def _complete_by_description(clause: Clause) -> IntentType | None:
-    if not clause.has("done") or clause.question:
+    if not (clause.has("done") or clause.ticked) or clause.question:
         return None
     number = _number(clause)
     if number is not None and len(clause.words) <= 4:

@@ -227,13 +227,19 @@ class RuleEngine:
         prepared = prepare(text)
         language = _language(prepared.folded, context.language)
         asked = _asks(text)
-        intent = talk(text) or self._intent(prepared, context, language, asked)
+        ticked = any(mark in text for mark in _CHECK_MARKS)
+        intent = talk(text) or self._intent(prepared, context, language, asked, ticked)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)
 
     def _intent(
-        self, text: Text, context: UnderstandingContext, language: str, asked: bool
+        self,
+        text: Text,
+        context: UnderstandingContext,
+        language: str,
+        asked: bool,
+        ticked: bool = False,
     ) -> IntentType:
         if not text.folded:
             return Help()
@@ -253,13 +259,17 @@ class RuleEngine:
                 return grammar.resolve_task_description(intent, context)
             if intent is not None:
                 return intent
-        return grammar.read(text, context, language, early=False, asked=asked) or Unknown()
+        late = grammar.read(text, context, language, early=False, asked=asked, ticked=ticked)
+        return late or Unknown()
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,
 # because that is what their help text shows them.
 _READ_LANGUAGES = ("en", "es")
 
+
+_CHECK_MARKS = ("✅", "✔", "☑")
+"""A check mark after a task's words reports it done, as "done" would."""
 
 _TAG_QUESTION = re.compile(
     r"[\s,]*\b(?:ok|okay|vale|right|yeah|si|no|eh|sabes|ya|alright|got\s+it|entendido)"

@@ -57,6 +57,8 @@ def talk(message: str) -> IntentType | None:
     folded = " ".join(fold(message).split()).strip(" .,!?¡¿")
     if not folded:
         # Nothing but emoji and punctuation: a 👍 or 🙏 is an acknowledgement.
+        if any(ch in _PUZZLED for ch in message):
+            return Unknown()  # 🤔 or ❓ doubts or asks; it does not agree
         return Acknowledge() if _has_emoji(message) else None
     if _NOISE.match(folded):
         return Unknown()
@@ -73,6 +75,9 @@ def talk(message: str) -> IntentType | None:
     if _ACK.match(folded):
         return Acknowledge()
     return None
+
+
+_PUZZLED = frozenset("🤔❓❔😕🤨😐🙄😬🧐😶")
 
 
 def _has_emoji(text: str) -> bool:

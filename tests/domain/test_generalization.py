@@ -454,3 +454,22 @@ def test_for_me_in_a_reminder_lead_is_the_sender() -> None:
 def test_de_with_its_accent_is_a_reminders_verb_too() -> None:
     intent = read("mándale un audio a Luis cada lunes a las 8 para que dé de comer al gato", "es")
     assert intent["text"] == "dar de comer al gato"
+
+
+def test_a_word_that_fits_one_task_picks_it_among_ties() -> None:
+    # "limpia" fits every cleaning task; "nevera" only the fridge.
+    assert read("ya está la nevera limpia", "es", role="staff") == {
+        "kind": "complete_task",
+        "number": 1,
+    }
+
+
+def test_a_check_mark_reports_done() -> None:
+    assert read("terraza fregada ✅", "es") == {"kind": "complete_task", "number": 6}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("🤔", "unknown"), ("❓", "unknown"), ("👍", "acknowledge")]
+)
+def test_a_puzzled_emoji_does_not_acknowledge(text: str, kind: str) -> None:
+    assert read(text)["kind"] == kind
