@@ -415,7 +415,12 @@ def _edit_task(clause: Clause) -> IntentType | None:
         clause.words[i] in _TASK_LEADS and clause.words[i + 1].isdigit()
         for i in range(min(3, len(clause.words) - 1))
     )
-    if not (edit and edit[0].first <= 5) and not numbered:
+    # "can the inventory be on friday instead", "lo del inventario para el lunes": an
+    # afterthought anywhere, or a thing referred back to ("lo de …"), with a new time.
+    referred = bool(clause.lex.hits("afterthought", clause.words)) or bool(
+        (back := clause.lex.hits("referred", clause.words[:2])) and back[0].first == 0
+    )
+    if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None
     if clause.question or clause.has("reminder_noun"):
         return None

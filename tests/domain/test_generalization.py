@@ -473,3 +473,16 @@ def test_a_check_mark_reports_done() -> None:
 )
 def test_a_puzzled_emoji_does_not_acknowledge(text: str, kind: str) -> None:
     assert read(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("lo de la terraza para el viernes a las 12", "es", 6, "2025-03-28T12:00:00+01:00"),
+        ("can the plumber call be on monday at 9am instead", "en", 5, "2025-03-31T09:00:00+02:00"),
+    ],
+)
+def test_a_task_referred_back_to_with_a_new_time_is_moved(
+    text: str, language: str, number: int, due: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "due": due}
