@@ -418,12 +418,14 @@ def _edit_task(clause: Clause) -> IntentType | None:
     # "can the inventory be on friday instead", "lo del inventario para el lunes": an
     # afterthought anywhere, or a thing referred back to ("lo de …"), with a new time.
     referred = bool(clause.lex.hits("afterthought", clause.words)) or bool(
-        (back := clause.lex.hits("referred", clause.words[:2])) and back[0].first == 0
+        (back := clause.lex.hits("referred", clause.words[:4])) and back[0].first <= 2
     )
     if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None
     if clause.question or clause.has("reminder_noun"):
         return None
+    if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
+        return None  # "hay que limpiar los cristales, que lo haga Luis": new work
     if _names_then_colon(clause):
         return None  # "Tom + Luis: move the freezer on monday": new work for them
     context = clause.context
@@ -1162,7 +1164,8 @@ def _create_task(clause: Clause) -> IntentType | None:
             if object_first(whole, "en") != whole:
                 start = 0  # "we need the windows cleaned before friday"
     tail = _named_at_end(clause)
-    if (start is None or start >= len(words)) and tail is not None:
+    if tail is not None and (start is None or start >= clause.people[-1].first):
+        # "…, que lo haga Tom mañana": the work is before the name, not after it.
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
@@ -1207,7 +1210,15 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if not clause.people or clause.question:
         return None
     last = clause.people[-1]
-    if last.last != len(clause.words) or last.first < 2 or len(clause.people) > 1:
+    after = ""
+    if last.last < len(clause.words):
+        # "…, que lo haga Tom mañana": a time may follow the name; it goes with the work.
+        after = clause.text.original[clause.tokens[last.last].start :]
+        context = clause.context
+        found = find_time(after, timezone=context.timezone, now=context.now)
+        if found is None or tidy(found.rest):
+            return None
+    if last.first < 2 or len(clause.people) > 1:
         return None
     cut = clause.tokens[last.first].start
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
@@ -1217,7 +1228,7 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     head = clause.text.original[:cut].rstrip()
     if not head.endswith(("-", ",", ":", "–")):
         return None
-    return tidy(head), _written(clause, last)
+    return tidy(f"{head} {after}" if after else head), _written(clause, last)
 
 
 def _task_from(
@@ -1572,6 +1583,7 @@ _CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
 
 
 _VOWELS = frozenset("aeiou")
+_VOSOTROS = ("ad", "ed", "id")
 
 
 def _undiphthong(stem: str) -> str:
@@ -1629,6 +1641,14 @@ def _infinitive_first(
         and not key.endswith(_NOUN_ENDINGS)
     ):
         lemma = _undiphthong(key[:-1]) + "ar"
+    if (
+        lemma is None
+        and imperative
+        and not subjunctive
+        and key.endswith(_VOSOTROS)
+        and len(key) > 4
+    ):
+        lemma = key[:-1] + "r"  # "Pedro y Luis, montad la terraza": the plural "you" order
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:

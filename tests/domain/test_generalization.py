@@ -486,3 +486,30 @@ def test_a_task_referred_back_to_with_a_new_time_is_moved(
     text: str, language: str, number: int, due: str
 ) -> None:
     assert read(text, language) == {"kind": "edit_task", "number": number, "due": due}
+
+
+def test_a_time_after_a_name_handed_the_work_goes_with_the_work() -> None:
+    intent = read("hay que limpiar los cristales, que lo haga Luis el viernes a las 9", "es")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "limpiar los cristales",
+        ["Luis"],
+        "2025-03-28T09:00:00+01:00",
+    )
+
+
+def test_a_plural_you_imperative_becomes_its_infinitive() -> None:
+    intent = read("Tom y Luis, recoged las sillas de la terraza", "es")
+    assert intent["title"] == "recoger las sillas de la terraza"
+
+
+def test_a_thing_referred_back_to_after_mejor_que_is_reassigned() -> None:
+    intent = read("mejor que lo de la campana lo haga Tom", "es")
+    assert intent == {"kind": "edit_task", "number": 7, "assignee": "Tom"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("how do I add a new person", "en"), ("cómo hago para añadir a alguien", "es")],
+)
+def test_asking_how_to_do_something_asks_for_help(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "help"
