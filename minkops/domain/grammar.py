@@ -474,7 +474,11 @@ def _messages(clause: Clause) -> IntentType | None:
         return StopMessages()
     if clause.has("start_messages") or clause.covers("start_word"):
         # "je veux recevoir les messages en audio": how, not whether, to be written to.
-        if clause.has("voice") or clause.has("text_only"):
+        # "you can text me again" is whether: the words inside the request do not count.
+        lex, words = clause.lex, clause.words
+        if lex.has_outside("voice", ("start_messages",), words) or lex.has_outside(
+            "text_only", ("start_messages",), words
+        ):
             return None
         return StartMessages()
     return None
@@ -701,10 +705,13 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if clause.lex.hits("reminder_verb", clause.words[:2]):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
-    if clause.has("delete_account") or closing:
+    erased_mine = clause.has("erase_verb") and clause.has("my_data")
+    if (clause.has("delete_account") and not erased_mine) or closing:
         return DeleteAccount()
-    if clause.has("delete_data") or (clause.has("erase_verb") and clause.has("my_data")):
-        return DeleteData()  # "I want my data deleted", "borrad todo lo que tengáis de mí"
+    if clause.has("delete_data") or erased_mine:
+        # "I want my data deleted", "borrad todo lo que tengáis de mí": what is erased is
+        # about the sender ("delete everything you have about me"), not the account.
+        return DeleteData()
     if clause.has("export") and not clause.people:
         return ExportData()
     if clause.has("sign_up") and not clause.people:
@@ -929,10 +936,16 @@ def _reported_done(clause: Clause) -> IntentType | None:
 def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
-    if clause.has("remove_pronoun") or (
-        clause.has("leave")
-        and (clause.has("remove_person") or clause.has("cancel") or clause.has("anymore"))
-    ):  # "Claire doesn't work here anymore": gone for good, not gone for the day
+    membership = clause.has("remove_person") and not clause.has("task_word")
+    if (
+        clause.has("remove_pronoun")
+        or membership
+        or (
+            clause.has("leave")
+            and (clause.has("remove_person") or clause.has("cancel") or clause.has("anymore"))
+        )
+    ):  # "Claire doesn't work here anymore": gone for good, not gone for the day;
+        # "take Luis off the team": out of the team, whatever the verb
         return RemoveMember(name=_names(clause)[0])
     return None
 

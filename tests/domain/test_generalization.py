@@ -513,3 +513,28 @@ def test_a_thing_referred_back_to_after_mejor_que_is_reassigned() -> None:
 )
 def test_asking_how_to_do_something_asks_for_help(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "help"
+
+
+def test_a_way_of_writing_inside_a_start_request_does_not_make_it_a_preference() -> None:
+    assert read("you can text me again", role="staff")["kind"] == "start_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("delete everything you have on me", "en"), ("bórrame todos mis datos", "es")],
+)
+def test_erasing_what_is_about_the_sender_is_their_data_not_the_account(
+    text: str, language: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == "delete_data"
+
+
+def test_a_stretch_of_time_pauses_rather_than_cancels() -> None:
+    assert read("stop the walk-in reminder for a couple of weeks") == {
+        "kind": "pause_reminder",
+        "number": 1,
+    }
+
+
+def test_a_person_taken_off_the_team_is_removed_whatever_the_verb() -> None:
+    assert read("take Pedro off the team") == {"kind": "remove_member", "name": "Pedro"}
