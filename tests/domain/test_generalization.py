@@ -538,3 +538,12 @@ def test_a_stretch_of_time_pauses_rather_than_cancels() -> None:
 
 def test_a_person_taken_off_the_team_is_removed_whatever_the_verb() -> None:
     assert read("take Pedro off the team") == {"kind": "remove_member", "name": "Pedro"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("quero receber em áudio", "pt"), ("je veux recevoir en audio", "fr")],
+)
+def test_staff_choose_voice_in_their_language(text: str, language: str) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "voice")
