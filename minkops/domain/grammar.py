@@ -422,8 +422,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
     )
     if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None
-    if clause.question or clause.has("reminder_noun"):
+    if clause.has("reminder_noun"):
         return None
+    if clause.question and not (referred and not clause.asked):
+        return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
         return None  # "hay que limpiar los cristales, que lo haga Luis": new work
     if _names_then_colon(clause):
@@ -1484,7 +1486,7 @@ def _trim_title(title: str) -> str:
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):
-        lead = lexicon().hits(name, words[:3])
+        lead = lexicon().hits(name, words[:5])
         if lead and lead[0].first == 0 and lead[0].last < len(words):
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)

@@ -547,3 +547,16 @@ def test_a_person_taken_off_the_team_is_removed_whatever_the_verb() -> None:
 def test_staff_choose_voice_in_their_language(text: str, language: str) -> None:
     intent = read(text, language, role="staff")
     assert (intent["kind"], intent["value"]) == ("correct_data", "voice")
+
+
+def test_a_que_that_orders_a_thing_referred_back_to_is_an_edit_not_a_question() -> None:
+    assert read("que lo de la terraza lo haga Pedro", "es") == {
+        "kind": "edit_task",
+        "number": 6,
+        "assignee": "Pedro",
+    }
+
+
+def test_a_longer_lead_before_the_work_is_dropped_from_the_title() -> None:
+    intent = read("Luis, que no se te olvide apagar el horno", "es")
+    assert (intent["title"], intent["assignees"]) == ("apagar el horno", ["Luis"])
