@@ -642,8 +642,25 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     return ListTasks(scope="open")
 
 
+_AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})
+_PARTICIPLE_ENDINGS = ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "cho", "to")
+
+
+def _reports_done(clause: Clause) -> bool:
+    """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
+    only with its participle: "tell Pedro he needs to …" is the English pronoun."""
+    words = clause.words
+    for hit in clause.lex.hits("done", words):
+        if words[hit.first : hit.last] == [words[hit.first]] and words[hit.first] in _AUXILIARIES:
+            after = words[hit.last] if hit.last < len(words) else ""
+            if not after.endswith(_PARTICIPLE_ENDINGS):
+                continue
+        return True
+    return clause.ticked
+
+
 def _complete_by_description(clause: Clause) -> IntentType | None:
-    if not (clause.has("done") or clause.ticked) or clause.question:
+    if not _reports_done(clause) or clause.question:
         return None
     number = _number(clause)
     if number is not None and len(clause.words) <= 4:
@@ -1474,11 +1491,19 @@ def _trim_title(title: str) -> str:
     for _ in range(2):
         tokens = tokens_of(Text.of(title).folded)
         words = [t.text for t in tokens]
-        duty = lexicon().hits("obligation", words[:3])
-        if len(words) > 1 and words[0] in {"to", "que"}:
+        duty = lexicon().hits("obligation", words[:4])
+        if len(words) > 1 and words[0] in {"to", "que", "that"}:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
             title = title[tokens[duty[0].last].start :]
+    # "Juan is doing the terrace tomorrow": a present progressive arranges future work,
+    # which the title says in the base form ("do the terrace").
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    if len(words) > 2 and words[0] in {"is", "are"} and words[1].endswith("ing"):
+        base = english_base(words[1])
+        if base is not None:
+            title = tidy(f"{base} {title[tokens[2].start :]}")
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:

@@ -14,6 +14,7 @@ from minkops.domain.intents import (
     Role,
     UpdateMember,
 )
+from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.replies import say
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import LANGUAGE_NAMES, LANGUAGE_WORD, Text, split_names, tidy
@@ -432,5 +433,12 @@ def correct_data(text: Text) -> CorrectData | None:
 
 
 def names_from(text: Text) -> list[str]:
-    """Names in a span that holds nothing else ("Ana and Luis" before a colon)."""
-    return ["me" if name.casefold() in {"me", "mí", "mi"} else name for name in split_names(text)]
+    """Names in a span that holds nothing else ("Ana and Luis" before a colon); the
+    whole team said in any language ("todos", "el equipo") is "everyone"."""
+    return [_who(name) for name in split_names(text)]
+
+
+def _who(name: str) -> str:
+    if name.casefold() in {"me", "mí", "mi"}:
+        return "me"
+    return "everyone" if lexicon().covers("everyone", words_of(name)) else name

@@ -187,6 +187,26 @@ def _label_time(label: Text, context: UnderstandingContext, language: str) -> da
     return found.at if found is not None and not tidy(found.rest) else None
 
 
+_TO_SOMEONE = (" to ", " a ")
+
+
+def _work_to_someone(rest: Text, context: UnderstandingContext) -> tuple[list[str], Text]:
+    """Split "the bathroom cleaning to Pedro (for tomorrow)" at its last "to"/"a" when a
+    roster name follows it."""
+    folded = rest.folded
+    cut, link = max((folded.rfind(link), link) for link in _TO_SOMEONE)
+    if cut <= 0:
+        return [], rest
+    tail = rest.slice(cut + len(link), len(folded))
+    names, after = take_names(tail, context.roster)
+    if not names or any(name == "me" for name in names):
+        return [], rest
+    work = rest.slice(0, cut)
+    if after.folded.strip():
+        work = Text(f"{work.original} {after.original}", f"{work.folded} {after.folded}")
+    return names, work
+
+
 def create_task(text: Text, context: UnderstandingContext, language: str) -> CreateTask | None:
     match = _TASK_LEAD.match(text.folded)
     if match is None:
@@ -218,6 +238,9 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
         else:
             assignees, after = take_names(names_part, context.roster)
             rest = after if assignees else rest
+            if not assignees and group == "assign":
+                # "assign the bathroom cleaning to Pedro": the work, then who does it.
+                assignees, rest = _work_to_someone(rest, context)
     body = tidy(rest.original)
     due = None
     if body:

@@ -560,3 +560,30 @@ def test_a_que_that_orders_a_thing_referred_back_to_is_an_edit_not_a_question() 
 def test_a_longer_lead_before_the_work_is_dropped_from_the_title() -> None:
     intent = read("Luis, que no se te olvide apagar el horno", "es")
     assert (intent["title"], intent["assignees"]) == ("apagar el horno", ["Luis"])
+
+
+def test_the_perfects_auxiliary_reports_done_only_with_its_participle() -> None:
+    intent = read("tell Luis he needs to mop the terrace tonight")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "mop the terrace",
+        ["Luis"],
+    )
+    assert read("ya he fregado la terraza", "es", role="staff")["kind"] == "complete_task"
+
+
+def test_a_present_progressive_arranges_work_in_the_base_form() -> None:
+    assert read("Luis is doing the bank run tomorrow")["title"] == "do the bank run"
+
+
+def test_assign_the_work_to_someone() -> None:
+    intent = read("assign the window cleaning to Claire for friday")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "the window cleaning",
+        ["Claire"],
+        "2025-03-28T23:59:00+01:00",
+    )
+
+
+def test_the_whole_team_as_a_label_is_everyone() -> None:
+    assert read("tarea para todo el equipo: leer la carta nueva", "es")["assignees"] == ["everyone"]
