@@ -134,7 +134,11 @@ class Clause:
         if (
             self.lex.has("question_start", self.words[:1])
             and self.words[1:2]
-            and (self.words[1] in _SUBJECT_PRONOUNS or self.lex.has("someone", self.words[1:2]))
+            and (
+                self.words[1] in _SUBJECT_PRONOUNS
+                or self.lex.has("someone", self.words[1:2])
+                or any(person.first == 1 for person in self.people)  # "has Pedro got …"
+            )
         ):
             return True
         # A bare "que" asks only when it opens the message: "hace falta que alguien …",
@@ -1135,6 +1139,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         return None
     if clause.asked and words[0] in _WH_WORDS:
         return None
+    if clause.question and lex.has("question_start", words[:1]) and not clause.has("assign"):
+        return None  # "is Luis done with the terrace": a yes/no question gives no work
     start: int | None = None
     assignees: list[str] = []
     subjunctive = False

@@ -229,6 +229,10 @@ _SUBJECTS = frozenset(
 """A subject after "did" makes it a question's auxiliary, not a verb of finishing."""
 
 
+def _is_first_name(word: str, context: UnderstandingContext) -> bool:
+    return any(fold(entry.name).split()[:1] == [word] for entry in context.roster)
+
+
 def complete_by_description(text: Text, context: UnderstandingContext) -> CompleteTask | None:
     folded = text.folded
     if _BARE_DONE.match(folded):
@@ -240,8 +244,9 @@ def complete_by_description(text: Text, context: UnderstandingContext) -> Comple
         description = text.group(match, "desc")
         if not description or re.fullmatch(rf"#?\s*{NUMBER}", fold(description).strip()):
             continue  # a number: the numbered rules' job
-        if fold(description).split()[0] in _SUBJECTS:
-            return None  # "did you watch the game?": "did" asks, it does not report work
+        first = fold(description).split()[0]
+        if first in _SUBJECTS or (folded.startswith("did ") and _is_first_name(first, context)):
+            return None  # "did you watch the game?", "did Tom finish the fridge": "did" asks
         return CompleteTask(number=_the_one(description, context), description=description)
     return None
 

@@ -587,3 +587,15 @@ def test_assign_the_work_to_someone() -> None:
 
 def test_the_whole_team_as_a_label_is_everyone() -> None:
     assert read("tarea para todo el equipo: leer la carta nueva", "es")["assignees"] == ["everyone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("has Luis got anything for today", "list_tasks"),
+        ("is Pedro done with the freezer", "unknown"),
+        ("did Maria finish the milk order", "unknown"),
+    ],
+)
+def test_an_auxiliary_before_a_named_subject_asks(text: str, kind: str) -> None:
+    assert read(text)["kind"] == kind
