@@ -1145,6 +1145,9 @@ def _create_task(clause: Clause) -> IntentType | None:
     assignees: list[str] = []
     subjunctive = False
     note = lex.hits("note_to_self", words[:5])
+    if note and clause.people and clause.people[0].first - note[0].last in (0, 1):
+        # "apunta que Juan Pérez tiene que llevar las cajas": noted for someone else.
+        note = []
     if note:
         # "apunta una tarea: renovar el carnet": a short label, then the work.
         start = _colon_after(clause, note[0].last) or note[0].last

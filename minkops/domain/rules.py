@@ -25,6 +25,7 @@ from minkops.domain.intents import (
     StopMessages,
     Understood,
     Unknown,
+    UpdateMember,
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
@@ -252,7 +253,7 @@ class RuleEngine:
                 return grammar.refine_reminder(intent, context, language)
             if isinstance(intent, CreateTask):
                 return grammar.refine_task(intent, text, language, context)
-            if isinstance(intent, RemoveMember):
+            if isinstance(intent, RemoveMember | UpdateMember):
                 name = grammar.refine_member_name(intent.name, context)
                 return intent.model_copy(update={"name": name})
             if isinstance(intent, CompleteTask | CancelTask):

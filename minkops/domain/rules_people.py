@@ -181,6 +181,19 @@ _ADD = re.compile(
 )
 
 
+def _without_relation(name: str) -> str:
+    """ "my partner Dan Walsh", "mi hermana Eva": who they are to the sender is not part of
+    their name (the lexicon's possessive and relation classes)."""
+    words = words_of(name)
+    lex = lexicon()
+    owner = lex.hits("possessive", words[:1])
+    relation = lex.hits("relation", words[1:4]) if owner else []
+    if not relation or relation[0].first != 0 or 1 + relation[0].last >= len(words):
+        return name
+    kept = name.split()[1 + relation[0].last :]
+    return tidy(" ".join(kept)) if len(name.split()) == len(words) else name
+
+
 def add_member(text: Text, language: str) -> AddMember | Clarify | None:
     match = _ADD.match(text.folded)
     if match is None:
@@ -192,7 +205,7 @@ def add_member(text: Text, language: str) -> AddMember | Clarify | None:
     ):
         return None
     end = _NAME_END.search(rest.folded)
-    name = tidy(rest.original[: end.start()] if end else rest.original)
+    name = _without_relation(tidy(rest.original[: end.start()] if end else rest.original))
     if name.casefold() in _ARTICLES:
         name = ""
     phone_match = _PHONE.search(rest.folded)

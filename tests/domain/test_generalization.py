@@ -599,3 +599,18 @@ def test_the_whole_team_as_a_label_is_everyone() -> None:
 )
 def test_an_auxiliary_before_a_named_subject_asks(text: str, kind: str) -> None:
     assert read(text)["kind"] == kind
+
+
+def test_a_name_read_too_far_in_a_member_update_is_cut_to_the_roster_person() -> None:
+    intent = read("send Pedro everything as voice notes from now on")
+    assert (intent["kind"], intent["name"]) == ("update_member", "Pedro")
+
+
+def test_who_a_new_member_is_to_the_sender_is_not_their_name() -> None:
+    intent = read("add my sister Eva Ruiz as staff, 655112233")
+    assert (intent["kind"], intent["name"]) == ("add_member", "Eva Ruiz")
+
+
+def test_a_note_that_names_someone_else_gives_them_the_task() -> None:
+    intent = read("apunta que Luis tiene que pedir hielo el viernes", "es")
+    assert (intent["title"], intent["assignees"]) == ("pedir hielo", ["Luis"])
