@@ -278,7 +278,25 @@ def _names(clause: Clause) -> list[str]:
 
 
 def _concept(word: str) -> str:
-    return _concepts().get(word, word)
+    found = _concepts().get(word)
+    if found is not None:
+        return found
+    # A Spanish verb form the groups do not list reads as its infinitive ("limpiaron",
+    # "revisamos" → "limpiar", "revisar"), when the infinitive is listed.
+    for ending, infinitives in _SPANISH_FORMS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            for infinitive in infinitives:
+                if (found := _concepts().get(stem + infinitive)) is not None:
+                    return found
+    return word
+
+
+_SPANISH_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("aron", ("ar",)), ("asteis", ("ar",)), ("aste", ("ar",)), ("amos", ("ar",)),
+    ("ieron", ("er", "ir")), ("imos", ("er", "ir")), ("emos", ("er",)),
+    ("ando", ("ar",)), ("iendo", ("er", "ir")), ("ados", ("ar",)), ("adas", ("ar",)),
+)  # fmt: skip
 
 
 def _score(said: Sequence[str], item_words: Sequence[str]) -> int:
@@ -660,12 +678,22 @@ def _reports_done(clause: Clause) -> bool:
             if not after.endswith(_PARTICIPLE_ENDINGS):
                 continue
         return True
+    # "nevera limpia", "fridge clean": a state closing the message after its noun reports
+    # it reached ("limpia la nevera", the same word first, orders it).
+    # Only when the rest is nothing but the task named: "keep the terrace clean" orders.
+    if clause.lex.hits("done_state", words[-1:]) and len(words) > 1:
+        named = clause.content(("done",))
+        items = [words_of(task.title) for task in clause.context.tasks]
+        if named and all(any(_score([w], item) for item in items) for w in named[:-1]):
+            return True
     return clause.ticked
 
 
 def _complete_by_description(clause: Clause) -> IntentType | None:
     if not _reports_done(clause) or clause.question:
         return None
+    if (order := clause.lex.hits("assign_before", clause.words[:3])) and order[0].first == 0:
+        return None  # "make sure the freezer is clean": an order about a state
     number = _number(clause)
     if number is not None and len(clause.words) <= 4:
         return CompleteTask(number=number)

@@ -614,3 +614,33 @@ def test_who_a_new_member_is_to_the_sender_is_not_their_name() -> None:
 def test_a_note_that_names_someone_else_gives_them_the_task() -> None:
     intent = read("apunta que Luis tiene que pedir hielo el viernes", "es")
     assert (intent["title"], intent["assignees"]) == ("pedir hielo", ["Luis"])
+
+
+def test_a_spanish_verb_form_matches_its_infinitives_concept() -> None:
+    assert read("ya fregaron la terraza", "es", role="staff") == {
+        "kind": "complete_task",
+        "number": 6,
+    }
+
+
+def test_acabo_de_reports_done() -> None:
+    assert read("acabo de revisar el vino", "es", role="staff") == {
+        "kind": "complete_task",
+        "number": 8,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("terraza fregada", "es", "complete_task"),
+        ("freezer checked", "en", "complete_task"),
+        ("keep the terrace clean", "en", "unknown"),
+        ("hay que dejar la terraza fregada", "es", "create_task"),
+        ("make sure the fridge is clean", "en", "unknown"),
+    ],
+)
+def test_a_state_after_only_the_tasks_words_reports_it_done(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
