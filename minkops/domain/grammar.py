@@ -1136,6 +1136,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             "un",
             "audio",
             "tell",
+            "him",  # "a voice message to remind him to open"
+            "her",
+            "them",
         }:
             start = index + 1
             continue
@@ -1395,7 +1398,9 @@ def _modifies_a_noun(body: str, tokens: Sequence[Word], after: int) -> bool:
 
 _AND = frozenset({"y", "and", "e", "&"})
 _TOPIC = frozenset({"about", "sobre"})
-_LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
+_LEADING_LINKS = frozenset(
+    {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at"}
+)  # "on", "at": left by a time taken out ("set a weekly reminder on fridays for …")
 
 
 _COUNTS = ("schedule_words",)
@@ -1726,6 +1731,15 @@ def _infinitive_first(
         and len(key) > 4
     ):
         lemma = key[:-1] + "r"  # "Pedro y Luis, montad la terraza": the plural "you" order
+    if (
+        lemma is None
+        and imperative
+        and not subjunctive
+        and key.endswith("an")
+        and len(key) > 5
+        and not key.endswith(_NOUN_ENDINGS)
+    ):
+        lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:

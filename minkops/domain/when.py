@@ -102,6 +102,13 @@ _WEEKDAYS = {
     "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
 }  # fmt: skip
 _WD = r"(?:" + "|".join(_WEEKDAYS) + r")"
+_WD_SHORT = {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+    "sat": 5, "sun": 6,
+}  # fmt: skip
+"""Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
+alone, "sat", "wed" and "sun" are other words."""
+_WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
 
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -427,7 +434,8 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "days",
-            rf"\b(?:every|each)\s+(?P<first>{_WD})s?(?P<more>(?:\s*(?:,|and|&|y|e)\s*{_WD}s?)*)\b",
+            rf"\b(?:every|each)\s+(?P<first>{_WD_EVERY})s?"
+            rf"(?P<more>(?:\s*(?:,|and|&|y|e)\s*{_WD_EVERY}s?)*)\b",
         ),
         (
             "days",
@@ -522,8 +530,11 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
         elif kind == "weekends":
             fields = "* * 0,6"
         elif kind == "days":
-            found = re.findall(_WD, match.group("first") + " " + (match.group("more") or ""))
-            days = sorted({_CRON_DOW[_WEEKDAYS[name]] for name in found})
+            said = match.group("first") + " " + (match.group("more") or "")
+            found = re.findall(rf"\b{_WD_EVERY}", said)
+            days = sorted(
+                {_CRON_DOW[_WEEKDAYS.get(name, _WD_SHORT.get(name, 0))] for name in found}
+            )
             fields = "* * " + ",".join(str(d) for d in days)
         elif kind == "weekly":
             weekday = now.weekday() if now is not None else 0

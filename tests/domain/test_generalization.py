@@ -644,3 +644,27 @@ def test_a_state_after_only_the_tasks_words_reports_it_done(
     text: str, language: str, kind: str
 ) -> None:
     assert read(text, language)["kind"] == kind
+
+
+def test_weekday_abbreviations_after_every() -> None:
+    intent = read("every tue and fri at 8 remind Luis to order bread")
+    assert (intent["cron"], intent["text"]) == ("0 8 * * 2,5", "order bread")
+
+
+def test_a_third_person_plural_arrangement_becomes_the_infinitive() -> None:
+    intent = read("el viernes Tom y Luis friegan la cámara", "es")
+    assert (intent["title"], intent["assignees"]) == ("fregar la cámara", ["Tom", "Luis"])
+
+
+def test_remind_him_inside_a_message_is_not_the_text() -> None:
+    intent = read("send Luis a message tomorrow at 8 to remind him to bring the keys")
+    assert (intent["recipients"], intent["text"]) == (["Luis"], "bring the keys")
+
+
+def test_a_preposition_left_by_a_taken_out_time_is_not_the_text() -> None:
+    intent = read("set a weekly reminder on mondays for Tom to check the fridge")
+    assert (intent["recipients"], intent["text"], intent["cron"]) == (
+        ["Tom"],
+        "check the fridge",
+        "0 9 * * 1",
+    )
