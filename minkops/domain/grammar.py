@@ -118,8 +118,14 @@ class Clause:
 
     @property
     def everyone(self) -> bool:
-        """The whole team is meant: "todos" in "todos los sábados" counts days, not people."""
-        return self.lex.has_outside("everyone", ("schedule_words",), self.words)
+        """The whole team is meant: "todos" in "todos los sábados" counts days, not people,
+        unless the personal "a" marks it ("manda un audio a todos los lunes")."""
+        if self.lex.has_outside("everyone", ("schedule_words",), self.words):
+            return True
+        return any(
+            self.words[hit.first] == "a" or (hit.first and self.words[hit.first - 1] == "a")
+            for hit in self.lex.hits("everyone", self.words)
+        )
 
     @property
     def question(self) -> bool:
@@ -673,6 +679,8 @@ def _reports_done(clause: Clause) -> bool:
     only with its participle: "tell Pedro he needs to …" is the English pronoun."""
     words = clause.words
     for hit in clause.lex.hits("done", words):
+        if hit.first and words[hit.first - 1] in _BARE_QUE:
+            continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
         if words[hit.first : hit.last] == [words[hit.first]] and words[hit.first] in _AUXILIARIES:
             after = words[hit.last] if hit.last < len(words) else ""
             if not after.endswith(_PARTICIPLE_ENDINGS):
@@ -1101,7 +1109,9 @@ def _everyone_in_the_text(clause: Clause) -> bool:
     return cut is not None and all(hit.first > cut for hit in everyone)
 
 
-_REMINDER_CUT = frozenset({"to", "that", "about", "que", "para", "de", "sobre"})
+_REMINDER_CUT = frozenset(
+    {"to", "that", "about", "que", "para", "de", "sobre", "saying", "diciendo", "diciendole"}
+)  # "… a voice message saying the delivery is late": what the message says
 
 
 def _reminder_text(rest: Text, clause: Clause) -> str:
@@ -1399,8 +1409,17 @@ def _modifies_a_noun(body: str, tokens: Sequence[Word], after: int) -> bool:
 _AND = frozenset({"y", "and", "e", "&"})
 _TOPIC = frozenset({"about", "sobre"})
 _LEADING_LINKS = frozenset(
-    {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at"}
+    {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}
+    | {"diciendo", "diciendole"}
 )  # "on", "at": left by a time taken out ("set a weekly reminder on fridays for …")
+
+
+def _asks_for_voice(message: Text) -> bool:
+    """ "remind me by voice …", "mándale un audio …": the reminder goes as a voice note,
+    unless voice is refused ("no audio")."""
+    words = words_of(message.folded)
+    lex = lexicon()
+    return lex.has("voice", words) and not lex.has("text_only", words)
 
 
 _COUNTS = ("schedule_words",)
@@ -1408,7 +1427,10 @@ _COUNTS = ("schedule_words",)
 
 
 def refine_reminder(
-    intent: CreateReminder, context: UnderstandingContext, language: str
+    intent: CreateReminder,
+    context: UnderstandingContext,
+    language: str,
+    message: Text | None = None,
 ) -> CreateReminder:
     """Finish a reminder the fixed rules read: "remind everyone to …" is for everyone,
     "recuérdale a maria y a tom …" for both, and the text starts at its verb ("que pida
@@ -1453,6 +1475,8 @@ def refine_reminder(
             end = residue[0].last
         elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
             end = lead[0].last
+        elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
+            end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
             (words[0] in _LEADING_LINKS and _plain_word(body, tokens[0]))
             or lex.hits("reminder_noun", words[:1])
@@ -1470,10 +1494,14 @@ def refine_reminder(
         if end == 1 and words[0] in _TOPIC:
             break  # "about the staff rota": what follows is the topic, not who is told
     body = _infinitive_first(
-        _drop_tail(_drop_edges(body, ("time_residue",)), ("reminder_lead", "reminder_verb")),
+        _drop_tail(
+            _drop_edges(body, ("time_residue", "by_voice")), ("reminder_lead", "reminder_verb")
+        ),
         language,
         subjunctive=True,
     )
+    if message is not None and intent.delivery is None and _asks_for_voice(message):
+        intent = intent.model_copy(update={"delivery": "voice"})
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})

@@ -250,7 +250,7 @@ class RuleEngine:
         for rule in _RULES:
             intent = rule(text, context, language)
             if isinstance(intent, CreateReminder):
-                return grammar.refine_reminder(intent, context, language)
+                return grammar.refine_reminder(intent, context, language, text)
             if isinstance(intent, CreateTask):
                 return grammar.refine_task(intent, text, language, context)
             if isinstance(intent, RemoveMember | UpdateMember):

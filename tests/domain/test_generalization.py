@@ -668,3 +668,34 @@ def test_a_preposition_left_by_a_taken_out_time_is_not_the_text() -> None:
         "check the fridge",
         "0 9 * * 1",
     )
+
+
+def test_a_done_word_right_after_que_is_an_order() -> None:
+    intent = read("dile a Luis que limpie la nevera", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "limpiar la nevera")
+
+
+def test_the_personal_a_makes_todos_people_before_a_schedule() -> None:
+    intent = read("mándale un audio a todos los viernes a las 6 para que cierren la caja", "es")
+    assert (intent["recipients"], intent["cron"], intent["text"]) == (
+        ["everyone"],
+        "0 18 * * 5",
+        "cerrar la caja",
+    )
+
+
+def test_what_a_message_says_after_saying() -> None:
+    intent = read("send Tom a voice message tomorrow at 9 saying the van is late")
+    assert intent["text"] == "the van is late"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me by voice on friday at 8 to call the bank", "en", "call the bank"),
+        ("recuérdame por audio el viernes a las 8 que llame al banco", "es", "llamar al banco"),
+    ],
+)
+def test_a_reminder_asked_for_by_voice_goes_as_voice(text: str, language: str, said: str) -> None:
+    intent = read(text, language)
+    assert (intent["text"], intent["delivery"]) == (said, "voice")
