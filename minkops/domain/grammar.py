@@ -268,6 +268,8 @@ def _name_word(said: str, part: str) -> bool:
         return True
     if len(part) < 5 or len(said) != len(part):
         return False  # a swapped or mistyped letter, not a longer word ("bakery")
+    if said[0] != part[0]:
+        return False  # a name mistyped keeps its initial; "sucia" is a word, not "Lucía"
     return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
 
 
@@ -1227,7 +1229,10 @@ def _create_task(clause: Clause) -> IntentType | None:
             if words[after] in {"to", "que"}:  # "Lucia to restock …"
                 start += 1
                 subjunctive = words[after] == "que"
-        if start is not None and first.first > 1 and not (before or follow or timed):
+        asked_of = lex.hits("ability", words[after : after + 3])
+        if start is None and asked_of and asked_of[0].first == 0 and first.first > 1:
+            start = after + asked_of[0].last  # "the oven needs cleaning, Pedro can you …"
+        if start is not None and first.first > 1 and not (before or follow or timed or asked_of):
             start = None
     else:
         someone = lex.hits("someone", words)
@@ -1254,13 +1259,23 @@ def _create_task(clause: Clause) -> IntentType | None:
     if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
-    if clause.people and lex.covers("generic_work", words_of(body_text)):
-        # "the terrace awning needs fixing, can Juan Mora take a look": the work is the
-        # clause before, said about its object.
+    timed_out = find_time(
+        body_text,
+        timezone=clause.context.timezone,
+        now=clause.context.now,
+        default_time=_due_time(),
+    )
+    said_work = words_of(timed_out.rest if timed_out is not None else body_text)
+    if clause.people and lex.covers("generic_work", said_work):
+        # "the terrace awning needs fixing, can Juan Mora take a look (tomorrow)": the work
+        # is the clause before, said about its object; the time stays with it.
         head = tidy(clause.text.original[: clause.tokens[clause.people[0].first].start])
         first_clause = tidy(head.split(",")[0])
         if first_clause and object_first(first_clause, clause.language) != first_clause:
-            body_text = first_clause
+            made = _task_from(clause, first_clause, assignees, subjunctive=subjunctive)
+            if isinstance(made, CreateTask) and made.due is None and timed_out is not None:
+                made = made.model_copy(update={"due": timed_out.at})
+            return made
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
 
 
@@ -1694,6 +1709,11 @@ _CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
 
 _VOWELS = frozenset("aeiou")
 _VOSOTROS = ("ad", "ed", "id")
+_ENCLITIC_INFINITIVES = tuple(
+    f"{ending}{clitic}"
+    for ending in ("ar", "er", "ir")
+    for clitic in ("la", "las", "lo", "los", "le", "les", "se", "me", "nos")
+)
 
 
 def _undiphthong(stem: str) -> str:
@@ -1730,6 +1750,8 @@ def _infinitive_first(
             return tidy(f"{head}{roster_fold(first)} {tail}")
         return body
     key = roster_fold(first)
+    if key.endswith(_ENCLITIC_INFINITIVES):
+        return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and key in lexicon().indicative:
         return body

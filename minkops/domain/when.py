@@ -132,7 +132,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
         ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr)\b"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
-        ("plus1", rf"\b{_DATE_PREFIX}(?<!la\s)manana\b"),
+        ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b"),
         ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),
         (
             "calendar",

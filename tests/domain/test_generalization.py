@@ -699,3 +699,27 @@ def test_what_a_message_says_after_saying() -> None:
 def test_a_reminder_asked_for_by_voice_goes_as_voice(text: str, language: str, said: str) -> None:
     intent = read(text, language)
     assert (intent["text"], intent["delivery"]) == (said, "voice")
+
+
+def test_a_person_asked_can_you_after_the_work_gets_it_with_its_time() -> None:
+    intent = read("the grill needs cleaning, Luis can you do it tomorrow")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "clean the grill",
+        ["Luis"],
+        "2025-03-28T23:59:00+01:00",
+    )
+
+
+def test_manana_after_an_enclitic_la_is_tomorrow() -> None:
+    intent = read("Pedro, ¿puedes revisarla mañana?", "es")
+    assert (intent["title"], intent["due"]) == ("revisarla", "2025-03-28T23:59:00+01:00")
+
+
+def test_an_infinitive_with_a_clitic_is_left_as_it_is() -> None:
+    assert read("Tom, ponerse los guantes", "es")["title"] == "ponerse los guantes"
+
+
+def test_a_mistyped_name_keeps_its_initial() -> None:
+    # "sucia" is one letter from "lucia", but it is an adjective.
+    intent = read("la terraza está sucia, Pedro ¿puedes fregarla hoy?", "es")
+    assert intent["assignees"] == ["Pedro"]
