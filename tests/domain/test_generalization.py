@@ -249,6 +249,9 @@ def test_todos_los_before_a_time_counts_days_not_people() -> None:
     assert read("recuérdales a todos el viernes a las 9 que fichen", "es")["recipients"] == [
         "everyone"
     ]
+    # The grammar's own reading (a reminder asked for, not the fixed "recuérdale" rule).
+    intent = read("ponle un recordatorio a Tom todos los martes a las 10 para revisar el gas", "es")
+    assert (intent["recipients"], intent["cron"]) == (["Tom"], "0 10 * * 2")
 
 
 @pytest.mark.parametrize(
