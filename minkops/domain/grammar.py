@@ -1425,7 +1425,7 @@ _AND = frozenset({"y", "and", "e", "&"})
 _TOPIC = frozenset({"about", "sobre"})
 _LEADING_LINKS = frozenset(
     {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}
-    | {"diciendo", "diciendole"}
+    | {"diciendo", "diciendole", "por"}
 )  # "on", "at": left by a time taken out ("set a weekly reminder on fridays for …")
 
 

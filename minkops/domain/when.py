@@ -393,6 +393,12 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("hourly", r"\b(?:every\s+hour|each\s+hour|hourly|cada\s+hora|todas\s+las\s+horas)\b"),
         (
+            # "every other day", "un día sí y otro no": every second day of the month
+            "alternate",
+            r"\b(?:every\s+(?:other|second)\s+day|each\s+other\s+day|cada\s+dos\s+dias"
+            r"|un\s+dia\s+si\s+y\s+otro\s+no|dia\s+si\s+dia\s+no|(?:en\s+)?dias\s+alternos)\b",
+        ),
+        (
             "monthly",
             rf"\b(?:on\s+)?(?:every|each|the)\s+{_DAY_NUMBER}\s+(?:day\s+)?(?:of\s+)?"
             r"(?:the|every|each)\s+month\b",
@@ -519,6 +525,8 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
             if not 1 <= day <= 31:
                 return None
             fields = f"{day} * *"
+        elif kind == "alternate":
+            fields = "*/2 * *"
         elif kind == "weekdays":
             fields = "* * 1-5"
         elif kind == "span":

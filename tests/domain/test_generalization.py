@@ -726,3 +726,23 @@ def test_a_mistyped_name_keeps_its_initial() -> None:
     # "sucia" is one letter from "lucia", but it is an adjective.
     intent = read("la terraza está sucia, Pedro ¿puedes fregarla hoy?", "es")
     assert intent["assignees"] == ["Pedro"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("every other day at 9 remind me to check the oil", "en"),
+        ("cada dos días a las 9 recuérdame revisar el aceite", "es"),
+    ],
+)
+def test_every_other_day_is_every_second_day(text: str, language: str) -> None:
+    assert read(text, language)["cron"] == "0 9 */2 * *"
+
+
+def test_dale_un_toque_is_a_reminder() -> None:
+    intent = read("dale un toque a Luis el viernes a las 10 por lo del pescado", "es")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["Luis"],
+        "lo del pescado",
+    )
