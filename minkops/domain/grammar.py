@@ -1338,6 +1338,14 @@ def _task_from(
     )
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
+        head = _time_before(clause)
+        if head is not None and found.explicit_time and not found.explicit_date:
+            # "for tomorrow Luis should prep the salads by 11": the day said before the
+            # name, the hour after it: one due time.
+            zone = ZoneInfo(context.timezone)
+            day = head.astimezone(zone).date()
+            due = datetime.combine(day, found.at.astimezone(zone).timetz().replace(tzinfo=None))
+            due = due.replace(tzinfo=zone)
     elif (head := _time_before(clause)) is not None:
         due = head
     title = _infinitive_first(

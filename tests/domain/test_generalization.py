@@ -746,3 +746,16 @@ def test_dale_un_toque_is_a_reminder() -> None:
         ["Luis"],
         "lo del pescado",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("for friday Pedro should clean the hood by 5pm", "en"),
+        ("para el viernes Pedro limpia la campana antes de las 5 de la tarde", "es"),
+    ],
+)
+def test_a_day_before_the_name_and_an_hour_after_make_one_due_time(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["due"] == "2025-03-28T17:00:00+01:00"
