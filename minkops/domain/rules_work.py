@@ -14,6 +14,7 @@ from minkops.domain.intents import (
     ListReminders,
     ListTasks,
 )
+from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
 from minkops.domain.understanding import UnderstandingContext
@@ -125,6 +126,8 @@ def list_tasks(text: Text) -> ListTasks | None:
         person = text.group(match, "person")
         if not person or ":" in person:
             continue  # "todo for tomorrow 9am: order gloves" labels new work
+        if lexicon().covers("today", words_of(person)):
+            return ListTasks(scope="open")  # "tasks for tomorrow": a day, not a person
         return ListTasks(scope="person", person=person)
     return None
 

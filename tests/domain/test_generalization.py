@@ -759,3 +759,10 @@ def test_a_day_before_the_name_and_an_hour_after_make_one_due_time(
     text: str, language: str
 ) -> None:
     assert read(text, language)["due"] == "2025-03-28T17:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("tasks for tomorrow", "en"), ("tareas de hoy", "es")]
+)
+def test_a_day_after_tasks_for_is_not_a_person(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "list_tasks", "scope": "open"}
