@@ -405,6 +405,9 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("monthly", rf"\b(?:every|each)\s+month\s+on\s+the\s+{_DAY_NUMBER}\b"),
         ("monthly", rf"\bmonthly\s+on\s+the\s+{_DAY_NUMBER}\b"),
+        # "every 15th", "cada 1 de mes": a day of the month, said short
+        ("monthly", r"\b(?:every|each)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
+        ("monthly", rf"\bcada\s+(?:dia\s+)?{_DAY_NUMBER}\s+de\s+(?:cada\s+)?mes\b"),
         (
             "monthly",
             rf"\b(?:el\s+|cada\s+)?(?:dia\s+)?{_DAY_NUMBER}\s+(?:de\s+cada\s+mes|de\s+todos\s+los"

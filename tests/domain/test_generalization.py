@@ -766,3 +766,14 @@ def test_a_day_before_the_name_and_an_hour_after_make_one_due_time(
 )
 def test_a_day_after_tasks_for_is_not_a_person(text: str, language: str) -> None:
     assert read(text, language) == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remind me every 20th to send the invoices", "en"),
+        ("recuérdame cada 20 de mes mandar las facturas", "es"),
+    ],
+)
+def test_a_day_of_the_month_said_short_recurs_monthly(text: str, language: str) -> None:
+    assert read(text, language)["cron"] == "0 9 20 * *"
