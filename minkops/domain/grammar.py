@@ -919,6 +919,26 @@ def _new_name(clause: Clause) -> str | None:
     return None
 
 
+def _namesake(clause: Clause, person: Person) -> bool:
+    """ "Ana Ruiz" when the roster has "Ana García": a first name followed by a surname
+    nobody of that first name has is someone else."""
+    if person.last - person.first != 1 or person.last >= len(clause.tokens):
+        return False
+    following = clause.tokens[person.last]
+    written = clause.text.original[following.start : following.end]
+    if not written[:1].isupper():
+        return False
+    first = clause.words[person.first]
+    surnames = {
+        part
+        for entry in clause.context.roster
+        for parts in [roster_fold(entry.name).split()]
+        if parts and _name_word(first, parts[0])
+        for part in parts[1:]
+    }
+    return following.text not in surnames
+
+
 def _new_member(clause: Clause) -> IntentType | None:
     """ "tenemos una nueva cocinera, Fernanda Costa, … 622 33 44 55", "new waiter starting
     monday: Mark Evans, 07700 900123, he speaks English": someone new, a name nobody on the
@@ -930,7 +950,8 @@ def _new_member(clause: Clause) -> IntentType | None:
         return None
     phone = _phone(clause)
     name = _new_name(clause)
-    if phone is None or name is None or clause.people:
+    known = [p for p in clause.people if not _namesake(clause, p)]
+    if phone is None or name is None or known:
         return None
     delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
     role = "admin" if clause.has("admin_word") and not clause.has("staff_word") else "staff"

@@ -777,3 +777,16 @@ def test_a_day_after_tasks_for_is_not_a_person(text: str, language: str) -> None
 )
 def test_a_day_of_the_month_said_short_recurs_monthly(text: str, language: str) -> None:
     assert read(text, language)["cron"] == "0 9 20 * *"
+
+
+def test_a_first_name_with_another_surname_is_a_new_person() -> None:
+    intent = read("empieza un chico nuevo el lunes, Luis Ortega, 622334455", "es")
+    assert (intent["kind"], intent["name"]) == ("add_member", "Luis Ortega")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("please remove our company from minkops", "en"), ("borrad la empresa", "es")],
+)
+def test_the_company_is_the_account(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "delete_account"
