@@ -1683,7 +1683,11 @@ def _third_person_base(word: str) -> str | None:
     return word[:-1]
 
 
-_NEED_LEADS = (("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",))
+_NEED_LEADS = (
+    ("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",), ("get",), ("have",),
+    ("let's", "get"), ("we", "gotta", "get"),
+)  # fmt: skip
+_THIRD_PERSONS = frozenset({"has", "does", "goes"})
 _PARTICIPLE_REACH = 6
 """How far after "the" a participle may come: "the extractor filters changed"."""
 
@@ -1713,7 +1717,10 @@ def object_first(title: str, language: str) -> str:
             word = words[index]
             if word in {"to", "and", "for", "by", "before", "with"}:
                 break
-            base = english_base(word) if word.endswith(("ed", "en", "ne", "ut")) else None
+            participle = word.endswith(("ed", "en", "ne", "ut")) or (
+                word in lexicon().lemmas and word not in _THIRD_PERSONS  # "swept", "set"
+            )
+            base = english_base(word) if participle else None
             if base is not None and index > start + 1:
                 head = title[tokens[start].start : tokens[index].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")

@@ -790,3 +790,14 @@ def test_a_first_name_with_another_surname_is_a_new_person() -> None:
 )
 def test_the_company_is_the_account(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "delete_account"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("get the oven cleaned by friday", "clean the oven"),
+        ("need the yard swept before we open - Pedro", "sweep the yard"),
+    ],
+)
+def test_a_causative_with_a_participle_reads_verb_first(text: str, title: str) -> None:
+    assert read(text)["title"] == title
