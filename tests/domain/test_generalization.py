@@ -801,3 +801,8 @@ def test_the_company_is_the_account(text: str, language: str) -> None:
 )
 def test_a_causative_with_a_participle_reads_verb_first(text: str, title: str) -> None:
     assert read(text)["title"] == title
+
+
+def test_whoever_is_in_is_someone() -> None:
+    intent = read("whoever is in on saturday should water the plants")
+    assert (intent["title"], intent["assignees"]) == ("water the plants", [])
