@@ -627,6 +627,8 @@ def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -
 def _list_reminders(clause: Clause) -> IntentType | None:
     if not clause.has("reminder_noun"):
         return None
+    if clause.has("help"):
+        return None  # "what should I type to add a reminder" asks how MinkOps is used
     if clause.has("cancel") or clause.has("pause") or clause.has("resume"):
         return None
     listing = clause.question or clause.has("show") or len(clause.words) <= 4

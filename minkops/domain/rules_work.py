@@ -174,7 +174,9 @@ _TASK_LEAD = re.compile(
     r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
-_NUMBERED = re.compile(r"#?\d{1,4}(?:\s*[:,.-]|$)")
+_NUMBERED = re.compile(
+    r"#?\d{1,4}(?:\s*[:,.-]|\s+(?:is|was|should|needs|has|es|esta|tiene|debe|ya)\b|$)"
+)
 _FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
 
 

@@ -806,3 +806,15 @@ def test_a_causative_with_a_participle_reads_verb_first(text: str, title: str) -
 def test_whoever_is_in_is_someone() -> None:
     intent = read("whoever is in on saturday should water the plants")
     assert (intent["title"], intent["assignees"]) == ("water the plants", [])
+
+
+def test_task_n_followed_by_a_verb_names_an_existing_task() -> None:
+    assert read("task 3 is now for Pedro") == {
+        "kind": "edit_task",
+        "number": 3,
+        "assignee": "Pedro",
+    }
+
+
+def test_asking_how_to_add_a_reminder_is_help_not_a_listing() -> None:
+    assert read("what should I type to set a reminder?")["kind"] == "help"
