@@ -650,6 +650,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     if ":" in clause.text.folded:
         return None
+    if clause.has("cancel") and not clause.question:
+        return None  # "delete Claire from the staff list": an order to remove, not a listing
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None

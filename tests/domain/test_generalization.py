@@ -818,3 +818,7 @@ def test_task_n_followed_by_a_verb_names_an_existing_task() -> None:
 
 def test_asking_how_to_add_a_reminder_is_help_not_a_listing() -> None:
     assert read("what should I type to set a reminder?")["kind"] == "help"
+
+
+def test_an_order_to_delete_is_not_a_listing() -> None:
+    assert read("delete Luis from the staff list") == {"kind": "remove_member", "name": "Luis"}
