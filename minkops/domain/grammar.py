@@ -435,6 +435,18 @@ def _talk(clause: Clause) -> IntentType | None:
 _TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})
 
 
+def _opens_new_work(clause: Clause) -> bool:
+    """ "We need the filters changed, give it to Juan": work asked for as new, so a later
+    "give it to" hands that work, not an existing task."""
+    words = clause.words
+    if any(tuple(words[: len(lead)]) == lead for lead in _NEED_LEADS):
+        return True
+    return any(
+        (hit := clause.lex.hits(name, words[:3])) and hit[0].first == 0
+        for name in ("obligation", "someone")
+    )
+
+
 def _edit_task(clause: Clause) -> IntentType | None:
     """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
@@ -447,8 +459,11 @@ def _edit_task(clause: Clause) -> IntentType | None:
     )
     # "can the inventory be on friday instead", "lo del inventario para el lunes": an
     # afterthought anywhere, or a thing referred back to ("lo de …"), with a new time.
-    referred = bool(clause.lex.hits("afterthought", clause.words)) or bool(
-        (back := clause.lex.hits("referred", clause.words[:4])) and back[0].first <= 2
+    handed_on = clause.has("edit_it") and not _opens_new_work(clause)
+    referred = (
+        bool(clause.lex.hits("afterthought", clause.words))
+        or handed_on
+        or bool((back := clause.lex.hits("referred", clause.words[:4])) and back[0].first <= 2)
     )
     if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None

@@ -822,3 +822,21 @@ def test_asking_how_to_add_a_reminder_is_help_not_a_listing() -> None:
 
 def test_an_order_to_delete_is_not_a_listing() -> None:
     assert read("delete Luis from the staff list") == {"kind": "remove_member", "name": "Luis"}
+
+
+def test_handing_a_named_task_on_later_in_the_message_reassigns_it() -> None:
+    assert read("Luis is off sick so the terrace, give it to Pedro") == {
+        "kind": "edit_task",
+        "number": 6,
+        "assignee": "Pedro",
+    }
+    # New work asked for first is handed on as new work.
+    assert read("we need the fryer cleaned by friday, give it to Pedro")["kind"] == "create_task"
+
+
+def test_should_be_at_a_time_moves_the_task() -> None:
+    assert read("the plumber call should be at 4pm") == {
+        "kind": "edit_task",
+        "number": 5,
+        "due": "2025-03-27T16:00:00+01:00",
+    }
