@@ -1,11 +1,14 @@
 """Score an understanding engine against the evaluation tables in eval/.
 
-Four tables, each printed per intent: `utterances.csv` (written next to the rules),
+Seven tables, each printed per intent: `utterances.csv` (written next to the rules),
 `tuning.csv` (natural messages by someone who never read the rules; tune on it),
 `probes.csv` (messages in the issue's styles, written before the rules2 changes; tune
-on it) and
-`heldout.csv` (the frozen half of the same set: scored, never tuned on, so its failures
-are never listed).
+on it), `fresh.csv` (natural messages written without reading the rules; tune on it),
+`fresh2.csv` (natural messages with every field the message determines, written without
+reading the rules; tune on it), `fresh3.csv` (natural messages by a third author, every
+kind in English and Spanish, written without reading the rules; tune on it) and
+`heldout.csv` (the frozen natural set: scored, never tuned on, so its failures are never
+listed).
 
 A row passes when the kind, the detected language and every expected field match.
 Strings compare case-, accent- and space-insensitively (names are kept "as written",
@@ -54,6 +57,21 @@ TABLES: tuple[tuple[str, Path, bool], ...] = (
     (
         "probes (written before the rule changes of rules2, may be tuned on)",
         EVAL_DIR / "probes.csv",
+        True,
+    ),
+    (
+        "fresh (natural, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh.csv",
+        True,
+    ),
+    (
+        "fresh2 (natural, fields in full, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh2.csv",
+        True,
+    ),
+    (
+        "fresh3 (natural, third author, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh3.csv",
         True,
     ),
     ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
@@ -280,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="rules", help="rules, or module:factory")
     parser.add_argument(
-        "--cases", type=Path, default=None, help="one table (default: all three in eval/)"
+        "--cases", type=Path, default=None, help="one table (default: every table in eval/)"
     )
     parser.add_argument(
         "--min-accuracy", type=_fraction, default=0.0, help="e.g. 0.9 or 90; exit 1 below it"

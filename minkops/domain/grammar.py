@@ -67,6 +67,10 @@ T = TypeVar("T")
 
 _BARE_QUE = frozenset({"que", "q"})
 _WH_WORDS = frozenset({"que", "what", "what's", "whats", "which", "who", "cual", "cuales", "quien"})
+_ACCENTED_WH = frozenset(
+    {"qué", "cuál", "cuáles", "quién", "quiénes", "cómo", "dónde", "cuándo"}
+)  # fmt: skip
+_SUBJECT_PRONOUNS = frozenset({"you", "u", "we", "they", "he", "she", "i"})
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
@@ -102,6 +106,8 @@ class Clause:
     lex: Lexicon
     language: str
     asked: bool = False
+    ticked: bool = False
+    """The message had a check mark (✅), which reports something done."""
     """The message had a question mark (the prepared text no longer shows it)."""
 
     def has(self, name: str) -> bool:
@@ -111,15 +117,51 @@ class Clause:
         return self.lex.covers(name, self.words)
 
     @property
+    def everyone(self) -> bool:
+        """The whole team is meant: "todos" in "todos los sábados" counts days, not people,
+        unless the personal "a" marks it ("manda un audio a todos los lunes")."""
+        if self.lex.has_outside("everyone", ("schedule_words",), self.words):
+            return True
+        return any(
+            self.words[hit.first] == "a" or (hit.first and self.words[hit.first - 1] == "a")
+            for hit in self.lex.hits("everyone", self.words)
+        )
+
+    @property
     def question(self) -> bool:
         if self.asked or "?" in self.text.folded:
             return True
+        # Spanish writes its interrogatives with an accent: "y a Tom qué le queda".
+        if any(
+            self.text.original[t.start : t.end].lower() in _ACCENTED_WH for t in self.tokens[:3]
+        ):
+            return True
+        # An auxiliary before its subject asks: "did anyone see …", "has anybody got …".
+        if (
+            self.lex.has("question_start", self.words[:1])
+            and self.words[1:2]
+            and (
+                self.words[1] in _SUBJECT_PRONOUNS
+                or self.lex.has("someone", self.words[1:2])
+                or any(person.first == 1 for person in self.people)  # "has Pedro got …"
+            )
+        ):
+            return True
         # A bare "que" asks only when it opens the message: "hace falta que alguien …",
-        # "pedro dice que …" tell.
-        return any(
-            hit.first == 0 or self.words[hit.first] not in _BARE_QUE
-            for hit in self.lex.hits("question", self.words[:3])
-        )
+        # "pedro dice que …" tell. A word that opens a question ("¿hay …?", "¿tengo …?")
+        # does not ask when it starts an obligation: "hay que llamar al técnico".
+        # Unless a question word follows: "tengo que hacer algo hoy".
+        duty = {
+            i for hit in self.lex.hits("obligation", self.words) for i in range(hit.first, hit.last)
+        }
+        asking = [
+            hit
+            for hit in self.lex.hits("question", self.words)
+            if hit.first == 0 or self.words[hit.first] not in _BARE_QUE
+        ]
+        if any(hit.first < 3 and hit.first not in duty for hit in asking):
+            return True
+        return any(hit.first < 3 for hit in asking) and any(hit.first >= 3 for hit in asking)
 
     def original(self, first: int, last: int) -> str:
         if first >= last:
@@ -138,7 +180,13 @@ class Clause:
 
 
 def read(
-    text: Text, context: UnderstandingContext, language: str, *, early: bool, asked: bool = False
+    text: Text,
+    context: UnderstandingContext,
+    language: str,
+    *,
+    early: bool,
+    asked: bool = False,
+    ticked: bool = False,
 ) -> IntentType | None:
     """The intent the grammar finds, or None. `early` frames run before the fixed rules
     (they correct readings the fixed rules would get wrong); the rest run after them."""
@@ -147,7 +195,7 @@ def read(
         return None
     words = [t.text for t in tokens]
     clause = Clause(
-        text, tokens, words, _people(tokens, context), context, lexicon(), language, asked
+        text, tokens, words, _people(tokens, context), context, lexicon(), language, asked, ticked
     )
     frames = _EARLY if early else _LATE
     for frame in frames:
@@ -220,6 +268,8 @@ def _name_word(said: str, part: str) -> bool:
         return True
     if len(part) < 5 or len(said) != len(part):
         return False  # a swapped or mistyped letter, not a longer word ("bakery")
+    if said[0] != part[0]:
+        return False  # a name mistyped keeps its initial; "sucia" is a word, not "Lucía"
     return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
 
 
@@ -236,7 +286,25 @@ def _names(clause: Clause) -> list[str]:
 
 
 def _concept(word: str) -> str:
-    return _concepts().get(word, word)
+    found = _concepts().get(word)
+    if found is not None:
+        return found
+    # A Spanish verb form the groups do not list reads as its infinitive ("limpiaron",
+    # "revisamos" → "limpiar", "revisar"), when the infinitive is listed.
+    for ending, infinitives in _SPANISH_FORMS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            for infinitive in infinitives:
+                if (found := _concepts().get(stem + infinitive)) is not None:
+                    return found
+    return word
+
+
+_SPANISH_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("aron", ("ar",)), ("asteis", ("ar",)), ("aste", ("ar",)), ("amos", ("ar",)),
+    ("ieron", ("er", "ir")), ("imos", ("er", "ir")), ("emos", ("er",)),
+    ("ando", ("ar",)), ("iendo", ("er", "ir")), ("ados", ("ar",)), ("adas", ("ar",)),
+)  # fmt: skip
 
 
 def _score(said: Sequence[str], item_words: Sequence[str]) -> int:
@@ -265,7 +333,18 @@ def _best(
         return []
     scored = [(_score(said, words_of_item(item)), item) for item in items]
     best = max((score for score, _ in scored), default=0)
-    return [item for score, item in scored if score == best] if best else []
+    tied = [item for score, item in scored if score == best] if best else []
+    if len(tied) > 1:
+        # A word that fits several items tells them apart less than one that fits a single
+        # item: "la nevera limpia" is the fridge, though "limpia" fits every cleaning task.
+        distinctive = [
+            w for w in said if sum(_score([w], words_of_item(item)) > 0 for item in items) == 1
+        ]
+        if distinctive:
+            narrowed = [item for item in tied if _score(distinctive, words_of_item(item)) > 0]
+            if len(narrowed) == 1:
+                return narrowed
+    return tied
 
 
 def _task_words(task: TaskRef) -> list[str]:
@@ -353,24 +432,54 @@ def _talk(clause: Clause) -> IntentType | None:
     return None
 
 
+_TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})
+
+
+def _opens_new_work(clause: Clause) -> bool:
+    """ "We need the filters changed, give it to Juan": work asked for as new, so a later
+    "give it to" hands that work, not an existing task."""
+    words = clause.words
+    if any(tuple(words[: len(lead)]) == lead for lead in _NEED_LEADS):
+        return True
+    return any(
+        (hit := clause.lex.hits(name, words[:3])) and hit[0].first == 0
+        for name in ("obligation", "someone")
+    )
+
+
 def _edit_task(clause: Clause) -> IntentType | None:
     """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
     edit = clause.lex.hits("edit_verb", clause.words)
-    numbered = (
-        len(clause.words) > 1
-        and clause.words[0] in {"task", "tarea", "tarefa", "tache", "la", "el"}
-        and clause.words[1].isdigit()
+    # A task named by its number near the start ("la tarea 5 asígnala a Lucía", "ponle la
+    # 6 a Tom"): "la 6" is "la tarea 6", as "el 6" would be "el recordatorio 6".
+    numbered = any(
+        clause.words[i] in _TASK_LEADS and clause.words[i + 1].isdigit()
+        for i in range(min(3, len(clause.words) - 1))
     )
-    if not (edit and edit[0].first <= 5) and not numbered:
+    # "can the inventory be on friday instead", "lo del inventario para el lunes": an
+    # afterthought anywhere, or a thing referred back to ("lo de …"), with a new time.
+    handed_on = clause.has("edit_it") and not _opens_new_work(clause)
+    referred = (
+        bool(clause.lex.hits("afterthought", clause.words))
+        or handed_on
+        or bool((back := clause.lex.hits("referred", clause.words[:4])) and back[0].first <= 2)
+    )
+    if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None
-    if clause.question or clause.has("reminder_noun"):
+    if clause.has("reminder_noun"):
         return None
+    if clause.question and not (referred and not clause.asked):
+        return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
+    if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
+        return None  # "hay que limpiar los cristales, que lo haga Luis": new work
     if _names_then_colon(clause):
         return None  # "Tom + Luis: move the freezer on monday": new work for them
     context = clause.context
     number = _number(clause)
-    people = clause.people
+    # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
+    replaced = {h.last for h in clause.lex.hits("replaced", clause.words)}
+    people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
         clause.text.original, timezone=context.timezone, now=context.now, default_time=_due_time()
@@ -412,7 +521,11 @@ def _messages(clause: Clause) -> IntentType | None:
         return StopMessages()
     if clause.has("start_messages") or clause.covers("start_word"):
         # "je veux recevoir les messages en audio": how, not whether, to be written to.
-        if clause.has("voice") or clause.has("text_only"):
+        # "you can text me again" is whether: the words inside the request do not count.
+        lex, words = clause.lex, clause.words
+        if lex.has_outside("voice", ("start_messages",), words) or lex.has_outside(
+            "text_only", ("start_messages",), words
+        ):
             return None
         return StartMessages()
     return None
@@ -469,6 +582,8 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
         hinted = _reminder_hint(clause, matches[0], said)
         if not hinted and _resolve_task(said, context):
             return None
+        if hinted and _task_by_its_own_words(said, matches[0], context):
+            return None
         if (
             not hinted
             and action is CancelReminder
@@ -507,6 +622,16 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     return None
 
 
+def _task_by_its_own_words(
+    said: Sequence[str], reminder: ReminderRef, context: UnderstandingContext
+) -> bool:
+    """Words that name a task by its title and the reminder only by a time ("forget the
+    inventory, we'll do it next month"): the time is when, the title is which."""
+    schedule = set(_reminder_words(reminder)) - set(words_of(reminder.text))
+    plain = [w for w in said if _concept(w) not in schedule]
+    return bool(_resolve_task(plain, context)) and not _best(plain, [reminder], _reminder_words)
+
+
 def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -> bool:
     """Without the word "reminder", only the reminder's schedule ("the monday one") says a
     reminder is meant rather than a task or a person."""
@@ -517,6 +642,8 @@ def _reminder_hint(clause: Clause, reminder: ReminderRef, said: Sequence[str]) -
 def _list_reminders(clause: Clause) -> IntentType | None:
     if not clause.has("reminder_noun"):
         return None
+    if clause.has("help"):
+        return None  # "what should I type to add a reminder" asks how MinkOps is used
     if clause.has("cancel") or clause.has("pause") or clause.has("resume"):
         return None
     listing = clause.question or clause.has("show") or len(clause.words) <= 4
@@ -530,15 +657,23 @@ def _list_reminders(clause: Clause) -> IntentType | None:
 
 def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
-    if (clause.has("done") and not clause.question) or _number(clause) is not None:
+    # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
+    done = [
+        h for h in lex.hits("done", clause.words) if clause.words[h.last : h.last + 1] != ["de"]
+    ]
+    if (done and not clause.question) or _number(clause) is not None:
         return None
     if ":" in clause.text.folded:
         return None
+    if clause.has("cancel") and not clause.question:
+        return None  # "delete Claire from the staff list": an order to remove, not a listing
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
     if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
         return None
+    if clause.has("help"):
+        return None  # "what can I do here?" asks what MinkOps does, not what is left to do
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
     if clause.people and clause.question and not rest:
@@ -556,9 +691,38 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     return ListTasks(scope="open")
 
 
+_AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})
+_PARTICIPLE_ENDINGS = ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "cho", "to")
+
+
+def _reports_done(clause: Clause) -> bool:
+    """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
+    only with its participle: "tell Pedro he needs to …" is the English pronoun."""
+    words = clause.words
+    for hit in clause.lex.hits("done", words):
+        if hit.first and words[hit.first - 1] in _BARE_QUE:
+            continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
+        if words[hit.first : hit.last] == [words[hit.first]] and words[hit.first] in _AUXILIARIES:
+            after = words[hit.last] if hit.last < len(words) else ""
+            if not after.endswith(_PARTICIPLE_ENDINGS):
+                continue
+        return True
+    # "nevera limpia", "fridge clean": a state closing the message after its noun reports
+    # it reached ("limpia la nevera", the same word first, orders it).
+    # Only when the rest is nothing but the task named: "keep the terrace clean" orders.
+    if clause.lex.hits("done_state", words[-1:]) and len(words) > 1:
+        named = clause.content(("done",))
+        items = [words_of(task.title) for task in clause.context.tasks]
+        if named and all(any(_score([w], item) for item in items) for w in named[:-1]):
+            return True
+    return clause.ticked
+
+
 def _complete_by_description(clause: Clause) -> IntentType | None:
-    if not clause.has("done") or clause.question:
+    if not _reports_done(clause) or clause.question:
         return None
+    if (order := clause.lex.hits("assign_before", clause.words[:3])) and order[0].first == 0:
+        return None  # "make sure the freezer is clean": an order about a state
     number = _number(clause)
     if number is not None and len(clause.words) <= 4:
         return CompleteTask(number=number)
@@ -601,12 +765,32 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     return None
 
 
+_OBJECT_REACH = 3
+"""How many words may stand between a verb and its object ("cancel our minkops account")."""
+
+
+def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
+    """A verb of the class `verb` with a phrase of `noun` a few words after it."""
+    nouns = clause.lex.hits(noun, clause.words)
+    return any(
+        0 < n.first - v.last <= _OBJECT_REACH or n.first == v.last
+        for v in clause.lex.hits(verb, clause.words)
+        for n in nouns
+    )
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
-    if clause.has("delete_account"):
+    if clause.lex.hits("reminder_verb", clause.words[:2]):
+        return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
+    closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
+    erased_mine = clause.has("erase_verb") and clause.has("my_data")
+    if (clause.has("delete_account") and not erased_mine) or closing:
         return DeleteAccount()
-    if clause.has("delete_data"):
+    if clause.has("delete_data") or erased_mine:
+        # "I want my data deleted", "borrad todo lo que tengáis de mí": what is erased is
+        # about the sender ("delete everything you have about me"), not the account.
         return DeleteData()
     if clause.has("export") and not clause.people:
         return ExportData()
@@ -694,7 +878,11 @@ _COPULAS = frozenset(
 def _after_last_copula(clause: Clause) -> str:
     for index in range(len(clause.words) - 1, 0, -1):
         if clause.words[index] in _COPULAS and index + 1 < len(clause.words):
-            value = clause.original(index + 1, len(clause.words))
+            first = index + 1
+            hedge = clause.lex.hits("hedge", clause.words[first : first + 2])
+            if hedge and hedge[0].first == 0 and first + hedge[0].last < len(clause.words):
+                first += hedge[0].last  # "my name is actually Thomas Baker"
+            value = clause.original(first, len(clause.words))
             value = tidy(value.split(",")[0].split(" not ")[0].split(" no ")[0])
             if value and value[0].isupper():
                 return value
@@ -750,6 +938,26 @@ def _new_name(clause: Clause) -> str | None:
     return None
 
 
+def _namesake(clause: Clause, person: Person) -> bool:
+    """ "Ana Ruiz" when the roster has "Ana García": a first name followed by a surname
+    nobody of that first name has is someone else."""
+    if person.last - person.first != 1 or person.last >= len(clause.tokens):
+        return False
+    following = clause.tokens[person.last]
+    written = clause.text.original[following.start : following.end]
+    if not written[:1].isupper():
+        return False
+    first = clause.words[person.first]
+    surnames = {
+        part
+        for entry in clause.context.roster
+        for parts in [roster_fold(entry.name).split()]
+        if parts and _name_word(first, parts[0])
+        for part in parts[1:]
+    }
+    return following.text not in surnames
+
+
 def _new_member(clause: Clause) -> IntentType | None:
     """ "tenemos una nueva cocinera, Fernanda Costa, … 622 33 44 55", "new waiter starting
     monday: Mark Evans, 07700 900123, he speaks English": someone new, a name nobody on the
@@ -761,7 +969,8 @@ def _new_member(clause: Clause) -> IntentType | None:
         return None
     phone = _phone(clause)
     name = _new_name(clause)
-    if phone is None or name is None or clause.people:
+    known = [p for p in clause.people if not _namesake(clause, p)]
+    if phone is None or name is None or known:
         return None
     delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
     role = "admin" if clause.has("admin_word") and not clause.has("staff_word") else "staff"
@@ -828,9 +1037,34 @@ def _reported_done(clause: Clause) -> IntentType | None:
 def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
-    if clause.has("leave") and (clause.has("remove_person") or clause.has("cancel")):
+    membership = clause.has("remove_person") and not clause.has("task_word")
+    if (
+        clause.has("remove_pronoun")
+        or membership
+        or (
+            clause.has("leave")
+            and (clause.has("remove_person") or clause.has("cancel") or clause.has("anymore"))
+        )
+    ):  # "Claire doesn't work here anymore": gone for good, not gone for the day;
+        # "take Luis off the team": out of the team, whatever the verb
         return RemoveMember(name=_names(clause)[0])
     return None
+
+
+def _member_phone(clause: Clause) -> IntentType | None:
+    """ "Tom's new number is +44 7700 900123", "el número nuevo de Pedro es 699 888 777":
+    one person, a phone noun and a phone number are that person's new number."""
+    if clause.context.role != "admin" or len(clause.people) != 1 or not clause.has("phone_noun"):
+        return None
+    person = clause.people[0]
+    after = clause.words[person.last : person.last + 1]
+    before = clause.words[max(0, person.first - 1) : person.first]
+    if after != ["s"] and before not in (["de"], ["of"]):
+        return None  # the number must be theirs: "Tom's number", "el número de Pedro"
+    phone = _phone(clause)
+    if phone is None or clause.has("reminder_verb") or clause.has("task_word"):
+        return None
+    return UpdateMember(name=_written(clause, clause.people[0]), phone=phone)
 
 
 # --- giving work --------------------------------------------------------------------------
@@ -881,7 +1115,7 @@ def _reminder_asked(clause: Clause) -> IntentType | None:
 def _scheduled_message(clause: Clause) -> IntentType | None:
     """ "mándale un audio a Pedro cada mañana a las 7 para que …": a message sent on a
     schedule is a reminder, read before the fixed rules take "audio" for a preference."""
-    if not clause.has("send_verb") or not (clause.people or clause.has("everyone")):
+    if not clause.has("send_verb") or not (clause.people or clause.everyone):
         return None
     if not clause.has("schedule_words") and not clause.has("message_noun"):
         return None
@@ -889,15 +1123,37 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 
 
 def _recipients(clause: Clause) -> list[str]:
-    if clause.has("everyone"):
+    if clause.everyone and not _everyone_in_the_text(clause):
         return ["everyone"]
     names = _names(clause)
-    if clause.lex.has("mine", clause.words[:4]) or "me" in clause.words:
+    mine = clause.lex.hits("mine", clause.words[:4])
+    if mine or "me" in clause.words:
+        # In the order said: "recuérdanos a mí y a Luis" is ["me", "Luis"].
+        first_me = mine[0].first if mine else clause.words.index("me")
+        before = bool(clause.people) and first_me < clause.people[0].first
+        if names and before:
+            return ["me", *names]
         names = [*names, "me"] if names else ["me"]
     return names or ["me"]
 
 
-_REMINDER_CUT = frozenset({"to", "that", "about", "que", "para", "de", "sobre"})
+def _everyone_in_the_text(clause: Clause) -> bool:
+    """ "ping me on sunday about the staff rota": "the staff" after the sender and "about"
+    is part of what to remember, not who gets it."""
+    verb = clause.lex.hits("reminder_verb", clause.words)
+    if not verb or clause.words[verb[0].last : verb[0].last + 1] != ["me"]:
+        return False
+    cut = next(
+        (i for i in range(verb[0].last, len(clause.words)) if clause.words[i] in _REMINDER_CUT),
+        None,
+    )
+    everyone = clause.lex.hits("everyone", clause.words)
+    return cut is not None and all(hit.first > cut for hit in everyone)
+
+
+_REMINDER_CUT = frozenset(
+    {"to", "that", "about", "que", "para", "de", "sobre", "saying", "diciendo", "diciendole"}
+)  # "… a voice message saying the delivery is late": what the message says
 
 
 def _reminder_text(rest: Text, clause: Clause) -> str:
@@ -905,8 +1161,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     words = [t.text for t in tokens]
     lex = clause.lex
     skip: set[int] = set()
+    told = () if _everyone_in_the_text(clause) else ("everyone",)
     for name in (
-        "reminder_verb", "voice", "everyone", "schedule_words", "assign", "send_verb",
+        "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
         "message_noun", "reminder_lead", "reminder_noun",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
@@ -916,6 +1173,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         skip.update(range(person.first, person.last))
     start = 0
     for index, word in enumerate(words):
+        if word == "mi" and index and words[index - 1] == "a":
+            start = index + 1  # "a mí": the sender, said again
+            continue
         if index in skip or word in {
             "me",
             "send",
@@ -928,10 +1188,13 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             "un",
             "audio",
             "tell",
+            "him",  # "a voice message to remind him to open"
+            "her",
+            "them",
         }:
             start = index + 1
             continue
-        if word in _REMINDER_CUT:
+        if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
             start = index + 1
             if index + 1 in skip:  # "a voice note to Lucía about …"
                 continue
@@ -959,12 +1222,18 @@ def _create_task(clause: Clause) -> IntentType | None:
         return None
     if clause.asked and words[0] in _WH_WORDS:
         return None
+    if clause.question and lex.has("question_start", words[:1]) and not clause.has("assign"):
+        return None  # "is Luis done with the terrace": a yes/no question gives no work
     start: int | None = None
     assignees: list[str] = []
     subjunctive = False
     note = lex.hits("note_to_self", words[:5])
+    if note and clause.people and clause.people[0].first - note[0].last in (0, 1):
+        # "apunta que Juan Pérez tiene que llevar las cajas": noted for someone else.
+        note = []
     if note:
-        start = note[0].last
+        # "apunta una tarea: renovar el carnet": a short label, then the work.
+        start = _colon_after(clause, note[0].last) or note[0].last
     elif clause.people:
         first = clause.people[0]
         after = first.last
@@ -1000,10 +1269,15 @@ def _create_task(clause: Clause) -> IntentType | None:
             if words[after] in {"to", "que"}:  # "Lucia to restock …"
                 start += 1
                 subjunctive = words[after] == "que"
-        if start is not None and first.first > 1 and not (before or follow or timed):
+        asked_of = lex.hits("ability", words[after : after + 3])
+        if start is None and asked_of and asked_of[0].first == 0 and first.first > 1:
+            start = after + asked_of[0].last  # "the oven needs cleaning, Pedro can you …"
+        if start is not None and first.first > 1 and not (before or follow or timed or asked_of):
             start = None
     else:
         someone = lex.hits("someone", words)
+        if someone and clause.question and _perfect_around(clause, someone[0].first):
+            return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if someone and someone[0].first <= 4:
             start = someone[0].last
             subjunctive = True
@@ -1017,21 +1291,37 @@ def _create_task(clause: Clause) -> IntentType | None:
             if object_first(whole, "en") != whole:
                 start = 0  # "we need the windows cleaned before friday"
     tail = _named_at_end(clause)
-    if (start is None or start >= len(words)) and tail is not None:
+    if tail is not None and (start is None or start >= clause.people[-1].first):
+        # "…, que lo haga Tom mañana": the work is before the name, not after it.
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
     if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
-    if clause.people and lex.covers("generic_work", words_of(body_text)):
-        # "the terrace awning needs fixing, can Juan Mora take a look": the work is the
-        # clause before, said about its object.
+    timed_out = find_time(
+        body_text,
+        timezone=clause.context.timezone,
+        now=clause.context.now,
+        default_time=_due_time(),
+    )
+    said_work = words_of(timed_out.rest if timed_out is not None else body_text)
+    if clause.people and lex.covers("generic_work", said_work):
+        # "the terrace awning needs fixing, can Juan Mora take a look (tomorrow)": the work
+        # is the clause before, said about its object; the time stays with it.
         head = tidy(clause.text.original[: clause.tokens[clause.people[0].first].start])
         first_clause = tidy(head.split(",")[0])
         if first_clause and object_first(first_clause, clause.language) != first_clause:
-            body_text = first_clause
+            made = _task_from(clause, first_clause, assignees, subjunctive=subjunctive)
+            if isinstance(made, CreateTask) and made.due is None and timed_out is not None:
+                made = made.model_copy(update={"due": timed_out.at})
+            return made
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+def _perfect_around(clause: Clause, index: int) -> bool:
+    near = clause.words[max(0, index - 1) : index + 2]
+    return clause.lex.has("perfect_aux", near)
 
 
 _LABEL_REACH = 4
@@ -1057,7 +1347,15 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if not clause.people or clause.question:
         return None
     last = clause.people[-1]
-    if last.last != len(clause.words) or last.first < 2 or len(clause.people) > 1:
+    after = ""
+    if last.last < len(clause.words):
+        # "…, que lo haga Tom mañana": a time may follow the name; it goes with the work.
+        after = clause.text.original[clause.tokens[last.last].start :]
+        context = clause.context
+        found = find_time(after, timezone=context.timezone, now=context.now)
+        if found is None or tidy(found.rest):
+            return None
+    if last.first < 2 or len(clause.people) > 1:
         return None
     cut = clause.tokens[last.first].start
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
@@ -1067,7 +1365,7 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     head = clause.text.original[:cut].rstrip()
     if not head.endswith(("-", ",", ":", "–")):
         return None
-    return tidy(head), _written(clause, last)
+    return tidy(f"{head} {after}" if after else head), _written(clause, last)
 
 
 def _task_from(
@@ -1080,6 +1378,14 @@ def _task_from(
     )
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
+        head = _time_before(clause)
+        if head is not None and found.explicit_time and not found.explicit_date:
+            # "for tomorrow Luis should prep the salads by 11": the day said before the
+            # name, the hour after it: one due time.
+            zone = ZoneInfo(context.timezone)
+            day = head.astimezone(zone).date()
+            due = datetime.combine(day, found.at.astimezone(zone).timetz().replace(tzinfo=None))
+            due = due.replace(tzinfo=zone)
     elif (head := _time_before(clause)) is not None:
         due = head
     title = _infinitive_first(
@@ -1125,7 +1431,7 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
         for name in names:
             hits = lex.hits(name, words)
             article = words[0] in _ARTICLES and hits and hits[0].last == 1
-            if hits and hits[0].first == 0 and not article:
+            if hits and hits[0].first == 0 and not article and _plain_word(body, tokens[0]):
                 body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
                 cut = True
                 break
@@ -1138,11 +1444,56 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
     return tidy(body)
 
 
-_LEADING_LINKS = frozenset({"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a"})
+def _plain_word(body: str, token: Word) -> bool:
+    """The word is written as its folded form reads: "dé" (give) is not the link "de"."""
+    return body[token.start : token.end].lower() not in lexicon().accented_lemmas
+
+
+def _drop_tail(body: str, names: Sequence[str]) -> str:
+    """Drop a phrase of the classes `names` that ends `body`: "llamar al banco, que no se
+    me olvide", "regar los semilleros, avísame" (the request said again after the work)."""
+    tokens = tokens_of(Text.of(body).folded)
+    words = [t.text for t in tokens]
+    for name in names:
+        hits = lexicon().hits(name, words)
+        if hits and hits[-1].last == len(words) and hits[-1].first > 0:
+            return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
+    return body
+
+
+def _modifies_a_noun(body: str, tokens: Sequence[Word], after: int) -> bool:
+    """ "the staff rota": the group names a thing here, it is not who is told (who is
+    told is followed by a link, "and", a punctuation mark, or nothing)."""
+    if after >= len(tokens) or tokens[after].text in _LEADING_LINKS | _AND:
+        return False
+    return not body[tokens[after - 1].end : tokens[after].start].strip() and after > 0
+
+
+_AND = frozenset({"y", "and", "e", "&"})
+_TOPIC = frozenset({"about", "sobre"})
+_LEADING_LINKS = frozenset(
+    {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}
+    | {"diciendo", "diciendole", "por"}
+)  # "on", "at": left by a time taken out ("set a weekly reminder on fridays for …")
+
+
+def _asks_for_voice(message: Text) -> bool:
+    """ "remind me by voice …", "mándale un audio …": the reminder goes as a voice note,
+    unless voice is refused ("no audio")."""
+    words = words_of(message.folded)
+    lex = lexicon()
+    return lex.has("voice", words) and not lex.has("text_only", words)
+
+
+_COUNTS = ("schedule_words",)
+"""Classes in which "todos"/"every" counts times ("todos los sábados"), not people."""
 
 
 def refine_reminder(
-    intent: CreateReminder, context: UnderstandingContext, language: str
+    intent: CreateReminder,
+    context: UnderstandingContext,
+    language: str,
+    message: Text | None = None,
 ) -> CreateReminder:
     """Finish a reminder the fixed rules read: "remind everyone to …" is for everyone,
     "recuérdale a maria y a tom …" for both, and the text starts at its verb ("que pida
@@ -1152,6 +1503,7 @@ def refine_reminder(
     if len(body.split()) > MAX_WORDS:
         return intent
     recipients = list(intent.recipients)
+    said_me = False
     for _ in range(6):
         tokens = tokens_of(Text.of(body).folded)
         words = [t.text for t in tokens]
@@ -1159,34 +1511,60 @@ def refine_reminder(
             break
         everyone = lex.hits("everyone", words)
         people = _people(tokens, context)
-        if everyone and everyone[0].first <= 1:
+        if (
+            everyone
+            and everyone[0].first <= 1
+            and lex.has_outside("everyone", _COUNTS, words)
+            and not _modifies_a_noun(body, tokens, everyone[0].last)
+        ):
             recipients = ["everyone"]
             end = everyone[0].last
         elif words[0] in {"y", "and", "e", "a", "for", "para"} and people and people[0].first <= 2:
             named = tidy(body[tokens[people[0].first].start : tokens[people[0].last - 1].end])
-            if recipients == ["me"]:
+            if recipients == ["me"] and not said_me:
                 recipients = [named]
             elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
                 recipients = [*recipients, named]
             end = people[0].last
-        elif (residue := lex.hits("time_residue", words[:3])) and residue[0].first == 0:
+        elif words[:2] in (["a", "mi"], ["to", "me"], ["for", "me"], ["para", "mi"]):
+            recipients = recipients if "me" in recipients else [*recipients, "me"]
+            said_me = True  # "recuérdame a mí y a Pedro": the sender, said again
+            end = 2
+        elif (
+            (residue := lex.hits("time_residue", words[:3]))
+            and residue[0].first == 0
+            and words[0] not in _BARE_QUE  # "que viene el inspector": a clause, not a time
+        ):
             end = residue[0].last
         elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
             end = lead[0].last
+        elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
+            end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
-            words[0] in _LEADING_LINKS
+            (words[0] in _LEADING_LINKS and _plain_word(body, tokens[0]))
             or lex.hits("reminder_noun", words[:1])
             or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
             end = 1
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
-        elif words[0] == "hay" and words[1:2] in (["que"], ["q"]):
-            end = 2  # "que hay que recoger el pedido"; "que hay reunión" keeps its "hay"
+        elif (duty := lex.hits("obligation", words[:3])) and duty[0].first == 0:
+            end = duty[0].last  # "que hay que recoger el pedido", "that I have to call …";
+            # "que hay reunión" keeps its "hay"
         else:
             break
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
-    body = _infinitive_first(_drop_edges(body, ("time_residue",)), language, subjunctive=True)
+        if end == 1 and words[0] in _TOPIC:
+            break  # "about the staff rota": what follows is the topic, not who is told
+    body = _infinitive_first(
+        _drop_tail(
+            _drop_edges(body, ("time_residue", "by_voice")), ("reminder_lead", "reminder_verb")
+        ),
+        language,
+        subjunctive=True,
+    )
+    if message is not None and intent.delivery is None and _asks_for_voice(message):
+        intent = intent.model_copy(update={"delivery": "voice"})
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
@@ -1202,10 +1580,27 @@ def refine_member_name(name: str, context: UnderstandingContext) -> str:
     return name
 
 
-def refine_task(intent: CreateTask, message: Text, language: str) -> CreateTask:
+def refine_task(
+    intent: CreateTask, message: Text, language: str, context: UnderstandingContext
+) -> CreateTask:
     """Finish a task the fixed rules read: a Spanish subjunctive after "que" becomes its
-    infinitive ("encárgale a Tom que compre el pan" → "comprar el pan") and English work
-    said about its object reads verb-first ("the grease trap needs emptying")."""
+    infinitive ("encárgale a Tom que compre el pan" → "comprar el pan"), English work
+    said about its object reads verb-first ("the grease trap needs emptying"), and a name
+    set off at the end ("task: defrost the freezer, Pedro") is who does it."""
+    if not intent.assignees and len(intent.title.split()) <= MAX_WORDS:
+        tokens = tokens_of(Text.of(intent.title).folded)
+        clause = Clause(
+            Text.of(intent.title),
+            tokens,
+            [t.text for t in tokens],
+            _people(tokens, context),
+            context,
+            lexicon(),
+            language,
+        )
+        named = _named_at_end(clause)
+        if named is not None:
+            intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
     title = intent.title
     folded_title = Text.of(title).folded
     at = message.folded.find(folded_title) if folded_title else -1
@@ -1224,6 +1619,24 @@ _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "q
 
 def _trim_title(title: str) -> str:
     title = _drop_edges(title, ("time_residue", "dangling"))
+    # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
+    # the person to the work is left in front of it; so is an obligation ("que tengo que").
+    for _ in range(2):
+        tokens = tokens_of(Text.of(title).folded)
+        words = [t.text for t in tokens]
+        duty = lexicon().hits("obligation", words[:4])
+        if len(words) > 1 and words[0] in {"to", "que", "that"}:
+            title = title[tokens[1].start :]
+        elif duty and duty[0].first == 0 and duty[0].last < len(words):
+            title = title[tokens[duty[0].last].start :]
+    # "Juan is doing the terrace tomorrow": a present progressive arranges future work,
+    # which the title says in the base form ("do the terrace").
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    if len(words) > 2 and words[0] in {"is", "are"} and words[1].endswith("ing"):
+        base = english_base(words[1])
+        if base is not None:
+            title = tidy(f"{base} {title[tokens[2].start :]}")
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:
@@ -1231,7 +1644,7 @@ def _trim_title(title: str) -> str:
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):
-        lead = lexicon().hits(name, words[:3])
+        lead = lexicon().hits(name, words[:5])
         if lead and lead[0].first == 0 and lead[0].last < len(words):
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
@@ -1289,7 +1702,11 @@ def _third_person_base(word: str) -> str | None:
     return word[:-1]
 
 
-_NEED_LEADS = (("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",))
+_NEED_LEADS = (
+    ("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",), ("get",), ("have",),
+    ("let's", "get"), ("we", "gotta", "get"),
+)  # fmt: skip
+_THIRD_PERSONS = frozenset({"has", "does", "goes"})
 _PARTICIPLE_REACH = 6
 """How far after "the" a participle may come: "the extractor filters changed"."""
 
@@ -1319,7 +1736,10 @@ def object_first(title: str, language: str) -> str:
             word = words[index]
             if word in {"to", "and", "for", "by", "before", "with"}:
                 break
-            base = english_base(word) if word.endswith(("ed", "en", "ne", "ut")) else None
+            participle = word.endswith(("ed", "en", "ne", "ut")) or (
+                word in lexicon().lemmas and word not in _THIRD_PERSONS  # "swept", "set"
+            )
+            base = english_base(word) if participle else None
             if base is not None and index > start + 1:
                 head = title[tokens[start].start : tokens[index].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")
@@ -1335,6 +1755,38 @@ def object_first(title: str, language: str) -> str:
     return title
 
 
+_NOUN_ENDINGS = ("ia", "eza", "ura", "anza", "encia", "ancia", "ada", "ida", "ina", "era")
+"""Spanish noun suffixes ("limpieza", "basura", "entrada"): such a word opening a title
+is what is to be done, not an imperative to turn into an infinitive."""
+
+_CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
+
+
+_VOWELS = frozenset("aeiou")
+_VOSOTROS = ("ad", "ed", "id")
+_ENCLITIC_INFINITIVES = tuple(
+    f"{ending}{clitic}"
+    for ending in ("ar", "er", "ir")
+    for clitic in ("la", "las", "lo", "los", "le", "les", "se", "me", "nos")
+)
+
+
+def _undiphthong(stem: str) -> str:
+    """A stressed stem's diphthong back to the infinitive's vowel: "riegue" → "regar",
+    "cuelgue" → "colgar", "cierra" → "cerrar". Only in the stem's last syllable (the one
+    the present stresses): "cuestione" keeps its "ue"."""
+    end = len(stem)
+    while end > 0 and stem[end - 1] not in _VOWELS:
+        end -= 1
+    if end == len(stem) or end < 3:
+        return stem
+    pair = stem[end - 2 : end]
+    plain = {"ie": "e", "ue": "o"}.get(pair)
+    if plain is None or (pair == "ue" and stem[end - 3] in "gq"):
+        return stem  # "gue"/"que" spell a hard consonant, not a diphthong
+    return stem[: end - 2] + plain + stem[end:]
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -1344,8 +1796,18 @@ def _infinitive_first(
     if not body or language != "es":
         return body
     first, _, rest = body.partition(" ")
+    if roster_fold(first) in _CLITICS and rest and subjunctive:
+        # "que se pongan los guantes" → "ponerse los guantes", "que lo limpie" → "limpiarlo":
+        # a pronoun before a conjugated verb goes after its infinitive.
+        verb = _infinitive_first(rest, language, subjunctive=True, imperative=imperative)
+        if verb != tidy(rest):
+            head, _, tail = verb.partition(" ")
+            return tidy(f"{head}{roster_fold(first)} {tail}")
+        return body
     key = roster_fold(first)
-    lemma = lexicon().lemmas.get(key)
+    if key.endswith(_ENCLITIC_INFINITIVES):
+        return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
+    lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:
@@ -1356,16 +1818,33 @@ def _infinitive_first(
                 if stem.endswith(written):
                     stem = stem[: -len(written)] + spoken
                     break
-            lemma = stem + "ar"
+            lemma = _undiphthong(stem) + "ar"
     if (
         lemma is None
         and imperative
         and not subjunctive
         and key.endswith("a")
         and len(key) > 4
-        and not key.endswith("ia")
+        and not key.endswith(_NOUN_ENDINGS)
     ):
-        lemma = key + "r"
+        lemma = _undiphthong(key[:-1]) + "ar"
+    if (
+        lemma is None
+        and imperative
+        and not subjunctive
+        and key.endswith(_VOSOTROS)
+        and len(key) > 4
+    ):
+        lemma = key[:-1] + "r"  # "Pedro y Luis, montad la terraza": the plural "you" order
+    if (
+        lemma is None
+        and imperative
+        and not subjunctive
+        and key.endswith("an")
+        and len(key) > 5
+        and not key.endswith(_NOUN_ENDINGS)
+    ):
+        lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:
@@ -1379,6 +1858,7 @@ _EARLY: tuple[Frame, ...] = (
     _messages,
     _new_member,
     _member_settings,
+    _member_phone,
     _reported_done,
     _reminder_asked,
     _scheduled_message,

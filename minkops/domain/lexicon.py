@@ -54,6 +54,8 @@ class Lexicon:
     languages: dict[str, str] = field(default_factory=dict)
     """A language's name in any of our languages → ISO 639-1."""
     lemmas: dict[str, str] = field(default_factory=dict)
+    accented_lemmas: dict[str, str] = field(default_factory=dict)
+    """Forms told apart from another word only by their accent ("dé" give, "de" of)."""
     """An irregular verb form → its infinitive."""
     indicative: set[str] = field(default_factory=set)
     """Forms that look subjunctive but are not ("viene"): kept as written."""
@@ -125,6 +127,8 @@ def lexicon() -> Lexicon:
             merged.languages[fold(word)] = code
         for form, infinitive in data.get("lemmas", {}).items():
             merged.lemmas[fold(form)] = infinitive
+        for form, infinitive in data.get("accented_lemmas", {}).items():
+            merged.accented_lemmas[form.lower()] = infinitive
         merged.indicative.update(fold(f) for f in data.get("indicative", {}).get("forms", []))
         for written, meant in data.get("spelling", {}).items():
             merged.spelling[fold(written)] = meant

@@ -25,6 +25,7 @@ from minkops.domain.intents import (
     StopMessages,
     Understood,
     Unknown,
+    UpdateMember,
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
@@ -44,7 +45,7 @@ from minkops.domain.understanding import UnderstandingContext
 
 _FILLERS = re.compile(
     r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
-    r"|hmm+|mm+|ahm*|este\s+eh)\b"
+    r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor)\b"
 )
 _OPENERS = re.compile(
     r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+there)?|hola|oye|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
@@ -52,12 +53,13 @@ _OPENERS = re.compile(
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
     r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
-    r"|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver)(?=[\s,.!:;-]|$)"
+    r"|yeah|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver|sorry|perdon|perdona"
+    r"|oops|ups|can\s+u|could\s+u)(?=[\s,.!:;-]|$)"
     r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
-    r"[\s,.!]*(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers)"
-    r"[\s,.!]*$"
+    r"[\s,.!]*\b(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers"
+    r"|vale|ok|okay)[\s,.!?]*$"
 )
 
 
@@ -225,14 +227,20 @@ class RuleEngine:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
         language = _language(prepared.folded, context.language)
-        asked = "?" in text
-        intent = talk(text) or self._intent(prepared, context, language, asked)
+        asked = _asks(text)
+        ticked = any(mark in text for mark in _CHECK_MARKS)
+        intent = talk(text) or self._intent(prepared, context, language, asked, ticked)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)
 
     def _intent(
-        self, text: Text, context: UnderstandingContext, language: str, asked: bool
+        self,
+        text: Text,
+        context: UnderstandingContext,
+        language: str,
+        asked: bool,
+        ticked: bool = False,
     ) -> IntentType:
         if not text.folded:
             return Help()
@@ -242,22 +250,45 @@ class RuleEngine:
         for rule in _RULES:
             intent = rule(text, context, language)
             if isinstance(intent, CreateReminder):
-                return grammar.refine_reminder(intent, context, language)
+                return grammar.refine_reminder(intent, context, language, text)
             if isinstance(intent, CreateTask):
-                return grammar.refine_task(intent, text, language)
-            if isinstance(intent, RemoveMember):
+                return grammar.refine_task(intent, text, language, context)
+            if isinstance(intent, RemoveMember | UpdateMember):
                 name = grammar.refine_member_name(intent.name, context)
                 return intent.model_copy(update={"name": name})
             if isinstance(intent, CompleteTask | CancelTask):
                 return grammar.resolve_task_description(intent, context)
             if intent is not None:
                 return intent
-        return grammar.read(text, context, language, early=False, asked=asked) or Unknown()
+        late = grammar.read(text, context, language, early=False, asked=asked, ticked=ticked)
+        return late or Unknown()
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,
 # because that is what their help text shows them.
 _READ_LANGUAGES = ("en", "es")
+
+
+_CHECK_MARKS = ("✅", "✔", "☑")
+"""A check mark after a task's words reports it done, as "done" would."""
+
+_TAG_QUESTION = re.compile(
+    r"[\s,]*\b(?:ok|okay|vale|right|yeah|si|no|eh|sabes|ya|alright|got\s+it|entendido)"
+    r"[\s?!.]*$",
+    re.IGNORECASE,
+)
+
+
+def _asks(message: str) -> bool:
+    """A question mark asks, unless it only ends a tag ("que Tom cambie las bombillas,
+    ok?", "¿vale?"): the tag seeks agreement with a request, it does not ask for a list."""
+    if "?" not in message:
+        return False
+    tail_start = max(0, len(message) - _CLOSER_TAIL)
+    tag = _TAG_QUESTION.search(message, tail_start)
+    if tag is None or tag.start() == 0:
+        return True
+    return "?" in message[: tag.start()]
 
 
 def _language(folded: str, member_language: str) -> str:

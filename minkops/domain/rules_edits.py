@@ -57,6 +57,8 @@ def talk(message: str) -> IntentType | None:
     folded = " ".join(fold(message).split()).strip(" .,!?¡¿")
     if not folded:
         # Nothing but emoji and punctuation: a 👍 or 🙏 is an acknowledgement.
+        if any(ch in _PUZZLED for ch in message):
+            return Unknown()  # 🤔 or ❓ doubts or asks; it does not agree
         return Acknowledge() if _has_emoji(message) else None
     if _NOISE.match(folded):
         return Unknown()
@@ -75,6 +77,9 @@ def talk(message: str) -> IntentType | None:
     return None
 
 
+_PUZZLED = frozenset("🤔❓❔😕🤨😐🙄😬🧐😶")
+
+
 def _has_emoji(text: str) -> bool:
     return any(unicodedata.category(ch) == "So" for ch in text)
 
@@ -84,7 +89,8 @@ def _has_emoji(text: str) -> bool:
 _END_OF_DAY = time(23, 59)  # a task moved to "Friday" is due by the end of it
 
 _N = rf"#?\s*(?P<n>{NUMBER})"
-_TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+)?{_N}"
+_TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+|la\s+)?{_N}"
+"""A task by its number; "la 3" is "la tarea 3" (the feminine noun left unsaid)."""
 _IT = r"(?:it|that|this|this\s+one|the\s+task|that\s+task)"
 _EDITS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
@@ -93,7 +99,7 @@ _EDITS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\s+(?:to|for|at|on|until|till))?\s+(?P<rest>.+?)(?:\s+instead)?$",
         r"^(?:actually\s+|no\s+|wait\s+)?(?:make\s+it\s+|do\s+it\s+)?(?P<rest>.+?)\s+instead$",
         rf"^(?:cambia(?:lo|la)?|mueve(?:lo|la)?|pasa(?:lo|la)?|ponlo|ponla|pon|muevelo|cambiala"
-        rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a|para|al|el))?\s+(?P<rest>.+)$",
+        rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a(?!\s+las?\s)|para|al|el))?\s+(?P<rest>.+)$",
         r"^(?:mejor|que\s+sea|mejor\s+que\s+sea)\s+(?P<rest>.+)$",
     )
 )
@@ -125,6 +131,10 @@ _CANCEL_ABOUT = _compiled(
 )
 
 
+_RETITLE = re.compile(rf"^(?:change|cambia)\s+{_TASK_N}\s+(?:to|a|por)\s+\S")
+"""A numbered task changed "to" something: its new title, unless a time or a person."""
+
+
 def _first(patterns: tuple[re.Pattern[str], ...], folded: str) -> re.Match[str] | None:
     return next((m for p in patterns if (m := p.match(folded)) is not None), None)
 
@@ -139,17 +149,24 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         description = text.group(match, "desc")
         return CancelTask(number=_the_one(description, context), description=description)
     if match := _first(_REASSIGN, folded):
-        return EditTask(number=to_int(match.group("n")), assignee=text.group(match, "who"))
+        # "pasa la tarea 3 a mañana a las 11": passing a task to a time moves it.
+        moved, who = to_int(match.group("n")), text.group(match, "who")
+        return _change(who, moved, context) or EditTask(number=moved, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
     for pattern in _EDITS:
         match = pattern.match(folded)
         if match is None:
             continue
-        number = match.groupdict().get("n")
-        intent = _change(text.group(match, "rest"), to_int(number) if number else None, context)
+        written = match.groupdict().get("n")
+        rest = text.group(match, "rest")
+        intent = _change(rest, to_int(written) if written else None, context)
         if intent is not None:
             return intent
+        if written and _RETITLE.match(folded):
+            # "change task 1 to clean the fridge and the freezer": neither a time nor a
+            # person, so the work itself changes.
+            return EditTask(number=to_int(written), title=rest)
     return None
 
 
@@ -206,6 +223,16 @@ _IS_DONE = re.compile(rf"^(?P<desc>.+?)\s+(?:is\s+|are\s+|esta\s+|ya\s+esta\s+)?
 _BARE_DONE = re.compile(rf"^(?:(?:task|tarea|all|todo|ya)\s+)?{_DONE_WORDS}(?:\s+(?:ya|now))?$")
 
 
+_SUBJECTS = frozenset(
+    {"you", "anyone", "anybody", "someone", "somebody", "he", "she", "they", "we", "u"}
+)
+"""A subject after "did" makes it a question's auxiliary, not a verb of finishing."""
+
+
+def _is_first_name(word: str, context: UnderstandingContext) -> bool:
+    return any(fold(entry.name).split()[:1] == [word] for entry in context.roster)
+
+
 def complete_by_description(text: Text, context: UnderstandingContext) -> CompleteTask | None:
     folded = text.folded
     if _BARE_DONE.match(folded):
@@ -217,6 +244,9 @@ def complete_by_description(text: Text, context: UnderstandingContext) -> Comple
         description = text.group(match, "desc")
         if not description or re.fullmatch(rf"#?\s*{NUMBER}", fold(description).strip()):
             continue  # a number: the numbered rules' job
+        first = fold(description).split()[0]
+        if first in _SUBJECTS or (folded.startswith("did ") and _is_first_name(first, context)):
+            return None  # "did you watch the game?", "did Tom finish the fridge": "did" asks
         return CompleteTask(number=_the_one(description, context), description=description)
     return None
 

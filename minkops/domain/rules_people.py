@@ -14,6 +14,7 @@ from minkops.domain.intents import (
     Role,
     UpdateMember,
 )
+from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.replies import say
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import LANGUAGE_NAMES, LANGUAGE_WORD, Text, split_names, tidy
@@ -180,6 +181,19 @@ _ADD = re.compile(
 )
 
 
+def _without_relation(name: str) -> str:
+    """ "my partner Dan Walsh", "mi hermana Eva": who they are to the sender is not part of
+    their name (the lexicon's possessive and relation classes)."""
+    words = words_of(name)
+    lex = lexicon()
+    owner = lex.hits("possessive", words[:1])
+    relation = lex.hits("relation", words[1:4]) if owner else []
+    if not relation or relation[0].first != 0 or 1 + relation[0].last >= len(words):
+        return name
+    kept = name.split()[1 + relation[0].last :]
+    return tidy(" ".join(kept)) if len(name.split()) == len(words) else name
+
+
 def add_member(text: Text, language: str) -> AddMember | Clarify | None:
     match = _ADD.match(text.folded)
     if match is None:
@@ -191,7 +205,7 @@ def add_member(text: Text, language: str) -> AddMember | Clarify | None:
     ):
         return None
     end = _NAME_END.search(rest.folded)
-    name = tidy(rest.original[: end.start()] if end else rest.original)
+    name = _without_relation(tidy(rest.original[: end.start()] if end else rest.original))
     if name.casefold() in _ARTICLES:
         name = ""
     phone_match = _PHONE.search(rest.folded)
@@ -358,12 +372,21 @@ def _language_in(folded: str) -> str | None:
     return LANGUAGE_NAMES[match.group()] if match else None
 
 
+_REFUSED = re.compile(r"(?:\bno|\bnot|\bsin|\bwithout|\bnada\s+de|\bni)\s+$")
+
+
 def _delivery_in(folded: str) -> Delivery | None:
-    if _VOICE.search(folded):
-        return "voice"
-    if _TEXT.search(folded):
-        return "text"
-    return None
+    """The way of delivery chosen: the first named and not refused ("text messages, no
+    voice notes" is text; "no audios, texto" is text too)."""
+    named: list[tuple[int, Delivery]] = []
+    ways: tuple[tuple[re.Pattern[str], Delivery], ...] = ((_VOICE, "voice"), (_TEXT, "text"))
+    for pattern, delivery in ways:
+        for match in pattern.finditer(folded):
+            refused = _REFUSED.search(folded[max(0, match.start() - 12) : match.start()])
+            if refused is None:
+                named.append((match.start(), delivery))
+                break
+    return min(named)[1] if named else None
 
 
 # --- one's own data -----------------------------------------------------------------
@@ -423,5 +446,12 @@ def correct_data(text: Text) -> CorrectData | None:
 
 
 def names_from(text: Text) -> list[str]:
-    """Names in a span that holds nothing else ("Ana and Luis" before a colon)."""
-    return ["me" if name.casefold() in {"me", "mí", "mi"} else name for name in split_names(text)]
+    """Names in a span that holds nothing else ("Ana and Luis" before a colon); the
+    whole team said in any language ("todos", "el equipo") is "everyone"."""
+    return [_who(name) for name in split_names(text)]
+
+
+def _who(name: str) -> str:
+    if name.casefold() in {"me", "mí", "mi"}:
+        return "me"
+    return "everyone" if lexicon().covers("everyone", words_of(name)) else name

@@ -134,6 +134,7 @@ _NOT_TYPOS = frozenset(
         "idiom", "pendiente", "list", "recuerdale", "recuerdales", "recordarle",
         "recordarles", "avisale", "avisales", "recuerdalo", "borja", "tarek", "tarda", "tardes", "tareas", "taras", "marea", "mareas",
         "luces", "lunas", "dones", "hecha", "lisa", "listo", "liste", "listes",
+        "toda", "todas", "donde", "tarta", "tartas",
     }
 )  # fmt: skip
 
@@ -172,15 +173,49 @@ def _keyword_for(text: Text, match: re.Match[str]) -> str | None:
         return None  # a real word ("todas", "dones") is not a mistyped "today", "done"
     if text.original[match.start()].isupper() and text.original[: match.start()].strip():
         return None  # a capitalized word mid-sentence is most likely a name
+    if any(word.startswith(k) and word[len(k) :] in _ENDINGS for k in KEYWORDS):
+        return None  # "reminded", "exportar": a keyword inflected, not mistyped
     limit = 1 if len(word) < 8 else 2
     best: tuple[int, str] | None = None
     for keyword in KEYWORDS:
         if abs(len(keyword) - len(word)) > limit or keyword[0] != word[0]:
             continue
+        if not _slip(word, keyword):
+            continue
         distance = DamerauLevenshtein.distance(word, keyword, score_cutoff=limit)
         if distance <= limit and (best is None or distance < best[0]):
             best = (distance, keyword)
     return best[1] if best is not None else None
+
+
+_QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS: dict[str, frozenset[str]] = {
+    key: frozenset(
+        _QWERTY[near][spot]
+        for near in range(max(0, row - 1), min(len(_QWERTY), row + 2))
+        for spot in range(max(0, column - 1), column + 2)
+        if spot < len(_QWERTY[near])
+    )
+    for row, keys in enumerate(_QWERTY)
+    for column, key in enumerate(keys)
+}
+_ENDINGS = ("s", "es", "ed", "d", "r", "n", "os", "as", "ad", "ado", "ada", "ar", "er", "ing")
+"""Inflections: a keyword with one of these after it is another form of a real word
+("eliminar", "deleted", "domingos"), not a slip of the finger."""
+
+
+def _slip(word: str, keyword: str) -> bool:
+    """Whether `word` can be `keyword` mistyped: a letter dropped, doubled or swapped, or
+    a key hit next to the right one ("tomorow", "remidn", "tadk"). A different letter
+    far from the right key makes another word ("talk", "tarta", "dona"), and the keyword
+    with an inflection after it is the same word inflected."""
+    if len(word) != len(keyword):
+        return True
+    differ = [(a, b) for a, b in zip(word, keyword, strict=True) if a != b]
+    if len(differ) != 1:
+        return True  # a swap, or two slips in a long word
+    typed, meant = differ[0]
+    return typed in _NEIGHBOURS.get(meant, frozenset())
 
 
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\+|\band\b|\by\b|\be\b)\s*")

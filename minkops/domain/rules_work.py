@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from minkops.domain.intents import (
@@ -14,6 +14,7 @@ from minkops.domain.intents import (
     ListReminders,
     ListTasks,
 )
+from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
 from minkops.domain.understanding import UnderstandingContext
@@ -123,8 +124,10 @@ def list_tasks(text: Text) -> ListTasks | None:
         if scope != "person":
             return ListTasks(scope=scope)
         person = text.group(match, "person")
-        if not person:
-            continue
+        if not person or ":" in person:
+            continue  # "todo for tomorrow 9am: order gloves" labels new work
+        if lexicon().covers("today", words_of(person)):
+            return ListTasks(scope="open")  # "tasks for tomorrow": a day, not a person
         return ListTasks(scope="person", person=person)
     return None
 
@@ -168,10 +171,45 @@ def cancel_reminder(text: Text) -> CancelReminder | None:
 _TASK_LEAD = re.compile(
     r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
     r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
-    r"(?:task|todo|to-do|to\s+do|tarea|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
+    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
+_NUMBERED = re.compile(
+    r"#?\d{1,4}(?:\s*[:,.-]|\s+(?:is|was|should|needs|has|es|esta|tiene|debe|ya)\b|$)"
+)
 _FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
+
+
+def _label_time(label: Text, context: UnderstandingContext, language: str) -> datetime | None:
+    """The time a label before a colon is made of, when it is nothing else."""
+    found = find_time(
+        tidy(label.original),
+        timezone=context.timezone,
+        now=context.now,
+        default_time=_TASK_DUE_TIME,
+        date_order=_date_order(context, language),
+    )
+    return found.at if found is not None and not tidy(found.rest) else None
+
+
+_TO_SOMEONE = (" to ", " a ")
+
+
+def _work_to_someone(rest: Text, context: UnderstandingContext) -> tuple[list[str], Text]:
+    """Split "the bathroom cleaning to Pedro (for tomorrow)" at its last "to"/"a" when a
+    roster name follows it."""
+    folded = rest.folded
+    cut, link = max((folded.rfind(link), link) for link in _TO_SOMEONE)
+    if cut <= 0:
+        return [], rest
+    tail = rest.slice(cut + len(link), len(folded))
+    names, after = take_names(tail, context.roster)
+    if not names or any(name == "me" for name in names):
+        return [], rest
+    work = rest.slice(0, cut)
+    if after.folded.strip():
+        work = Text(f"{work.original} {after.original}", f"{work.folded} {after.folded}")
+    return names, work
 
 
 def create_task(text: Text, context: UnderstandingContext, language: str) -> CreateTask | None:
@@ -180,6 +218,8 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
         return None
     group = "rest" if match.group("rest") is not None else "assign"
     rest = text.slice(*match.span(group))
+    if group == "rest" and _NUMBERED.match(rest.folded):
+        return None  # "task 1: push it to saturday": a task that exists, not new work
     assignees: list[str] = []
     for_match = _FOR.match(rest.folded)
     colon = rest.folded.find(":")
@@ -191,12 +231,21 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
     elif group == "assign" or for_match:
         names_part = rest.slice(for_match.end(), len(rest.folded)) if for_match else rest
         colon = names_part.folded.find(":")
-        if colon > 0:
-            assignees = names_from(names_part.slice(0, colon))
+        label = names_part.slice(0, colon) if colon > 0 else None
+        when = _label_time(label, context, language) if label is not None else None
+        if label is not None and when is not None:
+            # "todo for tomorrow 9am: order gloves": the label is when, not who
+            body = tidy(names_part.slice(colon + 1, len(names_part.folded)).original)
+            return CreateTask(title=_strip_connectors(body), assignees=[], due=when)
+        if label is not None:
+            assignees = names_from(label)
             rest = names_part.slice(colon + 1, len(names_part.folded))
         else:
             assignees, after = take_names(names_part, context.roster)
             rest = after if assignees else rest
+            if not assignees and group == "assign":
+                # "assign the bathroom cleaning to Pedro": the work, then who does it.
+                assignees, rest = _work_to_someone(rest, context)
     body = tidy(rest.original)
     due = None
     if body:
@@ -219,8 +268,8 @@ _REMINDER_LEAD = re.compile(
     r"^(?:remind|reminder\s+(?:for|to)|reminder|set\s+(?:a\s+|up\s+a\s+)?reminder(?:\s+for)?"
     r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
     r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
-    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+(?:a|al))?"
-    r"|recordar(?:le|les)?(?:\s+(?:a|al))?|avisa(?:le|les)?(?:\s+(?:a|al))?)(?=\s|:|$)"
+    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a)?"
+    r"|recordar(?:le|les)?(?:\s+a)?|avisa(?:le|les)?(?:\s+a)?)(?=\s|:|$)"
     r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
     r"(?=\s|:|$)"
 )
@@ -228,7 +277,7 @@ _LEADING_CONNECTORS = re.compile(
     r"^(?:(?:to|that|about|of|que|de|para|sobre)\b|[:,-])\s*", re.IGNORECASE
 )
 _TRAILING_CONNECTORS = re.compile(
-    r"(?:\s+(?:at|on|by|the|el|la|a|las|para|de|y|and|to)|[:,-])+$", re.IGNORECASE
+    r"(?:\s+(?:at|on|by|the|el|la|a|las|para|de|y|and|to|due)|[:,-])+$", re.IGNORECASE
 )
 
 

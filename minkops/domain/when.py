@@ -53,6 +53,10 @@ _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
 _POD_ES = r"(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
 _POD = rf"(?:\s+(?:{_POD_EN}|{_POD_ES}))?"
 
+_MINUTES = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_MINUTE_WORDS = r"(?:forty\s*-?\s*five|fifteen|twenty|thirty|forty|fifty)"
+"""Minutes said as a word after the hour: "at eleven thirty", "at 7 forty-five"."""
+
 _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -67,7 +71,8 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:(?:{_EN_AT}|{_ES_AT}(?:\s+las?)?)\s+)?(?P<h>\d{{1,2}})[:h](?P<m>\d{{2}})\b"
         rf"(?:\s*h\b)?{_POD}",
         # "at 9", "at nine o'clock", "at 9 in the morning"
-        rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s*(?:o\s?'?\s?clock|h|hrs)\b)?{_POD}(?!\s*(?:%|/|\d))",
+        rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s+(?P<mw>{_MINUTE_WORDS})\b|\s*(?:o\s?'?\s?clock|h|hrs)\b)?"
+        rf"(?:\s*{_AMPM})?{_POD}(?!\s*(?:%|/|\d))",
         # "17h", "9 o'clock"
         rf"\b(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
         # "half past 7", "quarter past 9", "quarter to 9"
@@ -97,6 +102,13 @@ _WEEKDAYS = {
     "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
 }  # fmt: skip
 _WD = r"(?:" + "|".join(_WEEKDAYS) + r")"
+_WD_SHORT = {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+    "sat": 5, "sun": 6,
+}  # fmt: skip
+"""Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
+alone, "sat", "wed" and "sun" are other words."""
+_WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
 
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -120,7 +132,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
         ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr)\b"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
-        ("plus1", rf"\b{_DATE_PREFIX}(?<!la\s)manana\b"),
+        ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b"),
         ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),
         (
             "calendar",
@@ -131,14 +143,23 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("numeric", rf"\b{_DATE_PREFIX}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?:/(?P<y>\d{{2,4}}))?\b"),
         (
             "weekday",
-            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s+(?:que\s+viene|proximo|next))?\b",
+            # One space before "que viene": a wider gap is a time taken out from between
+            # ("el lunes a las 9 que viene el inspector": "viene" is the inspector's verb).
+            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s(?:que\s+viene|proximo|next))?\b",
         ),
         ("monthday", rf"\b{_DATE_PREFIX}(?:the|el\s+dia|dia)\s+(?P<d>\d{{1,2}}){_ORD}\b"),
     )
 )
 
 
-def _hour_with_meridiem(hour: int, ap: str | None, pod: str | None) -> int:
+_DAY_STARTS = 6
+"""The hour a working day may start at: "6:45" on a clock is the morning's opening time,
+a bare "6" (like "5") the afternoon's."""
+
+
+def _hour_with_meridiem(
+    hour: int, ap: str | None, pod: str | None, *, on_the_minute: bool = False
+) -> int:
     meridiem = (ap or "").replace(" ", "")
     if meridiem == "pm" or pod in {"afternoon", "evening", "tarde", "noche"}:
         return hour + 12 if hour < 12 else hour
@@ -146,8 +167,10 @@ def _hour_with_meridiem(hour: int, ap: str | None, pod: str | None) -> int:
         return hour + 12 if hour >= 6 else hour
     if meridiem == "am" or pod in {"morning", "manana", "madrugada"}:
         return 0 if hour == 12 else hour
-    # A bare "at 5" in a working day is 17:00, not 05:00.
-    return hour + 12 if 1 <= hour <= 6 else hour
+    # A bare "at 5" in a working day is 17:00, not 05:00; "at 6:45" is when it starts.
+    if hour == _DAY_STARTS and on_the_minute:
+        return hour
+    return hour + 12 if 1 <= hour <= _DAY_STARTS else hour
 
 
 def _take_time(text: Text) -> tuple[time | None, bool, Text]:
@@ -201,6 +224,8 @@ def _time_of(match: re.Match[str]) -> time | None:
     hour = to_int(groups["h"])
     minute = int(groups["m"]) if groups.get("m") else 0
     plus, less = groups.get("plus"), groups.get("less")
+    if said := groups.get("mw"):
+        minute = 45 if said.startswith("forty") and said.endswith("five") else _MINUTES[said]
     if groups.get("plus_en"):
         minute = 30 if groups["plus_en"] == "half" else 15
     if groups.get("less_en"):
@@ -208,7 +233,7 @@ def _time_of(match: re.Match[str]) -> time | None:
     if plus:
         minute = {"media": 30, "cuarto": 15}.get(plus) or to_int(plus)
     pod = groups.get("pod_en") or groups.get("pod_es")
-    hour = _hour_with_meridiem(hour, groups.get("ap"), pod)
+    hour = _hour_with_meridiem(hour, groups.get("ap"), pod, on_the_minute=minute > 0)
     if less:
         hour, minute = hour - 1, 60 - ({"cuarto": 15}.get(less) or to_int(less))
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
@@ -244,6 +269,9 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
     """The first calendar day in `text`; the int is a weekday still to be placed."""
     for kind, pattern in _DATE_PATTERNS:
         match = pattern.search(text.folded)
+        if match is not None and kind == "weekday" and _names_a_thing(text.folded, match):
+            # "las reservas del sábado": the day says which reservations, not when.
+            match = pattern.search(text.folded, match.end())
         if match is None:
             continue
         cut = text.blank(*match.span())
@@ -259,6 +287,15 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if found is not None:
             return found, None, cut
     return None, None, text
+
+
+_OF_A_DAY = ("del", "of")
+"""A weekday after these modifies a noun ("the reservations of Saturday")."""
+
+
+def _names_a_thing(folded: str, match: re.Match[str]) -> bool:
+    before = folded[max(0, match.start() - 5) : match.start()].split()
+    return bool(before) and before[-1] in _OF_A_DAY
 
 
 def _next_month_day(today: date, day: int) -> date | None:
@@ -356,12 +393,21 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("hourly", r"\b(?:every\s+hour|each\s+hour|hourly|cada\s+hora|todas\s+las\s+horas)\b"),
         (
+            # "every other day", "un día sí y otro no": every second day of the month
+            "alternate",
+            r"\b(?:every\s+(?:other|second)\s+day|each\s+other\s+day|cada\s+dos\s+dias"
+            r"|un\s+dia\s+si\s+y\s+otro\s+no|dia\s+si\s+dia\s+no|(?:en\s+)?dias\s+alternos)\b",
+        ),
+        (
             "monthly",
             rf"\b(?:on\s+)?(?:every|each|the)\s+{_DAY_NUMBER}\s+(?:day\s+)?(?:of\s+)?"
             r"(?:the|every|each)\s+month\b",
         ),
         ("monthly", rf"\b(?:every|each)\s+month\s+on\s+the\s+{_DAY_NUMBER}\b"),
         ("monthly", rf"\bmonthly\s+on\s+the\s+{_DAY_NUMBER}\b"),
+        # "every 15th", "cada 1 de mes": a day of the month, said short
+        ("monthly", r"\b(?:every|each)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
+        ("monthly", rf"\bcada\s+(?:dia\s+)?{_DAY_NUMBER}\s+de\s+(?:cada\s+)?mes\b"),
         (
             "monthly",
             rf"\b(?:el\s+|cada\s+)?(?:dia\s+)?{_DAY_NUMBER}\s+(?:de\s+cada\s+mes|de\s+todos\s+los"
@@ -385,13 +431,20 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",
         ),
         (
+            # "monday to saturday", "de martes a domingo": every day of the span
+            "span",
+            rf"\b(?:from\s+|(?:de|desde)\s+(?:el\s+)?)?(?P<a>{_WD})s?\s+(?:to|through|thru|till"
+            rf"|until|-|a|al|hasta(?:\s+el)?)\s+(?P<b>{_WD})s?\b",
+        ),
+        (
             "weekends",
             r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:todos\s+)?los\s+fines\s+de\s+semana"
             r"|cada\s+fin\s+de\s+semana)\b",
         ),
         (
             "days",
-            rf"\b(?:every|each)\s+(?P<first>{_WD})s?(?P<more>(?:\s*(?:,|and|&|y|e)\s*{_WD}s?)*)\b",
+            rf"\b(?:every|each)\s+(?P<first>{_WD_EVERY})s?"
+            rf"(?P<more>(?:\s*(?:,|and|&|y|e)\s*{_WD_EVERY}s?)*)\b",
         ),
         (
             "days",
@@ -475,13 +528,24 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
             if not 1 <= day <= 31:
                 return None
             fields = f"{day} * *"
+        elif kind == "alternate":
+            fields = "*/2 * *"
         elif kind == "weekdays":
             fields = "* * 1-5"
+        elif kind == "span":
+            first, last = (_CRON_DOW[_WEEKDAYS[match.group(g)]] for g in ("a", "b"))
+            if first == last:
+                return None
+            # cron counts Sunday as 0 and as 7: "friday to sunday" is 5-7
+            fields = f"* * {first}-{last if last > first else last + 7}"
         elif kind == "weekends":
             fields = "* * 0,6"
         elif kind == "days":
-            found = re.findall(_WD, match.group("first") + " " + (match.group("more") or ""))
-            days = sorted({_CRON_DOW[_WEEKDAYS[name]] for name in found})
+            said = match.group("first") + " " + (match.group("more") or "")
+            found = re.findall(rf"\b{_WD_EVERY}", said)
+            days = sorted(
+                {_CRON_DOW[_WEEKDAYS.get(name, _WD_SHORT.get(name, 0))] for name in found}
+            )
             fields = "* * " + ",".join(str(d) for d in days)
         elif kind == "weekly":
             weekday = now.weekday() if now is not None else 0

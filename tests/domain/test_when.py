@@ -23,6 +23,8 @@ def at(text: str, now: datetime = NOW, timezone: str = "Europe/Madrid") -> datet
         ("by 5pm", madrid(2025, 3, 27, 17)),
         ("at 8", madrid(2025, 3, 28, 8)),  # 08:00 has passed today
         ("a las 5", madrid(2025, 3, 27, 17)),  # a bare 1–6 is afternoon
+        ("a las 6", madrid(2025, 3, 27, 18)),
+        ("at 6:45", madrid(2025, 3, 28, 6, 45)),  # on the minute, 6 starts the day
         ("a las 5 de la mañana", madrid(2025, 3, 28, 5)),
         ("a las ocho y media de la tarde", madrid(2025, 3, 27, 20, 30)),
         ("a las 10 menos cuarto", madrid(2025, 3, 28, 9, 45)),

@@ -1,0 +1,842 @@
+"""General rules added so the rule engine reads messages nobody tuned it on (issue 9).
+
+One test per rule; each goes red when its rule is taken out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from minkops.domain.rules import RuleEngine
+from minkops.domain.rules_text import Text, fix_typos
+from minkops.eval import Case, eval_context
+
+
+def read(text: str, language: str = "en", role: str = "admin") -> dict[str, Any]:
+    understood = RuleEngine().understand(text, eval_context(Case(text, language, role, "")))
+    assert understood.language == language
+    return understood.intent.model_dump(mode="json", exclude_none=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("tomorow", "tomorrow"), ("remidn", "remind"), ("tadk", "task"), ("hceho", "hecho")],
+)
+def test_a_slip_of_the_finger_is_repaired(written: str, meant: str) -> None:
+    assert fix_typos(Text.of(written)).folded == meant
+
+
+@pytest.mark.parametrize(
+    "word", ["talk", "tarta", "dona", "eliminar", "reminded", "domingos", "minutos"]
+)
+def test_another_word_or_an_inflection_is_not_a_typo(word: str) -> None:
+    assert fix_typos(Text.of(word)).folded == word
+
+
+def test_content_words_survive_typo_repair() -> None:
+    intent = read("dentro de 10 minutos recuérdame sacar la tarta", "es")
+    assert intent["text"] == "sacar la tarta"
+
+
+def test_a_weekday_after_del_or_of_names_a_thing_not_a_time() -> None:
+    intent = read("Pedro tiene que preparar el pedido del lunes el viernes a las 10", "es")
+    assert intent["title"] == "preparar el pedido del lunes"
+    assert intent["due"] == "2025-03-28T10:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me tomorrow at 9 that I have to call the bank", "en", "call the bank"),
+        ("recuérdame mañana a las 8 que tengo que llamar al gestor", "es", "llamar al gestor"),
+    ],
+)
+def test_an_obligation_before_the_work_is_not_part_of_the_reminder(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+def test_an_obligation_before_the_work_is_not_part_of_a_note() -> None:
+    assert read("note for myself: I need to call the bank")["title"] == "call the bank"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "recuérdales a todos cada viernes a las 3 que se pongan los guantes",
+            "ponerse los guantes",
+        ),
+        ("recuérdale a Tom que lo haga hoy", "hacerlo"),
+    ],
+)
+def test_a_pronoun_before_a_subjunctive_goes_after_the_infinitive(text: str, said: str) -> None:
+    assert read(text, "es")["text"] == said
+
+
+def test_the_to_left_after_a_time_is_cut_from_a_title() -> None:
+    intent = read("tell Pedro at 6 to start the dough")
+    assert intent["title"] == "start the dough"
+    assert intent["assignees"] == ["Pedro"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("todos los días a las 8 recuérdale al equipo que fichen", "es"),
+        ("remind the staff every monday at 9 to check the rota", "en"),
+    ],
+)
+def test_the_team_named_any_usual_way_is_everyone(text: str, language: str) -> None:
+    assert read(text, language)["recipients"] == ["everyone"]
+
+
+def test_nudge_is_a_reminder_verb() -> None:
+    intent = read("nudge Luis tomorrow at 10 to pay the gas bill")
+    assert intent["kind"] == "create_reminder"
+    assert intent["recipients"] == ["Luis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "kind"),
+    [
+        ("no need to remind pedro about the veg anymore", "en", "admin", "cancel_reminder"),
+        ("Pedro's back, turn his veggie reminder on again", "en", "admin", "resume_reminder"),
+        ("can we switch to a paid plan", "en", "admin", "upgrade"),
+        ("quiero pasarme al plan de pago", "es", "admin", "upgrade"),
+        ("i want to get the messages again", "en", "staff", "start_messages"),
+        ("ya puedes escribirme otra vez", "es", "staff", "start_messages"),
+        ("nop", "es", "admin", "decline"),
+        ("estamos cerca del límite?", "es", "admin", "usage"),
+        ("quiero crear una cuenta para mi clínica", "es", "admin", "sign_up"),
+        ("stop telling me when tasks are overdue", "en", "admin", "set_preference"),
+        ("reasigna la 4 a María", "es", "admin", "edit_task"),
+        ("j'ai quelque chose en attente ?", "fr", "staff", "list_tasks"),
+        ("en qué está trabajando Pedro", "es", "admin", "list_tasks"),
+    ],
+)
+def test_lexicon_words_people_use(text: str, language: str, role: str, kind: str) -> None:
+    assert read(text, language, role)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("qué puedo hacer aquí?", "es"),
+        ("o que eu posso fazer aqui?", "pt"),
+        ("qu'est-ce que je peux faire ici ?", "fr"),
+    ],
+)
+def test_asking_what_minkops_does_is_help_not_a_task_list(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
+
+
+def test_due_before_a_time_is_not_part_of_the_title() -> None:
+    intent = read("new task for Tom: print the new price list, due friday at 12")
+    assert intent["title"] == "print the new price list"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I want my data deleted", "en"),
+        ("quiero que borréis todos mis datos", "es"),
+        ("borrad todo lo que tengáis de mí", "es"),
+    ],
+)
+def test_an_erasing_verb_with_my_data_as_object_deletes_data(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "delete_data"
+
+
+def test_a_closing_verb_with_the_account_as_object_deletes_the_account() -> None:
+    assert read("cancel our minkops account")["kind"] == "delete_account"
+    assert read("cancel the account reminder")["kind"] != "delete_account"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("Claire's contract ended, remove her from the list", "en", "Claire"),
+        ("João se volvió a Portugal, sácalo de la lista", "es", "João"),
+    ],
+)
+def test_a_person_removed_by_pronoun_leaves_the_team(text: str, language: str, name: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["name"]) == ("remove_member", name)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "phone"),
+    [
+        ("Tom's new number is +44 7700 900123", "en", "Tom", "+44 7700 900123"),
+        ("el número nuevo de Pedro es 699 888 777", "es", "Pedro", "699 888 777"),
+    ],
+)
+def test_a_persons_number_stated_updates_their_phone(
+    text: str, language: str, name: str, phone: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["name"], intent["phone"]) == ("update_member", name, phone)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("has anyone seen my black jacket?", "en"), ("alguien ha visto mis llaves?", "es")],
+)
+def test_a_perfect_tense_question_about_someone_gives_no_work(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "unknown"
+
+
+def test_a_short_label_after_a_note_word_is_not_the_title() -> None:
+    intent = read("apunta una tarea: renovar el carnet de manipulador", "es")
+    assert intent["title"] == "renovar el carnet de manipulador"
+
+
+def test_a_hedge_before_a_stated_name_is_not_part_of_it() -> None:
+    intent = read("my name is actually Thomas Baker", "en", "staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "Thomas Baker")
+
+
+def test_passing_a_task_to_a_time_moves_it() -> None:
+    intent = read("pasa la tarea 3 a mañana a las 11", "es")
+    assert (intent["kind"], intent["number"]) == ("edit_task", 3)
+    assert intent["due"] == "2025-03-28T11:00:00+01:00"
+    assert "assignee" not in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "change task 1 to clean the fridge and the freezer",
+            "en",
+            "clean the fridge and the freezer",
+        ),
+        (
+            "cambia la tarea 2 a limpiar la nevera y el congelador",
+            "es",
+            "limpiar la nevera y el congelador",
+        ),
+    ],
+)
+def test_a_numbered_task_changed_to_neither_time_nor_person_is_retitled(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent.get("title")) == ("edit_task", title)
+
+
+def test_a_done_word_before_de_is_a_noun() -> None:
+    intent = read("lista de tareas", "es")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", "open")
+
+
+def test_a_noun_opening_a_title_is_not_turned_into_an_infinitive() -> None:
+    intent = read("Pedro y Luis: limpieza de la terraza el viernes a las 10", "es")
+    assert intent["title"] == "limpieza de la terraza"
+
+
+def test_a_short_imperative_becomes_its_infinitive() -> None:
+    assert read("oye Pedro, saca la basura antes de cerrar", "es")["title"] == "sacar la basura"
+
+
+def test_todos_los_before_a_time_counts_days_not_people() -> None:
+    intent = read("todos los lunes a las 8 recuérdale a Pedro que saque la basura", "es")
+    assert (intent["recipients"], intent["cron"]) == (["Pedro"], "0 8 * * 1")
+    assert read("recuérdales a todos el viernes a las 9 que fichen", "es")["recipients"] == [
+        "everyone"
+    ]
+    # The grammar's own reading (a reminder asked for, not the fixed "recuérdale" rule).
+    intent = read("ponle un recordatorio a Tom todos los martes a las 10 para revisar el gas", "es")
+    assert (intent["recipients"], intent["cron"]) == (["Tom"], "0 10 * * 2")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("que Luis cuelgue los abrigos", "colgar los abrigos"),
+        ("que Pedro pruebe la salsa nueva", "probar la salsa nueva"),
+        ("que Tom riegue el jardín", "regar el jardín"),
+    ],
+)
+def test_a_stressed_diphthong_goes_back_to_the_infinitive_vowel(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_closing_tag_word_is_not_part_of_the_title() -> None:
+    assert read("que Tom limpie la plancha mañana a las 9 vale", "es")["title"] == (
+        "limpiar la plancha"
+    )
+    # Only a whole word closes: "safety" does not lose its "ty", nor "look" its "ok".
+    assert read("Tom needs to check the safety")["title"] == "check the safety"
+    assert read("Tom needs to take a look")["title"] == "take a look"
+
+
+def test_a_time_does_not_pick_a_reminder_over_the_task_its_title_names() -> None:
+    # "month" fits only the monthly rent reminder's schedule; "inventory" is task 4's title.
+    assert read("forget the inventory for this month") == {"kind": "cancel_task", "number": 4}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("task: wipe the menus, Tom, friday at 9am", "en", "wipe the menus", "Tom"),
+        ("tarea nueva: barrer la entrada, para Lucía", "es", "barrer la entrada", "Lucía"),
+    ],
+)
+def test_a_name_set_off_at_the_end_of_a_labelled_task_is_who_does_it(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, [who])
+
+
+def test_hay_que_is_an_obligation_not_a_question() -> None:
+    intent = read("hay que sacar la basura, que lo haga Pedro", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "sacar la basura",
+        ["Pedro"],
+    )
+    # A question word after it still asks: "tengo que hacer algo hoy".
+    assert read("tengo que hacer algo hoy", "es")["kind"] == "list_tasks"
+
+
+def test_a_span_of_weekdays_is_a_schedule() -> None:
+    intent = read("tuesday to sunday at 8am remind everyone to mop the floor")
+    assert (intent["cron"], intent["text"]) == ("0 8 * * 2-7", "mop the floor")
+    assert read("de lunes a sábado a las 7 recuérdame abrir la persiana", "es")["cron"] == (
+        "0 7 * * 1-6"
+    )
+
+
+def test_minutes_said_as_a_word_after_the_hour() -> None:
+    intent = read("Tom should sweep the yard tomorrow at ten fifteen")
+    assert (intent["title"], intent["due"]) == ("sweep the yard", "2025-03-28T10:15:00+01:00")
+
+
+def test_the_a_of_a_las_belongs_to_the_time() -> None:
+    intent = read("cambia la tarea 2 a las 6 de la tarde", "es")
+    assert (intent["kind"], intent["number"], intent["due"]) == (
+        "edit_task",
+        2,
+        "2025-03-27T18:00:00+01:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "who"),
+    [
+        ("la tarea 3 pásasela a Tom", "es", 3, "Tom"),
+        ("ponle la 2 a Pedro", "es", 2, "Pedro"),
+    ],
+)
+def test_a_task_named_by_its_number_near_the_start_is_edited(
+    text: str, language: str, number: int, who: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "assignee": who}
+
+
+def test_the_person_a_task_is_taken_from_is_not_its_assignee() -> None:
+    intent = read("let Pedro do the fridge instead of Juan Pérez")
+    assert intent == {"kind": "edit_task", "number": 1, "assignee": "Pedro"}
+
+
+def test_an_apology_opens_a_correction() -> None:
+    intent = read("sorry, make that friday at 10am")
+    assert (intent["kind"], intent["due"]) == ("edit_task", "2025-03-28T10:00:00+01:00")
+
+
+def test_a_reminder_verb_governs_the_data_words_after_it() -> None:
+    intent = read("remind me at 5pm to pay the invoice")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "pay the invoice")
+
+
+@pytest.mark.parametrize(
+    "text", ["did you see the news today", "did anyone call the bank", "did we win"]
+)
+def test_an_auxiliary_before_its_subject_asks_and_reports_no_work(text: str) -> None:
+    assert read(text, role="staff")["kind"] == "unknown"
+
+
+def test_la_with_a_number_is_a_task() -> None:
+    assert read("borra la 4", "es") == {"kind": "cancel_task", "number": 4}
+
+
+def test_a_task_label_with_a_number_names_a_task_that_exists() -> None:
+    intent = read("task 2: move it to friday at 9am")
+    assert intent == {"kind": "edit_task", "number": 2, "due": "2025-03-28T09:00:00+01:00"}
+
+
+def test_a_time_before_the_colon_of_a_task_label_is_when_not_who() -> None:
+    intent = read("to do for friday 10am: call the printer")
+    assert intent == {
+        "kind": "create_task",
+        "title": "call the printer",
+        "assignees": [],
+        "due": "2025-03-28T10:00:00+01:00",
+    }
+
+
+def test_a_question_mark_after_a_tag_does_not_make_a_request_a_question() -> None:
+    intent = read("que Pedro friegue los platos, vale?", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "fregar los platos")
+    assert read("what's left for Tom?")["kind"] == "list_tasks"
+
+
+def test_an_accented_interrogative_asks() -> None:
+    assert read("y a Luis qué le queda", "es") == {
+        "kind": "list_tasks",
+        "scope": "person",
+        "person": "Luis",
+    }
+
+
+def test_xfa_is_por_favor() -> None:
+    assert read("que Luis barra la entrada xfa", "es")["title"] == "barrer la entrada"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("recuérdame el jueves a las 8 pagar la luz, que no se me olvide", "pagar la luz"),
+        ("sacar las pizzas del horno, avísame a las 9 de la noche", "sacar las pizzas del horno"),
+    ],
+)
+def test_the_request_said_again_after_the_work_is_not_part_of_it(text: str, said: str) -> None:
+    assert read(text, "es")["text"] == said
+
+
+def test_a_mi_keeps_the_sender_among_the_recipients() -> None:
+    intent = read("recuérdanos a mí y a Luis mañana a las 8 que hay que abrir pronto", "es")
+    assert (intent["recipients"], intent["text"]) == (["me", "Luis"], "abrir pronto")
+
+
+def test_que_viene_after_a_taken_out_time_is_a_verb_not_next_week() -> None:
+    intent = read("recuérdame el viernes a las 10 que viene el fontanero", "es")
+    assert (intent["text"], intent["at"]) == ("viene el fontanero", "2025-03-28T10:00:00+01:00")
+
+
+def test_de_with_its_accent_is_give() -> None:
+    assert read("que Tom dé de comer al perro", "es")["title"] == "dar de comer al perro"
+
+
+def test_leaving_for_good_removes_the_person() -> None:
+    assert read("Luis doesn't work here anymore") == {"kind": "remove_member", "name": "Luis"}
+    assert read("Luis left early today")["kind"] != "remove_member"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("I'd prefer texts please, no audio", "en", "text"),
+        ("sin audios, prefiero texto", "es", "text"),
+        ("prefiero audios, nada de texto", "es", "voice"),
+    ],
+)
+def test_a_refused_way_of_delivery_is_not_the_one_chosen(
+    text: str, language: str, value: str
+) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", value)
+
+
+def test_a_group_word_after_about_is_the_topic_not_the_recipients() -> None:
+    intent = read("ping me on friday at 6pm about the team dinner")
+    assert (intent["recipients"], intent["text"]) == (["me"], "the team dinner")
+
+
+def test_for_me_in_a_reminder_lead_is_the_sender() -> None:
+    intent = read("set a reminder for me on friday at 4pm: renew the licence")
+    assert (intent["recipients"], intent["text"]) == (["me"], "renew the licence")
+
+
+def test_de_with_its_accent_is_a_reminders_verb_too() -> None:
+    intent = read("mándale un audio a Luis cada lunes a las 8 para que dé de comer al gato", "es")
+    assert intent["text"] == "dar de comer al gato"
+
+
+def test_a_word_that_fits_one_task_picks_it_among_ties() -> None:
+    # "limpia" fits every cleaning task; "nevera" only the fridge.
+    assert read("ya está la nevera limpia", "es", role="staff") == {
+        "kind": "complete_task",
+        "number": 1,
+    }
+
+
+def test_a_check_mark_reports_done() -> None:
+    assert read("terraza fregada ✅", "es") == {"kind": "complete_task", "number": 6}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("🤔", "unknown"), ("❓", "unknown"), ("👍", "acknowledge")]
+)
+def test_a_puzzled_emoji_does_not_acknowledge(text: str, kind: str) -> None:
+    assert read(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("lo de la terraza para el viernes a las 12", "es", 6, "2025-03-28T12:00:00+01:00"),
+        ("can the plumber call be on monday at 9am instead", "en", 5, "2025-03-31T09:00:00+02:00"),
+    ],
+)
+def test_a_task_referred_back_to_with_a_new_time_is_moved(
+    text: str, language: str, number: int, due: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "due": due}
+
+
+def test_a_time_after_a_name_handed_the_work_goes_with_the_work() -> None:
+    intent = read("hay que limpiar los cristales, que lo haga Luis el viernes a las 9", "es")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "limpiar los cristales",
+        ["Luis"],
+        "2025-03-28T09:00:00+01:00",
+    )
+
+
+def test_a_plural_you_imperative_becomes_its_infinitive() -> None:
+    intent = read("Tom y Luis, recoged las sillas de la terraza", "es")
+    assert intent["title"] == "recoger las sillas de la terraza"
+
+
+def test_a_thing_referred_back_to_after_mejor_que_is_reassigned() -> None:
+    intent = read("mejor que lo de la campana lo haga Tom", "es")
+    assert intent == {"kind": "edit_task", "number": 7, "assignee": "Tom"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("how do I add a new person", "en"), ("cómo hago para añadir a alguien", "es")],
+)
+def test_asking_how_to_do_something_asks_for_help(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "help"
+
+
+def test_a_way_of_writing_inside_a_start_request_does_not_make_it_a_preference() -> None:
+    assert read("you can text me again", role="staff")["kind"] == "start_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("delete everything you have on me", "en"), ("bórrame todos mis datos", "es")],
+)
+def test_erasing_what_is_about_the_sender_is_their_data_not_the_account(
+    text: str, language: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == "delete_data"
+
+
+def test_a_stretch_of_time_pauses_rather_than_cancels() -> None:
+    assert read("stop the walk-in reminder for a couple of weeks") == {
+        "kind": "pause_reminder",
+        "number": 1,
+    }
+
+
+def test_a_person_taken_off_the_team_is_removed_whatever_the_verb() -> None:
+    assert read("take Pedro off the team") == {"kind": "remove_member", "name": "Pedro"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("quero receber em áudio", "pt"), ("je veux recevoir en audio", "fr")],
+)
+def test_staff_choose_voice_in_their_language(text: str, language: str) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "voice")
+
+
+def test_a_que_that_orders_a_thing_referred_back_to_is_an_edit_not_a_question() -> None:
+    assert read("que lo de la terraza lo haga Pedro", "es") == {
+        "kind": "edit_task",
+        "number": 6,
+        "assignee": "Pedro",
+    }
+
+
+def test_a_longer_lead_before_the_work_is_dropped_from_the_title() -> None:
+    intent = read("Luis, que no se te olvide apagar el horno", "es")
+    assert (intent["title"], intent["assignees"]) == ("apagar el horno", ["Luis"])
+
+
+def test_the_perfects_auxiliary_reports_done_only_with_its_participle() -> None:
+    intent = read("tell Luis he needs to mop the terrace tonight")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "mop the terrace",
+        ["Luis"],
+    )
+    assert read("ya he fregado la terraza", "es", role="staff")["kind"] == "complete_task"
+
+
+def test_a_present_progressive_arranges_work_in_the_base_form() -> None:
+    assert read("Luis is doing the bank run tomorrow")["title"] == "do the bank run"
+
+
+def test_assign_the_work_to_someone() -> None:
+    intent = read("assign the window cleaning to Claire for friday")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "the window cleaning",
+        ["Claire"],
+        "2025-03-28T23:59:00+01:00",
+    )
+
+
+def test_the_whole_team_as_a_label_is_everyone() -> None:
+    assert read("tarea para todo el equipo: leer la carta nueva", "es")["assignees"] == ["everyone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("has Luis got anything for today", "list_tasks"),
+        ("is Pedro done with the freezer", "unknown"),
+        ("did Maria finish the milk order", "unknown"),
+    ],
+)
+def test_an_auxiliary_before_a_named_subject_asks(text: str, kind: str) -> None:
+    assert read(text)["kind"] == kind
+
+
+def test_a_name_read_too_far_in_a_member_update_is_cut_to_the_roster_person() -> None:
+    intent = read("send Pedro everything as voice notes from now on")
+    assert (intent["kind"], intent["name"]) == ("update_member", "Pedro")
+
+
+def test_who_a_new_member_is_to_the_sender_is_not_their_name() -> None:
+    intent = read("add my sister Eva Ruiz as staff, 655112233")
+    assert (intent["kind"], intent["name"]) == ("add_member", "Eva Ruiz")
+
+
+def test_a_note_that_names_someone_else_gives_them_the_task() -> None:
+    intent = read("apunta que Luis tiene que pedir hielo el viernes", "es")
+    assert (intent["title"], intent["assignees"]) == ("pedir hielo", ["Luis"])
+
+
+def test_a_spanish_verb_form_matches_its_infinitives_concept() -> None:
+    assert read("ya fregaron la terraza", "es", role="staff") == {
+        "kind": "complete_task",
+        "number": 6,
+    }
+
+
+def test_acabo_de_reports_done() -> None:
+    assert read("acabo de revisar el vino", "es", role="staff") == {
+        "kind": "complete_task",
+        "number": 8,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("terraza fregada", "es", "complete_task"),
+        ("freezer checked", "en", "complete_task"),
+        ("keep the terrace clean", "en", "unknown"),
+        ("hay que dejar la terraza fregada", "es", "create_task"),
+        ("make sure the fridge is clean", "en", "unknown"),
+    ],
+)
+def test_a_state_after_only_the_tasks_words_reports_it_done(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+def test_weekday_abbreviations_after_every() -> None:
+    intent = read("every tue and fri at 8 remind Luis to order bread")
+    assert (intent["cron"], intent["text"]) == ("0 8 * * 2,5", "order bread")
+
+
+def test_a_third_person_plural_arrangement_becomes_the_infinitive() -> None:
+    intent = read("el viernes Tom y Luis friegan la cámara", "es")
+    assert (intent["title"], intent["assignees"]) == ("fregar la cámara", ["Tom", "Luis"])
+
+
+def test_remind_him_inside_a_message_is_not_the_text() -> None:
+    intent = read("send Luis a message tomorrow at 8 to remind him to bring the keys")
+    assert (intent["recipients"], intent["text"]) == (["Luis"], "bring the keys")
+
+
+def test_a_preposition_left_by_a_taken_out_time_is_not_the_text() -> None:
+    intent = read("set a weekly reminder on mondays for Tom to check the fridge")
+    assert (intent["recipients"], intent["text"], intent["cron"]) == (
+        ["Tom"],
+        "check the fridge",
+        "0 9 * * 1",
+    )
+
+
+def test_a_done_word_right_after_que_is_an_order() -> None:
+    intent = read("dile a Luis que limpie la nevera", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "limpiar la nevera")
+
+
+def test_the_personal_a_makes_todos_people_before_a_schedule() -> None:
+    intent = read("mándale un audio a todos los viernes a las 6 para que cierren la caja", "es")
+    assert (intent["recipients"], intent["cron"], intent["text"]) == (
+        ["everyone"],
+        "0 18 * * 5",
+        "cerrar la caja",
+    )
+
+
+def test_what_a_message_says_after_saying() -> None:
+    intent = read("send Tom a voice message tomorrow at 9 saying the van is late")
+    assert intent["text"] == "the van is late"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me by voice on friday at 8 to call the bank", "en", "call the bank"),
+        ("recuérdame por audio el viernes a las 8 que llame al banco", "es", "llamar al banco"),
+    ],
+)
+def test_a_reminder_asked_for_by_voice_goes_as_voice(text: str, language: str, said: str) -> None:
+    intent = read(text, language)
+    assert (intent["text"], intent["delivery"]) == (said, "voice")
+
+
+def test_a_person_asked_can_you_after_the_work_gets_it_with_its_time() -> None:
+    intent = read("the grill needs cleaning, Luis can you do it tomorrow")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "clean the grill",
+        ["Luis"],
+        "2025-03-28T23:59:00+01:00",
+    )
+
+
+def test_manana_after_an_enclitic_la_is_tomorrow() -> None:
+    intent = read("Pedro, ¿puedes revisarla mañana?", "es")
+    assert (intent["title"], intent["due"]) == ("revisarla", "2025-03-28T23:59:00+01:00")
+
+
+def test_an_infinitive_with_a_clitic_is_left_as_it_is() -> None:
+    assert read("Tom, ponerse los guantes", "es")["title"] == "ponerse los guantes"
+
+
+def test_a_mistyped_name_keeps_its_initial() -> None:
+    # "sucia" is one letter from "lucia", but it is an adjective.
+    intent = read("la terraza está sucia, Pedro ¿puedes fregarla hoy?", "es")
+    assert intent["assignees"] == ["Pedro"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("every other day at 9 remind me to check the oil", "en"),
+        ("cada dos días a las 9 recuérdame revisar el aceite", "es"),
+    ],
+)
+def test_every_other_day_is_every_second_day(text: str, language: str) -> None:
+    assert read(text, language)["cron"] == "0 9 */2 * *"
+
+
+def test_dale_un_toque_is_a_reminder() -> None:
+    intent = read("dale un toque a Luis el viernes a las 10 por lo del pescado", "es")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["Luis"],
+        "lo del pescado",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("for friday Pedro should clean the hood by 5pm", "en"),
+        ("para el viernes Pedro limpia la campana antes de las 5 de la tarde", "es"),
+    ],
+)
+def test_a_day_before_the_name_and_an_hour_after_make_one_due_time(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["due"] == "2025-03-28T17:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("tasks for tomorrow", "en"), ("tareas de hoy", "es")]
+)
+def test_a_day_after_tasks_for_is_not_a_person(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remind me every 20th to send the invoices", "en"),
+        ("recuérdame cada 20 de mes mandar las facturas", "es"),
+    ],
+)
+def test_a_day_of_the_month_said_short_recurs_monthly(text: str, language: str) -> None:
+    assert read(text, language)["cron"] == "0 9 20 * *"
+
+
+def test_a_first_name_with_another_surname_is_a_new_person() -> None:
+    intent = read("empieza un chico nuevo el lunes, Luis Ortega, 622334455", "es")
+    assert (intent["kind"], intent["name"]) == ("add_member", "Luis Ortega")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("please remove our company from minkops", "en"), ("borrad la empresa", "es")],
+)
+def test_the_company_is_the_account(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "delete_account"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("get the oven cleaned by friday", "clean the oven"),
+        ("need the yard swept before we open - Pedro", "sweep the yard"),
+    ],
+)
+def test_a_causative_with_a_participle_reads_verb_first(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+def test_whoever_is_in_is_someone() -> None:
+    intent = read("whoever is in on saturday should water the plants")
+    assert (intent["title"], intent["assignees"]) == ("water the plants", [])
+
+
+def test_task_n_followed_by_a_verb_names_an_existing_task() -> None:
+    assert read("task 3 is now for Pedro") == {
+        "kind": "edit_task",
+        "number": 3,
+        "assignee": "Pedro",
+    }
+
+
+def test_asking_how_to_add_a_reminder_is_help_not_a_listing() -> None:
+    assert read("what should I type to set a reminder?")["kind"] == "help"
+
+
+def test_an_order_to_delete_is_not_a_listing() -> None:
+    assert read("delete Luis from the staff list") == {"kind": "remove_member", "name": "Luis"}
+
+
+def test_handing_a_named_task_on_later_in_the_message_reassigns_it() -> None:
+    assert read("Luis is off sick so the terrace, give it to Pedro") == {
+        "kind": "edit_task",
+        "number": 6,
+        "assignee": "Pedro",
+    }
+    # New work asked for first is handed on as new work.
+    assert read("we need the fryer cleaned by friday, give it to Pedro")["kind"] == "create_task"
+
+
+def test_should_be_at_a_time_moves_the_task() -> None:
+    assert read("the plumber call should be at 4pm") == {
+        "kind": "edit_task",
+        "number": 5,
+        "due": "2025-03-27T16:00:00+01:00",
+    }
