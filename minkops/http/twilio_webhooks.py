@@ -30,6 +30,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Statuses Twilio reports for a WhatsApp message that we keep.
 KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "failed", "undelivered"})
+FAILED_STATUSES = frozenset({"failed", "undelivered"})
 DATABASE_UNAVAILABLE = UNAVAILABLE
 SPOOL_KEY_FIELD = "__minkops_status_key"
 
@@ -172,7 +173,11 @@ async def message_status(request: web.Request) -> web.Response:
         # Status callbacks are not retried by Twilio: spool them like inbound messages.
         log.warning("outbound.status_store_failed", twilio_sid=update.message_sid, exc_info=True)
         return await _spool_or_503(request, "status", {**form, **_key_field(key)})
-    log.info(
+    # Routine progress (sent, delivered, read), two or three lines per message sent, is
+    # debug: the status is in the outbox row and the metrics. What an operator must see (a
+    # failure, a callback for no row of ours) stays at INFO.
+    routine = update.status not in FAILED_STATUSES and recorded.outcome is not None
+    (log.debug if routine else log.info)(
         "outbound.status",
         twilio_sid=update.message_sid,
         status=update.status,
