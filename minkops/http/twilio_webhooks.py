@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from aiohttp import web
-from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
 from minkops.http import delivery_status, twilio_form
@@ -21,6 +19,7 @@ from minkops.http.keys import (
     SPOOL,
     STATUS_RECORDS,
 )
+from minkops.http.signature import valid_signature
 from minkops.logs import get_logger
 from minkops.store.database import UNAVAILABLE
 
@@ -53,18 +52,11 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     form = _parse_form(text, settings.faults.max_form_fields)
     signature = request.headers.get("X-Twilio-Signature", "")
     url = settings.public_url + str(request.rel_url)
-    validator = _validator(settings.twilio.auth_token)
-    if not signature or not validator.validate(url, form, signature):
+    if not signature or not valid_signature(settings.twilio.auth_token, url, form, signature):
         request.app[METRICS].inbound.labels(result="bad_signature").inc()
         log.warning("webhook.bad_signature", path=request.path)
         raise web.HTTPForbidden(text="invalid Twilio signature")
     return form
-
-
-@functools.cache
-def _validator(auth_token: str) -> RequestValidator:
-    """Built once per token, not per request (it is stateless beyond the token)."""
-    return RequestValidator(auth_token)
 
 
 def _parse_form(text: str, max_fields: int) -> dict[str, str]:
