@@ -45,6 +45,7 @@ from minkops.metrics import Metrics
 from minkops.store import billing as billing_store
 from minkops.store import inbox, queries
 from minkops.store import reminders as reminder_store
+from minkops.store.database import ProcessedBefore
 from minkops.store.inbox import InboxRow
 from minkops.store.outbox import Queued
 from minkops.store.writers import PhoneTaken, write_effects
@@ -483,11 +484,12 @@ class OrgActor(pykka.ThreadingActor):
         org_id = self.org_id
 
         async def write(connection: asyncpg.Connection) -> list[Queued]:
-            if not await inbox.mark_processed(connection, row.inbox_id):
-                raise AlreadyProcessed
             return await write_effects(connection, org_id, outcome.effects)
 
-        return self._deps.persistence.run(org_id, write)
+        try:
+            return self._deps.persistence.run_processing(org_id, row.inbox_id, write)
+        except ProcessedBefore:
+            raise AlreadyProcessed from None
 
     def _fire_reminders(self) -> None:
         """Fire what is due: the occurrences are marked in the transaction that writes their

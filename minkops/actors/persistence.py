@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from minkops.store.database import org_transaction
+from minkops.store.database import org_transaction, processing_transaction
 
 T = TypeVar("T")
 
@@ -33,6 +33,20 @@ class Persistence:
 
         async def transaction() -> T:
             async with org_transaction(self._pool, org_id) as connection:
+                return await work(connection)
+
+        return self._on_loop(transaction())
+
+    def run_processing(
+        self, org_id: int, inbox_id: int, work: Callable[[asyncpg.Connection], Awaitable[T]]
+    ) -> T:
+        """Like `run`, in a transaction that has marked `inbox_id` processed first (in the
+        round trip that opens it); ProcessedBefore, with nothing written, if it was already."""
+        if threading.get_ident() == self._loop_thread:
+            raise RuntimeError("Persistence.run called on the event loop thread: it would deadlock")
+
+        async def transaction() -> T:
+            async with processing_transaction(self._pool, org_id, inbox_id) as connection:
                 return await work(connection)
 
         return self._on_loop(transaction())

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -205,6 +206,13 @@ DEFAULT_METERS: dict[What, str] = {
 }
 
 
+@lru_cache(maxsize=1024)
+def _warning_text(language: str, key: str, what: What, cap: int, plan: str) -> str:
+    """Every acted-on message carries its possible warnings (the writer sends them only
+    when a count crosses the line): the same few texts, formatted once, not per message."""
+    return say(language, key, what=say(language, _WHAT_KEYS[what]), cap=cap, plan=plan)
+
+
 def count_usage(
     state: OrgState,
     plans: Plans,
@@ -225,13 +233,7 @@ def count_usage(
                 fx.Send(
                     f"{message.sid}:warn:{what}:{percent}:{admin.id}",
                     admin.phone,
-                    say(
-                        pick_language(admin.language),
-                        key,
-                        what=say(pick_language(admin.language), _WHAT_KEYS[what]),
-                        cap=cap,
-                        plan=plan.name,
-                    ),
+                    _warning_text(pick_language(admin.language), key, what, cap, plan.name),
                     admin.id,
                     "notice",
                 )

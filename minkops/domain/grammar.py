@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -238,12 +238,12 @@ def respell(text: Text) -> Text:
 def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Person]:
     """Roster names anywhere in the message: full names first, then a first or last name
     alone, allowing one typo in names of five letters or more."""
-    names = [roster_fold(entry.name).split() for entry in context.roster]
+    by_length = _names_by_word_length(tuple(entry.name for entry in context.roster))
     found: list[Person] = []
     index = 0
     while index < len(tokens):
         size = 0
-        for parts in names:
+        for parts in by_length.get(len(tokens[index].text), ()):
             for length in (len(parts), 1):
                 if length > len(tokens) - index or length <= size:
                     continue
@@ -261,6 +261,20 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
         else:
             index += 1
     return found
+
+
+@lru_cache(maxsize=1024)
+def _names_by_word_length(names: tuple[str, ...]) -> dict[int, tuple[list[str], ...]]:
+    """The roster's folded names, by the length of each of their words. A said word matches
+    a name word only at the same length (equal, or one typo that keeps the length), so a
+    token need look only at names with a word as long as itself: the whole roster for every
+    token was the understanding's largest cost in a profile (a 50-person organization)."""
+    index: dict[int, list[list[str]]] = {}
+    for name in names:
+        parts = roster_fold(name).split()
+        for length in {len(part) for part in parts}:
+            index.setdefault(length, []).append(parts)
+    return {length: tuple(found) for length, found in index.items()}
 
 
 def _name_word(said: str, part: str) -> bool:

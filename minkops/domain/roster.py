@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -29,6 +30,7 @@ class NotFound:
 Resolution = Resolved | Ambiguous | NotFound
 
 
+@lru_cache(maxsize=8192)  # names and words recur on every message; folding is pure
 def fold(text: str) -> str:
     """Lowercase, strip accents, keep letters/digits, single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

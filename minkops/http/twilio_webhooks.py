@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from aiohttp import web
-from twilio.request_validator import RequestValidator
 
 from minkops.actors.messages import Deliver
 from minkops.http import delivery_status, twilio_form
@@ -21,6 +19,7 @@ from minkops.http.keys import (
     SPOOL,
     STATUS_RECORDS,
 )
+from minkops.http.signature import valid_signature
 from minkops.logs import get_logger
 from minkops.store.database import UNAVAILABLE
 
@@ -30,6 +29,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Statuses Twilio reports for a WhatsApp message that we keep.
 KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "failed", "undelivered"})
+FAILED_STATUSES = frozenset({"failed", "undelivered"})
 DATABASE_UNAVAILABLE = UNAVAILABLE
 SPOOL_KEY_FIELD = "__minkops_status_key"
 
@@ -52,18 +52,11 @@ async def signed_form(request: web.Request) -> dict[str, str]:
     form = _parse_form(text, settings.faults.max_form_fields)
     signature = request.headers.get("X-Twilio-Signature", "")
     url = settings.public_url + str(request.rel_url)
-    validator = _validator(settings.twilio.auth_token)
-    if not signature or not validator.validate(url, form, signature):
+    if not signature or not valid_signature(settings.twilio.auth_token, url, form, signature):
         request.app[METRICS].inbound.labels(result="bad_signature").inc()
         log.warning("webhook.bad_signature", path=request.path)
         raise web.HTTPForbidden(text="invalid Twilio signature")
     return form
-
-
-@functools.cache
-def _validator(auth_token: str) -> RequestValidator:
-    """Built once per token, not per request (it is stateless beyond the token)."""
-    return RequestValidator(auth_token)
 
 
 def _parse_form(text: str, max_fields: int) -> dict[str, str]:
@@ -172,7 +165,11 @@ async def message_status(request: web.Request) -> web.Response:
         # Status callbacks are not retried by Twilio: spool them like inbound messages.
         log.warning("outbound.status_store_failed", twilio_sid=update.message_sid, exc_info=True)
         return await _spool_or_503(request, "status", {**form, **_key_field(key)})
-    log.info(
+    # Routine progress (sent, delivered, read), two or three lines per message sent, is
+    # debug: the status is in the outbox row and the metrics. What an operator must see (a
+    # failure, a callback for no row of ours) stays at INFO.
+    routine = update.status not in FAILED_STATUSES and recorded.outcome is not None
+    (log.debug if routine else log.info)(
         "outbound.status",
         twilio_sid=update.message_sid,
         status=update.status,

@@ -103,4 +103,11 @@ def format_number(
     timezone: str | None = None,
 ) -> str:
     """A quantity as the reader writes it: 12,345 (en), 12.345 (es), 12 345 (fr)."""
+    if type(number) is int:  # counts and caps, in most replies: the same few, formatted once
+        return _format_int(language, number, country, timezone)
+    return whatsapp_text(format_decimal(number, locale=locale_for(language, country, timezone)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_int(language: str, number: int, country: str | None, timezone: str | None) -> str:
     return whatsapp_text(format_decimal(number, locale=locale_for(language, country, timezone)))

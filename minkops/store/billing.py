@@ -1,7 +1,7 @@
 """Usage, caps, Stripe customers and the meter outbox in PostgreSQL.
 
 The writers here run in the org actor's one transaction (see `minkops.store.writers`):
-the guarded UPDATE on usage_period is what makes caps exact. Two transactions racing at
+the guarded upsert on usage_period is what makes caps exact. Two transactions racing at
 cap - 1 both reach the row; PostgreSQL makes the second wait for the first's row lock and
 then re-checks the WHERE on the row the first left, so exactly one passes.
 """
@@ -44,17 +44,18 @@ async def count_usage(
     connection: asyncpg.Connection, org_id: int, effect: b.CountUsage
 ) -> list[Queued]:
     month = effect.month
-    await connection.execute(
-        "INSERT INTO usage_period (org_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        org_id,
-        month,
-    )
     adds = (effect.messages, effect.tasks, effect.voice_notes_in)
+    # One statement, not an INSERT of the month's row and then the guarded UPDATE: the
+    # upsert's WHERE is checked, like the UPDATE's, on the row as the last committer left
+    # it, under its row lock, so two turns racing at cap - 1 still let exactly one through.
+    # A first count of the month above a cap proposes no row (the SELECT's WHERE).
     row = await connection.fetchrow(
-        "UPDATE usage_period SET messages = messages + $3, tasks = tasks + $4,"
-        " voice_notes = voice_notes + $5"
-        " WHERE org_id = $1 AND month = $2"
-        " AND messages + $3 <= $6 AND tasks + $4 <= $7 AND voice_notes + $5 <= $8"
+        "INSERT INTO usage_period AS u (org_id, month, messages, tasks, voice_notes)"
+        " SELECT $1::bigint, $2::date, $3::int, $4::int, $5::int"
+        " WHERE $3 <= $6::int AND $4 <= $7::int AND $5 <= $8::int"
+        " ON CONFLICT (org_id, month) DO UPDATE SET messages = u.messages + $3,"
+        " tasks = u.tasks + $4, voice_notes = u.voice_notes + $5"
+        " WHERE u.messages + $3 <= $6 AND u.tasks + $4 <= $7 AND u.voice_notes + $5 <= $8"
         " RETURNING messages, tasks, voice_notes",
         org_id,
         month,
@@ -68,20 +69,24 @@ async def count_usage(
             org_id,
             month,
         )
-        assert now is not None
+        counted = dict.fromkeys(b.WHATS, 0) if now is None else dict(now)
         for what, add, cap in zip(b.WHATS, adds, effect.caps, strict=True):
-            if add and now[what] + add > cap:
+            if add and counted[what] + add > cap:
                 raise b.OverCap(what)
         raise b.OverCap("messages")  # pragma: no cover - the WHERE failed on one of them
+    # The day's counters and the organization's Stripe customer (whether to meter) in one
+    # round trip.
     daily = await connection.fetchrow(
-        "INSERT INTO usage_daily AS u (org_id, day, messages_in, messages_out, tasks_created,"
-        " voice_notes_in) VALUES ($1, $2, $3, $4, $5, $6)"
+        "WITH d AS (INSERT INTO usage_daily AS u (org_id, day, messages_in, messages_out,"
+        " tasks_created, voice_notes_in) VALUES ($1, $2, $3, $4, $5, $6)"
         " ON CONFLICT (org_id, day) DO UPDATE SET"
         " messages_in = u.messages_in + EXCLUDED.messages_in,"
         " messages_out = u.messages_out + EXCLUDED.messages_out,"
         " tasks_created = u.tasks_created + EXCLUDED.tasks_created,"
         " voice_notes_in = u.voice_notes_in + EXCLUDED.voice_notes_in"
-        " RETURNING messages_in, tasks_created, voice_notes_in",
+        " RETURNING messages_in, tasks_created, voice_notes_in)"
+        " SELECT d.*, (SELECT stripe_customer_id FROM billing WHERE org_id = $1) AS customer"
+        " FROM d",
         org_id,
         effect.day,
         effect.messages,
@@ -126,9 +131,7 @@ async def _queue_meter_events(
 ) -> None:
     """One meter event per counter raised, identified by the usage row and its new count:
     the same count of the same day is the same event, however often it is sent."""
-    customer = await connection.fetchval(
-        "SELECT stripe_customer_id FROM billing WHERE org_id = $1", org_id
-    )
+    customer = daily["customer"]
     if not customer:
         return  # only organizations with a Stripe customer are metered
     rows = [

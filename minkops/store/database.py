@@ -68,14 +68,46 @@ async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncp
 async def org_transaction(
     pool: asyncpg.Pool, org_id: int | None
 ) -> AsyncIterator[asyncpg.Connection]:
-    # BEGIN and the organization's setting go in one round trip (a simple query may hold
-    # several statements; the id is an int, formatted by us), which asyncpg's transaction()
-    # cannot do: a third of the statements per message were BEGINs and settings.
+    async with _transaction(pool, org_id, "") as (connection, _):
+        yield connection
+
+
+class ProcessedBefore(Exception):
+    """The inbox row was marked processed by an earlier transaction (a replay)."""
+
+
+@asynccontextmanager
+async def processing_transaction(
+    pool: asyncpg.Pool, org_id: int, inbox_id: int
+) -> AsyncIterator[asyncpg.Connection]:
+    """An organization's transaction that has marked its inbox row processed, in the same
+    round trip as BEGIN: the turn's effects follow on the connection. ProcessedBefore (and
+    a rollback) when the row was processed already, so a replay writes nothing twice."""
+    marking = (
+        "; UPDATE inbox SET processed_at = now()"
+        f" WHERE id = {int(inbox_id)} AND processed_at IS NULL"
+    )
+    async with _transaction(pool, org_id, marking) as (connection, status):
+        if status != "UPDATE 1":
+            raise ProcessedBefore(inbox_id)
+        yield connection
+
+
+@asynccontextmanager
+async def _transaction(
+    pool: asyncpg.Pool, org_id: int | None, also: str
+) -> AsyncIterator[tuple[asyncpg.Connection, str]]:
+    # BEGIN, the organization's setting and `also` go in one round trip (a simple query
+    # may hold several statements, and answers with the last one's status; the ids are
+    # ints, formatted by us), which asyncpg's transaction() cannot do: a third of the
+    # statements per message were BEGINs and settings.
     setting = "" if org_id is None else str(int(org_id))
     async with pool.acquire() as connection:
-        await connection.execute(f"BEGIN; SELECT set_config('minkops.org_id', '{setting}', true)")
+        status = await connection.execute(
+            f"BEGIN; SELECT set_config('minkops.org_id', '{setting}', true){also}"
+        )
         try:
-            yield connection
+            yield connection, status
         except BaseException:
             if not connection.is_closed():
                 # On a broken connection this raises too; the pool then discards it.

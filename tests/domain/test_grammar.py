@@ -410,3 +410,21 @@ def test_a_question_about_someone_is_not_work_for_them() -> None:
         "scope": "person",
         "person": "Pedro",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "assignees"),
+    [
+        # A surname alone, shorter and longer than the first name, and one mistyped.
+        ("Baker has to wipe down the counters", ["Baker"]),
+        ("Fernández needs to restock the bar", ["Fernández"]),
+        ("Fernandes needs to restock the bar", ["Fernandes"]),
+        ("Juan Mora has to clean the grill", ["Juan Mora"]),
+    ],
+)
+def test_a_person_named_by_any_word_of_their_name(text: str, assignees: list[str]) -> None:
+    # The names are looked up by the length of each word of them (grammar._people):
+    # a surname of another length than the first name must be found as well.
+    intent = read(text)
+    assert intent["kind"] == "create_task"
+    assert intent["assignees"] == assignees
