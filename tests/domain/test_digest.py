@@ -41,6 +41,7 @@ def task(number: int, title: str, assignee: Member | None, due: datetime | None 
         ("turn on overdue alerts", "en", "escalation", True, None),
         ("activa avisos de atrasadas", "es", "escalation", True, None),
         ("desactiva el escalado", "es", "escalation", False, None),
+        ("avisa si una tarea se retrasa", "es", "escalation", True, None),
     ],
 )
 def test_the_chat_words_read_as_the_preference(
@@ -49,13 +50,6 @@ def test_the_chat_words_read_as_the_preference(
     intent = understand(text, language=language).intent
     assert isinstance(intent, i.SetPreference)
     assert (intent.setting, intent.enabled, intent.hour) == (setting, enabled, hour)
-
-
-def test_avisa_si_una_tarea_se_retrasa_is_not_read_as_escalation_yet() -> None:
-    # The grammar reads it as a reminder for oneself; another engineer owns the grammar.
-    # When it reads as escalation this test says so, and the README's table should list it.
-    intent = understand("avisa si una tarea se retrasa", language="es").intent
-    assert not isinstance(intent, i.SetPreference)
 
 
 def test_an_admin_sets_a_digest_at_an_org_local_hour_and_turns_it_off() -> None:
