@@ -88,12 +88,17 @@ _POD_ALONE = re.compile(
     r"\b(?:(?:in\s+the|this)\s+(?P<pod_en>morning|afternoon|evening)|(?P<tonight>tonight)"
     r"|(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
     r"|(?P<esta>esta)\s+(?P<pod_esta>manana|tarde|noche)"
-    rf"|(?:tomorrow|today|{_WD_NAMES})\s+(?P<pod_day>morning|afternoon|evening|night))\b"
+    rf"|(?:tomorrow|today|{_WD_NAMES})\s+(?P<pod_day>morning|afternoon|evening|night)"
+    # the end of the working day: "by the end of the day", "EOD", "a final del día"
+    r"|(?:(?:by|before|at|for|until|till|around)\s+)?(?:the\s+)?(?P<eod>end\s+of\s+(?:the\s+)?"
+    r"(?:day|business\s+day|working\s+day|shift)|eod|cob|(?:(?:a|al|para|antes\s+del?|hasta)\s+)?"
+    r"(?:el\s+)?(?:final|fin)\s+del?\s+(?:dia|jornada|turno)|antes\s+de\s+que\s+(?:acabe|termine)"
+    r"\s+el\s+(?:dia|turno)))\b"
 )
 
 _POD_HOURS = {
     "morning": 9, "manana": 9, "madrugada": 6, "afternoon": 16, "tarde": 16,
-    "evening": 19, "night": 21, "noche": 21,
+    "evening": 19, "night": 21, "noche": 21, "eod": 18,
 }  # fmt: skip
 
 _WEEKDAYS = {
@@ -188,6 +193,9 @@ def _take_time(text: Text) -> tuple[time | None, bool, Text]:
         # Keep "tomorrow"/"Monday" for the date pass.
         hour = _POD_HOURS[found.group("pod_day")]
         return time(hour, 0), False, text.blank(*found.span("pod_day"))
+    if found.group("eod"):
+        # The close of the working day: the date, if any, is said apart ("Friday by EOD").
+        return time(_POD_HOURS["eod"], 0), False, text.blank(*found.span())
     pod = found.group("pod_en") or found.group("pod_es") or found.group("pod_esta") or "night"
     today = bool(found.group("tonight") or found.group("esta"))
     return time(_POD_HOURS[pod], 0), today, text.blank(*found.span())

@@ -840,3 +840,25 @@ def test_should_be_at_a_time_moves_the_task() -> None:
         "number": 5,
         "due": "2025-03-27T16:00:00+01:00",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "field", "due"),
+    [
+        ("Juan needs to clean the grill by the end of the day", "en", "title", "clean the grill"),
+        ("Maria has to send the rota by EOD friday", "en", "title", "send the rota"),
+        ("recuérdame al final del día cerrar la caja", "es", "text", "cerrar la caja"),
+    ],
+)
+def test_the_end_of_the_working_day_is_a_time(
+    text: str, language: str, field: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert intent[field] == due
+    assert (intent.get("due") or intent.get("at", "")).endswith("T18:00:00+01:00")
+
+
+def test_a_vague_time_word_is_not_part_of_the_title() -> None:
+    assert (
+        read("can Pedro fix the door handle sometime next week")["title"] == "fix the door handle"
+    )
