@@ -862,3 +862,20 @@ def test_a_vague_time_word_is_not_part_of_the_title() -> None:
     assert (
         read("can Pedro fix the door handle sometime next week")["title"] == "fix the door handle"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("servilletas, que las reponga Tom", "es", "reponer servilletas"),
+        ("las copas, que las limpie Juan esta tarde", "es", "limpiar las copas"),
+        ("the bins, Pedro can you take them out", "en", "take the bins out"),
+        ("the glasses, Tom put them away", "en", "put the glasses away"),
+    ],
+)
+def test_a_topic_said_first_is_the_object_a_pronoun_takes_up(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == title
