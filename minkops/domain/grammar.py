@@ -1686,6 +1686,11 @@ def refine_task(
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
 
 
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "all", "some", "our", "my", "this", "that", "these", "those", "his", "her"}
+)
+
+
 def _trim_title(title: str) -> str:
     title = _drop_edges(title, ("time_residue", "dangling"))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
@@ -1706,6 +1711,11 @@ def _trim_title(title: str) -> str:
         base = english_base(words[1])
         if base is not None:
             title = tidy(f"{base} {title[tokens[2].start :]}")
+    elif len(words) > 2 and words[0].endswith("ing") and words[1] in _DETERMINERS:
+        # "Tom is in charge of restocking the bar": the work said as a gerund, base form.
+        base = english_base(words[0])
+        if base is not None:
+            title = tidy(f"{base} {title[tokens[1].start :]}")
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:

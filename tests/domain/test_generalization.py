@@ -879,3 +879,21 @@ def test_a_topic_said_first_is_the_object_a_pronoun_takes_up(
     intent = read(text, language)
     assert intent["kind"] == "create_task"
     assert intent["title"] == title
+
+
+def test_work_said_as_a_gerund_is_titled_in_the_base_form() -> None:
+    assert read("Tom is in charge of restocking the bar")["title"] == "restock the bar"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("oye maria puedes encargarte de llamar al técnico", "llamar al técnico"),
+        ("oye Luis me haces el favor de checar el gas al rato", "checar el gas"),
+        ("tom tine que lavar los manteles dl comedor", "lavar los manteles del comedor"),
+    ],
+)
+def test_spanish_courtesy_leads_vague_times_and_chat_spellings_leave_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
