@@ -50,7 +50,9 @@ _AMPM = r"(?P<ap>a\s?m|p\s?m)\b"
 _EN_AT = r"(?:at|by|@|around|before|until|till)"
 _ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde)"
 _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
-_POD_ES = r"(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
+_POD_ES = (
+    r"(?:(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)|del\s+(?P<noon>mediodia))"
+)
 _POD = rf"(?:\s+(?:{_POD_EN}|{_POD_ES}))?"
 
 _MINUTES = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
@@ -218,6 +220,9 @@ def _later_in_the_day(value: time, match: re.Match[str], rest: Text) -> tuple[ti
     )
     if pod in {"afternoon", "evening", "night", "tarde", "noche"} and value.hour < 12:
         value = value.replace(hour=value.hour + 12)
+    elif pod in {"morning", "manana", "madrugada"} and 12 < value.hour <= 12 + _DAY_STARTS:
+        # "at 6 tomorrow morning": the bare hour taken for the afternoon is the morning's.
+        value = value.replace(hour=value.hour - 12)
     if found.group("pod_day"):
         return value, False, rest.blank(*found.span("pod_day"))
     today = bool(found.group("tonight") or found.group("esta"))

@@ -897,3 +897,14 @@ def test_spanish_courtesy_leads_vague_times_and_chat_spellings_leave_the_title(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+def test_a_morning_said_apart_keeps_a_bare_hour_in_the_morning() -> None:
+    intent = read("at 6 tomorrow morning remind Lucia to defrost the fish")
+    assert intent["at"] == "2025-03-28T06:00:00+01:00"
+
+
+def test_del_mediodia_after_an_hour_is_part_of_the_time() -> None:
+    intent = read("cada día a las 12 del mediodía recuérdale a Luis que compruebe el stock", "es")
+    assert intent["text"] == "comprobar el stock"
+    assert intent["cron"] == "0 12 * * *"
