@@ -659,7 +659,9 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
     # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
     done = [
-        h for h in lex.hits("done", clause.words) if clause.words[h.last : h.last + 1] != ["de"]
+        h
+        for h in lex.hits("done", clause.words)
+        if clause.words[h.last : h.last + 1] != ["de"] and not _negated(clause.words, h.first)
     ]
     if (done and not clause.question) or _number(clause) is not None:
         return None
@@ -689,6 +691,19 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")
+
+
+_NEGATIONS = frozenset({"not", "no", "never", "sin", "nunca", "pas", "nao"})
+_CONTRACTED_NOT = frozenset(
+    {"hasnt", "havent", "isnt", "arent", "wasnt", "werent", "didnt", "dont", "doesnt"}
+)
+
+
+def _negated(words: Sequence[str], at: int) -> bool:
+    """ "not done yet", "hasn't finished", "sin terminar": a done word denied says the
+    work is still open."""
+    before = words[max(0, at - 2) : at]
+    return any(w in _NEGATIONS or w.endswith("n't") or w in _CONTRACTED_NOT for w in before)
 
 
 _AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})

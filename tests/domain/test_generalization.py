@@ -29,7 +29,7 @@ def test_a_slip_of_the_finger_is_repaired(written: str, meant: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["talk", "tarta", "dona", "eliminar", "reminded", "domingos", "minutos"]
+    "word", ["talk", "tarta", "dona", "eliminar", "reminded", "domingos", "minutos", "asignado"]
 )
 def test_another_word_or_an_inflection_is_not_a_typo(word: str) -> None:
     assert fix_typos(Text.of(word)).folded == word
@@ -908,3 +908,16 @@ def test_del_mediodia_after_an_hour_is_part_of_the_time() -> None:
     intent = read("cada día a las 12 del mediodía recuérdale a Luis que compruebe el stock", "es")
     assert intent["text"] == "comprobar el stock"
     assert intent["cron"] == "0 12 * * *"
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("show me everything that's not done yet", "open"),
+        ("is there anything juan mora hasn't finished", "person"),
+    ],
+)
+def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> None:
+    intent = read(text)
+    assert intent["kind"] == "list_tasks"
+    assert intent["scope"] == scope
