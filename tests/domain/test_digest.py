@@ -51,11 +51,11 @@ def test_the_chat_words_read_as_the_preference(
     assert (intent.setting, intent.enabled, intent.hour) == (setting, enabled, hour)
 
 
-def test_avisa_si_una_tarea_se_retrasa_is_not_read_as_escalation_yet() -> None:
-    # The grammar reads it as a reminder for oneself; another engineer owns the grammar.
-    # When it reads as escalation this test says so, and the README's table should list it.
+def test_avisa_si_una_tarea_se_retrasa_reads_as_escalation() -> None:
+    # It used to read as a reminder for oneself; the grammar now reads it as escalation.
     intent = understand("avisa si una tarea se retrasa", language="es").intent
-    assert not isinstance(intent, i.SetPreference)
+    assert isinstance(intent, i.SetPreference)
+    assert (intent.setting, intent.enabled) == ("escalation", True)
 
 
 def test_an_admin_sets_a_digest_at_an_org_local_hour_and_turns_it_off() -> None:
