@@ -673,7 +673,9 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
     # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
     done = [
-        h for h in lex.hits("done", clause.words) if clause.words[h.last : h.last + 1] != ["de"]
+        h
+        for h in lex.hits("done", clause.words)
+        if clause.words[h.last : h.last + 1] != ["de"] and not _negated(clause.words, h.first)
     ]
     if (done and not clause.question) or _number(clause) is not None:
         return None
@@ -703,6 +705,19 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")
+
+
+_NEGATIONS = frozenset({"not", "no", "never", "sin", "nunca", "pas", "nao"})
+_CONTRACTED_NOT = frozenset(
+    {"hasnt", "havent", "isnt", "arent", "wasnt", "werent", "didnt", "dont", "doesnt"}
+)
+
+
+def _negated(words: Sequence[str], at: int) -> bool:
+    """ "not done yet", "hasn't finished", "sin terminar": a done word denied says the
+    work is still open."""
+    before = words[max(0, at - 2) : at]
+    return any(w in _NEGATIONS or w.endswith("n't") or w in _CONTRACTED_NOT for w in before)
 
 
 _AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})
@@ -1286,8 +1301,11 @@ def _create_task(clause: Clause) -> IntentType | None:
         asked_of = lex.hits("ability", words[after : after + 3])
         if start is None and asked_of and asked_of[0].first == 0 and first.first > 1:
             start = after + asked_of[0].last  # "the oven needs cleaning, Pedro can you …"
+        resumed = first.first > 1 and _resumes_a_topic(clause, first.first, after)
+        if start is None and resumed:
+            start = after  # "the glasses, Tom put them away": the name, then the order
         if start is not None and first.first > 1 and not (before or follow or timed or asked_of):
-            start = None
+            start = after if resumed else None
     else:
         someone = lex.hits("someone", words)
         if someone and clause.question and _perfect_around(clause, someone[0].first):
@@ -1330,7 +1348,48 @@ def _create_task(clause: Clause) -> IntentType | None:
             if isinstance(made, CreateTask) and made.due is None and timed_out is not None:
                 made = made.model_copy(update={"due": timed_out.at})
             return made
+    if clause.people and clause.language == "en":
+        body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+
+
+_RESUMING = frozenset({"it", "them"})
+
+
+def _resumes_a_topic(clause: Clause, name_at: int, after: int) -> bool:
+    """A topic, a comma, a name, then work whose one "it"/"them" takes the topic up."""
+    if clause.language != "en" or clause.question or after >= len(clause.words):
+        return False
+    head = clause.text.original[: clause.tokens[name_at].start].rstrip()
+    if not head.endswith((",", "-", "–", ":")):
+        return False
+    return sum(w in _RESUMING for w in clause.words[after:]) == 1
+
+
+def _topic_for_pronoun(clause: Clause, body: str) -> str:
+    """ "the bins, Pedro can you take them out": a topic said first, before a comma and
+    the name, is what the work's one "it"/"them" stands for."""
+    name_at = clause.people[0].first
+    if name_at < 1:
+        return body
+    head = clause.text.original[: clause.tokens[name_at].start].rstrip()
+    if not head.endswith((",", "-", "–", ":")):
+        return body
+    topic = tidy(head.rstrip(",-–: "))
+    if not topic or "," in topic or len(words_of(topic)) > 6:
+        return body
+    said = body.split()
+    spots = [i for i, w in enumerate(said) if w.lower().strip(".,!?") in _RESUMING]
+    work = words_of(body)
+    asked = clause.lex.hits("ability", work[:3])
+    if asked and asked[0].first == 0:
+        work = work[asked[0].last :]
+    if not spots and len(work) == 1 and english_base(work[0]) is None:
+        return f"{body} {topic}"  # "napkins - Tom please restock": the topic is the object
+    if len(spots) != 1:
+        return body
+    said[spots[0]] = topic + said[spots[0]][len(said[spots[0]].rstrip(".,!?")) :]
+    return " ".join(said)
 
 
 def _perfect_around(clause: Clause, index: int) -> bool:
@@ -1374,12 +1433,37 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     cut = clause.tokens[last.first].start
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
     handed = clause.lex.hits("hand_to", clause.words[max(0, last.first - 4) : last.first])
+    verb = ""
     if handed and max(0, last.first - 4) + handed[-1].last == last.first:
         cut = clause.tokens[max(0, last.first - 4) + handed[-1].first].start
+    elif (resumed := _resumed_object(clause, last.first)) is not None:
+        cut, verb = resumed
     head = clause.text.original[:cut].rstrip()
     if not head.endswith(("-", ",", ":", "–")):
         return None
+    if verb:
+        # "servilletas, que las reponga Tom": the topic is the object of the verb.
+        head = f"{verb} {head.rstrip('-,:– ')}"
     return tidy(f"{head} {after}" if after else head), _written(clause, last)
+
+
+_OBJECT_CLITICS = frozenset({"lo", "la", "los", "las"})
+
+
+def _resumed_object(clause: Clause, name_at: int) -> tuple[int, str] | None:
+    """ "las copas, que las limpie Juan": a topic said first, then taken up again by an
+    object pronoun before a subjunctive verb; the cut before "que" and the infinitive."""
+    lead = name_at - 3
+    words = clause.words
+    if clause.language != "es" or lead < 1 or words[lead] not in {"que", "q"}:
+        return None
+    if words[lead + 1] not in _OBJECT_CLITICS:
+        return None
+    said = clause.original(lead + 2, lead + 3)
+    verb = _infinitive_first(said, "es", subjunctive=True)
+    if verb == tidy(said):
+        return None
+    return clause.tokens[lead].start, verb
 
 
 def _task_from(
@@ -1631,6 +1715,11 @@ def refine_task(
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
 
 
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "all", "some", "our", "my", "this", "that", "these", "those", "his", "her"}
+)
+
+
 def _trim_title(title: str) -> str:
     title = _drop_edges(title, ("time_residue", "dangling"))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
@@ -1651,6 +1740,11 @@ def _trim_title(title: str) -> str:
         base = english_base(words[1])
         if base is not None:
             title = tidy(f"{base} {title[tokens[2].start :]}")
+    elif len(words) > 2 and words[0].endswith("ing") and words[1] in _DETERMINERS:
+        # "Tom is in charge of restocking the bar": the work said as a gerund, base form.
+        base = english_base(words[0])
+        if base is not None:
+            title = tidy(f"{base} {title[tokens[1].start :]}")
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:

@@ -228,6 +228,8 @@ _SUBJECTS = frozenset(
 )
 """A subject after "did" makes it a question's auxiliary, not a verb of finishing."""
 
+_DENIALS = frozenset({"not", "no", "hasnt", "havent", "isnt", "arent", "didnt", "never", "nunca"})
+
 
 def _is_first_name(word: str, context: UnderstandingContext) -> bool:
     return any(fold(entry.name).split()[:1] == [word] for entry in context.roster)
@@ -244,6 +246,9 @@ def complete_by_description(text: Text, context: UnderstandingContext) -> Comple
         description = text.group(match, "desc")
         if not description or re.fullmatch(rf"#?\s*{NUMBER}", fold(description).strip()):
             continue  # a number: the numbered rules' job
+        last = fold(description).split()[-1]
+        if last in _DENIALS or last.endswith("n't"):
+            return None  # "anything Juan hasn't finished": denied, the work is still open
         first = fold(description).split()[0]
         if first in _SUBJECTS or (folded.startswith("did ") and _is_first_name(first, context)):
             return None  # "did you watch the game?", "did Tom finish the fridge": "did" asks

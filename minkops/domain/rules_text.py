@@ -199,7 +199,27 @@ _NEIGHBOURS: dict[str, frozenset[str]] = {
     for row, keys in enumerate(_QWERTY)
     for column, key in enumerate(keys)
 }
-_ENDINGS = ("s", "es", "ed", "d", "r", "n", "os", "as", "ad", "ado", "ada", "ar", "er", "ing")
+_ENDINGS = (
+    "s",
+    "es",
+    "ed",
+    "d",
+    "r",
+    "n",
+    "os",
+    "as",
+    "ad",
+    "ado",
+    "ada",
+    "ar",
+    "er",
+    "ing",
+    "do",
+    "da",
+    "dos",
+    "das",
+    "ndo",
+)
 """Inflections: a keyword with one of these after it is another form of a real word
 ("eliminar", "deleted", "domingos"), not a slip of the finger."""
 

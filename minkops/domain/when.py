@@ -50,7 +50,9 @@ _AMPM = r"(?P<ap>a\s?m|p\s?m)\b"
 _EN_AT = r"(?:at|by|@|around|before|until|till)"
 _ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde)"
 _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
-_POD_ES = r"(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
+_POD_ES = (
+    r"(?:(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)|del\s+(?P<noon>mediodia))"
+)
 _POD = rf"(?:\s+(?:{_POD_EN}|{_POD_ES}))?"
 
 _MINUTES = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
@@ -88,12 +90,17 @@ _POD_ALONE = re.compile(
     r"\b(?:(?:in\s+the|this)\s+(?P<pod_en>morning|afternoon|evening)|(?P<tonight>tonight)"
     r"|(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)"
     r"|(?P<esta>esta)\s+(?P<pod_esta>manana|tarde|noche)"
-    rf"|(?:tomorrow|today|{_WD_NAMES})\s+(?P<pod_day>morning|afternoon|evening|night))\b"
+    rf"|(?:tomorrow|today|{_WD_NAMES})\s+(?P<pod_day>morning|afternoon|evening|night)"
+    # the end of the working day: "by the end of the day", "EOD", "a final del día"
+    r"|(?:(?:by|before|at|for|until|till|around)\s+)?(?:the\s+)?(?P<eod>end\s+of\s+(?:the\s+)?"
+    r"(?:day|business\s+day|working\s+day|shift)|eod|cob|(?:(?:a|al|para|antes\s+del?|hasta)\s+)?"
+    r"(?:el\s+)?(?:final|fin)\s+del?\s+(?:dia|jornada|turno)|antes\s+de\s+que\s+(?:acabe|termine)"
+    r"\s+el\s+(?:dia|turno)))\b"
 )
 
 _POD_HOURS = {
     "morning": 9, "manana": 9, "madrugada": 6, "afternoon": 16, "tarde": 16,
-    "evening": 19, "night": 21, "noche": 21,
+    "evening": 19, "night": 21, "noche": 21, "eod": 18,
 }  # fmt: skip
 
 _WEEKDAYS = {
@@ -188,6 +195,9 @@ def _take_time(text: Text) -> tuple[time | None, bool, Text]:
         # Keep "tomorrow"/"Monday" for the date pass.
         hour = _POD_HOURS[found.group("pod_day")]
         return time(hour, 0), False, text.blank(*found.span("pod_day"))
+    if found.group("eod"):
+        # The close of the working day: the date, if any, is said apart ("Friday by EOD").
+        return time(_POD_HOURS["eod"], 0), False, text.blank(*found.span())
     pod = found.group("pod_en") or found.group("pod_es") or found.group("pod_esta") or "night"
     today = bool(found.group("tonight") or found.group("esta"))
     return time(_POD_HOURS[pod], 0), today, text.blank(*found.span())
@@ -210,6 +220,9 @@ def _later_in_the_day(value: time, match: re.Match[str], rest: Text) -> tuple[ti
     )
     if pod in {"afternoon", "evening", "night", "tarde", "noche"} and value.hour < 12:
         value = value.replace(hour=value.hour + 12)
+    elif pod in {"morning", "manana", "madrugada"} and 12 < value.hour <= 12 + _DAY_STARTS:
+        # "at 6 tomorrow morning": the bare hour taken for the afternoon is the morning's.
+        value = value.replace(hour=value.hour - 12)
     if found.group("pod_day"):
         return value, False, rest.blank(*found.span("pod_day"))
     today = bool(found.group("tonight") or found.group("esta"))

@@ -29,7 +29,7 @@ def test_a_slip_of_the_finger_is_repaired(written: str, meant: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["talk", "tarta", "dona", "eliminar", "reminded", "domingos", "minutos"]
+    "word", ["talk", "tarta", "dona", "eliminar", "reminded", "domingos", "minutos", "asignado"]
 )
 def test_another_word_or_an_inflection_is_not_a_typo(word: str) -> None:
     assert fix_typos(Text.of(word)).folded == word
@@ -840,3 +840,84 @@ def test_should_be_at_a_time_moves_the_task() -> None:
         "number": 5,
         "due": "2025-03-27T16:00:00+01:00",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "field", "due"),
+    [
+        ("Juan needs to clean the grill by the end of the day", "en", "title", "clean the grill"),
+        ("Maria has to send the rota by EOD friday", "en", "title", "send the rota"),
+        ("recuérdame al final del día cerrar la caja", "es", "text", "cerrar la caja"),
+    ],
+)
+def test_the_end_of_the_working_day_is_a_time(
+    text: str, language: str, field: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert intent[field] == due
+    assert (intent.get("due") or intent.get("at", "")).endswith("T18:00:00+01:00")
+
+
+def test_a_vague_time_word_is_not_part_of_the_title() -> None:
+    assert (
+        read("can Pedro fix the door handle sometime next week")["title"] == "fix the door handle"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("servilletas, que las reponga Tom", "es", "reponer servilletas"),
+        ("las copas, que las limpie Juan esta tarde", "es", "limpiar las copas"),
+        ("the bins, Pedro can you take them out", "en", "take the bins out"),
+        ("the glasses, Tom put them away", "en", "put the glasses away"),
+    ],
+)
+def test_a_topic_said_first_is_the_object_a_pronoun_takes_up(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == title
+
+
+def test_work_said_as_a_gerund_is_titled_in_the_base_form() -> None:
+    assert read("Tom is in charge of restocking the bar")["title"] == "restock the bar"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("oye maria puedes encargarte de llamar al técnico", "llamar al técnico"),
+        ("oye Luis me haces el favor de checar el gas al rato", "checar el gas"),
+        ("tom tine que lavar los manteles dl comedor", "lavar los manteles del comedor"),
+    ],
+)
+def test_spanish_courtesy_leads_vague_times_and_chat_spellings_leave_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_morning_said_apart_keeps_a_bare_hour_in_the_morning() -> None:
+    intent = read("at 6 tomorrow morning remind Lucia to defrost the fish")
+    assert intent["at"] == "2025-03-28T06:00:00+01:00"
+
+
+def test_del_mediodia_after_an_hour_is_part_of_the_time() -> None:
+    intent = read("cada día a las 12 del mediodía recuérdale a Luis que compruebe el stock", "es")
+    assert intent["text"] == "comprobar el stock"
+    assert intent["cron"] == "0 12 * * *"
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("show me everything that's not done yet", "open"),
+        ("is there anything juan mora hasn't finished", "person"),
+    ],
+)
+def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> None:
+    intent = read(text)
+    assert intent["kind"] == "list_tasks"
+    assert intent["scope"] == scope
