@@ -19,6 +19,7 @@ from minkops.domain import effects as fx
 from minkops.domain.models import Task
 from minkops.domain.state import OrgState
 from minkops.store.outbox import Queued
+from minkops.store.queries import task_from_row
 from minkops.store.writers import write_effects, writes
 
 DEFAULT_DELAY_MINUTES = 120  # as the migration's column default
@@ -60,7 +61,8 @@ async def fire_due(
         effects += digest.fire_digests(state, due, await _done_today(connection, state, now), now)
     if task_rows:
         escalating = [
-            digest.EscalatingTask(_task(r), r["nudged_at"], r["escalated_at"]) for r in task_rows
+            digest.EscalatingTask(task_from_row(r), r["nudged_at"], r["escalated_at"])
+            for r in task_rows
         ]
         delay = await escalation_delay(connection, org_id)
         effects += digest.fire_escalations(state, escalating, delay, now)
@@ -78,21 +80,7 @@ async def _done_today(connection: asyncpg.Connection, state: OrgState, now: date
         now,
         state.org.timezone,
     )
-    return [_task(r) for r in rows]
-
-
-def _task(row: asyncpg.Record) -> Task:
-    return Task(
-        org_id=row["org_id"],
-        number=row["number"],
-        title=row["title"],
-        assignee_id=row["assignee_id"],
-        created_by=row["created_by"],
-        due_at=row["due_at"],
-        status=row["status"],
-        completed_by=row["completed_by"],
-        completed_at=row["completed_at"],
-    )
+    return [task_from_row(r) for r in rows]
 
 
 async def digest_of(connection: asyncpg.Connection, member_id: int) -> int | None:

@@ -38,7 +38,8 @@ def _member(row: asyncpg.Record) -> Member:
     )
 
 
-def _task(row: asyncpg.Record) -> Task:
+def task_from_row(row: asyncpg.Record) -> Task:
+    """A `tasks` row as the domain's Task (the store's one reading of it)."""
     return Task(
         org_id=row["org_id"],
         number=row["number"],
@@ -72,7 +73,7 @@ async def load_org_state(connection: asyncpg.Connection, org_id: int) -> OrgStat
     return OrgState(
         org=_organization(org_row),
         members=tuple(_member(r) for r in members),
-        open_tasks=tuple(_task(r) for r in tasks),
+        open_tasks=tuple(task_from_row(r) for r in tasks),
         next_task_number=int(last) + 1,
         reminders=reminders,
         next_reminder_number=next_reminder,
