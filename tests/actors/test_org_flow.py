@@ -31,7 +31,13 @@ from minkops.sandbox.openai_api import OpenAIStandIn, OpenAIStandInThread
 from minkops.sandbox.twilio_api import StoredMessage, TwilioStandIn, TwilioStandInThread
 from minkops.settings import load_settings
 from minkops.twilio_client import sign_twilio_request
-from tests.http.conftest import ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, PUBLIC_URL, inbound
+from tests.http.conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    PUBLIC_URL,
+    inbound,
+    stand_in_environment,
+)
 
 ANA, JUAN = "+34600000001", "+34600000002"  # organization A: owner and staff
 BEA = "+34611000001"  # organization B: owner
@@ -124,15 +130,11 @@ async def system(
         + getattr(request, "param", "")
     )
     settings = load_settings(
-        {
-            "MINKOPS_CONFIG": str(overlay),
-            "MINKOPS_DATA_DIR": str(tmp_data_dir),
-            "MINKOPS_PUBLIC_URL": PUBLIC_URL,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_WHATSAPP_NUMBER": MINKOPS_NUMBER,
-            "TWILIO_API_BASE": twilio.base_url or "",
-        }
+        stand_in_environment(
+            twilio,
+            tmp_data_dir,
+            MINKOPS_CONFIG=str(overlay),
+        )
     )
     a, _ = await admin.create_organization(
         pool, name="A", timezone="Europe/Madrid",

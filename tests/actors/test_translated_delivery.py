@@ -34,7 +34,12 @@ from minkops.service import choose_engines
 from minkops.settings import load_settings
 from minkops.twilio_client import sign_twilio_request
 from tests.actors.test_org_flow import twilio
-from tests.http.conftest import ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, PUBLIC_URL, inbound
+from tests.http.conftest import (
+    AUTH_TOKEN,
+    PUBLIC_URL,
+    inbound,
+    stand_in_environment,
+)
 
 __all__ = ["twilio"]
 
@@ -119,17 +124,13 @@ async def start(
     # scheduler looks again every half second for a reminder the test makes due.
     overlay.write_text("[reminders]\ntemplates = false\nmax_sleep_seconds = 0.5\n")
     settings = load_settings(
-        {
-            "MINKOPS_CONFIG": str(overlay),
-            "MINKOPS_DATA_DIR": str(tmp_data_dir),
-            "MINKOPS_PUBLIC_URL": PUBLIC_URL,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_WHATSAPP_NUMBER": MINKOPS_NUMBER,
-            "TWILIO_API_BASE": twilio.base_url or "",
-            "OPENAI_API_KEY": openai_key,
-            "OPENAI_BASE_URL": openai_standin.base_url or "",
-        }
+        stand_in_environment(
+            twilio,
+            tmp_data_dir,
+            MINKOPS_CONFIG=str(overlay),
+            OPENAI_API_KEY=openai_key,
+            OPENAI_BASE_URL=openai_standin.base_url or "",
+        )
     )
     created, _ = await admin.create_organization(
         pool, name="A", timezone="Europe/Madrid",

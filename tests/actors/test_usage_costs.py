@@ -33,7 +33,12 @@ from minkops.settings import load_settings
 from minkops.store.inbox import InboxRow
 from minkops.twilio_client import sign_twilio_request
 from tests.actors.test_org_flow import twilio
-from tests.http.conftest import ACCOUNT_SID, AUTH_TOKEN, MINKOPS_NUMBER, PUBLIC_URL, inbound
+from tests.http.conftest import (
+    AUTH_TOKEN,
+    PUBLIC_URL,
+    inbound,
+    stand_in_environment,
+)
 
 __all__ = ["twilio"]  # the fixture, shared with test_org_flow
 
@@ -110,17 +115,13 @@ async def org(
         "[actors]\nidle_timeout_seconds = 0.001\nhousekeeping_interval_seconds = 3600\n"
     )
     settings = load_settings(
-        {
-            "MINKOPS_CONFIG": str(overlay),
-            "MINKOPS_DATA_DIR": str(tmp_data_dir),
-            "MINKOPS_PUBLIC_URL": PUBLIC_URL,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_WHATSAPP_NUMBER": MINKOPS_NUMBER,
-            "TWILIO_API_BASE": twilio.base_url or "",
-            "OPENAI_API_KEY": KEY,
-            "OPENAI_BASE_URL": openai_standin.base_url or "",
-        }
+        stand_in_environment(
+            twilio,
+            tmp_data_dir,
+            MINKOPS_CONFIG=str(overlay),
+            OPENAI_API_KEY=KEY,
+            OPENAI_BASE_URL=openai_standin.base_url or "",
+        )
     )
     created, _ = await admin.create_organization(
         pool, name="A", timezone="Europe/Madrid",

@@ -40,19 +40,23 @@ def twilio() -> Iterator[TwilioStandIn]:
         yield running.stand_in
 
 
+def stand_in_environment(twilio: TwilioStandIn, data_dir: Any, **more: str) -> dict[str, str]:
+    """The environment of a service on the test account, pointed at the Twilio stand-in,
+    plus `more` (a config overlay, OpenAI's key and base URL...)."""
+    return {
+        "MINKOPS_DATA_DIR": str(data_dir),
+        "MINKOPS_PUBLIC_URL": PUBLIC_URL,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": MINKOPS_NUMBER,
+        "TWILIO_API_BASE": twilio.base_url or "",
+        **more,
+    }
+
+
 @pytest.fixture
 def settings(twilio: TwilioStandIn, tmp_data_dir: Any) -> Settings:
-    return load_settings(
-        {
-            "MINKOPS_DATA_DIR": str(tmp_data_dir),
-            "MINKOPS_PUBLIC_URL": PUBLIC_URL,
-            "MINKOPS_MAX_BODY_BYTES": "8192",
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_WHATSAPP_NUMBER": MINKOPS_NUMBER,
-            "TWILIO_API_BASE": twilio.base_url or "",
-        }
-    )
+    return load_settings(stand_in_environment(twilio, tmp_data_dir, MINKOPS_MAX_BODY_BYTES="8192"))
 
 
 @dataclass
