@@ -1,6 +1,6 @@
 """Score an understanding engine against the evaluation tables in eval/.
 
-Eight tables, each printed per intent: `utterances.csv` (written next to the rules),
+Ten tables, each printed per intent: `utterances.csv` (written next to the rules),
 `tuning.csv` (natural messages by someone who never read the rules; tune on it),
 `probes.csv` (messages in the issue's styles, written before the rules2 changes; tune
 on it), `fresh.csv` (natural messages written without reading the rules; tune on it),
@@ -8,7 +8,9 @@ on it), `fresh.csv` (natural messages written without reading the rules; tune on
 reading the rules; tune on it), `fresh3.csv` (natural messages by a third author, every
 kind in English and Spanish, written without reading the rules; tune on it),
 `fresh4.csv` (natural messages by a fourth author, weighted towards tasks, reminders,
-edits and questions, written without reading the rules; tune on it) and `heldout.csv`
+edits and questions, written without reading the rules; tune on it), `fresh5.csv` and
+`fresh6.csv` (a fifth and a sixth author, the sixth writing like voice-note transcripts in
+Mexican and Rioplatense Spanish and Irish English; tune on them) and `heldout.csv`
 (the frozen natural set: scored, never tuned on, so its failures are never listed).
 
 A row passes when the kind, the detected language and every expected field match.
@@ -78,6 +80,17 @@ TABLES: tuple[tuple[str, Path, bool], ...] = (
     (
         "fresh4 (natural, fourth author, written without reading the rules; may be tuned on)",
         EVAL_DIR / "fresh4.csv",
+        True,
+    ),
+    (
+        "fresh5 (natural, fifth author, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh5.csv",
+        True,
+    ),
+    (
+        "fresh6 (natural, sixth author, voice-note transcripts and regional Spanish and"
+        " English, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh6.csv",
         True,
     ),
     ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
