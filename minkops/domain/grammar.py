@@ -840,6 +840,8 @@ def _preferences(clause: Clause) -> IntentType | None:
         enabled = not clause.has("off") or hour is not None
         return SetPreference(setting="digest", enabled=enabled, hour=hour if enabled else None)
     overdue_alerts = clause.has("overdue") and (clause.has("notify") or clause.has("reminder_verb"))
+    if not overdue_alerts and _when_overdue(clause):
+        overdue_alerts = clause.has("contact")
     if overdue_alerts and _hour(clause) is not None:
         overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
     if clause.has("escalation") or (overdue_alerts and not clause.question):
@@ -848,13 +850,34 @@ def _preferences(clause: Clause) -> IntentType | None:
     return None
 
 
+def _when_overdue(clause: Clause) -> bool:
+    """ "don't message the staff when their stuff is late", "avísame si algo se atrasa": a
+    condition whose clause says work is late asks about messages sent whenever it is."""
+    if clause.people:
+        return False  # "if Tom is late, message me": one person's day, not a setting
+    conditions = clause.lex.hits("condition", clause.words)
+    lates = clause.lex.hits("overdue", clause.words)
+    return any(c.last <= late.first for c in conditions[:1] for late in lates)
+
+
 def _hour(clause: Clause) -> int | None:
     found = find_time(
         clause.text.original, timezone=clause.context.timezone, now=clause.context.now
     )
-    if found is not None and found.explicit_time:
-        return found.at.astimezone(ZoneInfo(clause.context.timezone)).hour
-    return None
+    if found is None or not found.explicit_time:
+        return None
+    # "every morning at 6": the part of the day of a recurrence places the hour, as it
+    # does for a recurring reminder (a bare "at 6" alone is the afternoon's).
+    # The digest's own name ("daily summary") is not its schedule.
+    said = clause.text
+    for hit in clause.lex.hits("digest", clause.words):
+        said = said.blank(clause.tokens[hit.first].start, clause.tokens[hit.last - 1].end)
+    recurring = find_recurrence(said.original, now=clause.context.now)
+    if recurring is not None:
+        hour = recurring.cron.split()[1]
+        if hour.isdigit():
+            return int(hour)
+    return found.at.astimezone(ZoneInfo(clause.context.timezone)).hour
 
 
 def _corrections(clause: Clause) -> IntentType | None:
@@ -1502,7 +1525,12 @@ def _time_before(clause: Clause) -> datetime | None:
     if not head:
         return None
     found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
-    return found.at if found is not None and not tidy(found.rest) else None
+    if found is None:
+        return None
+    # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
+    # with the person is no word of the time's, and none of the work's.
+    left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
+    return found.at if not left else None
 
 
 def _due_time() -> time:

@@ -921,3 +921,113 @@ def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> No
     intent = read(text)
     assert intent["kind"] == "list_tasks"
     assert intent["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("remind Luis at half nine to switch the dishwasher on", "2025-03-28T09:30:00+01:00"),
+        (
+            "remind Luis tonight at half nine to switch the dishwasher on",
+            "2025-03-27T21:30:00+01:00",
+        ),
+        (
+            "remind me tomorrow at half ten in the morning to ring the bank",
+            "2025-03-28T10:30:00+01:00",
+        ),
+        ("remind maria half three this afternoon to collect the keys", "2025-03-27T15:30:00+01:00"),
+        ("remind me at half 11 on saturday to water the plants", "2025-03-29T11:30:00+01:00"),
+    ],
+)
+def test_half_and_an_hour_is_half_past_that_hour(text: str, at: str) -> None:
+    assert read(text)["at"] == at
+
+
+def test_half_before_a_number_that_is_not_a_time_stays_in_the_title() -> None:
+    intent = read("Pedro should cut half six of the lemons")
+    assert intent["title"] == "cut half six of the lemons"
+    assert "due" not in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "at"),
+    [
+        (
+            "remind me in two hours and a half to take the bread out",
+            "en",
+            "2025-03-27T12:30:00+01:00",
+        ),
+        ("recuérdame en una hora y media apagar el horno", "es", "2025-03-27T11:30:00+01:00"),
+    ],
+)
+def test_and_a_half_after_a_span_adds_half_the_unit(text: str, language: str, at: str) -> None:
+    intent = read(text, language)
+    assert intent["at"] == at
+    assert "half" not in intent["text"] and "media" not in intent["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cron"),
+    [
+        ("third of every month remind Tom to send the rota", "0 9 3 * *"),
+        ("on the twenty-second of each month at 8am remind me to pay the gas", "0 8 22 * *"),
+    ],
+)
+def test_a_day_of_the_month_as_an_ordinal_word_needs_no_article(text: str, cron: str) -> None:
+    intent = read(text)
+    assert intent["cron"] == cron
+    assert "of" not in intent["text"].split()
+
+
+def test_a_capitalised_name_and_a_street_noun_after_a_number_is_an_address() -> None:
+    intent = read("Luis has to fit the new lock at 22 Elm Road on Friday at 10")
+    assert intent["title"] == "fit the new lock at 22 Elm Road"
+    assert intent["due"] == "2025-03-28T10:00:00+01:00"
+
+
+def test_a_time_said_before_que_and_the_person_is_the_due_time() -> None:
+    intent = read("el sábado a las 8 y media que Lucía riegue las plantas", "es")
+    assert intent["title"] == "regar las plantas"
+    assert intent["due"] == "2025-03-29T08:30:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("send me the daily summary every morning at 5", 5),
+        ("quiero el resumen todas las mañanas a las 6", 6),
+    ],
+)
+def test_every_morning_keeps_a_bare_digest_hour_in_the_morning(text: str, hour: int) -> None:
+    intent = read(text, "es" if "resumen" in text else "en")
+    assert intent["kind"] == "set_preference"
+    assert intent["hour"] == hour
+
+
+def test_a_recurring_morning_keeps_a_bare_hour_in_the_morning() -> None:
+    assert read("every morning at 5 remind Pedro to light the oven")["cron"] == "0 5 * * *"
+
+
+@pytest.mark.parametrize("word", ["recap", "briefing", "roundup"])
+def test_names_of_the_daily_summary_set_the_digest(word: str) -> None:
+    intent = read(f"could I have the morning {word} at 7am from now on")
+    assert intent["kind"] == "set_preference"
+    assert intent["setting"] == "digest"
+    assert intent["hour"] == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "enabled"),
+    [
+        ("stop pinging the team whenever a job is overdue", "en", False),
+        ("text the staff if a task is past due", "en", True),
+        ("no les escribas a los chicos cuando algo esté atrasado", "es", False),
+    ],
+)
+def test_contacting_people_on_a_condition_of_late_work_is_the_escalation_setting(
+    text: str, language: str, enabled: bool
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "set_preference"
+    assert intent["setting"] == "escalation"
+    assert intent["enabled"] is enabled
