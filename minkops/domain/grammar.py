@@ -568,6 +568,46 @@ def _name_correction(clause: Clause) -> IntentType | None:
     return CorrectData(field="name", value=value) if value else None
 
 
+MAX_HELP_WORDS = 14
+"""A question about the bot is short; a longer message with these words is an errand."""
+_HELP_GAP = 2
+"""Words between a modal and its verb: "what can I actually ask you"."""
+
+
+def _bot_asked(clause: Clause) -> bool:
+    """A question about what the sender may say to MinkOps ("what can I ask you", "qué
+    cosas le puedo pedir a este bot", "qu'est-ce que je peux te demander") or what it can
+    do ("is there a list of what you can do", "tu peux faire quoi ?") asks for help; the
+    same modal with an errand ("what do I have to do today") asks for tasks. The verb ends
+    the message but for words about the bot ("in here", "exactly")."""
+    if clause.people or len(clause.words) > MAX_HELP_WORDS:
+        return False
+    if not (clause.question or clause.has("question")):
+        return False
+    lex, words = clause.lex, clause.words
+    ends: list[int] = [hit.last for hit in lex.hits("bot_ability", words)]
+    for name, verbs in (
+        ("ability_first", ("tell_bot", "do_verb")),
+        ("expected_first", ("tell_bot",)),
+    ):
+        for modal in lex.hits(name, words):
+            for gap in range(_HELP_GAP + 1):
+                start = modal.last + gap
+                between = words[modal.last : start]
+                if between and not lex.covers_all(("hedge", "title_filler", "help_tail"), between):
+                    break
+                found = [h for verb in verbs for h in lex.hits(verb, words[start:]) if h.first == 0]
+                if found:
+                    ends.append(start + found[0].last)
+                    break
+    tail_classes = ("help_tail", "filler", "question", "hedge")
+    return any(end == len(words) or lex.covers_all(tail_classes, words[end:]) for end in ends)
+
+
+def _help_question(clause: Clause) -> IntentType | None:
+    return Help() if _bot_asked(clause) else None
+
+
 def _help(clause: Clause) -> IntentType | None:
     if clause.has("help") and not clause.people and len(clause.words) <= 12:
         if clause.has("sign_up") and not clause.has("mine"):
@@ -2006,6 +2046,7 @@ _EARLY: tuple[Frame, ...] = (
     _data_requests,
     _list_reminders,
     _reminders_by_description,
+    _help_question,
     _list_tasks,
 )
 _LATE: tuple[Frame, ...] = (

@@ -1031,3 +1031,42 @@ def test_contacting_people_on_a_condition_of_late_work_is_the_escalation_setting
     assert intent["kind"] == "set_preference"
     assert intent["setting"] == "escalation"
     assert intent["enabled"] is enabled
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("what am I meant to send you?", "en"),
+        ("what could we send this bot", "en"),
+        ("is there anything you're able to do for me?", "en"),
+        ("¿qué te puedo preguntar?", "es"),
+        ("qué sabés hacer exactamente?", "es"),
+        ("o que eu devo escrever aqui?", "pt"),
+        ("qu'est-ce que vous savez faire ?", "fr"),
+    ],
+)
+def test_a_question_about_what_to_tell_the_bot_or_what_it_does_is_help(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("what am I supposed to do?", "en"), ("¿qué se supone que tengo que hacer?", "es")],
+)
+def test_a_question_about_what_i_must_do_is_still_a_task_list(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("sorry I'm not sure what to type", "en"),
+        ("la verdad no sé qué ponerte... me echas una mano?", "es"),
+        ("não sei o que pedir, me ajuda", "pt"),
+        ("je sais pas quoi écrire", "fr"),
+    ],
+)
+def test_not_knowing_what_to_write_or_how_to_use_it_asks_for_help(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
