@@ -436,14 +436,21 @@ grows with a 65,000-character body)."""
 
 
 def _talk(clause: Clause) -> IntentType | None:
-    """Whole-message acknowledgements and confirmations in every language we read."""
-    if clause.covers("ack"):
+    """Whole-message acknowledgements and confirmations in every language we read. A
+    vocative said with them ("gracias che", "cheers mate") addresses, it adds nothing."""
+    if _said_with_vocatives(clause, "ack"):
         return Acknowledge()
-    if clause.covers("confirm") or (clause.has("confirm") and len(clause.words) <= 3):
+    if _said_with_vocatives(clause, "confirm") or (
+        clause.has("confirm") and len(clause.words) <= 3
+    ):
         return Confirm() if not clause.question else None
-    if clause.covers("decline"):
+    if _said_with_vocatives(clause, "decline"):
         return Decline()
     return None
+
+
+def _said_with_vocatives(clause: Clause, name: str) -> bool:
+    return clause.has(name) and clause.lex.covers_all((name, "vocative"), clause.words)
 
 
 _TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})

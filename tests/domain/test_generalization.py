@@ -1070,3 +1070,39 @@ def test_a_question_about_what_i_must_do_is_still_a_task_list(text: str, languag
 )
 def test_not_knowing_what_to_write_or_how_to_use_it_asks_for_help(text: str, language: str) -> None:
     assert read(text, language, "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("lovely, cheers mate", "en", "acknowledge"),
+        ("joya, gracias jefe", "es", "acknowledge"),
+        ("go for it lads", "en", "confirm"),
+        ("dale, metele", "es", "confirm"),
+        ("nah leave it as is", "en", "decline"),
+        ("no, déjalo tal cual, tío", "es", "decline"),
+    ],
+)
+def test_regional_acknowledgements_yeses_and_noes_with_a_vocative(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "kind"),
+    [
+        ("you can turn the messages back on now", "en", "staff", "start_messages"),
+        ("podés volver a escribirme", "es", "staff", "start_messages"),
+        ("pode reativar as mensagens", "pt", "staff", "start_messages"),
+        ("vous pouvez remettre les messages", "fr", "staff", "start_messages"),
+        ("enough with the messages", "en", "staff", "stop_messages"),
+        ("ya basta de mensajes, gracias", "es", "staff", "stop_messages"),
+        ("para com as mensagens", "pt", "staff", "stop_messages"),
+        ("ça suffit les messages", "fr", "staff", "stop_messages"),
+    ],
+)
+def test_whether_to_be_written_to_said_around_the_messages(
+    text: str, language: str, role: str, kind: str
+) -> None:
+    assert read(text, language, role)["kind"] == kind
