@@ -733,7 +733,9 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
-    if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
+    # "enséñame lo que falta": the "que" of "lo que falta" assigns no one.
+    assigning = lex.has_outside("assign", ("task_noun",), clause.words)
+    if clause.has("reminder_noun") or (assigning and not clause.question):
         return None
     if clause.has("help"):
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do
@@ -742,6 +744,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if clause.people and clause.question and not rest:
         about_work = True  # "qué tiene Lucía para hoy"
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
+        return None
+    if not clause.has("overdue") and _activity_of_a_thing(clause):
         return None
     if clause.has("overdue"):
         return ListTasks(scope="overdue")
@@ -752,6 +756,26 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")
+
+
+def _activity_of_a_thing(clause: Clause) -> bool:
+    """ "what's the weather doing tomorrow": a verb of activity asks about work only when
+    its subject is someone ("what's Tom doing", "what are we doing", "¿qué anda haciendo
+    todo el mundo?")."""
+    lex, words = clause.lex, clause.words
+    activity = {i for h in lex.hits("activity", words) for i in range(h.first, h.last)}
+    work = [
+        h for h in lex.hits("task_noun", words) if not activity.issuperset(range(h.first, h.last))
+    ]
+    if work or not activity:
+        return False
+    someone = clause.people or lex.has("mine", words) or clause.everyone
+    someone = someone or lex.has("someone", words)
+    return not someone and not (_SUBJECT_PRONOUNS | _WHO).intersection(words)
+
+
+_WHO = frozenset({"who", "quien", "quienes", "quem", "qui"})
+"""The question word that is itself a person: "who is free now"."""
 
 
 _NEGATIONS = frozenset({"not", "no", "never", "sin", "nunca", "pas", "nao"})

@@ -1106,3 +1106,47 @@ def test_whether_to_be_written_to_said_around_the_messages(
     text: str, language: str, role: str, kind: str
 ) -> None:
     assert read(text, language, role)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "scope"),
+    [
+        ("decime lo que queda por hacer", "es", "admin", "open"),
+        ("mostranos lo que falta", "es", "admin", "open"),
+        ("¿qué tiene Lucía para hacer mañana?", "es", "admin", "person"),
+        ("qu'est-ce qu'il me reste ?", "fr", "staff", "mine"),
+        ("o que me falta fazer?", "pt", "staff", "mine"),
+    ],
+)
+def test_what_is_left_to_do_asked_or_shown(text: str, language: str, role: str, scope: str) -> None:
+    intent = read(text, language, role)
+    assert intent["kind"] == "list_tasks"
+    assert intent["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what's the traffic doing this morning", "unknown"),
+        ("what's the dishwasher doing?", "unknown"),
+        ("what is Claire doing this afternoon", "list_tasks"),
+        ("who's busy right now?", "list_tasks"),
+    ],
+)
+def test_a_verb_of_activity_asks_about_work_only_when_said_of_someone(text: str, kind: str) -> None:
+    assert read(text, "en", "staff")["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("how can we move up a tier", "en", "upgrade"),
+        ("can I see our payment history", "en", "billing"),
+        ("¿dónde veo lo que os he pagado?", "es", "billing"),
+        ("oye ¿y cómo vamos de consumo este mes?", "es", "usage"),
+        ("we run a small bakery, how do we get set up?", "en", "sign_up"),
+        ("quiero mi propia cuenta para la peluquería", "es", "sign_up"),
+    ],
+)
+def test_account_requests_in_other_words(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
