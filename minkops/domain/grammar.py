@@ -858,10 +858,30 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     ending = clause.lex.hits("anymore", clause.words)
     if not early and not (ending and ending[-1].last == len(clause.words)):
         return None
+    numbered = _cancelled_number(clause)
+    if numbered is not None:
+        return CancelTask(number=numbered)
     said = clause.content(("cancel", "anymore"))
     matches = _resolve_task(said, clause.context)
     if len(matches) == 1:
         return CancelTask(number=matches[0].number)
+    return None
+
+
+def _cancelled_number(clause: Clause) -> int | None:
+    """ "borra la 5, ya no hace falta", "delete number 3, we don't need it": a cancelling
+    verb with a task's number as its object, whatever reason follows."""
+    words = clause.words
+    for hit in clause.lex.hits("cancel", words):
+        at = (
+            hit.last + 1
+            if words[hit.last : hit.last + 1] in (["la"], ["el"], ["the"])
+            else hit.last
+        )
+        if words[at : at + 1] and words[at] in _NUMBER_LEADS - {"la", "el", "the", "no"}:
+            at += 1
+        if at < len(words) and words[at].isdigit() and len(words[at]) <= 4:
+            return int(words[at])
     return None
 
 
@@ -1007,6 +1027,9 @@ def _after_last_copula(clause: Clause) -> str:
                 first += hedge[0].last  # "my name is actually Thomas Baker"
             value = clause.original(first, len(clause.words))
             value = tidy(value.split(",")[0].split(" not ")[0].split(" no ")[0])
+            said = value.split()
+            if len(said) > 1 and clause.lex.has("hedge", words_of(said[-1])):
+                value = " ".join(said[:-1])  # "my full name's Claire Martin actually"
             if value and value[0].isupper():
                 return value
     return ""
@@ -1182,12 +1205,32 @@ def _member_phone(clause: Clause) -> IntentType | None:
     person = clause.people[0]
     after = clause.words[person.last : person.last + 1]
     before = clause.words[max(0, person.first - 1) : person.first]
-    if after != ["s"] and before not in (["de"], ["of"]):
+    if after != ["s"] and before not in (["de"], ["of"]) and not _owns_a_phone(clause, person):
         return None  # the number must be theirs: "Tom's number", "el número de Pedro"
     phone = _phone(clause)
     if phone is None or clause.has("reminder_verb") or clause.has("task_word"):
         return None
     return UpdateMember(name=_written(clause, clause.people[0]), phone=phone)
+
+
+_OWNER_REACH = 2
+"""Words between the person and their verb of having ("Luis now has …"), and between that
+verb and the phone noun ("has got a brand new number")."""
+
+
+def _owns_a_phone(clause: Clause, person: Person) -> bool:
+    """ "luis has a new number: …", "Pedro ha cambiado de número, ahora es el …": the
+    person is the subject of having or changing a phone."""
+    lex, words = clause.lex, clause.words
+    start = person.last
+    for owner in lex.hits("phone_owner", words[start : start + _OWNER_REACH + 3]):
+        if owner.first > _OWNER_REACH:
+            break
+        after = start + owner.last
+        nouns = lex.hits("phone_noun", words[after : after + _OWNER_REACH + 2])
+        if nouns and nouns[0].first <= _OWNER_REACH:
+            return True
+    return False
 
 
 # --- giving work --------------------------------------------------------------------------

@@ -1150,3 +1150,67 @@ def test_a_verb_of_activity_asks_about_work_only_when_said_of_someone(text: str,
 )
 def test_account_requests_in_other_words(text: str, language: str, kind: str) -> None:
     assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("elimina la 3, al final no la necesitamos", "es", 3),
+        ("delete number 6, we sorted it another way", "en", 6),
+    ],
+)
+def test_a_cancelled_number_with_a_reason_after_it(text: str, language: str, number: int) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "cancel_task"
+    assert intent["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "phone"),
+    [
+        ("Claire's got a new mobile, 07700 900456", "en", "Claire", "07700 900456"),
+        ("Tom has changed his number to 07700 900321", "en", "Tom", "07700 900321"),
+        ("Lucía tiene celular nuevo, es el 611 222 333", "es", "Lucía", "611 222 333"),
+    ],
+)
+def test_a_person_who_has_or_changed_a_phone_gets_that_number(
+    text: str, language: str, name: str, phone: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "update_member"
+    assert intent["name"] == name
+    assert intent["phone"] == phone
+
+
+@pytest.mark.parametrize("verb", ["añadí", "incorporá", "sumá"])
+def test_a_rioplatense_voseo_add_puts_someone_on_the_team(verb: str) -> None:
+    intent = read(f"{verb} a Rocío Díaz al equipo, su número es 611 987 654", "es")
+    assert intent["kind"] == "add_member"
+    assert intent["name"] == "Rocío Díaz"
+    assert intent["phone"] == "611 987 654"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hacela admin a Lucía", "update_member"),
+        ("sacá el recordatorio de las verduras", "cancel_reminder"),
+    ],
+)
+def test_rioplatense_voseo_imperatives_of_roles_and_removal(text: str, kind: str) -> None:
+    assert read(text, "es")["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("my full name's Claire Martin actually", "en", "Claire Martin"),
+        ("en realidad me llamo María José López", "es", "María José López"),
+    ],
+)
+def test_a_name_said_with_a_contraction_or_a_hedge_corrects_it(
+    text: str, language: str, value: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert intent["kind"] == "correct_data"
+    assert intent["value"] == value
