@@ -815,7 +815,32 @@ def _reports_done(clause: Clause) -> bool:
         items = [words_of(task.title) for task in clause.context.tasks]
         if named and all(any(_score([w], item) for item in items) for w in named[:-1]):
             return True
-    return clause.ticked
+    return clause.ticked or _past_opening(clause) is not None
+
+
+_REPORT_LEADS = frozenset({"i", "we", "just", "already", "finally", "ve", "have", "has", "ok"})
+"""Words before a reported past: "I just rang …", "we've already fed …"."""
+_PAST_STEM = 3
+"""A regular past is a stem of three letters or more and "-ed" ("mopped", "hoovered")."""
+
+
+def _past_opening(clause: Clause) -> int | None:
+    """ "just rang the plumber", "hoovered the terrace, all good": an English simple past
+    with no subject, or the sender as subject, opening the message reports the work done
+    (the words after it must still name a task). The index of the verb, or None."""
+    if clause.language != "en" or clause.question or clause.people:
+        return None
+    words = clause.words
+    first = 0
+    while first < len(words) - 1 and words[first] in _REPORT_LEADS:
+        first += 1
+    irregular = clause.lex.hits("past_simple", words[first : first + 2])
+    if irregular and irregular[0].first == 0:
+        return first
+    said = words[first]
+    if said.endswith("ed") and len(said) - 2 >= _PAST_STEM and not said.endswith("eed"):
+        return first
+    return None
 
 
 def _complete_by_description(clause: Clause) -> IntentType | None:
@@ -827,6 +852,12 @@ def _complete_by_description(clause: Clause) -> IntentType | None:
     if number is not None and len(clause.words) <= 4:
         return CompleteTask(number=number)
     said = clause.content(("done", "mine"))
+    verb = _past_opening(clause)
+    if verb is not None:
+        # The verb reports; the words after it say which task ("rang the bank" is no call
+        # the plumber task).
+        said = clause.content(("done", "mine", "past_simple"))
+        said = [w for w in said if w != clause.words[verb]]
     people = _names(clause)
     matches = _resolve_task(said, clause.context) if said else []
     if people and len(matches) > 1:

@@ -1214,3 +1214,33 @@ def test_a_name_said_with_a_contraction_or_a_hedge_corrects_it(
     intent = read(text, language, "staff")
     assert intent["kind"] == "correct_data"
     assert intent["value"] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("hoovered the terrace, all good now", 6),
+        ("I just phoned the plumber, he'll come friday", 5),
+        ("we've already counted the monthly inventory", 4),
+    ],
+)
+def test_an_english_simple_past_opening_the_message_reports_a_task_done(
+    text: str, number: int
+) -> None:
+    intent = read(text)
+    assert intent["kind"] == "complete_task"
+    assert intent["number"] == number
+
+
+def test_the_reporting_verb_alone_does_not_pick_the_task() -> None:
+    assert read("phoned the bank about the loan")["kind"] != "complete_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("la terrasse est lavée", 6), ("les températures du congélateur sont vérifiées", 3)],
+)
+def test_a_french_participle_agrees_with_the_work_it_reports_done(text: str, number: int) -> None:
+    intent = read(text, "fr", "staff")
+    assert intent["kind"] == "complete_task"
+    assert intent["number"] == number
