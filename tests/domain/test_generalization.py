@@ -1041,6 +1041,8 @@ def test_contacting_people_on_a_condition_of_late_work_is_the_escalation_setting
         ("is there anything you're able to do for me?", "en"),
         ("¿qué te puedo preguntar?", "es"),
         ("qué sabés hacer exactamente?", "es"),
+        ("¿para qué servís?", "es"),
+        ("qué se le puede pedir a esto?", "es"),
         ("o que eu devo escrever aqui?", "pt"),
         ("qu'est-ce que vous savez faire ?", "fr"),
     ],
