@@ -274,7 +274,7 @@ def _time_of(match: re.Match[str]) -> time | None:
         return time(0, 0) if named in {"midnight", "medianoche"} else time(12, 0)
     if groups.get("half"):
         said_as_time = groups.get("half_at") or groups.get("ap") or groups.get("pod_en")
-        if not said_as_time and groups.get("tail") is None:
+        if not said_as_time and groups.get("tail") is None and not _after_a_day(match):
             return None
     hour = to_int(groups["h"])
     minute = int(groups["m"]) if groups.get("m") else 0
@@ -296,6 +296,17 @@ def _time_of(match: re.Match[str]) -> time | None:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     return time(hour, minute)
+
+
+_DAY_WORDS = frozenset({"today", "tonight", "tomorrow", *_WD_NAMES.split("|")})
+_DAY_WORD_REACH = 12
+"""The longest day word and its space: "wednesday "."""
+
+
+def _after_a_day(match: re.Match[str]) -> bool:
+    """ "tomorrow half seven": a day said right before "half" makes it a time."""
+    before = match.string[max(0, match.start() - _DAY_WORD_REACH) : match.start()].split()
+    return bool(before) and before[-1] in _DAY_WORDS
 
 
 def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, Text]:

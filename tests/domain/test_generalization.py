@@ -937,6 +937,7 @@ def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> No
         ),
         ("remind maria half three this afternoon to collect the keys", "2025-03-27T15:30:00+01:00"),
         ("remind me at half 11 on saturday to water the plants", "2025-03-29T11:30:00+01:00"),
+        ("remind Tom tomorrow half eight to open the shutters", "2025-03-28T08:30:00+01:00"),
     ],
 )
 def test_half_and_an_hour_is_half_past_that_hour(text: str, at: str) -> None:
