@@ -428,7 +428,12 @@ def find_time(
     if isinstance(relative, datetime):
         return FoundTime(relative, tidy(work.original), True)
     tod, today_hint, work = _take_time(work)
-    day, weekday, work = _take_date(work, local_now, date_order)
+    day: date | None = None
+    weekday: int | None = None
+    if not today_hint:
+        # "tonight at 8 … that we start at 6 tomorrow": "tonight" is the day already; a
+        # day said later belongs to the message, not to when it is sent.
+        day, weekday, work = _take_date(work, local_now, date_order)
     if isinstance(relative, date):
         day = relative
     if day is None and weekday is None and tod is None:

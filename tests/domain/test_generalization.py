@@ -1247,3 +1247,28 @@ def test_a_french_participle_agrees_with_the_work_it_reports_done(text: str, num
     intent = read(text, "fr", "staff")
     assert intent["kind"] == "complete_task"
     assert intent["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said", "at"),
+    [
+        (
+            "remind the staff tonight at 9 that the delivery comes on Monday",
+            "en",
+            "the delivery comes on Monday",
+            "2025-03-27T21:00:00+01:00",
+        ),
+        (
+            "recuérdale a Pedro esta noche a las 10 que mañana abrimos tarde",
+            "es",
+            "mañana abrimos tarde",
+            "2025-03-27T22:00:00+01:00",
+        ),
+    ],
+)
+def test_a_day_said_after_tonight_belongs_to_the_message(
+    text: str, language: str, said: str, at: str
+) -> None:
+    intent = read(text, language)
+    assert intent["at"] == at
+    assert intent["text"] == said
