@@ -436,14 +436,21 @@ grows with a 65,000-character body)."""
 
 
 def _talk(clause: Clause) -> IntentType | None:
-    """Whole-message acknowledgements and confirmations in every language we read."""
-    if clause.covers("ack"):
+    """Whole-message acknowledgements and confirmations in every language we read. A
+    vocative said with them ("gracias che", "cheers mate") addresses, it adds nothing."""
+    if _said_with_vocatives(clause, "ack"):
         return Acknowledge()
-    if clause.covers("confirm") or (clause.has("confirm") and len(clause.words) <= 3):
+    if _said_with_vocatives(clause, "confirm") or (
+        clause.has("confirm") and len(clause.words) <= 3
+    ):
         return Confirm() if not clause.question else None
-    if clause.covers("decline"):
+    if _said_with_vocatives(clause, "decline"):
         return Decline()
     return None
+
+
+def _said_with_vocatives(clause: Clause, name: str) -> bool:
+    return clause.has(name) and clause.lex.covers_all((name, "vocative"), clause.words)
 
 
 _TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})
@@ -568,6 +575,46 @@ def _name_correction(clause: Clause) -> IntentType | None:
     return CorrectData(field="name", value=value) if value else None
 
 
+MAX_HELP_WORDS = 14
+"""A question about the bot is short; a longer message with these words is an errand."""
+_HELP_GAP = 2
+"""Words between a modal and its verb: "what can I actually ask you"."""
+
+
+def _bot_asked(clause: Clause) -> bool:
+    """A question about what the sender may say to MinkOps ("what can I ask you", "qué
+    cosas le puedo pedir a este bot", "qu'est-ce que je peux te demander") or what it can
+    do ("is there a list of what you can do", "tu peux faire quoi ?") asks for help; the
+    same modal with an errand ("what do I have to do today") asks for tasks. The verb ends
+    the message but for words about the bot ("in here", "exactly")."""
+    if clause.people or len(clause.words) > MAX_HELP_WORDS:
+        return False
+    if not (clause.question or clause.has("question")):
+        return False
+    lex, words = clause.lex, clause.words
+    ends: list[int] = [hit.last for hit in lex.hits("bot_ability", words)]
+    for name, verbs in (
+        ("ability_first", ("tell_bot", "do_verb")),
+        ("expected_first", ("tell_bot",)),
+    ):
+        for modal in lex.hits(name, words):
+            for gap in range(_HELP_GAP + 1):
+                start = modal.last + gap
+                between = words[modal.last : start]
+                if between and not lex.covers_all(("hedge", "title_filler", "help_tail"), between):
+                    break
+                found = [h for verb in verbs for h in lex.hits(verb, words[start:]) if h.first == 0]
+                if found:
+                    ends.append(start + found[0].last)
+                    break
+    tail_classes = ("help_tail", "filler", "question", "hedge")
+    return any(end == len(words) or lex.covers_all(tail_classes, words[end:]) for end in ends)
+
+
+def _help_question(clause: Clause) -> IntentType | None:
+    return Help() if _bot_asked(clause) else None
+
+
 def _help(clause: Clause) -> IntentType | None:
     if clause.has("help") and not clause.people and len(clause.words) <= 12:
         if clause.has("sign_up") and not clause.has("mine"):
@@ -686,7 +733,9 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
-    if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
+    # "enséñame lo que falta": the "que" of "lo que falta" assigns no one.
+    assigning = lex.has_outside("assign", ("task_noun",), clause.words)
+    if clause.has("reminder_noun") or (assigning and not clause.question):
         return None
     if clause.has("help"):
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do
@@ -695,6 +744,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if clause.people and clause.question and not rest:
         about_work = True  # "qué tiene Lucía para hoy"
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
+        return None
+    if not clause.has("overdue") and _activity_of_a_thing(clause):
         return None
     if clause.has("overdue"):
         return ListTasks(scope="overdue")
@@ -705,6 +756,26 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")
+
+
+def _activity_of_a_thing(clause: Clause) -> bool:
+    """ "what's the weather doing tomorrow": a verb of activity asks about work only when
+    its subject is someone ("what's Tom doing", "what are we doing", "¿qué anda haciendo
+    todo el mundo?")."""
+    lex, words = clause.lex, clause.words
+    activity = {i for h in lex.hits("activity", words) for i in range(h.first, h.last)}
+    work = [
+        h for h in lex.hits("task_noun", words) if not activity.issuperset(range(h.first, h.last))
+    ]
+    if work or not activity:
+        return False
+    someone = clause.people or lex.has("mine", words) or clause.everyone
+    someone = someone or lex.has("someone", words)
+    return not someone and not (_SUBJECT_PRONOUNS | _WHO).intersection(words)
+
+
+_WHO = frozenset({"who", "quien", "quienes", "quem", "qui"})
+"""The question word that is itself a person: "who is free now"."""
 
 
 _NEGATIONS = frozenset({"not", "no", "never", "sin", "nunca", "pas", "nao"})
@@ -744,7 +815,32 @@ def _reports_done(clause: Clause) -> bool:
         items = [words_of(task.title) for task in clause.context.tasks]
         if named and all(any(_score([w], item) for item in items) for w in named[:-1]):
             return True
-    return clause.ticked
+    return clause.ticked or _past_opening(clause) is not None
+
+
+_REPORT_LEADS = frozenset({"i", "we", "just", "already", "finally", "ve", "have", "has", "ok"})
+"""Words before a reported past: "I just rang …", "we've already fed …"."""
+_PAST_STEM = 3
+"""A regular past is a stem of three letters or more and "-ed" ("mopped", "hoovered")."""
+
+
+def _past_opening(clause: Clause) -> int | None:
+    """ "just rang the plumber", "hoovered the terrace, all good": an English simple past
+    with no subject, or the sender as subject, opening the message reports the work done
+    (the words after it must still name a task). The index of the verb, or None."""
+    if clause.language != "en" or clause.question or clause.people:
+        return None
+    words = clause.words
+    first = 0
+    while first < len(words) - 1 and words[first] in _REPORT_LEADS:
+        first += 1
+    irregular = clause.lex.hits("past_simple", words[first : first + 2])
+    if irregular and irregular[0].first == 0:
+        return first
+    said = words[first]
+    if said.endswith("ed") and len(said) - 2 >= _PAST_STEM and not said.endswith("eed"):
+        return first
+    return None
 
 
 def _complete_by_description(clause: Clause) -> IntentType | None:
@@ -756,6 +852,12 @@ def _complete_by_description(clause: Clause) -> IntentType | None:
     if number is not None and len(clause.words) <= 4:
         return CompleteTask(number=number)
     said = clause.content(("done", "mine"))
+    verb = _past_opening(clause)
+    if verb is not None:
+        # The verb reports; the words after it say which task ("rang the bank" is no call
+        # the plumber task).
+        said = clause.content(("done", "mine", "past_simple"))
+        said = [w for w in said if w != clause.words[verb]]
     people = _names(clause)
     matches = _resolve_task(said, clause.context) if said else []
     if people and len(matches) > 1:
@@ -787,10 +889,30 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     ending = clause.lex.hits("anymore", clause.words)
     if not early and not (ending and ending[-1].last == len(clause.words)):
         return None
+    numbered = _cancelled_number(clause)
+    if numbered is not None:
+        return CancelTask(number=numbered)
     said = clause.content(("cancel", "anymore"))
     matches = _resolve_task(said, clause.context)
     if len(matches) == 1:
         return CancelTask(number=matches[0].number)
+    return None
+
+
+def _cancelled_number(clause: Clause) -> int | None:
+    """ "borra la 5, ya no hace falta", "delete number 3, we don't need it": a cancelling
+    verb with a task's number as its object, whatever reason follows."""
+    words = clause.words
+    for hit in clause.lex.hits("cancel", words):
+        at = (
+            hit.last + 1
+            if words[hit.last : hit.last + 1] in (["la"], ["el"], ["the"])
+            else hit.last
+        )
+        if words[at : at + 1] and words[at] in _NUMBER_LEADS - {"la", "el", "the", "no"}:
+            at += 1
+        if at < len(words) and words[at].isdigit() and len(words[at]) <= 4:
+            return int(words[at])
     return None
 
 
@@ -840,6 +962,8 @@ def _preferences(clause: Clause) -> IntentType | None:
         enabled = not clause.has("off") or hour is not None
         return SetPreference(setting="digest", enabled=enabled, hour=hour if enabled else None)
     overdue_alerts = clause.has("overdue") and (clause.has("notify") or clause.has("reminder_verb"))
+    if not overdue_alerts and _when_overdue(clause):
+        overdue_alerts = clause.has("contact")
     if overdue_alerts and _hour(clause) is not None:
         overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
     if clause.has("escalation") or (overdue_alerts and not clause.question):
@@ -848,13 +972,34 @@ def _preferences(clause: Clause) -> IntentType | None:
     return None
 
 
+def _when_overdue(clause: Clause) -> bool:
+    """ "don't message the staff when their stuff is late", "avísame si algo se atrasa": a
+    condition whose clause says work is late asks about messages sent whenever it is."""
+    if clause.people:
+        return False  # "if Tom is late, message me": one person's day, not a setting
+    conditions = clause.lex.hits("condition", clause.words)
+    lates = clause.lex.hits("overdue", clause.words)
+    return any(c.last <= late.first for c in conditions[:1] for late in lates)
+
+
 def _hour(clause: Clause) -> int | None:
     found = find_time(
         clause.text.original, timezone=clause.context.timezone, now=clause.context.now
     )
-    if found is not None and found.explicit_time:
-        return found.at.astimezone(ZoneInfo(clause.context.timezone)).hour
-    return None
+    if found is None or not found.explicit_time:
+        return None
+    # "every morning at 6": the part of the day of a recurrence places the hour, as it
+    # does for a recurring reminder (a bare "at 6" alone is the afternoon's).
+    # The digest's own name ("daily summary") is not its schedule.
+    said = clause.text
+    for hit in clause.lex.hits("digest", clause.words):
+        said = said.blank(clause.tokens[hit.first].start, clause.tokens[hit.last - 1].end)
+    recurring = find_recurrence(said.original, now=clause.context.now)
+    if recurring is not None:
+        hour = recurring.cron.split()[1]
+        if hour.isdigit():
+            return int(hour)
+    return found.at.astimezone(ZoneInfo(clause.context.timezone)).hour
 
 
 def _corrections(clause: Clause) -> IntentType | None:
@@ -913,6 +1058,9 @@ def _after_last_copula(clause: Clause) -> str:
                 first += hedge[0].last  # "my name is actually Thomas Baker"
             value = clause.original(first, len(clause.words))
             value = tidy(value.split(",")[0].split(" not ")[0].split(" no ")[0])
+            said = value.split()
+            if len(said) > 1 and clause.lex.has("hedge", words_of(said[-1])):
+                value = " ".join(said[:-1])  # "my full name's Claire Martin actually"
             if value and value[0].isupper():
                 return value
     return ""
@@ -1088,12 +1236,32 @@ def _member_phone(clause: Clause) -> IntentType | None:
     person = clause.people[0]
     after = clause.words[person.last : person.last + 1]
     before = clause.words[max(0, person.first - 1) : person.first]
-    if after != ["s"] and before not in (["de"], ["of"]):
+    if after != ["s"] and before not in (["de"], ["of"]) and not _owns_a_phone(clause, person):
         return None  # the number must be theirs: "Tom's number", "el número de Pedro"
     phone = _phone(clause)
     if phone is None or clause.has("reminder_verb") or clause.has("task_word"):
         return None
     return UpdateMember(name=_written(clause, clause.people[0]), phone=phone)
+
+
+_OWNER_REACH = 2
+"""Words between the person and their verb of having ("Luis now has …"), and between that
+verb and the phone noun ("has got a brand new number")."""
+
+
+def _owns_a_phone(clause: Clause, person: Person) -> bool:
+    """ "luis has a new number: …", "Pedro ha cambiado de número, ahora es el …": the
+    person is the subject of having or changing a phone."""
+    lex, words = clause.lex, clause.words
+    start = person.last
+    for owner in lex.hits("phone_owner", words[start : start + _OWNER_REACH + 3]):
+        if owner.first > _OWNER_REACH:
+            break
+        after = start + owner.last
+        nouns = lex.hits("phone_noun", words[after : after + _OWNER_REACH + 2])
+        if nouns and nouns[0].first <= _OWNER_REACH:
+            return True
+    return False
 
 
 # --- giving work --------------------------------------------------------------------------
@@ -1502,7 +1670,12 @@ def _time_before(clause: Clause) -> datetime | None:
     if not head:
         return None
     found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
-    return found.at if found is not None and not tidy(found.rest) else None
+    if found is None:
+        return None
+    # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
+    # with the person is no word of the time's, and none of the work's.
+    left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
+    return found.at if not left else None
 
 
 def _due_time() -> time:
@@ -1978,6 +2151,7 @@ _EARLY: tuple[Frame, ...] = (
     _data_requests,
     _list_reminders,
     _reminders_by_description,
+    _help_question,
     _list_tasks,
 )
 _LATE: tuple[Frame, ...] = (

@@ -174,8 +174,10 @@ _ROLE_WORDS = (
 )
 _ARTICLES = frozenset({"a", "an", "al", "un", "una", "the", "el", "la"})
 _ADD = re.compile(
-    r"^(?:(?:add|anade|agrega|anadir|agregar|registra|register|invite|invita|sign\s+up"
-    r"|da\s+de\s+alta|dar\s+de\s+alta)(?:\s+(?:a|an|al|new|nuevo|nueva|un|una|another|otro"
+    # Rioplatense voseo imperatives fold to the tú forms for -ar verbs ("agregá", "sumá"),
+    # not for -ir ones ("añadí"); "sumar a alguien al equipo" is adding them.
+    r"^(?:(?:add|anade|anadi|agrega|anadir|agregar|suma|sumar|incorpora|incorporar|registra"
+    r"|register|invite|invita|sign\s+up|da\s+de\s+alta|dar\s+de\s+alta)(?:\s+(?:a|an|al|new|nuevo|nueva|un|una|another|otro"
     rf"|otra))*|(?:new|nuev[oa])(?=\s+{_ROLE_WORDS}\b))(?:\s+(?P<role_word>{_ROLE_WORDS}))?"
     r"\s*:?\s+(?:a\s+)?(?P<rest>.+)$"
 )

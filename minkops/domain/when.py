@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 from croniter import croniter
 
+from minkops.domain.lexicon import lexicon, tokens_of
 from minkops.domain.rules_text import NUMBER, UNITS, Text, tidy, to_int
 
 
@@ -54,6 +55,12 @@ _POD_ES = (
     r"(?:(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)|del\s+(?P<noon>mediodia))"
 )
 _POD = rf"(?:\s+(?:{_POD_EN}|{_POD_ES}))?"
+_POD_TAIL = (
+    r"\s+(?:(?:in\s+the|this)\s+(?:morning|afternoon|evening)|tonight|today|tomorrow"
+    r"|(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
+"""A part of the day after a time, looked ahead to only (the time's own phrase ends before
+it, so "tonight" stays for `_later_in_the_day`)."""
 
 _MINUTES = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 _MINUTE_WORDS = r"(?:forty\s*-?\s*five|fifteen|twenty|thirty|forty|fifty)"
@@ -62,6 +69,11 @@ _MINUTE_WORDS = r"(?:forty\s*-?\s*five|fifteen|twenty|thirty|forty|fifty)"
 _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
+        # British and Irish "half four" is half past four: "at half six in the morning",
+        # "tonight at half eight". Said after "at"/"by" or before a part of the day, so
+        # "half one of the trays" stays a quantity.
+        rf"\b(?:(?P<half_at>{_EN_AT})\s+)?(?P<half>half)\s+(?P<h>{_HOUR})\b(?!\s*(?:%|/|\d))"
+        rf"(?:\s*{_AMPM})?{_POD}(?P<tail>(?={_POD_TAIL}))?",
         # "a las 8 y media de la tarde", "antes de las 10", "a la una"
         rf"\b{_ES_AT}\s+las?\s+(?P<h>{_HOUR})"
         rf"(?:[:.h](?P<m>\d{{2}})|\s+y\s+(?P<plus>media|cuarto|{NUMBER})"
@@ -131,6 +143,8 @@ _DATE_PREFIX = (
 _RELATIVE = re.compile(
     rf"\b(?:in|within|en|dentro\s+de)\s+(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
     r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)\b"
+    # "in an hour and a half", "dentro de dos horas y media": half of the unit more
+    r"(?P<and_half>\s+(?:and\s+a\s+half|y\s+media)\b)?"
 )
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -184,6 +198,8 @@ def _take_time(text: Text) -> tuple[time | None, bool, Text]:
     """The first time of day in `text`; the flag says the phrase also meant "today"."""
     for pattern in _TIME_PATTERNS:
         for match in pattern.finditer(text.folded):
+            if _house_number(text, match):
+                continue
             value = _time_of(match)
             if value is not None:
                 rest = text.blank(*match.span())
@@ -201,6 +217,28 @@ def _take_time(text: Text) -> tuple[time | None, bool, Text]:
     pod = found.group("pod_en") or found.group("pod_es") or found.group("pod_esta") or "night"
     today = bool(found.group("tonight") or found.group("esta"))
     return time(_POD_HOURS[pod], 0), today, text.blank(*found.span())
+
+
+_STREET_NAME_WORDS = 2
+"""A street's name is a word or two between the house number and "St"/"Road"."""
+
+
+def _house_number(text: Text, match: re.Match[str]) -> bool:
+    """ "at 14 Oak St": a bare number followed by a capitalised name and a street noun is
+    where, not when. Only the few words after the number are read: linear."""
+    groups = match.groupdict()
+    if groups.get("m") or groups.get("ap") or groups.get("pod_en") or groups.get("pod_es"):
+        return False
+    end = match.end()
+    after = tokens_of(text.folded[end : end + 60])[: _STREET_NAME_WORDS + 1]
+    streets = lexicon().classes.get("street", {})
+    for index, word in enumerate(after):
+        if index and (word.text,) in streets:
+            return True
+        said = text.original[end + word.start : end + word.end]
+        if not said[:1].isupper() or word.text in _WEEKDAYS or word.text.isdigit():
+            return False
+    return False
 
 
 def _later_in_the_day(value: time, match: re.Match[str], rest: Text) -> tuple[time, bool, Text]:
@@ -234,11 +272,17 @@ def _time_of(match: re.Match[str]) -> time | None:
     named = groups.get("named")
     if named:
         return time(0, 0) if named in {"midnight", "medianoche"} else time(12, 0)
+    if groups.get("half"):
+        said_as_time = groups.get("half_at") or groups.get("ap") or groups.get("pod_en")
+        if not said_as_time and groups.get("tail") is None and not _after_a_day(match):
+            return None
     hour = to_int(groups["h"])
     minute = int(groups["m"]) if groups.get("m") else 0
     plus, less = groups.get("plus"), groups.get("less")
     if said := groups.get("mw"):
         minute = 45 if said.startswith("forty") and said.endswith("five") else _MINUTES[said]
+    if groups.get("half"):
+        minute = 30
     if groups.get("plus_en"):
         minute = 30 if groups["plus_en"] == "half" else 15
     if groups.get("less_en"):
@@ -254,6 +298,17 @@ def _time_of(match: re.Match[str]) -> time | None:
     return time(hour, minute)
 
 
+_DAY_WORDS = frozenset({"today", "tonight", "tomorrow", *_WD_NAMES.split("|")})
+_DAY_WORD_REACH = 12
+"""The longest day word and its space: "wednesday "."""
+
+
+def _after_a_day(match: re.Match[str]) -> bool:
+    """ "tomorrow half seven": a day said right before "half" makes it a time."""
+    before = match.string[max(0, match.start() - _DAY_WORD_REACH) : match.start()].split()
+    return bool(before) and before[-1] in _DAY_WORDS
+
+
 def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, Text]:
     match = _RELATIVE.search(text.folded)
     if match is None:
@@ -261,6 +316,8 @@ def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, T
     raw = match.group("n")
     amount = 0.5 if raw in {"half an", "media"} else 1 if raw in {"a", "an", "un"} else to_int(raw)
     unit = match.group("unit")
+    if match.group("and_half"):
+        amount += 0.5
     cut = text.blank(*match.span())
     if unit.startswith("min"):
         return _elapsed(now, timedelta(minutes=amount)), cut
@@ -371,7 +428,12 @@ def find_time(
     if isinstance(relative, datetime):
         return FoundTime(relative, tidy(work.original), True)
     tod, today_hint, work = _take_time(work)
-    day, weekday, work = _take_date(work, local_now, date_order)
+    day: date | None = None
+    weekday: int | None = None
+    if not today_hint:
+        # "tonight at 8 … that we start at 6 tomorrow": "tonight" is the day already; a
+        # day said later belongs to the message, not to when it is sent.
+        day, weekday, work = _take_date(work, local_now, date_order)
     if isinstance(relative, date):
         day = relative
     if day is None and weekday is None and tod is None:
@@ -395,7 +457,27 @@ def find_time(
 
 
 _CRON_DOW = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 0}  # Python Monday=0 → cron Sunday=0
-_DAY_NUMBER = r"(?P<d>\d{1,2}|first|primero|uno)" + _ORD
+_ORDINAL_UNITS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+)  # fmt: skip
+_ORDINAL_TEENS = (
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
+)  # fmt: skip
+_ORDINALS: dict[str, int] = {
+    **{word: n for n, word in enumerate(_ORDINAL_UNITS, start=1)},
+    **{word: n for n, word in enumerate(_ORDINAL_TEENS, start=10)},
+    "twentieth": 20, "thirtieth": 30, "thirty first": 31, "primero": 1, "uno": 1,
+    **{f"twenty {word}": 20 + n for n, word in enumerate(_ORDINAL_UNITS, start=1)},
+}  # fmt: skip
+"""The days of the month said as ordinal words ("the second of every month"); hyphens are
+spaces by the time we read ("twenty-first")."""
+_DAY_NUMBER = (
+    r"(?P<d>\d{1,2}|"
+    + "|".join(w.replace(" ", r"(?:\s*-\s*|\s+)") for w in sorted(_ORDINALS, key=len, reverse=True))
+    + r")"
+    + _ORD
+)
 
 _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p))
@@ -413,7 +495,8 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "monthly",
-            rf"\b(?:on\s+)?(?:every|each|the)\s+{_DAY_NUMBER}\s+(?:day\s+)?(?:of\s+)?"
+            # "the 1st of every month", and without the article: "first of every month"
+            rf"\b(?:on\s+)?(?:(?:every|each|the)\s+)?{_DAY_NUMBER}\s+(?:day\s+)?(?:of\s+)?"
             r"(?:the|every|each)\s+month\b",
         ),
         ("monthly", rf"\b(?:every|each)\s+month\s+on\s+the\s+{_DAY_NUMBER}\b"),
@@ -487,6 +570,7 @@ _POD_AFTER = re.compile(
 """A part of the day right after a recurrence: "every Friday afternoon", "los lunes por
 la tarde". Anchored where the recurrence ends, so it is tried once: linear."""
 _PM_PARTS = frozenset({"afternoon", "evening", "night", "tarde", "noche"})
+_AM_PARTS = frozenset({"morning", "manana"})
 
 
 def _part_of_day_after(work: Text, end: int) -> tuple[str | None, Text]:
@@ -497,7 +581,10 @@ def _part_of_day_after(work: Text, end: int) -> tuple[str | None, Text]:
 
 
 def _with_part_of_day(clock: time, pod: str | None) -> time:
-    """ "every night at 11" is 23:00; "todas las noches a las 12" midnight."""
+    """ "every night at 11" is 23:00; "todas las noches a las 12" midnight; "every morning
+    at 6" 06:00 (a bare 6 alone would be the afternoon's)."""
+    if pod in _AM_PARTS and 12 < clock.hour <= 12 + _DAY_STARTS:
+        return clock.replace(hour=clock.hour - 12)
     if pod not in _PM_PARTS:
         return clock
     if pod in {"night", "noche"} and clock.hour == 12:
@@ -537,7 +624,7 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
             clock = time(9, 0)
         if kind in {"monthly", "monthly1"}:
             raw = groups.get("d") or "1"
-            day = 1 if raw in {"first", "primero", "uno"} else int(raw)
+            day = int(raw) if raw.isdigit() else _ORDINALS[" ".join(raw.replace("-", " ").split())]
             if not 1 <= day <= 31:
                 return None
             fields = f"{day} * *"

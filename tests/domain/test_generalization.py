@@ -921,3 +921,354 @@ def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> No
     intent = read(text)
     assert intent["kind"] == "list_tasks"
     assert intent["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("remind Luis at half nine to switch the dishwasher on", "2025-03-28T09:30:00+01:00"),
+        (
+            "remind Luis tonight at half nine to switch the dishwasher on",
+            "2025-03-27T21:30:00+01:00",
+        ),
+        (
+            "remind me tomorrow at half ten in the morning to ring the bank",
+            "2025-03-28T10:30:00+01:00",
+        ),
+        ("remind maria half three this afternoon to collect the keys", "2025-03-27T15:30:00+01:00"),
+        ("remind me at half 11 on saturday to water the plants", "2025-03-29T11:30:00+01:00"),
+        ("remind Tom tomorrow half eight to open the shutters", "2025-03-28T08:30:00+01:00"),
+    ],
+)
+def test_half_and_an_hour_is_half_past_that_hour(text: str, at: str) -> None:
+    assert read(text)["at"] == at
+
+
+def test_half_before_a_number_that_is_not_a_time_stays_in_the_title() -> None:
+    intent = read("Pedro should cut half six of the lemons")
+    assert intent["title"] == "cut half six of the lemons"
+    assert "due" not in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "at"),
+    [
+        (
+            "remind me in two hours and a half to take the bread out",
+            "en",
+            "2025-03-27T12:30:00+01:00",
+        ),
+        ("recuérdame en una hora y media apagar el horno", "es", "2025-03-27T11:30:00+01:00"),
+    ],
+)
+def test_and_a_half_after_a_span_adds_half_the_unit(text: str, language: str, at: str) -> None:
+    intent = read(text, language)
+    assert intent["at"] == at
+    assert "half" not in intent["text"] and "media" not in intent["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cron"),
+    [
+        ("third of every month remind Tom to send the rota", "0 9 3 * *"),
+        ("on the twenty-second of each month at 8am remind me to pay the gas", "0 8 22 * *"),
+    ],
+)
+def test_a_day_of_the_month_as_an_ordinal_word_needs_no_article(text: str, cron: str) -> None:
+    intent = read(text)
+    assert intent["cron"] == cron
+    assert "of" not in intent["text"].split()
+
+
+def test_a_capitalised_name_and_a_street_noun_after_a_number_is_an_address() -> None:
+    intent = read("Luis has to fit the new lock at 22 Elm Road on Friday at 10")
+    assert intent["title"] == "fit the new lock at 22 Elm Road"
+    assert intent["due"] == "2025-03-28T10:00:00+01:00"
+
+
+def test_a_time_said_before_que_and_the_person_is_the_due_time() -> None:
+    intent = read("el sábado a las 8 y media que Lucía riegue las plantas", "es")
+    assert intent["title"] == "regar las plantas"
+    assert intent["due"] == "2025-03-29T08:30:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("send me the daily summary every morning at 5", 5),
+        ("quiero el resumen todas las mañanas a las 6", 6),
+    ],
+)
+def test_every_morning_keeps_a_bare_digest_hour_in_the_morning(text: str, hour: int) -> None:
+    intent = read(text, "es" if "resumen" in text else "en")
+    assert intent["kind"] == "set_preference"
+    assert intent["hour"] == hour
+
+
+def test_a_recurring_morning_keeps_a_bare_hour_in_the_morning() -> None:
+    assert read("every morning at 5 remind Pedro to light the oven")["cron"] == "0 5 * * *"
+
+
+@pytest.mark.parametrize("word", ["recap", "briefing", "roundup"])
+def test_names_of_the_daily_summary_set_the_digest(word: str) -> None:
+    intent = read(f"could I have the morning {word} at 7am from now on")
+    assert intent["kind"] == "set_preference"
+    assert intent["setting"] == "digest"
+    assert intent["hour"] == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "enabled"),
+    [
+        ("stop pinging the team whenever a job is overdue", "en", False),
+        ("text the staff if a task is past due", "en", True),
+        ("no les escribas a los chicos cuando algo esté atrasado", "es", False),
+    ],
+)
+def test_contacting_people_on_a_condition_of_late_work_is_the_escalation_setting(
+    text: str, language: str, enabled: bool
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "set_preference"
+    assert intent["setting"] == "escalation"
+    assert intent["enabled"] is enabled
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("what am I meant to send you?", "en"),
+        ("what could we send this bot", "en"),
+        ("is there anything you're able to do for me?", "en"),
+        ("¿qué te puedo preguntar?", "es"),
+        ("qué sabés hacer exactamente?", "es"),
+        ("¿para qué servís?", "es"),
+        ("qué se le puede pedir a esto?", "es"),
+        ("o que eu devo escrever aqui?", "pt"),
+        ("qu'est-ce que vous savez faire ?", "fr"),
+    ],
+)
+def test_a_question_about_what_to_tell_the_bot_or_what_it_does_is_help(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("what am I supposed to do?", "en"), ("¿qué se supone que tengo que hacer?", "es")],
+)
+def test_a_question_about_what_i_must_do_is_still_a_task_list(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("sorry I'm not sure what to type", "en"),
+        ("la verdad no sé qué ponerte... me echas una mano?", "es"),
+        ("não sei o que pedir, me ajuda", "pt"),
+        ("je sais pas quoi écrire", "fr"),
+    ],
+)
+def test_not_knowing_what_to_write_or_how_to_use_it_asks_for_help(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("lovely, cheers mate", "en", "acknowledge"),
+        ("joya, gracias jefe", "es", "acknowledge"),
+        ("go for it lads", "en", "confirm"),
+        ("dale, metele", "es", "confirm"),
+        ("nah leave it as is", "en", "decline"),
+        ("no, déjalo tal cual, tío", "es", "decline"),
+    ],
+)
+def test_regional_acknowledgements_yeses_and_noes_with_a_vocative(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "kind"),
+    [
+        ("you can turn the messages back on now", "en", "staff", "start_messages"),
+        ("podés volver a escribirme", "es", "staff", "start_messages"),
+        ("pode reativar as mensagens", "pt", "staff", "start_messages"),
+        ("vous pouvez remettre les messages", "fr", "staff", "start_messages"),
+        ("enough with the messages", "en", "staff", "stop_messages"),
+        ("ya basta de mensajes, gracias", "es", "staff", "stop_messages"),
+        ("para com as mensagens", "pt", "staff", "stop_messages"),
+        ("ça suffit les messages", "fr", "staff", "stop_messages"),
+    ],
+)
+def test_whether_to_be_written_to_said_around_the_messages(
+    text: str, language: str, role: str, kind: str
+) -> None:
+    assert read(text, language, role)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role", "scope"),
+    [
+        ("decime lo que queda por hacer", "es", "admin", "open"),
+        ("mostranos lo que falta", "es", "admin", "open"),
+        ("¿qué tiene Lucía para hacer mañana?", "es", "admin", "person"),
+        ("qu'est-ce qu'il me reste ?", "fr", "staff", "mine"),
+        ("o que me falta fazer?", "pt", "staff", "mine"),
+    ],
+)
+def test_what_is_left_to_do_asked_or_shown(text: str, language: str, role: str, scope: str) -> None:
+    intent = read(text, language, role)
+    assert intent["kind"] == "list_tasks"
+    assert intent["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what's the traffic doing this morning", "unknown"),
+        ("what's the dishwasher doing?", "unknown"),
+        ("what is Claire doing this afternoon", "list_tasks"),
+        ("who's busy right now?", "list_tasks"),
+    ],
+)
+def test_a_verb_of_activity_asks_about_work_only_when_said_of_someone(text: str, kind: str) -> None:
+    assert read(text, "en", "staff")["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("how can we move up a tier", "en", "upgrade"),
+        ("can I see our payment history", "en", "billing"),
+        ("¿dónde veo lo que os he pagado?", "es", "billing"),
+        ("oye ¿y cómo vamos de consumo este mes?", "es", "usage"),
+        ("we run a small bakery, how do we get set up?", "en", "sign_up"),
+        ("quiero mi propia cuenta para la peluquería", "es", "sign_up"),
+    ],
+)
+def test_account_requests_in_other_words(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("elimina la 3, al final no la necesitamos", "es", 3),
+        ("delete number 6, we sorted it another way", "en", 6),
+    ],
+)
+def test_a_cancelled_number_with_a_reason_after_it(text: str, language: str, number: int) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "cancel_task"
+    assert intent["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "phone"),
+    [
+        ("Claire's got a new mobile, 07700 900456", "en", "Claire", "07700 900456"),
+        ("Tom has changed his number to 07700 900321", "en", "Tom", "07700 900321"),
+        ("Lucía tiene celular nuevo, es el 611 222 333", "es", "Lucía", "611 222 333"),
+    ],
+)
+def test_a_person_who_has_or_changed_a_phone_gets_that_number(
+    text: str, language: str, name: str, phone: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "update_member"
+    assert intent["name"] == name
+    assert intent["phone"] == phone
+
+
+@pytest.mark.parametrize("verb", ["añadí", "incorporá", "sumá"])
+def test_a_rioplatense_voseo_add_puts_someone_on_the_team(verb: str) -> None:
+    intent = read(f"{verb} a Rocío Díaz al equipo, su número es 611 987 654", "es")
+    assert intent["kind"] == "add_member"
+    assert intent["name"] == "Rocío Díaz"
+    assert intent["phone"] == "611 987 654"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hacela admin a Lucía", "update_member"),
+        ("sacá el recordatorio de las verduras", "cancel_reminder"),
+    ],
+)
+def test_rioplatense_voseo_imperatives_of_roles_and_removal(text: str, kind: str) -> None:
+    assert read(text, "es")["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("my full name's Claire Martin actually", "en", "Claire Martin"),
+        ("en realidad me llamo María José López", "es", "María José López"),
+    ],
+)
+def test_a_name_said_with_a_contraction_or_a_hedge_corrects_it(
+    text: str, language: str, value: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert intent["kind"] == "correct_data"
+    assert intent["value"] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("hoovered the terrace, all good now", 6),
+        ("I just phoned the plumber, he'll come friday", 5),
+        ("we've already counted the monthly inventory", 4),
+    ],
+)
+def test_an_english_simple_past_opening_the_message_reports_a_task_done(
+    text: str, number: int
+) -> None:
+    intent = read(text)
+    assert intent["kind"] == "complete_task"
+    assert intent["number"] == number
+
+
+def test_the_reporting_verb_alone_does_not_pick_the_task() -> None:
+    assert read("phoned the bank about the loan")["kind"] != "complete_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("la terrasse est lavée", 6), ("les températures du congélateur sont vérifiées", 3)],
+)
+def test_a_french_participle_agrees_with_the_work_it_reports_done(text: str, number: int) -> None:
+    intent = read(text, "fr", "staff")
+    assert intent["kind"] == "complete_task"
+    assert intent["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said", "at"),
+    [
+        (
+            "remind the staff tonight at 9 that the delivery comes on Monday",
+            "en",
+            "the delivery comes on Monday",
+            "2025-03-27T21:00:00+01:00",
+        ),
+        (
+            "recuérdale a Pedro esta noche a las 10 que mañana abrimos tarde",
+            "es",
+            "mañana abrimos tarde",
+            "2025-03-27T22:00:00+01:00",
+        ),
+    ],
+)
+def test_a_day_said_after_tonight_belongs_to_the_message(
+    text: str, language: str, said: str, at: str
+) -> None:
+    intent = read(text, language)
+    assert intent["at"] == at
+    assert intent["text"] == said
