@@ -1256,6 +1256,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     start: int | None = None
     assignees: list[str] = []
     subjunctive = False
+    lead: datetime | None = None
     note = lex.hits("note_to_self", words[:5])
     if note and clause.people and clause.people[0].first - note[0].last in (0, 1):
         # "apunta que Juan Pérez tiene que llevar las cajas": noted for someone else.
@@ -1311,13 +1312,9 @@ def _create_task(clause: Clause) -> IntentType | None:
         if someone and clause.question and _perfect_around(clause, someone[0].first):
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if someone and someone[0].first <= 4:
-            start = someone[0].last
+            start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
-            modal = lex.hits("assign", words[start : start + 3])
-            if modal and modal[0].first == 0:
-                start += modal[0].last
-            elif start < len(words) and words[start] == "to":
-                start += 1
+            lead = _time_in(clause, 0, start)
         elif clause.language == "en" and not clause.question:
             whole = clause.original(0, len(words))
             if object_first(whole, "en") != whole:
@@ -1350,7 +1347,47 @@ def _create_task(clause: Clause) -> IntentType | None:
             return made
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
-    return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+    return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_RELATIVES = frozenset({"whoever", "quien", "que", "quienquiera"})
+_SUBJECT_REACH = 6
+"""How many words a relative subject may run to before its modal: "whoever is in first
+tomorrow has to …", "el que entre primero mañana tiene que …"."""
+
+
+def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
+    """Where the work starts after an indefinite or relative subject: after its contracted
+    auxiliary and its modal ("someone's gotta restock …" → "restock …"); a relative
+    subject has a verb of its own before the modal ("whoever closes tonight needs to mop
+    …" → "mop …"), which is who, not what."""
+    lex, words = clause.lex, clause.words
+    start = last
+    contracted = lex.hits("contracted_aux", words[start : start + 1])
+    if contracted and start + 1 < len(words) and lex.hits("assign", words[start + 1 : start + 4]):
+        start += 1
+    modal = lex.hits("assign", words[start : start + 3])
+    if modal and modal[0].first == 0:
+        return start + modal[0].last
+    if start < len(words) and words[start] == "to":
+        return start + 1
+    if _RELATIVES.intersection(words[first:last]):
+        reach = lex.hits("modal", words[start : start + _SUBJECT_REACH + 2])
+        if reach and reach[0].first <= _SUBJECT_REACH and start + reach[0].last < len(words):
+            return start + reach[0].last
+    return start
+
+
+def _time_in(clause: Clause, first: int, last: int) -> datetime | None:
+    """The time said among the words before the work ("in 20 min someone has to …",
+    "whoever's in first tomorrow has to …"): the work's due time if it has none."""
+    head = clause.original(first, last)
+    if not head:
+        return None
+    found = find_time(
+        head, timezone=clause.context.timezone, now=clause.context.now, default_time=_due_time()
+    )
+    return found.at if found is not None else None
 
 
 _RESUMING = frozenset({"it", "them"})
@@ -1467,7 +1504,12 @@ def _resumed_object(clause: Clause, name_at: int) -> tuple[int, str] | None:
 
 
 def _task_from(
-    clause: Clause, body_text: str, assignees: list[str], *, subjunctive: bool
+    clause: Clause,
+    body_text: str,
+    assignees: list[str],
+    *,
+    subjunctive: bool,
+    lead: datetime | None = None,
 ) -> IntentType | None:
     context = clause.context
     due = None
@@ -1476,7 +1518,7 @@ def _task_from(
     )
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
-        head = _time_before(clause)
+        head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
             # "for tomorrow Luis should prep the salads by 11": the day said before the
             # name, the hour after it: one due time.
@@ -1484,7 +1526,7 @@ def _task_from(
             day = head.astimezone(zone).date()
             due = datetime.combine(day, found.at.astimezone(zone).timetz().replace(tzinfo=None))
             due = due.replace(tzinfo=zone)
-    elif (head := _time_before(clause)) is not None:
+    elif (head := _time_before(clause) or lead) is not None:
         due = head
     title = _infinitive_first(
         object_first(_trim_title(body_text), clause.language),

@@ -921,3 +921,32 @@ def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> No
     intent = read(text)
     assert intent["kind"] == "list_tasks"
     assert intent["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("somebody's got to take the recycling out", "en", "take the recycling out"),
+        ("somebody'll have to ring the landlord", "en", "ring the landlord"),
+        ("whoever closes tonight needs to mop the floor", "en", "mop the floor"),
+        ("el que entre primero mañana tiene que encender los hornos", "es", "encender los hornos"),
+    ],
+)
+def test_an_indefinite_or_relative_subject_ends_at_its_modal(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("in half an hour somebody should sweep the yard", "en", "2025-03-27T10:30:00+01:00"),
+        ("en media hora alguien tiene que sacar el pan", "es", "2025-03-27T10:30:00+01:00"),
+    ],
+)
+def test_a_time_before_an_indefinite_subject_is_the_due_time(
+    text: str, language: str, due: str
+) -> None:
+    assert read(text, language)["due"] == due
