@@ -1286,6 +1286,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         if follow and follow[0].first == 0:
             start = after + follow[0].last
             subjunctive = words[after] == "que"
+            if _causative_with_an_object(clause, start):
+                start -= 1  # "Tom can you get the milk order in": "get" is the work
         elif before:
             start = after
             subjunctive = words[first.first - 1] == "que"
@@ -1348,6 +1350,39 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_CAUSEE_PRONOUNS = frozenset({"him", "her", "them", "us", "me", "you", "it"})
+
+
+def _causative_with_an_object(clause: Clause, start: int) -> bool:
+    """A causative verb ("get", "have", "make") that ends the request wraps the work only
+    when who is made to do it follows ("get Tom to …"); before an object it is the work
+    itself ("can you get the croissant trays out of storage")."""
+    words = clause.words
+    if not 0 < start < len(words) or not clause.lex.has("causative", words[start - 1 : start]):
+        return False
+    if words[start] in _CAUSEE_PRONOUNS or any(p.first == start for p in clause.people):
+        return False
+    return not clause.lex.hits("someone", words[start : start + 1]) and not clause.lex.hits(
+        "everyone", words[start : start + 2]
+    )
+
+
+def keeps_particle(text: str) -> bool:
+    """ "switch the ovens on", "get the milk order in": an English phrasal verb's particle
+    after its object is part of the work, not a preposition a time left behind."""
+    words = words_of(text)
+    lex = lexicon()
+    if words[:1] == ["to"]:
+        words = words[1:]
+    return (
+        len(words) >= 3
+        and lex.has("phrasal_verb", words[:1])
+        and lex.has("particle", words[-1:])
+        and not lex.has("particle", words[-2:-1])
+        and not lex.has("dangling", words[-2:-1])
+    )
 
 
 _RELATIVES = frozenset({"whoever", "quien", "que", "quienquiera"})
@@ -1576,6 +1611,8 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 cut = True
                 break
             if hits and hits[-1].last == len(words):
+                if hits[-1].first == len(words) - 1 and keeps_particle(body):
+                    continue  # "bring the deliveries in": the verb's particle
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from minkops.domain.grammar import keeps_particle
 from minkops.domain.intents import (
     CancelReminder,
     CompleteTask,
@@ -337,7 +338,8 @@ def _strip_connectors(text: str) -> str:
     while previous != text:
         previous = text
         text = _LEADING_CONNECTORS.sub("", text)
-        text = _TRAILING_CONNECTORS.sub("", text)
+        if not keeps_particle(text):  # "switch the ovens on"
+            text = _TRAILING_CONNECTORS.sub("", text)
         text = tidy(text)
     return text
 

@@ -950,3 +950,36 @@ def test_a_time_before_an_indefinite_subject_is_the_due_time(
     text: str, language: str, due: str
 ) -> None:
     assert read(text, language)["due"] == due
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        ("Luis, make the salad dressing", "make the salad dressing", ["Luis"]),
+        (
+            "Maria can you get the spare keys from the office",
+            "get the spare keys from the office",
+            ["Maria"],
+        ),
+        ("can you get Luis to fold the napkins", "fold the napkins", ["Luis"]),
+    ],
+)
+def test_a_causative_verb_before_an_object_is_the_work(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        ("can Luis bring the chairs in", "title", "bring the chairs in"),
+        ("Maria should put the heating on by 8", "title", "put the heating on"),
+        ("remind me at 5 to turn the fryer on", "text", "turn the fryer on"),
+    ],
+)
+def test_a_phrasal_verbs_particle_after_its_object_is_part_of_the_work(
+    text: str, field: str, said: str
+) -> None:
+    assert read(text)[field] == said
