@@ -1231,7 +1231,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     if start >= len(tokens):
         return ""
     body = tidy(rest.original[tokens[start].start :])
-    return _infinitive_first(body, clause.language, subjunctive=True)
+    return _infinitive_first(
+        drop_support_verb(body, clause.language), clause.language, subjunctive=True
+    )
 
 
 def _note_to_self(clause: Clause) -> IntentType | None:
@@ -1564,7 +1566,7 @@ def _task_from(
     elif (head := _time_before(clause) or lead) is not None:
         due = head
     title = _infinitive_first(
-        object_first(_trim_title(body_text), clause.language),
+        object_first(drop_support_verb(_trim_title(body_text), clause.language), clause.language),
         clause.language,
         subjunctive=subjunctive,
         imperative=True,
@@ -1734,8 +1736,12 @@ def refine_reminder(
         if end == 1 and words[0] in _TOPIC:
             break  # "about the staff rota": what follows is the topic, not who is told
     body = _infinitive_first(
-        _drop_tail(
-            _drop_edges(body, ("time_residue", "by_voice")), ("reminder_lead", "reminder_verb")
+        drop_support_verb(
+            _drop_tail(
+                _drop_edges(body, ("time_residue", "by_voice")),
+                ("reminder_lead", "reminder_verb"),
+            ),
+            language,
         ),
         language,
         subjunctive=True,
@@ -1940,6 +1946,57 @@ def object_first(title: str, language: str) -> str:
         if base is not None and start == 0:
             return tidy(f"{base}{title[tokens[0].end :]}")
     return title
+
+
+_REFLEXIVES = frozenset({"se", "te", "me", "os", "nos"})
+_ENCLITICS = ("nos", "se", "te", "me", "os")
+_AR_ENDINGS = ("ando", "ar", "ais", "eis", "ad", "as", "an", "es", "en", "a", "e", "o")
+
+
+def _ar_infinitives(word: str) -> set[str]:
+    """The -ar infinitives a Spanish form may belong to, whatever its person, mood or
+    attached pronoun: "fíjate", "se encargue", "encárguese", "acuérdate", "asegurarse"."""
+    forms = {word}
+    for clitic in _ENCLITICS:
+        if word.endswith(clitic) and len(word) - len(clitic) >= 4:
+            forms.add(word[: -len(clitic)])
+    found: set[str] = set()
+    for form in forms:
+        for ending in _AR_ENDINGS:
+            if not form.endswith(ending) or len(form) - len(ending) < 3:
+                continue
+            stem = form[: -len(ending)]
+            if ending.startswith("e"):
+                for written, spoken in (("gu", "g"), ("qu", "c")):
+                    if stem.endswith(written):
+                        stem = stem[: -len(written)] + spoken
+            found.update({stem + "ar", _undiphthong(stem) + "ar"})
+    return found
+
+
+def drop_support_verb(body: str, language: str) -> str:
+    """ "(que Claire) se encargue de fotocopiar las planillas" → "fotocopiar las planillas",
+    "fijate de arreglar la tranquera" → "arreglar la tranquera", "(que Tom) no se olvide de
+    regar" → "regar": a support verb says who sees to the work; the work follows "de"."""
+    if language != "es":
+        return body
+    tokens = tokens_of(Text.of(body).folded)
+    words = [t.text for t in tokens]
+    lex = lexicon()
+    at = 0
+    denied = words[:1] == ["no"]
+    at += denied
+    at += at < len(words) and words[at] in _REFLEXIVES
+    if at + 2 >= len(words) or words[at + 1] != "de":
+        return body
+    work = words[at + 2]
+    if not work.endswith(("ar", "er", "ir")) and not work.endswith(_ENCLITIC_INFINITIVES):
+        return body  # "encárgate de la terraza": the support verb is the work's own verb
+    verbs = _ar_infinitives(words[at])
+    kind = "forget_verb" if denied else "support_verb"
+    if not any(lex.has(kind, [verb]) for verb in verbs):
+        return body
+    return tidy(body[tokens[at + 2].start :])
 
 
 _NOUN_ENDINGS = ("ia", "eza", "ura", "anza", "encia", "ancia", "ada", "ida", "ina", "era")

@@ -983,3 +983,35 @@ def test_a_phrasal_verbs_particle_after_its_object_is_part_of_the_work(
     text: str, field: str, said: str
 ) -> None:
     assert read(text)[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        ("Tom, asegúrate de cerrar la persiana esta noche", "title", "cerrar la persiana"),
+        ("que Luis se ocupe de barrer el patio", "title", "barrer el patio"),
+        ("que Pedro no se olvide de regar las plantas", "title", "regar las plantas"),
+        ("Luis, fíjate de apagar las luces al salir", "title", "apagar las luces"),
+        ("recuérdale a Juan que se encargue de sacar la basura", "text", "sacar la basura"),
+    ],
+)
+def test_a_spanish_support_verb_before_de_leaves_the_work(text: str, field: str, said: str) -> None:
+    assert read(text, "es")[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        (
+            "recuérdale a Lucía el lunes a las 9 que reparta los folletos",
+            "text",
+            "repartir los folletos",
+        ),
+        ("que Tom imprima las etiquetas para mañana", "title", "imprimir las etiquetas"),
+        ("avísale a Pedro a las 5 para que mueva las cajas", "text", "mover las cajas"),
+    ],
+)
+def test_an_er_or_ir_subjunctive_is_titled_in_the_infinitive(
+    text: str, field: str, said: str
+) -> None:
+    assert read(text, "es")[field] == said
