@@ -811,7 +811,7 @@ def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
-    if clause.lex.hits("reminder_verb", clause.words[:2]):
+    if clause.lex.hits("reminder_verb", clause.words[:2]) or _asks_for_a_nudge(clause):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
     erased_mine = clause.has("erase_verb") and clause.has("my_data")
@@ -1109,10 +1109,12 @@ def _create_reminder(clause: Clause) -> IntentType | None:
         or clause.has("reminder_noun")
         or (clause.has("send_verb") and clause.has("message_noun"))
     )
+    lead = lead or _asks_for_a_nudge(clause)
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
-    if clause.question and not clause.has("reminder_lead"):
-        return None
+    verb = clause.lex.hits("reminder_verb", clause.words[:1])
+    if clause.question and not clause.has("reminder_lead") and not verb:
+        return None  # "¿(me puedes) avisar a las 5 …?" asks for the reminder, it is one
     recurrence = find_recurrence(clause.text.original, now=context.now.astimezone(zone))
     if recurrence is None and not (clause.has("reminder_verb") or lead):
         return None
@@ -1131,6 +1133,22 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     what = _reminder_text(Text.of(found.rest), clause)
     made = CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
     return refine_reminder(made, context, clause.language)
+
+
+_NUDGE_REACH = 4
+"""Who is told, between the giving verb and the nudge: "give Tom and Lucía a shout"."""
+
+
+def _asks_for_a_nudge(clause: Clause) -> bool:
+    """ "give me a shout in 2 hours about …", "give Maria a nudge tomorrow to …": a giving
+    verb opening the request and, after who is told, a nudge is a reminder asked for."""
+    lex, words = clause.lex, clause.words
+    give = lex.hits("give_verb", words[:3])
+    if not give:
+        return False
+    after = give[0].last
+    nudge = lex.hits("nudge", words[after : after + _NUDGE_REACH + 2])
+    return bool(nudge) and 0 < nudge[0].first <= _NUDGE_REACH
 
 
 def _reminder_asked(clause: Clause) -> IntentType | None:
@@ -1193,7 +1211,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     told = () if _everyone_in_the_text(clause) else ("everyone",)
     for name in (
         "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
-        "message_noun", "reminder_lead", "reminder_noun",
+        "message_noun", "reminder_lead", "reminder_noun", "give_verb", "nudge",
+        "title_filler",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))

@@ -1015,3 +1015,44 @@ def test_an_er_or_ir_subjunctive_is_titled_in_the_infinitive(
     text: str, field: str, said: str
 ) -> None:
     assert read(text, "es")[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients", "said"),
+    [
+        ("give me a nudge at 4 about the gas bill", ["me"], "the gas bill"),
+        ("give Luis a heads up tomorrow at 8 to bring the ladder", ["Luis"], "bring the ladder"),
+    ],
+)
+def test_a_reminder_asked_for_as_a_favour_is_a_reminder(
+    text: str, recipients: list[str], said: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        recipients,
+        said,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients", "said"),
+    [
+        ("¿me avisas el jueves a las 10 de la cita con el banco?", ["me"], "la cita con el banco"),
+        ("acordate de recordarle a Tom a las 6 que cierre la caja", ["Tom"], "cerrar la caja"),
+        (
+            "bueno o sea quiero que le recuerdes a Tom el lunes a las 9 que pida la leche",
+            ["Tom"],
+            "pedir la leche",
+        ),
+    ],
+)
+def test_a_spanish_reminder_asked_as_a_question_or_a_wish_is_a_reminder(
+    text: str, recipients: list[str], said: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        recipients,
+        said,
+    )
