@@ -1174,14 +1174,42 @@ def _recipients(clause: Clause) -> list[str]:
         return ["everyone"]
     names = _names(clause)
     mine = clause.lex.hits("mine", clause.words[:4])
-    if mine or "me" in clause.words:
+    also_me = _a_mi(clause)
+    if mine or "me" in clause.words or also_me is not None:
         # In the order said: "recuérdanos a mí y a Luis" is ["me", "Luis"].
-        first_me = mine[0].first if mine else clause.words.index("me")
+        first_me = (
+            mine[0].first
+            if mine
+            else clause.words.index("me")
+            if "me" in clause.words
+            else also_me or 0
+        )
         before = bool(clause.people) and first_me < clause.people[0].first
         if names and before:
             return ["me", *names]
         names = [*names, "me"] if names else ["me"]
     return names or ["me"]
+
+
+_NOT_POSSESSED = frozenset({"el", "la", "los", "las", "que", "y", "e", "para", "de", "del"})
+
+
+def _a_mi(clause: Clause) -> int | None:
+    """Where "a mí" names the sender among who is told ("recuérdanos a Lucía y a mí el
+    miércoles …"): "mí" with its accent, or "mi" that no noun follows (the possessive "a
+    mi casa" has one), before what is to be remembered starts."""
+    words = clause.words
+    for index in range(1, len(words)):
+        if words[index] in _REMINDER_CUT and index > 1 and words[index - 1] != "a":
+            return None
+        if words[index] != "mi" or words[index - 1] != "a":
+            continue
+        token = clause.tokens[index]
+        accented = clause.text.original[token.start : token.end].lower() == "mí"
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if accented or not following or following in _NOT_POSSESSED:
+            return index
+    return None
 
 
 def _everyone_in_the_text(clause: Clause) -> bool:
@@ -1724,10 +1752,12 @@ def refine_reminder(
             elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
                 recipients = [*recipients, named]
             end = people[0].last
-        elif words[:2] in (["a", "mi"], ["to", "me"], ["for", "me"], ["para", "mi"]):
+        elif words[:2] in (["a", "mi"], ["to", "me"], ["for", "me"], ["para", "mi"]) or (
+            words[0] in _AND and words[1:3] in (["a", "mi"], ["me"], ["to", "me"])
+        ):
             recipients = recipients if "me" in recipients else [*recipients, "me"]
-            said_me = True  # "recuérdame a mí y a Pedro": the sender, said again
-            end = 2
+            said_me = True  # "recuérdame a mí y a Pedro", "… a Tom y a mí": the sender
+            end = 2 + (words[0] in _AND and words[1] != "me")
         elif (
             (residue := lex.hits("time_residue", words[:3]))
             and residue[0].first == 0

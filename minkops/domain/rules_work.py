@@ -19,7 +19,7 @@ from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
 from minkops.domain.understanding import UnderstandingContext
-from minkops.domain.when import find_recurrence, find_time
+from minkops.domain.when import FoundTime, find_recurrence, find_time
 
 _TASK_DUE_TIME = time(23, 59)
 """A task due "tomorrow" is due by the end of that day."""
@@ -300,7 +300,7 @@ def create_reminder(
     if recurrence is not None:
         what = _strip_connectors(recurrence.rest)
         return CreateReminder(text=what, recipients=recipients, cron=recurrence.cron)
-    found = find_time(
+    found = _time_before_the_content(body, context, language) or find_time(
         body,
         timezone=context.timezone,
         now=context.now,
@@ -311,6 +311,35 @@ def create_reminder(
     # No time (or one already past): the handler asks when, and what if the text is empty.
     at = found.at if found is not None and found.at > context.now else None
     return CreateReminder(text=what, recipients=recipients, at=at)
+
+
+_CONTENT_LINK = re.compile(r"\s(?:that|to|que|de\s+que)\s")
+"""Where what to remember starts: "… tonight at 8 | that we start at 6 tomorrow"."""
+
+
+def _time_before_the_content(
+    body: str, context: UnderstandingContext, language: str
+) -> FoundTime | None:
+    """A day and an hour said before the content clause are when the reminder goes; a
+    time inside the clause is part of what it says ("remind everyone tonight at 8 that we
+    start at 6 tomorrow")."""
+    link = _CONTENT_LINK.search(Text.of(body).folded)
+    if link is None:
+        return None
+    head, content = body[: link.start()], body[link.start() :]
+    found = find_time(
+        head,
+        timezone=context.timezone,
+        now=context.now,
+        default_time=_REMINDER_TIME,
+        date_order=_date_order(context, language),
+    )
+    if found is None or not (found.explicit_date and found.explicit_time):
+        return None
+    inside = find_time(content, timezone=context.timezone, now=context.now)
+    if inside is None:
+        return None  # nothing to keep apart: the whole body is read as before
+    return FoundTime(found.at, tidy(f"{found.rest} {content}"), True, True)
 
 
 _LEAD_INSIDE = re.compile(

@@ -1056,3 +1056,37 @@ def test_a_spanish_reminder_asked_as_a_question_or_a_wish_is_a_reminder(
         recipients,
         said,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("avísanos a Pedro y a mí mañana a las 7 de la limpieza", ["Pedro", "me"]),
+        ("recuérdale a Tom y a mi el jueves a las 9 que viene el técnico", ["Tom", "me"]),
+        ("recuérdale a Tom el lunes que venga a mi casa", ["Tom"]),
+    ],
+)
+def test_a_mi_after_the_people_told_adds_the_sender(text: str, recipients: list[str]) -> None:
+    assert read(text, "es")["recipients"] == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "at"),
+    [
+        (
+            "remind the team on thursday at 7pm that the van leaves at 8 on saturday",
+            "the van leaves at 8 on saturday",
+            "2025-03-27T19:00:00+01:00",
+        ),
+        (
+            "remind me today at 4 to book the van for tomorrow at 10",
+            "book the van for tomorrow at 10",
+            "2025-03-27T16:00:00+01:00",
+        ),
+    ],
+)
+def test_a_time_inside_the_reminders_content_belongs_to_its_text(
+    text: str, said: str, at: str
+) -> None:
+    intent = read(text)
+    assert (intent["text"], intent["at"]) == (said, at)
