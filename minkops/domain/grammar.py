@@ -783,7 +783,14 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
         return None
     hits = clause.lex.hits("cancel", clause.words) + clause.lex.hits("anymore", clause.words)
-    early = min(hit.first for hit in hits) <= _CANCEL_REACH
+    first = min(hit.first for hit in hits)
+    if any(
+        hit.last <= person.first and person.last <= first
+        for hit in clause.lex.hits("assign", clause.words[:first])
+        for person in clause.people
+    ):
+        return None  # "ask Pedro to drop the order at the café": the word is his work
+    early = first <= _CANCEL_REACH
     ending = clause.lex.hits("anymore", clause.words)
     if not early and not (ending and ending[-1].last == len(clause.words)):
         return None
@@ -1289,6 +1296,12 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     note = clause.lex.hits("note_to_self", clause.words[:5])
     if note and note[0].first == 0 and ":" in clause.text.folded:
         return _create_task(clause)
+    colon = clause.text.folded.find(":")
+    if colon > 0 and clause.lex.covers("self_label", words_of(clause.text.folded[:colon])):
+        # "for me: ring the client …", "para mí: llamar al gestor …": labelled as the
+        # sender's own, a note to self.
+        body = tidy(clause.text.original[colon + 1 :])
+        return _task_from(clause, body, [], subjunctive=False) if body else None
     return None
 
 

@@ -1090,3 +1090,35 @@ def test_a_time_inside_the_reminders_content_belongs_to_its_text(
 ) -> None:
     intent = read(text)
     assert (intent["text"], intent["at"]) == (said, at)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("for me: renew the van insurance, friday 9am", "en", "renew the van insurance"),
+        ("para mí: pagar el seguro del local el lunes", "es", "pagar el seguro del local"),
+    ],
+)
+def test_work_labelled_as_the_senders_own_is_a_note_to_self(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "can you ask Luis to drop the freezer keys at the office",
+            "drop the freezer keys at the office",
+        ),
+        (
+            "ask Juan to drop the fridge magnets at the office",
+            "drop the fridge magnets at the office",
+        ),
+    ],
+)
+def test_a_cancel_word_inside_work_asked_of_someone_is_the_work(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
