@@ -1465,7 +1465,8 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
         start += 1
     modal = lex.hits("assign", words[start : start + 3])
     if modal and modal[0].first == 0:
-        return start + modal[0].last
+        after = start + modal[0].last
+        return after - 1 if _causative_with_an_object(clause, after) else after
     if start < len(words) and words[start] == "to":
         return start + 1
     if _RELATIVES.intersection(words[first:last]):
@@ -1637,7 +1638,12 @@ def _task_from(
 
 
 def _time_before(clause: Clause) -> datetime | None:
-    head = clause.original(0, clause.people[0].first) if clause.people else ""
+    """A time said before the people, and nothing else but the "que" that introduces
+    them ("mañana a las 7 y media que Pedro dé de comer …")."""
+    first = clause.people[0].first if clause.people else 0
+    if first and clause.words[first - 1] in _BARE_QUE:
+        first -= 1
+    head = clause.original(0, first)
     if not head:
         return None
     found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)

@@ -1122,3 +1122,35 @@ def test_work_labelled_as_the_senders_own_is_a_note_to_self(
 def test_a_cancel_word_inside_work_asked_of_someone_is_the_work(text: str, title: str) -> None:
     intent = read(text)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_causative_verb_before_an_object_after_someone_is_the_work() -> None:
+    intent = read("can somebody get the deliveries in before lunch")
+    assert (intent["title"], intent["assignees"]) == ("get the deliveries in", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("el viernes a las 5 que Lucía revise el stock", "2025-03-28T17:00:00+01:00"),
+        ("mañana a las 10 que Tom pase la fregona", "2025-03-28T10:00:00+01:00"),
+    ],
+)
+def test_a_time_before_que_and_the_person_is_the_due_time(text: str, due: str) -> None:
+    assert read(text, "es")["due"] == due
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        (
+            "hay que limpiar los filtros, que se ocupe Lucía mañana",
+            "limpiar los filtros",
+            ["Lucía"],
+        ),
+        ("fregar el almacén antes del viernes, que se encargue Tom", "fregar el almacén", ["Tom"]),
+    ],
+)
+def test_work_handed_on_with_a_support_verb_after_it(text: str, title: str, who: list[str]) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == (title, who)
