@@ -154,10 +154,13 @@ class Clause:
         duty = {
             i for hit in self.lex.hits("obligation", self.words) for i in range(hit.first, hit.last)
         }
+        # "anybody who's free should …": a "who" after an indefinite pronoun is relative.
+        relative = {hit.last for hit in self.lex.hits("someone", self.words)}
         asking = [
             hit
             for hit in self.lex.hits("question", self.words)
-            if hit.first == 0 or self.words[hit.first] not in _BARE_QUE
+            if (hit.first == 0 or self.words[hit.first] not in _BARE_QUE)
+            and hit.first not in relative
         ]
         if any(hit.first < 3 and hit.first not in duty for hit in asking):
             return True
@@ -481,8 +484,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
     )
     if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None
-    if clause.has("reminder_noun"):
-        return None
+    if clause.has("reminder_noun") or _asks_for_a_nudge(clause):
+        return None  # "give us a shout at 5 to close the terrace": a reminder asked for
     if clause.question and not (referred and not clause.asked):
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
@@ -1274,6 +1277,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             "him",  # "a voice message to remind him to open"
             "her",
             "them",
+            "us",
         }:
             start = index + 1
             continue
@@ -1447,7 +1451,7 @@ def keeps_particle(text: str) -> bool:
     )
 
 
-_RELATIVES = frozenset({"whoever", "quien", "que", "quienquiera"})
+_RELATIVES = frozenset({"whoever", "quien", "quienquiera"})
 _SUBJECT_REACH = 6
 """How many words a relative subject may run to before its modal: "whoever is in first
 tomorrow has to …", "el que entre primero mañana tiene que …"."""
@@ -1460,6 +1464,16 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
     …" → "mop …"), which is who, not what."""
     lex, words = clause.lex, clause.words
     start = last
+    said = words[first:last]
+    relative = bool(_RELATIVES.intersection(said)) or any(
+        said[i] in _ARTICLES and said[i + 1] == "que" for i in range(len(said) - 1)
+    )
+    if relative or words[last : last + 1] in (["who"], ["that"], ["que"]):
+        # "whoever closes tonight needs to mop …", "alguien que tenga coche tiene que ir
+        # …": the relative clause is who; the work starts after the main modal.
+        reach = lex.hits("modal", words[start : start + _SUBJECT_REACH + 2])
+        if reach and reach[0].first <= _SUBJECT_REACH and start + reach[0].last < len(words):
+            return start + reach[0].last
     contracted = lex.hits("contracted_aux", words[start : start + 1])
     if contracted and start + 1 < len(words) and lex.hits("assign", words[start + 1 : start + 4]):
         start += 1
@@ -1469,10 +1483,6 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
         return after - 1 if _causative_with_an_object(clause, after) else after
     if start < len(words) and words[start] == "to":
         return start + 1
-    if _RELATIVES.intersection(words[first:last]):
-        reach = lex.hits("modal", words[start : start + _SUBJECT_REACH + 2])
-        if reach and reach[0].first <= _SUBJECT_REACH and start + reach[0].last < len(words):
-            return start + reach[0].last
     return start
 
 

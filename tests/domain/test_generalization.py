@@ -1154,3 +1154,23 @@ def test_a_time_before_que_and_the_person_is_the_due_time(text: str, due: str) -
 def test_work_handed_on_with_a_support_verb_after_it(text: str, title: str, who: list[str]) -> None:
     intent = read(text, "es")
     assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("anybody who's free should restock the fridge", "en", "restock the fridge"),
+        ("someone who has a car needs to go to the wholesaler", "en", "go to the wholesaler"),
+        ("alguien que tenga coche tiene que ir al mayorista", "es", "ir al mayorista"),
+    ],
+)
+def test_a_relative_clause_after_an_indefinite_subject_is_who_not_what(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_a_nudge_asked_for_is_no_edit_of_the_task_it_names() -> None:
+    intent = read("give us a shout at 5 to mop the terrace")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "mop the terrace")
