@@ -486,6 +486,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None
     if clause.has("reminder_noun") or _asks_for_a_nudge(clause):
         return None  # "give us a shout at 5 to close the terrace": a reminder asked for
+    if edit and _operates_a_device(clause, edit[0].first):
+        return None  # "Tom please switch the coffee machine off": work, not a change
     if clause.question and not (referred and not clause.asked):
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
@@ -520,6 +522,15 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _operates_a_device(clause: Clause, verb: int) -> bool:
+    """ "switch the coffee machine off (before you leave)": the verb and its particle
+    after the object, once the time is out, operate something."""
+    said = clause.original(verb, len(clause.words))
+    found = find_time(said, timezone=clause.context.timezone, now=clause.context.now)
+    words = words_of(_drop_edges(found.rest if found else said, ("time_residue",)))
+    return len(words) >= 3 and clause.lex.has("device_phrasal", [words[0], words[-1]])
 
 
 def _names_then_colon(clause: Clause) -> bool:
@@ -1440,6 +1451,10 @@ def keeps_particle(text: str) -> bool:
     after its object is part of the work, not a preposition a time left behind."""
     words = words_of(text)
     lex = lexicon()
+    for name in ("ability", "title_filler"):  # "(can you) put the heating on"
+        lead = lex.hits(name, words[:4])
+        if lead and lead[0].first == 0:
+            words = words[lead[0].last :]
     if words[:1] == ["to"]:
         words = words[1:]
     return (

@@ -1174,3 +1174,15 @@ def test_a_relative_clause_after_an_indefinite_subject_is_who_not_what(
 def test_a_nudge_asked_for_is_no_edit_of_the_task_it_names() -> None:
     intent = read("give us a shout at 5 to mop the terrace")
     assert (intent["kind"], intent["text"]) == ("create_reminder", "mop the terrace")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis please switch the milk frother off before you go", "switch the milk frother off"),
+        ("Maria can you put the heating on at 7", "put the heating on"),
+    ],
+)
+def test_a_device_switched_on_or_off_is_work_not_an_edit(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
