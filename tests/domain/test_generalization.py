@@ -1186,3 +1186,13 @@ def test_a_nudge_asked_for_is_no_edit_of_the_task_it_names() -> None:
 def test_a_device_switched_on_or_off_is_work_not_an_edit(text: str, title: str) -> None:
     intent = read(text)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize("word", ["cancele", "elimine", "asignen", "recuerdes"])
+def test_the_subjunctive_of_a_keyword_verb_is_no_typo(word: str) -> None:
+    assert fix_typos(Text.of(word)).folded == word
+
+
+def test_work_asked_in_the_subjunctive_of_a_keyword_verb_keeps_its_verb() -> None:
+    intent = read("pídele a Lucía que cancele la reserva del sábado", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "cancelar la reserva del sábado")
