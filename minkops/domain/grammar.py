@@ -1810,6 +1810,12 @@ def refine_reminder(
             end = residue[0].last
         elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
             end = lead[0].last
+        elif (
+            (filler := lex.hits("title_filler", words[:3]))
+            and filler[0].first == 0
+            and filler[0].last < len(words)
+        ):
+            end = filler[0].last  # "remind me like every friday … (like) to do the wages"
         elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (

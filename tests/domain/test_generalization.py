@@ -1196,3 +1196,17 @@ def test_the_subjunctive_of_a_keyword_verb_is_no_typo(word: str) -> None:
 def test_work_asked_in_the_subjunctive_of_a_keyword_verb_keeps_its_verb() -> None:
     intent = read("pídele a Lucía que cancele la reserva del sábado", "es")
     assert (intent["kind"], intent["title"]) == ("create_task", "cancelar la reserva del sábado")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me every monday at 8 to basically check the float", "en", "check the float"),
+        ("remind Luis like every day at 5 to count the till", "en", "count the till"),
+        ("recuérdale a Tom el lunes a las 9 pues revisar el horno", "es", "revisar el horno"),
+    ],
+)
+def test_a_discourse_filler_before_a_reminders_text_is_not_part_of_it(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
