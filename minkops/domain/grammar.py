@@ -1838,7 +1838,7 @@ def refine_reminder(
         drop_support_verb(
             _drop_tail(
                 _drop_edges(body, ("time_residue", "by_voice")),
-                ("reminder_lead", "reminder_verb"),
+                ("reminder_lead", "reminder_verb", "tail_filler"),
             ),
             language,
         ),
@@ -1905,6 +1905,7 @@ _DETERMINERS = frozenset(
 
 
 def _trim_title(title: str) -> str:
+    title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
     title = _drop_edges(title, ("time_residue", "dangling"))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").

@@ -1210,3 +1210,17 @@ def test_a_discourse_filler_before_a_reminders_text_is_not_part_of_it(
     text: str, language: str, said: str
 ) -> None:
     assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "field", "said"),
+    [
+        ("Tom needs to hose the yard or something", "en", "title", "hose the yard"),
+        ("que Luis ordene el almacén y eso", "es", "title", "ordenar el almacén"),
+        ("remind me at 4 to water the plants so yeah", "en", "text", "water the plants"),
+    ],
+)
+def test_a_filler_closing_the_sentence_is_not_part_of_the_work(
+    text: str, language: str, field: str, said: str
+) -> None:
+    assert read(text, language)[field] == said
