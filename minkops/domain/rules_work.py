@@ -172,7 +172,8 @@ def cancel_reminder(text: Text) -> CancelReminder | None:
 _TASK_LEAD = re.compile(
     r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
     r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
-    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
+    r"(?:(?:task|tarea(?:\s+nueva)?),|(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)"
+    r"(?=\s|:|-|$))\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
 _NUMBERED = re.compile(

@@ -1224,3 +1224,21 @@ def test_a_filler_closing_the_sentence_is_not_part_of_the_work(
     text: str, language: str, field: str, said: str
 ) -> None:
     assert read(text, language)[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("add a task, wipe down the menus", "en", "wipe down the menus"),
+        ("tarea nueva, fregar el almacén", "es", "fregar el almacén"),
+    ],
+)
+def test_a_task_label_set_off_by_a_comma_leads_the_work(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_comma_after_the_spanish_todo_is_no_task_label() -> None:
+    assert read("todo, perfecto", "es")["kind"] != "create_task"
