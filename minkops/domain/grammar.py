@@ -636,6 +636,13 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     # "remind Maria to switch on the ovens": words after "remind" are the reminder's text.
     verb = lex.hits("reminder_verb", clause.words)
     limit = verb[0].first if verb else len(clause.words)
+    colon = clause.text.folded.find(":")
+    if colon > 0:
+        # "recordatorio diario a las 9 para todos: apagar las luces": after the label's
+        # colon is the new reminder's text, no order about reminders.
+        before = sum(token.end <= colon for token in clause.tokens)
+        if lex.has("reminder_noun", clause.words[:before]):
+            limit = min(limit, before)
     said = clause.words[:limit]
     resume = lex.hits("resume", said)
     pause = lex.hits("pause", said)
@@ -834,6 +841,8 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return None  # "tell Maria to send the invoice": work, not billing
     if clause.lex.hits("reminder_verb", clause.words[:2]) or _asks_for_a_nudge(clause):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
+    if clause.has("reminder_verb") and _scheduled(clause):
+        return None  # "every monday at 9 remind me to send the invoices": the same
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
     erased_mine = clause.has("erase_verb") and clause.has("my_data")
     if (clause.has("delete_account") and not erased_mine) or closing:
@@ -853,6 +862,15 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
         return Usage()
     return None
+
+
+def _scheduled(clause: Clause) -> bool:
+    context = clause.context
+    zone = ZoneInfo(context.timezone)
+    said = clause.text.original
+    if find_recurrence(said, now=context.now.astimezone(zone)) is not None:
+        return True
+    return find_time(said, timezone=context.timezone, now=context.now) is not None
 
 
 def _preferences(clause: Clause) -> IntentType | None:

@@ -1242,3 +1242,30 @@ def test_a_task_label_set_off_by_a_comma_leads_the_work(
 
 def test_a_comma_after_the_spanish_todo_is_no_task_label() -> None:
     assert read("todo, perfecto", "es")["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "every friday at 4 remind me to pay the supplier invoices",
+            "en",
+            "pay the supplier invoices",
+        ),
+        (
+            "cada lunes a las 10 recuérdame pagar la factura del gas",
+            "es",
+            "pagar la factura del gas",
+        ),
+    ],
+)
+def test_billing_words_in_a_scheduled_reminders_text_are_its_text(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+def test_a_cancel_word_after_a_reminders_label_is_its_text() -> None:
+    intent = read("recordatorio para Tom mañana a las 6: apagar la freidora", "es")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "apagar la freidora")
