@@ -1148,11 +1148,12 @@ def _create_reminder(clause: Clause) -> IntentType | None:
         or clause.has("reminder_noun")
         or (clause.has("send_verb") and clause.has("message_noun"))
     )
-    lead = lead or _asks_for_a_nudge(clause)
+    nudged = _asks_for_a_nudge(clause)
+    lead = lead or nudged
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
     verb = clause.lex.hits("reminder_verb", clause.words[:1])
-    if clause.question and not clause.has("reminder_lead") and not verb:
+    if clause.question and not clause.has("reminder_lead") and not verb and not nudged:
         return None  # "¿(me puedes) avisar a las 5 …?" asks for the reminder, it is one
     recurrence = find_recurrence(clause.text.original, now=context.now.astimezone(zone))
     if recurrence is None and not (clause.has("reminder_verb") or lead):

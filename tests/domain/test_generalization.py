@@ -1269,3 +1269,12 @@ def test_billing_words_in_a_scheduled_reminders_text_are_its_text(
 def test_a_cancel_word_after_a_reminders_label_is_its_text() -> None:
     intent = read("recordatorio para Tom mañana a las 6: apagar la freidora", "es")
     assert (intent["kind"], intent["text"]) == ("create_reminder", "apagar la freidora")
+
+
+def test_a_favour_asked_as_a_question_is_a_reminder() -> None:
+    intent = read("could you give Luis a nudge at 3 to ring the bank?")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["Luis"],
+        "ring the bank",
+    )
