@@ -1466,8 +1466,9 @@ def _causative_with_an_object(clause: Clause, start: int) -> bool:
 
 
 def keeps_particle(text: str) -> bool:
-    """ "switch the ovens on", "get the milk order in": an English phrasal verb's particle
-    after its object is part of the work, not a preposition a time left behind."""
+    """ "switch the ovens on", "get the milk order in", "sign in": an English phrasal
+    verb's particle (after its object, if any) is part of the work, not a preposition a
+    time left behind."""
     words = words_of(text)
     lex = lexicon()
     for name in ("ability", "title_filler"):  # "(can you) put the heating on"
@@ -1477,7 +1478,7 @@ def keeps_particle(text: str) -> bool:
     if words[:1] == ["to"]:
         words = words[1:]
     return (
-        len(words) >= 3
+        len(words) >= 2  # "sign in", "cash up": with no object between, too
         and lex.has("phrasal_verb", words[:1])
         and lex.has("particle", words[-1:])
         and not lex.has("particle", words[-2:-1])

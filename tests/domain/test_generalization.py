@@ -1278,3 +1278,16 @@ def test_a_favour_asked_as_a_question_is_a_reminder() -> None:
         ["Luis"],
         "ring the bank",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        ("Pedro has to clock in at 8", "title", "clock in"),
+        ("remind Tom at 6 to log on", "text", "log on"),
+    ],
+)
+def test_a_phrasal_verb_without_an_object_keeps_its_particle(
+    text: str, field: str, said: str
+) -> None:
+    assert read(text)[field] == said
