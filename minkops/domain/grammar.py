@@ -154,10 +154,13 @@ class Clause:
         duty = {
             i for hit in self.lex.hits("obligation", self.words) for i in range(hit.first, hit.last)
         }
+        # "anybody who's free should …": a "who" after an indefinite pronoun is relative.
+        relative = {hit.last for hit in self.lex.hits("someone", self.words)}
         asking = [
             hit
             for hit in self.lex.hits("question", self.words)
-            if hit.first == 0 or self.words[hit.first] not in _BARE_QUE
+            if (hit.first == 0 or self.words[hit.first] not in _BARE_QUE)
+            and hit.first not in relative
         ]
         if any(hit.first < 3 and hit.first not in duty for hit in asking):
             return True
@@ -488,8 +491,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
     )
     if not (edit and edit[0].first <= 5) and not numbered and not referred:
         return None
-    if clause.has("reminder_noun"):
-        return None
+    if clause.has("reminder_noun") or _asks_for_a_nudge(clause):
+        return None  # "give us a shout at 5 to close the terrace": a reminder asked for
+    if edit and _operates_a_device(clause, edit[0].first):
+        return None  # "Tom please switch the coffee machine off": work, not a change
     if clause.question and not (referred and not clause.asked):
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
@@ -524,6 +529,15 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _operates_a_device(clause: Clause, verb: int) -> bool:
+    """ "switch the coffee machine off (before you leave)": the verb and its particle
+    after the object, once the time is out, operate something."""
+    said = clause.original(verb, len(clause.words))
+    found = find_time(said, timezone=clause.context.timezone, now=clause.context.now)
+    words = words_of(_drop_edges(found.rest if found else said, ("time_residue",)))
+    return len(words) >= 3 and clause.lex.has("device_phrasal", [words[0], words[-1]])
 
 
 def _names_then_colon(clause: Clause) -> bool:
@@ -669,6 +683,13 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     # "remind Maria to switch on the ovens": words after "remind" are the reminder's text.
     verb = lex.hits("reminder_verb", clause.words)
     limit = verb[0].first if verb else len(clause.words)
+    colon = clause.text.folded.find(":")
+    if colon > 0:
+        # "recordatorio diario a las 9 para todos: apagar las luces": after the label's
+        # colon is the new reminder's text, no order about reminders.
+        before = sum(token.end <= colon for token in clause.tokens)
+        if lex.has("reminder_noun", clause.words[:before]):
+            limit = min(limit, before)
     said = clause.words[:limit]
     resume = lex.hits("resume", said)
     pause = lex.hits("pause", said)
@@ -885,7 +906,14 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
         return None
     hits = clause.lex.hits("cancel", clause.words) + clause.lex.hits("anymore", clause.words)
-    early = min(hit.first for hit in hits) <= _CANCEL_REACH
+    first = min(hit.first for hit in hits)
+    if any(
+        hit.last <= person.first and person.last <= first
+        for hit in clause.lex.hits("assign", clause.words[:first])
+        for person in clause.people
+    ):
+        return None  # "ask Pedro to drop the order at the café": the word is his work
+    early = first <= _CANCEL_REACH
     ending = clause.lex.hits("anymore", clause.words)
     if not early and not (ending and ending[-1].last == len(clause.words)):
         return None
@@ -933,8 +961,10 @@ def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
-    if clause.lex.hits("reminder_verb", clause.words[:2]):
+    if clause.lex.hits("reminder_verb", clause.words[:2]) or _asks_for_a_nudge(clause):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
+    if clause.has("reminder_verb") and _scheduled(clause):
+        return None  # "every monday at 9 remind me to send the invoices": the same
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
     erased_mine = clause.has("erase_verb") and clause.has("my_data")
     if (clause.has("delete_account") and not erased_mine) or closing:
@@ -954,6 +984,15 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
         return Usage()
     return None
+
+
+def _scheduled(clause: Clause) -> bool:
+    context = clause.context
+    zone = ZoneInfo(context.timezone)
+    said = clause.text.original
+    if find_recurrence(said, now=context.now.astimezone(zone)) is not None:
+        return True
+    return find_time(said, timezone=context.timezone, now=context.now) is not None
 
 
 def _preferences(clause: Clause) -> IntentType | None:
@@ -1277,10 +1316,13 @@ def _create_reminder(clause: Clause) -> IntentType | None:
         or clause.has("reminder_noun")
         or (clause.has("send_verb") and clause.has("message_noun"))
     )
+    nudged = _asks_for_a_nudge(clause)
+    lead = lead or nudged
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
-    if clause.question and not clause.has("reminder_lead"):
-        return None
+    verb = clause.lex.hits("reminder_verb", clause.words[:1])
+    if clause.question and not clause.has("reminder_lead") and not verb and not nudged:
+        return None  # "¿(me puedes) avisar a las 5 …?" asks for the reminder, it is one
     recurrence = find_recurrence(clause.text.original, now=context.now.astimezone(zone))
     if recurrence is None and not (clause.has("reminder_verb") or lead):
         return None
@@ -1299,6 +1341,22 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     what = _reminder_text(Text.of(found.rest), clause)
     made = CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
     return refine_reminder(made, context, clause.language)
+
+
+_NUDGE_REACH = 4
+"""Who is told, between the giving verb and the nudge: "give Tom and Lucía a shout"."""
+
+
+def _asks_for_a_nudge(clause: Clause) -> bool:
+    """ "give me a shout in 2 hours about …", "give Maria a nudge tomorrow to …": a giving
+    verb opening the request and, after who is told, a nudge is a reminder asked for."""
+    lex, words = clause.lex, clause.words
+    give = lex.hits("give_verb", words[:3])
+    if not give:
+        return False
+    after = give[0].last
+    nudge = lex.hits("nudge", words[after : after + _NUDGE_REACH + 2])
+    return bool(nudge) and 0 < nudge[0].first <= _NUDGE_REACH
 
 
 def _reminder_asked(clause: Clause) -> IntentType | None:
@@ -1324,14 +1382,42 @@ def _recipients(clause: Clause) -> list[str]:
         return ["everyone"]
     names = _names(clause)
     mine = clause.lex.hits("mine", clause.words[:4])
-    if mine or "me" in clause.words:
+    also_me = _a_mi(clause)
+    if mine or "me" in clause.words or also_me is not None:
         # In the order said: "recuérdanos a mí y a Luis" is ["me", "Luis"].
-        first_me = mine[0].first if mine else clause.words.index("me")
+        first_me = (
+            mine[0].first
+            if mine
+            else clause.words.index("me")
+            if "me" in clause.words
+            else also_me or 0
+        )
         before = bool(clause.people) and first_me < clause.people[0].first
         if names and before:
             return ["me", *names]
         names = [*names, "me"] if names else ["me"]
     return names or ["me"]
+
+
+_NOT_POSSESSED = frozenset({"el", "la", "los", "las", "que", "y", "e", "para", "de", "del"})
+
+
+def _a_mi(clause: Clause) -> int | None:
+    """Where "a mí" names the sender among who is told ("recuérdanos a Lucía y a mí el
+    miércoles …"): "mí" with its accent, or "mi" that no noun follows (the possessive "a
+    mi casa" has one), before what is to be remembered starts."""
+    words = clause.words
+    for index in range(1, len(words)):
+        if words[index] in _REMINDER_CUT and index > 1 and words[index - 1] != "a":
+            return None
+        if words[index] != "mi" or words[index - 1] != "a":
+            continue
+        token = clause.tokens[index]
+        accented = clause.text.original[token.start : token.end].lower() == "mí"
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if accented or not following or following in _NOT_POSSESSED:
+            return index
+    return None
 
 
 def _everyone_in_the_text(clause: Clause) -> bool:
@@ -1361,7 +1447,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     told = () if _everyone_in_the_text(clause) else ("everyone",)
     for name in (
         "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
-        "message_noun", "reminder_lead", "reminder_noun",
+        "message_noun", "reminder_lead", "reminder_noun", "give_verb", "nudge",
+        "title_filler",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))
@@ -1388,6 +1475,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             "him",  # "a voice message to remind him to open"
             "her",
             "them",
+            "us",
         }:
             start = index + 1
             continue
@@ -1399,7 +1487,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     if start >= len(tokens):
         return ""
     body = tidy(rest.original[tokens[start].start :])
-    return _infinitive_first(body, clause.language, subjunctive=True)
+    return _infinitive_first(
+        drop_support_verb(body, clause.language), clause.language, subjunctive=True
+    )
 
 
 def _note_to_self(clause: Clause) -> IntentType | None:
@@ -1408,6 +1498,12 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     note = clause.lex.hits("note_to_self", clause.words[:5])
     if note and note[0].first == 0 and ":" in clause.text.folded:
         return _create_task(clause)
+    colon = clause.text.folded.find(":")
+    if colon > 0 and clause.lex.covers("self_label", words_of(clause.text.folded[:colon])):
+        # "for me: ring the client …", "para mí: llamar al gestor …": labelled as the
+        # sender's own, a note to self.
+        body = tidy(clause.text.original[colon + 1 :])
+        return _task_from(clause, body, [], subjunctive=False) if body else None
     return None
 
 
@@ -1424,6 +1520,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     start: int | None = None
     assignees: list[str] = []
     subjunctive = False
+    lead: datetime | None = None
     note = lex.hits("note_to_self", words[:5])
     if note and clause.people and clause.people[0].first - note[0].last in (0, 1):
         # "apunta que Juan Pérez tiene que llevar las cajas": noted for someone else.
@@ -1453,6 +1550,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         if follow and follow[0].first == 0:
             start = after + follow[0].last
             subjunctive = words[after] == "que"
+            if _causative_with_an_object(clause, start):
+                start -= 1  # "Tom can you get the milk order in": "get" is the work
         elif before:
             start = after
             subjunctive = words[first.first - 1] == "que"
@@ -1479,13 +1578,9 @@ def _create_task(clause: Clause) -> IntentType | None:
         if someone and clause.question and _perfect_around(clause, someone[0].first):
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if someone and someone[0].first <= 4:
-            start = someone[0].last
+            start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
-            modal = lex.hits("assign", words[start : start + 3])
-            if modal and modal[0].first == 0:
-                start += modal[0].last
-            elif start < len(words) and words[start] == "to":
-                start += 1
+            lead = _time_in(clause, 0, start)
         elif clause.language == "en" and not clause.question:
             whole = clause.original(0, len(words))
             if object_first(whole, "en") != whole:
@@ -1518,7 +1613,92 @@ def _create_task(clause: Clause) -> IntentType | None:
             return made
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
-    return _task_from(clause, body_text, assignees, subjunctive=subjunctive)
+    return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_CAUSEE_PRONOUNS = frozenset({"him", "her", "them", "us", "me", "you", "it"})
+
+
+def _causative_with_an_object(clause: Clause, start: int) -> bool:
+    """A causative verb ("get", "have", "make") that ends the request wraps the work only
+    when who is made to do it follows ("get Tom to …"); before an object it is the work
+    itself ("can you get the croissant trays out of storage")."""
+    words = clause.words
+    if not 0 < start < len(words) or not clause.lex.has("causative", words[start - 1 : start]):
+        return False
+    if words[start] in _CAUSEE_PRONOUNS or any(p.first == start for p in clause.people):
+        return False
+    return not clause.lex.hits("someone", words[start : start + 1]) and not clause.lex.hits(
+        "everyone", words[start : start + 2]
+    )
+
+
+def keeps_particle(text: str) -> bool:
+    """ "switch the ovens on", "get the milk order in", "sign in": an English phrasal
+    verb's particle (after its object, if any) is part of the work, not a preposition a
+    time left behind."""
+    words = words_of(text)
+    lex = lexicon()
+    for name in ("ability", "title_filler"):  # "(can you) put the heating on"
+        lead = lex.hits(name, words[:4])
+        if lead and lead[0].first == 0:
+            words = words[lead[0].last :]
+    if words[:1] == ["to"]:
+        words = words[1:]
+    return (
+        len(words) >= 2  # "sign in", "cash up": with no object between, too
+        and lex.has("phrasal_verb", words[:1])
+        and lex.has("particle", words[-1:])
+        and not lex.has("particle", words[-2:-1])
+        and not lex.has("dangling", words[-2:-1])
+    )
+
+
+_RELATIVES = frozenset({"whoever", "quien", "quienquiera"})
+_SUBJECT_REACH = 6
+"""How many words a relative subject may run to before its modal: "whoever is in first
+tomorrow has to …", "el que entre primero mañana tiene que …"."""
+
+
+def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
+    """Where the work starts after an indefinite or relative subject: after its contracted
+    auxiliary and its modal ("someone's gotta restock …" → "restock …"); a relative
+    subject has a verb of its own before the modal ("whoever closes tonight needs to mop
+    …" → "mop …"), which is who, not what."""
+    lex, words = clause.lex, clause.words
+    start = last
+    said = words[first:last]
+    relative = bool(_RELATIVES.intersection(said)) or any(
+        said[i] in _ARTICLES and said[i + 1] == "que" for i in range(len(said) - 1)
+    )
+    if relative or words[last : last + 1] in (["who"], ["that"], ["que"]):
+        # "whoever closes tonight needs to mop …", "alguien que tenga coche tiene que ir
+        # …": the relative clause is who; the work starts after the main modal.
+        reach = lex.hits("modal", words[start : start + _SUBJECT_REACH + 2])
+        if reach and reach[0].first <= _SUBJECT_REACH and start + reach[0].last < len(words):
+            return start + reach[0].last
+    contracted = lex.hits("contracted_aux", words[start : start + 1])
+    if contracted and start + 1 < len(words) and lex.hits("assign", words[start + 1 : start + 4]):
+        start += 1
+    modal = lex.hits("assign", words[start : start + 3])
+    if modal and modal[0].first == 0:
+        after = start + modal[0].last
+        return after - 1 if _causative_with_an_object(clause, after) else after
+    if start < len(words) and words[start] == "to":
+        return start + 1
+    return start
+
+
+def _time_in(clause: Clause, first: int, last: int) -> datetime | None:
+    """The time said among the words before the work ("in 20 min someone has to …",
+    "whoever's in first tomorrow has to …"): the work's due time if it has none."""
+    head = clause.original(first, last)
+    if not head:
+        return None
+    found = find_time(
+        head, timezone=clause.context.timezone, now=clause.context.now, default_time=_due_time()
+    )
+    return found.at if found is not None else None
 
 
 _RESUMING = frozenset({"it", "them"})
@@ -1635,7 +1815,12 @@ def _resumed_object(clause: Clause, name_at: int) -> tuple[int, str] | None:
 
 
 def _task_from(
-    clause: Clause, body_text: str, assignees: list[str], *, subjunctive: bool
+    clause: Clause,
+    body_text: str,
+    assignees: list[str],
+    *,
+    subjunctive: bool,
+    lead: datetime | None = None,
 ) -> IntentType | None:
     context = clause.context
     due = None
@@ -1644,7 +1829,7 @@ def _task_from(
     )
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
-        head = _time_before(clause)
+        head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
             # "for tomorrow Luis should prep the salads by 11": the day said before the
             # name, the hour after it: one due time.
@@ -1652,10 +1837,10 @@ def _task_from(
             day = head.astimezone(zone).date()
             due = datetime.combine(day, found.at.astimezone(zone).timetz().replace(tzinfo=None))
             due = due.replace(tzinfo=zone)
-    elif (head := _time_before(clause)) is not None:
+    elif (head := _time_before(clause) or lead) is not None:
         due = head
     title = _infinitive_first(
-        object_first(_trim_title(body_text), clause.language),
+        object_first(drop_support_verb(_trim_title(body_text), clause.language), clause.language),
         clause.language,
         subjunctive=subjunctive,
         imperative=True,
@@ -1666,7 +1851,12 @@ def _task_from(
 
 
 def _time_before(clause: Clause) -> datetime | None:
-    head = clause.original(0, clause.people[0].first) if clause.people else ""
+    """A time said before the people, and nothing else but the "que" that introduces
+    them ("mañana a las 7 y media que Pedro dé de comer …")."""
+    first = clause.people[0].first if clause.people else 0
+    if first and clause.words[first - 1] in _BARE_QUE:
+        first -= 1
+    head = clause.original(0, first)
     if not head:
         return None
     found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
@@ -1707,6 +1897,8 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 cut = True
                 break
             if hits and hits[-1].last == len(words):
+                if hits[-1].first == len(words) - 1 and keeps_particle(body):
+                    continue  # "bring the deliveries in": the verb's particle
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break
@@ -1797,10 +1989,12 @@ def refine_reminder(
             elif roster_fold(named) not in {roster_fold(r) for r in recipients}:
                 recipients = [*recipients, named]
             end = people[0].last
-        elif words[:2] in (["a", "mi"], ["to", "me"], ["for", "me"], ["para", "mi"]):
+        elif words[:2] in (["a", "mi"], ["to", "me"], ["for", "me"], ["para", "mi"]) or (
+            words[0] in _AND and words[1:3] in (["a", "mi"], ["me"], ["to", "me"])
+        ):
             recipients = recipients if "me" in recipients else [*recipients, "me"]
-            said_me = True  # "recuérdame a mí y a Pedro": the sender, said again
-            end = 2
+            said_me = True  # "recuérdame a mí y a Pedro", "… a Tom y a mí": the sender
+            end = 2 + (words[0] in _AND and words[1] != "me")
         elif (
             (residue := lex.hits("time_residue", words[:3]))
             and residue[0].first == 0
@@ -1809,6 +2003,12 @@ def refine_reminder(
             end = residue[0].last
         elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
             end = lead[0].last
+        elif (
+            (filler := lex.hits("title_filler", words[:3]))
+            and filler[0].first == 0
+            and filler[0].last < len(words)
+        ):
+            end = filler[0].last  # "remind me like every friday … (like) to do the wages"
         elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
@@ -1828,8 +2028,12 @@ def refine_reminder(
         if end == 1 and words[0] in _TOPIC:
             break  # "about the staff rota": what follows is the topic, not who is told
     body = _infinitive_first(
-        _drop_tail(
-            _drop_edges(body, ("time_residue", "by_voice")), ("reminder_lead", "reminder_verb")
+        drop_support_verb(
+            _drop_tail(
+                _drop_edges(body, ("time_residue", "by_voice")),
+                ("reminder_lead", "reminder_verb", "tail_filler"),
+            ),
+            language,
         ),
         language,
         subjunctive=True,
@@ -1894,6 +2098,7 @@ _DETERMINERS = frozenset(
 
 
 def _trim_title(title: str) -> str:
+    title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
     title = _drop_edges(title, ("time_residue", "dangling"))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
@@ -2034,6 +2239,57 @@ def object_first(title: str, language: str) -> str:
         if base is not None and start == 0:
             return tidy(f"{base}{title[tokens[0].end :]}")
     return title
+
+
+_REFLEXIVES = frozenset({"se", "te", "me", "os", "nos"})
+_ENCLITICS = ("nos", "se", "te", "me", "os")
+_AR_ENDINGS = ("ando", "ar", "ais", "eis", "ad", "as", "an", "es", "en", "a", "e", "o")
+
+
+def _ar_infinitives(word: str) -> set[str]:
+    """The -ar infinitives a Spanish form may belong to, whatever its person, mood or
+    attached pronoun: "fíjate", "se encargue", "encárguese", "acuérdate", "asegurarse"."""
+    forms = {word}
+    for clitic in _ENCLITICS:
+        if word.endswith(clitic) and len(word) - len(clitic) >= 4:
+            forms.add(word[: -len(clitic)])
+    found: set[str] = set()
+    for form in forms:
+        for ending in _AR_ENDINGS:
+            if not form.endswith(ending) or len(form) - len(ending) < 3:
+                continue
+            stem = form[: -len(ending)]
+            if ending.startswith("e"):
+                for written, spoken in (("gu", "g"), ("qu", "c")):
+                    if stem.endswith(written):
+                        stem = stem[: -len(written)] + spoken
+            found.update({stem + "ar", _undiphthong(stem) + "ar"})
+    return found
+
+
+def drop_support_verb(body: str, language: str) -> str:
+    """ "(que Claire) se encargue de fotocopiar las planillas" → "fotocopiar las planillas",
+    "fijate de arreglar la tranquera" → "arreglar la tranquera", "(que Tom) no se olvide de
+    regar" → "regar": a support verb says who sees to the work; the work follows "de"."""
+    if language != "es":
+        return body
+    tokens = tokens_of(Text.of(body).folded)
+    words = [t.text for t in tokens]
+    lex = lexicon()
+    at = 0
+    denied = words[:1] == ["no"]
+    at += denied
+    at += at < len(words) and words[at] in _REFLEXIVES
+    if at + 2 >= len(words) or words[at + 1] != "de":
+        return body
+    work = words[at + 2]
+    if not work.endswith(("ar", "er", "ir")) and not work.endswith(_ENCLITIC_INFINITIVES):
+        return body  # "encárgate de la terraza": the support verb is the work's own verb
+    verbs = _ar_infinitives(words[at])
+    kind = "forget_verb" if denied else "support_verb"
+    if not any(lex.has(kind, [verb]) for verb in verbs):
+        return body
+    return tidy(body[tokens[at + 2].start :])
 
 
 _NOUN_ENDINGS = ("ia", "eza", "ura", "anza", "encia", "ancia", "ada", "ida", "ina", "era")

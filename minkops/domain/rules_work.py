@@ -6,6 +6,7 @@ import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from minkops.domain.grammar import keeps_particle
 from minkops.domain.intents import (
     CancelReminder,
     CompleteTask,
@@ -18,7 +19,7 @@ from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
 from minkops.domain.understanding import UnderstandingContext
-from minkops.domain.when import find_recurrence, find_time
+from minkops.domain.when import FoundTime, find_recurrence, find_time
 
 _TASK_DUE_TIME = time(23, 59)
 """A task due "tomorrow" is due by the end of that day."""
@@ -171,7 +172,8 @@ def cancel_reminder(text: Text) -> CancelReminder | None:
 _TASK_LEAD = re.compile(
     r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
     r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
-    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
+    r"(?:(?:task|tarea(?:\s+nueva)?),|(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)"
+    r"(?=\s|:|-|$))\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
 _NUMBERED = re.compile(
@@ -299,7 +301,7 @@ def create_reminder(
     if recurrence is not None:
         what = _strip_connectors(recurrence.rest)
         return CreateReminder(text=what, recipients=recipients, cron=recurrence.cron)
-    found = find_time(
+    found = _time_before_the_content(body, context, language) or find_time(
         body,
         timezone=context.timezone,
         now=context.now,
@@ -310,6 +312,35 @@ def create_reminder(
     # No time (or one already past): the handler asks when, and what if the text is empty.
     at = found.at if found is not None and found.at > context.now else None
     return CreateReminder(text=what, recipients=recipients, at=at)
+
+
+_CONTENT_LINK = re.compile(r"\s(?:that|to|que|de\s+que)\s")
+"""Where what to remember starts: "… tonight at 8 | that we start at 6 tomorrow"."""
+
+
+def _time_before_the_content(
+    body: str, context: UnderstandingContext, language: str
+) -> FoundTime | None:
+    """A day and an hour said before the content clause are when the reminder goes; a
+    time inside the clause is part of what it says ("remind everyone tonight at 8 that we
+    start at 6 tomorrow")."""
+    link = _CONTENT_LINK.search(Text.of(body).folded)
+    if link is None:
+        return None
+    head, content = body[: link.start()], body[link.start() :]
+    found = find_time(
+        head,
+        timezone=context.timezone,
+        now=context.now,
+        default_time=_REMINDER_TIME,
+        date_order=_date_order(context, language),
+    )
+    if found is None or not (found.explicit_date and found.explicit_time):
+        return None
+    inside = find_time(content, timezone=context.timezone, now=context.now)
+    if inside is None:
+        return None  # nothing to keep apart: the whole body is read as before
+    return FoundTime(found.at, tidy(f"{found.rest} {content}"), True, True)
 
 
 _LEAD_INSIDE = re.compile(
@@ -337,7 +368,8 @@ def _strip_connectors(text: str) -> str:
     while previous != text:
         previous = text
         text = _LEADING_CONNECTORS.sub("", text)
-        text = _TRAILING_CONNECTORS.sub("", text)
+        if not keeps_particle(text):  # "switch the ovens on"
+            text = _TRAILING_CONNECTORS.sub("", text)
         text = tidy(text)
     return text
 

@@ -1272,3 +1272,373 @@ def test_a_day_said_after_tonight_belongs_to_the_message(
     intent = read(text, language)
     assert intent["at"] == at
     assert intent["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("somebody's got to take the recycling out", "en", "take the recycling out"),
+        ("somebody'll have to ring the landlord", "en", "ring the landlord"),
+        ("whoever closes tonight needs to mop the floor", "en", "mop the floor"),
+        ("el que entre primero mañana tiene que encender los hornos", "es", "encender los hornos"),
+    ],
+)
+def test_an_indefinite_or_relative_subject_ends_at_its_modal(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("in half an hour somebody should sweep the yard", "en", "2025-03-27T10:30:00+01:00"),
+        ("en media hora alguien tiene que sacar el pan", "es", "2025-03-27T10:30:00+01:00"),
+    ],
+)
+def test_a_time_before_an_indefinite_subject_is_the_due_time(
+    text: str, language: str, due: str
+) -> None:
+    assert read(text, language)["due"] == due
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        ("Luis, make the salad dressing", "make the salad dressing", ["Luis"]),
+        (
+            "Maria can you get the spare keys from the office",
+            "get the spare keys from the office",
+            ["Maria"],
+        ),
+        ("can you get Luis to fold the napkins", "fold the napkins", ["Luis"]),
+    ],
+)
+def test_a_causative_verb_before_an_object_is_the_work(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        ("can Luis bring the chairs in", "title", "bring the chairs in"),
+        ("Maria should put the heating on by 8", "title", "put the heating on"),
+        ("remind me at 5 to turn the fryer on", "text", "turn the fryer on"),
+    ],
+)
+def test_a_phrasal_verbs_particle_after_its_object_is_part_of_the_work(
+    text: str, field: str, said: str
+) -> None:
+    assert read(text)[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        ("Tom, asegúrate de cerrar la persiana esta noche", "title", "cerrar la persiana"),
+        ("que Luis se ocupe de barrer el patio", "title", "barrer el patio"),
+        ("que Pedro no se olvide de regar las plantas", "title", "regar las plantas"),
+        ("Luis, fíjate de apagar las luces al salir", "title", "apagar las luces"),
+        ("recuérdale a Juan que se encargue de sacar la basura", "text", "sacar la basura"),
+    ],
+)
+def test_a_spanish_support_verb_before_de_leaves_the_work(text: str, field: str, said: str) -> None:
+    assert read(text, "es")[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        (
+            "recuérdale a Lucía el lunes a las 9 que reparta los folletos",
+            "text",
+            "repartir los folletos",
+        ),
+        ("que Tom imprima las etiquetas para mañana", "title", "imprimir las etiquetas"),
+        ("avísale a Pedro a las 5 para que mueva las cajas", "text", "mover las cajas"),
+    ],
+)
+def test_an_er_or_ir_subjunctive_is_titled_in_the_infinitive(
+    text: str, field: str, said: str
+) -> None:
+    assert read(text, "es")[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients", "said"),
+    [
+        ("give me a nudge at 4 about the gas bill", ["me"], "the gas bill"),
+        ("give Luis a heads up tomorrow at 8 to bring the ladder", ["Luis"], "bring the ladder"),
+    ],
+)
+def test_a_reminder_asked_for_as_a_favour_is_a_reminder(
+    text: str, recipients: list[str], said: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        recipients,
+        said,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients", "said"),
+    [
+        ("¿me avisas el jueves a las 10 de la cita con el banco?", ["me"], "la cita con el banco"),
+        ("acordate de recordarle a Tom a las 6 que cierre la caja", ["Tom"], "cerrar la caja"),
+        (
+            "bueno o sea quiero que le recuerdes a Tom el lunes a las 9 que pida la leche",
+            ["Tom"],
+            "pedir la leche",
+        ),
+    ],
+)
+def test_a_spanish_reminder_asked_as_a_question_or_a_wish_is_a_reminder(
+    text: str, recipients: list[str], said: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        recipients,
+        said,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("avísanos a Pedro y a mí mañana a las 7 de la limpieza", ["Pedro", "me"]),
+        ("recuérdale a Tom y a mi el jueves a las 9 que viene el técnico", ["Tom", "me"]),
+        ("recuérdale a Tom el lunes que venga a mi casa", ["Tom"]),
+    ],
+)
+def test_a_mi_after_the_people_told_adds_the_sender(text: str, recipients: list[str]) -> None:
+    assert read(text, "es")["recipients"] == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "at"),
+    [
+        (
+            "remind the team on thursday at 7pm that the van leaves at 8 on saturday",
+            "the van leaves at 8 on saturday",
+            "2025-03-27T19:00:00+01:00",
+        ),
+        (
+            "remind me today at 4 to book the van for tomorrow at 10",
+            "book the van for tomorrow at 10",
+            "2025-03-27T16:00:00+01:00",
+        ),
+    ],
+)
+def test_a_time_inside_the_reminders_content_belongs_to_its_text(
+    text: str, said: str, at: str
+) -> None:
+    intent = read(text)
+    assert (intent["text"], intent["at"]) == (said, at)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("for me: renew the van insurance, friday 9am", "en", "renew the van insurance"),
+        ("para mí: pagar el seguro del local el lunes", "es", "pagar el seguro del local"),
+    ],
+)
+def test_work_labelled_as_the_senders_own_is_a_note_to_self(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "can you ask Luis to drop the freezer keys at the office",
+            "drop the freezer keys at the office",
+        ),
+        (
+            "ask Juan to drop the fridge magnets at the office",
+            "drop the fridge magnets at the office",
+        ),
+    ],
+)
+def test_a_cancel_word_inside_work_asked_of_someone_is_the_work(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_causative_verb_before_an_object_after_someone_is_the_work() -> None:
+    intent = read("can somebody get the deliveries in before lunch")
+    assert (intent["title"], intent["assignees"]) == ("get the deliveries in", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("el viernes a las 5 que Lucía revise el stock", "2025-03-28T17:00:00+01:00"),
+        ("mañana a las 10 que Tom pase la fregona", "2025-03-28T10:00:00+01:00"),
+    ],
+)
+def test_a_time_before_que_and_the_person_is_the_due_time(text: str, due: str) -> None:
+    assert read(text, "es")["due"] == due
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        (
+            "hay que limpiar los filtros, que se ocupe Lucía mañana",
+            "limpiar los filtros",
+            ["Lucía"],
+        ),
+        ("fregar el almacén antes del viernes, que se encargue Tom", "fregar el almacén", ["Tom"]),
+    ],
+)
+def test_work_handed_on_with_a_support_verb_after_it(text: str, title: str, who: list[str]) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("anybody who's free should restock the fridge", "en", "restock the fridge"),
+        ("someone who has a car needs to go to the wholesaler", "en", "go to the wholesaler"),
+        ("alguien que tenga coche tiene que ir al mayorista", "es", "ir al mayorista"),
+    ],
+)
+def test_a_relative_clause_after_an_indefinite_subject_is_who_not_what(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_a_nudge_asked_for_is_no_edit_of_the_task_it_names() -> None:
+    intent = read("give us a shout at 5 to mop the terrace")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "mop the terrace")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis please switch the milk frother off before you go", "switch the milk frother off"),
+        ("Maria can you put the heating on at 7", "put the heating on"),
+    ],
+)
+def test_a_device_switched_on_or_off_is_work_not_an_edit(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize("word", ["cancele", "elimine", "asignen", "recuerdes"])
+def test_the_subjunctive_of_a_keyword_verb_is_no_typo(word: str) -> None:
+    assert fix_typos(Text.of(word)).folded == word
+
+
+def test_work_asked_in_the_subjunctive_of_a_keyword_verb_keeps_its_verb() -> None:
+    intent = read("pídele a Lucía que cancele la reserva del sábado", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "cancelar la reserva del sábado")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me every monday at 8 to basically check the float", "en", "check the float"),
+        ("remind Luis like every day at 5 to count the till", "en", "count the till"),
+        ("recuérdale a Tom el lunes a las 9 pues revisar el horno", "es", "revisar el horno"),
+    ],
+)
+def test_a_discourse_filler_before_a_reminders_text_is_not_part_of_it(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "field", "said"),
+    [
+        ("Tom needs to hose the yard or something", "en", "title", "hose the yard"),
+        ("que Luis ordene el almacén y eso", "es", "title", "ordenar el almacén"),
+        ("remind me at 4 to water the plants so yeah", "en", "text", "water the plants"),
+    ],
+)
+def test_a_filler_closing_the_sentence_is_not_part_of_the_work(
+    text: str, language: str, field: str, said: str
+) -> None:
+    assert read(text, language)[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("add a task, wipe down the menus", "en", "wipe down the menus"),
+        ("tarea nueva, fregar el almacén", "es", "fregar el almacén"),
+    ],
+)
+def test_a_task_label_set_off_by_a_comma_leads_the_work(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_comma_after_the_spanish_todo_is_no_task_label() -> None:
+    assert read("todo, perfecto", "es")["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "every friday at 4 remind me to pay the supplier invoices",
+            "en",
+            "pay the supplier invoices",
+        ),
+        (
+            "cada lunes a las 10 recuérdame pagar la factura del gas",
+            "es",
+            "pagar la factura del gas",
+        ),
+    ],
+)
+def test_billing_words_in_a_scheduled_reminders_text_are_its_text(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+def test_a_cancel_word_after_a_reminders_label_is_its_text() -> None:
+    intent = read("recordatorio para Tom mañana a las 6: apagar la freidora", "es")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "apagar la freidora")
+
+
+def test_a_favour_asked_as_a_question_is_a_reminder() -> None:
+    intent = read("could you give Luis a nudge at 3 to ring the bank?")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["Luis"],
+        "ring the bank",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "said"),
+    [
+        ("Pedro has to clock in at 8", "title", "clock in"),
+        ("remind Tom at 6 to log on", "text", "log on"),
+    ],
+)
+def test_a_phrasal_verb_without_an_object_keeps_its_particle(
+    text: str, field: str, said: str
+) -> None:
+    assert read(text)[field] == said
