@@ -1700,6 +1700,9 @@ def refine_task(
         if named is not None:
             intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
     title = intent.title
+    if (commented := _drop_comment(title)) != title and commented:
+        intent = intent.model_copy(update={"title": commented})
+        title = commented
     folded_title = Text.of(title).folded
     at = message.folded.find(folded_title) if folded_title else -1
     before = words_of(message.folded[max(0, at - 12) : at]) if at > 0 else []
@@ -1720,8 +1723,33 @@ _DETERMINERS = frozenset(
 )
 
 
+def _drop_comment(title: str) -> str:
+    """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
+    puerta": a clause after the work that says why or comments on it (after a comma, or
+    straight after a word of urgency) is not part of the title. A "que" that hands the
+    work on ("…, que lo haga Tom", "que se encargue Pedro") is not a comment."""
+    lex = lexicon()
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    urgent = {hit.last for hit in lex.hits("urgency", words)}
+    reason = [hit.first for hit in lex.hits("because", words) if hit.first >= 2]
+    if reason:
+        title = tidy(title[: tokens[reason[0] - 1].end])
+        tokens, words = tokens[: reason[0]], words[: reason[0]]
+    for hit in lex.hits("comment_lead", words):
+        at = hit.first
+        if at < 2 or (
+            words[at] in _BARE_QUE and words[at + 1 : at + 2] and (words[at + 1] in _CLITICS)
+        ):
+            continue
+        pause = "," in title[tokens[at - 1].end : tokens[at].start]
+        if pause or at in urgent:
+            return tidy(title[: tokens[at - 1].end])
+    return title
+
+
 def _trim_title(title: str) -> str:
-    title = _drop_edges(title, ("time_residue", "dangling"))
+    title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
     for _ in range(2):

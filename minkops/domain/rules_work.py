@@ -171,7 +171,7 @@ def cancel_reminder(text: Text) -> CancelReminder | None:
 _TASK_LEAD = re.compile(
     r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
     r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
-    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|$)\s*(?P<rest>.*)$"
+    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|,|$)\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
 _NUMBERED = re.compile(
@@ -218,6 +218,8 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
         return None
     group = "rest" if match.group("rest") is not None else "assign"
     rest = text.slice(*match.span(group))
+    if rest.folded.startswith(","):
+        rest = rest.slice(1, len(rest.folded)).strip()  # "new task, sweep …": a pause
     if group == "rest" and _NUMBERED.match(rest.folded):
         return None  # "task 1: push it to saturday": a task that exists, not new work
     assignees: list[str] = []

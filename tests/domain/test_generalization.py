@@ -921,3 +921,40 @@ def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> No
     intent = read(text)
     assert intent["kind"] == "list_tasks"
     assert intent["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("new task, wipe the menus", "en", "wipe the menus"),
+        ("nueva tarea, fregar la terraza", "es", "fregar la terraza"),
+    ],
+)
+def test_a_comma_after_the_task_word_is_a_pause_not_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("can someone mop the floor, it's filthy", "en", "mop the floor"),
+        ("Tom should fix the tap because it drips", "en", "fix the tap"),
+        ("new task: clean the grill, there's grease everywhere", "en", "clean the grill"),
+        ("Pedro, limpia la plancha, que está muy sucia", "es", "limpiar la plancha"),
+        ("que Luis llame al fontanero porque gotea el grifo", "es", "llamar al fontanero"),
+        ("que alguien pida hielo urgente que no queda nada", "es", "pedir hielo"),
+    ],
+)
+def test_a_clause_that_says_why_is_not_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_a_relative_clause_without_a_pause_stays_in_the_title() -> None:
+    intent = read("Pedro limpia la plancha que está sucia", "es")
+    assert intent["title"] == "limpiar la plancha que está sucia"
