@@ -1923,6 +1923,22 @@ def _undiphthong(stem: str) -> str:
     return stem[: end - 2] + plain + stem[end:]
 
 
+_STRESSED_SUBJECTS = frozenset({"tú", "vos", "usted", "ustedes", "vosotros", "vosotras"})
+"""Subjects said after an order to stress who ("limpia tú", "barré vos"). Unaccented
+"tu" is "your" ("limpia tu mesa") and stays."""
+_VOSEO_ENDINGS = {"á": "ar", "é": "er", "í": "ir"}
+
+
+def _voseo(word: str) -> str | None:
+    """The "vos" order, stressed on its last vowel: "barré" → "barrer", "limpiá" →
+    "limpiar", "escribí" → "escribir" (the infinitive without its "r")."""
+    word = word.lower().rstrip(",.")
+    ending = _VOSEO_ENDINGS.get(word[-1:])
+    if ending is None or len(word) < 4 or word[-2] in _VOWELS:
+        return None
+    return roster_fold(word[:-1]) + ending
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -1943,7 +1959,17 @@ def _infinitive_first(
     key = roster_fold(first)
     if key.endswith(_ENCLITIC_INFINITIVES):
         return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
+    ordered = imperative and not subjunctive
+    if ordered and rest:
+        # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
+        # not part of the work.
+        said, _, after = rest.partition(" ")
+        if said.lower().strip(",") in _STRESSED_SUBJECTS:
+            rest = after
+            body = tidy(f"{first} {rest}")
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
+    if lemma is None and ordered:
+        lemma = lexicon().imperative_lemmas.get(key) or _voseo(first)
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:

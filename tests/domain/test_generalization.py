@@ -958,3 +958,39 @@ def test_a_clause_that_says_why_is_not_part_of_the_title(
 def test_a_relative_clause_without_a_pause_stays_in_the_title() -> None:
     intent = read("Pedro limpia la plancha que está sucia", "es")
     assert intent["title"] == "limpiar la plancha que está sucia"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, escribí el menú del día", "escribir el menú del día"),
+        ("Pedro, poné las sillas en la terraza", "poner las sillas en la terraza"),
+        ("Tom, limpiá la barra", "limpiar la barra"),
+    ],
+)
+def test_a_voseo_order_becomes_the_infinitive(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Lucía, mete las sillas dentro", "meter las sillas dentro"),
+        ("Juan, enciende el horno", "encender el horno"),
+        ("Tom, reparte los menús", "repartir los menús"),
+    ],
+)
+def test_an_order_of_an_er_or_ir_verb_becomes_the_infinitive(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis el viernes friega tú los platos", "fregar los platos"),
+        ("María, sube usted las cajas", "subir las cajas"),
+        ("Pedro limpia tu taquilla", "limpiar tu taquilla"),
+    ],
+)
+def test_a_subject_stressed_after_an_order_is_not_part_of_the_work(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
