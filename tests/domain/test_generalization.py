@@ -994,3 +994,19 @@ def test_an_order_of_an_er_or_ir_verb_becomes_the_infinitive(text: str, title: s
 )
 def test_a_subject_stressed_after_an_order_is_not_part_of_the_work(text: str, title: str) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("hay que pintar la valla, que se ocupe Luis", "es", "pintar la valla", "Luis"),
+        ("hay que vaciar el congelador, que se encarguen Tom", "es", "vaciar el congelador", "Tom"),
+        ("hay que fregar la cámara, se encarga Juan Mora", "es", "fregar la cámara", "Juan Mora"),
+        ("the shelves need dusting, leave it to Lucía", "en", "dust the shelves", "Lucía"),
+    ],
+)
+def test_work_handed_on_after_a_comma_names_who_does_it(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [who])
