@@ -489,6 +489,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "hay que limpiar los cristales, que lo haga Luis": new work
     if _names_then_colon(clause):
         return None  # "Tom + Luis: move the freezer on monday": new work for them
+    if _ordered_of_people(clause) and not clause.has("replaced") and not numbered:
+        return None  # "Luis and Pedro should move the fridge …": new work for them
     context = clause.context
     number = _number(clause)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
@@ -517,6 +519,25 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _ordered_of_people(clause: Clause) -> bool:
+    """The message opens with who (one name or several joined by "and"), and then an
+    obligation or a "to"/"que" that orders them: "Luis and Pedro should move the fridge",
+    "Luis to make the order", "Tom needs to …" give work, they do not change a task."""
+    if not clause.people or clause.people[0].first != 0:
+        return False
+    after = clause.people[0].last
+    for person in clause.people[1:]:
+        if person.first - after > 1 or (person.first > after and clause.words[after] not in _AND):
+            break
+        after = person.last
+    if after >= len(clause.words):
+        return False
+    if clause.words[after] in {"to", "que", "q"}:
+        return True
+    duty = clause.lex.hits("assign", clause.words[after : after + 4])
+    return bool(duty) and duty[0].first == 0
 
 
 def _names_then_colon(clause: Clause) -> bool:

@@ -1010,3 +1010,25 @@ def test_work_handed_on_after_a_comma_names_who_does_it(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [who])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        ("Tom needs to move the freezer on monday", "move the freezer", ["Tom"]),
+        ("Lucía and Juan Mora should move the milk crates to the cellar tomorrow",
+         "move the milk crates to the cellar", ["Lucía", "Juan Mora"]),
+        ("María to put the freezer thermometer back at 5pm", "put the freezer thermometer back",
+         ["María"]),
+    ],
+)  # fmt: skip
+def test_people_then_an_obligation_give_new_work_not_an_edit(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+
+
+def test_a_person_who_replaces_another_still_edits_the_task() -> None:
+    intent = read("Lucía should do the terrace instead of Juan Mora")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Lucía")
