@@ -116,6 +116,8 @@ _WD_SHORT = {
 """Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
 alone, "sat", "wed" and "sun" are other words."""
 _WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
+_DAY_LINK = r"(?:\s*[,&/]\s*|\s+(?:and|y|e)\s+|\s+)"
+"""What joins the days of a list: a comma, a slash, "and", or a space."""
 
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -465,6 +467,12 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD})*)\b",
         ),
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
+        # "Mon Wed Fri at 6", "lunes, miércoles y viernes a las 8": several days listed
+        # are each of them, as "every" would say; one day alone is once.
+        (
+            "days",
+            rf"\b(?P<first>{_WD_EVERY})(?P<more>(?:{_DAY_LINK}{_WD_EVERY}){{1,6}})\b",
+        ),
         (
             "daily",
             r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"

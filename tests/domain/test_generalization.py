@@ -1032,3 +1032,24 @@ def test_people_then_an_obligation_give_new_work_not_an_edit(
 def test_a_person_who_replaces_another_still_edits_the_task() -> None:
     intent = read("Lucía should do the terrace instead of Juan Mora")
     assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Lucía")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cron"),
+    [
+        ("tue/thu at 5pm remind me to order the fish", "en", "0 17 * * 2,4"),
+        ("remind Lucía to count the till monday, wednesday and saturday at 11pm", "en",
+         "0 23 * * 1,3,6"),
+        ("martes y jueves a las 10 recuérdale a Tom pedir el pescado", "es", "0 10 * * 2,4"),
+    ],
+)  # fmt: skip
+def test_several_weekdays_listed_repeat_on_each_of_them(
+    text: str, language: str, cron: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["cron"]) == ("create_reminder", cron)
+
+
+def test_one_weekday_alone_is_once() -> None:
+    intent = read("remind me on thursday at 10 to order the fish")
+    assert "cron" not in intent and intent["at"] == "2025-04-03T10:00:00+02:00"
