@@ -1568,14 +1568,20 @@ def _plain_word(body: str, token: Word) -> bool:
     return body[token.start : token.end].lower() not in lexicon().accented_lemmas
 
 
+_OBJECT_PRONOUNS = frozenset({"me", "us", "him", "her", "them"})
+
+
 def _drop_tail(body: str, names: Sequence[str]) -> str:
     """Drop a phrase of the classes `names` that ends `body`: "llamar al banco, que no se
     me olvide", "regar los semilleros, avísame" (the request said again after the work)."""
     tokens = tokens_of(Text.of(body).folded)
     words = [t.text for t in tokens]
+    end = len(words)
+    while end > 1 and words[end - 1] in _OBJECT_PRONOUNS:
+        end -= 1  # "renew the licence, remind me": the verb's object is the sender
     for name in names:
         hits = lexicon().hits(name, words)
-        if hits and hits[-1].last == len(words) and hits[-1].first > 0:
+        if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
             return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
     return body
 

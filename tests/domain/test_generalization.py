@@ -1053,3 +1053,16 @@ def test_several_weekdays_listed_repeat_on_each_of_them(
 def test_one_weekday_alone_is_once() -> None:
     intent = read("remind me on thursday at 10 to order the fish")
     assert "cron" not in intent and intent["at"] == "2025-04-03T10:00:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("make sure i remember to book the van, nudge me on monday", "book the van"),
+        ("set a reminder to defrost the chicken, remind us at 5pm", "defrost the chicken"),
+    ],
+)
+def test_the_request_said_again_with_its_object_is_not_the_reminder_text(
+    text: str, said: str
+) -> None:
+    assert read(text)["text"] == said
