@@ -132,7 +132,8 @@ _DATE_PREFIX = (
 
 _RELATIVE = re.compile(
     rf"\b(?:in|within|en|dentro\s+de)\s+(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
-    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)\b"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minut(?:it)?os?|hor(?:it)?as?|di(?:it)?as?"
+    r"|seman(?:it)?as?)\b"
 )
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -268,7 +269,7 @@ def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, T
         return _elapsed(now, timedelta(minutes=amount)), cut
     if unit.startswith(("h", "hora")):
         return _elapsed(now, timedelta(hours=amount)), cut
-    days = amount * (7 if unit.startswith(("week", "semana")) else 1)
+    days = amount * (7 if unit.startswith(("week", "seman")) else 1)
     return now.date() + timedelta(days=int(days)), cut
 
 

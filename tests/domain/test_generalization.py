@@ -1066,3 +1066,15 @@ def test_the_request_said_again_with_its_object_is_not_the_reminder_text(
     text: str, said: str
 ) -> None:
     assert read(text)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("recuérdale a Pedro en dos horitas sacar el pan", "2025-03-27T12:00:00+01:00"),
+        ("en 5 minutitos recuérdame bajar el fuego", "2025-03-27T10:05:00+01:00"),
+        ("dentro de dos semanitas recuérdame pagar el seguro", "2025-04-10T09:00:00+02:00"),
+    ],
+)
+def test_a_diminutive_time_unit_is_the_unit(text: str, at: str) -> None:
+    assert read(text, "es")["at"] == at
