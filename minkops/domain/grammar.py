@@ -829,10 +829,25 @@ def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
     )
 
 
+def _timed_lead(clause: Clause) -> bool:
+    """ "el 15 de cada mes a las 9 recuérdame revisar las facturas": the reminder verb
+    after nothing but when; what follows it is what to remember."""
+    verb = clause.lex.hits("reminder_verb", clause.words)
+    if not verb or verb[0].first == 0:
+        return False
+    head = clause.original(0, verb[0].first)
+    context = clause.context
+    recurrence = find_recurrence(head, now=context.now.astimezone(ZoneInfo(context.timezone)))
+    if recurrence is not None:
+        return not tidy(recurrence.rest)
+    found = find_time(head, timezone=context.timezone, now=context.now)
+    return found is not None and not tidy(found.rest)
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
-    if clause.lex.hits("reminder_verb", clause.words[:2]):
+    if clause.lex.hits("reminder_verb", clause.words[:2]) or _timed_lead(clause):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")
     erased_mine = clause.has("erase_verb") and clause.has("my_data")

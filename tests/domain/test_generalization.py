@@ -1078,3 +1078,17 @@ def test_the_request_said_again_with_its_object_is_not_the_reminder_text(
 )
 def test_a_diminutive_time_unit_is_the_unit(text: str, at: str) -> None:
     assert read(text, "es")["at"] == at
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("cada lunes a las 8 recuérdame mirar los recibos", "es", "mirar los recibos"),
+        ("tomorrow at noon remind me to pay the card bill", "en", "pay the card bill"),
+    ],
+)
+def test_a_time_then_a_reminder_verb_makes_the_account_words_what_to_remember(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
