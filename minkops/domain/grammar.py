@@ -643,6 +643,18 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     # "remind Maria to switch on the ovens": words after "remind" are the reminder's text.
     verb = lex.hits("reminder_verb", clause.words)
     limit = verb[0].first if verb else len(clause.words)
+    # "recordatorio diario a las 9 para todos: apagar las luces": after a reminder noun
+    # and a colon comes what the reminder says, not what is done to one.
+    noun = lex.hits("reminder_noun", clause.words)
+    labelled = _colon_after(clause, noun[0].last) if noun else None
+    if labelled is None and noun and ":" in clause.text.folded:
+        colon = clause.text.folded.index(":")
+        labelled = next(
+            (i for i, t in enumerate(clause.tokens) if t.start > colon and i > noun[0].first),
+            None,
+        )
+    if labelled is not None:
+        limit = min(limit, labelled)
     said = clause.words[:limit]
     resume = lex.hits("resume", said)
     pause = lex.hits("pause", said)

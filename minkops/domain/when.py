@@ -116,6 +116,9 @@ _WD_SHORT = {
 """Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
 alone, "sat", "wed" and "sun" are other words."""
 _WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
+_NOT_A_NOUN = r"(?<!\bel\s)(?<!\bdel\s)(?<!\bun\s)(?<!\bal\s)(?<!\bde\s)"
+"""The Spanish adjectives of frequency ("recordatorio diario", "aviso semanal") say how
+often; after an article or "de" "diario" is a newspaper or "de diario" weekdays."""
 _DAY_LINK = r"(?:\s*[,&/]\s*|\s+(?:and|y|e)\s+|\s+)"
 """What joins the days of a list: a comma, a slash, "and", or a space."""
 
@@ -437,7 +440,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "monthly1",
             r"\b(?:every\s+month|each\s+month|monthly|cada\s+mes|todos\s+los\s+meses"
-            r"|mensualmente)\b",
+            rf"|mensualmente|{_NOT_A_NOUN}mensual)\b",
         ),
         (
             "weekdays",
@@ -477,13 +480,13 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "daily",
             r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"
-            r"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario"
+            rf"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario|{_NOT_A_NOUN}diari[oa]"
             r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
         ),
         (
             "weekly",
             r"\b(?:every\s+week|each\s+week|weekly|cada\s+semana|todas\s+las\s+semanas"
-            r"|semanalmente)\b",
+            rf"|semanalmente|{_NOT_A_NOUN}semanal)\b",
         ),
     )
 )

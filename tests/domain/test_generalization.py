@@ -1092,3 +1092,35 @@ def test_a_time_then_a_reminder_verb_makes_the_account_words_what_to_remember(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("recordatorio para Luis el lunes a las 8: quitar la escarcha del congelador", "es",
+         "quitar la escarcha del congelador"),
+        ("reminder for Tom on friday at 6pm: stop the dishwasher", "en",
+         "stop the dishwasher"),
+    ],
+)  # fmt: skip
+def test_after_a_reminder_label_and_a_colon_come_its_words_not_an_action(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize(
+    ("text", "cron"),
+    [
+        ("aviso diario a las 8 para Luis: encender la cafetera", "0 8 * * *"),
+        ("recordatorio semanal para Pedro: revisar el extintor", "0 9 * * 4"),
+        ("recordatorio mensual: pagar la gestoría", "0 9 1 * *"),
+    ],
+)
+def test_a_spanish_adjective_of_frequency_repeats_the_reminder(text: str, cron: str) -> None:
+    assert read(text, "es")["cron"] == cron
+
+
+def test_the_newspaper_is_not_a_frequency() -> None:
+    assert "cron" not in read("recuérdame comprar el diario mañana", "es")
