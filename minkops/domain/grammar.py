@@ -719,7 +719,11 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
-    if clause.has("reminder_noun") or (clause.has("assign") and not clause.question):
+    # "dame la lista de lo que falta por hacer": a "que" inside what is asked about (a
+    # free relative, "lo que falta") orders no one.
+    about = {i for hit in lex.hits("task_noun", clause.words) for i in range(hit.first, hit.last)}
+    ordered = any(hit.first not in about for hit in lex.hits("assign", clause.words))
+    if clause.has("reminder_noun") or (ordered and not clause.question):
         return None
     if clause.has("help"):
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do

@@ -1124,3 +1124,26 @@ def test_a_spanish_adjective_of_frequency_repeats_the_reminder(text: str, cron: 
 
 def test_the_newspaper_is_not_a_frequency() -> None:
     assert "cron" not in read("recuérdame comprar el diario mañana", "es")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("me avisas el lunes a las 10 de pedir hielo?", "create_reminder"),
+        ("me mandas las tareas pendientes?", "list_tasks"),
+        ("me haces un recordatorio mañana a las 8 para llamar al técnico?", "create_reminder"),
+    ],
+)
+def test_a_favour_asked_in_the_present_is_the_order(text: str, kind: str) -> None:
+    assert read(text, "es")["kind"] == kind
+
+
+def test_a_modal_asked_in_the_present_is_not_turned_into_an_order() -> None:
+    assert read("me puedes recordar el lunes a las 10 pedir hielo?", "es")["text"] == (
+        "pedir hielo"
+    )
+
+
+def test_a_que_inside_a_free_relative_orders_no_one() -> None:
+    intent = read("enséñame la lista de lo que queda por hacer", "es")
+    assert intent == {"kind": "list_tasks", "scope": "open"}
