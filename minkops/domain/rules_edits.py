@@ -113,9 +113,24 @@ _REASSIGN = _compiled(
     rf"^(?:reassign|give|pass|hand|assign)\s+{_TASK_N}\s+to\s+(?P<who>.+)$",
     rf"^(?:reasigna|pasa|dale|asigna|pasale)\s+{_TASK_N}\s+a\s+(?P<who>.+)$",
 )
+_NAME_NOUN = r"(?:the\s+)?(?:title|name|wording|description)"
+_NOMBRE = r"(?:el\s+)?(?:nombre|titulo|texto|descripcion)"
 _RENAME = _compiled(
     rf"^(?:rename|retitle)\s+{_TASK_N}\s+(?:to|as)\s+(?P<title>.+)$",
     rf"^(?:renombra|cambia\s+el\s+nombre\s+de)\s+{_TASK_N}\s+(?:a|por|como)\s+(?P<title>.+)$",
+    # "change the title of 4 to stocktake", "update the name on task 2 to …": the task's
+    # name is what changes; "task 4's title", "the title of task 4".
+    rf"^(?:change|update|edit|set|make|fix)\s+{_NAME_NOUN}\s+(?:of|for|on)\s+{_TASK_N}"
+    r"\s+(?:to|as|into)\s+(?P<title>.+)$",
+    rf"^(?:change|update|edit|set|fix)\s+{_TASK_N}'?s\s+{_NAME_NOUN}\s+(?:to|as)"
+    r"\s+(?P<title>.+)$",
+    # "cambia el nombre de la 4 a …", "a la tarea 1 cámbiale el nombre a …", "ponle de
+    # nombre …": the task said first, with the dative "a", takes up the "le".
+    rf"^(?:cambia|cambiale|pon|ponle)\s+{_NOMBRE}\s+(?:de|a)\s+{_TASK_N}"
+    r"\s+(?:a|por|como)\s+(?P<title>.+)$",
+    rf"^(?:a\s+)?{_TASK_N}\s+(?:cambiale|ponle|cambia)\s+{_NOMBRE}\s+(?:a|por|como)"
+    r"\s+(?P<title>.+)$",
+    rf"^(?:a\s+)?{_TASK_N}\s+ponle\s+(?:de|como|por)\s+(?:nombre|titulo)\s+(?P<title>.+)$",
 )
 _CANCEL_NUMBER = _compiled(
     rf"^(?:cancel|delete|remove|drop|scrap|forget(?:\s+about)?|kill)\s+{_TASK_N}$",

@@ -1147,3 +1147,19 @@ def test_a_modal_asked_in_the_present_is_not_turned_into_an_order() -> None:
 def test_a_que_inside_a_free_relative_orders_no_one() -> None:
     intent = read("enséñame la lista de lo que queda por hacer", "es")
     assert intent == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("update the name of task 2 to order oat milk", "en", 2, "order oat milk"),
+        ("change task 3's title to check both freezers", "en", 3, "check both freezers"),
+        ("cámbiale el nombre a la tarea 2 por pedir leche de avena", "es", 2,
+         "pedir leche de avena"),
+        ("a la 5 ponle de nombre llamar al fontanero", "es", 5, "llamar al fontanero"),
+    ],
+)  # fmt: skip
+def test_the_name_of_a_task_changed_is_a_new_title(
+    text: str, language: str, number: int, title: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "title": title}
