@@ -24,6 +24,7 @@ from minkops.domain.intents import (
     Unknown,
 )
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.matching import best_matches
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import NUMBER, Text, fold, tidy, to_int
@@ -189,11 +190,24 @@ def _change(rest: str, number: int | None, context: UnderstandingContext) -> Edi
     """ "6pm" → a new time; "Maria" → a new assignee; anything else is not an edit."""
     target = _target(number, context)
     found = find_time(rest, timezone=context.timezone, now=context.now, default_time=_END_OF_DAY)
-    if found is not None and not tidy(found.rest):
+    left = words_of(found.rest) if found is not None else []
+    if found is not None and (not left or lexicon().covers("rather", left)):
+        # "ponlo a las 7 de la tarde mejor", "make it 6 then": a correction's marker
         return EditTask(number=number, due=_keep_the_rest(found, target, context))
-    if found is None and not isinstance(resolve_name(rest, context.roster), NotFound):
-        return EditTask(number=number, assignee=rest)
+    if found is None:
+        who = _without_marker(rest)
+        if who and not isinstance(resolve_name(who, context.roster), NotFound):
+            return EditTask(number=number, assignee=who)
     return None
+
+
+def _without_marker(said: str) -> str:
+    """ "Luis mejor", "Tom then": the person, without the correction's marker after it."""
+    words = said.split()
+    for cut in range(len(words) - 1, max(0, len(words) - 4), -1):  # a marker is short
+        if lexicon().covers("rather", words_of(" ".join(words[cut:]))):
+            return tidy(" ".join(words[:cut]))
+    return tidy(said)
 
 
 def _target(number: int | None, context: UnderstandingContext) -> TaskRef | None:

@@ -1163,3 +1163,17 @@ def test_the_name_of_a_task_changed_is_a_new_title(
     text: str, language: str, number: int, title: str
 ) -> None:
     assert read(text, language) == {"kind": "edit_task", "number": number, "title": title}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("muévela al viernes entonces", "es", {"due": "2025-03-28T23:59:00+01:00"}),
+        ("change task 2 to Lucía then", "en", {"number": 2, "assignee": "Lucía"}),
+        ("cambia la 2 a Tom mejor", "es", {"number": 2, "assignee": "Tom"}),
+    ],
+)
+def test_a_correction_marker_after_the_change_is_not_part_of_it(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", **expected}
