@@ -55,7 +55,10 @@ _OPENERS = re.compile(
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
     r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
     r"|yeah|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver|sorry|perdon|perdona"
-    r"|oops|ups|can\s+u|could\s+u)(?=[\s,.!:;-]|$)"
+    r"|oops|ups|can\s+u|could\s+u|my\s+bad|my\s+mistake|(?:the\s+)?wrong\s+(?:person|one|guy"
+    r"|girl|name|day|time|task|date)|me\s+equivoque|me\s+he\s+equivocado|error|fallo"
+    r"|(?:persona|dia|hora|tarea)\s+equivocad[ao]|no\s+era\s+(?:esa|ese|esa\s+persona))"
+    r"(?=[\s,.!:;-]|$)"
     r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(

@@ -92,7 +92,11 @@ _END_OF_DAY = time(23, 59)  # a task moved to "Friday" is due by the end of it
 _N = rf"#?\s*(?P<n>{NUMBER})"
 _TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+|la\s+)?{_N}"
 """A task by its number; "la 3" is "la tarea 3" (the feminine noun left unsaid)."""
-_IT = r"(?:it|that|this|this\s+one|the\s+task|that\s+task)"
+_IT = (
+    r"(?:this\s+one|that\s+one|the\s+last\s+one|the\s+task|that\s+task|this\s+task|it|that"
+    r"|this)(?=\s)"
+)
+"""The task just talked about; the longer phrases first, since a match is not revisited."""
 _EDITS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -100,6 +104,7 @@ _EDITS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\s+(?:to|for|at|on|until|till))?\s+(?P<rest>.+?)(?:\s+instead)?$",
         r"^(?:actually\s+|no\s+|wait\s+)?(?:make\s+it\s+|do\s+it\s+)?(?P<rest>.+?)\s+instead$",
         rf"^(?:cambia(?:lo|la)?|mueve(?:lo|la)?|pasa(?:lo|la)?|ponlo|ponla|pon|muevelo|cambiala"
+        r"|(?:pasa|da|asigna|deja)sel[oa]"
         rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a(?!\s+las?\s)|para|al|el))?\s+(?P<rest>.+)$",
         r"^(?:mejor|que\s+sea|mejor\s+que\s+sea)\s+(?P<rest>.+)$",
     )
@@ -111,7 +116,7 @@ def _compiled(*patterns: str) -> tuple[re.Pattern[str], ...]:
 
 
 _REASSIGN = _compiled(
-    rf"^(?:reassign|give|pass|hand|assign)\s+{_TASK_N}\s+to\s+(?P<who>.+)$",
+    rf"^(?:reassign|give|pass|hand|assign)\s+(?:{_IT}|{_TASK_N})\s+to\s+(?P<who>.+)$",
     rf"^(?:reasigna|pasa|dale|asigna|pasale)\s+{_TASK_N}\s+a\s+(?P<who>.+)$",
 )
 _NAME_NOUN = r"(?:the\s+)?(?:title|name|wording|description)"
@@ -166,7 +171,8 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         return CancelTask(number=_the_one(description, context), description=description)
     if match := _first(_REASSIGN, folded):
         # "pasa la tarea 3 a mañana a las 11": passing a task to a time moves it.
-        moved, who = to_int(match.group("n")), text.group(match, "who")
+        written, who = match.group("n"), text.group(match, "who")
+        moved = to_int(written) if written else None
         return _change(who, moved, context) or EditTask(number=moved, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))

@@ -1177,3 +1177,17 @@ def test_a_correction_marker_after_the_change_is_not_part_of_it(
     text: str, language: str, expected: dict[str, Any]
 ) -> None:
     assert read(text, language) == {"kind": "edit_task", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("my bad, wrong one - give that one to Lucía", "en", {"assignee": "Lucía"}),
+        ("wrong day, move this one to monday", "en", {"due": "2025-03-31T23:59:00+02:00"}),
+        ("perdón, persona equivocada, pásasela a Tom", "es", {"assignee": "Tom"}),
+    ],
+)  # fmt: skip
+def test_a_self_correction_before_an_edit_of_the_last_task_is_not_part_of_it(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", **expected}
