@@ -483,7 +483,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None
     if clause.has("reminder_noun"):
         return None
-    if clause.question and not (referred and not clause.asked):
+    # "can task 1 be done by Luis instead of Juan?", "could the terrace be on monday?":
+    # a modal question asks for the change, it does not ask for information.
+    requested = clause.words[0] in _REQUEST_MODALS and (numbered or referred)
+    if clause.question and not (referred and not clause.asked) and not requested:
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
         return None  # "hay que limpiar los cristales, que lo haga Luis": new work
@@ -538,6 +541,9 @@ def _ordered_of_people(clause: Clause) -> bool:
         return True
     duty = clause.lex.hits("assign", clause.words[after : after + 4])
     return bool(duty) and duty[0].first == 0
+
+
+_REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})
 
 
 def _names_then_colon(clause: Clause) -> bool:

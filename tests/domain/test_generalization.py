@@ -1191,3 +1191,22 @@ def test_a_self_correction_before_an_edit_of_the_last_task_is_not_part_of_it(
     text: str, language: str, expected: dict[str, Any]
 ) -> None:
     assert read(text, language) == {"kind": "edit_task", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("could task 6 be done by Lucía?", "en", {"number": 6, "assignee": "Lucía"}),
+        ("can task 3 be on friday instead?", "en",
+         {"number": 3, "due": "2025-03-28T23:59:00+01:00"}),
+        ("¿podría la 4 ser el lunes?", "es", {"number": 4, "due": "2025-03-31T23:59:00+02:00"}),
+    ],
+)  # fmt: skip
+def test_a_modal_question_about_a_task_asks_for_the_change(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", **expected}
+
+
+def test_a_modal_question_without_a_task_is_not_an_edit() -> None:
+    assert read("could we close early on friday?")["kind"] != "edit_task"
