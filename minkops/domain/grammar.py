@@ -501,8 +501,9 @@ def _edit_task(clause: Clause) -> IntentType | None:
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
-        clause.text.original, timezone=context.timezone, now=context.now, default_time=_due_time()
-    )
+        _without_old_time(clause), timezone=context.timezone, now=context.now,
+        default_time=_due_time(),
+    )  # fmt: skip
     due = found.at if found is not None else None
     if assignee is None and due is None:
         return None
@@ -541,6 +542,28 @@ def _ordered_of_people(clause: Clause) -> bool:
         return True
     duty = clause.lex.hits("assign", clause.words[after : after + 4])
     return bool(duty) and duty[0].first == 0
+
+
+_OLD_MARKS = frozenset({"not", "no", "instead of", "rather than", "en vez de", "en lugar de"})
+
+
+def _without_old_time(clause: Clause) -> str:
+    """ "… should be saturday at 9am not today", "el lunes, no el viernes": a time after
+    a denial is the one replaced; the new time is read without it."""
+    words = clause.words
+    for index in range(len(words) - 2, 0, -1):  # the last denial only: one time read
+        size = next((n for n in (3, 2, 1) if " ".join(words[index : index + n]) in _OLD_MARKS), 0)
+        if not size:
+            continue
+        if index + size >= len(words):
+            break
+        context = clause.context
+        old = clause.original(index + size, len(words))
+        found = find_time(old, timezone=context.timezone, now=context.now)
+        if found is not None and not tidy(found.rest.strip(" ,.")):
+            return clause.original(0, index)
+        break
+    return clause.text.original
 
 
 _REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})

@@ -1210,3 +1210,18 @@ def test_a_modal_question_about_a_task_asks_for_the_change(
 
 def test_a_modal_question_without_a_task_is_not_an_edit() -> None:
     assert read("could we close early on friday?")["kind"] != "edit_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("lo de la campana el sábado a las 10, no hoy", "es", 7, "2025-03-29T10:00:00+01:00"),
+        ("the fridge cleaning should be at 6pm, not at 4", "en", 1, "2025-03-27T18:00:00+01:00"),
+        ("the freezer check should be monday at 8 not tomorrow", "en", 3,
+         "2025-03-31T08:00:00+02:00"),
+    ],
+)  # fmt: skip
+def test_a_denied_time_is_the_one_replaced_not_the_new_one(
+    text: str, language: str, number: int, due: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "due": due}
