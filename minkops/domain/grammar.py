@@ -1810,6 +1810,13 @@ _DETERMINERS = frozenset(
 )
 
 
+_CAUSAL = frozenset({"since", "as"})
+_CLAUSE_SUBJECTS = frozenset(
+    {"it", "its", "they", "theyre", "we", "were", "he", "hes", "she", "shes", "i", "im", "there"}
+    | {"the", "that", "thats", "this"}
+)
+
+
 def _drop_comment(title: str) -> str:
     """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
     puerta": a clause after the work that says why or comments on it (after a comma, or
@@ -1830,7 +1837,12 @@ def _drop_comment(title: str) -> str:
         ):
             continue
         pause = "," in title[tokens[at - 1].end : tokens[at].start]
-        if pause or at in urgent:
+        # "fix the door since it's stuck": "since"/"as" before a subject give a reason
+        # ("since monday", "as soon as" do not: no subject follows).
+        causal = (
+            words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
+        )
+        if pause or at in urgent or causal:
             return tidy(title[: tokens[at - 1].end])
     return title
 

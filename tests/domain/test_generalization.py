@@ -947,6 +947,9 @@ def test_a_comma_after_the_task_word_is_a_pause_not_part_of_the_title(
         ("Pedro, limpia la plancha, que está muy sucia", "es", "limpiar la plancha"),
         ("que Luis llame al fontanero porque gotea el grifo", "es", "llamar al fontanero"),
         ("que alguien pida hielo urgente que no queda nada", "es", "pedir hielo"),
+        ("can somebody fix the door since it's stuck", "en", "fix the door"),
+        ("Tom should wipe the tables as they're sticky", "en", "wipe the tables"),
+        ("Pedro, repón el papel del baño, no queda", "es", "reponer el papel del baño"),
     ],
 )
 def test_a_clause_that_says_why_is_not_part_of_the_title(
