@@ -1614,7 +1614,13 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
                 cut = True
                 break
-            if hits and hits[-1].last == len(words):
+            joined = (
+                body[tokens[hits[-1].first].start - 1 : tokens[hits[-1].first].start]
+                if hits
+                else ""
+            )
+            if hits and hits[-1].last == len(words) and joined != "-":
+                # "the walk-in", "the set-up": a word joined by a hyphen is no preposition
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break

@@ -1228,3 +1228,14 @@ def test_a_denied_time_is_the_one_replaced_not_the_new_one(
     text: str, language: str, number: int, due: str
 ) -> None:
     assert read(text, language) == {"kind": "edit_task", "number": number, "due": due}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Lucía needs to defrost the walk-in tomorrow", "defrost the walk-in"),
+        ("Tom should finish the set-up", "finish the set-up"),
+    ],
+)
+def test_a_word_joined_by_a_hyphen_is_not_a_dangling_preposition(text: str, title: str) -> None:
+    assert read(text)["title"] == title
