@@ -137,6 +137,13 @@ _RENAME = _compiled(
     rf"^(?:a\s+)?{_TASK_N}\s+(?:cambiale|ponle|cambia)\s+{_NOMBRE}\s+(?:a|por|como)"
     r"\s+(?P<title>.+)$",
     rf"^(?:a\s+)?{_TASK_N}\s+ponle\s+(?:de|como|por)\s+(?:nombre|titulo)\s+(?P<title>.+)$",
+    # "the title of task 4 should be …", "task 4's name is now …", "el nombre de la 4
+    # ahora es …": the name said to be something new.
+    rf"^{_NAME_NOUN}\s+(?:of|for|on)\s+{_TASK_N}\s+(?:should\s+be|is\s+now|is|=|:)"
+    r"\s+(?P<title>.+)$",
+    rf"^{_TASK_N}(?:'s)?\s+(?:title|name)\s+(?:should\s+be|is\s+now|is|=|:)\s+(?P<title>.+)$",
+    rf"^{_NOMBRE}\s+de\s+{_TASK_N}\s+(?:ahora\s+)?(?:es|sera|debe\s+ser|tiene\s+que\s+ser|:)"
+    r"\s+(?:ahora\s+)?(?P<title>.+)$",
 )
 _CANCEL_NUMBER = _compiled(
     rf"^(?:cancel|delete|remove|drop|scrap|forget(?:\s+about)?|kill)\s+{_TASK_N}$",

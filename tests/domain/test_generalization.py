@@ -1160,6 +1160,9 @@ def test_a_que_inside_a_free_relative_orders_no_one() -> None:
         ("cámbiale el nombre a la tarea 2 por pedir leche de avena", "es", 2,
          "pedir leche de avena"),
         ("a la 5 ponle de nombre llamar al fontanero", "es", 5, "llamar al fontanero"),
+        ("the title of task 2 should be order oat milk", "en", 2, "order oat milk"),
+        ("task 3's name is now check both freezers", "en", 3, "check both freezers"),
+        ("el nombre de la tarea 5 ahora es avisar al fontanero", "es", 5, "avisar al fontanero"),
     ],
 )  # fmt: skip
 def test_the_name_of_a_task_changed_is_a_new_title(
@@ -1188,6 +1191,8 @@ def test_a_correction_marker_after_the_change_is_not_part_of_it(
         ("my bad, wrong one - give that one to Lucía", "en", {"assignee": "Lucía"}),
         ("wrong day, move this one to monday", "en", {"due": "2025-03-31T23:59:00+02:00"}),
         ("perdón, persona equivocada, pásasela a Tom", "es", {"assignee": "Tom"}),
+        ("me he equivocado de persona, dásela a Lucía", "es", {"assignee": "Lucía"}),
+        ("me equivoqué de hora, ponla a las 6", "es", {"due": "2025-03-27T18:00:00+01:00"}),
     ],
 )  # fmt: skip
 def test_a_self_correction_before_an_edit_of_the_last_task_is_not_part_of_it(
