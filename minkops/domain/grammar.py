@@ -1729,6 +1729,8 @@ def refine_reminder(
             end = residue[0].last
         elif (lead := lex.hits("reminder_lead", words[:5])) and lead[0].first == 0:
             end = lead[0].last
+        elif lex.has("frequency", words[:1]):
+            end = 1  # "(recordatorio) semanal los lunes …": the schedule said it
         elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (

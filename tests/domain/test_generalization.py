@@ -1244,3 +1244,12 @@ def test_a_denied_time_is_the_one_replaced_not_the_new_one(
 )
 def test_a_word_joined_by_a_hyphen_is_not_a_dangling_preposition(text: str, title: str) -> None:
     assert read(text)["title"] == title
+
+
+def test_a_frequency_adjective_beside_a_fuller_schedule_is_not_the_reminder_text() -> None:
+    intent = read("recordatorio semanal los viernes a las 7 para Tom: vaciar la nevera", "es")
+    assert (intent["text"], intent["recipients"], intent["cron"]) == (
+        "vaciar la nevera",
+        ["Tom"],
+        "0 7 * * 5",
+    )
