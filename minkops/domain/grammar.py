@@ -731,6 +731,11 @@ def _list_reminders(clause: Clause) -> IntentType | None:
     return ListReminders(person=people[0] if people else None)
 
 
+_FREE_RELATIVE = frozenset({"lo", "todo"})
+"""Before "que" they make a free relative ("lo que le queda", "todo lo que falta"): a
+thing asked about, not a "que" that orders."""
+
+
 def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
     # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
@@ -751,7 +756,11 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     # "dame la lista de lo que falta por hacer": a "que" inside what is asked about (a
     # free relative, "lo que falta") orders no one.
     about = {i for hit in lex.hits("task_noun", clause.words) for i in range(hit.first, hit.last)}
-    ordered = any(hit.first not in about for hit in lex.hits("assign", clause.words))
+    words = clause.words
+    about.update(
+        i for i in range(1, len(words)) if words[i] in _BARE_QUE and words[i - 1] in _FREE_RELATIVE
+    )
+    ordered = any(hit.first not in about for hit in lex.hits("assign", words))
     if clause.has("reminder_noun") or (ordered and not clause.question):
         return None
     if clause.has("help"):

@@ -1147,9 +1147,16 @@ def test_a_modal_asked_in_the_present_is_not_turned_into_an_order() -> None:
     )
 
 
-def test_a_que_inside_a_free_relative_orders_no_one() -> None:
-    intent = read("enséñame la lista de lo que queda por hacer", "es")
-    assert intent == {"kind": "list_tasks", "scope": "open"}
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("enséñame la lista de lo que queda por hacer", {"scope": "open"}),
+        ("dime lo que le queda a Lucía", {"scope": "person", "person": "Lucía"}),
+        ("pásame lo que está pendiente", {"scope": "open"}),
+    ],
+)
+def test_a_que_inside_a_free_relative_orders_no_one(text: str, expected: dict[str, str]) -> None:
+    assert read(text, "es") == {"kind": "list_tasks", **expected}
 
 
 @pytest.mark.parametrize(
