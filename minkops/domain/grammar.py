@@ -901,6 +901,13 @@ def _timed_lead(clause: Clause) -> bool:
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
+    # "someone call the supplier about the invoice", "que alguien archive las facturas",
+    # "can someone print the invoices?": work asked of anyone, not a billing question
+    # ("has anyone seen the invoice?" still asks).
+    someone = clause.lex.hits("someone", clause.words[:3])
+    asked = clause.asked and clause.words[0] not in _REQUEST_MODALS
+    if someone and not asked and not _perfect_around(clause, someone[0].first):
+        return None
     if clause.lex.hits("reminder_verb", clause.words[:2]) or _timed_lead(clause):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
     closing = _acted_on(clause, "close_verb", "account_noun") and not clause.has("task_word")

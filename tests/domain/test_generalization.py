@@ -1260,3 +1260,20 @@ def test_a_frequency_adjective_beside_a_fuller_schedule_is_not_the_reminder_text
         ["Tom"],
         "0 7 * * 5",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("can someone print the invoices?", "en", "print the invoices"),
+        ("que alguien archive las facturas", "es", "archivar las facturas"),
+    ],
+)
+def test_work_asked_of_anyone_about_bills_is_a_task_not_billing(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language) == {"kind": "create_task", "title": title, "assignees": []}
+
+
+def test_asking_whether_anyone_saw_a_bill_is_no_task() -> None:
+    assert read("has anyone seen the invoice?")["kind"] != "create_task"
