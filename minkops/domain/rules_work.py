@@ -170,8 +170,12 @@ def cancel_reminder(text: Text) -> CancelReminder | None:
 
 _TASK_LEAD = re.compile(
     r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
-    r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
-    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)(?=\s|:|-|,|$)\s*(?P<rest>.*)$"
+    r"|agrega|agregar|pon|apunta|anota|another|one\s+more|otra|otro|nuevo)\s+"
+    r"(?:una\s+|a\s+|new\s+|nueva\s+|another\s+|otra\s+|un\s+|nuevo\s+)?)?"
+    # "new job, …", "otro encargo: …": other nouns of work, only after such a lead ("job
+    # done" opens nothing), which the lookbehind on the space asks for.
+    r"(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente|(?<=\s)(?:job|chore|encargo))"
+    r"(?=\s|:|-|,|$)\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
 _NUMBERED = re.compile(

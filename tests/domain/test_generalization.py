@@ -928,6 +928,9 @@ def test_a_denied_done_word_asks_what_is_still_open(text: str, scope: str) -> No
     [
         ("new task, wipe the menus", "en", "wipe the menus"),
         ("nueva tarea, fregar la terraza", "es", "fregar la terraza"),
+        ("one more job, fold the napkins", "en", "fold the napkins"),
+        ("another chore: polish the glasses", "en", "polish the glasses"),
+        ("otro encargo, pintar la valla", "es", "pintar la valla"),
     ],
 )
 def test_a_comma_after_the_task_word_is_a_pause_not_part_of_the_title(
