@@ -57,7 +57,7 @@ _OPENERS = re.compile(
     r"|yeah|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver|sorry|perdon|perdona"
     r"|oops|ups|can\s+u|could\s+u|my\s+bad|my\s+mistake|(?:the\s+)?wrong\s+(?:person|one|guy"
     r"|girl|name|day|time|task|date)|me\s+(?:he\s+)?equivo(?:cado|que)(?:\s+de\s+(?:persona"
-    r"|dia|hora|tarea|nombre))?|error|fallo"
+    r"|dia|hora|tarea|nombre))?"
     r"|(?:persona|dia|hora|tarea)\s+equivocad[ao]|no\s+era\s+(?:esa|ese|esa\s+persona))"
     r"(?=[\s,.!:;-]|$)"
     r"[\s,.!:;-]*"
