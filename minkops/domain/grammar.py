@@ -1650,7 +1650,11 @@ def _plain_word(body: str, token: Word) -> bool:
     return body[token.start : token.end].lower() not in lexicon().accented_lemmas
 
 
-_OBJECT_PRONOUNS = frozenset({"me", "us", "him", "her", "them"})
+_OBJECT_PRONOUNS = frozenset(
+    {"me", "us", "him", "her", "them", "it", "that", "this", "about", "of"}
+)
+"""What may follow a request said again: its object, and what it is about ("remind me
+about it")."""
 
 
 def _drop_tail(body: str, names: Sequence[str]) -> str:

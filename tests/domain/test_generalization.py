@@ -1066,6 +1066,7 @@ def test_one_weekday_alone_is_once() -> None:
     [
         ("make sure i remember to book the van, nudge me on monday", "book the van"),
         ("set a reminder to defrost the chicken, remind us at 5pm", "defrost the chicken"),
+        ("book the van, ping me about that on friday", "book the van"),
     ],
 )
 def test_the_request_said_again_with_its_object_is_not_the_reminder_text(
