@@ -495,12 +495,17 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "give us a shout at 5 to close the terrace": a reminder asked for
     if edit and _operates_a_device(clause, edit[0].first):
         return None  # "Tom please switch the coffee machine off": work, not a change
-    if clause.question and not (referred and not clause.asked):
+    # "can task 1 be done by Luis instead of Juan?", "could the terrace be on monday?":
+    # a modal question asks for the change, it does not ask for information.
+    requested = clause.words[0] in _REQUEST_MODALS and (numbered or referred)
+    if clause.question and not (referred and not clause.asked) and not requested:
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
         return None  # "hay que limpiar los cristales, que lo haga Luis": new work
     if _names_then_colon(clause):
         return None  # "Tom + Luis: move the freezer on monday": new work for them
+    if _ordered_of_people(clause) and not clause.has("replaced") and not numbered:
+        return None  # "Luis and Pedro should move the fridge …": new work for them
     context = clause.context
     number = _number(clause)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
@@ -508,8 +513,9 @@ def _edit_task(clause: Clause) -> IntentType | None:
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
-        clause.text.original, timezone=context.timezone, now=context.now, default_time=_due_time()
-    )
+        _without_old_time(clause), timezone=context.timezone, now=context.now,
+        default_time=_due_time(),
+    )  # fmt: skip
     due = found.at if found is not None else None
     if assignee is None and due is None:
         return None
@@ -538,6 +544,50 @@ def _operates_a_device(clause: Clause, verb: int) -> bool:
     found = find_time(said, timezone=clause.context.timezone, now=clause.context.now)
     words = words_of(_drop_edges(found.rest if found else said, ("time_residue",)))
     return len(words) >= 3 and clause.lex.has("device_phrasal", [words[0], words[-1]])
+
+
+def _ordered_of_people(clause: Clause) -> bool:
+    """The message opens with who (one name or several joined by "and"), and then an
+    obligation or a "to"/"que" that orders them: "Luis and Pedro should move the fridge",
+    "Luis to make the order", "Tom needs to …" give work, they do not change a task."""
+    if not clause.people or clause.people[0].first != 0:
+        return False
+    after = clause.people[0].last
+    for person in clause.people[1:]:
+        if person.first - after > 1 or (person.first > after and clause.words[after] not in _AND):
+            break
+        after = person.last
+    if after >= len(clause.words):
+        return False
+    if clause.words[after] in {"to", "que", "q"}:
+        return True
+    duty = clause.lex.hits("assign", clause.words[after : after + 4])
+    return bool(duty) and duty[0].first == 0
+
+
+_OLD_MARKS = frozenset({"not", "no", "instead of", "rather than", "en vez de", "en lugar de"})
+
+
+def _without_old_time(clause: Clause) -> str:
+    """ "… should be saturday at 9am not today", "el lunes, no el viernes": a time after
+    a denial is the one replaced; the new time is read without it."""
+    words = clause.words
+    for index in range(len(words) - 2, 0, -1):  # the last denial only: one time read
+        size = next((n for n in (3, 2, 1) if " ".join(words[index : index + n]) in _OLD_MARKS), 0)
+        if not size:
+            continue
+        if index + size >= len(words):
+            break
+        context = clause.context
+        old = clause.original(index + size, len(words))
+        found = find_time(old, timezone=context.timezone, now=context.now)
+        if found is not None and not tidy(found.rest.strip(" ,.")):
+            return clause.original(0, index)
+        break
+    return clause.text.original
+
+
+_REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})
 
 
 def _names_then_colon(clause: Clause) -> bool:
@@ -683,13 +733,18 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     # "remind Maria to switch on the ovens": words after "remind" are the reminder's text.
     verb = lex.hits("reminder_verb", clause.words)
     limit = verb[0].first if verb else len(clause.words)
-    colon = clause.text.folded.find(":")
-    if colon > 0:
-        # "recordatorio diario a las 9 para todos: apagar las luces": after the label's
-        # colon is the new reminder's text, no order about reminders.
-        before = sum(token.end <= colon for token in clause.tokens)
-        if lex.has("reminder_noun", clause.words[:before]):
-            limit = min(limit, before)
+    # "recordatorio diario a las 9 para todos: apagar las luces": after a reminder noun
+    # and a colon comes what the reminder says, not what is done to one.
+    noun = lex.hits("reminder_noun", clause.words)
+    labelled = _colon_after(clause, noun[0].last) if noun else None
+    if labelled is None and noun and ":" in clause.text.folded:
+        colon = clause.text.folded.index(":")
+        labelled = next(
+            (i for i, t in enumerate(clause.tokens) if t.start > colon and i > noun[0].first),
+            None,
+        )
+    if labelled is not None:
+        limit = min(limit, labelled)
     said = clause.words[:limit]
     resume = lex.hits("resume", said)
     pause = lex.hits("pause", said)
@@ -737,6 +792,11 @@ def _list_reminders(clause: Clause) -> IntentType | None:
     return ListReminders(person=people[0] if people else None)
 
 
+_FREE_RELATIVE = frozenset({"lo", "todo"})
+"""Before "que" they make a free relative ("lo que le queda", "todo lo que falta"): a
+thing asked about, not a "que" that orders."""
+
+
 def _list_tasks(clause: Clause) -> IntentType | None:
     lex = clause.lex
     # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
@@ -754,9 +814,15 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
-    # "enséñame lo que falta": the "que" of "lo que falta" assigns no one.
-    assigning = lex.has_outside("assign", ("task_noun",), clause.words)
-    if clause.has("reminder_noun") or (assigning and not clause.question):
+    # "dame la lista de lo que falta por hacer": a "que" inside what is asked about (a
+    # free relative, "lo que falta") orders no one.
+    about = {i for hit in lex.hits("task_noun", clause.words) for i in range(hit.first, hit.last)}
+    words = clause.words
+    about.update(
+        i for i in range(1, len(words)) if words[i] in _BARE_QUE and words[i - 1] in _FREE_RELATIVE
+    )
+    ordered = any(hit.first not in about for hit in lex.hits("assign", words))
+    if clause.has("reminder_noun") or (ordered and not clause.question):
         return None
     if clause.has("help"):
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do
@@ -958,10 +1024,36 @@ def _acted_on(clause: Clause, verb: str, noun: str) -> bool:
     )
 
 
+def _timed_lead(clause: Clause) -> bool:
+    """ "el 15 de cada mes a las 9 recuérdame revisar las facturas": the reminder verb
+    after nothing but when; what follows it is what to remember."""
+    verb = clause.lex.hits("reminder_verb", clause.words)
+    if not verb or verb[0].first == 0:
+        return False
+    head = clause.original(0, verb[0].first)
+    context = clause.context
+    recurrence = find_recurrence(head, now=context.now.astimezone(ZoneInfo(context.timezone)))
+    if recurrence is not None:
+        return not tidy(recurrence.rest)
+    found = find_time(head, timezone=context.timezone, now=context.now)
+    return found is not None and not tidy(found.rest)
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
     if clause.people or clause.has("note_to_self"):
         return None  # "tell Maria to send the invoice": work, not billing
-    if clause.lex.hits("reminder_verb", clause.words[:2]) or _asks_for_a_nudge(clause):
+    # "someone call the supplier about the invoice", "que alguien archive las facturas",
+    # "can someone print the invoices?": work asked of anyone, not a billing question
+    # ("has anyone seen the invoice?" still asks).
+    someone = clause.lex.hits("someone", clause.words[:3])
+    asked = clause.asked and clause.words[0] not in _REQUEST_MODALS
+    if someone and not asked and not _perfect_around(clause, someone[0].first):
+        return None
+    if (
+        clause.lex.hits("reminder_verb", clause.words[:2])
+        or _timed_lead(clause)
+        or _asks_for_a_nudge(clause)
+    ):
         return None  # "remind me at 9 to send the invoices": the invoices are the reminder's
     if clause.has("reminder_verb") and _scheduled(clause):
         return None  # "every monday at 9 remind me to send the invoices": the same
@@ -1896,7 +1988,13 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 body = body[tokens[hits[0].last - 1].end :] if hits[0].last < len(words) else ""
                 cut = True
                 break
-            if hits and hits[-1].last == len(words):
+            joined = (
+                body[tokens[hits[-1].first].start - 1 : tokens[hits[-1].first].start]
+                if hits
+                else ""
+            )
+            if hits and hits[-1].last == len(words) and joined != "-":
+                # "the walk-in", "the set-up": a word joined by a hyphen is no preposition
                 if hits[-1].first == len(words) - 1 and keeps_particle(body):
                     continue  # "bring the deliveries in": the verb's particle
                 body = body[: tokens[hits[-1].first].start]
@@ -1912,14 +2010,24 @@ def _plain_word(body: str, token: Word) -> bool:
     return body[token.start : token.end].lower() not in lexicon().accented_lemmas
 
 
+_OBJECT_PRONOUNS = frozenset(
+    {"me", "us", "him", "her", "them", "it", "that", "this", "about", "of"}
+)
+"""What may follow a request said again: its object, and what it is about ("remind me
+about it")."""
+
+
 def _drop_tail(body: str, names: Sequence[str]) -> str:
     """Drop a phrase of the classes `names` that ends `body`: "llamar al banco, que no se
     me olvide", "regar los semilleros, avísame" (the request said again after the work)."""
     tokens = tokens_of(Text.of(body).folded)
     words = [t.text for t in tokens]
+    end = len(words)
+    while end > 1 and words[end - 1] in _OBJECT_PRONOUNS:
+        end -= 1  # "renew the licence, remind me": the verb's object is the sender
     for name in names:
         hits = lexicon().hits(name, words)
-        if hits and hits[-1].last == len(words) and hits[-1].first > 0:
+        if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
             return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
     return body
 
@@ -2009,6 +2117,8 @@ def refine_reminder(
             and filler[0].last < len(words)
         ):
             end = filler[0].last  # "remind me like every friday … (like) to do the wages"
+        elif lex.has("frequency", words[:1]):
+            end = 1  # "(recordatorio) semanal los lunes …": the schedule said it
         elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
@@ -2077,6 +2187,9 @@ def refine_task(
         if named is not None:
             intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
     title = intent.title
+    if (commented := _drop_comment(title)) != title and commented:
+        intent = intent.model_copy(update={"title": commented})
+        title = commented
     folded_title = Text.of(title).folded
     at = message.folded.find(folded_title) if folded_title else -1
     before = words_of(message.folded[max(0, at - 12) : at]) if at > 0 else []
@@ -2097,9 +2210,46 @@ _DETERMINERS = frozenset(
 )
 
 
+_CAUSAL = frozenset({"since", "as"})
+_CLAUSE_SUBJECTS = frozenset(
+    {"it", "its", "they", "theyre", "we", "were", "he", "hes", "she", "shes", "i", "im", "there"}
+    | {"the", "that", "thats", "this"}
+)
+
+
+def _drop_comment(title: str) -> str:
+    """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
+    puerta": a clause after the work that says why or comments on it (after a comma, or
+    straight after a word of urgency) is not part of the title. A "que" that hands the
+    work on ("…, que lo haga Tom", "que se encargue Pedro") is not a comment."""
+    lex = lexicon()
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    urgent = {hit.last for hit in lex.hits("urgency", words)}
+    reason = [hit.first for hit in lex.hits("because", words) if hit.first >= 2]
+    if reason:
+        title = tidy(title[: tokens[reason[0] - 1].end])
+        tokens, words = tokens[: reason[0]], words[: reason[0]]
+    for hit in lex.hits("comment_lead", words):
+        at = hit.first
+        if at < 2 or (
+            words[at] in _BARE_QUE and words[at + 1 : at + 2] and (words[at + 1] in _CLITICS)
+        ):
+            continue
+        pause = "," in title[tokens[at - 1].end : tokens[at].start]
+        # "fix the door since it's stuck": "since"/"as" before a subject give a reason
+        # ("since monday", "as soon as" do not: no subject follows).
+        causal = (
+            words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
+        )
+        if pause or at in urgent or causal:
+            return tidy(title[: tokens[at - 1].end])
+    return title
+
+
 def _trim_title(title: str) -> str:
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
-    title = _drop_edges(title, ("time_residue", "dangling"))
+    title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
     for _ in range(2):
@@ -2324,6 +2474,22 @@ def _undiphthong(stem: str) -> str:
     return stem[: end - 2] + plain + stem[end:]
 
 
+_STRESSED_SUBJECTS = frozenset({"tú", "vos", "usted", "ustedes", "vosotros", "vosotras"})
+"""Subjects said after an order to stress who ("limpia tú", "barré vos"). Unaccented
+"tu" is "your" ("limpia tu mesa") and stays."""
+_VOSEO_ENDINGS = {"á": "ar", "é": "er", "í": "ir"}
+
+
+def _voseo(word: str) -> str | None:
+    """The "vos" order, stressed on its last vowel: "barré" → "barrer", "limpiá" →
+    "limpiar", "escribí" → "escribir" (the infinitive without its "r")."""
+    word = word.lower().rstrip(",.")
+    ending = _VOSEO_ENDINGS.get(word[-1:])
+    if ending is None or len(word) < 4 or word[-2] in _VOWELS:
+        return None
+    return roster_fold(word[:-1]) + ending
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -2344,7 +2510,17 @@ def _infinitive_first(
     key = roster_fold(first)
     if key.endswith(_ENCLITIC_INFINITIVES):
         return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
+    ordered = imperative and not subjunctive
+    if ordered and rest:
+        # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
+        # not part of the work.
+        said, _, after = rest.partition(" ")
+        if said.lower().strip(",") in _STRESSED_SUBJECTS:
+            rest = after
+            body = tidy(f"{first} {rest}")
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
+    if lemma is None and ordered:
+        lemma = lexicon().imperative_lemmas.get(key) or _voseo(first)
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:

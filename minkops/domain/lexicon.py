@@ -57,6 +57,12 @@ class Lexicon:
     accented_lemmas: dict[str, str] = field(default_factory=dict)
     """Forms told apart from another word only by their accent ("dé" give, "de" of)."""
     """An irregular verb form → its infinitive."""
+    imperative_lemmas: dict[str, str] = field(default_factory=dict)
+    """A "tú" order of an -er/-ir verb ("abre", "barre") → its infinitive: the form is
+    the indicative's, so it is read as an order only where an order stands."""
+    irregular_orders: dict[str, str] = field(default_factory=dict)
+    """A present's third person → the "tú" order when it is not that form ("hace" →
+    "haz")."""
     indicative: set[str] = field(default_factory=set)
     """Forms that look subjunctive but are not ("viene"): kept as written."""
     spelling: dict[str, str] = field(default_factory=dict)
@@ -129,6 +135,10 @@ def lexicon() -> Lexicon:
             merged.lemmas[fold(form)] = infinitive
         for form, infinitive in data.get("accented_lemmas", {}).items():
             merged.accented_lemmas[form.lower()] = infinitive
+        for form, infinitive in data.get("imperative_lemmas", {}).items():
+            merged.imperative_lemmas[fold(form)] = infinitive
+        for form, order in data.get("irregular_orders", {}).items():
+            merged.irregular_orders[fold(form)] = order
         merged.indicative.update(fold(f) for f in data.get("indicative", {}).get("forms", []))
         for written, meant in data.get("spelling", {}).items():
             merged.spelling[fold(written)] = meant

@@ -29,6 +29,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.lexicon import lexicon
 from minkops.domain.replies import pick_language
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
@@ -54,7 +55,11 @@ _OPENERS = re.compile(
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
     r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
     r"|yeah|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver|sorry|perdon|perdona"
-    r"|oops|ups|can\s+u|could\s+u)(?=[\s,.!:;-]|$)"
+    r"|oops|ups|can\s+u|could\s+u|my\s+bad|my\s+mistake|(?:the\s+)?wrong\s+(?:person|one|guy"
+    r"|girl|name|day|time|task|date)|me\s+(?:he\s+)?equivo(?:cado|que)(?:\s+de\s+(?:persona"
+    r"|dia|hora|tarea|nombre))?"
+    r"|(?:persona|dia|hora|tarea)\s+equivocad[ao]|no\s+era\s+(?:esa|ese|esa\s+persona))"
+    r"(?=[\s,.!:;-]|$)"
     r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
@@ -226,8 +231,10 @@ class RuleEngine:
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
-        language = _language(prepared.folded, context.language)
         asked = _asks(text)
+        if (ordered := _order_asked(prepared)) is not None:
+            prepared, asked = ordered, False
+        language = _language(prepared.folded, context.language)
         ticked = any(mark in text for mark in _CHECK_MARKS)
         intent = talk(text) or self._intent(prepared, context, language, asked, ticked)
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
@@ -277,6 +284,25 @@ _TAG_QUESTION = re.compile(
     r"[\s?!.]*$",
     re.IGNORECASE,
 )
+
+
+_ASKED_ORDER = re.compile(r"^(?P<clitic>me|nos)\s+(?P<verb>[a-z]{3,}[ae]s)\b")
+
+
+def _order_asked(text: Text) -> Text | None:
+    """ "¿me recuerdas el domingo …?", "me pasas la lista …", "nos avisas …": Spanish asks
+    a favour in the present of "tú" after its pronoun, and means the order ("recuérdame",
+    "pásame", "avísanos"). Modal verbs ("me puedes …", "me debes …") are not orders; they
+    are the indicative forms the lexicon lists."""
+    match = _ASKED_ORDER.match(text.folded)
+    if match is None:
+        return None
+    third = match.group("verb")[:-1]
+    lex = lexicon()
+    if third in lex.indicative and third not in lex.irregular_orders:
+        return None
+    order = lex.irregular_orders.get(third, third)
+    return text.replace(0, match.end(), order + match.group("clitic"))
 
 
 def _asks(message: str) -> bool:

@@ -24,6 +24,7 @@ from minkops.domain.intents import (
     Unknown,
 )
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.matching import best_matches
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import NUMBER, Text, fold, tidy, to_int
@@ -91,7 +92,11 @@ _END_OF_DAY = time(23, 59)  # a task moved to "Friday" is due by the end of it
 _N = rf"#?\s*(?P<n>{NUMBER})"
 _TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+|la\s+)?{_N}"
 """A task by its number; "la 3" is "la tarea 3" (the feminine noun left unsaid)."""
-_IT = r"(?:it|that|this|this\s+one|the\s+task|that\s+task)"
+_IT = (
+    r"(?:this\s+one|that\s+one|the\s+last\s+one|the\s+task|that\s+task|this\s+task|it|that"
+    r"|this)(?=\s)"
+)
+"""The task just talked about; the longer phrases first, since a match is not revisited."""
 _EDITS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -99,6 +104,7 @@ _EDITS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\s+(?:to|for|at|on|until|till))?\s+(?P<rest>.+?)(?:\s+instead)?$",
         r"^(?:actually\s+|no\s+|wait\s+)?(?:make\s+it\s+|do\s+it\s+)?(?P<rest>.+?)\s+instead$",
         rf"^(?:cambia(?:lo|la)?|mueve(?:lo|la)?|pasa(?:lo|la)?|ponlo|ponla|pon|muevelo|cambiala"
+        r"|(?:pasa|da|asigna|deja)sel[oa]"
         rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a(?!\s+las?\s)|para|al|el))?\s+(?P<rest>.+)$",
         r"^(?:mejor|que\s+sea|mejor\s+que\s+sea)\s+(?P<rest>.+)$",
     )
@@ -110,12 +116,34 @@ def _compiled(*patterns: str) -> tuple[re.Pattern[str], ...]:
 
 
 _REASSIGN = _compiled(
-    rf"^(?:reassign|give|pass|hand|assign)\s+{_TASK_N}\s+to\s+(?P<who>.+)$",
+    rf"^(?:reassign|give|pass|hand|assign)\s+(?:{_IT}|{_TASK_N})\s+to\s+(?P<who>.+)$",
     rf"^(?:reasigna|pasa|dale|asigna|pasale)\s+{_TASK_N}\s+a\s+(?P<who>.+)$",
 )
+_NAME_NOUN = r"(?:the\s+)?(?:title|name|wording|description)"
+_NOMBRE = r"(?:el\s+)?(?:nombre|titulo|texto|descripcion)"
 _RENAME = _compiled(
     rf"^(?:rename|retitle)\s+{_TASK_N}\s+(?:to|as)\s+(?P<title>.+)$",
     rf"^(?:renombra|cambia\s+el\s+nombre\s+de)\s+{_TASK_N}\s+(?:a|por|como)\s+(?P<title>.+)$",
+    # "change the title of 4 to stocktake", "update the name on task 2 to …": the task's
+    # name is what changes; "task 4's title", "the title of task 4".
+    rf"^(?:change|update|edit|set|make|fix)\s+{_NAME_NOUN}\s+(?:of|for|on)\s+{_TASK_N}"
+    r"\s+(?:to|as|into)\s+(?P<title>.+)$",
+    rf"^(?:change|update|edit|set|fix)\s+{_TASK_N}'?s\s+{_NAME_NOUN}\s+(?:to|as)"
+    r"\s+(?P<title>.+)$",
+    # "cambia el nombre de la 4 a …", "a la tarea 1 cámbiale el nombre a …", "ponle de
+    # nombre …": the task said first, with the dative "a", takes up the "le".
+    rf"^(?:cambia|cambiale|pon|ponle)\s+{_NOMBRE}\s+(?:de|a)\s+{_TASK_N}"
+    r"\s+(?:a|por|como)\s+(?P<title>.+)$",
+    rf"^(?:a\s+)?{_TASK_N}\s+(?:cambiale|ponle|cambia)\s+{_NOMBRE}\s+(?:a|por|como)"
+    r"\s+(?P<title>.+)$",
+    rf"^(?:a\s+)?{_TASK_N}\s+ponle\s+(?:de|como|por)\s+(?:nombre|titulo)\s+(?P<title>.+)$",
+    # "the title of task 4 should be …", "task 4's name is now …", "el nombre de la 4
+    # ahora es …": the name said to be something new.
+    rf"^{_NAME_NOUN}\s+(?:of|for|on)\s+{_TASK_N}\s+(?:should\s+be|is\s+now|is|=|:)"
+    r"\s+(?P<title>.+)$",
+    rf"^{_TASK_N}(?:'s)?\s+(?:title|name)\s+(?:should\s+be|is\s+now|is|=|:)\s+(?P<title>.+)$",
+    rf"^{_NOMBRE}\s+de\s+{_TASK_N}\s+(?:ahora\s+)?(?:es|sera|debe\s+ser|tiene\s+que\s+ser|:)"
+    r"\s+(?:ahora\s+)?(?P<title>.+)$",
 )
 _CANCEL_NUMBER = _compiled(
     rf"^(?:cancel|delete|remove|drop|scrap|forget(?:\s+about)?|kill)\s+{_TASK_N}$",
@@ -150,7 +178,8 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         return CancelTask(number=_the_one(description, context), description=description)
     if match := _first(_REASSIGN, folded):
         # "pasa la tarea 3 a mañana a las 11": passing a task to a time moves it.
-        moved, who = to_int(match.group("n")), text.group(match, "who")
+        written, who = match.group("n"), text.group(match, "who")
+        moved = to_int(written) if written else None
         return _change(who, moved, context) or EditTask(number=moved, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
@@ -174,11 +203,24 @@ def _change(rest: str, number: int | None, context: UnderstandingContext) -> Edi
     """ "6pm" → a new time; "Maria" → a new assignee; anything else is not an edit."""
     target = _target(number, context)
     found = find_time(rest, timezone=context.timezone, now=context.now, default_time=_END_OF_DAY)
-    if found is not None and not tidy(found.rest):
+    left = words_of(found.rest) if found is not None else []
+    if found is not None and (not left or lexicon().covers("rather", left)):
+        # "ponlo a las 7 de la tarde mejor", "make it 6 then": a correction's marker
         return EditTask(number=number, due=_keep_the_rest(found, target, context))
-    if found is None and not isinstance(resolve_name(rest, context.roster), NotFound):
-        return EditTask(number=number, assignee=rest)
+    if found is None:
+        who = _without_marker(rest)
+        if who and not isinstance(resolve_name(who, context.roster), NotFound):
+            return EditTask(number=number, assignee=who)
     return None
+
+
+def _without_marker(said: str) -> str:
+    """ "Luis mejor", "Tom then": the person, without the correction's marker after it."""
+    words = said.split()
+    for cut in range(len(words) - 1, max(0, len(words) - 4), -1):  # a marker is short
+        if lexicon().covers("rather", words_of(" ".join(words[cut:]))):
+            return tidy(" ".join(words[:cut]))
+    return tidy(said)
 
 
 def _target(number: int | None, context: UnderstandingContext) -> TaskRef | None:

@@ -171,8 +171,13 @@ def cancel_reminder(text: Text) -> CancelReminder | None:
 
 _TASK_LEAD = re.compile(
     r"^(?:(?:new|add|create|make|add\s+a|create\s+a|add\s+new|nueva|crea|crear|anade|anadir"
-    r"|agrega|agregar|pon|apunta|anota)\s+(?:una\s+|a\s+|new\s+|nueva\s+)?)?"
-    r"(?:(?:task|tarea(?:\s+nueva)?),|(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente)"
+    r"|agrega|agregar|pon|apunta|anota|another|one\s+more|otra|otro|nuevo)\s+"
+    r"(?:una\s+|a\s+|new\s+|nueva\s+|another\s+|otra\s+|un\s+|nuevo\s+)?)?"
+    # "new job, …", "otro encargo: …": other nouns of work, only after such a lead ("job
+    # done" opens nothing), which the lookbehind on the space asks for. A comma may follow
+    # the noun ("new task, sweep …"), but not "todo" ("todo, …" is "everything").
+    r"(?:(?:task|tarea(?:\s+nueva)?|(?<=\s)(?:job|chore|encargo)),"
+    r"|(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente|(?<=\s)(?:job|chore|encargo))"
     r"(?=\s|:|-|$))\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
@@ -220,6 +225,8 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
         return None
     group = "rest" if match.group("rest") is not None else "assign"
     rest = text.slice(*match.span(group))
+    if rest.folded.startswith(","):
+        rest = rest.slice(1, len(rest.folded)).strip()  # "new task, sweep …": a pause
     if group == "rest" and _NUMBERED.match(rest.folded):
         return None  # "task 1: push it to saturday": a task that exists, not new work
     assignees: list[str] = []

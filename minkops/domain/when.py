@@ -128,6 +128,11 @@ _WD_SHORT = {
 """Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
 alone, "sat", "wed" and "sun" are other words."""
 _WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
+_NOT_A_NOUN = r"(?<!\bel\s)(?<!\bdel\s)(?<!\bun\s)(?<!\bal\s)(?<!\bde\s)"
+"""The Spanish adjectives of frequency ("recordatorio diario", "aviso semanal") say how
+often; after an article or "de" "diario" is a newspaper or "de diario" weekdays."""
+_DAY_LINK = r"(?:\s*[,&/]\s*|\s+(?:and|y|e)\s+|\s+)"
+"""What joins the days of a list: a comma, a slash, "and", or a space."""
 
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -142,7 +147,8 @@ _DATE_PREFIX = (
 
 _RELATIVE = re.compile(
     rf"\b(?:in|within|en|dentro\s+de)\s+(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
-    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)\b"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minut(?:it)?os?|hor(?:it)?as?|di(?:it)?as?"
+    r"|seman(?:it)?as?)\b"
     # "in an hour and a half", "dentro de dos horas y media": half of the unit more
     r"(?P<and_half>\s+(?:and\s+a\s+half|y\s+media)\b)?"
 )
@@ -323,7 +329,7 @@ def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, T
         return _elapsed(now, timedelta(minutes=amount)), cut
     if unit.startswith(("h", "hora")):
         return _elapsed(now, timedelta(hours=amount)), cut
-    days = amount * (7 if unit.startswith(("week", "semana")) else 1)
+    days = amount * (7 if unit.startswith(("week", "seman")) else 1)
     return now.date() + timedelta(days=int(days)), cut
 
 
@@ -517,7 +523,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "monthly1",
             r"\b(?:every\s+month|each\s+month|monthly|cada\s+mes|todos\s+los\s+meses"
-            r"|mensualmente)\b",
+            rf"|mensualmente|{_NOT_A_NOUN}mensual)\b",
         ),
         (
             "weekdays",
@@ -548,16 +554,22 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD})*)\b",
         ),
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
+        # "Mon Wed Fri at 6", "lunes, miércoles y viernes a las 8": several days listed
+        # are each of them, as "every" would say; one day alone is once.
+        (
+            "days",
+            rf"\b(?P<first>{_WD_EVERY})(?P<more>(?:{_DAY_LINK}{_WD_EVERY}){{1,6}})\b",
+        ),
         (
             "daily",
             r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"
-            r"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario"
+            rf"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario|{_NOT_A_NOUN}diari[oa]"
             r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
         ),
         (
             "weekly",
             r"\b(?:every\s+week|each\s+week|weekly|cada\s+semana|todas\s+las\s+semanas"
-            r"|semanalmente)\b",
+            rf"|semanalmente|{_NOT_A_NOUN}semanal)\b",
         ),
     )
 )

@@ -1642,3 +1642,363 @@ def test_a_phrasal_verb_without_an_object_keeps_its_particle(
     text: str, field: str, said: str
 ) -> None:
     assert read(text)[field] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("new task, wipe the menus", "en", "wipe the menus"),
+        ("nueva tarea, fregar la terraza", "es", "fregar la terraza"),
+        ("one more job, fold the napkins", "en", "fold the napkins"),
+        ("another chore: polish the glasses", "en", "polish the glasses"),
+        ("otro encargo, pintar la valla", "es", "pintar la valla"),
+    ],
+)
+def test_a_comma_after_the_task_word_is_a_pause_not_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("can someone mop the floor, it's filthy", "en", "mop the floor"),
+        ("Tom should fix the tap because it drips", "en", "fix the tap"),
+        ("new task: clean the grill, there's grease everywhere", "en", "clean the grill"),
+        ("Pedro, limpia la plancha, que está muy sucia", "es", "limpiar la plancha"),
+        ("que Luis llame al fontanero porque gotea el grifo", "es", "llamar al fontanero"),
+        ("que alguien pida hielo urgente que no queda nada", "es", "pedir hielo"),
+        ("can somebody fix the door since it's stuck", "en", "fix the door"),
+        ("Tom should wipe the tables as they're sticky", "en", "wipe the tables"),
+        ("Pedro, repón el papel del baño, no queda", "es", "reponer el papel del baño"),
+    ],
+)
+def test_a_clause_that_says_why_is_not_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_a_relative_clause_without_a_pause_stays_in_the_title() -> None:
+    intent = read("Pedro limpia la plancha que está sucia", "es")
+    assert intent["title"] == "limpiar la plancha que está sucia"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, escribí el menú del día", "escribir el menú del día"),
+        ("Pedro, poné las sillas en la terraza", "poner las sillas en la terraza"),
+        ("Tom, limpiá la barra", "limpiar la barra"),
+    ],
+)
+def test_a_voseo_order_becomes_the_infinitive(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Lucía, mete las sillas dentro", "meter las sillas dentro"),
+        ("Juan, enciende el horno", "encender el horno"),
+        ("Tom, reparte los menús", "repartir los menús"),
+    ],
+)
+def test_an_order_of_an_er_or_ir_verb_becomes_the_infinitive(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis el viernes friega tú los platos", "fregar los platos"),
+        ("María, sube usted las cajas", "subir las cajas"),
+        ("Pedro limpia tu taquilla", "limpiar tu taquilla"),
+    ],
+)
+def test_a_subject_stressed_after_an_order_is_not_part_of_the_work(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("hay que pintar la valla, que se ocupe Luis", "es", "pintar la valla", "Luis"),
+        ("hay que vaciar el congelador, que se encarguen Tom", "es", "vaciar el congelador", "Tom"),
+        ("hay que fregar la cámara, se encarga Juan Mora", "es", "fregar la cámara", "Juan Mora"),
+        ("the shelves need dusting, leave it to Lucía", "en", "dust the shelves", "Lucía"),
+    ],
+)
+def test_work_handed_on_after_a_comma_names_who_does_it(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [who])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        ("Tom needs to move the freezer on monday", "move the freezer", ["Tom"]),
+        ("Lucía and Juan Mora should move the milk crates to the cellar tomorrow",
+         "move the milk crates to the cellar", ["Lucía", "Juan Mora"]),
+        ("María to put the freezer thermometer back at 5pm", "put the freezer thermometer back",
+         ["María"]),
+    ],
+)  # fmt: skip
+def test_people_then_an_obligation_give_new_work_not_an_edit(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+
+
+def test_a_person_who_replaces_another_still_edits_the_task() -> None:
+    intent = read("Lucía should do the terrace instead of Juan Mora")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Lucía")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cron"),
+    [
+        ("tue/thu at 5pm remind me to order the fish", "en", "0 17 * * 2,4"),
+        ("remind Lucía to count the till monday, wednesday and saturday at 11pm", "en",
+         "0 23 * * 1,3,6"),
+        ("martes y jueves a las 10 recuérdale a Tom pedir el pescado", "es", "0 10 * * 2,4"),
+    ],
+)  # fmt: skip
+def test_several_weekdays_listed_repeat_on_each_of_them(
+    text: str, language: str, cron: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["cron"]) == ("create_reminder", cron)
+
+
+def test_one_weekday_alone_is_once() -> None:
+    intent = read("remind me on thursday at 10 to order the fish")
+    assert "cron" not in intent and intent["at"] == "2025-04-03T10:00:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("make sure i remember to book the van, nudge me on monday", "book the van"),
+        ("set a reminder to defrost the chicken, remind us at 5pm", "defrost the chicken"),
+        ("book the van, ping me about that on friday", "book the van"),
+    ],
+)
+def test_the_request_said_again_with_its_object_is_not_the_reminder_text(
+    text: str, said: str
+) -> None:
+    assert read(text)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("recuérdale a Pedro en dos horitas sacar el pan", "2025-03-27T12:00:00+01:00"),
+        ("en 5 minutitos recuérdame bajar el fuego", "2025-03-27T10:05:00+01:00"),
+        ("dentro de dos semanitas recuérdame pagar el seguro", "2025-04-10T09:00:00+02:00"),
+    ],
+)
+def test_a_diminutive_time_unit_is_the_unit(text: str, at: str) -> None:
+    assert read(text, "es")["at"] == at
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("cada lunes a las 8 recuérdame mirar los recibos", "es", "mirar los recibos"),
+        ("tomorrow at noon remind me to pay the card bill", "en", "pay the card bill"),
+    ],
+)
+def test_a_time_then_a_reminder_verb_makes_the_account_words_what_to_remember(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("recordatorio para Luis el lunes a las 8: quitar la escarcha del congelador", "es",
+         "quitar la escarcha del congelador"),
+        ("reminder for Tom on friday at 6pm: stop the dishwasher", "en",
+         "stop the dishwasher"),
+    ],
+)  # fmt: skip
+def test_after_a_reminder_label_and_a_colon_come_its_words_not_an_action(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize(
+    ("text", "cron"),
+    [
+        ("aviso diario a las 8 para Luis: encender la cafetera", "0 8 * * *"),
+        ("recordatorio semanal para Pedro: revisar el extintor", "0 9 * * 4"),
+        ("recordatorio mensual: pagar la gestoría", "0 9 1 * *"),
+    ],
+)
+def test_a_spanish_adjective_of_frequency_repeats_the_reminder(text: str, cron: str) -> None:
+    assert read(text, "es")["cron"] == cron
+
+
+def test_the_newspaper_is_not_a_frequency() -> None:
+    assert "cron" not in read("recuérdame comprar el diario mañana", "es")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("me avisas el lunes a las 10 de pedir hielo?", "create_reminder"),
+        ("me mandas las tareas pendientes?", "list_tasks"),
+        ("me haces un recordatorio mañana a las 8 para llamar al técnico?", "create_reminder"),
+    ],
+)
+def test_a_favour_asked_in_the_present_is_the_order(text: str, kind: str) -> None:
+    assert read(text, "es")["kind"] == kind
+
+
+def test_a_modal_asked_in_the_present_is_not_turned_into_an_order() -> None:
+    assert read("me puedes recordar el lunes a las 10 pedir hielo?", "es")["text"] == (
+        "pedir hielo"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("enséñame la lista de lo que queda por hacer", {"scope": "open"}),
+        ("dime lo que le queda a Lucía", {"scope": "person", "person": "Lucía"}),
+        ("pásame lo que está pendiente", {"scope": "open"}),
+    ],
+)
+def test_a_que_inside_a_free_relative_orders_no_one(text: str, expected: dict[str, str]) -> None:
+    assert read(text, "es") == {"kind": "list_tasks", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("update the name of task 2 to order oat milk", "en", 2, "order oat milk"),
+        ("change task 3's title to check both freezers", "en", 3, "check both freezers"),
+        ("cámbiale el nombre a la tarea 2 por pedir leche de avena", "es", 2,
+         "pedir leche de avena"),
+        ("a la 5 ponle de nombre llamar al fontanero", "es", 5, "llamar al fontanero"),
+        ("the title of task 2 should be order oat milk", "en", 2, "order oat milk"),
+        ("task 3's name is now check both freezers", "en", 3, "check both freezers"),
+        ("el nombre de la tarea 5 ahora es avisar al fontanero", "es", 5, "avisar al fontanero"),
+    ],
+)  # fmt: skip
+def test_the_name_of_a_task_changed_is_a_new_title(
+    text: str, language: str, number: int, title: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "title": title}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("muévela al viernes entonces", "es", {"due": "2025-03-28T23:59:00+01:00"}),
+        ("change task 2 to Lucía then", "en", {"number": 2, "assignee": "Lucía"}),
+        ("cambia la 2 a Tom mejor", "es", {"number": 2, "assignee": "Tom"}),
+    ],
+)
+def test_a_correction_marker_after_the_change_is_not_part_of_it(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("my bad, wrong one - give that one to Lucía", "en", {"assignee": "Lucía"}),
+        ("wrong day, move this one to monday", "en", {"due": "2025-03-31T23:59:00+02:00"}),
+        ("perdón, persona equivocada, pásasela a Tom", "es", {"assignee": "Tom"}),
+        ("me he equivocado de persona, dásela a Lucía", "es", {"assignee": "Lucía"}),
+        ("me equivoqué de hora, ponla a las 6", "es", {"due": "2025-03-27T18:00:00+01:00"}),
+    ],
+)  # fmt: skip
+def test_a_self_correction_before_an_edit_of_the_last_task_is_not_part_of_it(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("could task 6 be done by Lucía?", "en", {"number": 6, "assignee": "Lucía"}),
+        ("can task 3 be on friday instead?", "en",
+         {"number": 3, "due": "2025-03-28T23:59:00+01:00"}),
+        ("¿podría la 4 ser el lunes?", "es", {"number": 4, "due": "2025-03-31T23:59:00+02:00"}),
+    ],
+)  # fmt: skip
+def test_a_modal_question_about_a_task_asks_for_the_change(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", **expected}
+
+
+def test_a_modal_question_without_a_task_is_not_an_edit() -> None:
+    assert read("could we close early on friday?")["kind"] != "edit_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("lo de la campana el sábado a las 10, no hoy", "es", 7, "2025-03-29T10:00:00+01:00"),
+        ("the fridge cleaning should be at 6pm, not at 4", "en", 1, "2025-03-27T18:00:00+01:00"),
+        ("the freezer check should be monday at 8 not tomorrow", "en", 3,
+         "2025-03-31T08:00:00+02:00"),
+    ],
+)  # fmt: skip
+def test_a_denied_time_is_the_one_replaced_not_the_new_one(
+    text: str, language: str, number: int, due: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "due": due}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Lucía needs to defrost the walk-in tomorrow", "defrost the walk-in"),
+        ("Tom should finish the set-up", "finish the set-up"),
+    ],
+)
+def test_a_word_joined_by_a_hyphen_is_not_a_dangling_preposition(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_frequency_adjective_beside_a_fuller_schedule_is_not_the_reminder_text() -> None:
+    intent = read("recordatorio semanal los viernes a las 7 para Tom: vaciar la nevera", "es")
+    assert (intent["text"], intent["recipients"], intent["cron"]) == (
+        "vaciar la nevera",
+        ["Tom"],
+        "0 7 * * 5",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("can someone print the invoices?", "en", "print the invoices"),
+        ("que alguien archive las facturas", "es", "archivar las facturas"),
+    ],
+)
+def test_work_asked_of_anyone_about_bills_is_a_task_not_billing(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language) == {"kind": "create_task", "title": title, "assignees": []}
+
+
+def test_asking_whether_anyone_saw_a_bill_is_no_task() -> None:
+    assert read("has anyone seen the invoice?")["kind"] != "create_task"
