@@ -42,8 +42,8 @@ from minkops.domain.translation import NONE, Translations
 from minkops.i18n import pick_language
 from minkops.logs import get_logger
 from minkops.metrics import Metrics
+from minkops.store import activation, inbox, queries, turn_commit
 from minkops.store import billing as billing_store
-from minkops.store import inbox, queries
 from minkops.store import reminders as reminder_store
 from minkops.store.database import ProcessedBefore
 from minkops.store.inbox import InboxRow
@@ -155,14 +155,15 @@ class OrgActor(pykka.ThreadingActor):
         self._deps.metrics.org_activation_seconds.observe(time.perf_counter() - started)
 
     def _load(self) -> None:
-        self._reload()
         org_id = self.org_id
-        self._conversations = self._deps.persistence.run(
-            org_id, lambda c: queries.load_conversations(c, org_id)
-        )
+        # One round trip on one pooled connection: in a burst of activations, each used to
+        # queue three times for the pool (state, context, unfinished rows).
+        loaded = self._deps.persistence.run_alone(lambda c: activation.load_org(c, org_id))
+        self._state = loaded.state
+        self._conversations = loaded.conversations
         # Work a previous incarnation accepted and never finished (it crashed, or the
         # process did): take it up again before anything newer from the same senders.
-        for row in self._deps.persistence.run(org_id, lambda c: inbox.unprocessed_of(c, org_id)):
+        for row in loaded.unprocessed:
             self._accept(row)
 
     def on_stop(self) -> None:
@@ -481,13 +482,20 @@ class OrgActor(pykka.ThreadingActor):
                 self._deps.metering.tell(Used(self.org_id, "openai_tokens", cost.openai_tokens))
 
     def _commit(self, row: InboxRow, outcome: Outcome) -> list[Queued]:
-        org_id = self.org_id
+        org_id, inbox_id, effects = self.org_id, row.inbox_id, outcome.effects
 
         async def write(connection: asyncpg.Connection) -> list[Queued]:
-            return await write_effects(connection, org_id, outcome.effects)
+            return await write_effects(connection, org_id, effects)
+
+        async def in_one(connection: asyncpg.Connection) -> list[Queued]:
+            return await turn_commit.commit_turn(connection, org_id, inbox_id, effects)
 
         try:
-            return self._deps.persistence.run_processing(org_id, row.inbox_id, write)
+            if turn_commit.fits(effects):
+                # The usual turn: one round trip, its own transaction (six round trips
+                # through the writers, each holding a pooled connection).
+                return self._deps.persistence.run_alone(in_one)
+            return self._deps.persistence.run_processing(org_id, inbox_id, write)
         except ProcessedBefore:
             raise AlreadyProcessed from None
 

@@ -74,12 +74,20 @@ def make_app(
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         pool = await create_pool(dsn, settings.database.pool_min, settings.database.pool_max)
+        # Webhooks commit on connections of their own (a bulkhead): on the shared pool a
+        # batch queued behind a burst of actor work (10,000 activations) for longer than
+        # db_request_timeout_seconds, and from that one timeout on every webhook went
+        # through the fsync'ed spool until it drained (a 59-77 s warm pass, not ~10 s).
+        # Each of the two batchers has at most commits_in_flight statements running.
+        in_flight = settings.database.commits_in_flight
+        webhooks = await create_pool(dsn, 1, 2 * in_flight)
         app[POOL] = pool
-        app[INBOX_ACCEPTS] = accepts = batches.inbox_accepts(settings, pool)
-        app[STATUS_RECORDS] = statuses = batches.status_records(settings, pool)
+        app[INBOX_ACCEPTS] = accepts = batches.inbox_accepts(settings, webhooks)
+        app[STATUS_RECORDS] = statuses = batches.status_records(settings, webhooks)
         yield
         await accepts.close()
         await statuses.close()
+        await webhooks.close()
         await pool.close()
 
     async def actors(app: web.Application) -> AsyncIterator[None]:

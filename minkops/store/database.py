@@ -38,9 +38,26 @@ def is_unavailable(error: BaseException) -> bool:
 async def _prepare_connection(connection: asyncpg.Connection) -> None:
     # SET ROLE survives asyncpg's RESET ALL on release (role is exempt from RESET ALL).
     await connection.execute(f"SET ROLE {APP_ROLE}")
+    # Binary, not text: a composite row holding a jsonb column (minkops_load_org's) can
+    # only be decoded when every one of its columns' codecs is binary. Binary jsonb is a
+    # version byte (1) before the JSON text.
     await connection.set_type_codec(
-        "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        "jsonb",
+        encoder=_jsonb_encode,
+        decoder=_jsonb_decode,
+        schema="pg_catalog",
+        format="binary",
     )
+
+
+def _jsonb_encode(value: object) -> bytes:
+    return b"\x01" + json.dumps(value).encode()
+
+
+def _jsonb_decode(data: bytes) -> object:
+    if data[:1] != b"\x01":
+        raise ValueError(f"unknown jsonb version {data[:1]!r}")
+    return json.loads(data[1:])
 
 
 async def _nothing_to_reset(connection: asyncpg.Connection) -> None:

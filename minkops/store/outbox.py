@@ -122,7 +122,7 @@ async def insert_outbox(
     (a replay). One statement for all of them."""
     if not messages:
         return []
-    parts = _parts(messages)
+    parts = parts_of(messages)
     records = await connection.fetch(
         "INSERT INTO outbox (org_id, idempotency_key, recipient, body, kind, speech)"
         " SELECT $1, k, r, b, t, s"
@@ -140,7 +140,7 @@ async def insert_outbox(
 
 
 @dataclass(frozen=True)
-class _Row:
+class Part:
     key: str
     to: str
     body: str
@@ -148,16 +148,16 @@ class _Row:
     speech: str | None
 
 
-def _parts(messages: Sequence[Outgoing]) -> list[_Row]:
+def parts_of(messages: Sequence[Outgoing]) -> list[Part]:
     """One row per part: a body over Twilio's limit becomes numbered parts in order; the
     first keeps the message's key, the others add ``#2``, ``#3``… Each part keeps the
     message's kind, and is spoken if the message is."""
-    rows: list[_Row] = []
+    rows: list[Part] = []
     for message in messages:
         speak = bool(getattr(message, "speak", False))
         for index, body in enumerate(split_long_text(message.body), 1):
             key = message.key if index == 1 else f"{message.key}#{index}"
-            rows.append(_Row(key, message.to, body, row_kind(message), body if speak else None))
+            rows.append(Part(key, message.to, body, row_kind(message), body if speak else None))
     return rows
 
 

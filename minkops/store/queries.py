@@ -12,7 +12,7 @@ from minkops.domain.models import Member, Organization, Task
 from minkops.domain.state import OrgState
 
 
-def _organization(row: asyncpg.Record) -> Organization:
+def organization_from_row(row: asyncpg.Record) -> Organization:
     return Organization(
         id=row["id"],
         name=row["name"],
@@ -25,7 +25,7 @@ def _organization(row: asyncpg.Record) -> Organization:
     )
 
 
-def _member(row: asyncpg.Record) -> Member:
+def member_from_row(row: asyncpg.Record) -> Member:
     return Member(
         id=row["id"],
         org_id=row["org_id"],
@@ -71,8 +71,8 @@ async def load_org_state(connection: asyncpg.Connection, org_id: int) -> OrgStat
 
     reminders, next_reminder = await load_reminders(connection, org_id)
     return OrgState(
-        org=_organization(org_row),
-        members=tuple(_member(r) for r in members),
+        org=organization_from_row(org_row),
+        members=tuple(member_from_row(r) for r in members),
         open_tasks=tuple(task_from_row(r) for r in tasks),
         next_task_number=int(last) + 1,
         reminders=reminders,
@@ -103,7 +103,7 @@ async def insert_organization(
         fields.get("email"),
         fields.get("plan", "free"),
     )
-    return _organization(row)
+    return organization_from_row(row)
 
 
 async def insert_member(
@@ -126,12 +126,12 @@ async def insert_member(
         language,
         delivery,
     )
-    return _member(row)
+    return member_from_row(row)
 
 
 async def organization(connection: asyncpg.Connection, org_id: int) -> Organization | None:
     row = await connection.fetchrow("SELECT * FROM organizations WHERE id = $1", org_id)
-    return _organization(row) if row else None
+    return organization_from_row(row) if row else None
 
 
 async def notify_org_changed(connection: asyncpg.Connection, org_id: int) -> None:
@@ -150,15 +150,16 @@ async def load_conversations(
         " WHERE org_id = $1 AND expires_at > now()",
         org_id,
     )
-    return {
-        r["member_id"]: Conversation(
-            r["member_id"],
-            turns_from_json(r["turns"]),
-            r["expires_at"],
-            PendingQuestion.from_json(r["pending"]),
-        )
-        for r in rows
-    }
+    return {r["member_id"]: conversation_from_row(r) for r in rows}
+
+
+def conversation_from_row(row: asyncpg.Record) -> Conversation:
+    return Conversation(
+        row["member_id"],
+        turns_from_json(row["turns"]),
+        row["expires_at"],
+        PendingQuestion.from_json(row["pending"]),
+    )
 
 
 async def purge_expired(connection: asyncpg.Connection) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from minkops.store.outbox import Queued
 from minkops.store.writers import writes
 
 
-def _reminder(row: asyncpg.Record) -> Reminder:
+def reminder_from_row(row: asyncpg.Record) -> Reminder:
     return Reminder(
         id=row["id"],
         org_id=row["org_id"],
@@ -55,7 +55,7 @@ async def load_reminders(
     last = await connection.fetchval(
         "SELECT coalesce(max(number), 0) FROM reminders WHERE org_id = $1", org_id
     )
-    return tuple(_reminder(r) for r in rows), int(last) + 1
+    return tuple(reminder_from_row(r) for r in rows), int(last) + 1
 
 
 async def lock_due(connection: asyncpg.Connection, org_id: int, now: datetime) -> list[Reminder]:
@@ -66,14 +66,14 @@ async def lock_due(connection: asyncpg.Connection, org_id: int, now: datetime) -
         org_id,
         now,
     )
-    return [_reminder(r) for r in rows]
+    return [reminder_from_row(r) for r in rows]
 
 
 async def all_reminders(connection: asyncpg.Connection, org_id: int) -> list[Reminder]:
     rows = await connection.fetch(
         "SELECT * FROM reminders WHERE org_id = $1 ORDER BY number", org_id
     )
-    return [_reminder(r) for r in rows]
+    return [reminder_from_row(r) for r in rows]
 
 
 async def fire_due(

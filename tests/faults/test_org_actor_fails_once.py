@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from minkops.store import queries
+from minkops.store import activation
 from tests.http.conftest import OWNER, Service, inbound
 
 
 async def test_an_org_actor_that_fails_to_start_once_still_answers_once(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = queries.load_org_state
+    real = activation.load_org
     calls = {"n": 0}
 
     async def flaky(connection: Any, org_id: int) -> Any:
@@ -24,7 +24,7 @@ async def test_an_org_actor_that_fails_to_start_once_still_answers_once(
             raise ConnectionResetError("the database went away during activation")
         return await real(connection, org_id)
 
-    monkeypatch.setattr(queries, "load_org_state", flaky)
+    monkeypatch.setattr(activation, "load_org", flaky)
     forms = [inbound(f"SM{n:032x}", OWNER, "tareas") for n in range(1, 4)]
     for form in forms:
         assert (await service.post(form)).status == 200
