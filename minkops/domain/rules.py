@@ -75,6 +75,26 @@ _CLOSER_TAIL = 48
 for an end-anchored pattern restarts at every offset: quadratic on 65,000 dots)."""
 
 
+_SPACE_RUN = re.compile(r"\s{2,}")
+_SEPARATOR_RUN = re.compile(r"[^\w\s]{4,}")
+_MIXED_RUN = re.compile(r"((?:[^\w\s]+\s){4})(?:[^\w\s]+\s)+")
+
+
+def bounded_runs(message: str) -> str:
+    r"""Shorten runs of separators to what they can mean: a run of whitespace to one space
+    (or one line break), four or more marks to their first three ("!!!", "..."), and
+    marks and spaces taken in turn to four pairs.
+
+    A run carries no more meaning than its first few characters, and a pattern that
+    backtracks across one (a lazy `.+?` before `\s+`, a search that starts inside the
+    run at every offset) is then bounded by a constant, not by the message: "juan",
+    60,000 spaces and "x" took minutes before.
+    """
+    message = _SPACE_RUN.sub(lambda run: "\n" if "\n" in run.group() else " ", message)
+    message = _SEPARATOR_RUN.sub(lambda run: run.group()[:3], message)
+    return _MIXED_RUN.sub(r"\1", message)
+
+
 def prepare(message: str) -> Text:
     """Fold, drop fillers and politeness, repair mistyped keywords, trim.
 
@@ -230,6 +250,7 @@ class RuleEngine:
     """Understands one message with fixed rules; implements `Understanding`."""
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        text = bounded_runs(text)
         prepared = prepare(text)
         asked = _asks(text)
         if (ordered := _order_asked(prepared)) is not None:

@@ -261,7 +261,8 @@ _FINISHED = re.compile(
     r"(?:\s+(?:with|con|de))?\s+(?:lo\s+de(?:l)?\s+|la\s+tarea\s+de(?:l)?\s+|the\s+task\s+)?"
     r"(?P<desc>.+)$"
 )
-_IS_DONE = re.compile(rf"^(?P<desc>.+?)\s+(?:is\s+|are\s+|esta\s+|ya\s+esta\s+)?{_DONE_WORDS}$")
+# The description ends on a non-space, so a run of spaces is tried from its start only.
+_IS_DONE = re.compile(rf"^(?P<desc>.*?\S)\s+(?:is\s+|are\s+|esta\s+|ya\s+esta\s+)?{_DONE_WORDS}$")
 _BARE_DONE = re.compile(rf"^(?:(?:task|tarea|all|todo|ya)\s+)?{_DONE_WORDS}(?:\s+(?:ya|now))?$")
 
 

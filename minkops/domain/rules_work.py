@@ -350,8 +350,9 @@ def _time_before_the_content(
     return FoundTime(found.at, tidy(f"{found.rest} {content}"), True, True)
 
 
+# Only from the start of a run of separators: a search from inside one retries the run.
 _LEAD_INSIDE = re.compile(
-    r"[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordatorio|avisame|recuerda)\b)"
+    r"(?<![\s,])[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordatorio|avisame|recuerda)\b)"
 )
 
 

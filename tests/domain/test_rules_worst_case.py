@@ -76,3 +76,26 @@ def test_the_worst_inputs_read_in_linear_time(unit: str) -> None:
     assert largest < max(small, 0.002) * 30, (
         f"{unit!r}: {LARGEST // 10} chars {small:.4f}s, {LARGEST} chars {largest:.4f}s"
     )
+
+
+HEADS = ("juan", "1", "a la tarea 1", "done", "remind me", "#1", "tell juan", "at 9", "que juan")
+RUNS = (" ", " \t", "\n", ".", ",", "-", "x ")
+TAILS = ("", "x", "to call the bank")
+
+
+@pytest.mark.parametrize("run", RUNS, ids=repr)
+@pytest.mark.parametrize("head", HEADS, ids=repr)
+def test_a_long_run_between_words_reads_in_linear_time(head: str, run: str) -> None:
+    """A word, a long run, then words again: a pattern with a lazy `.+?` before `\\s+`
+    retried the run from every offset (6,000 spaces after "a la tarea 1" took 3 s)."""
+    engine = RuleEngine()
+    for tail in TAILS:
+        at_limit = _seconds(engine, head + _message(run, BODY_LIMIT - len(head) - len(tail)) + tail)
+        small = _seconds(engine, head + _message(run, LARGEST // 10) + tail)
+        largest = _seconds(engine, head + _message(run, LARGEST) + tail)
+        shape = f"{head!r} + {run!r}… + {tail!r}"
+        assert at_limit < 0.25, f"{shape} at {BODY_LIMIT} chars took {at_limit:.3f}s"
+        assert largest < 2.0, f"{shape} at {LARGEST} chars took {largest:.3f}s"
+        assert largest < max(small, 0.002) * 30, (
+            f"{shape}: {LARGEST // 10} chars {small:.4f}s, {LARGEST} chars {largest:.4f}s"
+        )
