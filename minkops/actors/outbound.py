@@ -28,6 +28,7 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from functools import partial
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -106,6 +107,17 @@ class OutboundDeps:
     unpaced. Waiting happens between the claim and the create, well inside the lease."""
 
 
+Head = Claim | Waiting | None
+"""What a claim of a recipient's head row found."""
+
+
+class _Then(Enum):
+    """A settled row with no claim of the next one: what the drain does next."""
+
+    CLAIM = "claim"  # settled (failed, or by a callback): claim the next row itself
+    WAIT = "wait"  # to be retried or looked at again: a timer wakes the recipient
+
+
 @dataclass(frozen=True)
 class _Due:
     """From a member's own timer: the head row to this recipient may be due now."""
@@ -169,28 +181,37 @@ class OutboundMember(PoolMember):
     # --- one recipient's queue ---------------------------------------------------------------
 
     def _drain(self, org_id: int | None, recipient: str) -> None:
-        """Send this recipient's due rows oldest first, until one has to wait."""
-        while True:
-            now = self._deps.clock()
-            claim = self._alone(
-                partial(
-                    outbox.claim_head,
-                    org_id=org_id,
-                    recipient=recipient,
-                    now=now,
-                    lease=self._lease,
-                )
-            )
-            if claim is None:
-                return
-            if isinstance(claim, Waiting):
-                self._wake_at(org_id, recipient, claim.until)
-                return
-            if not self._settle(org_id, claim):
-                return
+        """Send this recipient's due rows oldest first, until one has to wait.
 
-    def _settle(self, org_id: int | None, claim: Claim) -> bool:
-        """Take a claimed row to its next state; False when the recipient must wait."""
+        A row recorded as sent comes back with the recipient's next claim (one statement),
+        so n rows cost n + 1 round trips; other outcomes claim again on their own.
+        """
+        head = self._claim(org_id, recipient)
+        while True:
+            if head is None:
+                return
+            if isinstance(head, Waiting):
+                self._wake_at(org_id, recipient, head.until)
+                return
+            then = self._settle(org_id, head)
+            if then is _Then.WAIT:
+                return
+            head = self._claim(org_id, recipient) if then is _Then.CLAIM else then
+
+    def _claim(self, org_id: int | None, recipient: str) -> Head:
+        return self._alone(
+            partial(
+                outbox.claim_head,
+                org_id=org_id,
+                recipient=recipient,
+                now=self._deps.clock(),
+                lease=self._lease,
+            )
+        )
+
+    def _settle(self, org_id: int | None, claim: Claim) -> Head | _Then:
+        """Take a claimed row to its next state: the recipient's next claim when it was
+        recorded as sent, CLAIM when settled otherwise, WAIT when the recipient must wait."""
         row = claim.row
         if not claim.ambiguous:
             return self._create(org_id, claim, row.attempts + 1)
@@ -200,21 +221,21 @@ class OutboundMember(PoolMember):
             # Without Twilio's answer a resend could double-send: look again later.
             reason = f"reconciling: {_describe(error)}"
             self._no_answer(org_id, row, row.attempts, reason, unsure_since=row.sending_at)
-            return False
+            return _Then.WAIT
         if found is not None:
-            self._record_sent(org_id, row, found, adopted=True)
-            return True
+            # Adopted: recorded like a send, so the next claim comes with it too.
+            return self._record_sent(org_id, row, found, adopted=True)
         if row.attempts >= self._settings.max_attempts:
             reason = f"no answer from Twilio after {row.attempts} attempts"
             self._fail(org_id, row, row.attempts, None, reason, http_status=None)
-            return True
+            return _Then.CLAIM
         now = self._deps.clock()
         if not self._db(org_id, lambda c: outbox.start_attempt(c, row.id, now, self._lease)):
-            return True  # settled meanwhile, by a status callback
+            return _Then.CLAIM  # settled meanwhile, by a status callback
         log.info("outbound.resend", org_id=org_id, outbox_id=row.id, attempt=row.attempts + 1)
         return self._create(org_id, claim, row.attempts + 1)
 
-    def _create(self, org_id: int | None, claim: Claim, attempt: int) -> bool:
+    def _create(self, org_id: int | None, claim: Claim, attempt: int) -> Head | _Then:
         assert self._client is not None
         row = claim.row
         try:
@@ -232,15 +253,15 @@ class OutboundMember(PoolMember):
                 self._deps.send_rate.rate_limited()  # over Twilio's pace: everyone slows
             if is_transient(error) and attempt < self._settings.max_attempts:
                 self._retry(org_id, row, attempt, error)
-                return False
+                return _Then.WAIT
+            # Failures are rare: a plain mark_failed, then a claim of its own.
             self._fail(org_id, row, attempt, error.code, str(error.msg), http_status=error.status)
-            return True
+            return _Then.CLAIM
         except OSError as error:
             # Refused, reset or timed out: Twilio may or may not have the message.
             self._no_answer(org_id, row, attempt, _describe(error))
-            return False
-        self._record_sent(org_id, row, str(message.sid), adopted=False)
-        return True
+            return _Then.WAIT
+        return self._record_sent(org_id, row, str(message.sid), adopted=False)
 
     def _content(self, org_id: int | None, claim: Claim) -> dict[str, Any]:
         """What the message carries: the 24-hour rule decides (`domain.window.plan`), on the
@@ -315,9 +336,12 @@ class OutboundMember(PoolMember):
 
     # --- outcomes ---------------------------------------------------------------------------
 
-    def _record_sent(self, org_id: int | None, row: OutboxRow, sid: str, *, adopted: bool) -> None:
+    def _record_sent(self, org_id: int | None, row: OutboxRow, sid: str, *, adopted: bool) -> Head:
+        """Record the SID and claim the recipient's next row, in one round trip."""
         now = self._deps.clock()
-        recorded = self._alone(lambda c: outbox.mark_sent(c, org_id, row.id, sid, now))
+        recorded, head = self._alone(
+            lambda c: outbox.mark_sent_and_claim_next(c, org_id, row, sid, now, self._lease)
+        )
         if recorded is not None and recorded != sid:
             # A callback settled the row with another SID first: Twilio has it twice.
             log.error("outbound.duplicate", org_id=org_id, outbox_id=row.id, twilio_sid=sid)
@@ -331,6 +355,7 @@ class OutboundMember(PoolMember):
             adopted=adopted,
             to=row.recipient,
         )
+        return head
 
     def _retry(
         self, org_id: int | None, row: OutboxRow, attempt: int, error: TwilioRestException

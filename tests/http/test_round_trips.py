@@ -26,8 +26,8 @@ MESSAGES = 40
 CONCURRENT = 8
 TEXTS = ("ayuda", "tareas", "tarea: pedir servilletas", "mis tareas")
 # Measured on this code (see the README, "Round trips per message"); lower it when you can.
-STATEMENTS_PER_MESSAGE_BUDGET = 7.5
-ROUND_TRIPS_PER_MESSAGE_BUDGET = 7.0
+STATEMENTS_PER_MESSAGE_BUDGET = 5.5
+ROUND_TRIPS_PER_MESSAGE_BUDGET = 5.0
 QUERY_METHODS = ("execute", "executemany", "fetch", "fetchrow", "fetchval")
 
 
