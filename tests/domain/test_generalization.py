@@ -2007,9 +2007,9 @@ def test_asking_whether_anyone_saw_a_bill_is_no_task() -> None:
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
     [
-        ("oops, change task 4 to monday", "en", {"number": 4}),
-        ("sorry move it to 9am", "en", {}),
-        ("perdón, pásala a Tom", "es", {"assignee": "Tom"}),
+        ("hang on, make #6 saturday", "en", {"number": 6}),
+        ("on second thought make it monday at 9am", "en", {}),
+        ("en realidad cámbiala al viernes", "es", {}),
     ],
 )
 def test_a_correction_lead_before_a_change_is_no_part_of_it(
@@ -2021,11 +2021,10 @@ def test_a_correction_lead_before_a_change_is_no_part_of_it(
 
 
 @pytest.mark.parametrize(
-    ("text", "number"), [("move number 6 to saturday", 6), ("mueve la número 5 al lunes", 5)]
+    ("text", "number"), [("set number 6 to saturday", 6), ("change number 4 to count the wine", 4)]
 )
 def test_the_noun_number_names_a_task(text: str, number: int) -> None:
-    language = "es" if text.startswith("mueve") else "en"
-    intent = read(text, language)
+    intent = read(text)
     assert (intent["kind"], intent["number"]) == ("edit_task", number)
 
 
@@ -2072,7 +2071,7 @@ def test_a_date_or_hour_given_by_its_noun_moves_the_task(
 @pytest.mark.parametrize(
     ("text", "language", "number", "due"),
     [
-        ("push the terrace mopping back to saturday at 9am", "en", 6, "2025-03-29T09:00"),
+        ("bring the terrace mopping forward to friday at 8am", "en", 6, "2025-03-28T08:00"),
         ("lo del fontanero pasalo al lunes a las 10", "es", 5, "2025-03-31T10:00"),
     ],
 )
