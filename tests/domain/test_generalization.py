@@ -2103,3 +2103,8 @@ def test_a_person_after_a_pronoun_taking_up_the_task_gets_it(
 
 def test_a_person_after_a_pronoun_without_a_correction_is_a_new_order() -> None:
     assert read("los vasos, que los friegue Luis", "es")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize("text", ["mejor muévela al lunes a las 9", "o mejor ponla a las 8"])
+def test_a_preferred_change_opened_by_mejor_is_an_edit(text: str) -> None:
+    assert read(text, "es")["kind"] == "edit_task"
