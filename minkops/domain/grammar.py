@@ -2598,6 +2598,16 @@ _LATE: tuple[Frame, ...] = (
 )
 
 
+def described_task(description: str, context: UnderstandingContext) -> int | None:
+    """The number of the one open task a description fits ("the wine stock check" → the
+    task "revisar el stock de vino"), or None when none or several do."""
+    if not description or len(description.split()) > MAX_WORDS:
+        return None
+    said = [w for w in words_of(description) if not lexicon().has("filler", [w])]
+    matches = _resolve_task(said, context)
+    return matches[0].number if len(matches) == 1 else None
+
+
 def resolve_task_description(
     intent: CompleteTask | CancelTask, context: UnderstandingContext
 ) -> CompleteTask | CancelTask:

@@ -14,6 +14,7 @@ import unicodedata
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from minkops.domain.grammar import described_task
 from minkops.domain.intents import (
     Acknowledge,
     CancelTask,
@@ -24,7 +25,7 @@ from minkops.domain.intents import (
     Unknown,
 )
 from minkops.domain.intents import Intent as IntentType
-from minkops.domain.lexicon import lexicon, words_of
+from minkops.domain.lexicon import Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import best_matches
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import NUMBER, Text, fold, tidy, to_int
@@ -90,8 +91,12 @@ def _has_emoji(text: str) -> bool:
 _END_OF_DAY = time(23, 59)  # a task moved to "Friday" is due by the end of it
 
 _N = rf"#?\s*(?P<n>{NUMBER})"
-_TASK_N = rf"(?:(?:the\s+)?task\s+|la\s+tarea\s+|tarea\s+|la\s+)?{_N}"
-"""A task by its number; "la 3" is "la tarea 3" (the feminine noun left unsaid)."""
+_TASK_N = (
+    r"(?:(?:the\s+)?task\s+(?:number\s+)?|(?:the\s+)?number\s+|la\s+tarea\s+(?:numero\s+)?"
+    rf"|tarea\s+(?:numero\s+)?|(?:la\s+)?numero\s+|la\s+)?{_N}"
+)
+"""A task by its number; "la 3" is "la tarea 3" (the feminine noun left unsaid); "number
+2", "task number 2", "la número 2": the noun "number" may name it."""
 _IT = (
     r"(?:this\s+one|that\s+one|the\s+last\s+one|the\s+task|that\s+task|this\s+task|it|that"
     r"|this)(?=\s)"
@@ -104,6 +109,7 @@ _EDITS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\s+(?:to|for|at|on|until|till))?\s+(?P<rest>.+?)(?:\s+instead)?$",
         r"^(?:actually\s+|no\s+|wait\s+)?(?:make\s+it\s+|do\s+it\s+)?(?P<rest>.+?)\s+instead$",
         rf"^(?:cambia(?:lo|la)?|mueve(?:lo|la)?|pasa(?:lo|la)?|ponlo|ponla|pon|muevelo|cambiala"
+        r"|movelo|movela|ponelo|ponela"
         r"|(?:pasa|da|asigna|deja)sel[oa]"
         rf"|cambialo)(?:\s+{_TASK_N})?(?:\s+(?:a(?!\s+las?\s)|para|al|el))?\s+(?P<rest>.+)$",
         r"^(?:mejor|que\s+sea|mejor\s+que\s+sea)\s+(?P<rest>.+)$",
@@ -132,8 +138,8 @@ _RENAME = _compiled(
     r"\s+(?P<title>.+)$",
     # "cambia el nombre de la 4 a …", "a la tarea 1 cámbiale el nombre a …", "ponle de
     # nombre …": the task said first, with the dative "a", takes up the "le".
-    rf"^(?:cambia|cambiale|pon|ponle)\s+{_NOMBRE}\s+(?:de|a)\s+{_TASK_N}"
-    r"\s+(?:a|por|como)\s+(?P<title>.+)$",
+    rf"^(?:cambia|cambiale|pon|ponle|ponele)\s+{_NOMBRE}\s+(?:de|a)\s+{_TASK_N}"
+    r"(?:\s*:\s*|\s+(?:a|por|como)\s+)(?P<title>.+)$",
     rf"^(?:a\s+)?{_TASK_N}\s+(?:cambiale|ponle|cambia)\s+{_NOMBRE}\s+(?:a|por|como)"
     r"\s+(?P<title>.+)$",
     rf"^(?:a\s+)?{_TASK_N}\s+ponle\s+(?:de|como|por)\s+(?:nombre|titulo)\s+(?P<title>.+)$",
@@ -145,6 +151,50 @@ _RENAME = _compiled(
     rf"^{_NOMBRE}\s+de\s+{_TASK_N}\s+(?:ahora\s+)?(?:es|sera|debe\s+ser|tiene\s+que\s+ser|:)"
     r"\s+(?:ahora\s+)?(?P<title>.+)$",
 )
+_NOW_SAYS = re.compile(
+    rf"^{_TASK_N}\s+(?:should\s+(?:say|read|be)|now\s+(?:says|reads|is)|is\s+now|says\s+now"
+    r"|ahora\s+(?:es|sera|dice|pone)|(?:debe|deberia|tiene\s+que)\s+(?:decir|ser|poner))"
+    r"\s*:?\s+(?P<rest>.+)$"
+)
+"""A numbered task said to read or be something new ("#4 should say …", "la 2 ahora es
+…"): its new time or person when the rest is one, else its new title."""
+_FOR_WHOM = re.compile(r"^(?:for|para|de|to)\s+")
+_TASK_M = _TASK_N.replace("?P<n>", "?P<m>")
+_WHEN_NOUN = (
+    r"(?:(?:la|el|una|un|the|a|new)\s+)?(?:fecha|hora|dia|plazo|fecha\s+limite|date|time|day"
+    r"|deadline|due\s+date)"
+)
+_SET_WHEN = re.compile(
+    r"^(?:ponle|ponele|pon|cambia|cambiale|cambiele|dale|set|change|put|give|update)"
+    rf"(?:\s+a\s+{_TASK_N})?\s+{_WHEN_NOUN}(?:\s+(?:de|a|of|on|for|to)\s+{_TASK_M})?"
+    r"(?:[\s,:]+(?:de|to|a\s+(?=\S+\s+a\s)|para|for|mejor|better)(?=\s))?"
+    r"[\s,:]+(?P<rest>\S.*)$"
+)
+"""A task given a date or an hour by that noun ("ponle fecha a la 5: mañana a las 9",
+"ponle a la 1 fecha de hoy a las 7", "change the time, 5pm instead")."""
+_MOVE_DESCRIBED = re.compile(
+    r"^(?:move|push|bring|put|shift|pull|reschedule|postpone|delay|change)\s+(?P<desc>\S.*?)"
+    r"(?:\s+(?:forward|back|up|out|over))?\s+(?:to|till|until|for|into)\s+(?P<rest>.+)$"
+)
+"""A task named by what it is about, moved to a time ("bring the wine stock check forward
+to today at 4pm")."""
+_MOVE_TOPIC = re.compile(
+    r"^(?P<desc>\S.*?)[\s,]+(?:muevelo|muevela|movelo|movela|pasalo|pasala|cambialo|cambiala"
+    r"|ponlo|ponla|ponelo|ponela|dejalo|dejala|mandalo|mandala)"
+    r"(?:\s+(?:a|para|al)(?=\s))?\s+(?P<rest>.+)$"
+)
+"""The same in Spanish, the task said first and taken up by the pronoun ("el pedido de
+leche movelo a mañana")."""
+_WHO_DOES_IT = re.compile(
+    r"^(?P<who>\S.*?)\s+(?:should|can|could|will|must|has\s+to|needs\s+to|is\s+going\s+to"
+    r"|is\s+gonna)\s+(?:do|take|handle|have|get|cover)\s+(?:that\s+one|this\s+one|that\s+task"
+    r"|this\s+task|the\s+last\s+one|it|that|this)(?:\s+(?:instead|then|rather))?$"
+)
+"""A person said to do the task just talked about ("actually Tom should take that one")."""
+_LEAD_WORDS = 4
+_TAIL_WORDS = 12
+_CLITICS = frozenset({"lo", "la", "los", "las"})
+_NUMBERED = re.compile(rf"^(?:el\s+)?{_TASK_N}$")
 _CANCEL_NUMBER = _compiled(
     rf"^(?:cancel|delete|remove|drop|scrap|forget(?:\s+about)?|kill)\s+{_TASK_N}$",
     rf"^(?:cancela|borra|elimina|quita|anula|olvida)\s+{_TASK_N}$",
@@ -168,6 +218,23 @@ def _first(patterns: tuple[re.Pattern[str], ...], folded: str) -> re.Match[str] 
 
 
 def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
+    intent = _edit_task(text, context)
+    if intent is None and (corrected := _after_correction_lead(text)) is not None:
+        # "actually make #3 friday", "no wait, make that Sunday at 11am", "al final …":
+        # a correction's opening says the change follows; it is no part of it.
+        intent = _edit_task(corrected, context)
+    return intent
+
+
+def _after_correction_lead(text: Text) -> Text | None:
+    tokens = tokens_of(text.folded)
+    hits = lexicon().hits("correction_lead", [t.text for t in tokens])
+    if not hits or hits[0].first != 0 or hits[0].last >= len(tokens):
+        return None
+    return text.slice(tokens[hits[0].last - 1].end, len(text.folded)).strip()
+
+
+def _edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
     folded = text.folded
     if match := _first(_CANCEL_NUMBER, folded):
         return CancelTask(number=to_int(match.group("n")))
@@ -183,6 +250,29 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         return _change(who, moved, context) or EditTask(number=moved, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
+    if match := _NOW_SAYS.match(folded):
+        said: int | None = to_int(match.group("n"))
+        rest = text.group(match, "rest")
+        for_whom = _FOR_WHOM.sub("", rest, count=1)  # "is now for Pedro"
+        changed = _change(rest, said, context) or _change(for_whom, said, context)
+        return changed or EditTask(number=said, title=rest)
+    if match := _SET_WHEN.match(folded):
+        given = match.group("n") or match.group("m")
+        dated = _change(text.group(match, "rest"), to_int(given) if given else None, context)
+        if dated is not None:
+            return dated
+    if match := _WHO_DOES_IT.match(folded):
+        who = text.group(match, "who")
+        if not isinstance(resolve_name(who, context.roster), NotFound):
+            return EditTask(assignee=who)
+    for pattern in (_MOVE_DESCRIBED, _MOVE_TOPIC):
+        if (match := pattern.match(folded)) is not None:
+            described = described_task(text.group(match, "desc"), context)
+            shifted = _change(text.group(match, "rest"), described, context)
+            if described is not None and shifted is not None and shifted.due is not None:
+                return shifted
+    if (reassigned := _clitic_reassign(text, context)) is not None:
+        return reassigned
     for pattern in _EDITS:
         match = pattern.match(folded)
         if match is None:
@@ -197,6 +287,66 @@ def edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
             # person, so the work itself changes.
             return EditTask(number=to_int(written), title=rest)
     return None
+
+
+def _clitic_reassign(text: Text, context: UnderstandingContext) -> EditTask | None:
+    """ "mejor que lo haga Luis", "que el 6 lo haga Tom mejor", "la campana que la limpie
+    Juan en vez de Pedro": a person after a verb whose object pronoun takes up the task
+    (said first, or the last one), with a correction's mark ("mejor", "al final", "en vez
+    de …", a number), gives it to someone else; without the mark it is a new order."""
+    tokens = tokens_of(text.folded)
+    words = [t.text for t in tokens]
+    lex = lexicon()
+    marked = lex.has("rather", words) or lex.has("replaced", words)
+    lead = 0
+    while lead < len(words):
+        window = words[lead : lead + _LEAD_WORDS]  # a lead is short: read it, not the rest
+        hits = [h for name in ("correction_lead", "rather") for h in lex.hits(name, window)]
+        first = next((h for h in hits if h.first == 0), None)
+        if first is not None:
+            marked, lead = True, lead + first.last
+        elif words[lead] == "que":
+            lead += 1
+        else:
+            break
+    # The person and a replaced one ("… Juan Mora en vez de Pedro") end the message.
+    for index in range(max(lead, len(tokens) - _TAIL_WORDS), len(tokens) - 2):
+        if words[index] not in _CLITICS:
+            continue
+        who = _person_after(text, tokens, index + 2)
+        if who is None or isinstance(resolve_name(who, context.roster), NotFound):
+            continue
+        topic = (
+            tidy(text.original[tokens[lead].start : tokens[index].start]) if index > lead else ""
+        )
+        topic = _without_marker(topic) if topic else ""
+        numbered = _NUMBERED.match(fold(topic)) if topic else None
+        if numbered is not None:
+            return EditTask(number=to_int(numbered.group("n")), assignee=who)
+        if not marked:
+            return None
+        if not topic:
+            return EditTask(assignee=who)
+        number = described_task(topic, context)
+        return EditTask(number=number, assignee=who) if number is not None else None
+    return None
+
+
+def _person_after(text: Text, tokens: list[Word], start: int) -> str | None:
+    """The words from `start`, short of a replaced person ("en vez de Pedro", ", no Tom")."""
+    end = len(tokens)
+    words = [t.text for t in tokens]
+    for hit in lexicon().hits("replaced", words[start:]):
+        end = min(end, start + hit.first)
+    for index in range(start + 1, end):
+        between = text.folded[tokens[index - 1].end : tokens[index].start]
+        if words[index] == "no" and "," in between:
+            end = index
+            break
+    if end <= start:
+        return None
+    said = tidy(text.original[tokens[start].start : tokens[end - 1].end])
+    return _without_marker(said) or None
 
 
 def _change(rest: str, number: int | None, context: UnderstandingContext) -> EditTask | None:

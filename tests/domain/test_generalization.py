@@ -2002,3 +2002,109 @@ def test_work_asked_of_anyone_about_bills_is_a_task_not_billing(
 
 def test_asking_whether_anyone_saw_a_bill_is_no_task() -> None:
     assert read("has anyone seen the invoice?")["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("hang on, make #6 saturday", "en", {"number": 6}),
+        ("on second thought make it monday at 9am", "en", {}),
+        ("en realidad cámbiala al viernes", "es", {}),
+    ],
+)
+def test_a_correction_lead_before_a_change_is_no_part_of_it(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "edit_task"
+    assert expected.items() <= intent.items()
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("set number 6 to saturday", 6), ("change number 4 to count the wine", 4)]
+)
+def test_the_noun_number_names_a_task(text: str, number: int) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["number"]) == ("edit_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("task 5 should read call the electrician", "en", 5, "call the electrician"),
+        ("la 3 ahora dice revisar el congelador", "es", 3, "revisar el congelador"),
+    ],
+)
+def test_a_numbered_task_said_to_read_something_new_is_retitled(
+    text: str, language: str, number: int, title: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "title": title}
+
+
+def test_a_numbered_task_said_to_be_a_time_is_moved() -> None:
+    intent = read("#6 should be saturday at 10am")
+    assert (intent["kind"], intent["number"], intent["due"][:16]) == (
+        "edit_task",
+        6,
+        "2025-03-29T10:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("ponle hora a la 6: el viernes a las 10", "es", 6, "2025-03-28T10:00"),
+        ("set the deadline for task 3 to monday at noon", "en", 3, "2025-03-31T12:00"),
+    ],
+)
+def test_a_date_or_hour_given_by_its_noun_moves_the_task(
+    text: str, language: str, number: int, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent.get("number"), intent["due"][:16]) == (
+        "edit_task",
+        number,
+        due,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("bring the terrace mopping forward to friday at 8am", "en", 6, "2025-03-28T08:00"),
+        ("lo del fontanero pasalo al lunes a las 10", "es", 5, "2025-03-31T10:00"),
+    ],
+)
+def test_a_task_named_by_what_it_is_about_is_moved(
+    text: str, language: str, number: int, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["due"][:16]) == ("edit_task", number, due)
+
+
+def test_a_person_said_to_take_the_last_task_gets_it() -> None:
+    assert read("wait, maria can take this one") == {"kind": "edit_task", "assignee": "maria"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mejor que la friegue Juan Mora", {"assignee": "Juan Mora"}),
+        ("que la 3 la revise Pedro mejor", {"number": 3, "assignee": "Pedro"}),
+        ("el fontanero lo llama María en vez de Tom", {"number": 5, "assignee": "María"}),
+        ("al final la terraza la friega Luis, no Juan", {"number": 6, "assignee": "Luis"}),
+    ],
+)
+def test_a_person_after_a_pronoun_taking_up_the_task_gets_it(
+    text: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, "es") == {"kind": "edit_task", **expected}
+
+
+def test_a_person_after_a_pronoun_without_a_correction_is_a_new_order() -> None:
+    assert read("los vasos, que los friegue Luis", "es")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize("text", ["mejor muévela al lunes a las 9", "o mejor ponla a las 8"])
+def test_a_preferred_change_opened_by_mejor_is_an_edit(text: str) -> None:
+    assert read(text, "es")["kind"] == "edit_task"
