@@ -189,13 +189,7 @@ _FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
 
 def _label_time(label: Text, context: UnderstandingContext, language: str) -> datetime | None:
     """The time a label before a colon is made of, when it is nothing else."""
-    found = find_time(
-        tidy(label.original),
-        timezone=context.timezone,
-        now=context.now,
-        default_time=_TASK_DUE_TIME,
-        date_order=_date_order(context, language),
-    )
+    found = _find_time(tidy(label.original), context, language, _TASK_DUE_TIME)
     return found.at if found is not None and not tidy(found.rest) else None
 
 
@@ -258,13 +252,7 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
     body = tidy(rest.original)
     due = None
     if body:
-        found = find_time(
-            body,
-            timezone=context.timezone,
-            now=context.now,
-            default_time=_TASK_DUE_TIME,
-            date_order=_date_order(context, language),
-        )
+        found = _find_time(body, context, language, _TASK_DUE_TIME)
         if found is not None and found.rest:
             body, due = found.rest, found.at
     # An empty title is the handler's to ask for (and to complete from the answer).
@@ -308,12 +296,8 @@ def create_reminder(
     if recurrence is not None:
         what = _strip_connectors(recurrence.rest)
         return CreateReminder(text=what, recipients=recipients, cron=recurrence.cron)
-    found = _time_before_the_content(body, context, language) or find_time(
-        body,
-        timezone=context.timezone,
-        now=context.now,
-        default_time=_REMINDER_TIME,
-        date_order=_date_order(context, language),
+    found = _time_before_the_content(body, context, language) or _find_time(
+        body, context, language, _REMINDER_TIME
     )
     what = _strip_connectors(found.rest if found else body)
     # No time (or one already past): the handler asks when, and what if the text is empty.
@@ -335,13 +319,7 @@ def _time_before_the_content(
     if link is None:
         return None
     head, content = body[: link.start()], body[link.start() :]
-    found = find_time(
-        head,
-        timezone=context.timezone,
-        now=context.now,
-        default_time=_REMINDER_TIME,
-        date_order=_date_order(context, language),
-    )
+    found = _find_time(head, context, language, _REMINDER_TIME)
     if found is None or not (found.explicit_date and found.explicit_time):
         return None
     inside = find_time(content, timezone=context.timezone, now=context.now)
@@ -380,6 +358,19 @@ def _strip_connectors(text: str) -> str:
             text = _TRAILING_CONNECTORS.sub("", text)
         text = tidy(text)
     return text
+
+
+def _find_time(
+    said: str, context: UnderstandingContext, language: str, default_time: time
+) -> FoundTime | None:
+    """`find_time` in the organization's timezone and the sender's way of writing dates."""
+    return find_time(
+        said,
+        timezone=context.timezone,
+        now=context.now,
+        default_time=default_time,
+        date_order=_date_order(context, language),
+    )
 
 
 def _date_order(context: UnderstandingContext, language: str) -> str:
