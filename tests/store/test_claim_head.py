@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from minkops import admin
-from minkops.domain.models import OutboundMessage
+from minkops.domain.models import Organization, OutboundMessage
 from minkops.store import outbox
 from minkops.store.database import org_transaction
 
@@ -18,16 +18,24 @@ ROUNDS = 30
 CLAIMERS = 8
 
 
+async def _horno(pool: asyncpg.Pool) -> Organization:
+    """An organization whose owner, Sam, is the recipient every test sends to."""
+    org, _ = await admin.create_organization(
+        pool,
+        name="Horno",
+        timezone="Europe/Madrid",
+        owner=admin.NewMember("Sam Taylor", SAM, "admin", "en", "text"),
+    )
+    return org
+
+
 async def _claim(pool: asyncpg.Pool, org_id: int, now: datetime) -> object:
     async with pool.acquire() as connection:  # alone: the statement commits on its own
         return await outbox.claim_head(connection, org_id, SAM, now, timedelta(seconds=30))
 
 
 async def test_concurrent_claimers_claim_each_head_once(pool: asyncpg.Pool) -> None:
-    org, _ = await admin.create_organization(
-        pool, name="Horno", timezone="Europe/Madrid",
-        owner=admin.NewMember("Sam Taylor", SAM, "admin", "en", "text"),
-    )  # fmt: skip
+    org = await _horno(pool)
     for n in range(ROUNDS):
         async with org_transaction(pool, org.id) as c:
             rows = [OutboundMessage(f"k:{n}:{i}", SAM, f"hola {i}") for i in range(2)]
@@ -61,10 +69,7 @@ async def test_recording_a_send_claims_the_next_row_once_under_concurrent_claime
 ) -> None:
     """What the sender does after a send: mark_sent and the next claim in one statement.
     Claimers racing it never get the next row too, nor a row after it."""
-    org, _ = await admin.create_organization(
-        pool, name="Horno", timezone="Europe/Madrid",
-        owner=admin.NewMember("Sam Taylor", SAM, "admin", "en", "text"),
-    )  # fmt: skip
+    org = await _horno(pool)
     for n in range(ROUNDS):
         async with org_transaction(pool, org.id) as c:
             rows = [OutboundMessage(f"k:{n}:{i}", SAM, f"hola {i}") for i in range(3)]
@@ -97,10 +102,7 @@ async def test_recording_a_send_claims_the_next_row_once_under_concurrent_claime
 
 
 async def test_the_next_row_waiting_is_reported_with_its_time(pool: asyncpg.Pool) -> None:
-    org, _ = await admin.create_organization(
-        pool, name="Horno", timezone="Europe/Madrid",
-        owner=admin.NewMember("Sam Taylor", SAM, "admin", "en", "text"),
-    )  # fmt: skip
+    org = await _horno(pool)
     async with org_transaction(pool, org.id) as c:
         rows = [OutboundMessage(f"w:{i}", SAM, f"hola {i}") for i in range(2)]
         first, second = await outbox.insert_outbox(c, org.id, rows)
