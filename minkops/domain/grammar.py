@@ -364,10 +364,6 @@ def _best(
     return tied
 
 
-def _task_words(task: TaskRef) -> list[str]:
-    return words_of(task.title) + (words_of(task.assignee) if task.assignee else [])
-
-
 def _reminder_words(reminder: ReminderRef) -> list[str]:
     words = words_of(reminder.text)
     for name in reminder.recipients:
@@ -385,10 +381,6 @@ def _reminder_words(reminder: ReminderRef) -> list[str]:
     else:
         words.append("once")
     return words
-
-
-def _visible_tasks(context: UnderstandingContext) -> list[TaskRef]:
-    return list(context.tasks)
 
 
 def _resolve_task(said: Sequence[str], context: UnderstandingContext) -> list[TaskRef]:
