@@ -51,7 +51,7 @@ def choose_engines(settings: Settings) -> Engines:
     """The rule engine alone without an OpenAI key; OpenAI (rule engine behind it) with one."""
     rules = RuleEngine()
     if not settings.openai.api_key:
-        return Engines(understanding=rules)
+        return Engines(understanding=rules, read_in_org_actor=True)
     from minkops.ai import (
         CircuitBreaker,
         OpenAIUnderstanding,

@@ -1,7 +1,8 @@
 """The supervision tree of one service process, started and stopped as a whole.
 
     root ─┬─ outbound       (pool)  Twilio sends
-          ├─ understanding  (pool)  rule engine / OpenAI
+          ├─ understanding  (pool)  OpenAI, rule engine behind it (without a key, each org
+          │                         actor reads with the rule engine on its own thread)
           ├─ voice          (pool)  voice notes in: fetch + transcribe
           ├─ metering               usage counters
           ├─ strangers              numbers of no organization: one explanation a day
@@ -70,6 +71,9 @@ class Engines:
     understanding: Understanding
     fetch_media: FetchMedia | None = None
     transcribe: Transcribe_ | None = None
+    read_in_org_actor: bool = False
+    """True for an engine that is pure and fast (the rule engine alone): each org actor
+    reads with it on its own thread instead of asking the understanding pool."""
 
 
 @dataclass
@@ -176,6 +180,7 @@ def start_actor_system(
             meters=dict(settings.billing.meters),
             public_url=settings.public_url,
             stripe_on=stripe_client is not None,
+            local_reader=engines.understanding if engines.read_in_org_actor else None,
         )
 
     def start_directory(ctx: ChildContext) -> pykka.ActorRef[Any]:

@@ -50,6 +50,8 @@ class GatedEngine:
     def __init__(self) -> None:
         self.inner: Understanding = RuleEngine()
         self._gates: dict[str, tuple[threading.Event, threading.Event]] = {}
+        self.read_on: list[str] = []
+        """The name of the thread each reading ran on."""
 
     def hold(self, word: str) -> tuple[threading.Event, threading.Event]:
         """(entered, release): entered is set once a held message is being read."""
@@ -61,6 +63,7 @@ class GatedEngine:
 
     def read(self, text: str, context: UnderstandingContext) -> Read:
         """Metered like the engine inside (OpenAI says what a reading cost)."""
+        self.read_on.append(threading.current_thread().name)
         if "zzboom" in text:
             raise RuntimeError("a bug in the engine")
         if "zznul" in text:  # an intent the database will refuse to store
@@ -116,12 +119,19 @@ def twilio() -> Iterator[TwilioStandIn]:
 
 
 @pytest.fixture
+def reads_in_org_actor() -> bool:
+    """The service's choice without an OpenAI key when True; parametrize to change it."""
+    return False
+
+
+@pytest.fixture
 async def system(
     request: pytest.FixtureRequest,
     database_url: str,
     pool: asyncpg.Pool,
     twilio: TwilioStandIn,
     tmp_data_dir: Path,
+    reads_in_org_actor: bool,
 ) -> AsyncIterator[System]:
     overlay = tmp_data_dir / "test.toml"
     # Passivate anything idle at the next housekeeping, which only the test triggers.
@@ -148,7 +158,8 @@ async def system(
         owner=admin.NewMember("Bea Ruiz", BEA, "admin", "es", "text"),
     )  # fmt: skip
     engine = GatedEngine()
-    server = TestServer(make_app(settings, database_url, Engines(understanding=engine)))
+    engines = Engines(understanding=engine, read_in_org_actor=reads_in_org_actor)
+    server = TestServer(make_app(settings, database_url, engines))
     await server.start_server()
     try:
         async with aiohttp.ClientSession() as session:
@@ -157,6 +168,7 @@ async def system(
         await server.close()
 
 
+@pytest.mark.parametrize("reads_in_org_actor", [False, True])
 async def test_a_slow_reading_in_one_org_does_not_delay_another(system: System) -> None:
     entered, release = system.engine.hold("zzslow")
     await system.send(ANA, "tarea: zzslow revisar la cámara")
@@ -252,6 +264,27 @@ async def test_a_crashing_reader_is_restarted_and_the_person_still_answered(syst
         await system.send(ANA, "ayuda")
     replies = await system.replies(ANA, 5)
     assert all("Ana" in reply.body for reply in replies[1:])
+
+
+@pytest.mark.parametrize("reads_in_org_actor", [True])
+async def test_without_openai_each_org_actor_reads_on_its_own_thread(system: System) -> None:
+    await system.send(ANA, "ayuda")
+    await system.send(BEA, "ayuda")
+    await system.replies(ANA, 1)
+    await system.replies(BEA, 1)
+    assert len(system.engine.read_on) == 2
+    assert all(name.startswith("OrgActor") for name in system.engine.read_on), system.engine.read_on
+    assert len(set(system.engine.read_on)) == 2  # one thread per organization
+
+
+@pytest.mark.parametrize("reads_in_org_actor", [True])
+async def test_an_engine_bug_read_in_the_org_actor_is_answered_at_once(system: System) -> None:
+    # The deadline is 60 s: only the org actor's own handler can answer within WAIT.
+    await system.send(ANA, "tarea: zzboom")
+    (apology,) = await system.replies(ANA, 1)
+    assert "inténtalo de nuevo" in apology.body
+    await system.send(ANA, "ayuda")  # the sender's queue goes on
+    assert "Ana" in (await system.replies(ANA, 2))[1].body
 
 
 async def test_voice_note_without_transcription_asks_for_text(system: System) -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from minkops.actors.messages import Housekeeping
 from minkops.http.keys import ACTORS
-from tests.actors.test_org_flow import ANA, System, system, twilio
+from tests.actors.test_org_flow import ANA, System, reads_in_org_actor, system, twilio
 
-__all__ = ["system", "twilio"]
+__all__ = ["reads_in_org_actor", "system", "twilio"]
 
 
 async def passivated(system: System) -> bool:
