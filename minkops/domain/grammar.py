@@ -59,6 +59,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.roster import fold as roster_fold
+from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
@@ -606,6 +607,14 @@ def _messages(clause: Clause) -> IntentType | None:
             return None
         return StartMessages()
     return None
+
+
+def _messages_restarted(clause: Clause) -> IntentType | None:
+    return StartMessages() if restarts_messages(clause) else None
+
+
+def _messages_stopped(clause: Clause) -> IntentType | None:
+    return StopMessages() if stops_messages(clause) else None
 
 
 def _done_number(clause: Clause) -> IntentType | None:
@@ -2561,6 +2570,8 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _messages_restarted,
+    _messages_stopped,
     _new_member,
     _member_settings,
     _member_phone,

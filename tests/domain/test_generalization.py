@@ -2108,3 +2108,60 @@ def test_a_person_after_a_pronoun_without_a_correction_is_a_new_order() -> None:
 @pytest.mark.parametrize("text", ["mejor muévela al lunes a las 9", "o mejor ponla a las 8"])
 def test_a_preferred_change_opened_by_mejor_is_an_edit(text: str) -> None:
     assert read(text, "es")["kind"] == "edit_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("please quit sending me texts", "en"),
+        ("we do not want to get any more messages from you", "en"),
+        ("paren de mandarme mensajes", "es"),
+        ("no me escriban nada más, me fui del restaurante", "es"),
+        ("me doy de baja de los mensajes", "es"),
+        ("desativa as mensagens por favor", "pt"),
+        ("annulez les messages, je pars", "fr"),
+    ],
+)
+def test_an_ending_verb_or_a_denial_with_more_before_what_we_send_stops_messages(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff") == {"kind": "stop_messages"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("stop sending messages to the customers", "en"),
+        ("don't send me the invoices any more", "en"),
+        ("no me mandes nunca más fotos del almacén", "es"),
+        ("deja de recordarle a Luis lo del vino", "es"),
+        ("deja de fregar y escribe mensajes a los clientes", "es"),
+    ],
+)
+def test_sending_something_else_or_to_someone_else_is_not_a_stop(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] != "stop_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("please reactivate my messages", "en"),
+        ("I unsubscribed by accident, sorry", "en"),
+        ("podría recibir mis whatsapps de nuevo", "es"),
+        ("cancelé los mensajes por error", "es"),
+        ("voltem a me mandar coisas", "pt"),
+        ("je voudrais recevoir mes sms de nouveau", "fr"),
+    ],
+)
+def test_a_restart_verb_again_with_the_sending_or_a_stop_undone_starts_messages(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff") == {"kind": "start_messages"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("send me that photo again", "en"), ("puedes enviarme de nuevo la foto del recibo", "es")],
+)
+def test_again_with_something_particular_sent_is_not_a_restart(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] != "start_messages"
