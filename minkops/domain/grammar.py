@@ -1070,7 +1070,9 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return ExportData()
     if clause.has("sign_up") and not clause.people:
         return SignUp()
-    if clause.has("upgrade"):
+    if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
+        # "the basic plan isn't enough for us anymore": a plan that falls short is one
+        # to move up from.
         return Upgrade()
     if clause.has("billing"):
         return Billing()

@@ -2165,3 +2165,20 @@ def test_a_restart_verb_again_with_the_sending_or_a_stop_undone_starts_messages(
 )
 def test_again_with_something_particular_sent_is_not_a_restart(text: str, language: str) -> None:
     assert read(text, language, "staff")["kind"] != "start_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("our subscription is not enough now that we hired more", "en"),
+        ("we've outgrown the starter plan", "en"),
+        ("el plan que tenemos ya no nos alcanza", "es"),
+        ("la suscripción se nos queda chica, somos doce", "es"),
+    ],
+)
+def test_a_plan_said_to_fall_short_asks_for_an_upgrade(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "upgrade"}
+
+
+def test_more_capacity_said_in_spanish_asks_for_an_upgrade() -> None:
+    assert read("nos hacen falta más plazas en la cuenta", "es") == {"kind": "upgrade"}
