@@ -2182,3 +2182,14 @@ def test_a_plan_said_to_fall_short_asks_for_an_upgrade(text: str, language: str)
 
 def test_more_capacity_said_in_spanish_asks_for_an_upgrade() -> None:
     assert read("nos hacen falta más plazas en la cuenta", "es") == {"kind": "upgrade"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I run a small bakery, could you get it set up for our staff?", "en"),
+        ("tengo una ferretería, ¿cómo configuro esto para mis empleados?", "es"),
+    ],
+)
+def test_setting_this_up_for_my_team_is_a_sign_up(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "sign_up"}
