@@ -624,7 +624,8 @@ def _done_number(clause: Clause) -> IntentType | None:
         return None
     if number is None:
         # "pronto", "terminei", "fini", "c'est fait": done, with nothing else said.
-        covered = clause.lex.covers_all(("done", "mine", "filler"), clause.words)
+        # "all done here", "I'm done on my end": words around the report add nothing.
+        covered = clause.lex.covers_all(("done", "mine", "filler", "done_aside"), clause.words)
         if covered and clause.has("done") and not clause.has("reminder_noun"):
             return CompleteTask()
         return None

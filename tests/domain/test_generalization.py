@@ -2193,3 +2193,19 @@ def test_more_capacity_said_in_spanish_asks_for_an_upgrade() -> None:
 )
 def test_setting_this_up_for_my_team_is_a_sign_up(text: str, language: str) -> None:
     assert read(text, language) == {"kind": "sign_up"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("feel free to cross off number 3", "en", 3), ("ya podés tachar la 8", "es", 8)],
+)
+def test_crossing_a_task_off_the_list_completes_it(text: str, language: str, number: int) -> None:
+    assert read(text, language) == {"kind": "complete_task", "number": number}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("I'm finished on my end", "en"), ("terminado por acá", "es"), ("fini ici", "fr")],
+)
+def test_a_bare_done_report_with_words_about_where_is_still_done(text: str, language: str) -> None:
+    assert read(text, language, "staff") == {"kind": "complete_task"}
