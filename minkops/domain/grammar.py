@@ -503,6 +503,12 @@ def _edit_task(clause: Clause) -> IntentType | None:
     number = _number(clause)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
     replaced = {h.last for h in clause.lex.hits("replaced", clause.words)}
+    # "la 2 es de Lucía, no de María": once someone is named, a person after a denial is
+    # the one set aside.
+    if clause.people:
+        first_named = clause.people[0].first
+        denials = clause.lex.hits("denied_alternative", clause.words)
+        replaced |= {h.last for h in denials if h.first > first_named}
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(

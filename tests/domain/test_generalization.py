@@ -2209,3 +2209,17 @@ def test_crossing_a_task_off_the_list_completes_it(text: str, language: str, num
 )
 def test_a_bare_done_report_with_words_about_where_is_still_done(text: str, language: str) -> None:
     assert read(text, language, "staff") == {"kind": "complete_task"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "assignee"),
+    [
+        ("#4 should be Pedro's, not Tom's", "en", 4, "Pedro"),
+        ("task 6 is now Luis rather than Juan", "en", 6, "Luis"),
+        ("la 3 es de Pedro, no de Luis", "es", 3, "Pedro"),
+    ],
+)
+def test_a_task_said_to_be_someones_not_anothers_goes_to_the_first(
+    text: str, language: str, number: int, assignee: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "assignee": assignee}
