@@ -1557,6 +1557,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     people = _people(tokens, clause.context)
     for person in people:
         skip.update(range(person.first, person.last))
+    skip.update(_address_before_the_verb(words, lex))
     start = 0
     for index, word in enumerate(words):
         if word == "mi" and index and words[index - 1] == "a":
@@ -1592,6 +1593,21 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     return _infinitive_first(
         drop_support_verb(body, clause.language), clause.language, subjunctive=True
     )
+
+
+def _address_before_the_verb(words: Sequence[str], lex: Lexicon) -> set[int]:
+    """ "yo can you remind me …", "mate, could you remind me …": a greeting, a vocative or
+    the asking of a favour before the reminder verb is said to MinkOps, not remembered.
+    After the verb the same words are the reminder's ("remind Tom you owe him")."""
+    verb = lex.hits("reminder_verb", words)
+    if not verb:
+        return set()
+    return {
+        index
+        for name in ("greeting", "ability", "vocative")
+        for hit in lex.hits(name, words[: verb[0].first])
+        for index in range(hit.first, hit.last)
+    }
 
 
 def _note_to_self(clause: Clause) -> IntentType | None:

@@ -334,13 +334,20 @@ _LEAD_INSIDE = re.compile(
 )
 
 
+_ADDRESS = ("greeting", "ability", "vocative")
+"""Words said to MinkOps before a request: "yo", "mate", "can you"."""
+
+
 def _lead_first(text: Text, context: UnderstandingContext) -> Text:
-    """ "Every Monday, remind me to …" → "remind me to … Every Monday"."""
+    """ "Every Monday, remind me to …" → "remind me to … Every Monday"; "yo can you
+    remind me …" → "remind me …" (a greeting or a favour asked is no part of it)."""
     inside = _LEAD_INSIDE.search(text.folded)
     if inside is None or _REMINDER_LEAD.match(text.folded):
         return text
     head = text.slice(0, inside.start())
     tail = text.slice(inside.end(), len(text.folded))
+    if lexicon().covers_all(_ADDRESS, words_of(head.folded)):
+        return tail
     recurrence = find_recurrence(head.original)
     found = find_time(head.original, timezone=context.timezone, now=context.now)
     if not ((recurrence and not recurrence.rest) or (found and not found.rest)):

@@ -2223,3 +2223,21 @@ def test_a_task_said_to_be_someones_not_anothers_goes_to_the_first(
     text: str, language: str, number: int, assignee: str
 ) -> None:
     assert read(text, language) == {"kind": "edit_task", "number": number, "assignee": assignee}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("hiya pal, could u remind me at 6 to text the plumber", "en", "text the plumber"),
+        ("epa compa, recordame en una hora llamar a la gestoría", "es", "llamar a la gestoría"),
+    ],
+)
+def test_a_greeting_or_a_favour_asked_before_remind_is_no_part_of_the_reminder(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language, "staff")["text"] == said
+
+
+def test_a_greeting_before_a_schedule_and_remind_is_no_part_of_the_reminder() -> None:
+    intent = read("yo every friday at 8 remind me to count the till", "en", "staff")
+    assert (intent["text"], intent["cron"]) == ("count the till", "0 8 * * 5")
