@@ -2241,3 +2241,15 @@ def test_a_greeting_or_a_favour_asked_before_remind_is_no_part_of_the_reminder(
 def test_a_greeting_before_a_schedule_and_remind_is_no_part_of_the_reminder() -> None:
     intent = read("yo every friday at 8 remind me to count the till", "en", "staff")
     assert (intent["text"], intent["cron"]) == ("count the till", "0 8 * * 5")
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "at"),
+    [
+        ("¿me recordás mañana a las 9 que tengo que pagar el alquiler?", "pagar el alquiler", "2025-03-28T09:00:00+01:00"),
+        ("me recordás a las 6 cerrar la persiana?", "cerrar la persiana", "2025-03-27T18:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_reminder_asked_in_the_voseo_is_a_reminder(text: str, said: str, at: str) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["text"], intent["at"]) == ("create_reminder", said, at)
