@@ -2148,7 +2148,11 @@ def refine_reminder(
         elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
-            (words[0] in _LEADING_LINKS and _plain_word(body, tokens[0]))
+            (
+                words[0] in _LEADING_LINKS
+                and _plain_word(body, tokens[0])
+                and not _opens_a_time(body, context)
+            )
             or lex.hits("reminder_noun", words[:1])
             or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
@@ -2179,6 +2183,20 @@ def refine_reminder(
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+_TIME_LINKS = frozenset({"a", "on", "at"})
+
+
+def _opens_a_time(body: str, context: UnderstandingContext) -> bool:
+    """ "(que) a las 10 viene el camión", "(that) on saturday we open": the link opens a
+    time inside what is said, which the reminder keeps whole. (A time already taken out
+    leaves its link alone: "remind me on | to …".)"""
+    said = words_of(body)
+    if not said or said[0] not in _TIME_LINKS:
+        return False
+    found = find_time(body, timezone=context.timezone, now=context.now)
+    return found is not None and words_of(found.rest)[:1] != said[:1]
 
 
 def refine_member_name(name: str, context: UnderstandingContext) -> str:

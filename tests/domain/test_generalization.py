@@ -2253,3 +2253,18 @@ def test_a_greeting_before_a_schedule_and_remind_is_no_part_of_the_reminder() ->
 def test_a_reminder_asked_in_the_voseo_is_a_reminder(text: str, said: str, at: str) -> None:
     intent = read(text, "es", "staff")
     assert (intent["kind"], intent["text"], intent["at"]) == ("create_reminder", said, at)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said", "cron"),
+    [
+        ("every friday at 17h remind everyone that saturday we open at 7", "en", "saturday we open at 7", "0 17 * * 5"),
+        ("cada sábado a las 19h recuérdales a todos que el domingo cerramos a las 3", "es", "el domingo cerramos a las 3", "0 19 * * 6"),
+        ("cada lunes a las 8 recuérdale a Pedro que a las 10 viene el camión", "es", "a las 10 viene el camión", "0 8 * * 1"),
+    ],
+)  # fmt: skip
+def test_a_time_in_what_the_schedule_said_first_reminds_of_is_part_of_it(
+    text: str, language: str, said: str, cron: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["text"], intent["cron"]) == (said, cron)
