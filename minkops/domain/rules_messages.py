@@ -30,10 +30,12 @@ _BOUNDARY = frozenset(",.;:!?")
 
 
 def _about_something_else(clause: Clause) -> bool:
-    """Reminders, tasks, the digest, the escalation, voice notes or someone else: the
-    words of sending are about those ("stop reminding Pedro", "no more voice notes",
-    "stop sending Tom the list"), not about whether MinkOps writes to the sender."""
+    """Reminders, tasks, the digest, the escalation, voice notes, a language or someone
+    else: the words of sending are about those ("stop reminding Pedro", "no more voice
+    notes", "send me messages in Spanish again"), not about whether MinkOps writes."""
     if clause.people or clause.everyone:
+        return True
+    if any(word in clause.lex.languages for word in clause.words):
         return True
     return any(
         clause.has(name)

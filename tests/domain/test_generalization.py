@@ -2268,3 +2268,17 @@ def test_a_time_in_what_the_schedule_said_first_reminds_of_is_part_of_it(
 ) -> None:
     intent = read(text, language)
     assert (intent["text"], intent["cron"]) == (said, cron)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [("could you text me in Portuguese again", "en", "pt"), ("quiero recibir mis whatsapps en francés de nuevo", "es", "fr")],
+)  # fmt: skip
+def test_messages_again_in_a_language_change_the_language(
+    text: str, language: str, code: str
+) -> None:
+    assert read(text, language, "staff") == {
+        "kind": "correct_data",
+        "field": "language",
+        "value": code,
+    }
