@@ -59,6 +59,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.roster import fold as roster_fold
+from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
@@ -502,6 +503,12 @@ def _edit_task(clause: Clause) -> IntentType | None:
     number = _number(clause)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
     replaced = {h.last for h in clause.lex.hits("replaced", clause.words)}
+    # "la 2 es de Lucía, no de María": once someone is named, a person after a denial is
+    # the one set aside.
+    if clause.people:
+        first_named = clause.people[0].first
+        denials = clause.lex.hits("denied_alternative", clause.words)
+        replaced |= {h.last for h in denials if h.first > first_named}
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
@@ -608,6 +615,14 @@ def _messages(clause: Clause) -> IntentType | None:
     return None
 
 
+def _messages_restarted(clause: Clause) -> IntentType | None:
+    return StartMessages() if restarts_messages(clause) else None
+
+
+def _messages_stopped(clause: Clause) -> IntentType | None:
+    return StopMessages() if stops_messages(clause) else None
+
+
 def _done_number(clause: Clause) -> IntentType | None:
     """ "tarefa 3 feita", "fini 4", "tâche 4 terminée": a number and a done word."""
     number = _number(clause)
@@ -615,7 +630,8 @@ def _done_number(clause: Clause) -> IntentType | None:
         return None
     if number is None:
         # "pronto", "terminei", "fini", "c'est fait": done, with nothing else said.
-        covered = clause.lex.covers_all(("done", "mine", "filler"), clause.words)
+        # "all done here", "I'm done on my end": words around the report add nothing.
+        covered = clause.lex.covers_all(("done", "mine", "filler", "done_aside"), clause.words)
         if covered and clause.has("done") and not clause.has("reminder_noun"):
             return CompleteTask()
         return None
@@ -1061,7 +1077,9 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return ExportData()
     if clause.has("sign_up") and not clause.people:
         return SignUp()
-    if clause.has("upgrade"):
+    if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
+        # "the basic plan isn't enough for us anymore": a plan that falls short is one
+        # to move up from.
         return Upgrade()
     if clause.has("billing"):
         return Billing()
@@ -1539,6 +1557,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     people = _people(tokens, clause.context)
     for person in people:
         skip.update(range(person.first, person.last))
+    skip.update(_address_before_the_verb(words, lex))
     start = 0
     for index, word in enumerate(words):
         if word == "mi" and index and words[index - 1] == "a":
@@ -1574,6 +1593,21 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     return _infinitive_first(
         drop_support_verb(body, clause.language), clause.language, subjunctive=True
     )
+
+
+def _address_before_the_verb(words: Sequence[str], lex: Lexicon) -> set[int]:
+    """ "yo can you remind me …", "mate, could you remind me …": a greeting, a vocative or
+    the asking of a favour before the reminder verb is said to MinkOps, not remembered.
+    After the verb the same words are the reminder's ("remind Tom you owe him")."""
+    verb = lex.hits("reminder_verb", words)
+    if not verb:
+        return set()
+    return {
+        index
+        for name in ("greeting", "ability", "vocative")
+        for hit in lex.hits(name, words[: verb[0].first])
+        for index in range(hit.first, hit.last)
+    }
 
 
 def _note_to_self(clause: Clause) -> IntentType | None:
@@ -2114,7 +2148,11 @@ def refine_reminder(
         elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
-            (words[0] in _LEADING_LINKS and _plain_word(body, tokens[0]))
+            (
+                words[0] in _LEADING_LINKS
+                and _plain_word(body, tokens[0])
+                and not _opens_a_time(body, context)
+            )
             or lex.hits("reminder_noun", words[:1])
             or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
@@ -2145,6 +2183,20 @@ def refine_reminder(
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+_TIME_LINKS = frozenset({"a", "on", "at"})
+
+
+def _opens_a_time(body: str, context: UnderstandingContext) -> bool:
+    """ "(que) a las 10 viene el camión", "(that) on saturday we open": the link opens a
+    time inside what is said, which the reminder keeps whole. (A time already taken out
+    leaves its link alone: "remind me on | to …".)"""
+    said = words_of(body)
+    if not said or said[0] not in _TIME_LINKS:
+        return False
+    found = find_time(body, timezone=context.timezone, now=context.now)
+    return found is not None and words_of(found.rest)[:1] != said[:1]
 
 
 def refine_member_name(name: str, context: UnderstandingContext) -> str:
@@ -2561,6 +2613,8 @@ def _infinitive_first(
 
 _EARLY: tuple[Frame, ...] = (
     _messages,
+    _messages_restarted,
+    _messages_stopped,
     _new_member,
     _member_settings,
     _member_phone,

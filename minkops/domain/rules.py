@@ -254,7 +254,9 @@ class RuleEngine:
         prepared = prepare(text)
         asked = _asks(text)
         if (ordered := _order_asked(prepared)) is not None:
-            prepared, asked = ordered, False
+            # The order made of a voseo question ("me recordás" → "recordame") is read as
+            # the order typed would be, its keyword spelt as the rules know it.
+            prepared, asked = grammar.respell(fix_typos(ordered)), False
         language = _language(prepared.folded, context.language)
         ticked = any(mark in text for mark in _CHECK_MARKS)
         intent = talk(text) or self._intent(prepared, context, language, asked, ticked)

@@ -358,10 +358,27 @@ def _change(rest: str, number: int | None, context: UnderstandingContext) -> Edi
         # "ponlo a las 7 de la tarde mejor", "make it 6 then": a correction's marker
         return EditTask(number=number, due=_keep_the_rest(found, target, context))
     if found is None:
-        who = _without_marker(rest)
+        who = _owner(_without_marker(_without_denied(rest)))
         if who and not isinstance(resolve_name(who, context.roster), NotFound):
             return EditTask(number=number, assignee=who)
     return None
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _owner(said: str) -> str:
+    """ "should be Lucía's": the task is hers, so she is the one meant."""
+    return _POSSESSIVE.sub("", said)
+
+
+def _without_denied(said: str) -> str:
+    """ "Lucía's not María's", "Luis en vez de Juan": the person set aside after a denial
+    is not the one meant; what comes before it is."""
+    tokens = tokens_of(fold(said))
+    hits = lexicon().hits("denied_alternative", [t.text for t in tokens])
+    first = next((hit.first for hit in hits if hit.first > 0), None)
+    return said if first is None else tidy(said[: tokens[first].start]).rstrip(" ,;")
 
 
 def _without_marker(said: str) -> str:

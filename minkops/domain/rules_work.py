@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from minkops.domain.grammar import keeps_particle
@@ -281,7 +282,7 @@ _TRAILING_CONNECTORS = re.compile(
 def create_reminder(
     text: Text, context: UnderstandingContext, language: str
 ) -> CreateReminder | None:
-    text = _lead_first(text, context)
+    text, head = _lead_first(text, context)
     match = _REMINDER_LEAD.match(text.folded)
     if match is None:
         return None
@@ -292,6 +293,8 @@ def create_reminder(
         if names:
             recipients, rest = names, after
     body = tidy(rest.original)
+    if head is not None and (first := _schedule_said_first(head, body, context, language)):
+        return CreateReminder(recipients=recipients, **first)
     recurrence = find_recurrence(body, now=context.now.astimezone(ZoneInfo(context.timezone)))
     if recurrence is not None:
         what = _strip_connectors(recurrence.rest)
@@ -334,18 +337,57 @@ _LEAD_INSIDE = re.compile(
 )
 
 
-def _lead_first(text: Text, context: UnderstandingContext) -> Text:
-    """ "Every Monday, remind me to …" → "remind me to … Every Monday"."""
+_ADDRESS = ("greeting", "ability", "vocative")
+"""Words said to MinkOps before a request: "yo", "mate", "can you"."""
+
+
+def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | None]:
+    """ "Every Monday, remind me to …" → "remind me to … Every Monday", with the time
+    said first ("Every Monday") apart; "yo can you remind me …" → "remind me …" (a
+    greeting or a favour asked is no part of it)."""
     inside = _LEAD_INSIDE.search(text.folded)
     if inside is None or _REMINDER_LEAD.match(text.folded):
-        return text
+        return text, None
     head = text.slice(0, inside.start())
     tail = text.slice(inside.end(), len(text.folded))
+    if lexicon().covers_all(_ADDRESS, words_of(head.folded)):
+        return tail, None
     recurrence = find_recurrence(head.original)
     found = find_time(head.original, timezone=context.timezone, now=context.now)
     if not ((recurrence and not recurrence.rest) or (found and not found.rest)):
-        return text
-    return Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
+        return text, None
+    moved = Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
+    return moved, head.original
+
+
+class _Schedule(TypedDict, total=False):
+    text: str
+    at: datetime | None
+    cron: str
+
+
+def _schedule_said_first(
+    head: str, body: str, context: UnderstandingContext, language: str
+) -> _Schedule | None:
+    """ "cada domingo a las 20h recuérdales a todos que el lunes abrimos a las 7": a
+    schedule said with its hour before the verb is when the reminder goes, and a time in
+    what it says ("que el lunes abrimos a las 7") is part of that. Only when nothing
+    between the verb and what it says is a time ("every monday remind me at 9 to …")."""
+    if not body.endswith(head):
+        return None
+    content = body[: len(body) - len(head)].rstrip()
+    link = _CONTENT_LINK.search(" " + Text.of(content).folded)
+    if link is None:
+        return None
+    before = content[: max(0, link.start() - 1)]
+    said = _find_time(head, context, language, _REMINDER_TIME)
+    if said is None or not said.explicit_time or _find_time(before, context, language, time()):
+        return None
+    what = _strip_connectors(content)
+    recurrence = find_recurrence(head, now=context.now.astimezone(ZoneInfo(context.timezone)))
+    if recurrence is not None:
+        return {"text": what, "cron": recurrence.cron}
+    return {"text": what, "at": said.at if said.at > context.now else None}
 
 
 def _strip_connectors(text: str) -> str:

@@ -2108,3 +2108,177 @@ def test_a_person_after_a_pronoun_without_a_correction_is_a_new_order() -> None:
 @pytest.mark.parametrize("text", ["mejor muévela al lunes a las 9", "o mejor ponla a las 8"])
 def test_a_preferred_change_opened_by_mejor_is_an_edit(text: str) -> None:
     assert read(text, "es")["kind"] == "edit_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("please quit sending me texts", "en"),
+        ("we do not want to get any more messages from you", "en"),
+        ("paren de mandarme mensajes", "es"),
+        ("no me escriban nada más, me fui del restaurante", "es"),
+        ("me doy de baja de los mensajes", "es"),
+        ("desativa as mensagens por favor", "pt"),
+        ("annulez les messages, je pars", "fr"),
+    ],
+)
+def test_an_ending_verb_or_a_denial_with_more_before_what_we_send_stops_messages(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff") == {"kind": "stop_messages"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("stop sending messages to the customers", "en"),
+        ("don't send me the invoices any more", "en"),
+        ("no me mandes nunca más fotos del almacén", "es"),
+        ("deja de recordarle a Luis lo del vino", "es"),
+        ("deja de fregar y escribe mensajes a los clientes", "es"),
+    ],
+)
+def test_sending_something_else_or_to_someone_else_is_not_a_stop(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] != "stop_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("please reactivate my messages", "en"),
+        ("I unsubscribed by accident, sorry", "en"),
+        ("podría recibir mis whatsapps de nuevo", "es"),
+        ("cancelé los mensajes por error", "es"),
+        ("voltem a me mandar coisas", "pt"),
+        ("je voudrais recevoir mes sms de nouveau", "fr"),
+    ],
+)
+def test_a_restart_verb_again_with_the_sending_or_a_stop_undone_starts_messages(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff") == {"kind": "start_messages"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("send me that photo again", "en"), ("puedes enviarme de nuevo la foto del recibo", "es")],
+)
+def test_again_with_something_particular_sent_is_not_a_restart(text: str, language: str) -> None:
+    assert read(text, language, "staff")["kind"] != "start_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("our subscription is not enough now that we hired more", "en"),
+        ("we've outgrown the starter plan", "en"),
+        ("el plan que tenemos ya no nos alcanza", "es"),
+        ("la suscripción se nos queda chica, somos doce", "es"),
+    ],
+)
+def test_a_plan_said_to_fall_short_asks_for_an_upgrade(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "upgrade"}
+
+
+def test_more_capacity_said_in_spanish_asks_for_an_upgrade() -> None:
+    assert read("nos hacen falta más plazas en la cuenta", "es") == {"kind": "upgrade"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I run a small bakery, could you get it set up for our staff?", "en"),
+        ("tengo una ferretería, ¿cómo configuro esto para mis empleados?", "es"),
+    ],
+)
+def test_setting_this_up_for_my_team_is_a_sign_up(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "sign_up"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [("feel free to cross off number 3", "en", 3), ("ya podés tachar la 8", "es", 8)],
+)
+def test_crossing_a_task_off_the_list_completes_it(text: str, language: str, number: int) -> None:
+    assert read(text, language) == {"kind": "complete_task", "number": number}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("I'm finished on my end", "en"), ("terminado por acá", "es"), ("fini ici", "fr")],
+)
+def test_a_bare_done_report_with_words_about_where_is_still_done(text: str, language: str) -> None:
+    assert read(text, language, "staff") == {"kind": "complete_task"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "assignee"),
+    [
+        ("#4 should be Pedro's, not Tom's", "en", 4, "Pedro"),
+        ("task 6 is now Luis rather than Juan", "en", 6, "Luis"),
+        ("la 3 es de Pedro, no de Luis", "es", 3, "Pedro"),
+    ],
+)
+def test_a_task_said_to_be_someones_not_anothers_goes_to_the_first(
+    text: str, language: str, number: int, assignee: str
+) -> None:
+    assert read(text, language) == {"kind": "edit_task", "number": number, "assignee": assignee}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("hiya pal, could u remind me at 6 to text the plumber", "en", "text the plumber"),
+        ("epa compa, recordame en una hora llamar a la gestoría", "es", "llamar a la gestoría"),
+    ],
+)
+def test_a_greeting_or_a_favour_asked_before_remind_is_no_part_of_the_reminder(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language, "staff")["text"] == said
+
+
+def test_a_greeting_before_a_schedule_and_remind_is_no_part_of_the_reminder() -> None:
+    intent = read("yo every friday at 8 remind me to count the till", "en", "staff")
+    assert (intent["text"], intent["cron"]) == ("count the till", "0 8 * * 5")
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "at"),
+    [
+        ("¿me recordás mañana a las 9 que tengo que pagar el alquiler?", "pagar el alquiler", "2025-03-28T09:00:00+01:00"),
+        ("me recordás a las 6 cerrar la persiana?", "cerrar la persiana", "2025-03-27T18:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_reminder_asked_in_the_voseo_is_a_reminder(text: str, said: str, at: str) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["text"], intent["at"]) == ("create_reminder", said, at)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said", "cron"),
+    [
+        ("every friday at 17h remind everyone that saturday we open at 7", "en", "saturday we open at 7", "0 17 * * 5"),
+        ("cada sábado a las 19h recuérdales a todos que el domingo cerramos a las 3", "es", "el domingo cerramos a las 3", "0 19 * * 6"),
+        ("cada lunes a las 8 recuérdale a Pedro que a las 10 viene el camión", "es", "a las 10 viene el camión", "0 8 * * 1"),
+    ],
+)  # fmt: skip
+def test_a_time_in_what_the_schedule_said_first_reminds_of_is_part_of_it(
+    text: str, language: str, said: str, cron: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["text"], intent["cron"]) == (said, cron)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [("could you text me in Portuguese again", "en", "pt"), ("quiero recibir mis whatsapps en francés de nuevo", "es", "fr")],
+)  # fmt: skip
+def test_messages_again_in_a_language_change_the_language(
+    text: str, language: str, code: str
+) -> None:
+    assert read(text, language, "staff") == {
+        "kind": "correct_data",
+        "field": "language",
+        "value": code,
+    }
