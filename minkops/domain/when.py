@@ -146,11 +146,17 @@ _DATE_PREFIX = (
 )
 
 _RELATIVE = re.compile(
-    rf"\b(?:in|within|en|dentro\s+de)\s+(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
+    rf"\b(?:in|within|en|dentro\s+de)\s+"
+    # "in the next 2 hours", "en las próximas 2 horas": the same span, counted from now
+    r"(?:(?:the\s+)?next\s+|(?:las|los)\s+proxim[ao]s\s+)?"
+    rf"(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
     r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minut(?:it)?os?|hor(?:it)?as?|di(?:it)?as?"
     r"|seman(?:it)?as?)\b"
     # "in an hour and a half", "dentro de dos horas y media": half of the unit more
     r"(?P<and_half>\s+(?:and\s+a\s+half|y\s+media)\b)?"
+    # "within the hour", "in the next hour", "en la próxima hora": one of the unit
+    r"|\b(?:within\s+the(?:\s+next)?|in\s+the\s+next|(?:en|dentro\s+de)\s+la\s+proxima)\s+"
+    r"(?P<one>hour|hora)\b"
 )
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -319,6 +325,8 @@ def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, T
     match = _RELATIVE.search(text.folded)
     if match is None:
         return None, text
+    if match.group("one"):
+        return _elapsed(now, timedelta(hours=1)), text.blank(*match.span())
     raw = match.group("n")
     amount = 0.5 if raw in {"half an", "media"} else 1 if raw in {"a", "an", "un"} else to_int(raw)
     unit = match.group("unit")

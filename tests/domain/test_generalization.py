@@ -2108,3 +2108,38 @@ def test_a_person_after_a_pronoun_without_a_correction_is_a_new_order() -> None:
 @pytest.mark.parametrize("text", ["mejor muévela al lunes a las 9", "o mejor ponla a las 8"])
 def test_a_preferred_change_opened_by_mejor_is_an_edit(text: str) -> None:
     assert read(text, "es")["kind"] == "edit_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "due"),
+    [
+        ("Pedro sweep the yard in the next 3 hours", "en", "sweep the yard", "2025-03-27T13:00"),
+        ("Luis, repair the hinge within the hour", "en", "repair the hinge", "2025-03-27T11:00"),
+        (
+            "Lucía, ordena el almacén en las próximas 4 horas",
+            "es",
+            "ordenar el almacén",
+            "2025-03-27T14:00",
+        ),
+    ],
+)
+def test_a_span_counted_from_now_is_the_due_time(
+    text: str, language: str, title: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["due"][:16]) == (title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Tom please file the invoices no later than Friday 5pm", "en", "file the invoices"),
+        ("María should ring the landlord by Thursday at the latest", "en", "ring the landlord"),
+        ("Pedro tiene que pintar la valla a más tardar el jueves", "es", "pintar la valla"),
+    ],
+)
+def test_a_limit_word_around_the_due_time_is_not_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["title"] == title and "due" in intent
