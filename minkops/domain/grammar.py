@@ -2277,6 +2277,7 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    title = _polite_gerund(title, tokens)
     changed = True
     while changed:
         changed = False
@@ -2289,6 +2290,20 @@ def _trim_title(title: str) -> str:
     for cut in ("?", "!"):
         title = title.split(cut)[0]
     return tidy(title)
+
+
+def _polite_gerund(title: str, tokens: Sequence[Word]) -> str:
+    """ "(would Pedro) mind taking the bins out": a polite wrapper that asks for the work
+    as a gerund; the work is the gerund's verb in the base form."""
+    words = [t.text for t in tokens]
+    lead = lexicon().hits("gerund_wrapper", words[:3])
+    if not lead or lead[0].first != 0 or lead[0].last + 1 >= len(words):
+        return title
+    gerund = words[lead[0].last]
+    base = english_base(gerund) if gerund.endswith("ing") else None
+    if base is None:
+        return title
+    return tidy(f"{base} {title[tokens[lead[0].last + 1].start :]}")
 
 
 _DETERMINERS = frozenset(

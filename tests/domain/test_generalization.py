@@ -2143,3 +2143,21 @@ def test_a_limit_word_around_the_due_time_is_not_part_of_the_title(
 ) -> None:
     intent = read(text, language)
     assert intent["title"] == title and "due" in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Would María be able to collect the keys on Friday?", "en", "collect the keys"),
+        ("could Pedro possibly repaint the fence?", "en", "repaint the fence"),
+        ("would Lucía have time to phone the supplier today?", "en", "phone the supplier"),
+        ("Would Luis mind making the coffee at 4pm?", "en", "make the coffee"),
+        ("¿Pedro podría ordenar el almacén el lunes?", "es", "ordenar el almacén"),
+        ("¿Lucía sería capaz de pintar la valla mañana?", "es", "pintar la valla"),
+    ],
+)
+def test_a_polite_ability_wrapper_around_the_work_is_not_its_title(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
