@@ -2455,6 +2455,20 @@ is what is to be done, not an imperative to turn into an infinitive."""
 
 _CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
 
+_ES_DETERMINERS = frozenset(
+    {"el", "la", "los", "las", "un", "una", "unos", "unas", "mi", "mis", "tu", "tus", "su"}
+    | {"sus", "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas", "todo", "toda"}
+    | {"todos", "todas", "nuestro", "nuestra", "nuestros", "nuestras"}
+)
+
+
+def _before_a_determiner(rest: str) -> bool:
+    """ "cambia el filtro", "cocina la paella": a word with a noun's ending that takes a
+    determiner straight after it is a verb with its object (a noun is followed by "de",
+    "del" or nothing: "limpieza del baño")."""
+    following = rest.split(" ", 1)[0]
+    return roster_fold(following) in _ES_DETERMINERS
+
 
 _VOWELS = frozenset("aeiou")
 _VOSOTROS = ("ad", "ed", "id")
@@ -2545,7 +2559,7 @@ def _infinitive_first(
         and not subjunctive
         and key.endswith("a")
         and len(key) > 4
-        and not key.endswith(_NOUN_ENDINGS)
+        and (not key.endswith(_NOUN_ENDINGS) or _before_a_determiner(rest))
     ):
         lemma = _undiphthong(key[:-1]) + "ar"
     if (

@@ -2161,3 +2161,21 @@ def test_a_polite_ability_wrapper_around_the_work_is_not_its_title(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, porfa, cambia las sábanas de las camas", "cambiar las sábanas de las camas"),
+        ("Lucía, copia los horarios en la pizarra", "copiar los horarios en la pizarra"),
+        ("Juan Mora, termina el inventario hoy", "terminar el inventario"),
+    ],
+)
+def test_an_order_whose_verb_ends_like_a_noun_is_read_as_a_verb_before_its_object(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_noun_opening_the_work_without_a_determiner_after_it_stays_a_noun() -> None:
+    assert read("Pedro, limpieza del almacén el lunes", "es")["title"] == "limpieza del almacén"
