@@ -1591,6 +1591,88 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     return None
 
 
+_OBJECT_REACH_OF_A_PASSIVE = 12
+"""How many words the object before a passive's modal may run to."""
+_AGENT = frozenset({"by", "por"})
+_BARE_OBJECTS = _SUBJECT_PRONOUNS | {"it", "this", "that", "esto", "eso", "todo", "everything"}
+"""A passive's object that says nothing by itself ("it has to be done by Tom")."""
+_SENTENCE_MARKS = (".", "!", "?", ":", "\n")
+
+
+def _verb_of_state(word: str, language: str) -> str | None:
+    """The verb whose work leaves a thing as `word` says: a participle ("checked" →
+    "check", "revisada" → "revisar") or a state the lexicon lists ("limpia" → "limpiar")."""
+    lex = lexicon()
+    if word in lex.result_states:
+        return lex.result_states[word]
+    if language == "es":
+        for ending in ("ado", "ada", "ados", "adas"):
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)] + "ar"
+        return None
+    if word.endswith("ed"):
+        return english_base(word)
+    if word in lex.lemmas and not word.endswith(("ing", "s")):
+        return lex.lemmas[word]  # "done", "taken", "sent"
+    return None
+
+
+def _passive_task(clause: Clause) -> IntentType | None:
+    """Work said as the state its object must be left in, with who does it after "by"
+    or named apart: "the medication log for flat 4 has to be checked by Claire tomorrow
+    at 8am", "la nevera tiene que ser limpiada por Juan", "la vitrina tiene que quedar
+    limpia hoy, João". The title is the verb of that state, then the object."""
+    lex, words = clause.lex, clause.words
+    if clause.question or clause.has("reminder_verb") or clause.has("reminder_noun"):
+        return None
+    for hit in lex.hits("modal", words):
+        be = hit.last
+        if hit.first == 0 or be + 1 >= len(words) or not lex.has("passive_be", words[be : be + 1]):
+            continue
+        verb = _verb_of_state(words[be + 1], clause.language)
+        return None if verb is None else _passive_from(clause, hit.first, be + 2, verb)
+    return None
+
+
+def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentType | None:
+    tokens, words, folded = clause.tokens, clause.words, clause.text.folded
+    start = 0
+    for index in range(1, modal):
+        # "Our DBS checks are due. The list has to be sent …": the object is in the
+        # sentence of its modal.
+        if any(
+            mark in folded[tokens[index - 1].end : tokens[index].start] for mark in _SENTENCE_MARKS
+        ):
+            start = index
+    assignees: list[str] = []
+    before = [p for p in clause.people if start <= p.first < modal]
+    if before:
+        lead = before[0]
+        pause = folded[tokens[lead.last - 1].end : tokens[lead.last].start]
+        if len(before) > 1 or lead.first != start or "," not in pause:
+            return None  # a name inside the object: whose, not who
+        assignees, start = [_written(clause, lead)], lead.last  # "João, the yard has to …"
+    if not 0 < modal - start <= _OBJECT_REACH_OF_A_PASSIVE:
+        return None
+    if modal - start == 1 and words[start] in _BARE_OBJECTS:
+        return None
+    rest_start, rest_end = after, len(words)
+    later = [p for p in clause.people if p.first >= after]
+    if later and after < len(words) and words[after] in _AGENT and later[0].first == after + 1:
+        assignees.append(_written(clause, later[0]))
+        rest_start, later = later[0].last, later[1:]
+    if later:
+        named = _named_at_end(clause)
+        if named is None or len(later) > 1 or assignees:
+            return None  # someone else the work is about ("before Tom arrives")
+        assignees, rest_end = [named[1]], later[0].first
+    thing = clause.original(start, modal)
+    if words[start] in _DETERMINERS | _ES_DETERMINERS:
+        thing = thing[:1].lower() + thing[1:]  # "The list" opens the sentence, not the title
+    rest = clause.original(rest_start, rest_end).rstrip(" ,-–:")
+    return _task_from(clause, f"{verb} {thing} {rest}", assignees, subjunctive=False)
+
+
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
@@ -2606,6 +2688,7 @@ _EARLY: tuple[Frame, ...] = (
     _reminders_by_description,
     _help_question,
     _list_tasks,
+    _passive_task,
 )
 _LATE: tuple[Frame, ...] = (
     _corrections,

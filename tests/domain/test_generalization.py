@@ -2179,3 +2179,54 @@ def test_an_order_whose_verb_ends_like_a_noun_is_read_as_a_verb_before_its_objec
 
 def test_a_noun_opening_the_work_without_a_determiner_after_it_stays_a_noun() -> None:
     assert read("Pedro, limpieza del almacén el lunes", "es")["title"] == "limpieza del almacén"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        (
+            "the boiler pressure in unit 7 has to be checked by Lucía on Monday at 9am",
+            "en",
+            "check the boiler pressure in unit 7",
+            ["Lucía"],
+        ),
+        (
+            "The back gate must be painted by Pedro on Friday",
+            "en",
+            "paint the back gate",
+            ["Pedro"],
+        ),
+        (
+            "Tom, the staff kitchen needs to be tidied by 4pm",
+            "en",
+            "tidy the staff kitchen",
+            ["Tom"],
+        ),
+        (
+            "el almacén tiene que ser ordenado por Lucía el viernes",
+            "es",
+            "ordenar el almacén",
+            ["Lucía"],
+        ),
+        (
+            "la terraza tiene que quedar limpia antes de las 8, Pedro",
+            "es",
+            "limpiar la terraza",
+            ["Pedro"],
+        ),
+    ],
+)
+def test_work_said_as_the_state_its_object_must_be_left_in_is_new_work(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+    assert "due" in intent
+
+
+def test_a_passive_with_a_bare_pronoun_for_its_object_is_no_task() -> None:
+    assert read("it has to be done by Pedro")["kind"] != "create_task"
