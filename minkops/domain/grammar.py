@@ -1591,6 +1591,9 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     return None
 
 
+_NAME_LINKS = frozenset({"y", "e", "and", "n", "a", "or", "o", "with", "con", "plus", "also"})
+"""What joins the names of a group ("Lucía y a Pedro"); a verb between two names ("Luis
+should send Ana …") makes the second the work's object, not one more doer."""
 _OBJECT_REACH_OF_A_PASSIVE = 12
 """How many words the object before a passive's modal may run to."""
 _AGENT = frozenset({"by", "por"})
@@ -1700,7 +1703,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         # "Lucía y Pedro: …", "María López y Tom Baker que hagan …"
         group = [first]
         for person in clause.people[1:]:
-            if person.first - after <= 2:
+            between = words[after : person.first]
+            if len(between) <= 2 and _NAME_LINKS.issuperset(between):
                 group.append(person)
                 after = person.last
         assignees = [_written(clause, p) for p in group]

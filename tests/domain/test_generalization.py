@@ -2230,3 +2230,12 @@ def test_work_said_as_the_state_its_object_must_be_left_in_is_new_work(
 
 def test_a_passive_with_a_bare_pronoun_for_its_object_is_no_task() -> None:
     assert read("it has to be done by Pedro")["kind"] != "create_task"
+
+
+def test_a_name_after_the_doers_verb_is_the_works_object_not_another_doer() -> None:
+    intent = read("María should hand Pedro the spare keys tomorrow")
+    assert (intent["title"], intent["assignees"]) == ("hand Pedro the spare keys", ["María"])
+
+
+def test_names_joined_by_and_are_all_doers() -> None:
+    assert read("Lucía y a Pedro: ordenar el almacén", "es")["assignees"] == ["Lucía", "Pedro"]
