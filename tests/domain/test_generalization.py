@@ -2239,3 +2239,43 @@ def test_a_name_after_the_doers_verb_is_the_works_object_not_another_doer() -> N
 
 def test_names_joined_by_and_are_all_doers() -> None:
     assert read("Lucía y a Pedro: ordenar el almacén", "es")["assignees"] == ["Lucía", "Pedro"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        (
+            "The gas certificate is due next month. Pedro should send Lucía the paperwork by Monday.",
+            "en",
+            "send Lucía the paperwork",
+            ["Pedro"],
+        ),
+        (
+            "Se rompió la cafetera. Pedro llama al técnico el lunes a las 9",
+            "es",
+            "llamar al técnico",
+            ["Pedro"],
+        ),
+    ],
+)
+def test_a_sentence_setting_the_scene_before_the_order_is_not_the_task(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_scene_before_a_reminder_is_not_what_it_says() -> None:
+    intent = read(
+        "The new menu starts on Monday. Remind everyone on Sunday at 6pm that the menu changes."
+    )
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "the menu changes")
+
+
+def test_two_orders_in_two_sentences_are_not_cut_to_one() -> None:
+    intent = read("Tom should sweep the yard. Pedro should paint the gate.")
+    assert intent.get("title") != "sweep the yard" and intent.get("title") != "paint the gate"
