@@ -87,6 +87,11 @@ def _concepts() -> dict[str, str]:
     return table
 
 
+_INSIDE_A_THING = {"reminder_noun": ("alarm_device",)}
+"""A word of the class that names a thing inside a longer phrase ("check the smoke alarm"
+is about a device, not a reminder)."""
+
+
 @dataclass(frozen=True)
 class Person:
     first: int
@@ -111,6 +116,9 @@ class Clause:
     """The message had a question mark (the prepared text no longer shows it)."""
 
     def has(self, name: str) -> bool:
+        inside = _INSIDE_A_THING.get(name)
+        if inside is not None:
+            return self.lex.has_outside(name, inside, self.words)
         return self.lex.has(name, self.words)
 
     def covers(self, name: str) -> bool:
@@ -1761,7 +1769,7 @@ def _create_task(clause: Clause) -> IntentType | None:
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
-    if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
+    if lex.has("reminder_verb", words) or clause.has("reminder_noun"):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
     timed_out = find_time(
@@ -2280,6 +2288,7 @@ def refine_task(
     return intent.model_copy(update={"title": refined})
 
 
+_BARE_YOU = frozenset({"you", "u", "tu"})
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
 
 
@@ -2355,6 +2364,21 @@ def _trim_title(title: str) -> str:
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:
         title = tidy(title.split(",", 1)[1])
+    elif roster_fold(first) in _SUBORDINATE:
+        # "when you're at the shop this afternoon could you get milk": no comma, but the
+        # request's own "could you" opens the main clause.
+        tokens = tokens_of(Text.of(title).folded)
+        said = [t.text for t in tokens]
+        asked = lexicon().hits("ability", said)
+        # the pronoun alone ("when you're in") is the clause's subject, not the request
+        request = [
+            hit
+            for hit in asked
+            if said[hit.first] not in _BARE_YOU or hit.last - hit.first > 1
+            if hit.first > 0 and hit.last < len(tokens)
+        ]
+        if request:
+            title = title[tokens[request[0].first].start :]
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):

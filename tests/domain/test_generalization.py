@@ -2279,3 +2279,42 @@ def test_a_scene_before_a_reminder_is_not_what_it_says() -> None:
 def test_two_orders_in_two_sentences_are_not_cut_to_one() -> None:
     intent = read("Tom should sweep the yard. Pedro should paint the gate.")
     assert intent.get("title") != "sweep the yard" and intent.get("title") != "paint the gate"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro, could you test the fire alarm tomorrow?", "en", "test the fire alarm"),
+        (
+            "Lucía tiene que revisar la alarma de incendios el lunes",
+            "es",
+            "revisar la alarma de incendios",
+        ),
+    ],
+)
+def test_an_alarm_that_is_a_device_is_work_not_a_reminder(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "María, when you're at the bakery later could you pick up the bread order?",
+            "en",
+            "pick up the bread order",
+        ),
+        (
+            "Pedro, cuando pases por el banco puedes ingresar la caja?",
+            "es",
+            "ingresar la caja",
+        ),
+    ],
+)
+def test_a_when_clause_before_the_request_without_a_comma_is_not_the_work(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
