@@ -1763,6 +1763,8 @@ def _create_task(clause: Clause) -> IntentType | None:
             whole = clause.original(0, len(words))
             if object_first(whole, "en") != whole:
                 start = 0  # "we need the windows cleaned before friday"
+            elif _bare_order(clause):
+                start = 0  # "write up the incident report from last night's visit"
     tail = _named_at_end(clause)
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
@@ -1792,6 +1794,19 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+def _bare_order(clause: Clause) -> bool:
+    """A bare order with its object ("write up the incident report", "order more gloves")
+    is work nobody is named for yet (an admin's to give, a staff member's own note): the
+    verb of work opens the message, a thing follows it."""
+    words = clause.words
+    if len(words) < 2:
+        return False
+    verb = clause.lex.hits("work_verb", words[:3])
+    if not verb or verb[0].first != 0 or verb[0].last >= len(words):
+        return False
+    return words[verb[0].last] not in _CAUSEE_PRONOUNS
 
 
 _CAUSEE_PRONOUNS = frozenset({"him", "her", "them", "us", "me", "you", "it"})

@@ -2318,3 +2318,22 @@ def test_a_when_clause_before_the_request_without_a_comma_is_not_the_work(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "title"),
+    [
+        (
+            "fill in the accident book for the fall in room 3",
+            "staff",
+            "fill in the accident book for the fall in room 3",
+        ),
+        ("renew the parking permits", "admin", "renew the parking permits"),
+    ],
+)
+def test_a_bare_order_of_work_is_a_task_for_nobody_yet(text: str, role: str, title: str) -> None:
+    assert read(text, role=role) == {"kind": "create_task", "title": title, "assignees": []}
+
+
+def test_a_bare_verb_before_a_person_is_not_an_order_of_work() -> None:
+    assert read("call me later")["kind"] != "create_task"
