@@ -178,7 +178,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "weekday",
             # One space before "que viene": a wider gap is a time taken out from between
             # ("el lunes a las 9 que viene el inspector": "viene" is the inspector's verb).
-            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s(?:que\s+viene|proximo|next))?\b",
+            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?P<coming>\s(?:que\s+viene|proximo|next))?\b",
         ),
         ("monthday", rf"\b{_DATE_PREFIX}(?:the|el\s+dia|dia)\s+(?P<d>\d{{1,2}}){_ORD}\b"),
     )
@@ -356,6 +356,9 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if match is not None and kind == "weekday" and _names_a_thing(text.folded, match):
             # "las reservas del sábado": the day says which reservations, not when.
             match = pattern.search(text.folded, match.end())
+        if match is not None and kind == "plus1" and _of_tomorrow(text.folded, match):
+            # "los pacientes de mañana": tomorrow's patients, not when to call them.
+            match = pattern.search(text.folded, match.end())
         if match is None:
             continue
         cut = text.blank(*match.span())
@@ -363,7 +366,11 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if kind.startswith("plus"):
             return today + timedelta(days=int(kind[-1])), None, cut
         if kind == "weekday":
-            return None, _WEEKDAYS[match.group("wd")], cut
+            weekday = _WEEKDAYS[match.group("wd")]
+            if weekday == today.weekday() and _said_as_coming(match):
+                # "el jueves que viene", "next Thursday" said on a Thursday: next week's
+                return today + timedelta(days=7), None, cut
+            return None, weekday, cut
         if kind == "monthday":
             found = _next_month_day(today, int(match.group("d")))
         else:
@@ -371,6 +378,28 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if found is not None:
             return found, None, cut
     return None, None, text
+
+
+_TIME_LINKS = frozenset({"antes", "despues", "partir", "desde", "hasta", "fecha", "dia", "plazo"})
+"""Words before "de mañana" that make it a time ("antes de mañana", "fecha de mañana")."""
+
+
+def _of_tomorrow(folded: str, match: re.Match[str]) -> bool:
+    """ "de mañana" after a noun says which ones ("los pacientes de mañana", "el pedido de
+    mañana"), as "del sábado" does; after a word of time it is when."""
+    if match.group().split() != ["de", "manana"]:
+        return False
+    before = folded[max(0, match.start() - 12) : match.start()].split()
+    return bool(before) and before[-1] not in _TIME_LINKS and not before[-1].isdigit()
+
+
+_COMING = frozenset({"next", "proximo", "siguiente", "coming"})
+
+
+def _said_as_coming(match: re.Match[str]) -> bool:
+    """The weekday is said as the next one to come ("next", "que viene", "próximo"),
+    which on that very weekday is not today."""
+    return bool(match.group("coming")) or bool(_COMING.intersection(match.group().split()))
 
 
 _OF_A_DAY = ("del", "of")

@@ -2337,3 +2337,31 @@ def test_a_bare_order_of_work_is_a_task_for_nobody_yet(text: str, role: str, tit
 
 def test_a_bare_verb_before_a_person_is_not_an_order_of_work() -> None:
     assert read("call me later")["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Pedro must repaint the sign next Thursday at 5pm", "en", "2025-04-03T17:00"),
+        (
+            "Lucía tiene que ordenar el almacén el jueves que viene a las 11",
+            "es",
+            "2025-04-03T11:00",
+        ),
+    ],
+)
+def test_the_coming_weekday_said_on_that_weekday_is_next_weeks(
+    text: str, language: str, due: str
+) -> None:
+    assert read(text, language)["due"][:16] == due
+
+
+def test_de_manana_after_a_noun_says_which_ones_not_when() -> None:
+    intent = read("Pedro tiene que revisar las reservas de mañana", "es")
+    assert intent["title"] == "revisar las reservas de mañana" and "due" not in intent
+
+
+def test_antes_de_manana_is_still_a_time() -> None:
+    assert read("Pedro tiene que revisar las reservas antes de mañana", "es")["due"][:10] == (
+        "2025-03-28"
+    )
