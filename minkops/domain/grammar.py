@@ -88,6 +88,11 @@ def _concepts() -> dict[str, str]:
     return table
 
 
+_INSIDE_A_THING = {"reminder_noun": ("alarm_device",)}
+"""A word of the class that names a thing inside a longer phrase ("check the smoke alarm"
+is about a device, not a reminder)."""
+
+
 @dataclass(frozen=True)
 class Person:
     first: int
@@ -112,6 +117,9 @@ class Clause:
     """The message had a question mark (the prepared text no longer shows it)."""
 
     def has(self, name: str) -> bool:
+        inside = _INSIDE_A_THING.get(name)
+        if inside is not None:
+            return self.lex.has_outside(name, inside, self.words)
         return self.lex.has(name, self.words)
 
     def covers(self, name: str) -> bool:
@@ -1625,6 +1633,91 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     return None
 
 
+_NAME_LINKS = frozenset({"y", "e", "and", "n", "a", "or", "o", "with", "con", "plus", "also"})
+"""What joins the names of a group ("Lucía y a Pedro"); a verb between two names ("Luis
+should send Ana …") makes the second the work's object, not one more doer."""
+_OBJECT_REACH_OF_A_PASSIVE = 12
+"""How many words the object before a passive's modal may run to."""
+_AGENT = frozenset({"by", "por"})
+_BARE_OBJECTS = _SUBJECT_PRONOUNS | {"it", "this", "that", "esto", "eso", "todo", "everything"}
+"""A passive's object that says nothing by itself ("it has to be done by Tom")."""
+_SENTENCE_MARKS = (".", "!", "?", ":", "\n")
+
+
+def _verb_of_state(word: str, language: str) -> str | None:
+    """The verb whose work leaves a thing as `word` says: a participle ("checked" →
+    "check", "revisada" → "revisar") or a state the lexicon lists ("limpia" → "limpiar")."""
+    lex = lexicon()
+    if word in lex.result_states:
+        return lex.result_states[word]
+    if language == "es":
+        for ending in ("ado", "ada", "ados", "adas"):
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)] + "ar"
+        return None
+    if word.endswith("ed"):
+        return english_base(word)
+    if word in lex.lemmas and not word.endswith(("ing", "s")):
+        return lex.lemmas[word]  # "done", "taken", "sent"
+    return None
+
+
+def _passive_task(clause: Clause) -> IntentType | None:
+    """Work said as the state its object must be left in, with who does it after "by"
+    or named apart: "the medication log for flat 4 has to be checked by Claire tomorrow
+    at 8am", "la nevera tiene que ser limpiada por Juan", "la vitrina tiene que quedar
+    limpia hoy, João". The title is the verb of that state, then the object."""
+    lex, words = clause.lex, clause.words
+    if clause.question or clause.has("reminder_verb") or clause.has("reminder_noun"):
+        return None
+    for hit in lex.hits("modal", words):
+        be = hit.last
+        if hit.first == 0 or be + 1 >= len(words) or not lex.has("passive_be", words[be : be + 1]):
+            continue
+        verb = _verb_of_state(words[be + 1], clause.language)
+        return None if verb is None else _passive_from(clause, hit.first, be + 2, verb)
+    return None
+
+
+def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentType | None:
+    tokens, words, folded = clause.tokens, clause.words, clause.text.folded
+    start = 0
+    for index in range(1, modal):
+        # "Our DBS checks are due. The list has to be sent …": the object is in the
+        # sentence of its modal.
+        if any(
+            mark in folded[tokens[index - 1].end : tokens[index].start] for mark in _SENTENCE_MARKS
+        ):
+            start = index
+    assignees: list[str] = []
+    before = [p for p in clause.people if start <= p.first < modal]
+    if before:
+        lead = before[0]
+        pause = folded[tokens[lead.last - 1].end : tokens[lead.last].start]
+        if len(before) > 1 or lead.first != start or "," not in pause:
+            return None  # a name inside the object: whose, not who
+        assignees, start = [_written(clause, lead)], lead.last  # "João, the yard has to …"
+    if not 0 < modal - start <= _OBJECT_REACH_OF_A_PASSIVE:
+        return None
+    if modal - start == 1 and words[start] in _BARE_OBJECTS:
+        return None
+    rest_start, rest_end = after, len(words)
+    later = [p for p in clause.people if p.first >= after]
+    if later and after < len(words) and words[after] in _AGENT and later[0].first == after + 1:
+        assignees.append(_written(clause, later[0]))
+        rest_start, later = later[0].last, later[1:]
+    if later:
+        named = _named_at_end(clause)
+        if named is None or len(later) > 1 or assignees:
+            return None  # someone else the work is about ("before Tom arrives")
+        assignees, rest_end = [named[1]], later[0].first
+    thing = clause.original(start, modal)
+    if words[start] in _DETERMINERS | _ES_DETERMINERS:
+        thing = thing[:1].lower() + thing[1:]  # "The list" opens the sentence, not the title
+    rest = clause.original(rest_start, rest_end).rstrip(" ,-–:")
+    return _task_from(clause, f"{verb} {thing} {rest}", assignees, subjunctive=False)
+
+
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
@@ -1652,7 +1745,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         # "Lucía y Pedro: …", "María López y Tom Baker que hagan …"
         group = [first]
         for person in clause.people[1:]:
-            if person.first - after <= 2:
+            between = words[after : person.first]
+            if len(between) <= 2 and _NAME_LINKS.issuperset(between):
                 group.append(person)
                 after = person.last
         assignees = [_written(clause, p) for p in group]
@@ -1703,13 +1797,15 @@ def _create_task(clause: Clause) -> IntentType | None:
             whole = clause.original(0, len(words))
             if object_first(whole, "en") != whole:
                 start = 0  # "we need the windows cleaned before friday"
+            elif _bare_order(clause):
+                start = 0  # "write up the incident report from last night's visit"
     tail = _named_at_end(clause)
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
-    if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
+    if lex.has("reminder_verb", words) or clause.has("reminder_noun"):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
     timed_out = find_time(
@@ -1732,6 +1828,19 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+def _bare_order(clause: Clause) -> bool:
+    """A bare order with its object ("write up the incident report", "order more gloves")
+    is work nobody is named for yet (an admin's to give, a staff member's own note): the
+    verb of work opens the message, a thing follows it."""
+    words = clause.words
+    if len(words) < 2:
+        return False
+    verb = clause.lex.hits("work_verb", words[:3])
+    if not verb or verb[0].first != 0 or verb[0].last >= len(words):
+        return False
+    return words[verb[0].last] not in _CAUSEE_PRONOUNS
 
 
 _CAUSEE_PRONOUNS = frozenset({"him", "her", "them", "us", "me", "you", "it"})
@@ -2246,6 +2355,7 @@ def refine_task(
     return intent.model_copy(update={"title": refined})
 
 
+_BARE_YOU = frozenset({"you", "u", "tu"})
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
 
 
@@ -2321,6 +2431,21 @@ def _trim_title(title: str) -> str:
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:
         title = tidy(title.split(",", 1)[1])
+    elif roster_fold(first) in _SUBORDINATE:
+        # "when you're at the shop this afternoon could you get milk": no comma, but the
+        # request's own "could you" opens the main clause.
+        tokens = tokens_of(Text.of(title).folded)
+        said = [t.text for t in tokens]
+        asked = lexicon().hits("ability", said)
+        # the pronoun alone ("when you're in") is the clause's subject, not the request
+        request = [
+            hit
+            for hit in asked
+            if said[hit.first] not in _BARE_YOU or hit.last - hit.first > 1
+            if hit.first > 0 and hit.last < len(tokens)
+        ]
+        if request:
+            title = title[tokens[request[0].first].start :]
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):
@@ -2329,6 +2454,7 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    title = _polite_gerund(title, tokens)
     changed = True
     while changed:
         changed = False
@@ -2341,6 +2467,20 @@ def _trim_title(title: str) -> str:
     for cut in ("?", "!"):
         title = title.split(cut)[0]
     return tidy(title)
+
+
+def _polite_gerund(title: str, tokens: Sequence[Word]) -> str:
+    """ "(would Pedro) mind taking the bins out": a polite wrapper that asks for the work
+    as a gerund; the work is the gerund's verb in the base form."""
+    words = [t.text for t in tokens]
+    lead = lexicon().hits("gerund_wrapper", words[:3])
+    if not lead or lead[0].first != 0 or lead[0].last + 1 >= len(words):
+        return title
+    gerund = words[lead[0].last]
+    base = english_base(gerund) if gerund.endswith("ing") else None
+    if base is None:
+        return title
+    return tidy(f"{base} {title[tokens[lead[0].last + 1].start :]}")
 
 
 _DETERMINERS = frozenset(
@@ -2492,6 +2632,20 @@ is what is to be done, not an imperative to turn into an infinitive."""
 
 _CLITICS = frozenset({"se", "lo", "la", "los", "las", "le", "les"})
 
+_ES_DETERMINERS = frozenset(
+    {"el", "la", "los", "las", "un", "una", "unos", "unas", "mi", "mis", "tu", "tus", "su"}
+    | {"sus", "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas", "todo", "toda"}
+    | {"todos", "todas", "nuestro", "nuestra", "nuestros", "nuestras"}
+)
+
+
+def _before_a_determiner(rest: str) -> bool:
+    """ "cambia el filtro", "cocina la paella": a word with a noun's ending that takes a
+    determiner straight after it is a verb with its object (a noun is followed by "de",
+    "del" or nothing: "limpieza del baño")."""
+    following = rest.split(" ", 1)[0]
+    return roster_fold(following) in _ES_DETERMINERS
+
 
 _VOWELS = frozenset("aeiou")
 _VOSOTROS = ("ad", "ed", "id")
@@ -2582,7 +2736,7 @@ def _infinitive_first(
         and not subjunctive
         and key.endswith("a")
         and len(key) > 4
-        and not key.endswith(_NOUN_ENDINGS)
+        and (not key.endswith(_NOUN_ENDINGS) or _before_a_determiner(rest))
     ):
         lemma = _undiphthong(key[:-1]) + "ar"
     if (
@@ -2631,6 +2785,7 @@ _EARLY: tuple[Frame, ...] = (
     _reminders_by_description,
     _help_question,
     _list_tasks,
+    _passive_task,
 )
 _LATE: tuple[Frame, ...] = (
     _corrections,

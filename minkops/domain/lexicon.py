@@ -67,6 +67,8 @@ class Lexicon:
     """Forms that look subjunctive but are not ("viene"): kept as written."""
     spelling: dict[str, str] = field(default_factory=dict)
     """A chat abbreviation or common misspelling → the word ("dl" → "del")."""
+    result_states: dict[str, str] = field(default_factory=dict)
+    """A state the work leaves its object in → the verb of that work ("limpia" → "limpiar")."""
 
     def add(self, name: str, phrases: Iterable[str]) -> None:
         table = self.classes.setdefault(name, {})
@@ -142,4 +144,6 @@ def lexicon() -> Lexicon:
         merged.indicative.update(fold(f) for f in data.get("indicative", {}).get("forms", []))
         for written, meant in data.get("spelling", {}).items():
             merged.spelling[fold(written)] = meant
+        for state, verb in data.get("result_states", {}).items():
+            merged.result_states[fold(state)] = verb
     return merged

@@ -42,6 +42,7 @@ from minkops.domain.rules_work import (
     list_reminders,
     list_tasks,
 )
+from minkops.domain.sentences import order_among_sentences
 from minkops.domain.understanding import UnderstandingContext
 
 _FILLERS = re.compile(
@@ -251,6 +252,15 @@ class RuleEngine:
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         text = bounded_runs(text)
+        understood = self._understand(text, context)
+        alone = order_among_sentences(
+            text, understood.intent, lambda part: self._understand(part, context).intent
+        )
+        if alone is None:
+            return understood
+        return understood.model_copy(update={"intent": alone})
+
+    def _understand(self, text: str, context: UnderstandingContext) -> Understood:
         prepared = prepare(text)
         asked = _asks(text)
         if (ordered := _order_asked(prepared)) is not None:

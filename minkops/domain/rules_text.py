@@ -127,7 +127,7 @@ _NOT_TYPOS = frozenset(
         "vienes", "tares", "mañana", "hoy", "some", "dine", "tone", "gone", "none",
         "bone", "lone", "help", "held", "hello", "stuff", "sharp", "eat", "dome",
         "asks", "mask", "task", "tasks", "marte", "lists", "every", "ever",
-        "listos", "lista", "add", "adds", "odd", "borra", "hours", "house",
+        "listos", "lista", "add", "adds", "odd", "borra", "hours", "hour", "house",
         "minute", "remain", "remains", "remote", "export", "expert", "cancer",
         "recuerdo", "recuerdas", "martes", "jueves", "usage", "sausage", "manzana",
         "hacho", "techo", "pecho", "dicho", "echo", "hechos", "listas", "anda",

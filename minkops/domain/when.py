@@ -146,11 +146,17 @@ _DATE_PREFIX = (
 )
 
 _RELATIVE = re.compile(
-    rf"\b(?:in|within|en|dentro\s+de)\s+(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
+    rf"\b(?:in|within|en|dentro\s+de)\s+"
+    # "in the next 2 hours", "en las próximas 2 horas": the same span, counted from now
+    r"(?:(?:the\s+)?next\s+|(?:las|los)\s+proxim[ao]s\s+)?"
+    rf"(?P<n>{NUMBER}|an?|half\s+an|media|un)\s+"
     r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|minut(?:it)?os?|hor(?:it)?as?|di(?:it)?as?"
     r"|seman(?:it)?as?)\b"
     # "in an hour and a half", "dentro de dos horas y media": half of the unit more
     r"(?P<and_half>\s+(?:and\s+a\s+half|y\s+media)\b)?"
+    # "within the hour", "in the next hour", "en la próxima hora": one of the unit
+    r"|\b(?:within\s+the(?:\s+next)?|in\s+the\s+next|(?:en|dentro\s+de)\s+la\s+proxima)\s+"
+    r"(?P<one>hour|hora)\b"
 )
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -172,7 +178,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "weekday",
             # One space before "que viene": a wider gap is a time taken out from between
             # ("el lunes a las 9 que viene el inspector": "viene" is the inspector's verb).
-            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?:\s(?:que\s+viene|proximo|next))?\b",
+            rf"\b{_DATE_PREFIX}(?P<wd>{_WD})(?P<coming>\s(?:que\s+viene|proximo|next))?\b",
         ),
         ("monthday", rf"\b{_DATE_PREFIX}(?:the|el\s+dia|dia)\s+(?P<d>\d{{1,2}}){_ORD}\b"),
     )
@@ -319,6 +325,8 @@ def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, T
     match = _RELATIVE.search(text.folded)
     if match is None:
         return None, text
+    if match.group("one"):
+        return _elapsed(now, timedelta(hours=1)), text.blank(*match.span())
     raw = match.group("n")
     amount = 0.5 if raw in {"half an", "media"} else 1 if raw in {"a", "an", "un"} else to_int(raw)
     unit = match.group("unit")
@@ -348,6 +356,9 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if match is not None and kind == "weekday" and _names_a_thing(text.folded, match):
             # "las reservas del sábado": the day says which reservations, not when.
             match = pattern.search(text.folded, match.end())
+        if match is not None and kind == "plus1" and _of_tomorrow(text.folded, match):
+            # "los pacientes de mañana": tomorrow's patients, not when to call them.
+            match = pattern.search(text.folded, match.end())
         if match is None:
             continue
         cut = text.blank(*match.span())
@@ -355,7 +366,11 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if kind.startswith("plus"):
             return today + timedelta(days=int(kind[-1])), None, cut
         if kind == "weekday":
-            return None, _WEEKDAYS[match.group("wd")], cut
+            weekday = _WEEKDAYS[match.group("wd")]
+            if weekday == today.weekday() and _said_as_coming(match):
+                # "el jueves que viene", "next Thursday" said on a Thursday: next week's
+                return today + timedelta(days=7), None, cut
+            return None, weekday, cut
         if kind == "monthday":
             found = _next_month_day(today, int(match.group("d")))
         else:
@@ -363,6 +378,28 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if found is not None:
             return found, None, cut
     return None, None, text
+
+
+_TIME_LINKS = frozenset({"antes", "despues", "partir", "desde", "hasta", "fecha", "dia", "plazo"})
+"""Words before "de mañana" that make it a time ("antes de mañana", "fecha de mañana")."""
+
+
+def _of_tomorrow(folded: str, match: re.Match[str]) -> bool:
+    """ "de mañana" after a noun says which ones ("los pacientes de mañana", "el pedido de
+    mañana"), as "del sábado" does; after a word of time it is when."""
+    if match.group().split() != ["de", "manana"]:
+        return False
+    before = folded[max(0, match.start() - 12) : match.start()].split()
+    return bool(before) and before[-1] not in _TIME_LINKS and not before[-1].isdigit()
+
+
+_COMING = frozenset({"next", "proximo", "siguiente", "coming"})
+
+
+def _said_as_coming(match: re.Match[str]) -> bool:
+    """The weekday is said as the next one to come ("next", "que viene", "próximo"),
+    which on that very weekday is not today."""
+    return bool(match.group("coming")) or bool(_COMING.intersection(match.group().split()))
 
 
 _OF_A_DAY = ("del", "of")

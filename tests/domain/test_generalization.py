@@ -2282,3 +2282,260 @@ def test_messages_again_in_a_language_change_the_language(
         "field": "language",
         "value": code,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "due"),
+    [
+        ("Pedro sweep the yard in the next 3 hours", "en", "sweep the yard", "2025-03-27T13:00"),
+        ("Luis, repair the hinge within the hour", "en", "repair the hinge", "2025-03-27T11:00"),
+        (
+            "Lucía, ordena el almacén en las próximas 4 horas",
+            "es",
+            "ordenar el almacén",
+            "2025-03-27T14:00",
+        ),
+    ],
+)
+def test_a_span_counted_from_now_is_the_due_time(
+    text: str, language: str, title: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["due"][:16]) == (title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Tom please file the invoices no later than Friday 5pm", "en", "file the invoices"),
+        ("María should ring the landlord by Thursday at the latest", "en", "ring the landlord"),
+        ("Pedro tiene que pintar la valla a más tardar el jueves", "es", "pintar la valla"),
+    ],
+)
+def test_a_limit_word_around_the_due_time_is_not_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["title"] == title and "due" in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Would María be able to collect the keys on Friday?", "en", "collect the keys"),
+        ("could Pedro possibly repaint the fence?", "en", "repaint the fence"),
+        ("would Lucía have time to phone the supplier today?", "en", "phone the supplier"),
+        ("Would Luis mind making the coffee at 4pm?", "en", "make the coffee"),
+        ("¿Pedro podría ordenar el almacén el lunes?", "es", "ordenar el almacén"),
+        ("¿Lucía sería capaz de pintar la valla mañana?", "es", "pintar la valla"),
+    ],
+)
+def test_a_polite_ability_wrapper_around_the_work_is_not_its_title(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, porfa, cambia las sábanas de las camas", "cambiar las sábanas de las camas"),
+        ("Lucía, copia los horarios en la pizarra", "copiar los horarios en la pizarra"),
+        ("Juan Mora, termina el inventario hoy", "terminar el inventario"),
+    ],
+)
+def test_an_order_whose_verb_ends_like_a_noun_is_read_as_a_verb_before_its_object(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_noun_opening_the_work_without_a_determiner_after_it_stays_a_noun() -> None:
+    assert read("Pedro, limpieza del almacén el lunes", "es")["title"] == "limpieza del almacén"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        (
+            "the boiler pressure in unit 7 has to be checked by Lucía on Monday at 9am",
+            "en",
+            "check the boiler pressure in unit 7",
+            ["Lucía"],
+        ),
+        (
+            "The back gate must be painted by Pedro on Friday",
+            "en",
+            "paint the back gate",
+            ["Pedro"],
+        ),
+        (
+            "Tom, the staff kitchen needs to be tidied by 4pm",
+            "en",
+            "tidy the staff kitchen",
+            ["Tom"],
+        ),
+        (
+            "el almacén tiene que ser ordenado por Lucía el viernes",
+            "es",
+            "ordenar el almacén",
+            ["Lucía"],
+        ),
+        (
+            "la terraza tiene que quedar limpia antes de las 8, Pedro",
+            "es",
+            "limpiar la terraza",
+            ["Pedro"],
+        ),
+    ],
+)
+def test_work_said_as_the_state_its_object_must_be_left_in_is_new_work(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+    assert "due" in intent
+
+
+def test_a_passive_with_a_bare_pronoun_for_its_object_is_no_task() -> None:
+    assert read("it has to be done by Pedro")["kind"] != "create_task"
+
+
+def test_a_name_after_the_doers_verb_is_the_works_object_not_another_doer() -> None:
+    intent = read("María should hand Pedro the spare keys tomorrow")
+    assert (intent["title"], intent["assignees"]) == ("hand Pedro the spare keys", ["María"])
+
+
+def test_names_joined_by_and_are_all_doers() -> None:
+    assert read("Lucía y a Pedro: ordenar el almacén", "es")["assignees"] == ["Lucía", "Pedro"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        (
+            "The gas certificate is due next month. Pedro should send Lucía the paperwork by Monday.",
+            "en",
+            "send Lucía the paperwork",
+            ["Pedro"],
+        ),
+        (
+            "Se rompió la cafetera. Pedro llama al técnico el lunes a las 9",
+            "es",
+            "llamar al técnico",
+            ["Pedro"],
+        ),
+    ],
+)
+def test_a_sentence_setting_the_scene_before_the_order_is_not_the_task(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_scene_before_a_reminder_is_not_what_it_says() -> None:
+    intent = read(
+        "The new menu starts on Monday. Remind everyone on Sunday at 6pm that the menu changes."
+    )
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "the menu changes")
+
+
+def test_two_orders_in_two_sentences_are_not_cut_to_one() -> None:
+    intent = read("Tom should sweep the yard. Pedro should paint the gate.")
+    assert intent.get("title") != "sweep the yard" and intent.get("title") != "paint the gate"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro, could you test the fire alarm tomorrow?", "en", "test the fire alarm"),
+        (
+            "Lucía tiene que revisar la alarma de incendios el lunes",
+            "es",
+            "revisar la alarma de incendios",
+        ),
+    ],
+)
+def test_an_alarm_that_is_a_device_is_work_not_a_reminder(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "María, when you're at the bakery later could you pick up the bread order?",
+            "en",
+            "pick up the bread order",
+        ),
+        (
+            "Pedro, cuando pases por el banco puedes ingresar la caja?",
+            "es",
+            "ingresar la caja",
+        ),
+    ],
+)
+def test_a_when_clause_before_the_request_without_a_comma_is_not_the_work(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "title"),
+    [
+        (
+            "fill in the accident book for the fall in room 3",
+            "staff",
+            "fill in the accident book for the fall in room 3",
+        ),
+        ("renew the parking permits", "admin", "renew the parking permits"),
+    ],
+)
+def test_a_bare_order_of_work_is_a_task_for_nobody_yet(text: str, role: str, title: str) -> None:
+    assert read(text, role=role) == {"kind": "create_task", "title": title, "assignees": []}
+
+
+def test_a_bare_verb_before_a_person_is_not_an_order_of_work() -> None:
+    assert read("call me later")["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Pedro must repaint the sign next Thursday at 5pm", "en", "2025-04-03T17:00"),
+        (
+            "Lucía tiene que ordenar el almacén el jueves que viene a las 11",
+            "es",
+            "2025-04-03T11:00",
+        ),
+    ],
+)
+def test_the_coming_weekday_said_on_that_weekday_is_next_weeks(
+    text: str, language: str, due: str
+) -> None:
+    assert read(text, language)["due"][:16] == due
+
+
+def test_de_manana_after_a_noun_says_which_ones_not_when() -> None:
+    intent = read("Pedro tiene que revisar las reservas de mañana", "es")
+    assert intent["title"] == "revisar las reservas de mañana" and "due" not in intent
+
+
+def test_antes_de_manana_is_still_a_time() -> None:
+    assert read("Pedro tiene que revisar las reservas antes de mañana", "es")["due"][:10] == (
+        "2025-03-28"
+    )

@@ -1,0 +1,56 @@
+"""A message of several sentences: the scene set before (or after) the one order in it.
+
+People write the situation first and the request after it ("Our DBS checks are due for
+renewal. Luis should send Ana the list …", "Se nos acabó el ají. Luis compra ají …"). The
+situation is no part of the work: when exactly one sentence, read alone, gives new work
+and every other sentence alone asks for nothing, that sentence is the message's request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from minkops.domain.intents import Acknowledge, CreateReminder, CreateTask, Help, Unknown
+from minkops.domain.intents import Intent as IntentType
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+"""One mark, then whitespace (runs of it are one character by now): linear."""
+_MAX_SENTENCES = 4
+"""More sentences than this are not one request with its scene; each costs a reading."""
+_ORDERS = (CreateTask, CreateReminder)
+_NOTHING = (Unknown, Acknowledge, Help)
+"""What a sentence of scene-setting reads as alone: nothing, a greeting, a thanks."""
+
+
+def sentences_of(message: str) -> list[str]:
+    return [part for part in _SENTENCE_END.split(message.strip()) if part.strip()]
+
+
+def order_among_sentences(
+    message: str, whole: IntentType, read: Callable[[str], IntentType]
+) -> IntentType | None:
+    """The one order among the message's sentences, when the whole message read as
+    something else or its work ran across a sentence's end; None to keep `whole`."""
+    parts = sentences_of(message)
+    if not 1 < len(parts) <= _MAX_SENTENCES:
+        return None
+    if isinstance(whole, _ORDERS) and not _spans_sentences(whole):
+        return None
+    readings = [read(part) for part in parts]
+    orders = [r for r in readings if isinstance(r, _ORDERS)]
+    if len(orders) != 1 or not all(isinstance(r, (*_ORDERS, *_NOTHING)) for r in readings):
+        return None
+    order = orders[0]
+    if isinstance(whole, CreateTask) and isinstance(order, CreateTask):
+        # The whole message already read the people and the time (a day may be said in
+        # the scene: "Mañana viene la inspección. Pedro …"); only the title was too long.
+        return whole.model_copy(update={"title": order.title})
+    if isinstance(whole, CreateReminder) and isinstance(order, CreateReminder):
+        return whole.model_copy(update={"text": order.text})
+    return None if isinstance(whole, _ORDERS) else order
+
+
+def _spans_sentences(intent: CreateTask | CreateReminder) -> bool:
+    said = intent.title if isinstance(intent, CreateTask) else intent.text
+    return len(sentences_of(said)) > 1
