@@ -605,7 +605,24 @@ def _messages(clause: Clause) -> IntentType | None:
         ):
             return None
         return StartMessages()
+    if _notifications_back(clause):
+        return StartMessages()
     return None
+
+
+def _notifications_back(clause: Clause) -> bool:
+    """ "reactiva mis avisos, ya volví de vacaciones", "I want the notifications again":
+    what MinkOps sends the sender, as a whole, turned back on. Resuming a reminder needs
+    words that name one ("reactiva los avisos del alquiler"); the overdue alerts and the
+    digest are settings of their own."""
+    if clause.people or not clause.has("notification_noun"):
+        return False
+    if not (clause.has("resume") or clause.has("again")):
+        return False
+    if clause.has("escalation") or clause.has("digest") or clause.has("overdue"):
+        return False
+    said = clause.content(("resume", "again", "notification_noun", "reminder_noun", "mine"))
+    return not _best(said, clause.context.reminders, _reminder_words)
 
 
 def _done_number(clause: Clause) -> IntentType | None:

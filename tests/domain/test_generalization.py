@@ -2108,3 +2108,68 @@ def test_a_person_after_a_pronoun_without_a_correction_is_a_new_order() -> None:
 @pytest.mark.parametrize("text", ["mejor muévela al lunes a las 9", "o mejor ponla a las 8"])
 def test_a_preferred_change_opened_by_mejor_is_an_edit(text: str) -> None:
     assert read(text, "es")["kind"] == "edit_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("turn my alerts back on, I'm off sick leave now", "en"),
+        ("can I have the texts again please", "en"),
+        ("vuelve a activar mis notificaciones, ya estoy de vuelta", "es"),
+        ("quiero las alertas de nuevo", "es"),
+        ("quero os avisos de novo", "pt"),
+        ("je veux les notifications de nouveau", "fr"),
+    ],
+)
+def test_the_senders_notifications_turned_back_on_start_the_messages(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff") == {"kind": "start_messages"}
+
+
+def test_notifications_named_by_a_reminders_words_resume_that_reminder() -> None:
+    assert read("vuelve a activar los avisos de las verduras", "es") == {
+        "kind": "resume_reminder",
+        "number": 2,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("where do I see all the charges from March", "en"),
+        ("quiero ver los cargos del mes pasado", "es"),
+        ("enséñame los cobros de marzo", "es"),
+    ],
+)
+def test_charges_are_a_billing_question(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "billing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how much have we consumed in April", "en"),
+        ("cuánto he consumido en marzo", "es"),
+        ("cuánto llevamos gastado del mes", "es"),
+    ],
+)
+def test_how_much_the_sender_has_consumed_is_a_usage_question(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "usage"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role"),
+    [
+        ("which jobs should have been finished already?", "en", "admin"),
+        ("what's past its due date?", "en", "admin"),
+        ("qué cosas ya deberían estar terminadas?", "es", "admin"),
+        ("hay algo que se pasó de fecha?", "es", "admin"),
+        ("tenho alguma tarefa que já devia estar pronta?", "pt", "staff"),
+        ("est-ce que j'ai des tâches qui auraient dû être finies ?", "fr", "staff"),
+    ],
+)
+def test_work_that_should_already_be_done_asks_for_the_overdue_list(
+    text: str, language: str, role: str
+) -> None:
+    assert read(text, language, role) == {"kind": "list_tasks", "scope": "overdue"}
