@@ -1554,13 +1554,21 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))
     people = _people(tokens, clause.context)
+    named: set[int] = set()
     for person in people:
-        skip.update(range(person.first, person.last))
+        named.update(range(person.first, person.last))
+    skip |= named
+    # "remind Claire to send the weekly log": after the reminder verb and its "to", the
+    # words are what to remember, its own verb ("send", "text") included.
+    reminded = {hit.first for hit in lex.hits("reminder_verb", words)}
+    sent = {hit.first for hit in lex.hits("send_verb", words)}
     start = 0
     for index, word in enumerate(words):
         if word == "mi" and index and words[index - 1] == "a":
             start = index + 1  # "a mí": the sender, said again
             continue
+        if index in sent and any(first < index for first in reminded) and index - 1 in skip:
+            break  # "recuérdale a Pedro enviar el pedido": sending is what to remember
         if index in skip or word in {
             "me",
             "send",
@@ -1582,8 +1590,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             continue
         if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
             start = index + 1
-            if index + 1 in skip:  # "a voice note to Lucía about …"
-                continue
+            after_verb = any(first < index for first in reminded)
+            if index + 1 in skip and (index + 1 in named or not after_verb):
+                continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
     if start >= len(tokens):
         return ""

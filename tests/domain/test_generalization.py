@@ -2173,3 +2173,21 @@ def test_work_that_should_already_be_done_asks_for_the_overdue_list(
     text: str, language: str, role: str
 ) -> None:
     assert read(text, language, role) == {"kind": "list_tasks", "scope": "overdue"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "every Monday at 10am remind Lucía to text the fish supplier",
+            "en",
+            "text the fish supplier",
+        ),
+        ("each Friday at 5pm remind Tom to send the timesheets", "en", "send the timesheets"),
+        ("cada lunes a las 10 recuérdale a Pedro enviar el pedido", "es", "enviar el pedido"),
+    ],
+)
+def test_a_sending_verb_after_remind_someone_to_is_what_to_remember(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
