@@ -2191,3 +2191,28 @@ def test_a_sending_verb_after_remind_someone_to_is_what_to_remember(
     text: str, language: str, said: str
 ) -> None:
     assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "The new fridge arrives on Thursday and nobody knows where it goes. Can you"
+            " remind Tom tomorrow at 10 that it goes in the back kitchen.",
+            "en",
+            {"recipients": ["Tom"], "text": "it goes in the back kitchen"},
+        ),
+        (
+            "Siempre se nos pasa lo del gas. Recuérdale a Ana cada lunes a las 9 que"
+            " revise la caldera.",
+            "es",
+            {"recipients": ["Ana"], "text": "revisar la caldera", "cron": "0 9 * * 1"},
+        ),
+    ],
+)
+def test_sentences_setting_the_scene_are_not_part_of_the_reminder(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_reminder"
+    assert {key: intent[key] for key in expected} == expected
