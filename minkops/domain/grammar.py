@@ -1457,7 +1457,53 @@ def _asks_for_a_nudge(clause: Clause) -> bool:
         return False
     after = give[0].last
     nudge = lex.hits("nudge", words[after : after + _NUDGE_REACH + 2])
+    if nudge and nudge[0].first == 0:
+        return _clitic(words[after - 1]) is not None  # "mándame un recordatorio …"
     return bool(nudge) and 0 < nudge[0].first <= _NUDGE_REACH
+
+
+_DATIVE_CLITICS = ("les", "nos", "me", "le")
+"""Who a Spanish order is for, written onto its verb ("mándame", "dale", "ponles")."""
+
+
+def _clitic(word: str) -> str | None:
+    return next((c for c in _DATIVE_CLITICS if word.endswith(c) and len(word) - len(c) >= 2), None)
+
+
+def _sender_told(clause: Clause) -> int | None:
+    """Where a giving verb with "me"/"nos" on it opens a reminder asked for ("mándame un
+    recordatorio …"): the sender is who gets it."""
+    give = clause.lex.hits("give_verb", clause.words[:3])
+    if not give or not _asks_for_a_nudge(clause):
+        return None
+    return give[0].first if _clitic(clause.words[give[0].last - 1]) in {"me", "nos"} else None
+
+
+_TOLD_HEADS = ("nudge", "reminder_lead", "reminder_noun", "message_noun")
+
+
+def _content_start(clause: Clause) -> int:
+    """Where what to remember starts: the first "to"/"que"/"para" after the reminder's verb
+    (or its noun) that no one told follows ("remind Tom to …", but "a note to Lucía …",
+    "para que Juan …")."""
+    lex, words = clause.lex, clause.words
+    verb = lex.hits("reminder_verb", words)
+    heads = verb or sorted(
+        (h for name in _TOLD_HEADS for h in lex.hits(name, words)), key=lambda h: h.first
+    )
+    if not heads:
+        return len(words)
+    named = {i for p in clause.people for i in range(p.first, p.last)}
+    for index in range(heads[0].last, len(words) - 1):
+        if words[index] not in _REMINDER_CUT:
+            continue
+        following = index + 1
+        if words[following] in _BARE_QUE:
+            following += 1
+        if following in named or words[following] in {"me", "mi", "us", "nos"}:
+            continue
+        return index
+    return len(words)
 
 
 def _reminder_asked(clause: Clause) -> IntentType | None:
@@ -1481,19 +1527,26 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 def _recipients(clause: Clause) -> list[str]:
     if clause.everyone and not _everyone_in_the_text(clause):
         return ["everyone"]
-    names = _names(clause)
+    # "send me a reminder on friday to close the till with Tom": a name inside what to
+    # remember is not who is told.
+    content = _content_start(clause)
+    told = [p for p in clause.people if p.first < content]
+    names = [_written(clause, p) for p in told]
     mine = clause.lex.hits("mine", clause.words[:4])
     also_me = _a_mi(clause)
-    if mine or "me" in clause.words or also_me is not None:
+    clitic = _sender_told(clause)
+    if mine or "me" in clause.words or also_me is not None or clitic is not None:
         # In the order said: "recuérdanos a mí y a Luis" is ["me", "Luis"].
         first_me = (
             mine[0].first
             if mine
             else clause.words.index("me")
             if "me" in clause.words
-            else also_me or 0
+            else also_me
+            if also_me is not None
+            else clitic or 0
         )
-        before = bool(clause.people) and first_me < clause.people[0].first
+        before = bool(told) and first_me < told[0].first
         if names and before:
             return ["me", *names]
         names = [*names, "me"] if names else ["me"]

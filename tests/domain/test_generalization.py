@@ -2216,3 +2216,47 @@ def test_sentences_setting_the_scene_are_not_part_of_the_reminder(
     intent = read(text, language)
     assert intent["kind"] == "create_reminder"
     assert {key: intent[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("envíame un recordatorio mañana a las 7 para llamar a Pedro", "es", "llamar a Pedro"),
+        (
+            "ponme un aviso el lunes a las 9 para revisar la caja fuerte",
+            "es",
+            "revisar la caja fuerte",
+        ),
+        ("set me a reminder on Monday at 9 to call the accountant", "en", "call the accountant"),
+        ("mándame un toque el jueves a las 8 para vaciar la nevera", "es", "vaciar la nevera"),
+    ],
+)
+def test_a_reminder_sent_or_set_for_me_is_mine(text: str, language: str, said: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["me"],
+        said,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "send me a reminder tomorrow at 6pm to count the till with Lucía",
+            "en",
+            "count the till with Lucía",
+        ),
+        (
+            "mándame un recordatorio el sábado a las 11 para hacer el pedido con Luis",
+            "es",
+            "hacer el pedido con Luis",
+        ),
+    ],
+)
+def test_a_name_inside_what_to_remember_is_not_who_is_told(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["recipients"], intent["text"]) == (["me"], said)
