@@ -489,7 +489,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "Tom please switch the coffee machine off": work, not a change
     # "can task 1 be done by Luis instead of Juan?", "could the terrace be on monday?":
     # a modal question asks for the change, it does not ask for information.
-    requested = clause.words[0] in _REQUEST_MODALS and (numbered or referred)
+    # "can we move the plumber call to tomorrow?": the modal, who, and the change asked.
+    requested = clause.words[0] in _REQUEST_MODALS and (
+        numbered or referred or (bool(edit) and edit[0].first <= _MODAL_TO_VERB)
+    )
     if clause.question and not (referred and not clause.asked) and not requested:
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
@@ -580,6 +583,8 @@ def _without_old_time(clause: Clause) -> str:
 
 
 _REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})
+_MODAL_TO_VERB = 2
+"""A modal, its subject and the verb it asks for: "can we move …", "podemos mover …"."""
 
 
 def _names_then_colon(clause: Clause) -> bool:

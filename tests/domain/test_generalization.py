@@ -2260,3 +2260,18 @@ def test_a_name_inside_what_to_remember_is_not_who_is_told(
 ) -> None:
     intent = read(text, language)
     assert (intent["recipients"], intent["text"]) == (["me"], said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("could we push the terrace mopping to monday at 11am?", "en", 6, "2025-03-31T11:00"),
+        ("can you move the inventory to saturday at 9?", "en", 4, "2025-03-29T09:00"),
+        ("¿podemos cambiar la campana al lunes a las 10?", "es", 7, "2025-03-31T10:00"),
+    ],
+)
+def test_a_change_asked_with_a_modal_question_edits_the_task(
+    text: str, language: str, number: int, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["due"][:16]) == ("edit_task", number, due)
