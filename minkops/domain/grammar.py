@@ -2684,6 +2684,18 @@ def described_task(description: str, context: UnderstandingContext) -> int | Non
     return matches[0].number if len(matches) == 1 else None
 
 
+def task_done_as_said(topic: str, verb: str, context: UnderstandingContext) -> int | None:
+    """The one open task a topic names when the verb said of it is the task's own ("el
+    stock de vino, que lo revise Tom" of "revisar el stock de vino"): the same work, said
+    again for someone else, not new work."""
+    number = described_task(topic, context)
+    if number is None:
+        return None
+    infinitive = _infinitive_first(verb, "es", subjunctive=True)
+    title = next(t.title for t in context.tasks if t.number == number)
+    return number if _score(words_of(infinitive), words_of(title)) > 0 else None
+
+
 def resolve_task_description(
     intent: CompleteTask | CancelTask, context: UnderstandingContext
 ) -> CompleteTask | CancelTask:

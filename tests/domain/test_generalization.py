@@ -2275,3 +2275,23 @@ def test_a_change_asked_with_a_modal_question_edits_the_task(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["number"], intent["due"][:16]) == ("edit_task", number, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("la terraza que la friegue Luis", {"number": 6, "assignee": "Luis"}),
+        ("el fontanero, que lo llame María", {"number": 5, "assignee": "María"}),
+    ],
+)
+def test_an_open_tasks_own_work_said_again_for_someone_hands_it_on(
+    text: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, "es") == {"kind": "edit_task", **expected}
+
+
+@pytest.mark.parametrize(
+    "text", ["las mesas de fuera, que las limpie Pedro", "la nevera, que la mueva Luis"]
+)
+def test_other_work_on_a_topic_taken_up_by_a_pronoun_is_new_work(text: str) -> None:
+    assert read(text, "es")["kind"] == "create_task"
