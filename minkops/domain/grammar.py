@@ -498,7 +498,10 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "Tom please switch the coffee machine off": work, not a change
     # "can task 1 be done by Luis instead of Juan?", "could the terrace be on monday?":
     # a modal question asks for the change, it does not ask for information.
-    requested = clause.words[0] in _REQUEST_MODALS and (numbered or referred)
+    # "can we move the plumber call to tomorrow?": the modal, who, and the change asked.
+    requested = clause.words[0] in _REQUEST_MODALS and (
+        numbered or referred or (bool(edit) and edit[0].first <= _MODAL_TO_VERB)
+    )
     if clause.question and not (referred and not clause.asked) and not requested:
         return None  # "que lo del inventario lo haga Luis": a "que" that orders, not asks
     if (duty := clause.lex.hits("someone", clause.words[:3])) and duty[0].first == 0:
@@ -595,6 +598,8 @@ def _without_old_time(clause: Clause) -> str:
 
 
 _REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})
+_MODAL_TO_VERB = 2
+"""A modal, its subject and the verb it asks for: "can we move …", "podemos mover …"."""
 
 
 def _names_then_colon(clause: Clause) -> bool:
@@ -620,6 +625,8 @@ def _messages(clause: Clause) -> IntentType | None:
         ):
             return None
         return StartMessages()
+    if _notifications_back(clause):
+        return StartMessages()
     return None
 
 
@@ -629,6 +636,24 @@ def _messages_restarted(clause: Clause) -> IntentType | None:
 
 def _messages_stopped(clause: Clause) -> IntentType | None:
     return StopMessages() if stops_messages(clause) else None
+
+
+def _notifications_back(clause: Clause) -> bool:
+    """ "reactiva mis avisos, ya volví de vacaciones", "I want the notifications again":
+    what MinkOps sends the sender, as a whole, turned back on. Resuming a reminder needs
+    words that name one ("reactiva los avisos del alquiler"); the overdue alerts and the
+    digest are settings of their own."""
+    if clause.people or not clause.has("notification_noun"):
+        return False
+    if not (clause.has("resume") or clause.has("again")):
+        return False
+    if clause.has("escalation") or clause.has("digest") or clause.has("overdue"):
+        return False
+    # "mis whatsapps en francés de nuevo", "as voice notes again": how, not whether.
+    if clause.has("voice") or any(word in clause.lex.languages for word in clause.words):
+        return False
+    said = clause.content(("resume", "again", "notification_noun", "reminder_noun", "mine"))
+    return not _best(said, clause.context.reminders, _reminder_words)
 
 
 def _done_number(clause: Clause) -> IntentType | None:
@@ -1466,7 +1491,53 @@ def _asks_for_a_nudge(clause: Clause) -> bool:
         return False
     after = give[0].last
     nudge = lex.hits("nudge", words[after : after + _NUDGE_REACH + 2])
+    if nudge and nudge[0].first == 0:
+        return _clitic(words[after - 1]) is not None  # "mándame un recordatorio …"
     return bool(nudge) and 0 < nudge[0].first <= _NUDGE_REACH
+
+
+_DATIVE_CLITICS = ("les", "nos", "me", "le")
+"""Who a Spanish order is for, written onto its verb ("mándame", "dale", "ponles")."""
+
+
+def _clitic(word: str) -> str | None:
+    return next((c for c in _DATIVE_CLITICS if word.endswith(c) and len(word) - len(c) >= 2), None)
+
+
+def _sender_told(clause: Clause) -> int | None:
+    """Where a giving verb with "me"/"nos" on it opens a reminder asked for ("mándame un
+    recordatorio …"): the sender is who gets it."""
+    give = clause.lex.hits("give_verb", clause.words[:3])
+    if not give or not _asks_for_a_nudge(clause):
+        return None
+    return give[0].first if _clitic(clause.words[give[0].last - 1]) in {"me", "nos"} else None
+
+
+_TOLD_HEADS = ("nudge", "reminder_lead", "reminder_noun", "message_noun")
+
+
+def _content_start(clause: Clause) -> int:
+    """Where what to remember starts: the first "to"/"que"/"para" after the reminder's verb
+    (or its noun) that no one told follows ("remind Tom to …", but "a note to Lucía …",
+    "para que Juan …")."""
+    lex, words = clause.lex, clause.words
+    verb = lex.hits("reminder_verb", words)
+    heads = verb or sorted(
+        (h for name in _TOLD_HEADS for h in lex.hits(name, words)), key=lambda h: h.first
+    )
+    if not heads:
+        return len(words)
+    named = {i for p in clause.people for i in range(p.first, p.last)}
+    for index in range(heads[0].last, len(words) - 1):
+        if words[index] not in _REMINDER_CUT:
+            continue
+        following = index + 1
+        if words[following] in _BARE_QUE:
+            following += 1
+        if following in named or words[following] in {"me", "mi", "us", "nos"}:
+            continue
+        return index
+    return len(words)
 
 
 def _reminder_asked(clause: Clause) -> IntentType | None:
@@ -1490,19 +1561,26 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 def _recipients(clause: Clause) -> list[str]:
     if clause.everyone and not _everyone_in_the_text(clause):
         return ["everyone"]
-    names = _names(clause)
+    # "send me a reminder on friday to close the till with Tom": a name inside what to
+    # remember is not who is told.
+    content = _content_start(clause)
+    told = [p for p in clause.people if p.first < content]
+    names = [_written(clause, p) for p in told]
     mine = clause.lex.hits("mine", clause.words[:4])
     also_me = _a_mi(clause)
-    if mine or "me" in clause.words or also_me is not None:
+    clitic = _sender_told(clause)
+    if mine or "me" in clause.words or also_me is not None or clitic is not None:
         # In the order said: "recuérdanos a mí y a Luis" is ["me", "Luis"].
         first_me = (
             mine[0].first
             if mine
             else clause.words.index("me")
             if "me" in clause.words
-            else also_me or 0
+            else also_me
+            if also_me is not None
+            else clitic or 0
         )
-        before = bool(clause.people) and first_me < clause.people[0].first
+        before = bool(told) and first_me < told[0].first
         if names and before:
             return ["me", *names]
         names = [*names, "me"] if names else ["me"]
@@ -1563,14 +1641,22 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))
     people = _people(tokens, clause.context)
+    named: set[int] = set()
     for person in people:
-        skip.update(range(person.first, person.last))
+        named.update(range(person.first, person.last))
+    skip |= named
     skip.update(_address_before_the_verb(words, lex))
+    # "remind Claire to send the weekly log": after the reminder verb and its "to", the
+    # words are what to remember, its own verb ("send", "text") included.
+    reminded = {hit.first for hit in lex.hits("reminder_verb", words)}
+    sent = {hit.first for hit in lex.hits("send_verb", words)}
     start = 0
     for index, word in enumerate(words):
         if word == "mi" and index and words[index - 1] == "a":
             start = index + 1  # "a mí": the sender, said again
             continue
+        if index in sent and any(first < index for first in reminded) and index - 1 in skip:
+            break  # "recuérdale a Pedro enviar el pedido": sending is what to remember
         if index in skip or word in {
             "me",
             "send",
@@ -1592,8 +1678,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             continue
         if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
             start = index + 1
-            if index + 1 in skip:  # "a voice note to Lucía about …"
-                continue
+            after_verb = any(first < index for first in reminded)
+            if index + 1 in skip and (index + 1 in named or not after_verb):
+                continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
     if start >= len(tokens):
         return ""
@@ -2807,6 +2894,18 @@ def described_task(description: str, context: UnderstandingContext) -> int | Non
     said = [w for w in words_of(description) if not lexicon().has("filler", [w])]
     matches = _resolve_task(said, context)
     return matches[0].number if len(matches) == 1 else None
+
+
+def task_done_as_said(topic: str, verb: str, context: UnderstandingContext) -> int | None:
+    """The one open task a topic names when the verb said of it is the task's own ("el
+    stock de vino, que lo revise Tom" of "revisar el stock de vino"): the same work, said
+    again for someone else, not new work."""
+    number = described_task(topic, context)
+    if number is None:
+        return None
+    infinitive = _infinitive_first(verb, "es", subjunctive=True)
+    title = next(t.title for t in context.tasks if t.number == number)
+    return number if _score(words_of(infinitive), words_of(title)) > 0 else None
 
 
 def resolve_task_description(

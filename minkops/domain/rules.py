@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from minkops.domain import grammar
 from minkops.domain.intents import (
@@ -29,7 +30,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
-from minkops.domain.lexicon import lexicon
+from minkops.domain.lexicon import lexicon, tokens_of
 from minkops.domain.replies import pick_language
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
@@ -44,6 +45,7 @@ from minkops.domain.rules_work import (
 )
 from minkops.domain.sentences import order_among_sentences
 from minkops.domain.understanding import UnderstandingContext
+from minkops.domain.when import find_recurrence, find_time
 
 _FILLERS = re.compile(
     r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
@@ -251,7 +253,7 @@ class RuleEngine:
     """Understands one message with fixed rules; implements `Understanding`."""
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
-        text = bounded_runs(text)
+        text = _request_after_scene(bounded_runs(text), context)
         understood = self._understand(text, context)
         alone = order_among_sentences(
             text, understood.intent, lambda part: self._understand(part, context).intent
@@ -302,6 +304,37 @@ class RuleEngine:
                 return intent
         late = grammar.read(text, context, language, early=False, asked=asked, ticked=ticked)
         return late or Unknown()
+
+
+_SENTENCE_END = re.compile(r"[.!?]+\s+")
+_MAX_SCENE_SENTENCES = 3
+"""A request after a few sentences of background; a longer text is not cut."""
+_REQUEST_LEAD = ("reminder_verb", "reminder_lead")
+
+
+def _request_after_scene(message: str, context: UnderstandingContext) -> str:
+    """ "Mr Hughes' meds change next week and I keep forgetting. Please remind everyone on
+    Monday at 8am that …": sentences that set the scene before a reminder asked for are
+    not part of it. The request is read alone when it opens its sentence, says when, and
+    nothing before it asks for a reminder (a second "remind" corrects the first)."""
+    ends = [end.end() for end in _SENTENCE_END.finditer(message, 0, len(message) - 1)]
+    if not ends or len(ends) > _MAX_SCENE_SENTENCES:
+        return message
+    lex = lexicon()
+    for end in ends:
+        tail = message[end:]
+        words = [t.text for t in tokens_of(prepare(tail).folded)]
+        if not any(hit.first == 0 for name in _REQUEST_LEAD for hit in lex.hits(name, words[:4])):
+            continue
+        said = [t.text for t in tokens_of(prepare(message[:end]).folded)]
+        if any(lex.has(name, said) for name in _REQUEST_LEAD):
+            return message
+        zone = ZoneInfo(context.timezone)
+        if find_recurrence(tail, now=context.now.astimezone(zone)) is not None or find_time(
+            tail, timezone=context.timezone, now=context.now
+        ):
+            return tail
+    return message
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from minkops.domain.grammar import described_task
+from minkops.domain.grammar import described_task, task_done_as_said
 from minkops.domain.intents import (
     Acknowledge,
     CancelTask,
@@ -324,7 +324,11 @@ def _clitic_reassign(text: Text, context: UnderstandingContext) -> EditTask | No
         if numbered is not None:
             return EditTask(number=to_int(numbered.group("n")), assignee=who)
         if not marked:
-            return None
+            # "el stock de vino que lo revise Tom": unmarked, only the open task's own work
+            # said again hands it on ("los vasos, que los friegue Luis" is a new order).
+            verb = words[index + 1]
+            number = task_done_as_said(topic, verb, context) if topic else None
+            return EditTask(number=number, assignee=who) if number is not None else None
         if not topic:
             return EditTask(assignee=who)
         number = described_task(topic, context)

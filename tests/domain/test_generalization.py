@@ -2539,3 +2539,190 @@ def test_antes_de_manana_is_still_a_time() -> None:
     assert read("Pedro tiene que revisar las reservas antes de mañana", "es")["due"][:10] == (
         "2025-03-28"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("turn my alerts back on, I'm off sick leave now", "en"),
+        ("can I have the texts again please", "en"),
+        ("vuelve a activar mis notificaciones, ya estoy de vuelta", "es"),
+        ("quiero las alertas de nuevo", "es"),
+        ("quero os avisos de novo", "pt"),
+        ("je veux les notifications de nouveau", "fr"),
+    ],
+)
+def test_the_senders_notifications_turned_back_on_start_the_messages(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff") == {"kind": "start_messages"}
+
+
+def test_notifications_named_by_a_reminders_words_resume_that_reminder() -> None:
+    assert read("vuelve a activar los avisos de las verduras", "es") == {
+        "kind": "resume_reminder",
+        "number": 2,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("where do I see all the charges from March", "en"),
+        ("quiero ver los cargos del mes pasado", "es"),
+        ("enséñame los cobros de marzo", "es"),
+    ],
+)
+def test_charges_are_a_billing_question(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "billing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how much have we consumed in April", "en"),
+        ("cuánto he consumido en marzo", "es"),
+        ("cuánto llevamos gastado del mes", "es"),
+    ],
+)
+def test_how_much_the_sender_has_consumed_is_a_usage_question(text: str, language: str) -> None:
+    assert read(text, language) == {"kind": "usage"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "role"),
+    [
+        ("which jobs should have been finished already?", "en", "admin"),
+        ("what's past its due date?", "en", "admin"),
+        ("qué cosas ya deberían estar terminadas?", "es", "admin"),
+        ("hay algo que se pasó de fecha?", "es", "admin"),
+        ("tenho alguma tarefa que já devia estar pronta?", "pt", "staff"),
+        ("est-ce que j'ai des tâches qui auraient dû être finies ?", "fr", "staff"),
+    ],
+)
+def test_work_that_should_already_be_done_asks_for_the_overdue_list(
+    text: str, language: str, role: str
+) -> None:
+    assert read(text, language, role) == {"kind": "list_tasks", "scope": "overdue"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "every Monday at 10am remind Lucía to text the fish supplier",
+            "en",
+            "text the fish supplier",
+        ),
+        ("each Friday at 5pm remind Tom to send the timesheets", "en", "send the timesheets"),
+        ("cada lunes a las 10 recuérdale a Pedro enviar el pedido", "es", "enviar el pedido"),
+    ],
+)
+def test_a_sending_verb_after_remind_someone_to_is_what_to_remember(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "The new fridge arrives on Thursday and nobody knows where it goes. Can you"
+            " remind Tom tomorrow at 10 that it goes in the back kitchen.",
+            "en",
+            {"recipients": ["Tom"], "text": "it goes in the back kitchen"},
+        ),
+        (
+            "Siempre se nos pasa lo del gas. Recuérdale a Ana cada lunes a las 9 que"
+            " revise la caldera.",
+            "es",
+            {"recipients": ["Ana"], "text": "revisar la caldera", "cron": "0 9 * * 1"},
+        ),
+    ],
+)
+def test_sentences_setting_the_scene_are_not_part_of_the_reminder(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    intent = read(text, language)
+    assert intent["kind"] == "create_reminder"
+    assert {key: intent[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("envíame un recordatorio mañana a las 7 para llamar a Pedro", "es", "llamar a Pedro"),
+        (
+            "ponme un aviso el lunes a las 9 para revisar la caja fuerte",
+            "es",
+            "revisar la caja fuerte",
+        ),
+        ("set me a reminder on Monday at 9 to call the accountant", "en", "call the accountant"),
+        ("mándame un toque el jueves a las 8 para vaciar la nevera", "es", "vaciar la nevera"),
+    ],
+)
+def test_a_reminder_sent_or_set_for_me_is_mine(text: str, language: str, said: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["me"],
+        said,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "send me a reminder tomorrow at 6pm to count the till with Lucía",
+            "en",
+            "count the till with Lucía",
+        ),
+        (
+            "mándame un recordatorio el sábado a las 11 para hacer el pedido con Luis",
+            "es",
+            "hacer el pedido con Luis",
+        ),
+    ],
+)
+def test_a_name_inside_what_to_remember_is_not_who_is_told(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["recipients"], intent["text"]) == (["me"], said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        ("could we push the terrace mopping to monday at 11am?", "en", 6, "2025-03-31T11:00"),
+        ("can you move the inventory to saturday at 9?", "en", 4, "2025-03-29T09:00"),
+        ("¿podemos cambiar la campana al lunes a las 10?", "es", 7, "2025-03-31T10:00"),
+    ],
+)
+def test_a_change_asked_with_a_modal_question_edits_the_task(
+    text: str, language: str, number: int, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["due"][:16]) == ("edit_task", number, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("la terraza que la friegue Luis", {"number": 6, "assignee": "Luis"}),
+        ("el fontanero, que lo llame María", {"number": 5, "assignee": "María"}),
+    ],
+)
+def test_an_open_tasks_own_work_said_again_for_someone_hands_it_on(
+    text: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, "es") == {"kind": "edit_task", **expected}
+
+
+@pytest.mark.parametrize(
+    "text", ["las mesas de fuera, que las limpie Pedro", "la nevera, que la mueva Luis"]
+)
+def test_other_work_on_a_topic_taken_up_by_a_pronoun_is_new_work(text: str) -> None:
+    assert read(text, "es")["kind"] == "create_task"
