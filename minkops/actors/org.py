@@ -326,16 +326,19 @@ class OrgActor(pykka.ThreadingActor):
             self._deps.clock(),
             self._deps.history_turns,
         )
+        sid = flight.row.message_sid
         if self._deps.local_reader is not None:
             # An engine error is a bug: it propagates to the caller's handler, which answers
             # the person with an apology at once (the pool's member would die instead, and
             # the person wait for the deadline).
             reading = read(self._deps.local_reader, text, context)
-            self._conclude(flight, reading.understood, reading.tokens, reading.translations)
+            # Told to itself, as the pool would tell it: what arrived meanwhile is taken in
+            # first, so a flooding sender's rows queue where back-pressure counts them.
+            self.actor_ref.tell(
+                m.Interpretation(sid, reading.understood, reading.tokens, reading.translations)
+            )
             return
-        self._deps.understanding.tell(
-            m.Understand(self.actor_ref, flight.row.message_sid, text, context)
-        )
+        self._deps.understanding.tell(m.Understand(self.actor_ref, sid, text, context))
 
     def _conclude(
         self,
