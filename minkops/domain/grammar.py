@@ -56,7 +56,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
-from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of, words_of
+from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
@@ -2261,6 +2261,21 @@ _CLAUSE_SUBJECTS = frozenset(
 )
 
 
+_PRONOUN_SUBJECTS = frozenset(
+    {"i", "you", "u", "we", "they", "he", "she", "it", "there", "were", "theyre", "its"}
+)
+
+
+def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
+    """ "… antes de que llueva", "… before we open": a conjunction of time after the work
+    (never its first words) that opens a clause of its own, which says when, not what.
+    "Before" with a noun ("before the inspection") may name the work's occasion; only a
+    pronoun subject after it, or a "que", marks a clause."""
+    if hit.first < 2 or hit.last >= len(words):
+        return False
+    return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
+
+
 def _drop_comment(title: str) -> str:
     """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
     puerta": a clause after the work that says why or comments on it (after a comma, or
@@ -2274,6 +2289,10 @@ def _drop_comment(title: str) -> str:
     if reason:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
+    when = [hit.first for hit in lex.hits("time_clause", words) if _opens_a_clause(words, hit)]
+    if when:
+        title = tidy(title[: tokens[when[0] - 1].end])
+        tokens, words = tokens[: when[0]], words[: when[0]]
     for hit in lex.hits("comment_lead", words):
         at = hit.first
         if at < 2 or (

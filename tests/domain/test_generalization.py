@@ -2282,3 +2282,35 @@ def test_messages_again_in_a_language_change_the_language(
         "field": "language",
         "value": code,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("pedro mop the cellar floor b4 we close tmrrw", "mop the cellar floor", "2025-03-28T23:59:00+01:00"),
+        ("Lucía can u fold the napkins 2mrw", "fold the napkins", "2025-03-28T23:59:00+01:00"),
+    ],
+)  # fmt: skip
+def test_text_speak_for_time_words_is_read_as_the_words(text: str, title: str, due: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["due"]) == (title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro needs to cover the terrace chairs before it rains", "en", "cover the terrace chairs"),
+        ("Lucía tiene que regar las macetas antes de que cierre el local", "es", "regar las macetas"),
+        ("que Tom limpie la vitrina hasta que brille", "es", "limpiar la vitrina"),
+    ],
+)  # fmt: skip
+def test_a_time_clause_with_its_own_subject_after_the_work_is_not_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_before_a_noun_keeps_the_occasion_in_the_title() -> None:
+    assert read("Juan needs to polish the glasses before the wedding")["title"] == (
+        "polish the glasses before the wedding"
+    )
