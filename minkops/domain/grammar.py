@@ -1656,6 +1656,10 @@ def _create_task(clause: Clause) -> IntentType | None:
                 group.append(person)
                 after = person.last
         assignees = [_written(clause, p) for p in group]
+        if lex.hits("contracted_aux", words[after : after + 1]) and (
+            (modal := lex.hits("modal", words[after + 1 : after + 4])) and modal[0].first == 0
+        ):
+            after += 1  # "Tom's gotta drop off the keys": "'s" is "has", not whose
         follow = lex.hits("assign", words[after : after + 4])
         labelled = _colon_after(clause, after)
         if labelled is not None and not follow:
@@ -1757,7 +1761,7 @@ def keeps_particle(text: str) -> bool:
     time left behind."""
     words = words_of(text)
     lex = lexicon()
-    for name in ("ability", "title_filler"):  # "(can you) put the heating on"
+    for name in ("ability", "title_filler", "obligation"):  # "(can you) put the heating on"
         lead = lex.hits(name, words[:4])
         if lead and lead[0].first == 0:
             words = words[lead[0].last :]

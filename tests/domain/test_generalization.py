@@ -2314,3 +2314,24 @@ def test_before_a_noun_keeps_the_occasion_in_the_title() -> None:
     assert read("Juan needs to polish the glasses before the wedding")["title"] == (
         "polish the glasses before the wedding"
     )
+
+
+def test_gotta_before_a_phrasal_verb_leaves_the_work_with_its_particle() -> None:
+    intent = read("gotta bring the bins in by 6 tonight, Pedro")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "bring the bins in",
+        ["Pedro"],
+        "2025-03-27T18:00:00+01:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis's gotta pick up the bread from the bakery at 8", "pick up the bread from the bakery"),
+        ("María's got to ring the landlord in 20 mins", "ring the landlord"),
+    ],
+)  # fmt: skip
+def test_a_name_with_a_contracted_has_before_a_modal_gives_work(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
