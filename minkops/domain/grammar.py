@@ -267,6 +267,11 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
     return found
 
 
+def people_in(tokens: Sequence[Word], context: UnderstandingContext) -> list[Person]:
+    """Roster names anywhere in the words (see `_people`), for readers outside the grammar."""
+    return _people(tokens, context)
+
+
 @lru_cache(maxsize=1024)
 def _names_by_word_length(names: tuple[str, ...]) -> dict[int, tuple[list[str], ...]]:
     """The roster's folded names, by the length of each of their words. A said word matches
@@ -1713,6 +1718,11 @@ def _create_task(clause: Clause) -> IntentType | None:
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
+    if lex.has("hedged_modal", words[start : start + 1]) and words[start + 1 : start + 2] in (
+        ["t"],
+        ["not"],
+    ):
+        return None  # "(reckon) Luis can't come in": what someone cannot do is no work
     if lex.has("reminder_verb", words) or lex.has("reminder_noun", words):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])

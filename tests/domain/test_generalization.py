@@ -2335,3 +2335,38 @@ def test_gotta_before_a_phrasal_verb_leaves_the_work_with_its_particle() -> None
 def test_a_name_with_a_contracted_has_before_a_modal_gives_work(text: str, title: str) -> None:
     intent = read(text)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("Pedro, any chance you could restock the minibar?", "en", "restock the minibar", ["Pedro"]),
+        ("is there any chance Luis can sand the bar top?", "en", "sand the bar top", ["Luis"]),
+        ("would it be possible for Claire to iron the tablecloths?", "en", "iron the tablecloths", ["Claire"]),
+        ("do you reckon Juan Mora could paint the gate?", "en", "paint the gate", ["Juan Mora"]),
+        ("any chance someone could water the herbs?", "en", "water the herbs", []),
+        ("¿habrá chance de que Pedro lave los manteles?", "es", "lavar los manteles", ["Pedro"]),
+        ("¿crees que María podría pintar la reja?", "es", "pintar la reja", ["María"]),
+    ],
+)  # fmt: skip
+def test_a_hedged_request_is_the_request(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["do you think Pedro finished the minibar?", "reckon Luis can't sand the bar top"]
+)
+def test_a_hedge_before_no_modal_or_a_denied_one_asks_nothing_of_anyone(text: str) -> None:
+    assert read(text)["kind"] != "create_task"
+
+
+def test_arvo_is_the_afternoon() -> None:
+    intent = read("Lucía, hoover the lounge tomorrow arvo")
+    assert (intent["title"], intent["due"]) == ("hoover the lounge", "2025-03-28T16:00:00+01:00")
