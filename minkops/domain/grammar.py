@@ -1718,7 +1718,7 @@ def _create_task(clause: Clause) -> IntentType | None:
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
-    if lex.has("hedged_modal", words[start : start + 1]) and words[start + 1 : start + 2] in (
+    if lex.has("soft_modal", words[start : start + 1]) and words[start + 1 : start + 2] in (
         ["t"],
         ["not"],
     ):
@@ -2362,6 +2362,11 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    modal = lexicon().hits("soft_modal", words[:1])
+    if modal and len(words) > 1 and words[1] not in {"t", "not"}:
+        # "(María) podrá hacer la caja?", "(Tom) could give the van a wash": the modal
+        # asks for the work; the work is the verb after it.
+        title = title[tokens[1].start :]
     changed = True
     while changed:
         changed = False

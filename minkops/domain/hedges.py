@@ -59,7 +59,7 @@ def unhedged(text: Text, context: UnderstandingContext) -> Text | None:
     if words[subject] == "to" and named:
         # "would it be possible for Lucía to fold …": "Lucía to fold …" orders.
         return text.blank(tokens[lead].start, tokens[after].start)
-    modal = lex.hits("hedged_modal", words[subject : subject + 1])
+    modal = lex.hits("soft_modal", words[subject : subject + 1])
     if not modal or words[subject + 1] in _DENIALS:
         return None  # "reckon Tom can't come in": no request
     if not named:  # "any chance you could count …": the hedge, "you" and the modal

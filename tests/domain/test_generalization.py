@@ -2370,3 +2370,18 @@ def test_a_hedge_before_no_modal_or_a_denied_one_asks_nothing_of_anyone(text: st
 def test_arvo_is_the_afternoon() -> None:
     intent = read("Lucía, hoover the lounge tomorrow arvo")
     assert (intent["title"], intent["due"]) == ("hoover the lounge", "2025-03-28T16:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro podrá fregar la cámara mañana a las 8?", "es", "fregar la cámara"),
+        ("Lucía podría doblar las servilletas?", "es", "doblar las servilletas"),
+        ("Juan Mora podés cortar el césped?", "es", "cortar el césped"),
+        ("Claire could wipe down the menus tonight?", "en", "wipe down the menus"),
+    ],
+)
+def test_a_soft_modal_after_the_name_asks_for_the_work_after_it(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
