@@ -2362,6 +2362,11 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    urgent = lexicon().hits("urgency", words[1:4])
+    if urgent and urgent[0].first == 0 and urgent[0].last + 1 < len(words):
+        # "fumigue al tiro el patio", "limpia ya mismo la plancha": how soon, said after
+        # the verb, is none of the work.
+        title = f"{title[: tokens[0].end]} {title[tokens[urgent[0].last + 1].start :]}"
     modal = lexicon().hits("soft_modal", words[:1])
     if modal and len(words) > 1 and words[1] not in {"t", "not"}:
         # "(María) podrá hacer la caja?", "(Tom) could give the van a wash": the modal
@@ -2572,6 +2577,28 @@ def _voseo(word: str) -> str | None:
     return roster_fold(word[:-1]) + ending
 
 
+_NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
+"""Endings in -e of nouns and adjectives ("cliente", "mueble", "garaje", "postre",
+"sobre"), which a title may open with; none is a "usted" order of an -ar verb."""
+
+
+def _usted_order(key: str) -> str | None:
+    """The "usted"/"ustedes" order of an -ar verb, its subjunctive: "fumigue" →
+    "fumigar", "limpien" → "limpiar", "cuelgue" → "colgar" (irregular and -er/-ir ones
+    come from the lexicon's lemmas before this)."""
+    if key.endswith("en") and len(key) > 5:
+        stem = key[:-2]
+    elif key.endswith("e") and len(key) > 4 and not key.endswith(_NOT_ORDER_E):
+        stem = key[:-1]
+    else:
+        return None
+    for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):
+        if stem.endswith(written):
+            stem = stem[: -len(written)] + spoken
+            break
+    return _undiphthong(stem) + "ar"
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -2640,6 +2667,8 @@ def _infinitive_first(
         and not key.endswith(_NOUN_ENDINGS)
     ):
         lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
+    if lemma is None and imperative and not subjunctive:
+        lemma = _usted_order(key)  # "oiga Juan, fumigue el patio", "limpien el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:

@@ -2385,3 +2385,34 @@ def test_a_soft_modal_after_the_name_asks_for_the_work_after_it(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("mire Pedro, cuelgue los delantales", "colgar los delantales", ["Pedro"]),
+        ("oiga Lucía, riegue las plantas del patio", "regar las plantas del patio", ["Lucía"]),
+        ("Juan y Luis, saquen la basura del bar", "sacar la basura del bar", ["Juan", "Luis"]),
+        ("oye Tom, lave los trapos", "lavar los trapos", ["Tom"]),
+    ],
+)
+def test_a_usted_order_is_titled_in_the_infinitive(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == (title, assignees)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro, barre al tiro la entrada", "es", "barrer la entrada"),
+        ("oiga Lucía, revise ahorita la caldera", "es", "revisar la caldera"),
+        ("María, pon ya mismo la mesa 3", "es", "poner la mesa 3"),
+        ("Luis, restock asap the bar fridge", "en", "restock the bar fridge"),
+    ],
+)
+def test_how_soon_said_after_the_verb_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
