@@ -412,6 +412,33 @@ def _number(clause: Clause) -> int | None:
     return _number_in(clause.words)
 
 
+_PLACE_LINKS = frozenset({"in", "on", "at", "for", "from", "of", "en", "de", "del", "para"})
+_TIME_LINKS_BEFORE = frozenset({"at", "by", "until", "till", "before", "after", "las", "around"})
+
+
+def _changed_number(words: Sequence[str]) -> int | None:
+    """The task number a change names, passing over numbers that label a thing ("the
+    sheets in room 4", "la mesa de la habitación 2") or tell a time ("the guests arrive
+    at 3"): what is changed is the work said, not task 4 or task 3."""
+    kept = [
+        word
+        for index, word in enumerate(words)
+        if not (
+            word.isdigit()
+            and index
+            and (
+                words[index - 1] in _TIME_LINKS_BEFORE
+                or (
+                    index >= 2
+                    and words[index - 2] in _PLACE_LINKS
+                    and words[index - 1] not in _NUMBER_LEADS
+                )
+            )
+        )
+    ]
+    return _number_in(kept)
+
+
 def _number_in(words: Sequence[str]) -> int | None:
     for index, word in enumerate(words):
         if word.isdigit() and 0 < len(word) <= 4:
@@ -505,7 +532,7 @@ def _edit_task(clause: Clause) -> IntentType | None:
     if _ordered_of_people(clause) and not clause.has("replaced") and not numbered:
         return None  # "Luis and Pedro should move the fridge …": new work for them
     context = clause.context
-    number = _number(clause)
+    number = _changed_number(clause.words)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
     replaced = {h.last for h in clause.lex.hits("replaced", clause.words)}
     # "la 2 es de Lucía, no de María": once someone is named, a person after a denial is
@@ -524,7 +551,7 @@ def _edit_task(clause: Clause) -> IntentType | None:
     if assignee is None and due is None:
         return None
     if found is not None:  # "al lunes a las 10": the 10 is the time, not task #10
-        number = _number_in(words_of(found.rest))
+        number = _changed_number(words_of(found.rest))
     said = clause.content(("edit_verb", "dangling", "today", "time_residue"))
     if found is not None:
         kept = set(words_of(found.rest))
@@ -2287,6 +2314,10 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
     pronoun subject after it, or a "que", marks a clause."""
     if hit.first < 2 or hit.last >= len(words):
         return False
+    if words[hit.last] in _DETERMINERS | _ARTICLES:
+        # "before the inspector comes": a subject with its verb, not an occasion
+        at = hit.last + 2
+        return lexicon().has("comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE])
     return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
 
 
@@ -2321,7 +2352,29 @@ def _drop_comment(title: str) -> str:
         )
         if pause or at in urgent or causal:
             return tidy(title[: tokens[at - 1].end])
-    return title
+    said = _said_about_something(title, tokens, words)
+    return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+_SUBJECT_REACH_AFTER_PAUSE = 4
+"""How many words a subject said after a comma may run to: "the guests in room 5"."""
+
+
+def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
+    """Where a clause about something else starts after a comma ("change the sheets, the
+    guests arrive at 3", "barre la entrada, los clientes llegan a las 9"): a determiner, a
+    few words, then one of the lexicon's `comment_verb`s. A list after the comma ("the
+    shelves and the door") has no such verb and stays. 0 when there is none."""
+    lex = lexicon()
+    for at in range(2, len(words) - 2):
+        if words[at] not in _DETERMINERS | _ARTICLES:
+            continue
+        if "," not in title[tokens[at - 1].end : tokens[at].start]:
+            continue
+        verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
+        if verb:
+            return at
+    return 0
 
 
 def _trim_title(title: str) -> str:

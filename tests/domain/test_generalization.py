@@ -2416,3 +2416,49 @@ def test_how_soon_said_after_the_verb_is_no_part_of_the_title(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Lucía, move the chairs on floor 2 by 11am, the inspector comes at 12", "move the chairs on floor 2", "2025-03-27T11:00:00+01:00"),
+        ("Pedro, change the towels in suite 3 by 5pm", "change the towels in suite 3", "2025-03-27T17:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_number_labelling_a_thing_or_telling_a_time_names_no_task(
+    text: str, title: str, due: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["due"]) == ("create_task", title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Juan, wipe the bar, the punters are coming in at 7", "en", "wipe the bar"),
+        ("Tom, dust the shelves, the tills and the door", "en", "dust the shelves, the tills and the door"),
+        ("Lucía, prepara las toallas, los huéspedes llegan a mediodía", "es", "preparar las toallas"),
+    ],
+)  # fmt: skip
+def test_a_clause_about_something_else_after_a_comma_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Luis needs to polish the brass before the guests arrive", "en", "polish the brass"),
+        (
+            "Pedro needs to order more gas, the bottle's been empty since monday",
+            "en",
+            "order more gas",
+        ),
+        ("que Lucía cierre la caja antes de irse", "es", "cerrar la caja"),
+    ],
+)
+def test_a_clause_with_a_noun_subject_after_the_work_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
