@@ -56,7 +56,7 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
-from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of, words_of
+from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
@@ -275,6 +275,11 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
     return found
 
 
+def people_in(tokens: Sequence[Word], context: UnderstandingContext) -> list[Person]:
+    """Roster names anywhere in the words (see `_people`), for readers outside the grammar."""
+    return _people(tokens, context)
+
+
 @lru_cache(maxsize=1024)
 def _names_by_word_length(names: tuple[str, ...]) -> dict[int, tuple[list[str], ...]]:
     """The roster's folded names, by the length of each of their words. A said word matches
@@ -415,6 +420,33 @@ def _number(clause: Clause) -> int | None:
     return _number_in(clause.words)
 
 
+_PLACE_LINKS = frozenset({"in", "on", "at", "for", "from", "of", "en", "de", "del", "para"})
+_TIME_LINKS_BEFORE = frozenset({"at", "by", "until", "till", "before", "after", "las", "around"})
+
+
+def _changed_number(words: Sequence[str]) -> int | None:
+    """The task number a change names, passing over numbers that label a thing ("the
+    sheets in room 4", "la mesa de la habitación 2") or tell a time ("the guests arrive
+    at 3"): what is changed is the work said, not task 4 or task 3."""
+    kept = [
+        word
+        for index, word in enumerate(words)
+        if not (
+            word.isdigit()
+            and index
+            and (
+                words[index - 1] in _TIME_LINKS_BEFORE
+                or (
+                    index >= 2
+                    and words[index - 2] in _PLACE_LINKS
+                    and words[index - 1] not in _NUMBER_LEADS
+                )
+            )
+        )
+    ]
+    return _number_in(kept)
+
+
 def _number_in(words: Sequence[str]) -> int | None:
     for index, word in enumerate(words):
         if word.isdigit() and 0 < len(word) <= 4:
@@ -511,7 +543,7 @@ def _edit_task(clause: Clause) -> IntentType | None:
     if _ordered_of_people(clause) and not clause.has("replaced") and not numbered:
         return None  # "Luis and Pedro should move the fridge …": new work for them
     context = clause.context
-    number = _number(clause)
+    number = _changed_number(clause.words)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
     replaced = {h.last for h in clause.lex.hits("replaced", clause.words)}
     # "la 2 es de Lucía, no de María": once someone is named, a person after a denial is
@@ -530,7 +562,7 @@ def _edit_task(clause: Clause) -> IntentType | None:
     if assignee is None and due is None:
         return None
     if found is not None:  # "al lunes a las 10": the 10 is the time, not task #10
-        number = _number_in(words_of(found.rest))
+        number = _changed_number(words_of(found.rest))
     said = clause.content(("edit_verb", "dangling", "today", "time_residue"))
     if found is not None:
         kept = set(words_of(found.rest))
@@ -1837,6 +1869,10 @@ def _create_task(clause: Clause) -> IntentType | None:
                 group.append(person)
                 after = person.last
         assignees = [_written(clause, p) for p in group]
+        if lex.hits("contracted_aux", words[after : after + 1]) and (
+            (modal := lex.hits("modal", words[after + 1 : after + 4])) and modal[0].first == 0
+        ):
+            after += 1  # "Tom's gotta drop off the keys": "'s" is "has", not whose
         follow = lex.hits("assign", words[after : after + 4])
         labelled = _colon_after(clause, after)
         if labelled is not None and not follow:
@@ -1892,6 +1928,11 @@ def _create_task(clause: Clause) -> IntentType | None:
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
+    if lex.has("soft_modal", words[start : start + 1]) and words[start + 1 : start + 2] in (
+        ["t"],
+        ["not"],
+    ):
+        return None  # "(reckon) Luis can't come in": what someone cannot do is no work
     if lex.has("reminder_verb", words) or clause.has("reminder_noun"):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
@@ -1953,7 +1994,7 @@ def keeps_particle(text: str) -> bool:
     time left behind."""
     words = words_of(text)
     lex = lexicon()
-    for name in ("ability", "title_filler"):  # "(can you) put the heating on"
+    for name in ("ability", "title_filler", "obligation"):  # "(can you) put the heating on"
         lead = lex.hits(name, words[:4])
         if lead and lead[0].first == 0:
             words = words[lead[0].last :]
@@ -2458,6 +2499,25 @@ _CLAUSE_SUBJECTS = frozenset(
 )
 
 
+_PRONOUN_SUBJECTS = frozenset(
+    {"i", "you", "u", "we", "they", "he", "she", "it", "there", "were", "theyre", "its"}
+)
+
+
+def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
+    """ "… antes de que llueva", "… before we open": a conjunction of time after the work
+    (never its first words) that opens a clause of its own, which says when, not what.
+    "Before" with a noun ("before the inspection") may name the work's occasion; only a
+    pronoun subject after it, or a "que", marks a clause."""
+    if hit.first < 2 or hit.last >= len(words):
+        return False
+    if words[hit.last] in _DETERMINERS | _ARTICLES:
+        # "before the inspector comes": a subject with its verb, not an occasion
+        at = hit.last + 2
+        return lexicon().has("comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE])
+    return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
+
+
 def _drop_comment(title: str) -> str:
     """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
     puerta": a clause after the work that says why or comments on it (after a comma, or
@@ -2471,6 +2531,10 @@ def _drop_comment(title: str) -> str:
     if reason:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
+    when = [hit.first for hit in lex.hits("time_clause", words) if _opens_a_clause(words, hit)]
+    if when:
+        title = tidy(title[: tokens[when[0] - 1].end])
+        tokens, words = tokens[: when[0]], words[: when[0]]
     for hit in lex.hits("comment_lead", words):
         at = hit.first
         if at < 2 or (
@@ -2485,7 +2549,29 @@ def _drop_comment(title: str) -> str:
         )
         if pause or at in urgent or causal:
             return tidy(title[: tokens[at - 1].end])
-    return title
+    said = _said_about_something(title, tokens, words)
+    return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+_SUBJECT_REACH_AFTER_PAUSE = 4
+"""How many words a subject said after a comma may run to: "the guests in room 5"."""
+
+
+def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
+    """Where a clause about something else starts after a comma ("change the sheets, the
+    guests arrive at 3", "barre la entrada, los clientes llegan a las 9"): a determiner, a
+    few words, then one of the lexicon's `comment_verb`s. A list after the comma ("the
+    shelves and the door") has no such verb and stays. 0 when there is none."""
+    lex = lexicon()
+    for at in range(2, len(words) - 2):
+        if words[at] not in _DETERMINERS | _ARTICLES:
+            continue
+        if "," not in title[tokens[at - 1].end : tokens[at].start]:
+            continue
+        verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
+        if verb:
+            return at
+    return 0
 
 
 def _trim_title(title: str) -> str:
@@ -2541,6 +2627,17 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    urgent = lexicon().hits("urgency", words[1:4])
+    if urgent and urgent[0].first == 0 and urgent[0].last + 1 < len(words):
+        # "fumigue al tiro el patio", "limpia ya mismo la plancha": how soon, said after
+        # the verb, is none of the work.
+        title = f"{title[: tokens[0].end]} {title[tokens[urgent[0].last + 1].start :]}"
+    modal = lexicon().hits("soft_modal", words[:1])
+    if modal and len(words) > 1 and words[1] not in {"t", "not"}:
+        # "(María) podrá hacer la caja?", "(Tom) could give the van a wash": the modal
+        # asks for the work; the work is the verb after it.
+        title = title[tokens[1].start :]
+    tokens = tokens_of(Text.of(title).folded)
     title = _polite_gerund(title, tokens)
     changed = True
     while changed:
@@ -2775,6 +2872,28 @@ def _voseo(word: str) -> str | None:
     return roster_fold(word[:-1]) + ending
 
 
+_NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
+"""Endings in -e of nouns and adjectives ("cliente", "mueble", "garaje", "postre",
+"sobre"), which a title may open with; none is a "usted" order of an -ar verb."""
+
+
+def _usted_order(key: str) -> str | None:
+    """The "usted"/"ustedes" order of an -ar verb, its subjunctive: "fumigue" →
+    "fumigar", "limpien" → "limpiar", "cuelgue" → "colgar" (irregular and -er/-ir ones
+    come from the lexicon's lemmas before this)."""
+    if key.endswith("en") and len(key) > 5:
+        stem = key[:-2]
+    elif key.endswith("e") and len(key) > 4 and not key.endswith(_NOT_ORDER_E):
+        stem = key[:-1]
+    else:
+        return None
+    for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):
+        if stem.endswith(written):
+            stem = stem[: -len(written)] + spoken
+            break
+    return _undiphthong(stem) + "ar"
+
+
 def _infinitive_first(
     body: str, language: str, *, subjunctive: bool, imperative: bool = False
 ) -> str:
@@ -2843,6 +2962,8 @@ def _infinitive_first(
         and not key.endswith(_NOUN_ENDINGS)
     ):
         lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
+    if lemma is None and imperative and not subjunctive:
+        lemma = _usted_order(key)  # "oiga Juan, fumigue el patio", "limpien el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from minkops.domain import grammar
+from minkops.domain.hedges import unhedged
 from minkops.domain.intents import (
     CancelTask,
     CompleteTask,
@@ -269,6 +270,10 @@ class RuleEngine:
             # The order made of a voseo question ("me recordás" → "recordame") is read as
             # the order typed would be, its keyword spelt as the rules know it.
             prepared, asked = grammar.respell(fix_typos(ordered)), False
+        if (plain := unhedged(prepared, context)) is not None:
+            # "any chance you could …?", "reckon Tom could …?": a softened order, read as
+            # the order; its question mark asks nothing.
+            prepared, asked = plain.strip(), False
         language = _language(prepared.folded, context.language)
         ticked = any(mark in text for mark in _CHECK_MARKS)
         intent = talk(text) or self._intent(prepared, context, language, asked, ticked)

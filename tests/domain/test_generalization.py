@@ -2726,3 +2726,183 @@ def test_an_open_tasks_own_work_said_again_for_someone_hands_it_on(
 )
 def test_other_work_on_a_topic_taken_up_by_a_pronoun_is_new_work(text: str) -> None:
     assert read(text, "es")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("pedro mop the cellar floor b4 we close tmrrw", "mop the cellar floor", "2025-03-28T23:59:00+01:00"),
+        ("Lucía can u fold the napkins 2mrw", "fold the napkins", "2025-03-28T23:59:00+01:00"),
+    ],
+)  # fmt: skip
+def test_text_speak_for_time_words_is_read_as_the_words(text: str, title: str, due: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["due"]) == (title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro needs to cover the terrace chairs before it rains", "en", "cover the terrace chairs"),
+        ("Lucía tiene que regar las macetas antes de que cierre el local", "es", "regar las macetas"),
+        ("que Tom limpie la vitrina hasta que brille", "es", "limpiar la vitrina"),
+    ],
+)  # fmt: skip
+def test_a_time_clause_with_its_own_subject_after_the_work_is_not_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_before_a_noun_keeps_the_occasion_in_the_title() -> None:
+    assert read("Juan needs to polish the glasses before the wedding")["title"] == (
+        "polish the glasses before the wedding"
+    )
+
+
+def test_gotta_before_a_phrasal_verb_leaves_the_work_with_its_particle() -> None:
+    intent = read("gotta bring the bins in by 6 tonight, Pedro")
+    assert (intent["title"], intent["assignees"], intent["due"]) == (
+        "bring the bins in",
+        ["Pedro"],
+        "2025-03-27T18:00:00+01:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis's gotta pick up the bread from the bakery at 8", "pick up the bread from the bakery"),
+        ("María's got to ring the landlord in 20 mins", "ring the landlord"),
+    ],
+)  # fmt: skip
+def test_a_name_with_a_contracted_has_before_a_modal_gives_work(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("Pedro, any chance you could restock the minibar?", "en", "restock the minibar", ["Pedro"]),
+        ("is there any chance Luis can sand the bar top?", "en", "sand the bar top", ["Luis"]),
+        ("would it be possible for Claire to iron the tablecloths?", "en", "iron the tablecloths", ["Claire"]),
+        ("do you reckon Juan Mora could paint the gate?", "en", "paint the gate", ["Juan Mora"]),
+        ("any chance someone could water the herbs?", "en", "water the herbs", []),
+        ("¿habrá chance de que Pedro lave los manteles?", "es", "lavar los manteles", ["Pedro"]),
+        ("¿crees que María podría pintar la reja?", "es", "pintar la reja", ["María"]),
+    ],
+)  # fmt: skip
+def test_a_hedged_request_is_the_request(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["do you think Pedro finished the minibar?", "reckon Luis can't sand the bar top"]
+)
+def test_a_hedge_before_no_modal_or_a_denied_one_asks_nothing_of_anyone(text: str) -> None:
+    assert read(text)["kind"] != "create_task"
+
+
+def test_arvo_is_the_afternoon() -> None:
+    intent = read("Lucía, hoover the lounge tomorrow arvo")
+    assert (intent["title"], intent["due"]) == ("hoover the lounge", "2025-03-28T16:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro podrá fregar la cámara mañana a las 8?", "es", "fregar la cámara"),
+        ("Lucía podría doblar las servilletas?", "es", "doblar las servilletas"),
+        ("Juan Mora podés cortar el césped?", "es", "cortar el césped"),
+        ("Claire could wipe down the menus tonight?", "en", "wipe down the menus"),
+    ],
+)
+def test_a_soft_modal_after_the_name_asks_for_the_work_after_it(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("mire Pedro, cuelgue los delantales", "colgar los delantales", ["Pedro"]),
+        ("oiga Lucía, riegue las plantas del patio", "regar las plantas del patio", ["Lucía"]),
+        ("Juan y Luis, saquen la basura del bar", "sacar la basura del bar", ["Juan", "Luis"]),
+        ("oye Tom, lave los trapos", "lavar los trapos", ["Tom"]),
+    ],
+)
+def test_a_usted_order_is_titled_in_the_infinitive(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == (title, assignees)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro, barre al tiro la entrada", "es", "barrer la entrada"),
+        ("oiga Lucía, revise ahorita la caldera", "es", "revisar la caldera"),
+        ("María, pon ya mismo la mesa 3", "es", "poner la mesa 3"),
+        ("Luis, restock asap the bar fridge", "en", "restock the bar fridge"),
+    ],
+)
+def test_how_soon_said_after_the_verb_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Lucía, move the chairs on floor 2 by 11am, the inspector comes at 12", "move the chairs on floor 2", "2025-03-27T11:00:00+01:00"),
+        ("Pedro, change the towels in suite 3 by 5pm", "change the towels in suite 3", "2025-03-27T17:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_number_labelling_a_thing_or_telling_a_time_names_no_task(
+    text: str, title: str, due: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["due"]) == ("create_task", title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Juan, wipe the bar, the punters are coming in at 7", "en", "wipe the bar"),
+        ("Tom, dust the shelves, the tills and the door", "en", "dust the shelves, the tills and the door"),
+        ("Lucía, prepara las toallas, los huéspedes llegan a mediodía", "es", "preparar las toallas"),
+    ],
+)  # fmt: skip
+def test_a_clause_about_something_else_after_a_comma_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Luis needs to polish the brass before the guests arrive", "en", "polish the brass"),
+        (
+            "Pedro needs to order more gas, the bottle's been empty since monday",
+            "en",
+            "order more gas",
+        ),
+        ("que Lucía cierre la caja antes de irse", "es", "cerrar la caja"),
+    ],
+)
+def test_a_clause_with_a_noun_subject_after_the_work_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
