@@ -1140,7 +1140,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return DeleteData()
     if clause.has("export") and not clause.people:
         return ExportData()
-    if clause.has("sign_up") and not clause.people:
+    if (clause.has("sign_up") or _business_brought_on(clause)) and not clause.people:
         return SignUp()
     if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
@@ -1151,6 +1151,24 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
         return Usage()
     return None
+
+
+_BUSINESS_WORDS = 4
+""""my print shop", "our little dog grooming salon": a business is named in a few words."""
+
+
+def _business_brought_on(clause: Clause) -> bool:
+    """ "how do I get my print shop on this?", "can we put our salon on here": the sender's
+    own business brought onto the service is signing it up, whatever the business is."""
+    lex, words = clause.lex, clause.words
+    for verb in lex.hits("bring_onto", words):
+        owner = verb.last
+        if not lex.hits("possessive", words[owner : owner + 1]):
+            continue
+        for place in lex.hits("onto_service", words):
+            if owner + 1 < place.first <= owner + 1 + _BUSINESS_WORDS and place.last == len(words):
+                return True
+    return False
 
 
 def _scheduled(clause: Clause) -> bool:

@@ -2906,3 +2906,46 @@ def test_a_clause_with_a_noun_subject_after_the_work_is_no_part_of_the_title(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("change 5 so it reads restock the towel shelf", "en", 5, "restock the towel shelf"),
+        ("update task 2 to say hose down the yard", "en", 2, "hose down the yard"),
+        ("cambia la 4 para que ponga barrer el almacén", "es", 4, "barrer el almacén"),
+    ],
+)
+def test_a_task_changed_so_it_says_something_takes_that_as_its_title(
+    text: str, language: str, number: int, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["title"]) == ("edit_task", number, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("I must change the payment info for the salon account", "en", "billing"),
+        ("how many reminders have we sent this month?", "en", "usage"),
+        ("have I reached the cap for this month", "en", "usage"),
+        ("cuántos recordatorios llevamos mandados este mes", "es", "usage"),
+        ("¿ya llegamos al tope?", "es", "usage"),
+        ("how can we get our bakery on here?", "en", "sign_up"),
+        ("tengo un taller y quiero darme de alta en la aplicación", "es", "sign_up"),
+    ],
+)
+def test_account_questions_in_other_words(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("stop texting this number", "stop_messages"),
+        ("can I get my updates again", "start_messages"),
+        ("sharp", "acknowledge"),
+    ],
+)
+def test_messages_to_this_number_and_updates_again(text: str, kind: str) -> None:
+    assert read(text)["kind"] == kind
