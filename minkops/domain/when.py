@@ -370,6 +370,9 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
             if weekday == today.weekday() and _said_as_coming(match):
                 # "el jueves que viene", "next Thursday" said on a Thursday: next week's
                 return today + timedelta(days=7), None, cut
+            dated = _weekday_with_its_date(cut, match.end(), today, weekday)
+            if dated is not None:
+                return dated
             return None, weekday, cut
         if kind == "monthday":
             found = _next_month_day(today, int(match.group("d")))
@@ -378,6 +381,28 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if found is not None:
             return found, None, cut
     return None, None, text
+
+
+_MONTH_DAY_AFTER = re.compile(rf"\s+(?P<d>\d{{1,2}}){_ORD}\b(?![:.,]\d)")
+_DATED_WEEKS = 3
+"""How far ahead a weekday and its day of the month are looked for together."""
+
+
+def _weekday_with_its_date(
+    cut: Text, after: int, today: date, weekday: int
+) -> tuple[date, None, Text] | None:
+    """ "el lunes 31", "friday 4th": a weekday followed by its day of the month names
+    that one date, and the number goes with it. A number that is not the day of any
+    coming such weekday is something else (an hour, a quantity) and stays."""
+    number = _MONTH_DAY_AFTER.match(cut.folded, after)
+    if number is None:
+        return None
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    for _ in range(_DATED_WEEKS):
+        if day.day == int(number.group("d")):
+            return day, None, cut.blank(*number.span())
+        day += timedelta(days=7)
+    return None
 
 
 _TIME_LINKS = frozenset({"antes", "despues", "partir", "desde", "hasta", "fecha", "dia", "plazo"})

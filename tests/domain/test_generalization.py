@@ -2949,3 +2949,48 @@ def test_account_questions_in_other_words(text: str, language: str, kind: str) -
 )
 def test_messages_to_this_number_and_updates_again(text: str, kind: str) -> None:
     assert read(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me at 6 to feed the fish haha", "en", "feed the fish"),
+        ("mi amor, recuérdame a las 4 llamar al fontanero", "es", "llamar al fontanero"),
+        ("right, remind me at 3 to lock the gate", "en", "lock the gate"),
+        ("reminder for me tomorrow 10:15 ➡ ring the landlord", "en", "ring the landlord"),
+    ],
+)
+def test_chat_fillers_addresses_and_arrows_are_no_part_of_a_reminder(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "at", "said"),
+    [
+        ("recuérdame el viernes 11 a las 10 pagar el alquiler", "es", "2025-04-11T10:00:00+02:00", "pagar el alquiler"),
+        ("remind me on monday 31st at 8 to order the salt", "en", "2025-03-31T08:00:00+02:00", "order the salt"),
+    ],
+)  # fmt: skip
+def test_a_weekday_with_its_day_of_the_month_names_that_date(
+    text: str, language: str, at: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["at"], intent["text"]) == (at, said)
+
+
+def test_a_weekday_with_a_number_that_is_not_its_date_keeps_the_number() -> None:
+    intent = read("remind me friday 2 to call Joe")
+    assert intent["at"].startswith("2025-03-28")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("recuérdame el lunes, o sea, a las 8, que viene el técnico", "es", "viene el técnico"),
+        ("remind me tomorrow, you know, at 7 to call the vet", "en", "call the vet"),
+    ],
+)
+def test_a_filler_set_off_by_commas_is_dropped(text: str, language: str, said: str) -> None:
+    assert read(text, language)["text"] == said
