@@ -1501,7 +1501,7 @@ def _create_reminder(clause: Clause) -> IntentType | None:
         or clause.has("reminder_noun")
         or (clause.has("send_verb") and clause.has("message_noun"))
     )
-    nudged = _asks_for_a_nudge(clause)
+    nudged = _asks_for_a_nudge(clause) or _reminder_arrives(clause)
     lead = lead or nudged
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
@@ -1544,6 +1544,20 @@ def _asks_for_a_nudge(clause: Clause) -> bool:
     if nudge and nudge[0].first == 0:
         return _clitic(words[after - 1]) is not None  # "mándame un recordatorio …"
     return bool(nudge) and 0 < nudge[0].first <= _NUDGE_REACH
+
+
+def _reminder_arrives(clause: Clause) -> bool:
+    """ "make sure Tom gets a reminder at 2:45 to …", "que le llegue a Tom un aviso el
+    miércoles …": a reminder said to reach someone, a few words after the verb of
+    arriving, is a reminder asked for, not a question about one."""
+    lex, words = clause.lex, clause.words
+    if clause.asked or lex.has("question_start", words[:1]):
+        return False  # "did Tom get the reminder at 9?" asks about one
+    for verb in lex.hits("reminder_arrives", words):
+        after = words[verb.last : verb.last + _NUDGE_REACH + 2]
+        if lex.has("nudge", after) or lex.has("reminder_noun", after[:_NUDGE_REACH]):
+            return True
+    return False
 
 
 _DATIVE_CLITICS = ("les", "nos", "me", "le")
@@ -1686,7 +1700,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     for name in (
         "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
         "message_noun", "reminder_lead", "reminder_noun", "give_verb", "nudge",
-        "title_filler",
+        "title_filler", "reminder_arrives",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))

@@ -49,7 +49,7 @@ _HOUR_WORDS = [w for w, n in UNITS.items() if 1 <= n <= 12 and w not in {"un", "
 _HOUR = r"(?:\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")"
 _AMPM = r"(?P<ap>a\s?m|p\s?m)\b"
 _EN_AT = r"(?:at|by|@|around|before|until|till)"
-_ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde)"
+_ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde|cuando\s+sean?)"
 _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
 _POD_ES = (
     r"(?:(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)|del\s+(?P<noon>mediodia))"
@@ -257,10 +257,15 @@ def _later_in_the_day(value: time, match: re.Match[str], rest: Text) -> tuple[ti
     """ "tonight at 11", "esta noche a las 11": the part of the day said apart from the
     time makes 11 the evening's; the phrase also means today."""
     groups = match.groupdict()
-    if groups.get("pod_en") or groups.get("pod_es") or groups.get("ap"):
+    if groups.get("pod_en") or groups.get("pod_es"):
         return value, False, rest
     found = _POD_ALONE.search(rest.folded)
     if found is None:
+        return value, False, rest
+    if groups.get("ap"):
+        # "at 9pm tonight": the meridiem said the hour already; "tonight" still says today.
+        if found.group("tonight") or found.group("esta"):
+            return value, True, rest.blank(*found.span())
         return value, False, rest
     pod = (
         found.group("pod_en")

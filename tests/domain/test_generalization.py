@@ -2994,3 +2994,47 @@ def test_a_weekday_with_a_number_that_is_not_its_date_keeps_the_number() -> None
 )
 def test_a_filler_set_off_by_commas_is_dropped(text: str, language: str, said: str) -> None:
     assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who", "said"),
+    [
+        ("make sure Lucía gets a reminder at 4:15 to water the plants", "en", ["Lucía"], "water the plants"),
+        ("que le llegue a Pedro un recordatorio el viernes a las 9 para pagar al proveedor", "es", ["Pedro"], "pagar al proveedor"),
+        ("quiero que a María le llegue un aviso cada lunes a las 8 para abrir la tienda", "es", ["María"], "abrir la tienda"),
+    ],
+)  # fmt: skip
+def test_a_reminder_said_to_reach_someone_is_one_for_them(
+    text: str, language: str, who: list[str], said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["recipients"], intent["text"]) == ("create_reminder", who, said)
+
+
+def test_asking_whether_a_reminder_reached_someone_sets_none() -> None:
+    assert read("did Pedro get the reminder at 10")["kind"] != "create_reminder"
+
+
+def test_a_voice_note_sent_to_me_to_remember_is_a_voice_reminder() -> None:
+    intent = read(
+        "mándame una nota de voz el jueves a las 7 para acordarme de llamar al banco", "es"
+    )
+    assert (intent["kind"], intent["text"], intent["delivery"], intent["recipients"]) == (
+        "create_reminder",
+        "llamar al banco",
+        "voice",
+        ["me"],
+    )
+
+
+def test_cuando_sean_las_tells_the_hour() -> None:
+    intent = read("avísame cuando sean las 6 para apagar el horno", "es")
+    assert (intent["text"], intent["at"]) == ("apagar el horno", "2025-03-27T18:00:00+01:00")
+
+
+def test_tonight_after_an_hour_with_pm_means_today() -> None:
+    intent = read("remind everyone at 8pm tonight that the boiler is off tomorrow")
+    assert (intent["at"], intent["text"]) == (
+        "2025-03-27T20:00:00+01:00",
+        "the boiler is off tomorrow",
+    )
