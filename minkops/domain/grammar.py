@@ -1625,6 +1625,8 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 def _recipients(clause: Clause) -> list[str]:
     if clause.everyone and not _everyone_in_the_text(clause):
         return ["everyone"]
+    if addressed := _addressed_given(clause):
+        return addressed
     # "send me a reminder on friday to close the till with Tom": a name inside what to
     # remember is not who is told.
     content = _content_start(clause)
@@ -1652,6 +1654,15 @@ def _recipients(clause: Clause) -> list[str]:
 
 
 _NOT_POSSESSED = frozenset({"el", "la", "los", "las", "que", "y", "e", "para", "de", "del"})
+
+
+def _addressed_given(clause: Clause) -> list[str]:
+    """ "Tom, I'll set you a reminder: …", "Lucía, te pongo un aviso …": the sender sets
+    one for "you", and "you" is who the message opened by naming; the sender is not told."""
+    given = clause.lex.hits("gives_you", clause.words)
+    if not given or not clause.people or clause.people[0].first != 0:
+        return []
+    return [_written(clause, p) for p in clause.people if p.last <= given[0].first]
 
 
 def _a_mi(clause: Clause) -> int | None:
@@ -1700,7 +1711,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     for name in (
         "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
         "message_noun", "reminder_lead", "reminder_noun", "give_verb", "nudge",
-        "title_filler", "reminder_arrives",
+        "title_filler", "reminder_arrives", "gives_you",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))

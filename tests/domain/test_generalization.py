@@ -3038,3 +3038,17 @@ def test_tonight_after_an_hour_with_pm_means_today() -> None:
         "2025-03-27T20:00:00+01:00",
         "the boiler is off tomorrow",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who", "said"),
+    [
+        ("Luis, I'll send you a reminder: Monday 9am, order the gas bottles", "en", ["Luis"], "order the gas bottles"),
+        ("María, te pongo un aviso el sábado a las 10: barrer el patio", "es", ["María"], "barrer el patio"),
+    ],
+)  # fmt: skip
+def test_a_reminder_the_sender_sets_for_you_is_for_whom_the_message_named(
+    text: str, language: str, who: list[str], said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["recipients"], intent["text"]) == (who, said)
