@@ -163,7 +163,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p))
     for kind, p in (
         ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
-        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr)\b"),
+        # Scots "the morra" (only with its article: Mexican "la morra" is a girl).
+        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr|the\s+morra)\b"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
         ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b"),
         ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),

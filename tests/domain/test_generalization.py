@@ -3052,3 +3052,8 @@ def test_a_reminder_the_sender_sets_for_you_is_for_whom_the_message_named(
 ) -> None:
     intent = read(text, language)
     assert (intent["recipients"], intent["text"]) == (who, said)
+
+
+def test_scots_the_morra_is_tomorrow_and_tae_is_to() -> None:
+    intent = read("remind Maria the morra at 10 tae phone the joiner")
+    assert (intent["at"], intent["text"]) == ("2025-03-28T10:00:00+01:00", "phone the joiner")
