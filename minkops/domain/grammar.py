@@ -1140,7 +1140,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return DeleteData()
     if clause.has("export") and not clause.people:
         return ExportData()
-    if clause.has("sign_up") and not clause.people:
+    if (clause.has("sign_up") or _business_brought_on(clause)) and not clause.people:
         return SignUp()
     if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
@@ -1151,6 +1151,24 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
         return Usage()
     return None
+
+
+_BUSINESS_WORDS = 4
+""""my print shop", "our little dog grooming salon": a business is named in a few words."""
+
+
+def _business_brought_on(clause: Clause) -> bool:
+    """ "how do I get my print shop on this?", "can we put our salon on here": the sender's
+    own business brought onto the service is signing it up, whatever the business is."""
+    lex, words = clause.lex, clause.words
+    for verb in lex.hits("bring_onto", words):
+        owner = verb.last
+        if not lex.hits("possessive", words[owner : owner + 1]):
+            continue
+        for place in lex.hits("onto_service", words):
+            if owner + 1 < place.first <= owner + 1 + _BUSINESS_WORDS and place.last == len(words):
+                return True
+    return False
 
 
 def _scheduled(clause: Clause) -> bool:
@@ -1483,7 +1501,7 @@ def _create_reminder(clause: Clause) -> IntentType | None:
         or clause.has("reminder_noun")
         or (clause.has("send_verb") and clause.has("message_noun"))
     )
-    nudged = _asks_for_a_nudge(clause)
+    nudged = _asks_for_a_nudge(clause) or _reminder_arrives(clause)
     lead = lead or nudged
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
@@ -1526,6 +1544,20 @@ def _asks_for_a_nudge(clause: Clause) -> bool:
     if nudge and nudge[0].first == 0:
         return _clitic(words[after - 1]) is not None  # "mándame un recordatorio …"
     return bool(nudge) and 0 < nudge[0].first <= _NUDGE_REACH
+
+
+def _reminder_arrives(clause: Clause) -> bool:
+    """ "make sure Tom gets a reminder at 2:45 to …", "que le llegue a Tom un aviso el
+    miércoles …": a reminder said to reach someone, a few words after the verb of
+    arriving, is a reminder asked for, not a question about one."""
+    lex, words = clause.lex, clause.words
+    if clause.asked or lex.has("question_start", words[:1]):
+        return False  # "did Tom get the reminder at 9?" asks about one
+    for verb in lex.hits("reminder_arrives", words):
+        after = words[verb.last : verb.last + _NUDGE_REACH + 2]
+        if lex.has("nudge", after) or lex.has("reminder_noun", after[:_NUDGE_REACH]):
+            return True
+    return False
 
 
 _DATIVE_CLITICS = ("les", "nos", "me", "le")
@@ -1593,6 +1625,8 @@ def _scheduled_message(clause: Clause) -> IntentType | None:
 def _recipients(clause: Clause) -> list[str]:
     if clause.everyone and not _everyone_in_the_text(clause):
         return ["everyone"]
+    if addressed := _addressed_given(clause):
+        return addressed
     # "send me a reminder on friday to close the till with Tom": a name inside what to
     # remember is not who is told.
     content = _content_start(clause)
@@ -1620,6 +1654,15 @@ def _recipients(clause: Clause) -> list[str]:
 
 
 _NOT_POSSESSED = frozenset({"el", "la", "los", "las", "que", "y", "e", "para", "de", "del"})
+
+
+def _addressed_given(clause: Clause) -> list[str]:
+    """ "Tom, I'll set you a reminder: …", "Lucía, te pongo un aviso …": the sender sets
+    one for "you", and "you" is who the message opened by naming; the sender is not told."""
+    given = clause.lex.hits("gives_you", clause.words)
+    if not given or not clause.people or clause.people[0].first != 0:
+        return []
+    return [_written(clause, p) for p in clause.people if p.last <= given[0].first]
 
 
 def _a_mi(clause: Clause) -> int | None:
@@ -1668,7 +1711,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     for name in (
         "reminder_verb", "voice", *told, "schedule_words", "assign", "send_verb",
         "message_noun", "reminder_lead", "reminder_noun", "give_verb", "nudge",
-        "title_filler",
+        "title_filler", "reminder_arrives", "gives_you",
     ):  # fmt: skip
         for hit in lex.hits(name, words):
             skip.update(range(hit.first, hit.last))

@@ -52,6 +52,9 @@ _FILLERS = re.compile(
     r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
     r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor)\b"
 )
+_ASIDES = re.compile(r"(?<=,)\s*(?:a\s+ver|o\s+sea|digamos|you\s+know|let\s*'?\s*s\s+see)\s*(?=,)")
+"""A filler set off by commas in the middle ("mañana, a ver, a las nueve") says nothing;
+unenclosed, the same words may be meant ("vamos a ver el local")."""
 _OPENERS = re.compile(
     r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+there)?|hola|oye|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
     r"|buenos\s+dias|buenas\s+tardes|buenas\s+noches|good\s+morning|good\s+afternoon"
@@ -106,7 +109,7 @@ def prepare(message: str) -> Text:
     times, and the end-anchored one only to a bounded tail.
     """
     text = Text.of(message)
-    fillers = list(_FILLERS.finditer(text.folded))
+    fillers = [*_FILLERS.finditer(text.folded), *_ASIDES.finditer(text.folded)]
     if fillers:
         folded, original = list(text.folded), list(text.original)
         for filler in fillers:

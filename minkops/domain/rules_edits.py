@@ -150,6 +150,12 @@ _RENAME = _compiled(
     rf"^{_TASK_N}(?:'s)?\s+(?:title|name)\s+(?:should\s+be|is\s+now|is|=|:)\s+(?P<title>.+)$",
     rf"^{_NOMBRE}\s+de\s+{_TASK_N}\s+(?:ahora\s+)?(?:es|sera|debe\s+ser|tiene\s+que\s+ser|:)"
     r"\s+(?:ahora\s+)?(?P<title>.+)$",
+    # "change 3 so it says …", "cambia la 2 para que diga …": the task changed so that its
+    # words are new; what it should say is the new title.
+    rf"^(?:change|update|edit|fix|reword)\s+{_TASK_N}\s+(?:so\s+(?:that\s+)?it\s+(?:says|reads)"
+    r"|to\s+(?:say|read))\s*:?\s+(?P<title>.+)$",
+    rf"^(?:cambia|cambiale|modifica|edita|corrige)\s+{_TASK_N}\s+(?:para\s+)?que\s+(?:diga|ponga)"
+    r"\s*:?\s+(?P<title>.+)$",
 )
 _NOW_SAYS = re.compile(
     rf"^{_TASK_N}\s+(?:should\s+(?:say|read|be)|now\s+(?:says|reads|is)|is\s+now|says\s+now"

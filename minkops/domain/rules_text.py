@@ -77,7 +77,7 @@ class Text:
         return tidy(self.original[start:end]) if start >= 0 else ""
 
 
-_EDGE_NOISE = " \t\r\n:,.;!?-–—\"'()"
+_EDGE_NOISE = " \t\r\n:,.;!?-–—→⇒➡\"'()"
 
 
 def tidy(text: str) -> str:

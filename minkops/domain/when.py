@@ -49,7 +49,7 @@ _HOUR_WORDS = [w for w, n in UNITS.items() if 1 <= n <= 12 and w not in {"un", "
 _HOUR = r"(?:\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")"
 _AMPM = r"(?P<ap>a\s?m|p\s?m)\b"
 _EN_AT = r"(?:at|by|@|around|before|until|till)"
-_ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde)"
+_ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde|cuando\s+sean?)"
 _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
 _POD_ES = (
     r"(?:(?:de|en|por)\s+la\s+(?P<pod_es>manana|tarde|noche|madrugada)|del\s+(?P<noon>mediodia))"
@@ -163,7 +163,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p))
     for kind, p in (
         ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
-        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr)\b"),
+        # Scots "the morra" (only with its article: Mexican "la morra" is a girl).
+        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr|the\s+morra)\b"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
         ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b"),
         ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),
@@ -257,10 +258,15 @@ def _later_in_the_day(value: time, match: re.Match[str], rest: Text) -> tuple[ti
     """ "tonight at 11", "esta noche a las 11": the part of the day said apart from the
     time makes 11 the evening's; the phrase also means today."""
     groups = match.groupdict()
-    if groups.get("pod_en") or groups.get("pod_es") or groups.get("ap"):
+    if groups.get("pod_en") or groups.get("pod_es"):
         return value, False, rest
     found = _POD_ALONE.search(rest.folded)
     if found is None:
+        return value, False, rest
+    if groups.get("ap"):
+        # "at 9pm tonight": the meridiem said the hour already; "tonight" still says today.
+        if found.group("tonight") or found.group("esta"):
+            return value, True, rest.blank(*found.span())
         return value, False, rest
     pod = (
         found.group("pod_en")
@@ -370,6 +376,9 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
             if weekday == today.weekday() and _said_as_coming(match):
                 # "el jueves que viene", "next Thursday" said on a Thursday: next week's
                 return today + timedelta(days=7), None, cut
+            dated = _weekday_with_its_date(cut, match.end(), today, weekday)
+            if dated is not None:
+                return dated
             return None, weekday, cut
         if kind == "monthday":
             found = _next_month_day(today, int(match.group("d")))
@@ -378,6 +387,28 @@ def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None,
         if found is not None:
             return found, None, cut
     return None, None, text
+
+
+_MONTH_DAY_AFTER = re.compile(rf"\s+(?P<d>\d{{1,2}}){_ORD}\b(?![:.,]\d)")
+_DATED_WEEKS = 3
+"""How far ahead a weekday and its day of the month are looked for together."""
+
+
+def _weekday_with_its_date(
+    cut: Text, after: int, today: date, weekday: int
+) -> tuple[date, None, Text] | None:
+    """ "el lunes 31", "friday 4th": a weekday followed by its day of the month names
+    that one date, and the number goes with it. A number that is not the day of any
+    coming such weekday is something else (an hour, a quantity) and stays."""
+    number = _MONTH_DAY_AFTER.match(cut.folded, after)
+    if number is None:
+        return None
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    for _ in range(_DATED_WEEKS):
+        if day.day == int(number.group("d")):
+            return day, None, cut.blank(*number.span())
+        day += timedelta(days=7)
+    return None
 
 
 _TIME_LINKS = frozenset({"antes", "despues", "partir", "desde", "hasta", "fecha", "dia", "plazo"})

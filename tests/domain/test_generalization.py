@@ -2906,3 +2906,154 @@ def test_a_clause_with_a_noun_subject_after_the_work_is_no_part_of_the_title(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("change 5 so it reads restock the towel shelf", "en", 5, "restock the towel shelf"),
+        ("update task 2 to say hose down the yard", "en", 2, "hose down the yard"),
+        ("cambia la 4 para que ponga barrer el almacén", "es", 4, "barrer el almacén"),
+    ],
+)
+def test_a_task_changed_so_it_says_something_takes_that_as_its_title(
+    text: str, language: str, number: int, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["title"]) == ("edit_task", number, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("I must change the payment info for the salon account", "en", "billing"),
+        ("how many reminders have we sent this month?", "en", "usage"),
+        ("have I reached the cap for this month", "en", "usage"),
+        ("cuántos recordatorios llevamos mandados este mes", "es", "usage"),
+        ("¿ya llegamos al tope?", "es", "usage"),
+        ("how can we get our bakery on here?", "en", "sign_up"),
+        ("tengo un taller y quiero darme de alta en la aplicación", "es", "sign_up"),
+    ],
+)
+def test_account_questions_in_other_words(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("stop texting this number", "stop_messages"),
+        ("can I get my updates again", "start_messages"),
+        ("sharp", "acknowledge"),
+    ],
+)
+def test_messages_to_this_number_and_updates_again(text: str, kind: str) -> None:
+    assert read(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind me at 6 to feed the fish haha", "en", "feed the fish"),
+        ("mi amor, recuérdame a las 4 llamar al fontanero", "es", "llamar al fontanero"),
+        ("right, remind me at 3 to lock the gate", "en", "lock the gate"),
+        ("reminder for me tomorrow 10:15 ➡ ring the landlord", "en", "ring the landlord"),
+    ],
+)
+def test_chat_fillers_addresses_and_arrows_are_no_part_of_a_reminder(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "at", "said"),
+    [
+        ("recuérdame el viernes 11 a las 10 pagar el alquiler", "es", "2025-04-11T10:00:00+02:00", "pagar el alquiler"),
+        ("remind me on monday 31st at 8 to order the salt", "en", "2025-03-31T08:00:00+02:00", "order the salt"),
+    ],
+)  # fmt: skip
+def test_a_weekday_with_its_day_of_the_month_names_that_date(
+    text: str, language: str, at: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["at"], intent["text"]) == (at, said)
+
+
+def test_a_weekday_with_a_number_that_is_not_its_date_keeps_the_number() -> None:
+    intent = read("remind me friday 2 to call Joe")
+    assert intent["at"].startswith("2025-03-28")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("recuérdame el lunes, o sea, a las 8, que viene el técnico", "es", "viene el técnico"),
+        ("remind me tomorrow, you know, at 7 to call the vet", "en", "call the vet"),
+    ],
+)
+def test_a_filler_set_off_by_commas_is_dropped(text: str, language: str, said: str) -> None:
+    assert read(text, language)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who", "said"),
+    [
+        ("make sure Lucía gets a reminder at 4:15 to water the plants", "en", ["Lucía"], "water the plants"),
+        ("que le llegue a Pedro un recordatorio el viernes a las 9 para pagar al proveedor", "es", ["Pedro"], "pagar al proveedor"),
+        ("quiero que a María le llegue un aviso cada lunes a las 8 para abrir la tienda", "es", ["María"], "abrir la tienda"),
+    ],
+)  # fmt: skip
+def test_a_reminder_said_to_reach_someone_is_one_for_them(
+    text: str, language: str, who: list[str], said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["recipients"], intent["text"]) == ("create_reminder", who, said)
+
+
+def test_asking_whether_a_reminder_reached_someone_sets_none() -> None:
+    assert read("did Pedro get the reminder at 10")["kind"] != "create_reminder"
+
+
+def test_a_voice_note_sent_to_me_to_remember_is_a_voice_reminder() -> None:
+    intent = read(
+        "mándame una nota de voz el jueves a las 7 para acordarme de llamar al banco", "es"
+    )
+    assert (intent["kind"], intent["text"], intent["delivery"], intent["recipients"]) == (
+        "create_reminder",
+        "llamar al banco",
+        "voice",
+        ["me"],
+    )
+
+
+def test_cuando_sean_las_tells_the_hour() -> None:
+    intent = read("avísame cuando sean las 6 para apagar el horno", "es")
+    assert (intent["text"], intent["at"]) == ("apagar el horno", "2025-03-27T18:00:00+01:00")
+
+
+def test_tonight_after_an_hour_with_pm_means_today() -> None:
+    intent = read("remind everyone at 8pm tonight that the boiler is off tomorrow")
+    assert (intent["at"], intent["text"]) == (
+        "2025-03-27T20:00:00+01:00",
+        "the boiler is off tomorrow",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who", "said"),
+    [
+        ("Luis, I'll send you a reminder: Monday 9am, order the gas bottles", "en", ["Luis"], "order the gas bottles"),
+        ("María, te pongo un aviso el sábado a las 10: barrer el patio", "es", ["María"], "barrer el patio"),
+    ],
+)  # fmt: skip
+def test_a_reminder_the_sender_sets_for_you_is_for_whom_the_message_named(
+    text: str, language: str, who: list[str], said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["recipients"], intent["text"]) == (who, said)
+
+
+def test_scots_the_morra_is_tomorrow_and_tae_is_to() -> None:
+    intent = read("remind Maria the morra at 10 tae phone the joiner")
+    assert (intent["at"], intent["text"]) == ("2025-03-28T10:00:00+01:00", "phone the joiner")
