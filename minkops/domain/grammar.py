@@ -2563,15 +2563,31 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
     few words, then one of the lexicon's `comment_verb`s. A list after the comma ("the
     shelves and the door") has no such verb and stays. 0 when there is none."""
     lex = lexicon()
-    for at in range(2, len(words) - 2):
-        if words[at] not in _DETERMINERS | _ARTICLES:
-            continue
+    for at in range(2, len(words) - 1):
         if "," not in title[tokens[at - 1].end : tokens[at].start]:
             continue
-        verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
-        if verb:
+        if words[at] in _DETERMINERS | _ARTICLES:
+            verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
+            if verb:
+                return at
+        elif _bare_subject_clause(words, at):
             return at
     return 0
+
+
+def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
+    """A clause with no article after the comma: a plural noun with its verb ("…,
+    colours came out wrong", "…, stains stayed in"), or in Spanish the verb alone in the plural, its subject
+    the things just named ("revisa las lavadoras, hacen un ruido raro"); an order to many
+    is said in the subjunctive ("limpien"), which no `comment_verb` is."""
+    lex = lexicon()
+    word = words[at]
+    if lex.has("comment_verb", words[at : at + 1]) and word.endswith("n"):
+        return True
+    plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+    verb = words[at + 1]
+    past = len(verb) > 4 and verb.endswith("ed")
+    return plural and not lex.has("work_verb", [word]) and (past or lex.has("comment_verb", [verb]))
 
 
 def _trim_title(title: str) -> str:

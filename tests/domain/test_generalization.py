@@ -2906,3 +2906,31 @@ def test_a_clause_with_a_noun_subject_after_the_work_is_no_part_of_the_title(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro, phone the landlord, erm, about the leak in the roof", "en", "phone the landlord about the leak in the roof"),
+        ("Lucía, llama al gestor, eh, por lo de la factura", "es", "llamar al gestor por lo de la factura"),
+    ],
+)  # fmt: skip
+def test_the_commas_around_a_filler_taken_out_go_with_it(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Maria, rewash the table linen, stains stayed in", "en", "rewash the table linen"),
+        ("Luis, lock the side gate tonight, you lot forgot it yesterday", "en", "lock the side gate"),
+        ("Tom, clean the ovens, doors and trays", "en", "clean the ovens, doors and trays"),
+        ("Pedro, cambia los grifos del baño, gotean toda la noche", "es", "cambiar los grifos del baño"),
+    ],
+)  # fmt: skip
+def test_a_comment_without_an_article_after_the_comma_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
