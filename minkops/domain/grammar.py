@@ -542,6 +542,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "Tom + Luis: move the freezer on monday": new work for them
     if _ordered_of_people(clause) and not clause.has("replaced") and not numbered:
         return None  # "Luis and Pedro should move the fridge …": new work for them
+    if edit and not numbered and _addressed_before(clause, edit[0].first):
+        return None  # "Joao, a última hora pasa la mopa por …": an order to Joao
     context = clause.context
     number = _changed_number(clause.words)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
@@ -577,6 +579,17 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _addressed_before(clause: Clause, verb: int) -> bool:
+    """ "Joao, pasa la mopa por el vestuario": everyone named is spoken to, before the
+    verb and set off by a comma; a change hands work to someone named after its verb
+    ("pasa la 6 a Luis")."""
+    people = clause.people
+    if not people or people[0].first != 0 or any(p.last > verb for p in people):
+        return False
+    end = clause.tokens[people[-1].last - 1].end
+    return clause.text.folded[end : end + 2].strip().startswith(",")
 
 
 def _operates_a_device(clause: Clause, verb: int) -> bool:
@@ -820,7 +833,13 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
         limit = min(limit, labelled)
     said = clause.words[:limit]
     resume = lex.hits("resume", said)
-    pause = lex.hits("pause", said)
+    # "take the skip bags round", "la pausa del café": after an article the word names a
+    # thing; a verb of pausing is never said there.
+    pause = [
+        hit
+        for hit in lex.hits("pause", said)
+        if not (hit.first and said[hit.first - 1] in _DETERMINERS | _ARTICLES)
+    ]
     if resume and (not pause or resume[0].first < pause[0].first):
         return ResumeReminder
     if pause:
@@ -2112,7 +2131,9 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     start = clause.tokens[after - 1].end
     for index in range(after, min(len(clause.tokens), after + _LABEL_REACH + 1)):
         between = clause.text.folded[start : clause.tokens[index].start]
-        if ":" in between:
+        clock = between == ":" and clause.tokens[index].text.isdigit() and index > 0
+        if ":" in between and not (clock and clause.tokens[index - 1].text.isdigit()):
+            # "a las 12:45": a colon between hours and minutes tells the time, no label
             return index if index > after else None
         start = clause.tokens[index].end
     return None
@@ -2468,6 +2489,13 @@ def refine_task(
         if named is not None:
             intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
     title = intent.title
+    # "tarea: pedir papel A3 para la semana que viene": a time said in words at the end
+    # of a labelled task is when, as after any other order ("every morning" says how
+    # often, which the title keeps).
+    schedule = lexicon().has("schedule_words", words_of(Text.of(title).folded))
+    if not schedule and (timed := _drop_edges(title, ("time_residue",))) != title and timed:
+        intent = intent.model_copy(update={"title": timed})
+        title = timed
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
@@ -2941,6 +2969,10 @@ def _infinitive_first(
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and ordered:
         lemma = lexicon().imperative_lemmas.get(key) or _voseo(first)
+    if lemma is None and ordered and key.endswith("es"):
+        # "pasado mañana abres tú la tienda": the "you do" of an -er/-ir order is its
+        # "tú" order with an -s.
+        lemma = lexicon().imperative_lemmas.get(key[:-1])
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:

@@ -2934,3 +2934,57 @@ def test_a_comment_without_an_article_after_the_comma_is_no_part_of_the_title(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+def test_a_word_of_pausing_after_an_article_names_a_thing() -> None:
+    intent = read("Pedro, could you move the skip lorry keys to the office before noon")
+    assert intent["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana do one thing, label the spice jars tomorrow", "en", "label the spice jars"),
+        ("Luis, please collect the boxes from the depot just now", "en", "collect the boxes from the depot"),
+        ("Tom, could ye hoover the stairs", "en", "hoover the stairs"),
+        ("Luis must still pay the gardener, ja", "en", "pay the gardener"),
+        ("causa Pedro, al toque lava los trapos pe", "es", "lavar los trapos"),
+        ("Ana y Tom, para el finde hay que vaciar el congelador", "es", "vaciar el congelador"),
+    ],
+)  # fmt: skip
+def test_openers_fillers_and_time_residue_of_regional_chat_are_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("task: book the van service next week", "en", "book the van service"),
+        ("tarea: revisar los extintores la semana que viene", "es", "revisar los extintores"),
+        ("new task sweep the yard every evening", "en", "sweep the yard every evening"),
+    ],
+)  # fmt: skip
+def test_a_time_said_in_words_at_the_end_of_a_labelled_task_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_the_you_do_of_an_er_or_ir_order_reads_as_its_infinitive() -> None:
+    intent = read("Pedro, el viernes a las 9 barres tú el patio", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "barrer el patio")
+
+
+def test_a_colon_between_hours_and_minutes_is_no_label() -> None:
+    intent = read("Lucía, a las 10:15 sube las sillas a la terraza", "es")
+    assert (intent["title"], intent["due"]) == (
+        "subir las sillas a la terraza",
+        "2025-03-27T10:15:00+01:00",
+    )
+
+
+def test_a_handing_verb_after_a_person_spoken_to_is_an_order_not_a_change() -> None:
+    intent = read("Juan Mora, esta noche pasa la mopa por la terraza", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "pasar la mopa por la terraza")
