@@ -2988,3 +2988,32 @@ def test_a_colon_between_hours_and_minutes_is_no_label() -> None:
 def test_a_handing_verb_after_a_person_spoken_to_is_an_order_not_a_change() -> None:
     intent = read("Juan Mora, esta noche pasa la mopa por la terraza", "es")
     assert (intent["kind"], intent["title"]) == ("create_task", "pasar la mopa por la terraza")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("new task Lucía Gómez - restock the paper towels", "en", "restock the paper towels", ["Lucía Gómez"]),
+        ("todo: luis fix the squeaky door", "en", "fix the squeaky door", ["luis"]),
+        ("tarea nueva Pedro barrer el almacén", "es", "barrer el almacén", ["Pedro"]),
+        ("task: Tom's leaving card", "en", "Tom's leaving card", []),
+    ],
+)  # fmt: skip
+def test_a_roster_name_after_a_task_lead_then_the_work_is_who_does_it(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, assignees)
+
+
+def test_a_time_said_sharp_is_on_the_dot() -> None:
+    intent = read("Luis friday 6pm sharp lock up the warehouse")
+    assert (intent["title"], intent["due"]) == (
+        "lock up the warehouse",
+        "2025-03-28T18:00:00+01:00",
+    )
+
+
+def test_a_chat_weekday_before_a_clock_time_is_that_day() -> None:
+    intent = read("for Ana: wax the floors sun 8am")
+    assert (intent["title"], intent["due"]) == ("wax the floors", "2025-03-30T08:00:00+02:00")
