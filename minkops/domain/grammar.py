@@ -2511,6 +2511,31 @@ def refine_task(
     return intent.model_copy(update={"title": refined})
 
 
+def _an_order_verb(word: str) -> bool:
+    """A word the lexicon knows as the verb of an order: "empty", "wash", "barre"."""
+    lex = lexicon()
+    return (
+        lex.has("work_verb", [word])
+        or lex.has("phrasal_verb", [word])
+        or word in lex.imperative_lemmas
+        or word in lex.lemmas
+    )
+
+
+def _order_after_scene(title: str) -> str:
+    """ "(Tom is on) bath duty today, wash the two schnauzers", "the dryers are full of
+    lint, empty the filters": what is so, said first, then a comma and an order: the
+    work is the order. A title that opens with its own verb ("clean the fridge, wipe the
+    shelves") is all work and stays whole."""
+    tokens = tokens_of(Text.of(title).folded)
+    if len(tokens) < 3 or _an_order_verb(tokens[0].text) or "," not in title:
+        return title
+    for at in range(1, len(tokens) - 1):
+        if "," in title[tokens[at - 1].end : tokens[at].start] and _an_order_verb(tokens[at].text):
+            return tidy(title[tokens[at].start :])
+    return title
+
+
 _BARE_YOU = frozenset({"you", "u", "tu"})
 _SUBORDINATE = frozenset({"when", "once", "after", "cuando", "en", "despues", "quand", "quando"})
 
@@ -2620,7 +2645,7 @@ def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
 
 def _trim_title(title: str) -> str:
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
-    title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
+    title = _order_after_scene(_drop_comment(_drop_edges(title, ("time_residue", "dangling"))))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
     for _ in range(2):

@@ -3017,3 +3017,17 @@ def test_a_time_said_sharp_is_on_the_dot() -> None:
 def test_a_chat_weekday_before_a_clock_time_is_that_day() -> None:
     intent = read("for Ana: wax the floors sun 8am")
     assert (intent["title"], intent["due"]) == ("wax the floors", "2025-03-30T08:00:00+02:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Luis is on the bar tonight, restock the fridges before 6pm", "en", "restock the fridges"),
+        ("Ana the bins out back are overflowing, empty them when you get a chance", "en", "empty them"),
+        ("Pedro, clean the fryer, wipe the hood", "en", "clean the fryer, wipe the hood"),
+    ],
+)  # fmt: skip
+def test_what_is_so_then_a_comma_and_an_order_titles_the_order(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
