@@ -217,6 +217,9 @@ def read(
     return None
 
 
+_APOSTROPHES = frozenset({"'", "\u2019"})
+
+
 def respell(text: Text) -> Text:
     """Chat abbreviations and common misspellings as the words meant ("tiene q fregar las
     escaleras dl almacén" → "… que … del …", "cal the suplier" → "call the supplier"),
@@ -230,8 +233,8 @@ def respell(text: Text) -> Text:
     done = 0
     for token in tokens_of(text.folded):
         meant = table.get(token.text)
-        if meant is None:
-            continue
+        if meant is None or text.folded[token.start - 1 : token.start] in _APOSTROPHES:
+            continue  # "I'd like", "we'll": a contraction's tail, not a chat abbreviation
         originals.append(text.original[done : token.start])
         foldeds.append(text.folded[done : token.start])
         originals.append(meant)

@@ -3031,3 +3031,21 @@ def test_what_is_so_then_a_comma_and_an_order_titles_the_order(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+def test_a_contraction_tail_is_no_chat_abbreviation() -> None:
+    intent = read("I'd like Lucía to sort the recycling by 5pm")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "sort the recycling",
+        ["Lucía"],
+    )
+
+
+def test_noting_down_before_a_colon_is_a_note_to_self() -> None:
+    intent = read("me anoto: pedir presupuesto al fontanero", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "pedir presupuesto al fontanero",
+        [],
+    )
