@@ -167,14 +167,21 @@ _RELATIVE = re.compile(
     r"(?P<one>hour|hora)\b"
 )
 
+_EARLY = r"(?:\s+(?:temprano|early)\b)?"
+"""'mañana temprano', 'tomorrow early': the day, said early in it; no work of its own."""
+
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p))
     for kind, p in (
-        ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
-        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr)\b"),
+        (
+            "plus2",
+            rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b{_EARLY}",
+        ),
+        # "the morra": Scots for tomorrow
+        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr|the\s+morra)\b{_EARLY}"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
-        ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b"),
-        ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),
+        ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b{_EARLY}"),
+        ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b{_EARLY}"),
         (
             "calendar",
             rf"\b{_DATE_PREFIX}(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?{_MONTHS}\b"

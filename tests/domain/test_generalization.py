@@ -3049,3 +3049,16 @@ def test_noting_down_before_a_colon_is_a_note_to_self() -> None:
         "pedir presupuesto al fontanero",
         [],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Pasado mañana temprano, Lucía y Tom montan las estanterías", "es", "2025-03-29T09:00:00+01:00"),
+        ("Luis, clear the gutters the morra at 10", "en", "2025-03-28T10:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_day_said_early_or_in_scots_is_that_day(text: str, language: str, due: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["due"]) == ("create_task", due)
+    assert "temprano" not in intent["title"] and "morra" not in intent["title"]
