@@ -2568,9 +2568,12 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
     if hit.first < 2 or hit.last >= len(words):
         return False
     if words[hit.last] in _DETERMINERS | _ARTICLES:
-        # "before the inspector comes": a subject with its verb, not an occasion
+        # "before the inspector comes": a subject with its verb, not an occasion; "before
+        # the lunch rush", "before the evening classes": a time of the day, not an occasion
         at = hit.last + 2
-        return lexicon().has("comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE])
+        return lexicon().has(
+            "comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE]
+        ) or lexicon().has("day_part", words[hit.last + 1 : hit.last + 3])
     return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
 
 

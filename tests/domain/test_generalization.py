@@ -3062,3 +3062,15 @@ def test_a_day_said_early_or_in_scots_is_that_day(text: str, language: str, due:
     intent = read(text, language)
     assert (intent["kind"], intent["due"]) == ("create_task", due)
     assert "temprano" not in intent["title"] and "morra" not in intent["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana needs to set out the mats before the morning session", "set out the mats"),
+        ("Pedro has to hoover the hall before the dinner crowd", "hoover the hall"),
+        ("Lucía needs to iron the tablecloths before the christening", "iron the tablecloths before the christening"),
+    ],
+)  # fmt: skip
+def test_before_a_time_of_the_day_says_when_not_the_occasion(text: str, title: str) -> None:
+    assert read(text)["title"] == title
