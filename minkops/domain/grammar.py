@@ -2315,6 +2315,8 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
     for name in names:
         hits = lexicon().hits(name, words)
         if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
+            if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS:
+                continue  # "set up the hall for PE": a preposition's object, no tag
             return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
     return body
 

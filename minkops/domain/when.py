@@ -150,7 +150,9 @@ _MONTHS = (
 _ORD = r"(?:st|nd|rd|th|o|a|º|ª)?"
 _DATE_PREFIX = (
     r"(?:(?:by|before|until|on|for|this|next|coming|the|para|antes\s+de|antes\s+del|hasta"
-    r"|el|este|proximo|siguiente|de)\s+)*"
+    r"|el|este|proximo|siguiente|de"
+    # "pal viernes": "para el" run together, before a Spanish day only ("my pal" is a friend)
+    r"|pal(?=\s+(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana)\b))\s+)*"
 )
 
 _RELATIVE = re.compile(

@@ -3074,3 +3074,17 @@ def test_a_day_said_early_or_in_scots_is_that_day(text: str, language: str, due:
 )  # fmt: skip
 def test_before_a_time_of_the_day_says_when_not_the_occasion(text: str, title: str) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana, poned las mesas del patio pal sábado", "es", "poner las mesas del patio"),
+        ("Tom, get a leaving card for my pal Luis", "en", "get a leaving card for my pal Luis"),
+        ("Tom, book the sports hall for PE", "en", "book the sports hall for PE"),
+    ],
+)  # fmt: skip
+def test_chat_words_that_are_also_english_nouns_are_read_only_where_they_fit(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
