@@ -2535,10 +2535,24 @@ def _order_after_scene(title: str) -> str:
     tokens = tokens_of(Text.of(title).folded)
     if len(tokens) < 3 or _an_order_verb(tokens[0].text) or "," not in title:
         return title
+    words = [t.text for t in tokens]
     for at in range(1, len(tokens) - 1):
-        if "," in title[tokens[at - 1].end : tokens[at].start] and _an_order_verb(tokens[at].text):
-            return tidy(title[tokens[at].start :])
+        if "," in title[tokens[at - 1].end : tokens[at].start] and _an_order_verb(words[at]):
+            return tidy(title[tokens[at].start :]) if _a_scene(words[:at]) else title
     return title
+
+
+_SCENE_REACH = 3
+"""How long a bare noun phrase set before an order may be: "bath duty today"."""
+
+
+def _a_scene(words: Sequence[str]) -> bool:
+    """What is so: a clause with a verb of being or happening ("the dryers are full"),
+    or a few words naming a thing ("bath duty today", "(on) the bar tonight"). A verb the
+    lexicon does not know, then its object's article ("wax the floor"), is none."""
+    if lexicon().has("comment_verb", words):
+        return True
+    return len(words) <= _SCENE_REACH and not set(words[1:]) & (_DETERMINERS | _ARTICLES)
 
 
 _BARE_YOU = frozenset({"you", "u", "tu"})

@@ -3088,3 +3088,9 @@ def test_chat_words_that_are_also_english_nouns_are_read_only_where_they_fit(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+def test_an_unknown_verb_before_a_comma_and_an_order_is_work_too() -> None:
+    assert (
+        read("Tom, wax the floor, polish the brass")["title"] == "wax the floor, polish the brass"
+    )
