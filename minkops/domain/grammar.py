@@ -545,8 +545,6 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None  # "Tom + Luis: move the freezer on monday": new work for them
     if _ordered_of_people(clause) and not clause.has("replaced") and not numbered:
         return None  # "Luis and Pedro should move the fridge …": new work for them
-    if edit and not numbered and _addressed_before(clause, edit[0].first):
-        return None  # "Joao, a última hora pasa la mopa por …": an order to Joao
     context = clause.context
     number = _changed_number(clause.words)
     # "let Maria do the terrace instead of Juan": the person replaced is not the assignee.
@@ -565,6 +563,15 @@ def _edit_task(clause: Clause) -> IntentType | None:
     )  # fmt: skip
     due = found.at if found is not None else None
     if assignee is None and due is None:
+        return None
+    if (
+        edit
+        and not numbered
+        and (due is None or clause.lex.has("hand_verb", clause.words[edit[0].first :][:1]))
+        and _addressed_before(clause, edit[0].first)
+    ):
+        # "Joao, a última hora pasa la mopa por …", "Tom, put the milk away": an order to
+        # the one spoken to, which changes no day and hands nothing on.
         return None
     if found is not None:  # "al lunes a las 10": the 10 is the time, not task #10
         number = _changed_number(words_of(found.rest))
@@ -586,8 +593,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
 
 def _addressed_before(clause: Clause, verb: int) -> bool:
     """ "Joao, pasa la mopa por el vestuario": everyone named is spoken to, before the
-    verb and set off by a comma; a change hands work to someone named after its verb
-    ("pasa la 6 a Luis")."""
+    verb and set off by a comma; a handing verb hands work to someone named after it
+    ("pasa la 6 a Luis"). ("Tom, push the inventory to monday" is still a change.)"""
     people = clause.people
     if not people or people[0].first != 0 or any(p.last > verb for p in people):
         return False

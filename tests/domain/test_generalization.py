@@ -3094,3 +3094,13 @@ def test_an_unknown_verb_before_a_comma_and_an_order_is_work_too() -> None:
     assert (
         read("Tom, wax the floor, polish the brass")["title"] == "wax the floor, polish the brass"
     )
+
+
+def test_a_change_of_day_said_to_a_person_spoken_to_is_still_a_change() -> None:
+    intent = read("Luis, push the freezer check to friday")
+    assert (intent["kind"], intent["number"]) == ("edit_task", 3)
+
+
+def test_a_change_verb_said_to_a_person_with_no_new_day_or_person_is_an_order() -> None:
+    intent = read("Luis, put the coffee beans away before lunch")
+    assert (intent["kind"], intent["title"]) == ("create_task", "put the coffee beans away")
