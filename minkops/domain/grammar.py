@@ -217,6 +217,9 @@ def read(
     return None
 
 
+_APOSTROPHES = frozenset({"'", "\u2019"})
+
+
 def respell(text: Text) -> Text:
     """Chat abbreviations and common misspellings as the words meant ("tiene q fregar las
     escaleras dl almacén" → "… que … del …", "cal the suplier" → "call the supplier"),
@@ -230,8 +233,8 @@ def respell(text: Text) -> Text:
     done = 0
     for token in tokens_of(text.folded):
         meant = table.get(token.text)
-        if meant is None:
-            continue
+        if meant is None or text.folded[token.start - 1 : token.start] in _APOSTROPHES:
+            continue  # "I'd like", "we'll": a contraction's tail, not a chat abbreviation
         originals.append(text.original[done : token.start])
         foldeds.append(text.folded[done : token.start])
         originals.append(meant)
@@ -561,6 +564,15 @@ def _edit_task(clause: Clause) -> IntentType | None:
     due = found.at if found is not None else None
     if assignee is None and due is None:
         return None
+    if (
+        edit
+        and not numbered
+        and (due is None or clause.lex.has("hand_verb", clause.words[edit[0].first :][:1]))
+        and _addressed_before(clause, edit[0].first)
+    ):
+        # "Joao, a última hora pasa la mopa por …", "Tom, put the milk away": an order to
+        # the one spoken to, which changes no day and hands nothing on.
+        return None
     if found is not None:  # "al lunes a las 10": the 10 is the time, not task #10
         number = _changed_number(words_of(found.rest))
     said = clause.content(("edit_verb", "dangling", "today", "time_residue"))
@@ -577,6 +589,17 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _addressed_before(clause: Clause, verb: int) -> bool:
+    """ "Joao, pasa la mopa por el vestuario": everyone named is spoken to, before the
+    verb and set off by a comma; a handing verb hands work to someone named after it
+    ("pasa la 6 a Luis"). ("Tom, push the inventory to monday" is still a change.)"""
+    people = clause.people
+    if not people or people[0].first != 0 or any(p.last > verb for p in people):
+        return False
+    end = clause.tokens[people[-1].last - 1].end
+    return clause.text.folded[end : end + 2].strip().startswith(",")
 
 
 def _operates_a_device(clause: Clause, verb: int) -> bool:
@@ -820,7 +843,13 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
         limit = min(limit, labelled)
     said = clause.words[:limit]
     resume = lex.hits("resume", said)
-    pause = lex.hits("pause", said)
+    # "take the skip bags round", "la pausa del café": after an article the word names a
+    # thing; a verb of pausing is never said there.
+    pause = [
+        hit
+        for hit in lex.hits("pause", said)
+        if not (hit.first and said[hit.first - 1] in _DETERMINERS | _ARTICLES)
+    ]
     if resume and (not pause or resume[0].first < pause[0].first):
         return ResumeReminder
     if pause:
@@ -2155,7 +2184,9 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     start = clause.tokens[after - 1].end
     for index in range(after, min(len(clause.tokens), after + _LABEL_REACH + 1)):
         between = clause.text.folded[start : clause.tokens[index].start]
-        if ":" in between:
+        clock = between == ":" and clause.tokens[index].text.isdigit() and index > 0
+        if ":" in between and not (clock and clause.tokens[index - 1].text.isdigit()):
+            # "a las 12:45": a colon between hours and minutes tells the time, no label
             return index if index > after else None
         start = clause.tokens[index].end
     return None
@@ -2334,6 +2365,8 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
     for name in names:
         hits = lexicon().hits(name, words)
         if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
+            if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS:
+                continue  # "set up the hall for PE": a preposition's object, no tag
             return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
     return body
 
@@ -2511,6 +2544,13 @@ def refine_task(
         if named is not None:
             intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
     title = intent.title
+    # "tarea: pedir papel A3 para la semana que viene": a time said in words at the end
+    # of a labelled task is when, as after any other order ("every morning" says how
+    # often, which the title keeps).
+    schedule = lexicon().has("schedule_words", words_of(Text.of(title).folded))
+    if not schedule and (timed := _drop_edges(title, ("time_residue",))) != title and timed:
+        intent = intent.model_copy(update={"title": timed})
+        title = timed
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
@@ -2524,6 +2564,45 @@ def refine_task(
     if refined == title or not refined:
         return intent
     return intent.model_copy(update={"title": refined})
+
+
+def _an_order_verb(word: str) -> bool:
+    """A word the lexicon knows as the verb of an order: "empty", "wash", "barre"."""
+    lex = lexicon()
+    return (
+        lex.has("work_verb", [word])
+        or lex.has("phrasal_verb", [word])
+        or word in lex.imperative_lemmas
+        or word in lex.lemmas
+    )
+
+
+def _order_after_scene(title: str) -> str:
+    """ "(Tom is on) bath duty today, wash the two schnauzers", "the dryers are full of
+    lint, empty the filters": what is so, said first, then a comma and an order: the
+    work is the order. A title that opens with its own verb ("clean the fridge, wipe the
+    shelves") is all work and stays whole."""
+    tokens = tokens_of(Text.of(title).folded)
+    if len(tokens) < 3 or _an_order_verb(tokens[0].text) or "," not in title:
+        return title
+    words = [t.text for t in tokens]
+    for at in range(1, len(tokens) - 1):
+        if "," in title[tokens[at - 1].end : tokens[at].start] and _an_order_verb(words[at]):
+            return tidy(title[tokens[at].start :]) if _a_scene(words[:at]) else title
+    return title
+
+
+_SCENE_REACH = 3
+"""How long a bare noun phrase set before an order may be: "bath duty today"."""
+
+
+def _a_scene(words: Sequence[str]) -> bool:
+    """What is so: a clause with a verb of being or happening ("the dryers are full"),
+    or a few words naming a thing ("bath duty today", "(on) the bar tonight"). A verb the
+    lexicon does not know, then its object's article ("wax the floor"), is none."""
+    if lexicon().has("comment_verb", words):
+        return True
+    return len(words) <= _SCENE_REACH and not set(words[1:]) & (_DETERMINERS | _ARTICLES)
 
 
 _BARE_YOU = frozenset({"you", "u", "tu"})
@@ -2555,9 +2634,12 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
     if hit.first < 2 or hit.last >= len(words):
         return False
     if words[hit.last] in _DETERMINERS | _ARTICLES:
-        # "before the inspector comes": a subject with its verb, not an occasion
+        # "before the inspector comes": a subject with its verb, not an occasion; "before
+        # the lunch rush", "before the evening classes": a time of the day, not an occasion
         at = hit.last + 2
-        return lexicon().has("comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE])
+        return lexicon().has(
+            "comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE]
+        ) or lexicon().has("day_part", words[hit.last + 1 : hit.last + 3])
     return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
 
 
@@ -2606,20 +2688,36 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
     few words, then one of the lexicon's `comment_verb`s. A list after the comma ("the
     shelves and the door") has no such verb and stays. 0 when there is none."""
     lex = lexicon()
-    for at in range(2, len(words) - 2):
-        if words[at] not in _DETERMINERS | _ARTICLES:
-            continue
+    for at in range(2, len(words) - 1):
         if "," not in title[tokens[at - 1].end : tokens[at].start]:
             continue
-        verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
-        if verb:
+        if words[at] in _DETERMINERS | _ARTICLES:
+            verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
+            if verb:
+                return at
+        elif _bare_subject_clause(words, at):
             return at
     return 0
 
 
+def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
+    """A clause with no article after the comma: a plural noun with its verb ("…,
+    colours came out wrong", "…, stains stayed in"), or in Spanish the verb alone in the plural, its subject
+    the things just named ("revisa las lavadoras, hacen un ruido raro"); an order to many
+    is said in the subjunctive ("limpien"), which no `comment_verb` is."""
+    lex = lexicon()
+    word = words[at]
+    if lex.has("comment_verb", words[at : at + 1]) and word.endswith("n"):
+        return True
+    plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+    verb = words[at + 1]
+    past = len(verb) > 4 and verb.endswith("ed")
+    return plural and not lex.has("work_verb", [word]) and (past or lex.has("comment_verb", [verb]))
+
+
 def _trim_title(title: str) -> str:
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
-    title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
+    title = _order_after_scene(_drop_comment(_drop_edges(title, ("time_residue", "dangling"))))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
     for _ in range(2):
@@ -2968,6 +3066,10 @@ def _infinitive_first(
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and ordered:
         lemma = lexicon().imperative_lemmas.get(key) or _voseo(first)
+    if lemma is None and ordered and key.endswith("es"):
+        # "pasado mañana abres tú la tienda": the "you do" of an -er/-ir order is its
+        # "tú" order with an -s.
+        lemma = lexicon().imperative_lemmas.get(key[:-1])
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:

@@ -80,9 +80,18 @@ class Text:
 _EDGE_NOISE = " \t\r\n:,.;!?-–—→⇒➡\"'()"
 
 
+_EMPTY_ASIDE = re.compile(r"\s*,(?:\s*,)+\s*")
+"""Two commas with nothing left between them: a word set off by them was taken out."""
+
+
 def tidy(text: str) -> str:
-    """Collapse spaces and trim punctuation at both ends of an extracted phrase."""
-    return " ".join(text.split()).strip(_EDGE_NOISE)
+    """Collapse spaces and trim punctuation at both ends of an extracted phrase. Commas
+    that fenced off a word taken out ("call the parents, uh, about the menu") go with it;
+    a space left before a comma goes too."""
+    text = " ".join(text.split())
+    if "," in text:
+        text = _EMPTY_ASIDE.sub(" ", text).replace(" ,", ",")
+    return text.strip(_EDGE_NOISE)
 
 
 UNITS: dict[str, int] = {

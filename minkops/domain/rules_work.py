@@ -17,6 +17,7 @@ from minkops.domain.intents import (
     ListTasks,
 )
 from minkops.domain.lexicon import lexicon, words_of
+from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
 from minkops.domain.understanding import UnderstandingContext
@@ -214,6 +215,37 @@ def _work_to_someone(rest: Text, context: UnderstandingContext) -> tuple[list[st
     return names, work
 
 
+_LEAD_MARKS = ":-–,"
+_INFINITIVE_ENDINGS = ("ar", "er", "ir")
+
+
+def _named_after_the_lead(rest: Text, context: UnderstandingContext) -> tuple[list[str], Text]:
+    """ "nueva tarea Juan Mora reparar la cinta", "todo: tom - calibrate the sensors": a
+    roster name straight after the lead, then a mark or the work's verb, is who does it."""
+    start = len(rest.folded) - len(rest.folded.lstrip(_LEAD_MARKS + " "))
+    said = rest.slice(start, len(rest.folded))
+    names, after = take_names(said, context.roster)
+    known = {
+        roster_fold(part)
+        for entry in context.roster
+        for part in (entry.name, entry.name.split()[0])
+    }
+    if not names or any(roster_fold(name) not in known for name in names):
+        return [], rest
+    marked = after.folded.lstrip()[:1] in tuple(_LEAD_MARKS)
+    work = after.folded.lstrip(_LEAD_MARKS + " ")
+    verb = work.split(" ", 1)[0]
+    lex = lexicon()
+    if not (
+        marked
+        or verb.endswith(_INFINITIVE_ENDINGS)
+        or lex.has("work_verb", [verb])
+        or lex.has("phrasal_verb", [verb])
+    ):
+        return [], rest
+    return names, after.slice(len(after.folded) - len(work), len(after.folded))
+
+
 def create_task(text: Text, context: UnderstandingContext, language: str) -> CreateTask | None:
     match = _TASK_LEAD.match(text.folded)
     if match is None:
@@ -250,6 +282,8 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
             if not assignees and group == "assign":
                 # "assign the bathroom cleaning to Pedro": the work, then who does it.
                 assignees, rest = _work_to_someone(rest, context)
+    if group == "rest" and not assignees:
+        assignees, rest = _named_after_the_lead(rest, context)
     body = tidy(rest.original)
     due = None
     if body:

@@ -49,6 +49,8 @@ _HOUR_WORDS = [w for w, n in UNITS.items() if 1 <= n <= 12 and w not in {"un", "
 _HOUR = r"(?:\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")"
 _AMPM = r"(?P<ap>a\s?m|p\s?m)\b"
 _EN_AT = r"(?:at|by|@|around|before|until|till)"
+_SHARP = r"(?:\s+sharp\b)?"
+"""'7am sharp': on the dot, as 'en punto' says; part of the time, not of the work."""
 _ES_AT = r"(?:a|antes\s+de|hacia|sobre|para|hasta|desde|cuando\s+sean?)"
 _POD_EN = r"(?:in\s+the|this|at)\s+(?P<pod_en>morning|afternoon|evening|night)"
 _POD_ES = (
@@ -80,7 +82,7 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"|\s+menos\s+(?P<less>cuarto|{NUMBER}))?"
         rf"(?:\s*(?:{_AMPM}|h\b|hrs\b|horas\b|en\s+punto\b))?{_POD}",
         # "5pm", "at 7:30 am", "by 5 p.m."
-        rf"\b(?:{_EN_AT}\s+)?(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*{_AMPM}{_POD}",
+        rf"\b(?:{_EN_AT}\s+)?(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*{_AMPM}{_SHARP}{_POD}",
         # "17:00", "at 7:30", "17h30"
         rf"\b(?:(?:{_EN_AT}|{_ES_AT}(?:\s+las?)?)\s+)?(?P<h>\d{{1,2}})[:h](?P<m>\d{{2}})\b"
         rf"(?:\s*h\b)?{_POD}",
@@ -127,6 +129,12 @@ _WD_SHORT = {
 }  # fmt: skip
 """Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
 alone, "sat", "wed" and "sun" are other words."""
+_SHORT_WEEKDAY = re.compile(
+    r"\b(?:on\s+)?(?P<wd>" + "|".join(sorted(_WD_SHORT, key=len, reverse=True)) + r")"
+    r"(?=\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:a\s?m|p\s?m|h)\b)"
+)
+"""A chat weekday right before a clock time ("deep clean the dryers sat 9am"); read
+before the time is taken out, as it is known by the time after it."""
 _WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
 _NOT_A_NOUN = r"(?<!\bel\s)(?<!\bdel\s)(?<!\bun\s)(?<!\bal\s)(?<!\bde\s)"
 """The Spanish adjectives of frequency ("recordatorio diario", "aviso semanal") say how
@@ -142,7 +150,9 @@ _MONTHS = (
 _ORD = r"(?:st|nd|rd|th|o|a|º|ª)?"
 _DATE_PREFIX = (
     r"(?:(?:by|before|until|on|for|this|next|coming|the|para|antes\s+de|antes\s+del|hasta"
-    r"|el|este|proximo|siguiente|de)\s+)*"
+    r"|el|este|proximo|siguiente|de"
+    # "pal viernes": "para el" run together, before a Spanish day only ("my pal" is a friend)
+    r"|pal(?=\s+(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana)\b))\s+)*"
 )
 
 _RELATIVE = re.compile(
@@ -159,15 +169,21 @@ _RELATIVE = re.compile(
     r"(?P<one>hour|hora)\b"
 )
 
+_EARLY = r"(?:\s+(?:temprano|early)\b)?"
+"""'mañana temprano', 'tomorrow early': the day, said early in it; no work of its own."""
+
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(p))
     for kind, p in (
-        ("plus2", rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b"),
+        (
+            "plus2",
+            rf"\b{_DATE_PREFIX}(?:pasado\s+manana|(?:the\s+)?day\s+after\s+tomorrow)\b{_EARLY}",
+        ),
         # Scots "the morra" (only with its article: Mexican "la morra" is a girl).
-        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr|the\s+morra)\b"),
+        ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr|the\s+morra)\b{_EARLY}"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
-        ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b"),
-        ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b"),
+        ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b{_EARLY}"),
+        ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b{_EARLY}"),
         (
             "calendar",
             rf"\b{_DATE_PREFIX}(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?{_MONTHS}\b"
@@ -501,13 +517,17 @@ def find_time(
     relative, work = _take_relative(work, local_now)
     if isinstance(relative, datetime):
         return FoundTime(relative, tidy(work.original), True)
+    short = _SHORT_WEEKDAY.search(work.folded)
+    if short is not None:
+        work = work.blank(*short.span())
     tod, today_hint, work = _take_time(work)
     day: date | None = None
-    weekday: int | None = None
+    weekday: int | None = _WD_SHORT[short.group("wd")] if short is not None else None
     if not today_hint:
         # "tonight at 8 … that we start at 6 tomorrow": "tonight" is the day already; a
         # day said later belongs to the message, not to when it is sent.
-        day, weekday, work = _take_date(work, local_now, date_order)
+        day, said, work = _take_date(work, local_now, date_order)
+        weekday = said if said is not None or day is not None else weekday
     if isinstance(relative, date):
         day = relative
     if day is None and weekday is None and tod is None:

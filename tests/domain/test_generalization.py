@@ -3057,3 +3057,201 @@ def test_a_reminder_the_sender_sets_for_you_is_for_whom_the_message_named(
 def test_scots_the_morra_is_tomorrow_and_tae_is_to() -> None:
     intent = read("remind Maria the morra at 10 tae phone the joiner")
     assert (intent["at"], intent["text"]) == ("2025-03-28T10:00:00+01:00", "phone the joiner")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro, phone the landlord, erm, about the leak in the roof", "en", "phone the landlord about the leak in the roof"),
+        ("Lucía, llama al gestor, eh, por lo de la factura", "es", "llamar al gestor por lo de la factura"),
+    ],
+)  # fmt: skip
+def test_the_commas_around_a_filler_taken_out_go_with_it(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Maria, rewash the table linen, stains stayed in", "en", "rewash the table linen"),
+        ("Luis, lock the side gate tonight, you lot forgot it yesterday", "en", "lock the side gate"),
+        ("Tom, clean the ovens, doors and trays", "en", "clean the ovens, doors and trays"),
+        ("Pedro, cambia los grifos del baño, gotean toda la noche", "es", "cambiar los grifos del baño"),
+    ],
+)  # fmt: skip
+def test_a_comment_without_an_article_after_the_comma_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_a_word_of_pausing_after_an_article_names_a_thing() -> None:
+    intent = read("Pedro, could you move the skip lorry keys to the office before noon")
+    assert intent["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana do one thing, label the spice jars tomorrow", "en", "label the spice jars"),
+        ("Luis, please collect the boxes from the depot just now", "en", "collect the boxes from the depot"),
+        ("Tom, could ye hoover the stairs", "en", "hoover the stairs"),
+        ("Luis must still pay the gardener, ja", "en", "pay the gardener"),
+        ("causa Pedro, al toque lava los trapos pe", "es", "lavar los trapos"),
+        ("Ana y Tom, para el finde hay que vaciar el congelador", "es", "vaciar el congelador"),
+    ],
+)  # fmt: skip
+def test_openers_fillers_and_time_residue_of_regional_chat_are_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("task: book the van service next week", "en", "book the van service"),
+        ("tarea: revisar los extintores la semana que viene", "es", "revisar los extintores"),
+        ("new task sweep the yard every evening", "en", "sweep the yard every evening"),
+    ],
+)  # fmt: skip
+def test_a_time_said_in_words_at_the_end_of_a_labelled_task_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_the_you_do_of_an_er_or_ir_order_reads_as_its_infinitive() -> None:
+    intent = read("Pedro, el viernes a las 9 barres tú el patio", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "barrer el patio")
+
+
+def test_a_colon_between_hours_and_minutes_is_no_label() -> None:
+    intent = read("Lucía, a las 10:15 sube las sillas a la terraza", "es")
+    assert (intent["title"], intent["due"]) == (
+        "subir las sillas a la terraza",
+        "2025-03-27T10:15:00+01:00",
+    )
+
+
+def test_a_handing_verb_after_a_person_spoken_to_is_an_order_not_a_change() -> None:
+    intent = read("Juan Mora, esta noche pasa la mopa por la terraza", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "pasar la mopa por la terraza")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("new task Lucía Gómez - restock the paper towels", "en", "restock the paper towels", ["Lucía Gómez"]),
+        ("todo: luis fix the squeaky door", "en", "fix the squeaky door", ["luis"]),
+        ("tarea nueva Pedro barrer el almacén", "es", "barrer el almacén", ["Pedro"]),
+        ("task: Tom's leaving card", "en", "Tom's leaving card", []),
+    ],
+)  # fmt: skip
+def test_a_roster_name_after_a_task_lead_then_the_work_is_who_does_it(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, assignees)
+
+
+def test_a_time_said_sharp_is_on_the_dot() -> None:
+    intent = read("Luis friday 6pm sharp lock up the warehouse")
+    assert (intent["title"], intent["due"]) == (
+        "lock up the warehouse",
+        "2025-03-28T18:00:00+01:00",
+    )
+
+
+def test_a_chat_weekday_before_a_clock_time_is_that_day() -> None:
+    intent = read("for Ana: wax the floors sun 8am")
+    assert (intent["title"], intent["due"]) == ("wax the floors", "2025-03-30T08:00:00+02:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Luis is on the bar tonight, restock the fridges before 6pm", "en", "restock the fridges"),
+        ("Ana the bins out back are overflowing, empty them when you get a chance", "en", "empty them"),
+        ("Pedro, clean the fryer, wipe the hood", "en", "clean the fryer, wipe the hood"),
+    ],
+)  # fmt: skip
+def test_what_is_so_then_a_comma_and_an_order_titles_the_order(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_a_contraction_tail_is_no_chat_abbreviation() -> None:
+    intent = read("I'd like Lucía to sort the recycling by 5pm")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "sort the recycling",
+        ["Lucía"],
+    )
+
+
+def test_noting_down_before_a_colon_is_a_note_to_self() -> None:
+    intent = read("me anoto: pedir presupuesto al fontanero", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "pedir presupuesto al fontanero",
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Pasado mañana temprano, Lucía y Tom montan las estanterías", "es", "2025-03-29T09:00:00+01:00"),
+        ("Luis, clear the gutters the morra at 10", "en", "2025-03-28T10:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_day_said_early_or_in_scots_is_that_day(text: str, language: str, due: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["due"]) == ("create_task", due)
+    assert "temprano" not in intent["title"] and "morra" not in intent["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana needs to set out the mats before the morning session", "set out the mats"),
+        ("Pedro has to hoover the hall before the dinner crowd", "hoover the hall"),
+        ("Lucía needs to iron the tablecloths before the christening", "iron the tablecloths before the christening"),
+    ],
+)  # fmt: skip
+def test_before_a_time_of_the_day_says_when_not_the_occasion(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana, poned las mesas del patio pal sábado", "es", "poner las mesas del patio"),
+        ("Tom, get a leaving card for my pal Luis", "en", "get a leaving card for my pal Luis"),
+        ("Tom, book the sports hall for PE", "en", "book the sports hall for PE"),
+    ],
+)  # fmt: skip
+def test_chat_words_that_are_also_english_nouns_are_read_only_where_they_fit(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_an_unknown_verb_before_a_comma_and_an_order_is_work_too() -> None:
+    assert (
+        read("Tom, wax the floor, polish the brass")["title"] == "wax the floor, polish the brass"
+    )
+
+
+def test_a_change_of_day_said_to_a_person_spoken_to_is_still_a_change() -> None:
+    intent = read("Luis, push the freezer check to friday")
+    assert (intent["kind"], intent["number"]) == ("edit_task", 3)
+
+
+def test_a_change_verb_said_to_a_person_with_no_new_day_or_person_is_an_order() -> None:
+    intent = read("Luis, put the coffee beans away before lunch")
+    assert (intent["kind"], intent["title"]) == ("create_task", "put the coffee beans away")
