@@ -1177,9 +1177,31 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return Upgrade()
     if clause.has("billing"):
         return Billing()
-    if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
+    if (
+        clause.has("usage_strong")
+        or (clause.has("usage") and clause.has("plan"))
+        or _allowance_asked(clause)
+    ):
         return Usage()
     return None
+
+
+def _allowance_asked(clause: Clause) -> bool:
+    """ "have we gone over our allowance?", "me quedan audios?", "how many more tasks can I
+    create this month": what the plan counts, asked about as what is left or its limit."""
+    if _acted_on(clause, "exceed", "allowance_noun"):
+        return True
+    if clause.has("metered") and clause.has("running_low"):
+        return True
+    # Tasks are work as well as what is counted: "how many tasks do I have left" lists
+    # them; how many MORE can be made, or in the plan's month, is the allowance.
+    counted = clause.has("metered") or clause.has("metered_work")
+    return (
+        counted
+        and clause.has("how_many")
+        and clause.has("more")
+        and (clause.has("plan_period") or clause.has("create_verb"))
+    )
 
 
 _BUSINESS_WORDS = 4

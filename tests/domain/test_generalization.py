@@ -3255,3 +3255,48 @@ def test_a_change_of_day_said_to_a_person_spoken_to_is_still_a_change() -> None:
 def test_a_change_verb_said_to_a_person_with_no_new_day_or_person_is_an_order() -> None:
     intent = read("Luis, put the coffee beans away before lunch")
     assert (intent["kind"], intent["title"]) == ("create_task", "put the coffee beans away")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("are we nearly out of voice messages? feels like it", "en"),
+        ("do we have any audio notes left this month", "en"),
+        ("nos quedan notas de voz?", "es"),
+        ("ya se nos acaban los mensajes de voz?", "es"),
+    ],
+)  # fmt: skip
+def test_what_the_plan_counts_asked_as_what_is_left_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("did I go over the monthly limit already?", "en"),
+        ("are we close to our quota?", "en"),
+        ("ya superamos el tope?", "es"),
+        ("creo que vamos a rebasar el cupo", "es"),
+    ],
+)  # fmt: skip
+def test_going_over_the_allowance_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how many more reminders can we set up this month?", "en"),
+        ("cuántos recordatorios más puedo poner?", "es"),
+    ],
+)  # fmt: skip
+def test_how_many_more_tasks_can_be_made_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("how many tasks have I got left?", "en"), ("qué tareas le quedan a Ana?", "es")],
+)
+def test_tasks_left_without_more_or_the_month_are_still_a_list(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "list_tasks"
