@@ -1167,7 +1167,8 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "I want my data deleted", "borrad todo lo que tengáis de mí": what is erased is
         # about the sender ("delete everything you have about me"), not the account.
         return DeleteData()
-    if clause.has("export") and not clause.people:
+    if clause.has("export") and not clause.people and not clause.has("billing_document"):
+        # "where can I download my invoices?": papers of what was paid are billing's.
         return ExportData()
     if (clause.has("sign_up") or _business_brought_on(clause)) and not clause.people:
         return SignUp()

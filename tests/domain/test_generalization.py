@@ -3300,3 +3300,27 @@ def test_how_many_more_tasks_can_be_made_is_usage(text: str, language: str) -> N
 )
 def test_tasks_left_without_more_or_the_month_are_still_a_list(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("can I export last year's receipts somehow?", "en"),
+        ("dónde puedo descargar los recibos de enero?", "es"),
+    ],
+)  # fmt: skip
+def test_downloading_papers_of_what_was_paid_is_billing_not_export(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("me mandas el justificante de pago de noviembre?", "es"),
+        ("I need a proof of payment for the bookkeeper", "en"),
+    ],
+)  # fmt: skip
+def test_a_proof_of_payment_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
