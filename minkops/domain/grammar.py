@@ -1170,7 +1170,8 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if clause.has("export") and not clause.people and not clause.has("billing_document"):
         # "where can I download my invoices?": papers of what was paid are billing's.
         return ExportData()
-    if (clause.has("sign_up") or _business_brought_on(clause)) and not clause.people:
+    signing = clause.has("sign_up") or clause.has("trial") or _business_brought_on(clause)
+    if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
     if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
@@ -1219,6 +1220,24 @@ def _business_brought_on(clause: Clause) -> bool:
             continue
         for place in lex.hits("onto_service", words):
             if owner + 1 < place.first <= owner + 1 + _BUSINESS_WORDS and place.last == len(words):
+                return True
+    return False
+
+
+def _tried_or_used_by_mine(clause: Clause) -> bool:
+    """ "want to test it with my hostel staff", "quiero probar el servicio con mi equipo",
+    "cómo hago para que mi guardería use esto": the service tried out with the sender's
+    own people, or used by the sender's own business, is signing it up."""
+    lex, words = clause.lex, clause.words
+    refs = lex.hits("service_ref", words)
+    for verb in lex.hits("try_verb", words):
+        tried = any(ref.first == verb.last for ref in refs)
+        if tried and lex.hits("possessive", words[verb.last :]):
+            return True
+    for owner in lex.hits("possessive", words):
+        for use in lex.hits("use_verb", words[owner.last : owner.last + 1 + _BUSINESS_WORDS]):
+            at = owner.last + use.last
+            if use.first and any(r.first == at and r.last == len(words) for r in refs):
                 return True
     return False
 

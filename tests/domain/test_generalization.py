@@ -3324,3 +3324,33 @@ def test_downloading_papers_of_what_was_paid_is_billing_not_export(
 )  # fmt: skip
 def test_a_proof_of_payment_is_billing(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("do you do a trial period? we run a small gym", "en"), ("hay versión de prueba?", "es")],
+)
+def test_asking_for_a_trial_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("keen to test the app with our kitchen crew", "en"),
+        ("me gustaría probar la app con mi gente de la panadería", "es"),
+    ],
+)  # fmt: skip
+def test_trying_the_service_with_ones_own_people_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how could our little bakery use this?", "en"),
+        ("qué tengo que hacer para que mi peluquería utilice esto", "es"),
+    ],
+)  # fmt: skip
+def test_ones_own_business_using_the_service_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
