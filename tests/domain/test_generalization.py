@@ -3354,3 +3354,12 @@ def test_trying_the_service_with_ones_own_people_is_signing_up(text: str, langua
 )  # fmt: skip
 def test_ones_own_business_using_the_service_is_signing_up(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "sign_up"
+
+
+def test_the_voseo_acordame_de_asks_for_a_reminder() -> None:
+    intent = read("acordame el jueves a las 8 de renovar el seguro de la furgo", "es")
+    assert (intent["kind"], intent["text"], intent["recipients"]) == (
+        "create_reminder",
+        "renovar el seguro de la furgo",
+        ["me"],
+    )
