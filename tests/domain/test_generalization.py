@@ -3363,3 +3363,19 @@ def test_the_voseo_acordame_de_asks_for_a_reminder() -> None:
         "renovar el seguro de la furgo",
         ["me"],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el primer día de cada mes a las 8 recuérdame pasar la nómina",
+        "cada día 1 a las 8 recuérdame pasar la nómina",
+    ],
+)
+def test_the_first_day_of_each_month_said_in_other_words_is_monthly(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["cron"], intent["text"]) == ("0 8 1 * *", "pasar la nómina")
+
+
+def test_an_hour_after_cada_dia_is_still_daily() -> None:
+    assert read("recuérdame cada día 7:15 regar el huerto", "es")["cron"] == "15 7 * * *"
