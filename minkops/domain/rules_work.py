@@ -296,12 +296,15 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
 
 # --- creating reminders -----------------------------------------------------------------
 
+_NOT_AN_HOUR = r"(?!\s+las?\s+\d)"
+"""The "a" of who is reminded, not of "a las 3": "me recuerda a las 3 lo de …"."""
 _REMINDER_LEAD = re.compile(
     r"^(?:remind|reminder\s+(?:for|to)|reminder|set\s+(?:a\s+|up\s+a\s+)?reminder(?:\s+for)?"
     r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
     r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
-    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a)?"
-    r"|recordar(?:le|les)?(?:\s+a)?|avisa(?:le|les)?(?:\s+a)?)(?=\s|:|$)"
+    rf"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?"
+    rf"|recordar(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?|avisa(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?)"
+    r"(?=\s|:|$)"
     r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
     r"(?=\s|:|$)"
 )
@@ -371,8 +374,8 @@ _LEAD_INSIDE = re.compile(
 )
 
 
-_ADDRESS = ("greeting", "ability", "vocative")
-"""Words said to MinkOps before a request: "yo", "mate", "can you"."""
+_ADDRESS = ("greeting", "ability", "vocative", "favour_asked")
+"""Words said to MinkOps before a request: "yo", "mate", "can you", "me hace el favor y"."""
 
 
 def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | None]:

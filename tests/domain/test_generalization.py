@@ -3379,3 +3379,27 @@ def test_the_first_day_of_each_month_said_in_other_words_is_monthly(text: str) -
 
 def test_an_hour_after_cada_dia_is_still_daily() -> None:
     assert read("recuérdame cada día 7:15 regar el huerto", "es")["cron"] == "15 7 * * *"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("hágame el favor y me recuerda a las 11 lo del pedido de flores", "es", "lo del pedido de flores"),
+        ("be a star and remind me at 11 to ring the landlord", "en", "ring the landlord"),
+    ],
+)  # fmt: skip
+def test_a_favour_asked_before_a_reminder_is_no_part_of_it(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"], intent["recipients"]) == (
+        "create_reminder",
+        said,
+        ["me"],
+    )
+    assert intent["at"].startswith("2025-03-27T11:00")
+
+
+def test_the_a_of_a_las_after_recuerda_is_the_hour_not_who() -> None:
+    intent = read("recuerda a las 6 lo de la mudanza", "es")
+    assert (intent["text"], intent["at"][:16]) == ("lo de la mudanza", "2025-03-27T18:00")
