@@ -2467,7 +2467,10 @@ def refine_reminder(
             everyone
             and everyone[0].first <= 1
             and lex.has_outside("everyone", _COUNTS, words)
-            and not _modifies_a_noun(body, tokens, everyone[0].last)
+            and (
+                lex.covers("everyone_pronoun", words[everyone[0].first : everyone[0].last])
+                or not _modifies_a_noun(body, tokens, everyone[0].last)
+            )
         ):
             recipients = ["everyone"]
             end = everyone[0].last

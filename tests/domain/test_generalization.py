@@ -3403,3 +3403,17 @@ def test_a_favour_asked_before_a_reminder_is_no_part_of_it(
 def test_the_a_of_a_las_after_recuerda_is_the_hour_not_who() -> None:
     intent = read("recuerda a las 6 lo de la mudanza", "es")
     assert (intent["text"], intent["at"][:16]) == ("lo de la mudanza", "2025-03-27T18:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("friday at 4 remind everybody the delivery van comes early", "en", "the delivery van comes early"),
+        ("el viernes a las 4 recuérdale a todo el mundo el inventario empieza temprano", "es", "el inventario empieza temprano"),
+    ],
+)  # fmt: skip
+def test_everyone_said_as_a_pronoun_then_a_bare_clause_is_who_is_reminded(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["recipients"], intent["text"]) == (["everyone"], said)
