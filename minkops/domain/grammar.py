@@ -1193,6 +1193,8 @@ def _allowance_asked(clause: Clause) -> bool:
     create this month": what the plan counts, asked about as what is left or its limit."""
     if _acted_on(clause, "exceed", "allowance_noun"):
         return True
+    if clause.question and _owned(clause, "allowance_noun"):
+        return True  # "what's our monthly limit?"
     if clause.has("metered") and clause.has("running_low"):
         return True
     # Tasks are work as well as what is counted: "how many tasks do I have left" lists
@@ -1224,15 +1226,28 @@ def _business_brought_on(clause: Clause) -> bool:
     return False
 
 
+_OWNER_REACH = 2
+"""Words between an owner and what is owned: "our monthly limit"."""
+
+
+def _owned(clause: Clause, noun: str) -> bool:
+    owners = clause.lex.hits("possessive", clause.words)
+    return any(
+        0 <= n.first - o.last <= _OWNER_REACH
+        for n in clause.lex.hits(noun, clause.words)
+        for o in owners
+    )
+
+
 def _tried_or_used_by_mine(clause: Clause) -> bool:
     """ "want to test it with my hostel staff", "quiero probar el servicio con mi equipo",
     "cómo hago para que mi guardería use esto": the service tried out with the sender's
     own people, or used by the sender's own business, is signing it up."""
     lex, words = clause.lex, clause.words
     refs = lex.hits("service_ref", words)
-    for verb in lex.hits("try_verb", words):
-        tried = any(ref.first == verb.last for ref in refs)
-        if tried and lex.hits("possessive", words[verb.last :]):
+    tried = [v for v in lex.hits("try_verb", words) if any(r.first == v.last for r in refs)]
+    for verb in tried + lex.hits("try_it", words):
+        if lex.hits("possessive", words[verb.last :]):
             return True
     for owner in lex.hits("possessive", words):
         for use in lex.hits("use_verb", words[owner.last : owner.last + 1 + _BUSINESS_WORDS]):

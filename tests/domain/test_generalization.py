@@ -3417,3 +3417,32 @@ def test_everyone_said_as_a_pronoun_then_a_bare_clause_is_who_is_reminded(
 ) -> None:
     intent = read(text, language)
     assert (intent["recipients"], intent["text"]) == (["everyone"], said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("so what's my quota these days?", "en"), ("cuál es nuestro tope mensual?", "es")],
+)
+def test_asking_what_ones_own_allowance_is_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("happy to give it a try with our salon girls", "en"),
+        ("podemos probarla con nuestros repartidores?", "es"),
+    ],
+)  # fmt: skip
+def test_trying_it_said_with_the_service_inside_the_verb_is_signing_up(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("have we used up the allowance already", "en"), ("ya agotamos el cupo", "es")],
+)
+def test_using_up_the_allowance_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
