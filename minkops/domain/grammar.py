@@ -1173,6 +1173,8 @@ def _data_requests(clause: Clause) -> IntentType | None:
     signing = clause.has("sign_up") or clause.has("trial") or _business_brought_on(clause)
     if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
+    if clause.has("how_many") and _allowance_asked(clause):
+        return Usage()  # "how many more messages can we send?": what is left, not more
     if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
         # to move up from.

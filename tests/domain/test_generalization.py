@@ -3446,3 +3446,15 @@ def test_trying_it_said_with_the_service_inside_the_verb_is_signing_up(
 )
 def test_using_up_the_allowance_is_usage(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("how many more messages can I send before it resets?", "en", "usage"),
+        ("cuántos más mensajes podemos enviar este mes?", "es", "usage"),
+        ("how do I get more messages?", "en", "upgrade"),
+    ],
+)  # fmt: skip
+def test_how_many_more_asks_what_is_left_not_for_more(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
