@@ -1857,13 +1857,15 @@ def _address_before_the_verb(words: Sequence[str], lex: Lexicon) -> set[int]:
     """ "yo can you remind me …", "mate, could you remind me …": a greeting, a vocative or
     the asking of a favour before the reminder verb is said to MinkOps, not remembered.
     After the verb the same words are the reminder's ("remind Tom you owe him")."""
-    verb = lex.hits("reminder_verb", words)
+    verb = lex.hits("reminder_verb", words) or lex.hits("reminder_lead", words)
     if not verb:
         return set()
+    head = words[: verb[0].first]
+    favour = ("favour_asked", "favour_link") if lex.has("favour_asked", head) else ()
     return {
         index
-        for name in ("greeting", "ability", "vocative")
-        for hit in lex.hits(name, words[: verb[0].first])
+        for name in ("greeting", "ability", "vocative", *favour)
+        for hit in lex.hits(name, head)
         for index in range(hit.first, hit.last)
     }
 

@@ -374,8 +374,10 @@ _LEAD_INSIDE = re.compile(
 )
 
 
-_ADDRESS = ("greeting", "ability", "vocative", "favour_asked")
-"""Words said to MinkOps before a request: "yo", "mate", "can you", "me hace el favor y"."""
+_ADDRESS = ("greeting", "ability", "vocative")
+"""Words said to MinkOps before a request: "yo", "mate", "can you"."""
+_FAVOUR = ("favour_asked", "favour_link")
+"""A favour asked first and what links it on: "me hace el favor y (me) recuerda …"."""
 
 
 def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | None]:
@@ -387,7 +389,9 @@ def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | 
         return text, None
     head = text.slice(0, inside.start())
     tail = text.slice(inside.end(), len(text.folded))
-    if lexicon().covers_all(_ADDRESS, words_of(head.folded)):
+    said = words_of(head.folded)
+    favour = _FAVOUR if lexicon().has("favour_asked", said) else ()
+    if lexicon().covers_all((*_ADDRESS, *favour), said):
         return tail, None
     recurrence = find_recurrence(head.original)
     found = find_time(head.original, timezone=context.timezone, now=context.now)

@@ -3458,3 +3458,10 @@ def test_using_up_the_allowance_is_usage(text: str, language: str) -> None:
 )  # fmt: skip
 def test_how_many_more_asks_what_is_left_not_for_more(text: str, language: str, kind: str) -> None:
     assert read(text, language)["kind"] == kind
+
+
+def test_a_favour_before_a_reminder_asked_in_other_words_is_no_part_of_it() -> None:
+    intent = read("hágame el favor de recordarle a Claire el lunes a las 8 lo del dentista", "es")
+    assert (intent["text"], intent["recipients"]) == ("lo del dentista", ["Claire"])
+    intent = read("me haces el favor y me recuerdas el lunes a las 8 lo del dentista", "es")
+    assert (intent["text"], intent["recipients"]) == ("lo del dentista", ["me"])
