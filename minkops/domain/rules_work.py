@@ -401,6 +401,10 @@ def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | 
     return moved, head.original
 
 
+_OPENING_WORDS = 2
+"""The words that would open a bare clause with its time: "at 10", "a las"."""
+
+
 class _Schedule(TypedDict, total=False):
     text: str
     at: datetime | None
@@ -418,9 +422,14 @@ def _schedule_said_first(
         return None
     content = body[: len(body) - len(head)].rstrip()
     link = _CONTENT_LINK.search(" " + Text.of(content).folded)
-    if link is None:
-        return None
-    before = content[: max(0, link.start() - 1)]
+    if link is not None:
+        before = content[: max(0, link.start() - 1)]
+    elif _find_time(" ".join(content.split()[:_OPENING_WORDS]), context, language, time()):
+        return None  # "tomorrow at 9 remind me at 10 …": a second time, not a clause's
+    else:
+        # "Sunday at 11 remind everyone the brunch starts at 12": who is told, then the
+        # clause said bare; its time is what it says.
+        before = ""
     said = _find_time(head, context, language, _REMINDER_TIME)
     if said is None or not said.explicit_time or _find_time(before, context, language, time()):
         return None

@@ -3465,3 +3465,23 @@ def test_a_favour_before_a_reminder_asked_in_other_words_is_no_part_of_it() -> N
     assert (intent["text"], intent["recipients"]) == ("lo del dentista", ["Claire"])
     intent = read("me haces el favor y me recuerdas el lunes a las 8 lo del dentista", "es")
     assert (intent["text"], intent["recipients"]) == ("lo del dentista", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("friday at 8 remind Lucía the florist comes at 10", "en", "the florist comes at 10"),
+        ("el viernes a las 8 recuérdale a Lucía la florista viene a las 10", "es", "la florista viene a las 10"),
+    ],
+)  # fmt: skip
+def test_a_time_said_first_is_when_and_a_time_in_the_bare_clause_is_what(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["text"], intent["at"][:16]) == (said, "2025-03-28T08:00")
+
+
+def test_a_second_time_right_after_the_verb_opens_no_bare_clause() -> None:
+    intent = read("tomorrow at 8 remind me at 10 ring the vet")
+    assert intent["at"][:16] == "2025-03-28T10:00"
+    assert intent["text"].startswith("ring the vet")
