@@ -1197,8 +1197,12 @@ def _allowance_asked(clause: Clause) -> bool:
         return True
     if clause.question and _owned(clause, "allowance_noun"):
         return True  # "what's our monthly limit?"
-    if clause.has("metered") and clause.has("running_low"):
-        return True
+    if clause.has("metered") and (
+        clause.has("running_low") or clause.has("how_many") or clause.has("allowance_noun")
+    ):
+        return True  # voice notes and messages are only ever counted: "hay límite de audios?"
+    if clause.has("plan") and clause.has("running_low"):
+        return True  # "what's left on our plan this month?"
     # Tasks are work as well as what is counted: "how many tasks do I have left" lists
     # them; how many MORE can be made, or in the plan's month, is the allowance.
     counted = clause.has("metered") or clause.has("metered_work")

@@ -3485,3 +3485,32 @@ def test_a_second_time_right_after_the_verb_opens_no_bare_clause() -> None:
     intent = read("tomorrow at 8 remind me at 10 ring the vet")
     assert intent["at"][:16] == "2025-03-28T10:00"
     assert intent["text"].startswith("ring the vet")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how many audio messages can I send in a month?", "en"),
+        ("is there a limit on voice notes?", "en"),
+        ("cuántas notas de voz puedo mandar?", "es"),
+        ("hay tope de mensajes de voz?", "es"),
+    ],
+)  # fmt: skip
+def test_a_count_or_a_limit_of_voice_notes_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("anything left in the plan for this month?", "en"), ("queda algo de la suscripción?", "es")],
+)
+def test_what_is_left_of_the_plan_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("is there a free tier?", "en"), ("tienen plan gratuito?", "es")],
+)
+def test_asking_for_a_free_plan_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
