@@ -609,11 +609,12 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"\b(?:el\s+|cada\s+)?{_DAY_NUMBER}\s+dia\s+(?:de\s+cada\s+mes|de\s+todos\s+los"
             r"\s+meses|del\s+mes)\b",
         ),
-        # "cada día 1": the day of the month after "cada día"; an hour there is not one
+        # "cada día 1", "todos los días 1": the day of the month after "cada día"; an hour
+        # there is not one
         # ("cada día 8 y media", "cada día 7:30" are daily)
         (
             "monthly",
-            r"\bcada\s+dia\s+(?P<d>\d{1,2})\b(?!\s*(?::|\.\d|h\b|hs\b|am\b|pm\b|horas?\b"
+            r"\b(?:cada\s+dia|todos\s+los\s+dias)\s+(?P<d>\d{1,2})\b(?!\s*(?::|\.\d|h\b|hs\b|am\b|pm\b|horas?\b"
             r"|y\s|menos\s|de\s+la\b|en\s+punto\b))",
         ),
         (

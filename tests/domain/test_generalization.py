@@ -3514,3 +3514,13 @@ def test_what_is_left_of_the_plan_is_usage(text: str, language: str) -> None:
 )
 def test_asking_for_a_free_plan_is_signing_up(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "sign_up"
+
+
+def test_the_voseo_acordale_reminds_someone_else() -> None:
+    intent = read("acordale a Claire el martes a las 10 de firmar el contrato", "es")
+    assert (intent["text"], intent["recipients"]) == ("firmar el contrato", ["Claire"])
+
+
+def test_todos_los_dias_then_a_day_number_is_monthly() -> None:
+    intent = read("todos los días 5 a las 9 recuérdame pagar la cuota del gimnasio", "es")
+    assert (intent["cron"], intent["text"]) == ("0 9 5 * *", "pagar la cuota del gimnasio")
