@@ -1256,9 +1256,14 @@ def _tried_or_used_by_mine(clause: Clause) -> bool:
         if lex.hits("possessive", words[verb.last :]):
             return True
     for owner in lex.hits("possessive", words):
-        for use in lex.hits("use_verb", words[owner.last : owner.last + 1 + _BUSINESS_WORDS]):
+        reach = words[owner.last : owner.last + 1 + _BUSINESS_WORDS]
+        for use in lex.hits("use_verb", reach):
             at = owner.last + use.last
             if use.first and any(r.first == at and r.last == len(words) for r in refs):
+                return True
+        # "que mi taller lo use": the service as the clitic before the verb
+        for use in lex.hits("use_it", words[owner.last : owner.last + 2 + _BUSINESS_WORDS]):
+            if use.first and owner.last + use.last == len(words):
                 return True
     return False
 

@@ -3524,3 +3524,7 @@ def test_the_voseo_acordale_reminds_someone_else() -> None:
 def test_todos_los_dias_then_a_day_number_is_monthly() -> None:
     intent = read("todos los días 5 a las 9 recuérdame pagar la cuota del gimnasio", "es")
     assert (intent["cron"], intent["text"]) == ("0 9 5 * *", "pagar la cuota del gimnasio")
+
+
+def test_ones_own_business_using_it_said_with_a_clitic_is_signing_up() -> None:
+    assert read("me gustaría que mi panadería lo usara", "es")["kind"] == "sign_up"
