@@ -1167,19 +1167,51 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "I want my data deleted", "borrad todo lo que tengáis de mí": what is erased is
         # about the sender ("delete everything you have about me"), not the account.
         return DeleteData()
-    if clause.has("export") and not clause.people:
+    if clause.has("export") and not clause.people and not clause.has("billing_document"):
+        # "where can I download my invoices?": papers of what was paid are billing's.
         return ExportData()
-    if (clause.has("sign_up") or _business_brought_on(clause)) and not clause.people:
+    signing = clause.has("sign_up") or clause.has("trial") or _business_brought_on(clause)
+    if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
+    if clause.has("how_many") and _allowance_asked(clause):
+        return Usage()  # "how many more messages can we send?": what is left, not more
     if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
         # to move up from.
         return Upgrade()
     if clause.has("billing"):
         return Billing()
-    if clause.has("usage_strong") or (clause.has("usage") and clause.has("plan")):
+    if (
+        clause.has("usage_strong")
+        or (clause.has("usage") and clause.has("plan"))
+        or _allowance_asked(clause)
+    ):
         return Usage()
     return None
+
+
+def _allowance_asked(clause: Clause) -> bool:
+    """ "have we gone over our allowance?", "me quedan audios?", "how many more tasks can I
+    create this month": what the plan counts, asked about as what is left or its limit."""
+    if _acted_on(clause, "exceed", "allowance_noun"):
+        return True
+    if clause.question and _owned(clause, "allowance_noun"):
+        return True  # "what's our monthly limit?"
+    if clause.has("metered") and (
+        clause.has("running_low") or clause.has("how_many") or clause.has("allowance_noun")
+    ):
+        return True  # voice notes and messages are only ever counted: "hay límite de audios?"
+    if clause.has("plan") and clause.has("running_low"):
+        return True  # "what's left on our plan this month?"
+    # Tasks are work as well as what is counted: "how many tasks do I have left" lists
+    # them; how many MORE can be made, or in the plan's month, is the allowance.
+    counted = clause.has("metered") or clause.has("metered_work")
+    return (
+        counted
+        and clause.has("how_many")
+        and clause.has("more")
+        and (clause.has("plan_period") or clause.has("create_verb"))
+    )
 
 
 _BUSINESS_WORDS = 4
@@ -1196,6 +1228,42 @@ def _business_brought_on(clause: Clause) -> bool:
             continue
         for place in lex.hits("onto_service", words):
             if owner + 1 < place.first <= owner + 1 + _BUSINESS_WORDS and place.last == len(words):
+                return True
+    return False
+
+
+_OWNER_REACH = 2
+"""Words between an owner and what is owned: "our monthly limit"."""
+
+
+def _owned(clause: Clause, noun: str) -> bool:
+    owners = clause.lex.hits("possessive", clause.words)
+    return any(
+        0 <= n.first - o.last <= _OWNER_REACH
+        for n in clause.lex.hits(noun, clause.words)
+        for o in owners
+    )
+
+
+def _tried_or_used_by_mine(clause: Clause) -> bool:
+    """ "want to test it with my hostel staff", "quiero probar el servicio con mi equipo",
+    "cómo hago para que mi guardería use esto": the service tried out with the sender's
+    own people, or used by the sender's own business, is signing it up."""
+    lex, words = clause.lex, clause.words
+    refs = lex.hits("service_ref", words)
+    tried = [v for v in lex.hits("try_verb", words) if any(r.first == v.last for r in refs)]
+    for verb in tried + lex.hits("try_it", words):
+        if lex.hits("possessive", words[verb.last :]):
+            return True
+    for owner in lex.hits("possessive", words):
+        reach = words[owner.last : owner.last + 1 + _BUSINESS_WORDS]
+        for use in lex.hits("use_verb", reach):
+            at = owner.last + use.last
+            if use.first and any(r.first == at and r.last == len(words) for r in refs):
+                return True
+        # "que mi taller lo use": the service as the clitic before the verb
+        for use in lex.hits("use_it", words[owner.last : owner.last + 2 + _BUSINESS_WORDS]):
+            if use.first and owner.last + use.last == len(words):
                 return True
     return False
 
@@ -1798,13 +1866,15 @@ def _address_before_the_verb(words: Sequence[str], lex: Lexicon) -> set[int]:
     """ "yo can you remind me …", "mate, could you remind me …": a greeting, a vocative or
     the asking of a favour before the reminder verb is said to MinkOps, not remembered.
     After the verb the same words are the reminder's ("remind Tom you owe him")."""
-    verb = lex.hits("reminder_verb", words)
+    verb = lex.hits("reminder_verb", words) or lex.hits("reminder_lead", words)
     if not verb:
         return set()
+    head = words[: verb[0].first]
+    favour = ("favour_asked", "favour_link") if lex.has("favour_asked", head) else ()
     return {
         index
-        for name in ("greeting", "ability", "vocative")
-        for hit in lex.hits(name, words[: verb[0].first])
+        for name in ("greeting", "ability", "vocative", *favour)
+        for hit in lex.hits(name, head)
         for index in range(hit.first, hit.last)
     }
 
@@ -2425,7 +2495,10 @@ def refine_reminder(
             everyone
             and everyone[0].first <= 1
             and lex.has_outside("everyone", _COUNTS, words)
-            and not _modifies_a_noun(body, tokens, everyone[0].last)
+            and (
+                lex.covers("everyone_pronoun", words[everyone[0].first : everyone[0].last])
+                or not _modifies_a_noun(body, tokens, everyone[0].last)
+            )
         ):
             recipients = ["everyone"]
             end = everyone[0].last

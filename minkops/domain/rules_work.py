@@ -296,12 +296,15 @@ def create_task(text: Text, context: UnderstandingContext, language: str) -> Cre
 
 # --- creating reminders -----------------------------------------------------------------
 
+_NOT_AN_HOUR = r"(?!\s+las?\s+\d)"
+"""The "a" of who is reminded, not of "a las 3": "me recuerda a las 3 lo de …"."""
 _REMINDER_LEAD = re.compile(
     r"^(?:remind|reminder\s+(?:for|to)|reminder|set\s+(?:a\s+|up\s+a\s+)?reminder(?:\s+for)?"
     r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
     r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
-    r"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a)?"
-    r"|recordar(?:le|les)?(?:\s+a)?|avisa(?:le|les)?(?:\s+a)?)(?=\s|:|$)"
+    rf"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?"
+    rf"|recordar(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?|avisa(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?)"
+    r"(?=\s|:|$)"
     r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
     r"(?=\s|:|$)"
 )
@@ -373,6 +376,8 @@ _LEAD_INSIDE = re.compile(
 
 _ADDRESS = ("greeting", "ability", "vocative")
 """Words said to MinkOps before a request: "yo", "mate", "can you"."""
+_FAVOUR = ("favour_asked", "favour_link")
+"""A favour asked first and what links it on: "me hace el favor y (me) recuerda …"."""
 
 
 def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | None]:
@@ -384,7 +389,9 @@ def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | 
         return text, None
     head = text.slice(0, inside.start())
     tail = text.slice(inside.end(), len(text.folded))
-    if lexicon().covers_all(_ADDRESS, words_of(head.folded)):
+    said = words_of(head.folded)
+    favour = _FAVOUR if lexicon().has("favour_asked", said) else ()
+    if lexicon().covers_all((*_ADDRESS, *favour), said):
         return tail, None
     recurrence = find_recurrence(head.original)
     found = find_time(head.original, timezone=context.timezone, now=context.now)
@@ -392,6 +399,10 @@ def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | 
         return text, None
     moved = Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
     return moved, head.original
+
+
+_OPENING_WORDS = 2
+"""The words that would open a bare clause with its time: "at 10", "a las"."""
 
 
 class _Schedule(TypedDict, total=False):
@@ -411,9 +422,14 @@ def _schedule_said_first(
         return None
     content = body[: len(body) - len(head)].rstrip()
     link = _CONTENT_LINK.search(" " + Text.of(content).folded)
-    if link is None:
-        return None
-    before = content[: max(0, link.start() - 1)]
+    if link is not None:
+        before = content[: max(0, link.start() - 1)]
+    elif _find_time(" ".join(content.split()[:_OPENING_WORDS]), context, language, time()):
+        return None  # "tomorrow at 9 remind me at 10 …": a second time, not a clause's
+    else:
+        # "Sunday at 11 remind everyone the brunch starts at 12": who is told, then the
+        # clause said bare; its time is what it says.
+        before = ""
     said = _find_time(head, context, language, _REMINDER_TIME)
     if said is None or not said.explicit_time or _find_time(before, context, language, time()):
         return None

@@ -561,7 +561,7 @@ _ORDINAL_TEENS = (
 _ORDINALS: dict[str, int] = {
     **{word: n for n, word in enumerate(_ORDINAL_UNITS, start=1)},
     **{word: n for n, word in enumerate(_ORDINAL_TEENS, start=10)},
-    "twentieth": 20, "thirtieth": 30, "thirty first": 31, "primero": 1, "uno": 1,
+    "twentieth": 20, "thirtieth": 30, "thirty first": 31, "primero": 1, "primer": 1, "uno": 1,
     **{f"twenty {word}": 20 + n for n, word in enumerate(_ORDINAL_UNITS, start=1)},
 }  # fmt: skip
 """The days of the month said as ordinal words ("the second of every month"); hyphens are
@@ -602,6 +602,20 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "monthly",
             rf"\b(?:el\s+|cada\s+)?(?:dia\s+)?{_DAY_NUMBER}\s+(?:de\s+cada\s+mes|de\s+todos\s+los"
             r"\s+meses|del\s+mes)\b",
+        ),
+        # "cada primer día del mes": the ordinal before the day ("primer" as before a noun)
+        (
+            "monthly",
+            rf"\b(?:el\s+|cada\s+)?{_DAY_NUMBER}\s+dia\s+(?:de\s+cada\s+mes|de\s+todos\s+los"
+            r"\s+meses|del\s+mes)\b",
+        ),
+        # "cada día 1", "todos los días 1": the day of the month after "cada día"; an hour
+        # there is not one
+        # ("cada día 8 y media", "cada día 7:30" are daily)
+        (
+            "monthly",
+            r"\b(?:cada\s+dia|todos\s+los\s+dias)\s+(?P<d>\d{1,2})\b(?!\s*(?::|\.\d|h\b|hs\b|am\b|pm\b|horas?\b"
+            r"|y\s|menos\s|de\s+la\b|en\s+punto\b))",
         ),
         (
             "monthly",

@@ -3255,3 +3255,276 @@ def test_a_change_of_day_said_to_a_person_spoken_to_is_still_a_change() -> None:
 def test_a_change_verb_said_to_a_person_with_no_new_day_or_person_is_an_order() -> None:
     intent = read("Luis, put the coffee beans away before lunch")
     assert (intent["kind"], intent["title"]) == ("create_task", "put the coffee beans away")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("are we nearly out of voice messages? feels like it", "en"),
+        ("do we have any audio notes left this month", "en"),
+        ("nos quedan notas de voz?", "es"),
+        ("ya se nos acaban los mensajes de voz?", "es"),
+    ],
+)  # fmt: skip
+def test_what_the_plan_counts_asked_as_what_is_left_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("did I go over the monthly limit already?", "en"),
+        ("are we close to our quota?", "en"),
+        ("ya superamos el tope?", "es"),
+        ("creo que vamos a rebasar el cupo", "es"),
+    ],
+)  # fmt: skip
+def test_going_over_the_allowance_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how many more reminders can we set up this month?", "en"),
+        ("cuántos recordatorios más puedo poner?", "es"),
+    ],
+)  # fmt: skip
+def test_how_many_more_tasks_can_be_made_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("how many tasks have I got left?", "en"), ("qué tareas le quedan a Ana?", "es")],
+)
+def test_tasks_left_without_more_or_the_month_are_still_a_list(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("can I export last year's receipts somehow?", "en"),
+        ("dónde puedo descargar los recibos de enero?", "es"),
+    ],
+)  # fmt: skip
+def test_downloading_papers_of_what_was_paid_is_billing_not_export(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("me mandas el justificante de pago de noviembre?", "es"),
+        ("I need a proof of payment for the bookkeeper", "en"),
+    ],
+)  # fmt: skip
+def test_a_proof_of_payment_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("do you do a trial period? we run a small gym", "en"), ("hay versión de prueba?", "es")],
+)
+def test_asking_for_a_trial_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("keen to test the app with our kitchen crew", "en"),
+        ("me gustaría probar la app con mi gente de la panadería", "es"),
+    ],
+)  # fmt: skip
+def test_trying_the_service_with_ones_own_people_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how could our little bakery use this?", "en"),
+        ("qué tengo que hacer para que mi peluquería utilice esto", "es"),
+    ],
+)  # fmt: skip
+def test_ones_own_business_using_the_service_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+def test_the_voseo_acordame_de_asks_for_a_reminder() -> None:
+    intent = read("acordame el jueves a las 8 de renovar el seguro de la furgo", "es")
+    assert (intent["kind"], intent["text"], intent["recipients"]) == (
+        "create_reminder",
+        "renovar el seguro de la furgo",
+        ["me"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el primer día de cada mes a las 8 recuérdame pasar la nómina",
+        "cada día 1 a las 8 recuérdame pasar la nómina",
+    ],
+)
+def test_the_first_day_of_each_month_said_in_other_words_is_monthly(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["cron"], intent["text"]) == ("0 8 1 * *", "pasar la nómina")
+
+
+def test_an_hour_after_cada_dia_is_still_daily() -> None:
+    assert read("recuérdame cada día 7:15 regar el huerto", "es")["cron"] == "15 7 * * *"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("hágame el favor y me recuerda a las 11 lo del pedido de flores", "es", "lo del pedido de flores"),
+        ("be a star and remind me at 11 to ring the landlord", "en", "ring the landlord"),
+    ],
+)  # fmt: skip
+def test_a_favour_asked_before_a_reminder_is_no_part_of_it(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"], intent["recipients"]) == (
+        "create_reminder",
+        said,
+        ["me"],
+    )
+    assert intent["at"].startswith("2025-03-27T11:00")
+
+
+def test_the_a_of_a_las_after_recuerda_is_the_hour_not_who() -> None:
+    intent = read("recuerda a las 6 lo de la mudanza", "es")
+    assert (intent["text"], intent["at"][:16]) == ("lo de la mudanza", "2025-03-27T18:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("friday at 4 remind everybody the delivery van comes early", "en", "the delivery van comes early"),
+        ("el viernes a las 4 recuérdale a todo el mundo el inventario empieza temprano", "es", "el inventario empieza temprano"),
+    ],
+)  # fmt: skip
+def test_everyone_said_as_a_pronoun_then_a_bare_clause_is_who_is_reminded(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["recipients"], intent["text"]) == (["everyone"], said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("so what's my quota these days?", "en"), ("cuál es nuestro tope mensual?", "es")],
+)
+def test_asking_what_ones_own_allowance_is_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("happy to give it a try with our salon girls", "en"),
+        ("podemos probarla con nuestros repartidores?", "es"),
+    ],
+)  # fmt: skip
+def test_trying_it_said_with_the_service_inside_the_verb_is_signing_up(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("have we used up the allowance already", "en"), ("ya agotamos el cupo", "es")],
+)
+def test_using_up_the_allowance_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("how many more messages can I send before it resets?", "en", "usage"),
+        ("cuántos más mensajes podemos enviar este mes?", "es", "usage"),
+        ("how do I get more messages?", "en", "upgrade"),
+    ],
+)  # fmt: skip
+def test_how_many_more_asks_what_is_left_not_for_more(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+def test_a_favour_before_a_reminder_asked_in_other_words_is_no_part_of_it() -> None:
+    intent = read("hágame el favor de recordarle a Claire el lunes a las 8 lo del dentista", "es")
+    assert (intent["text"], intent["recipients"]) == ("lo del dentista", ["Claire"])
+    intent = read("me haces el favor y me recuerdas el lunes a las 8 lo del dentista", "es")
+    assert (intent["text"], intent["recipients"]) == ("lo del dentista", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("friday at 8 remind Lucía the florist comes at 10", "en", "the florist comes at 10"),
+        ("el viernes a las 8 recuérdale a Lucía la florista viene a las 10", "es", "la florista viene a las 10"),
+    ],
+)  # fmt: skip
+def test_a_time_said_first_is_when_and_a_time_in_the_bare_clause_is_what(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["text"], intent["at"][:16]) == (said, "2025-03-28T08:00")
+
+
+def test_a_second_time_right_after_the_verb_opens_no_bare_clause() -> None:
+    intent = read("tomorrow at 8 remind me at 10 ring the vet")
+    assert intent["at"][:16] == "2025-03-28T10:00"
+    assert intent["text"].startswith("ring the vet")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how many audio messages can I send in a month?", "en"),
+        ("is there a limit on voice notes?", "en"),
+        ("cuántas notas de voz puedo mandar?", "es"),
+        ("hay tope de mensajes de voz?", "es"),
+    ],
+)  # fmt: skip
+def test_a_count_or_a_limit_of_voice_notes_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("anything left in the plan for this month?", "en"), ("queda algo de la suscripción?", "es")],
+)
+def test_what_is_left_of_the_plan_is_usage(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("is there a free tier?", "en"), ("tienen plan gratuito?", "es")],
+)
+def test_asking_for_a_free_plan_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+def test_the_voseo_acordale_reminds_someone_else() -> None:
+    intent = read("acordale a Claire el martes a las 10 de firmar el contrato", "es")
+    assert (intent["text"], intent["recipients"]) == ("firmar el contrato", ["Claire"])
+
+
+def test_todos_los_dias_then_a_day_number_is_monthly() -> None:
+    intent = read("todos los días 5 a las 9 recuérdame pagar la cuota del gimnasio", "es")
+    assert (intent["cron"], intent["text"]) == ("0 9 5 * *", "pagar la cuota del gimnasio")
+
+
+def test_ones_own_business_using_it_said_with_a_clitic_is_signing_up() -> None:
+    assert read("me gustaría que mi panadería lo usara", "es")["kind"] == "sign_up"
