@@ -3255,3 +3255,30 @@ def test_a_change_of_day_said_to_a_person_spoken_to_is_still_a_change() -> None:
 def test_a_change_verb_said_to_a_person_with_no_new_day_or_person_is_an_order() -> None:
     intent = read("Luis, put the coffee beans away before lunch")
     assert (intent["kind"], intent["title"]) == ("create_task", "put the coffee beans away")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro is to hose down the yard", "en", "hose down the yard"),
+        ("Ana's job is to count the till", "en", "count the till"),
+        ("Tom, tu trabajo es barrer el almacén", "es", "barrer el almacén"),
+    ],
+)  # fmt: skip
+def test_a_duty_stated_as_a_fact_is_the_persons_task(text: str, language: str, title: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana sweep the back steps no hurry", "sweep the back steps"),
+        ("abeg mop the kitchen floor, Luis", "mop the kitchen floor"),
+        ("Luis would you ever empty the dishwasher", "empty the dishwasher"),
+    ],
+)  # fmt: skip
+def test_regional_softeners_and_no_rush_tails_are_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
