@@ -2662,11 +2662,19 @@ def _drop_comment(title: str) -> str:
         tokens, words = tokens[: when[0]], words[: when[0]]
     for hit in lex.hits("comment_lead", words):
         at = hit.first
-        if at < 2 or (
-            words[at] in _BARE_QUE and words[at + 1 : at + 2] and (words[at + 1] in _CLITICS)
+        if (
+            at < 2
+            or (
+                words[at] in _BARE_QUE
+                and words[at + 1 : at + 2]
+                and (words[at + 1] in _CLITICS)
+                # "…, que las viejas están rotas": an article, its noun, then a verb of being
+                # says why; "que las lave Tom" hands the work on.
+                and not lex.has("comment_verb", words[at + 3 : at + 3 + _SUBJECT_REACH_AFTER_PAUSE])
+            )
         ):
             continue
-        pause = "," in title[tokens[at - 1].end : tokens[at].start]
+        pause = _paused(title, tokens, at)
         # "fix the door since it's stuck": "since"/"as" before a subject give a reason
         # ("since monday", "as soon as" do not: no subject follows).
         causal = (
@@ -2689,7 +2697,7 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
     shelves and the door") has no such verb and stays. 0 when there is none."""
     lex = lexicon()
     for at in range(2, len(words) - 1):
-        if "," not in title[tokens[at - 1].end : tokens[at].start]:
+        if not _paused(title, tokens, at):
             continue
         if words[at] in _DETERMINERS | _ARTICLES:
             verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
@@ -2698,6 +2706,16 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
         elif _bare_subject_clause(words, at):
             return at
     return 0
+
+
+_PAUSES = (",", "\u2014", "\u2013", " - ", ";")
+
+
+def _paused(title: str, tokens: Sequence[Word], at: int) -> bool:
+    """A comma, a dash or a semicolon before the word: where a comment may start ("reset
+    the lockers — guests lost the codes")."""
+    between = title[tokens[at - 1].end : tokens[at].start]
+    return any(mark in between for mark in _PAUSES)
 
 
 def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
@@ -2709,10 +2727,16 @@ def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
     word = words[at]
     if lex.has("comment_verb", words[at : at + 1]) and word.endswith("n"):
         return True
-    plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+    if at + 2 < len(words) and _plural(words[at + 1]) and lex.has("comment_verb", [words[at + 2]]):
+        word, at = words[at + 1], at + 1  # "…, new guests arriving at noon": one adjective
+    plural = _plural(word)
     verb = words[at + 1]
     past = len(verb) > 4 and verb.endswith("ed")
     return plural and not lex.has("work_verb", [word]) and (past or lex.has("comment_verb", [verb]))
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
 def _trim_title(title: str) -> str:

@@ -3282,3 +3282,19 @@ def test_regional_softeners_and_no_rush_tails_are_no_part_of_the_work(
     text: str, title: str
 ) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Tom please reprint the menus — customers spilled coffee on them", "en", "reprint the menus"),
+        ("Ana order more napkins, we ran out last night", "en", "order more napkins"),
+        ("Luis hoover the lounge, new tenants arriving at four", "en", "hoover the lounge"),
+        ("Tom que cambie las bombillas del pasillo, que las otras están fundidas", "es", "cambiar las bombillas del pasillo"),
+        ("Ana, llama al cliente para que pase a recoger el pedido", "es", "llamar al cliente"),
+    ],
+)  # fmt: skip
+def test_a_comment_after_a_dash_a_comma_or_a_purpose_clause_leaves_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
