@@ -2741,6 +2741,9 @@ def _plural(word: str) -> bool:
 
 def _trim_title(title: str) -> str:
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
+    # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
+    # before the edges are trimmed, or its "a" would go alone.
+    title = _drop_lead(title, "title_filler")
     title = _order_after_scene(_drop_comment(_drop_edges(title, ("time_residue", "dangling"))))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
@@ -2816,6 +2819,15 @@ def _trim_title(title: str) -> str:
     for cut in ("?", "!"):
         title = title.split(cut)[0]
     return tidy(title)
+
+
+def _drop_lead(title: str, name: str) -> str:
+    """The title without a phrase of class `name` that opens it (when work follows)."""
+    tokens = tokens_of(Text.of(title).folded)
+    lead = lexicon().hits(name, [t.text for t in tokens][:5])
+    if lead and lead[0].first == 0 and lead[0].last < len(tokens):
+        return title[tokens[lead[0].last].start :]
+    return title
 
 
 def _polite_gerund(title: str, tokens: Sequence[Word]) -> str:

@@ -3298,3 +3298,18 @@ def test_a_comment_after_a_dash_a_comma_or_a_purpose_clause_leaves_the_title(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, ¿me haces el paro de doblar las toallas?", "doblar las toallas"),
+        ("Tom, hágame el favor y me ordena la bodega", "ordenar la bodega"),
+        ("Lucía, ¿podí barrer la vereda?", "barrer la vereda"),
+        ("Luis, a ver si mañana pintas la reja", "pintar la reja"),
+        ("Ana, cuando llegues revisa el correo", "revisar el correo"),
+    ],
+)  # fmt: skip
+def test_spanish_request_wrappers_are_no_part_of_the_work(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
