@@ -2294,7 +2294,8 @@ def _time_before(clause: Clause) -> datetime | None:
     # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
     # with the person is no word of the time's, and none of the work's.
     left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
-    return found.at if not left else None
+    # "first thing tomorrow Pedro unload …": a time of the day said in words is time too.
+    return found.at if not left or clause.lex.covers("time_residue", left) else None
 
 
 def _due_time() -> time:
@@ -3149,9 +3150,44 @@ def _infinitive_first(
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:
         lemma = key[:-2] + "er"  # "recoges el pedido", "coges las llaves"
+    if lemma is None and ordered:
+        lemma = _present_order(key)
     if lemma is None:
         return body
+    if ordered:
+        rest = _coordinated_orders(rest)
     return tidy(f"{lemma} {rest}")
+
+
+_PLURAL_PRESENT = (("ais", "ar"), ("eis", "er"))
+_PRESENT_REACH = 5
+
+
+def _present_order(key: str) -> str | None:
+    """A present said as an order after its time ("mañana montáis las mesas", "el lunes
+    Lucía y María hacen inventario"): the plural "you" in -áis/-éis, and the "they do" of
+    an -er/-ir verb, its "tú" order with an -n ("hacen" → "hace" → "hacer")."""
+    lex = lexicon()
+    if key.endswith("en"):
+        return lex.imperative_lemmas.get(key[:-1]) or lex.lemmas.get(key[:-1])
+    for ending, infinitive in _PLURAL_PRESENT:
+        if key.endswith(ending) and len(key) > _PRESENT_REACH:
+            return _undiphthong(key[: -len(ending)]) + infinitive
+    return None
+
+
+def _coordinated_orders(rest: str) -> str:
+    """ "abre la guardería y recibe a los niños": a second order joined by "y" is work in
+    the infinitive too ("abrir … y recibir …")."""
+    words = rest.split(" ")
+    for at in range(len(words) - 1):
+        if words[at] not in {"y", "e"}:
+            continue
+        key = roster_fold(words[at + 1])
+        lemma = lexicon().imperative_lemmas.get(key) or _present_order(key)
+        if lemma is not None:
+            words[at + 1] = lemma
+    return " ".join(words)
 
 
 _EARLY: tuple[Frame, ...] = (

@@ -3313,3 +3313,17 @@ def test_a_comment_after_a_dash_a_comma_or_a_purpose_clause_leaves_the_title(
 def test_spanish_request_wrappers_are_no_part_of_the_work(text: str, title: str) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana y Luis, el viernes a las 7 limpiáis la cámara", "es", "limpiar la cámara"),
+        ("el martes a las 10 Tom y Pedro hacen la mudanza del almacén", "es", "hacer la mudanza del almacén"),
+        ("mañana a las 7 Ana abre la tienda y barre la entrada", "es", "abrir la tienda y barrer la entrada"),
+        ("first thing friday Luis count the till", "en", "count the till"),
+    ],
+)  # fmt: skip
+def test_a_present_said_after_its_time_is_an_order(text: str, language: str, title: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
