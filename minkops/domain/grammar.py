@@ -619,13 +619,18 @@ def _ordered_of_people(clause: Clause) -> bool:
         return False
     after = clause.people[0].last
     for person in clause.people[1:]:
-        if person.first - after > 1 or (person.first > after and clause.words[after] not in _AND):
+        if person.first - after > 1 or (
+            person.first > after and clause.words[after] not in _AND | _CHAT_AND
+        ):
             break
         after = person.last
     if after >= len(clause.words):
         return False
     if clause.words[after] in {"to", "que", "q"}:
         return True
+    verb = clause.words[after : after + 1]
+    if clause.lex.has("work_verb", verb) and not clause.lex.has("edit_verb", verb):
+        return True  # "Lucia n Maria restock the hand towels": an order ("hand" is a noun)
     duty = clause.lex.hits("assign", clause.words[after : after + 4])
     return bool(duty) and duty[0].first == 0
 
@@ -2381,6 +2386,8 @@ def _modifies_a_noun(body: str, tokens: Sequence[Word], after: int) -> bool:
 
 
 _AND = frozenset({"y", "and", "e", "&"})
+_CHAT_AND = frozenset({"n"})
+"""Between two names only: "Lucia n Maria"."""
 _TOPIC = frozenset({"about", "sobre"})
 _LEADING_LINKS = frozenset(
     {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}

@@ -3327,3 +3327,17 @@ def test_spanish_request_wrappers_are_no_part_of_the_work(text: str, title: str)
 def test_a_present_said_after_its_time_is_an_order(text: str, language: str, title: str) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_names_then_a_work_verb_is_an_order_even_with_a_change_word_as_a_noun() -> None:
+    intent = read("Ana and Luis clean the hand basin by the fridge")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Ana", "Luis"])
+
+
+def test_n_between_two_names_joins_them() -> None:
+    intent = read("Tom n Pedro check the hand dryer by the freezer")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Tom", "Pedro"])
+
+
+def test_when_you_are_done_there_before_an_order_says_when() -> None:
+    assert read("Luis, when you're done there wipe the counters")["title"] == "wipe the counters"
