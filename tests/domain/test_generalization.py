@@ -3341,3 +3341,18 @@ def test_n_between_two_names_joins_them() -> None:
 
 def test_when_you_are_done_there_before_an_order_says_when() -> None:
     assert read("Luis, when you're done there wipe the counters")["title"] == "wipe the counters"
+
+
+def test_a_spanish_label_for_someone_before_a_colon_gives_them_the_work() -> None:
+    intent = read("recado para Luis: recoger los manteles de la lavandería", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "recoger los manteles de la lavandería",
+        ["Luis"],
+    )
+
+
+def test_setting_the_building_alarm_after_another_order_is_work_not_a_reminder() -> None:
+    intent = read("whoever's opening tomorrow, unlock the shutters and set the alarm off")
+    assert intent["kind"] == "create_task"
+    assert read("Ana, switch the lights off and set the alarm")["kind"] == "create_task"
