@@ -3062,6 +3062,32 @@ _NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
 "sobre"), which a title may open with; none is a "usted" order of an -ar verb."""
 
 
+_REFLEXIVE_ENCLITICS = ("te", "me", "nos", "se")
+_TU_ORDER_INFINITIVES = (("a", "ar"), ("e", "er"))
+_ACCENTED = "áéíóú"
+
+
+def _pronominal_order(written: str) -> str | None:
+    """A "tú" order with its pronoun attached, which the written accent gives away
+    ("pásate", "límpiate"): the infinitive takes the pronoun as "se" ("pasarse"). The
+    verb's own orders (-a for -ar, -e for -er) come first from the lexicon."""
+    word = written.lower().rstrip(",.")
+    if not any(vowel in word for vowel in _ACCENTED):
+        return None
+    key = roster_fold(word)
+    for clitic in _REFLEXIVE_ENCLITICS:
+        stem = key[: -len(clitic)]
+        if not key.endswith(clitic) or len(stem) < 3:
+            continue
+        known = lexicon().imperative_lemmas.get(stem)
+        if known is not None:
+            return f"{known}se"
+        for ending, infinitive in _TU_ORDER_INFINITIVES:
+            if stem.endswith(ending):
+                return f"{_undiphthong(stem[:-1])}{infinitive}se"
+    return None
+
+
 def _usted_order(key: str) -> str | None:
     """The "usted"/"ustedes" order of an -ar verb, its subjunctive: "fumigue" →
     "fumigar", "limpien" → "limpiar", "cuelgue" → "colgar" (irregular and -er/-ir ones
@@ -3151,6 +3177,8 @@ def _infinitive_first(
         and not key.endswith(_NOUN_ENDINGS)
     ):
         lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
+    if lemma is None and ordered:
+        lemma = _pronominal_order(first)  # "pásate por el taller" → "pasarse por …"
     if lemma is None and imperative and not subjunctive:
         lemma = _usted_order(key)  # "oiga Juan, fumigue el patio", "limpien el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:

@@ -3356,3 +3356,16 @@ def test_setting_the_building_alarm_after_another_order_is_work_not_a_reminder()
     intent = read("whoever's opening tomorrow, unlock the shutters and set the alarm off")
     assert intent["kind"] == "create_task"
     assert read("Ana, switch the lights off and set the alarm")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, mañana acércate a la gestoría", "acercarse a la gestoría"),
+        ("Pedro, el viernes quédate hasta el cierre", "quedarse hasta el cierre"),
+    ],
+)  # fmt: skip
+def test_a_tu_order_with_its_pronoun_attached_is_a_pronominal_infinitive(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
