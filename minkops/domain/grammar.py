@@ -1473,6 +1473,10 @@ def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
     membership = clause.has("remove_person") and not clause.has("task_word")
+    if membership and _ordered_of_people(clause) and not clause.has("cancel"):
+        # "Lucía tiene que hacer el check-in del grupo de Erasmus": work ordered of her,
+        # where "del grupo" is the work's object, not the team she leaves.
+        membership = False
     if (
         clause.has("remove_pronoun")
         or membership

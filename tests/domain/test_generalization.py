@@ -3369,3 +3369,10 @@ def test_a_tu_order_with_its_pronoun_attached_is_a_pronominal_infinitive(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+def test_work_ordered_of_a_person_about_a_group_is_no_removal() -> None:
+    intent = read("Pedro tiene que preparar la cena del equipo de fútbol a las 8", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Pedro"])
+    assert read("Tom needs to print the badges from the list of guests")["kind"] == "create_task"
+    assert read("saca a Ana del equipo", "es")["kind"] == "remove_member"
