@@ -453,9 +453,28 @@ _OF_A_DAY = ("del", "of")
 """A weekday after these modifies a noun ("the reservations of Saturday")."""
 
 
+_DAY_STAYS = frozenset(
+    {"at", "by", "in", "on", "and", "or", "to", "the", "a", "before", "after", "till", "until"}
+    | {"morning", "afternoon", "evening", "night", "am", "pm", "next", "coming", "week"}
+)
+"""Words after "the Saturday" that leave it a day ("the Saturday at 9", "the Saturday
+morning"): any other word is the noun it names ("the Saturday wedding")."""
+
+
 def _names_a_thing(folded: str, match: re.Match[str]) -> bool:
     before = folded[max(0, match.start() - 5) : match.start()].split()
-    return bool(before) and before[-1] in _OF_A_DAY
+    if before and before[-1] in _OF_A_DAY:
+        return True
+    said = folded[: match.start("wd")].split()
+    after = folded[match.end() : match.end() + 24].split()
+    # "fold the napkins for the Saturday wedding": which wedding, not when.
+    return (
+        bool(said)
+        and said[-1] == "the"
+        and bool(after)
+        and after[0].isalpha()
+        and after[0] not in _DAY_STAYS
+    )
 
 
 def _next_month_day(today: date, day: int) -> date | None:

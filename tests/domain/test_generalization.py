@@ -3376,3 +3376,12 @@ def test_work_ordered_of_a_person_about_a_group_is_no_removal() -> None:
     assert (intent["kind"], intent["assignees"]) == ("create_task", ["Pedro"])
     assert read("Tom needs to print the badges from the list of guests")["kind"] == "create_task"
     assert read("saca a Ana del equipo", "es")["kind"] == "remove_member"
+
+
+def test_a_weekday_between_the_and_a_noun_says_which_thing_not_when() -> None:
+    intent = read("Tom, ice the cakes for the Friday christening")
+    assert (intent["title"], intent.get("due")) == (
+        "ice the cakes for the Friday christening",
+        None,
+    )
+    assert read("Tom, ice the cakes by the Friday")["title"] == "ice the cakes"
