@@ -2751,7 +2751,22 @@ def _plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
+def _order_after_a_sentence(title: str) -> str:
+    """ "(Lucía,) grand job yesterday. Today can you do the bouquets": praise or a scene
+    said as a sentence of its own, then the order: the work is the order."""
+    head, mark, tail = title.partition(". ")
+    if not mark or not tail.strip():
+        return title
+    words = words_of(Text.of(head).folded)
+    if not words or _an_order_verb(words[0]):
+        return title
+    # praise opens with a word of thanks ("grand", "lovely", "great"); a scene is short
+    praised = lexicon().has("ack", words[:1])
+    return tidy(tail) if praised or _a_scene(words) else title
+
+
 def _trim_title(title: str) -> str:
+    title = _order_after_a_sentence(title)
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.

@@ -3385,3 +3385,8 @@ def test_a_weekday_between_the_and_a_noun_says_which_thing_not_when() -> None:
         None,
     )
     assert read("Tom, ice the cakes by the Friday")["title"] == "ice the cakes"
+
+
+def test_praise_said_as_its_own_sentence_before_the_order_is_no_part_of_the_work() -> None:
+    intent = read("Pedro, lovely work on friday. Tomorrow can you prep the salads")
+    assert (intent["kind"], intent["title"]) == ("create_task", "prep the salads")
