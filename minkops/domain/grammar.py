@@ -493,6 +493,7 @@ def _said_with_vocatives(clause: Clause, name: str) -> bool:
 
 
 _TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})
+_INFINITIVE_ENDINGS = ("ar", "er", "ir")
 
 
 def _opens_new_work(clause: Clause) -> bool:
@@ -587,8 +588,26 @@ def _edit_task(clause: Clause) -> IntentType | None:
         matches = _resolve_task(said, context)
         if len(matches) != 1:
             return None
+        if _new_work_referred(clause, said, matches[0], context):
+            return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _new_work_referred(
+    clause: Clause, said: Sequence[str], task: TaskRef, context: UnderstandingContext
+) -> bool:
+    """ "lo de llamar al proveedor de globos, que lo haga Pedro": work referred to by its
+    verb ("lo de" + an infinitive) is an open task only when more than the verb fits it;
+    a verb alone ("llamar" ~ "call the plumber") names new work."""
+    back = clause.lex.hits("referred", clause.words[:4])
+    if not back or back[0].last >= len(clause.words):
+        return False
+    verb = clause.words[back[0].last]
+    if not verb.endswith(_INFINITIVE_ENDINGS):
+        return False
+    rest = [w for w in said if w != verb]
+    return [t.number for t in _resolve_task(rest, context)] != [task.number]
 
 
 def _addressed_before(clause: Clause, verb: int) -> bool:
@@ -2225,6 +2244,16 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     elif (resumed := _resumed_object(clause, last.first)) is not None:
         cut, verb = resumed
     head = clause.text.original[:cut].rstrip()
+    topic = clause.lex.hits("referred", clause.words[:2])
+    if (
+        topic
+        and topic[0].first == 0
+        and clause.words[topic[0].last].endswith(_INFINITIVE_ENDINGS)
+        and clause.tokens[topic[0].last].start < cut
+    ):
+        # "lo de llamar al proveedor que lo haga Pedro": the work set up as a topic needs
+        # no comma, and "lo de" is no part of it.
+        head = f"{head[clause.tokens[topic[0].last].start :].rstrip(' -,:–')},"
     if not head.endswith(("-", ",", ":", "–")):
         return None
     if verb:

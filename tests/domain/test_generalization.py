@@ -3390,3 +3390,13 @@ def test_a_weekday_between_the_and_a_noun_says_which_thing_not_when() -> None:
 def test_praise_said_as_its_own_sentence_before_the_order_is_no_part_of_the_work() -> None:
     intent = read("Pedro, lovely work on friday. Tomorrow can you prep the salads")
     assert (intent["kind"], intent["title"]) == ("create_task", "prep the salads")
+
+
+def test_lo_de_an_infinitive_handed_to_someone_is_new_work_unless_it_names_an_open_task() -> None:
+    intent = read("lo de llamar a la imprenta que lo haga Luis", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "llamar a la imprenta",
+        ["Luis"],
+    )
+    assert read("lo de limpiar la campana que lo haga Tom", "es")["kind"] == "edit_task"
