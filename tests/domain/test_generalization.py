@@ -3400,3 +3400,8 @@ def test_lo_de_an_infinitive_handed_to_someone_is_new_work_unless_it_names_an_op
         ["Luis"],
     )
     assert read("lo de limpiar la campana que lo haga Tom", "es")["kind"] == "edit_task"
+
+
+def test_a_relative_doer_then_a_subjunctive_is_work_for_whoever_it_is() -> None:
+    intent = read("la que abra el sábado que encienda la calefacción", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "encender la calefacción")
