@@ -1012,7 +1012,12 @@ def _reports_done(clause: Clause) -> bool:
     """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
     only with its participle: "tell Pedro he needs to …" is the English pronoun."""
     words = clause.words
+    # "de pronto me colabora …" (Colombian "could you"): a done word ("pronto", ready in
+    # Portuguese) inside a request's wrapper reports nothing.
+    wrapped = {i for h in clause.lex.hits("title_filler", words) for i in range(h.first, h.last)}
     for hit in clause.lex.hits("done", words):
+        if hit.first in wrapped:
+            continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
         if words[hit.first : hit.last] == [words[hit.first]] and words[hit.first] in _AUXILIARIES:
@@ -3253,6 +3258,12 @@ def _present_order(key: str) -> str | None:
     lex = lexicon()
     if key.endswith("en"):
         return lex.imperative_lemmas.get(key[:-1]) or lex.lemmas.get(key[:-1])
+    # "(me colabora) revisando los pañales": a gerund after a request is the work.
+    if key.endswith("ando") and len(key) > _PRESENT_REACH + 1:
+        return _undiphthong(key[:-4]) + "ar"
+    if key.endswith("iendo") and len(key) > _PRESENT_REACH + 1:
+        order = key[:-5] + "e"
+        return lex.imperative_lemmas.get(order) or lex.lemmas.get(order)
     for ending, infinitive in _PLURAL_PRESENT:
         if key.endswith(ending) and len(key) > _PRESENT_REACH:
             return _undiphthong(key[: -len(ending)]) + infinitive

@@ -3405,3 +3405,15 @@ def test_lo_de_an_infinitive_handed_to_someone_is_new_work_unless_it_names_an_op
 def test_a_relative_doer_then_a_subjunctive_is_work_for_whoever_it_is() -> None:
     intent = read("la que abra el sábado que encienda la calefacción", "es")
     assert (intent["kind"], intent["title"]) == ("create_task", "encender la calefacción")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, de pronto me colabora ordenando la bodega", "ordenar la bodega"),
+        ("Ana, me colabora recogiendo las tazas", "recoger las tazas"),
+    ],
+)  # fmt: skip
+def test_a_colombian_request_with_a_gerund_is_an_order_not_a_report(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
