@@ -3267,6 +3267,15 @@ def _present_order(key: str) -> str | None:
     for ending, infinitive in _PLURAL_PRESENT:
         if key.endswith(ending) and len(key) > _PRESENT_REACH:
             return _undiphthong(key[: -len(ending)]) + infinitive
+    if key.endswith("es") and len(key) > _PRESENT_REACH:
+        # "(cuando puedas) revises las luces": the "tú" subjunctive of an -ar verb, the
+        # -er/-ir "you do" ("recoges") having been read from the lexicon before.
+        stem = key[:-2]
+        for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):
+            if stem.endswith(written):
+                stem = stem[: -len(written)] + spoken
+                break
+        return _undiphthong(stem) + "ar"
     return None
 
 

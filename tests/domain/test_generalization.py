@@ -3417,3 +3417,15 @@ def test_a_relative_doer_then_a_subjunctive_is_work_for_whoever_it_is() -> None:
 def test_a_colombian_request_with_a_gerund_is_an_order_not_a_report(text: str, title: str) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_rambling_spanish_voice_note_keeps_only_the_work() -> None:
+    said = (
+        "bueno Ana mira te quería decir que cuando puedas limpies los cristales del "
+        "escaparate que me dijo Tom que están sucios vale gracias"
+    )
+    intent = read(said, "es")
+    assert (intent["kind"], intent["title"]) == (
+        "create_task",
+        "limpiar los cristales del escaparate",
+    )
