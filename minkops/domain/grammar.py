@@ -601,10 +601,13 @@ def _new_work_referred(
     verb ("lo de" + an infinitive) is an open task only when more than the verb fits it;
     a verb alone ("llamar" ~ "call the plumber") names new work."""
     back = clause.lex.hits("referred", clause.words[:4])
-    if not back or back[0].last >= len(clause.words):
+    if back and back[0].last < len(clause.words):
+        verb = clause.words[back[0].last]
+    elif clause.has("edit_it") or clause.has("hand_to"):
+        verb = clause.words[0]  # "call the balloon supplier, give it to Pedro"
+    else:
         return False
-    verb = clause.words[back[0].last]
-    if not verb.endswith(_INFINITIVE_ENDINGS):
+    if not (verb.endswith(_INFINITIVE_ENDINGS) or clause.lex.has("work_verb", [verb])):
         return False
     rest = [w for w in said if w != verb]
     return [t.number for t in _resolve_task(rest, context)] != [task.number]

@@ -3429,3 +3429,17 @@ def test_a_rambling_spanish_voice_note_keeps_only_the_work() -> None:
         "create_task",
         "limpiar los cristales del escaparate",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("call the window cleaner, give it to Ana", "en", "create_task"),
+        ("llamar a la imprenta, que lo haga Luis", "es", "create_task"),
+        ("mop the terrace, give it to Ana", "en", "edit_task"),
+    ],
+)  # fmt: skip
+def test_work_handed_on_that_shares_only_its_verb_with_an_open_task_is_new_work(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
