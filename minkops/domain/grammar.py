@@ -1017,7 +1017,13 @@ def _reports_done(clause: Clause) -> bool:
     words = clause.words
     # "de pronto me colabora …" (Colombian "could you"): a done word ("pronto", ready in
     # Portuguese) inside a request's wrapper reports nothing.
-    wrapped = {i for h in clause.lex.hits("title_filler", words) for i in range(h.first, h.last)}
+    # Nor one inside a time clause ("when you're done, Tom, mop the floor").
+    wrapped = {
+        i
+        for name in ("title_filler", "time_residue")
+        for h in clause.lex.hits(name, words)
+        for i in range(h.first, h.last)
+    }
     for hit in clause.lex.hits("done", words):
         if hit.first in wrapped:
             continue
@@ -1987,7 +1993,14 @@ def _create_task(clause: Clause) -> IntentType | None:
             follow_start = labelled  # "Maria's job today: wipe all the menus"
             body_text = tidy(clause.text.original[clause.tokens[follow_start].start :])
             return _task_from(clause, body_text, assignees, subjunctive=False)
-        timed = first.first > 1 and _time_before(clause) is not None
+        timed = (
+            first.first > 1
+            and (
+                _time_before(clause) is not None
+                # "when you're done, Tom, mop the floor": a time clause said before the name
+                or lex.covers("time_residue", words[: first.first])
+            )
+        )
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
         if follow and follow[0].first == 0:

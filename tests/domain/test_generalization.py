@@ -3443,3 +3443,18 @@ def test_work_handed_on_that_shares_only_its_verb_with_an_open_task_is_new_work(
     text: str, language: str, kind: str
 ) -> None:
     assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("when you're finished, Ana, hoover the stairs", "hoover the stairs"),
+        ("before you go, Pedro, empty the bins", "empty the bins"),
+        ("when you're done, Luis, check the oil in the van", "check the oil in the van"),
+    ],
+)  # fmt: skip
+def test_a_time_clause_before_the_name_is_when_and_its_done_word_reports_nothing(
+    text: str, title: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
