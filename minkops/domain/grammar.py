@@ -3136,12 +3136,17 @@ _TU_ORDER_INFINITIVES = (("a", "ar"), ("e", "er"))
 _ACCENTED = "áéíóú"
 
 
-def _pronominal_order(written: str) -> str | None:
+_PRONOMINAL_LINKS = frozenset({"por", "a", "al", "de", "del", "con", "en"})
+
+
+def _pronominal_order(written: str, rest: str) -> str | None:
     """A "tú" order with its pronoun attached, which the written accent gives away
-    ("pásate", "límpiate"): the infinitive takes the pronoun as "se" ("pasarse"). The
+    ("pásate", "límpiate"), or the "vos" one ("pasate por", "fijate en") before the
+    preposition it governs: the infinitive takes the pronoun as "se" ("pasarse"). The
     verb's own orders (-a for -ar, -e for -er) come first from the lexicon."""
     word = written.lower().rstrip(",.")
-    if not any(vowel in word for vowel in _ACCENTED):
+    linked = roster_fold(rest.split(" ", 1)[0]) in _PRONOMINAL_LINKS
+    if not linked and not any(vowel in word for vowel in _ACCENTED):
         return None
     key = roster_fold(word)
     for clitic in _REFLEXIVE_ENCLITICS:
@@ -3247,7 +3252,9 @@ def _infinitive_first(
     ):
         lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
     if lemma is None and ordered:
-        lemma = _pronominal_order(first)  # "pásate por el taller" → "pasarse por …"
+        lemma = _pronominal_order(first, rest)  # "pásate por el taller" → "pasarse por …"
+    if lemma is None and ordered and key.endswith("en"):
+        lemma = _present_order(key)  # "recogen el pedido": an -er verb, not "recogar"
     if lemma is None and imperative and not subjunctive:
         lemma = _usted_order(key)  # "oiga Juan, fumigue el patio", "limpien el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
@@ -3299,13 +3306,26 @@ def _coordinated_orders(rest: str) -> str:
     """ "abre la guardería y recibe a los niños": a second order joined by "y" is work in
     the infinitive too ("abrir … y recibir …")."""
     words = rest.split(" ")
+    lex = lexicon()
     for at in range(len(words) - 1):
         if words[at] not in {"y", "e"}:
             continue
-        key = roster_fold(words[at + 1])
-        lemma = lexicon().imperative_lemmas.get(key) or _present_order(key)
-        if lemma is not None:
-            words[at + 1] = lemma
+        # "… y lo guardan": the object pronoun goes after the infinitive ("guardarlo").
+        clitic = roster_fold(words[at + 1]) if words[at + 1] in _OBJECT_CLITICS else ""
+        verb = at + 2 if clitic else at + 1
+        if verb >= len(words):
+            continue
+        key = roster_fold(words[verb])
+        # Not the "tú" -es reading: after "y" that is as often a plural noun ("y peines").
+        joined = None if key.endswith("es") else _present_order(key)
+        # After an article-like pronoun only a plain order or a plural present is a verb:
+        # "y la barra" is the bar, "y lo guardan" puts it away.
+        known = None if clitic else lex.lemmas.get(key)
+        lemma = lex.imperative_lemmas.get(key) or known or joined
+        if lemma is None and key.endswith("an") and len(key) > _PRESENT_REACH:
+            lemma = _undiphthong(key[:-2]) + "ar"  # "… y lo guardan"
+        if lemma is not None and lemma.endswith(_INFINITIVE_ENDINGS):
+            words[at + 1 : verb + 1] = [lemma + clitic]
     return " ".join(words)
 
 

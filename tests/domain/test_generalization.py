@@ -3458,3 +3458,20 @@ def test_a_time_clause_before_the_name_is_when_and_its_done_word_reports_nothing
 ) -> None:
     intent = read(text)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("el viernes Tom y Luis descargan el camión y lo ordenan", "descargar el camión y ordenarlo"),
+        ("mañana Ana friega el suelo y limpia los cristales", "fregar el suelo y limpiar los cristales"),
+        ("Tom, limpia la mesa y la barra", "limpiar la mesa y la barra"),
+        ("Ana, lava las tijeras y los peines", "lavar las tijeras y los peines"),
+        ("Luis, fijate en la caldera", "fijarse en la caldera"),
+        ("oye Pedro, hazme el paro y barre la entrada", "barrer la entrada"),
+    ],
+)  # fmt: skip
+def test_coordinated_and_pronominal_spanish_orders_read_as_infinitives(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
