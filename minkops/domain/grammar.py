@@ -2821,7 +2821,10 @@ def _trim_title(title: str) -> str:
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
     title = _drop_lead(title, "title_filler")
-    title = _order_after_scene(_drop_comment(_drop_edges(title, ("time_residue", "dangling"))))
+    title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
+    # "limpie la sala ahorita, hay pelos por todos lados": the time said before the
+    # comment ends the work once the comment is out.
+    title = _order_after_scene(_drop_edges(title, ("time_residue", "dangling")))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
     for _ in range(2):

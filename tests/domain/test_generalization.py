@@ -3475,3 +3475,17 @@ def test_coordinated_and_pronominal_spanish_orders_read_as_infinitives(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("que alguien barra el patio al rato, hay hojas por todas partes", "es", "barrer el patio"),
+        ("Tom wipe the tables later on, they're sticky", "en", "wipe the tables"),
+        ("Ana sweep the porch no rush at all", "en", "sweep the porch"),
+    ],
+)  # fmt: skip
+def test_a_time_left_before_a_comment_goes_once_the_comment_is_out(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
