@@ -2742,10 +2742,28 @@ def _drop_comment(title: str) -> str:
         causal = (
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
-        if pause or at in urgent or causal:
+        if pause or at in urgent or causal or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+_CONTRACTED_BE = frozenset({"s", "re"})
+_COMPLEMENTIZERS = frozenset({"sure", "whether", "if", "that", "when", "what", "how", "why"})
+
+
+def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
+    """ "call the repair lads about the cooler it's making that noise again": a pronoun
+    and a contracted "is"/"are" with a verb in -ing (or "been") say what is happening,
+    with no comma needed; "make sure it's working" asks for that state."""
+    after = words[hit.last : hit.last + 1]
+    return (
+        hit.last - hit.first == 2
+        and words[hit.last - 1] in _CONTRACTED_BE
+        and words[hit.first - 1] not in _COMPLEMENTIZERS
+        and bool(after)
+        and (after[0].endswith("ing") or after[0] == "been")
+    )
 
 
 _SUBJECT_REACH_AFTER_PAUSE = 4

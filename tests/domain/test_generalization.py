@@ -3489,3 +3489,16 @@ def test_a_time_left_before_a_comment_goes_once_the_comment_is_out(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis ring the electrician about the fryer it's tripping the fuse again", "ring the electrician about the fryer"),
+        ("Ana make sure it's working before we open", "make sure it's working"),
+    ],
+)  # fmt: skip
+def test_what_is_going_on_said_after_the_work_without_a_comma_is_a_comment(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
