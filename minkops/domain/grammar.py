@@ -2833,6 +2833,10 @@ def _order_after_a_sentence(title: str) -> str:
     return tidy(tail) if praised or _a_scene(words) else title
 
 
+_DUTY_REACH = 6
+"""How long a duty said before the work may be: "tu tarea de mañana es (ordenar …)"."""
+
+
 def _trim_title(title: str) -> str:
     title = _order_after_a_sentence(title)
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
@@ -2848,7 +2852,7 @@ def _trim_title(title: str) -> str:
     for _ in range(2):
         tokens = tokens_of(Text.of(title).folded)
         words = [t.text for t in tokens]
-        duty = lexicon().hits("obligation", words[:4])
+        duty = lexicon().hits("obligation", words[:_DUTY_REACH])
         if len(words) > 1 and words[0] in {"to", "que", "that"}:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
@@ -3282,6 +3286,8 @@ def _infinitive_first(
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:
         lemma = key[:-2] + "er"  # "recoges el pedido", "coges las llaves"
+    if lemma is None and ordered and first.lower().rstrip(",.").endswith("ís") and len(key) > 4:
+        lemma = key[:-2] + "ir"  # "mañana abrís la tienda": the "vos"/"vosotros" -ir present
     if lemma is None and ordered:
         lemma = _present_order(key)
     if lemma is None:
@@ -3345,6 +3351,8 @@ def _coordinated_orders(rest: str) -> str:
         lemma = lex.imperative_lemmas.get(key) or known or joined
         if lemma is None and key.endswith("an") and len(key) > _PRESENT_REACH:
             lemma = _undiphthong(key[:-2]) + "ar"  # "… y lo guardan"
+        if lemma is None and words[verb].lower().endswith("ís") and len(key) > 4:
+            lemma = key[:-2] + "ir"  # "… y subís las persianas"
         if lemma is not None and lemma.endswith(_INFINITIVE_ENDINGS):
             words[at + 1 : verb + 1] = [lemma + clitic]
     return " ".join(words)

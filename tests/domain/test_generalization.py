@@ -3502,3 +3502,15 @@ def test_what_is_going_on_said_after_the_work_without_a_comma_is_a_comment(
     text: str, title: str
 ) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, tu tarea de mañana es pintar la reja", "pintar la reja"),
+        ("Tom, el sábado cerrás vos y subís las persianas", "cerrar y subir las persianas"),
+        ("Luis, mañana subís las cajas al altillo", "subir las cajas al altillo"),
+    ],
+)  # fmt: skip
+def test_a_duty_for_tomorrow_and_the_vos_present_in_is_read_as_work(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
