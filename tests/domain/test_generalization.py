@@ -3514,3 +3514,14 @@ def test_what_is_going_on_said_after_the_work_without_a_comma_is_a_comment(
 )  # fmt: skip
 def test_a_duty_for_tomorrow_and_the_vos_present_in_is_read_as_work(text: str, title: str) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana I beg restock the fridge", "restock the fridge"),
+        ("Luis biko mop the hall", "mop the hall"),
+    ],
+)
+def test_west_african_please_is_no_part_of_the_work(text: str, title: str) -> None:
+    assert read(text)["title"] == title
