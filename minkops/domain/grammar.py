@@ -3225,6 +3225,12 @@ def _infinitive_first(
     if key.endswith(_ENCLITIC_INFINITIVES):
         return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
     ordered = imperative and not subjunctive
+    if ordered and key == "me" and rest:
+        # "(a ver si) me arreglas la persiana": the "for me" of a favour asked is no part
+        # of the work ("arreglar la persiana").
+        verb = _infinitive_first(rest, language, subjunctive=False, imperative=True)
+        if verb != tidy(rest):
+            return verb
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
         # not part of the work.

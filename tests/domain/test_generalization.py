@@ -3525,3 +3525,19 @@ def test_a_duty_for_tomorrow_and_the_vos_present_in_is_read_as_work(text: str, t
 )
 def test_west_african_please_is_no_part_of_the_work(text: str, title: str) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, ¿me harías el paro de doblar las servilletas?", "doblar las servilletas"),
+        ("Luis, te encargo que riegues el huerto", "regar el huerto"),
+        ("Pedro, te pido que apagues la calefacción", "apagar la calefacción"),
+        ("Tom, ¿me ayudas a bajar las sillas?", "bajar las sillas"),
+        ("Ana, mañana me pintas la puerta", "pintar la puerta"),
+    ],
+)  # fmt: skip
+def test_more_spanish_favour_wrappers_and_the_for_me_dative_leave_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
