@@ -2811,8 +2811,9 @@ def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
         word, at = words[at + 1], at + 1  # "…, new guests arriving at noon": one adjective
     plural = _plural(word)
     verb = words[at + 1]
-    past = len(verb) > 4 and verb.endswith("ed")
-    return plural and not lex.has("work_verb", [word]) and (past or lex.has("comment_verb", [verb]))
+    # "colours came out wrong", "guests checking in at 2": a past or a bare progressive
+    said = len(verb) > 4 and verb.endswith(("ed", "ing"))
+    return plural and not lex.has("work_verb", [word]) and (said or lex.has("comment_verb", [verb]))
 
 
 def _plural(word: str) -> bool:

@@ -3541,3 +3541,17 @@ def test_more_spanish_favour_wrappers_and_the_for_me_dative_leave_the_work(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana mop the lobby, tourists walking through all day", "en", "mop the lobby"),
+        ("Luis fix the fence - the goat keeps escaping", "en", "fix the fence"),
+        ("Tom, compra bombillas — se rompieron", "es", "comprar bombillas"),
+    ],
+)  # fmt: skip
+def test_a_bare_progressive_or_a_spanish_se_past_after_a_pause_is_a_comment(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
