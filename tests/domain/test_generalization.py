@@ -3555,3 +3555,15 @@ def test_a_bare_progressive_or_a_spanish_se_past_after_a_pause_is_a_comment(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("la primera que llegue que ponga la cafetera", "poner la cafetera"),
+        ("el último en salir que baje la persiana", "bajar la persiana"),
+    ],
+)  # fmt: skip
+def test_the_first_or_last_one_in_is_a_relative_doer(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
