@@ -2153,6 +2153,8 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
         reach = lex.hits("modal", words[start : start + _SUBJECT_REACH + 2])
         if reach and reach[0].first <= _SUBJECT_REACH and start + reach[0].last < len(words):
             return start + reach[0].last
+        if relative and (ordered := _order_after_a_relative(clause, start)) is not None:
+            return ordered
     contracted = lex.hits("contracted_aux", words[start : start + 1])
     if contracted and start + 1 < len(words) and lex.hits("assign", words[start + 1 : start + 4]):
         start += 1
@@ -2163,6 +2165,16 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
     if start < len(words) and words[start] == "to":
         return start + 1
     return start
+
+
+def _order_after_a_relative(clause: Clause, start: int) -> int | None:
+    """ "whoever gets in first, put the kettle on": with no modal, the relative clause
+    ends at a comma, and the order starts there."""
+    words, tokens = clause.words, clause.tokens
+    for at in range(start + 1, min(len(words), start + _SUBJECT_REACH + 2)):
+        if "," in clause.text.folded[tokens[at - 1].end : tokens[at].start]:
+            return at
+    return None
 
 
 def _time_in(clause: Clause, first: int, last: int) -> datetime | None:

@@ -3567,3 +3567,18 @@ def test_a_bare_progressive_or_a_spanish_se_past_after_a_pause_is_a_comment(
 def test_the_first_or_last_one_in_is_a_relative_doer(text: str, title: str) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("whoever gets in first, put the radio on", "put the radio on"),
+        ("last one out tonight, switch off the fryers", "switch off the fryers"),
+        ("first one in tomorrow, unlock the back door", "unlock the back door"),
+    ],
+)  # fmt: skip
+def test_an_indefinite_doer_with_its_own_verb_then_a_comma_and_an_order_is_a_task(
+    text: str, title: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
