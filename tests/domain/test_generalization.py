@@ -3582,3 +3582,8 @@ def test_an_indefinite_doer_with_its_own_verb_then_a_comma_and_an_order_is_a_tas
 ) -> None:
     intent = read(text)
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_weekday_before_a_noun_with_an_hour_said_is_still_when() -> None:
+    due = read("Tom, set out the chairs for the monday meeting at 10")["due"]
+    assert due.startswith("2025-03-31T10:00")
