@@ -3172,9 +3172,10 @@ _NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
 _REFLEXIVE_ENCLITICS = ("te", "me", "nos", "se")
 _TU_ORDER_INFINITIVES = (("a", "ar"), ("e", "er"))
 _ACCENTED = "áéíóú"
+_SHORTEST_STEM = 3
 
 
-_PRONOMINAL_LINKS = frozenset({"por", "a", "al", "de", "del", "con", "en"})
+_PRONOMINAL_LINKS = frozenset({"por", "a", "al", "de", "del", "con", "en", "si", "que"})
 
 
 def _pronominal_order(written: str, rest: str) -> str | None:
@@ -3183,13 +3184,15 @@ def _pronominal_order(written: str, rest: str) -> str | None:
     preposition it governs: the infinitive takes the pronoun as "se" ("pasarse"). The
     verb's own orders (-a for -ar, -e for -er) come first from the lexicon."""
     word = written.lower().rstrip(",.")
-    linked = roster_fold(rest.split(" ", 1)[0]) in _PRONOMINAL_LINKS
-    if not linked and not any(vowel in word for vowel in _ACCENTED):
+    accented = any(vowel in word for vowel in _ACCENTED)
+    if not accented and roster_fold(rest.split(" ", 1)[0]) not in _PRONOMINAL_LINKS:
         return None
     key = roster_fold(word)
+    # unwritten, a short stem is more likely an "usted" order: "trate de llegar" (tratar)
+    shortest = _SHORTEST_STEM if accented else _SHORTEST_STEM + 1
     for clitic in _REFLEXIVE_ENCLITICS:
         stem = key[: -len(clitic)]
-        if not key.endswith(clitic) or len(stem) < 3:
+        if not key.endswith(clitic) or len(stem) < shortest:
             continue
         known = lexicon().imperative_lemmas.get(stem)
         if known is not None:

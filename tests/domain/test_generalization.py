@@ -3587,3 +3587,16 @@ def test_an_indefinite_doer_with_its_own_verb_then_a_comma_and_an_order_is_a_tas
 def test_a_weekday_before_a_noun_with_an_hour_said_is_still_when() -> None:
     due = read("Tom, set out the chairs for the monday meeting at 10")["due"]
     assert due.startswith("2025-03-31T10:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, fijate si quedan servilletas", "fijarse si quedan servilletas"),
+        ("Luis, trate de llegar a las ocho", "tratar de llegar"),
+    ],
+)  # fmt: skip
+def test_an_unwritten_vos_pronominal_order_needs_its_link_and_a_long_stem(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
