@@ -3301,7 +3301,7 @@ def _infinitive_first(
     if lemma is None and ordered:
         lemma = _pronominal_order(first, rest)  # "pásate por el taller" → "pasarse por …"
     if lemma is None and ordered and key.endswith("en"):
-        lemma = _present_order(key)  # "recogen el pedido": an -er verb, not "recogar"
+        lemma = _present_order(key, rest)  # "recogen el pedido": -er, not "recogar"
     if lemma is None and imperative and not subjunctive:
         lemma = _usted_order(key)  # "oiga Juan, fumigue el patio", "limpien el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
@@ -3311,7 +3311,7 @@ def _infinitive_first(
     if lemma is None and ordered and first.lower().rstrip(",.").endswith("ís") and len(key) > 4:
         lemma = key[:-2] + "ir"  # "mañana abrís la tienda": the "vos"/"vosotros" -ir present
     if lemma is None and ordered:
-        lemma = _present_order(key)
+        lemma = _present_order(key, rest)
     if lemma is None:
         return body
     if ordered:
@@ -3323,22 +3323,26 @@ _PLURAL_PRESENT = (("ais", "ar"), ("eis", "er"))
 _PRESENT_REACH = 5
 
 
-def _present_order(key: str) -> str | None:
+def _present_order(key: str, rest: str = "") -> str | None:
     """A present said as an order after its time ("mañana montáis las mesas", "el lunes
     Lucía y María hacen inventario"): the plural "you" in -áis/-éis, and the "they do" of
-    an -er/-ir verb, its "tú" order with an -n ("hacen" → "hace" → "hacer")."""
+    an -er/-ir verb, its "tú" order with an -n ("hacen" → "hace" → "hacer"). A gerund or
+    a "tú" subjunctive only before its object's determiner: "flores para el evento" and
+    "postres para la boda" are things, "revises las luces" is work."""
     lex = lexicon()
     if key.endswith("en"):
         return lex.imperative_lemmas.get(key[:-1]) or lex.lemmas.get(key[:-1])
+    for ending, infinitive in _PLURAL_PRESENT:
+        if key.endswith(ending) and len(key) > _PRESENT_REACH:
+            return _undiphthong(key[: -len(ending)]) + infinitive
+    if not _before_a_determiner(rest):
+        return None
     # "(me colabora) revisando los pañales": a gerund after a request is the work.
     if key.endswith("ando") and len(key) > _PRESENT_REACH + 1:
         return _undiphthong(key[:-4]) + "ar"
     if key.endswith("iendo") and len(key) > _PRESENT_REACH + 1:
         order = key[:-5] + "e"
         return lex.imperative_lemmas.get(order) or lex.lemmas.get(order)
-    for ending, infinitive in _PLURAL_PRESENT:
-        if key.endswith(ending) and len(key) > _PRESENT_REACH:
-            return _undiphthong(key[: -len(ending)]) + infinitive
     if key.endswith("es") and len(key) > _PRESENT_REACH:
         # "(cuando puedas) revises las luces": the "tú" subjunctive of an -ar verb, the
         # -er/-ir "you do" ("recoges") having been read from the lexicon before.
@@ -3366,7 +3370,7 @@ def _coordinated_orders(rest: str) -> str:
             continue
         key = roster_fold(words[verb])
         # Not the "tú" -es reading: after "y" that is as often a plural noun ("y peines").
-        joined = None if key.endswith("es") else _present_order(key)
+        joined = None if key.endswith("es") else _present_order(key, " ".join(words[verb + 1 :]))
         # After an article-like pronoun only a plain order or a plural present is a verb:
         # "y la barra" is the bar, "y lo guardan" puts it away.
         known = None if clitic else lex.lemmas.get(key)

@@ -3600,3 +3600,14 @@ def test_an_unwritten_vos_pronominal_order_needs_its_link_and_a_long_stem(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, postres para la cena del viernes", "postres para la cena del viernes"),
+        ("Ana, llaves para la oficina", "llaves para la oficina"),
+    ],
+)  # fmt: skip
+def test_a_plural_noun_said_as_the_work_is_no_verb(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
