@@ -651,7 +651,12 @@ def _ordered_of_people(clause: Clause) -> bool:
     if clause.words[after] in {"to", "que", "q"}:
         return True
     verb = clause.words[after : after + 1]
-    if clause.lex.has("work_verb", verb) and not clause.lex.has("edit_verb", verb):
+    if (
+        clause.lex.has("work_verb", verb)
+        and not clause.lex.has("edit_verb", verb)
+        # "Tom clean the fridge instead": the open task, handed on
+        and not clause.has("afterthought")
+    ):
         return True  # "Lucia n Maria restock the hand towels": an order ("hand" is a noun)
     duty = clause.lex.hits("assign", clause.words[after : after + 4])
     return bool(duty) and duty[0].first == 0

@@ -3611,3 +3611,8 @@ def test_an_unwritten_vos_pronominal_order_needs_its_link_and_a_long_stem(
 )  # fmt: skip
 def test_a_plural_noun_said_as_the_work_is_no_verb(text: str, title: str) -> None:
     assert read(text, "es")["title"] == title
+
+
+def test_names_then_a_work_verb_with_instead_still_hands_on_the_open_task() -> None:
+    intent = read("Ana mop the terrace instead")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Ana")
