@@ -3251,7 +3251,9 @@ def _infinitive_first(
         # of the work ("arreglar la persiana").
         verb = _infinitive_first(rest, language, subjunctive=False, imperative=True)
         if verb != tidy(rest):
-            return verb
+            head, _, tail = verb.partition(" ")
+            # with no object after it the "me" is who is told: "me avisas" → "avisarme"
+            return verb if _before_a_determiner(tail) else tidy(f"{head}me {tail}")
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
         # not part of the work.

@@ -3616,3 +3616,7 @@ def test_a_plural_noun_said_as_the_work_is_no_verb(text: str, title: str) -> Non
 def test_names_then_a_work_verb_with_instead_still_hands_on_the_open_task() -> None:
     intent = read("Ana mop the terrace instead")
     assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Ana")
+
+
+def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
+    assert read("Pedro, cuando puedas me llamas", "es")["title"] == "llamarme"
