@@ -2848,7 +2848,24 @@ def _order_after_a_sentence(title: str) -> str:
         return title
     # praise opens with a word of thanks ("grand", "lovely", "great"); a scene is short
     praised = lexicon().has("ack", words[:1])
-    return tidy(tail) if praised or _a_scene(words) else title
+    return tidy(tail) if (praised or _a_scene(words)) and _asks_for_work(tail) else title
+
+
+def _asks_for_work(said: str) -> bool:
+    """The sentence asks for work: after any words of time ("today", "tomorrow"), a
+    request ("can you") or the verb of an order; "see you tomorrow" is no work."""
+    lex = lexicon()
+    words = words_of(Text.of(said).folded)
+    at = 0
+    while at < len(words) and (
+        lex.has("today", words[at : at + 1]) or lex.has("time_residue", words[at : at + 1])
+    ):
+        at += 1
+    rest = words[at:]
+    asked = lex.hits("ability", rest[:3])
+    if asked and asked[0].first == 0 and rest[0] not in _BARE_YOU:
+        return True
+    return bool(rest) and _an_order_verb(rest[0])
 
 
 _DUTY_REACH = 6

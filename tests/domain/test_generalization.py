@@ -3620,3 +3620,7 @@ def test_names_then_a_work_verb_with_instead_still_hands_on_the_open_task() -> N
 
 def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
     assert read("Pedro, cuando puedas me llamas", "es")["title"] == "llamarme"
+
+
+def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
+    assert read("Pedro, lovely work on friday. See you monday").get("title") != "See you"
