@@ -3623,4 +3623,4 @@ def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
 
 
 def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
-    assert read("Pedro, lovely work on friday. See you monday").get("title") != "See you"
+    assert read("Pedro, lovely work today. See you tomorrow").get("title") != "See you"
