@@ -493,6 +493,7 @@ def _said_with_vocatives(clause: Clause, name: str) -> bool:
 
 
 _TASK_LEADS = frozenset({"task", "tarea", "tarefa", "tache", "la", "el"})
+_INFINITIVE_ENDINGS = ("ar", "er", "ir")
 
 
 def _opens_new_work(clause: Clause) -> bool:
@@ -587,8 +588,29 @@ def _edit_task(clause: Clause) -> IntentType | None:
         matches = _resolve_task(said, context)
         if len(matches) != 1:
             return None
+        if _new_work_referred(clause, said, matches[0], context):
+            return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+def _new_work_referred(
+    clause: Clause, said: Sequence[str], task: TaskRef, context: UnderstandingContext
+) -> bool:
+    """ "lo de llamar al proveedor de globos, que lo haga Pedro": work referred to by its
+    verb ("lo de" + an infinitive) is an open task only when more than the verb fits it;
+    a verb alone ("llamar" ~ "call the plumber") names new work."""
+    back = clause.lex.hits("referred", clause.words[:4])
+    if back and back[0].last < len(clause.words):
+        verb = clause.words[back[0].last]
+    elif clause.has("edit_it") or clause.has("hand_to"):
+        verb = clause.words[0]  # "call the balloon supplier, give it to Pedro"
+    else:
+        return False
+    if not (verb.endswith(_INFINITIVE_ENDINGS) or clause.lex.has("work_verb", [verb])):
+        return False
+    rest = [w for w in said if w != verb]
+    return [t.number for t in _resolve_task(rest, context)] != [task.number]
 
 
 def _addressed_before(clause: Clause, verb: int) -> bool:
@@ -619,13 +641,23 @@ def _ordered_of_people(clause: Clause) -> bool:
         return False
     after = clause.people[0].last
     for person in clause.people[1:]:
-        if person.first - after > 1 or (person.first > after and clause.words[after] not in _AND):
+        if person.first - after > 1 or (
+            person.first > after and clause.words[after] not in _AND | _CHAT_AND
+        ):
             break
         after = person.last
     if after >= len(clause.words):
         return False
     if clause.words[after] in {"to", "que", "q"}:
         return True
+    verb = clause.words[after : after + 1]
+    if (
+        clause.lex.has("work_verb", verb)
+        and not clause.lex.has("edit_verb", verb)
+        # "Tom clean the fridge instead": the open task, handed on
+        and not clause.has("afterthought")
+    ):
+        return True  # "Lucia n Maria restock the hand towels": an order ("hand" is a noun)
     duty = clause.lex.hits("assign", clause.words[after : after + 4])
     return bool(duty) and duty[0].first == 0
 
@@ -988,7 +1020,18 @@ def _reports_done(clause: Clause) -> bool:
     """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
     only with its participle: "tell Pedro he needs to …" is the English pronoun."""
     words = clause.words
+    # "de pronto me colabora …" (Colombian "could you"): a done word ("pronto", ready in
+    # Portuguese) inside a request's wrapper reports nothing.
+    # Nor one inside a time clause ("when you're done, Tom, mop the floor").
+    wrapped = {
+        i
+        for name in ("title_filler", "time_residue")
+        for h in clause.lex.hits(name, words)
+        for i in range(h.first, h.last)
+    }
     for hit in clause.lex.hits("done", words):
+        if hit.first in wrapped:
+            continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
         if words[hit.first : hit.last] == [words[hit.first]] and words[hit.first] in _AUXILIARIES:
@@ -1536,6 +1579,10 @@ def _remove_member(clause: Clause) -> IntentType | None:
     if clause.context.role != "admin" or not clause.people:
         return None
     membership = clause.has("remove_person") and not clause.has("task_word")
+    if membership and _ordered_of_people(clause) and not clause.has("cancel"):
+        # "Lucía tiene que hacer el check-in del grupo de Erasmus": work ordered of her,
+        # where "del grupo" is the work's object, not the team she leaves.
+        membership = False
     if (
         clause.has("remove_pronoun")
         or membership
@@ -2021,7 +2068,14 @@ def _create_task(clause: Clause) -> IntentType | None:
             follow_start = labelled  # "Maria's job today: wipe all the menus"
             body_text = tidy(clause.text.original[clause.tokens[follow_start].start :])
             return _task_from(clause, body_text, assignees, subjunctive=False)
-        timed = first.first > 1 and _time_before(clause) is not None
+        timed = (
+            first.first > 1
+            and (
+                _time_before(clause) is not None
+                # "when you're done, Tom, mop the floor": a time clause said before the name
+                or lex.covers("time_residue", words[: first.first])
+            )
+        )
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
         if follow and follow[0].first == 0:
@@ -2174,6 +2228,8 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
         reach = lex.hits("modal", words[start : start + _SUBJECT_REACH + 2])
         if reach and reach[0].first <= _SUBJECT_REACH and start + reach[0].last < len(words):
             return start + reach[0].last
+        if relative and (ordered := _order_after_a_relative(clause, start)) is not None:
+            return ordered
     contracted = lex.hits("contracted_aux", words[start : start + 1])
     if contracted and start + 1 < len(words) and lex.hits("assign", words[start + 1 : start + 4]):
         start += 1
@@ -2184,6 +2240,16 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
     if start < len(words) and words[start] == "to":
         return start + 1
     return start
+
+
+def _order_after_a_relative(clause: Clause, start: int) -> int | None:
+    """ "whoever gets in first, put the kettle on": with no modal, the relative clause
+    ends at a comma, and the order starts there."""
+    words, tokens = clause.words, clause.tokens
+    for at in range(start + 1, min(len(words), start + _SUBJECT_REACH + 2)):
+        if "," in clause.text.folded[tokens[at - 1].end : tokens[at].start]:
+            return at
+    return None
 
 
 def _time_in(clause: Clause, first: int, last: int) -> datetime | None:
@@ -2286,6 +2352,16 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     elif (resumed := _resumed_object(clause, last.first)) is not None:
         cut, verb = resumed
     head = clause.text.original[:cut].rstrip()
+    topic = clause.lex.hits("referred", clause.words[:2])
+    if (
+        topic
+        and topic[0].first == 0
+        and clause.words[topic[0].last].endswith(_INFINITIVE_ENDINGS)
+        and clause.tokens[topic[0].last].start < cut
+    ):
+        # "lo de llamar al proveedor que lo haga Pedro": the work set up as a topic needs
+        # no comma, and "lo de" is no part of it.
+        head = f"{head[clause.tokens[topic[0].last].start :].rstrip(' -,:–')},"
     if not head.endswith(("-", ",", ":", "–")):
         return None
     if verb:
@@ -2364,7 +2440,8 @@ def _time_before(clause: Clause) -> datetime | None:
     # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
     # with the person is no word of the time's, and none of the work's.
     left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
-    return found.at if not left else None
+    # "first thing tomorrow Pedro unload …": a time of the day said in words is time too.
+    return found.at if not left or clause.lex.covers("time_residue", left) else None
 
 
 def _due_time() -> time:
@@ -2450,6 +2527,8 @@ def _modifies_a_noun(body: str, tokens: Sequence[Word], after: int) -> bool:
 
 
 _AND = frozenset({"y", "and", "e", "&"})
+_CHAT_AND = frozenset({"n"})
+"""Between two names only: "Lucia n Maria"."""
 _TOPIC = frozenset({"about", "sobre"})
 _LEADING_LINKS = frozenset(
     {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}
@@ -2735,20 +2814,46 @@ def _drop_comment(title: str) -> str:
         tokens, words = tokens[: when[0]], words[: when[0]]
     for hit in lex.hits("comment_lead", words):
         at = hit.first
-        if at < 2 or (
-            words[at] in _BARE_QUE and words[at + 1 : at + 2] and (words[at + 1] in _CLITICS)
+        if (
+            at < 2
+            or (
+                words[at] in _BARE_QUE
+                and words[at + 1 : at + 2]
+                and (words[at + 1] in _CLITICS)
+                # "…, que las viejas están rotas": an article, its noun, then a verb of being
+                # says why; "que las lave Tom" hands the work on.
+                and not lex.has("comment_verb", words[at + 3 : at + 3 + _SUBJECT_REACH_AFTER_PAUSE])
+            )
         ):
             continue
-        pause = "," in title[tokens[at - 1].end : tokens[at].start]
+        pause = _paused(title, tokens, at)
         # "fix the door since it's stuck": "since"/"as" before a subject give a reason
         # ("since monday", "as soon as" do not: no subject follows).
         causal = (
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
-        if pause or at in urgent or causal:
+        if pause or at in urgent or causal or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+_CONTRACTED_BE = frozenset({"s", "re"})
+_COMPLEMENTIZERS = frozenset({"sure", "whether", "if", "that", "when", "what", "how", "why"})
+
+
+def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
+    """ "call the repair lads about the cooler it's making that noise again": a pronoun
+    and a contracted "is"/"are" with a verb in -ing (or "been") say what is happening,
+    with no comma needed; "make sure it's working" asks for that state."""
+    after = words[hit.last : hit.last + 1]
+    return (
+        hit.last - hit.first == 2
+        and words[hit.last - 1] in _CONTRACTED_BE
+        and words[hit.first - 1] not in _COMPLEMENTIZERS
+        and bool(after)
+        and (after[0].endswith("ing") or after[0] == "been")
+    )
 
 
 _SUBJECT_REACH_AFTER_PAUSE = 4
@@ -2762,7 +2867,7 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
     shelves and the door") has no such verb and stays. 0 when there is none."""
     lex = lexicon()
     for at in range(2, len(words) - 1):
-        if "," not in title[tokens[at - 1].end : tokens[at].start]:
+        if not _paused(title, tokens, at):
             continue
         if words[at] in _DETERMINERS | _ARTICLES:
             verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
@@ -2771,6 +2876,16 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
         elif _bare_subject_clause(words, at):
             return at
     return 0
+
+
+_PAUSES = (",", "\u2014", "\u2013", " - ", ";")
+
+
+def _paused(title: str, tokens: Sequence[Word], at: int) -> bool:
+    """A comma, a dash or a semicolon before the word: where a comment may start ("reset
+    the lockers — guests lost the codes")."""
+    between = title[tokens[at - 1].end : tokens[at].start]
+    return any(mark in between for mark in _PAUSES)
 
 
 def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
@@ -2782,21 +2897,70 @@ def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
     word = words[at]
     if lex.has("comment_verb", words[at : at + 1]) and word.endswith("n"):
         return True
-    plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+    if at + 2 < len(words) and _plural(words[at + 1]) and lex.has("comment_verb", [words[at + 2]]):
+        word, at = words[at + 1], at + 1  # "…, new guests arriving at noon": one adjective
+    plural = _plural(word)
     verb = words[at + 1]
-    past = len(verb) > 4 and verb.endswith("ed")
-    return plural and not lex.has("work_verb", [word]) and (past or lex.has("comment_verb", [verb]))
+    # "colours came out wrong", "guests checking in at 2": a past or a bare progressive
+    said = len(verb) > 4 and verb.endswith(("ed", "ing"))
+    return plural and not lex.has("work_verb", [word]) and (said or lex.has("comment_verb", [verb]))
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+
+
+def _order_after_a_sentence(title: str) -> str:
+    """ "(Lucía,) grand job yesterday. Today can you do the bouquets": praise or a scene
+    said as a sentence of its own, then the order: the work is the order."""
+    head, mark, tail = title.partition(". ")
+    if not mark or not tail.strip():
+        return title
+    words = words_of(Text.of(head).folded)
+    if not words or _an_order_verb(words[0]):
+        return title
+    # praise opens with a word of thanks ("grand", "lovely", "great"); a scene is short
+    praised = lexicon().has("ack", words[:1])
+    return tidy(tail) if (praised or _a_scene(words)) and _asks_for_work(tail) else title
+
+
+def _asks_for_work(said: str) -> bool:
+    """The sentence asks for work: after any words of time ("today", "tomorrow"), a
+    request ("can you") or the verb of an order; "see you tomorrow" is no work."""
+    lex = lexicon()
+    words = words_of(Text.of(said).folded)
+    at = 0
+    while at < len(words) and (
+        lex.has("today", words[at : at + 1]) or lex.has("time_residue", words[at : at + 1])
+    ):
+        at += 1
+    rest = words[at:]
+    asked = lex.hits("ability", rest[:3])
+    if asked and asked[0].first == 0 and rest[0] not in _BARE_YOU:
+        return True
+    return bool(rest) and _an_order_verb(rest[0])
+
+
+_DUTY_REACH = 6
+"""How long a duty said before the work may be: "tu tarea de mañana es (ordenar …)"."""
 
 
 def _trim_title(title: str) -> str:
+    title = _order_after_a_sentence(title)
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
-    title = _order_after_scene(_drop_comment(_drop_edges(title, ("time_residue", "dangling"))))
+    # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
+    # before the edges are trimmed, or its "a" would go alone.
+    title = _drop_lead(title, "title_filler")
+    title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
+    # "limpie la sala ahorita, hay pelos por todos lados": the time said before the
+    # comment ends the work once the comment is out.
+    title = _order_after_scene(_drop_edges(title, ("time_residue", "dangling")))
     # "tell Pedro at 6 to start the dough": once the time is out, the "to" that joined
     # the person to the work is left in front of it; so is an obligation ("que tengo que").
     for _ in range(2):
         tokens = tokens_of(Text.of(title).folded)
         words = [t.text for t in tokens]
-        duty = lexicon().hits("obligation", words[:4])
+        duty = lexicon().hits("obligation", words[:_DUTY_REACH])
         if len(words) > 1 and words[0] in {"to", "que", "that"}:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
@@ -2865,6 +3029,15 @@ def _trim_title(title: str) -> str:
     for cut in ("?", "!"):
         title = title.split(cut)[0]
     return tidy(title)
+
+
+def _drop_lead(title: str, name: str) -> str:
+    """The title without a phrase of class `name` that opens it (when work follows)."""
+    tokens = tokens_of(Text.of(title).folded)
+    lead = lexicon().hits(name, [t.text for t in tokens][:5])
+    if lead and lead[0].first == 0 and lead[0].last < len(tokens):
+        return title[tokens[lead[0].last].start :]
+    return title
 
 
 def _polite_gerund(title: str, tokens: Sequence[Word]) -> str:
@@ -3091,6 +3264,40 @@ _NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
 "sobre"), which a title may open with; none is a "usted" order of an -ar verb."""
 
 
+_REFLEXIVE_ENCLITICS = ("te", "me", "nos", "se")
+_TU_ORDER_INFINITIVES = (("a", "ar"), ("e", "er"))
+_ACCENTED = "áéíóú"
+_SHORTEST_STEM = 3
+
+
+_PRONOMINAL_LINKS = frozenset({"por", "a", "al", "de", "del", "con", "en", "si", "que"})
+
+
+def _pronominal_order(written: str, rest: str) -> str | None:
+    """A "tú" order with its pronoun attached, which the written accent gives away
+    ("pásate", "límpiate"), or the "vos" one ("pasate por", "fijate en") before the
+    preposition it governs: the infinitive takes the pronoun as "se" ("pasarse"). The
+    verb's own orders (-a for -ar, -e for -er) come first from the lexicon."""
+    word = written.lower().rstrip(",.")
+    accented = any(vowel in word for vowel in _ACCENTED)
+    if not accented and roster_fold(rest.split(" ", 1)[0]) not in _PRONOMINAL_LINKS:
+        return None
+    key = roster_fold(word)
+    # unwritten, a short stem is more likely an "usted" order: "trate de llegar" (tratar)
+    shortest = _SHORTEST_STEM if accented else _SHORTEST_STEM + 1
+    for clitic in _REFLEXIVE_ENCLITICS:
+        stem = key[: -len(clitic)]
+        if not key.endswith(clitic) or len(stem) < shortest:
+            continue
+        known = lexicon().imperative_lemmas.get(stem)
+        if known is not None:
+            return f"{known}se"
+        for ending, infinitive in _TU_ORDER_INFINITIVES:
+            if stem.endswith(ending):
+                return f"{_undiphthong(stem[:-1])}{infinitive}se"
+    return None
+
+
 def _usted_order(key: str) -> str | None:
     """The "usted"/"ustedes" order of an -ar verb, its subjunctive: "fumigue" →
     "fumigar", "limpien" → "limpiar", "cuelgue" → "colgar" (irregular and -er/-ir ones
@@ -3129,6 +3336,14 @@ def _infinitive_first(
     if key.endswith(_ENCLITIC_INFINITIVES):
         return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
     ordered = imperative and not subjunctive
+    if ordered and key == "me" and rest:
+        # "(a ver si) me arreglas la persiana": the "for me" of a favour asked is no part
+        # of the work ("arreglar la persiana").
+        verb = _infinitive_first(rest, language, subjunctive=False, imperative=True)
+        if verb != tidy(rest):
+            head, _, tail = verb.partition(" ")
+            # with no object after it the "me" is who is told: "me avisas" → "avisarme"
+            return verb if _before_a_determiner(tail) else tidy(f"{head}me {tail}")
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
         # not part of the work.
@@ -3180,15 +3395,90 @@ def _infinitive_first(
         and not key.endswith(_NOUN_ENDINGS)
     ):
         lemma = _undiphthong(key[:-2]) + "ar"  # "mañana Juan y Pedro limpian el almacén"
+    if lemma is None and ordered:
+        lemma = _pronominal_order(first, rest)  # "pásate por el taller" → "pasarse por …"
+    if lemma is None and ordered and key.endswith("en"):
+        lemma = _present_order(key, rest)  # "recogen el pedido": -er, not "recogar"
     if lemma is None and imperative and not subjunctive:
         lemma = _usted_order(key)  # "oiga Juan, fumigue el patio", "limpien el almacén"
     if lemma is None and imperative and not subjunctive and key.endswith("as") and len(key) > 5:
         lemma = key[:-1] + "r"  # "el sábado montas la terraza": the "you do" of an order
     if lemma is None and imperative and not subjunctive and key.endswith("ges") and len(key) > 5:
         lemma = key[:-2] + "er"  # "recoges el pedido", "coges las llaves"
+    if lemma is None and ordered and first.lower().rstrip(",.").endswith("ís") and len(key) > 4:
+        lemma = key[:-2] + "ir"  # "mañana abrís la tienda": the "vos"/"vosotros" -ir present
+    if lemma is None and ordered:
+        lemma = _present_order(key, rest)
     if lemma is None:
         return body
+    if ordered:
+        rest = _coordinated_orders(rest)
     return tidy(f"{lemma} {rest}")
+
+
+_PLURAL_PRESENT = (("ais", "ar"), ("eis", "er"))
+_PRESENT_REACH = 5
+
+
+def _present_order(key: str, rest: str = "") -> str | None:
+    """A present said as an order after its time ("mañana montáis las mesas", "el lunes
+    Lucía y María hacen inventario"): the plural "you" in -áis/-éis, and the "they do" of
+    an -er/-ir verb, its "tú" order with an -n ("hacen" → "hace" → "hacer"). A gerund or
+    a "tú" subjunctive only before its object's determiner: "flores para el evento" and
+    "postres para la boda" are things, "revises las luces" is work."""
+    lex = lexicon()
+    if key.endswith("en"):
+        return lex.imperative_lemmas.get(key[:-1]) or lex.lemmas.get(key[:-1])
+    for ending, infinitive in _PLURAL_PRESENT:
+        if key.endswith(ending) and len(key) > _PRESENT_REACH:
+            return _undiphthong(key[: -len(ending)]) + infinitive
+    if not _before_a_determiner(rest):
+        return None
+    # "(me colabora) revisando los pañales": a gerund after a request is the work.
+    if key.endswith("ando") and len(key) > _PRESENT_REACH + 1:
+        return _undiphthong(key[:-4]) + "ar"
+    if key.endswith("iendo") and len(key) > _PRESENT_REACH + 1:
+        order = key[:-5] + "e"
+        return lex.imperative_lemmas.get(order) or lex.lemmas.get(order)
+    if key.endswith("es") and len(key) > _PRESENT_REACH:
+        # "(cuando puedas) revises las luces": the "tú" subjunctive of an -ar verb, the
+        # -er/-ir "you do" ("recoges") having been read from the lexicon before.
+        stem = key[:-2]
+        for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):
+            if stem.endswith(written):
+                stem = stem[: -len(written)] + spoken
+                break
+        return _undiphthong(stem) + "ar"
+    return None
+
+
+def _coordinated_orders(rest: str) -> str:
+    """ "abre la guardería y recibe a los niños": a second order joined by "y" is work in
+    the infinitive too ("abrir … y recibir …")."""
+    words = rest.split(" ")
+    lex = lexicon()
+    for at in range(len(words) - 1):
+        if words[at] not in {"y", "e"}:
+            continue
+        # "… y lo guardan": the object pronoun goes after the infinitive ("guardarlo").
+        clitic = roster_fold(words[at + 1]) if words[at + 1] in _OBJECT_CLITICS else ""
+        verb = at + 2 if clitic else at + 1
+        if verb >= len(words):
+            continue
+        key = roster_fold(words[verb])
+        # Not the "tú" -es reading: after "y" that is as often a plural noun ("y peines").
+        joined = None if key.endswith("es") else _present_order(key, " ".join(words[verb + 1 :]))
+        # After an article-like pronoun only a plain order or a plural present is a verb:
+        # "y la barra" is the bar, "y lo guardan" puts it away.
+        known = None if clitic else lex.lemmas.get(key)
+        lemma = lex.imperative_lemmas.get(key) or known or joined
+        if lemma is None and key.endswith("an") and len(key) > _PRESENT_REACH:
+            lemma = _undiphthong(key[:-2]) + "ar"  # "… y lo guardan"
+        if lemma is None and words[verb].lower().endswith("ís") and len(key) > 4:
+            lemma = key[:-2] + "ir"  # "… y subís las persianas"
+        if lemma is not None and lemma.endswith(_INFINITIVE_ENDINGS):
+            words[at + 1 : verb + 1] = [lemma + clitic]
+    return " ".join(words)
 
 
 _EARLY: tuple[Frame, ...] = (

@@ -371,11 +371,14 @@ def _elapsed(now: datetime, delta: timedelta) -> datetime:
     return (now.astimezone(UTC) + delta).astimezone(zone)
 
 
-def _take_date(text: Text, now: datetime, date_order: str) -> tuple[date | None, int | None, Text]:
-    """The first calendar day in `text`; the int is a weekday still to be placed."""
+def _take_date(
+    text: Text, now: datetime, date_order: str, *, clock: bool = False
+) -> tuple[date | None, int | None, Text]:
+    """The first calendar day in `text`; the int is a weekday still to be placed. With
+    a `clock` time said, a weekday is when, even before a noun."""
     for kind, pattern in _DATE_PATTERNS:
         match = pattern.search(text.folded)
-        if match is not None and kind == "weekday" and _names_a_thing(text.folded, match):
+        if match is not None and kind == "weekday" and _names_a_thing(text.folded, match, clock):
             # "las reservas del sábado": the day says which reservations, not when.
             match = pattern.search(text.folded, match.end())
         if match is not None and kind == "plus1" and _of_tomorrow(text.folded, match):
@@ -453,9 +456,30 @@ _OF_A_DAY = ("del", "of")
 """A weekday after these modifies a noun ("the reservations of Saturday")."""
 
 
-def _names_a_thing(folded: str, match: re.Match[str]) -> bool:
+_DAY_STAYS = frozenset(
+    {"at", "by", "in", "on", "and", "or", "to", "the", "a", "before", "after", "till", "until"}
+    | {"morning", "afternoon", "evening", "night", "am", "pm", "next", "coming", "week"}
+)
+"""Words after "the Saturday" that leave it a day ("the Saturday at 9", "the Saturday
+morning"): any other word is the noun it names ("the Saturday wedding")."""
+
+
+def _names_a_thing(folded: str, match: re.Match[str], clock: bool) -> bool:
     before = folded[max(0, match.start() - 5) : match.start()].split()
-    return bool(before) and before[-1] in _OF_A_DAY
+    if before and before[-1] in _OF_A_DAY:
+        return True
+    if clock:
+        return False  # "for the monday meeting at 10": the day of that hour
+    said = folded[: match.start("wd")].split()
+    after = folded[match.end() : match.end() + 24].split()
+    # "fold the napkins for the Saturday wedding": which wedding, not when.
+    return (
+        bool(said)
+        and said[-1] == "the"
+        and bool(after)
+        and after[0].isalpha()
+        and after[0] not in _DAY_STAYS
+    )
 
 
 def _next_month_day(today: date, day: int) -> date | None:
@@ -526,7 +550,7 @@ def find_time(
     if not today_hint:
         # "tonight at 8 … that we start at 6 tomorrow": "tonight" is the day already; a
         # day said later belongs to the message, not to when it is sent.
-        day, said, work = _take_date(work, local_now, date_order)
+        day, said, work = _take_date(work, local_now, date_order, clock=tod is not None)
         weekday = said if said is not None or day is not None else weekday
     if isinstance(relative, date):
         day = relative

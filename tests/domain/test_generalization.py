@@ -3528,3 +3528,372 @@ def test_todos_los_dias_then_a_day_number_is_monthly() -> None:
 
 def test_ones_own_business_using_it_said_with_a_clitic_is_signing_up() -> None:
     assert read("me gustaría que mi panadería lo usara", "es")["kind"] == "sign_up"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Pedro is to hose down the yard", "en", "hose down the yard"),
+        ("Ana's job is to count the till", "en", "count the till"),
+        ("Tom, tu trabajo es barrer el almacén", "es", "barrer el almacén"),
+    ],
+)  # fmt: skip
+def test_a_duty_stated_as_a_fact_is_the_persons_task(text: str, language: str, title: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana sweep the back steps no hurry", "sweep the back steps"),
+        ("abeg mop the kitchen floor, Luis", "mop the kitchen floor"),
+        ("Luis would you ever empty the dishwasher", "empty the dishwasher"),
+    ],
+)  # fmt: skip
+def test_regional_softeners_and_no_rush_tails_are_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Tom please reprint the menus — customers spilled coffee on them", "en", "reprint the menus"),
+        ("Ana order more napkins, we ran out last night", "en", "order more napkins"),
+        ("Luis hoover the lounge, new tenants arriving at four", "en", "hoover the lounge"),
+        ("Tom que cambie las bombillas del pasillo, que las otras están fundidas", "es", "cambiar las bombillas del pasillo"),
+        ("Ana, llama al cliente para que pase a recoger el pedido", "es", "llamar al cliente"),
+    ],
+)  # fmt: skip
+def test_a_comment_after_a_dash_a_comma_or_a_purpose_clause_leaves_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, ¿me haces el paro de doblar las toallas?", "doblar las toallas"),
+        ("Tom, hágame el favor y me ordena la bodega", "ordenar la bodega"),
+        ("Lucía, ¿podí barrer la vereda?", "barrer la vereda"),
+        ("Luis, a ver si mañana pintas la reja", "pintar la reja"),
+        ("Ana, cuando llegues revisa el correo", "revisar el correo"),
+    ],
+)  # fmt: skip
+def test_spanish_request_wrappers_are_no_part_of_the_work(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana y Luis, el viernes a las 7 limpiáis la cámara", "es", "limpiar la cámara"),
+        ("el martes a las 10 Tom y Pedro hacen la mudanza del almacén", "es", "hacer la mudanza del almacén"),
+        ("mañana a las 7 Ana abre la tienda y barre la entrada", "es", "abrir la tienda y barrer la entrada"),
+        ("first thing friday Luis count the till", "en", "count the till"),
+    ],
+)  # fmt: skip
+def test_a_present_said_after_its_time_is_an_order(text: str, language: str, title: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_names_then_a_work_verb_is_an_order_even_with_a_change_word_as_a_noun() -> None:
+    intent = read("Ana and Luis clean the hand basin by the fridge")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Ana", "Luis"])
+
+
+def test_n_between_two_names_joins_them() -> None:
+    intent = read("Tom n Pedro check the hand dryer by the freezer")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Tom", "Pedro"])
+
+
+def test_when_you_are_done_there_before_an_order_says_when() -> None:
+    assert read("Luis, when you're done there wipe the counters")["title"] == "wipe the counters"
+
+
+def test_a_spanish_label_for_someone_before_a_colon_gives_them_the_work() -> None:
+    intent = read("recado para Luis: recoger los manteles de la lavandería", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "recoger los manteles de la lavandería",
+        ["Luis"],
+    )
+
+
+def test_setting_the_building_alarm_after_another_order_is_work_not_a_reminder() -> None:
+    intent = read("whoever's opening tomorrow, unlock the shutters and set the alarm off")
+    assert intent["kind"] == "create_task"
+    assert read("Ana, switch the lights off and set the alarm")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, mañana acércate a la gestoría", "acercarse a la gestoría"),
+        ("Pedro, el viernes quédate hasta el cierre", "quedarse hasta el cierre"),
+    ],
+)  # fmt: skip
+def test_a_tu_order_with_its_pronoun_attached_is_a_pronominal_infinitive(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_work_ordered_of_a_person_about_a_group_is_no_removal() -> None:
+    intent = read("Pedro tiene que preparar la cena del equipo de fútbol a las 8", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Pedro"])
+    assert read("Tom needs to print the badges from the list of guests")["kind"] == "create_task"
+    assert read("saca a Ana del equipo", "es")["kind"] == "remove_member"
+
+
+def test_a_weekday_between_the_and_a_noun_says_which_thing_not_when() -> None:
+    intent = read("Tom, ice the cakes for the Friday christening")
+    assert (intent["title"], intent.get("due")) == (
+        "ice the cakes for the Friday christening",
+        None,
+    )
+    assert read("Tom, ice the cakes by the Friday")["title"] == "ice the cakes"
+
+
+def test_praise_said_as_its_own_sentence_before_the_order_is_no_part_of_the_work() -> None:
+    intent = read("Pedro, lovely work on friday. Tomorrow can you prep the salads")
+    assert (intent["kind"], intent["title"]) == ("create_task", "prep the salads")
+
+
+def test_lo_de_an_infinitive_handed_to_someone_is_new_work_unless_it_names_an_open_task() -> None:
+    intent = read("lo de llamar a la imprenta que lo haga Luis", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "llamar a la imprenta",
+        ["Luis"],
+    )
+    assert read("lo de limpiar la campana que lo haga Tom", "es")["kind"] == "edit_task"
+
+
+def test_a_relative_doer_then_a_subjunctive_is_work_for_whoever_it_is() -> None:
+    intent = read("la que abra el sábado que encienda la calefacción", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "encender la calefacción")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, de pronto me colabora ordenando la bodega", "ordenar la bodega"),
+        ("Ana, me colabora recogiendo las tazas", "recoger las tazas"),
+    ],
+)  # fmt: skip
+def test_a_colombian_request_with_a_gerund_is_an_order_not_a_report(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_rambling_spanish_voice_note_keeps_only_the_work() -> None:
+    said = (
+        "bueno Ana mira te quería decir que cuando puedas limpies los cristales del "
+        "escaparate que me dijo Tom que están sucios vale gracias"
+    )
+    intent = read(said, "es")
+    assert (intent["kind"], intent["title"]) == (
+        "create_task",
+        "limpiar los cristales del escaparate",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("call the window cleaner, give it to Ana", "en", "create_task"),
+        ("llamar a la imprenta, que lo haga Luis", "es", "create_task"),
+        ("mop the terrace, give it to Ana", "en", "edit_task"),
+    ],
+)  # fmt: skip
+def test_work_handed_on_that_shares_only_its_verb_with_an_open_task_is_new_work(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("when you're finished, Ana, hoover the stairs", "hoover the stairs"),
+        ("before you go, Pedro, empty the bins", "empty the bins"),
+        ("when you're done, Luis, check the oil in the van", "check the oil in the van"),
+    ],
+)  # fmt: skip
+def test_a_time_clause_before_the_name_is_when_and_its_done_word_reports_nothing(
+    text: str, title: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("el viernes Tom y Luis descargan el camión y lo ordenan", "descargar el camión y ordenarlo"),
+        ("mañana Ana friega el suelo y limpia los cristales", "fregar el suelo y limpiar los cristales"),
+        ("Tom, limpia la mesa y la barra", "limpiar la mesa y la barra"),
+        ("Ana, lava las tijeras y los peines", "lavar las tijeras y los peines"),
+        ("Luis, fijate en la caldera", "fijarse en la caldera"),
+        ("oye Pedro, hazme el paro y barre la entrada", "barrer la entrada"),
+    ],
+)  # fmt: skip
+def test_coordinated_and_pronominal_spanish_orders_read_as_infinitives(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("que alguien barra el patio al rato, hay hojas por todas partes", "es", "barrer el patio"),
+        ("Tom wipe the tables later on, they're sticky", "en", "wipe the tables"),
+        ("Ana sweep the porch no rush at all", "en", "sweep the porch"),
+    ],
+)  # fmt: skip
+def test_a_time_left_before_a_comment_goes_once_the_comment_is_out(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis ring the electrician about the fryer it's tripping the fuse again", "ring the electrician about the fryer"),
+        ("Ana make sure it's working before we open", "make sure it's working"),
+    ],
+)  # fmt: skip
+def test_what_is_going_on_said_after_the_work_without_a_comma_is_a_comment(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, tu tarea de mañana es pintar la reja", "pintar la reja"),
+        ("Tom, el sábado cerrás vos y subís las persianas", "cerrar y subir las persianas"),
+        ("Luis, mañana subís las cajas al altillo", "subir las cajas al altillo"),
+    ],
+)  # fmt: skip
+def test_a_duty_for_tomorrow_and_the_vos_present_in_is_read_as_work(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana I beg restock the fridge", "restock the fridge"),
+        ("Luis biko mop the hall", "mop the hall"),
+    ],
+)
+def test_west_african_please_is_no_part_of_the_work(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, ¿me harías el paro de doblar las servilletas?", "doblar las servilletas"),
+        ("Luis, te encargo que riegues el huerto", "regar el huerto"),
+        ("Pedro, te pido que apagues la calefacción", "apagar la calefacción"),
+        ("Tom, ¿me ayudas a bajar las sillas?", "bajar las sillas"),
+        ("Ana, mañana me pintas la puerta", "pintar la puerta"),
+    ],
+)  # fmt: skip
+def test_more_spanish_favour_wrappers_and_the_for_me_dative_leave_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Ana mop the lobby, tourists walking through all day", "en", "mop the lobby"),
+        ("Luis fix the fence - the goat keeps escaping", "en", "fix the fence"),
+        ("Tom, compra bombillas — se rompieron", "es", "comprar bombillas"),
+    ],
+)  # fmt: skip
+def test_a_bare_progressive_or_a_spanish_se_past_after_a_pause_is_a_comment(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("la primera que llegue que ponga la cafetera", "poner la cafetera"),
+        ("el último en salir que baje la persiana", "bajar la persiana"),
+    ],
+)  # fmt: skip
+def test_the_first_or_last_one_in_is_a_relative_doer(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("whoever gets in first, put the radio on", "put the radio on"),
+        ("last one out tonight, switch off the fryers", "switch off the fryers"),
+        ("first one in tomorrow, unlock the back door", "unlock the back door"),
+    ],
+)  # fmt: skip
+def test_an_indefinite_doer_with_its_own_verb_then_a_comma_and_an_order_is_a_task(
+    text: str, title: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+def test_a_weekday_before_a_noun_with_an_hour_said_is_still_when() -> None:
+    due = read("Tom, set out the chairs for the monday meeting at 10")["due"]
+    assert due.startswith("2025-03-31T10:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, fijate si quedan servilletas", "fijarse si quedan servilletas"),
+        ("Luis, trate de llegar a las ocho", "tratar de llegar"),
+    ],
+)  # fmt: skip
+def test_an_unwritten_vos_pronominal_order_needs_its_link_and_a_long_stem(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, postres para la cena del viernes", "postres para la cena del viernes"),
+        ("Ana, llaves para la oficina", "llaves para la oficina"),
+    ],
+)  # fmt: skip
+def test_a_plural_noun_said_as_the_work_is_no_verb(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_names_then_a_work_verb_with_instead_still_hands_on_the_open_task() -> None:
+    intent = read("Ana mop the terrace instead")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Ana")
+
+
+def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
+    assert read("Pedro, cuando puedas me llamas", "es")["title"] == "llamarme"
+
+
+def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
+    assert read("Pedro, lovely work today. See you tomorrow").get("title") != "See you"
