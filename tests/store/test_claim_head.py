@@ -18,7 +18,7 @@ ROUNDS = 30
 CLAIMERS = 8
 
 
-async def _horno(pool: asyncpg.Pool) -> Organization:
+async def horno(pool: asyncpg.Pool) -> Organization:
     """An organization whose owner, Sam, is the recipient every test sends to."""
     org, _ = await admin.create_organization(
         pool,
@@ -35,7 +35,7 @@ async def _claim(pool: asyncpg.Pool, org_id: int, now: datetime) -> object:
 
 
 async def test_concurrent_claimers_claim_each_head_once(pool: asyncpg.Pool) -> None:
-    org = await _horno(pool)
+    org = await horno(pool)
     for n in range(ROUNDS):
         async with org_transaction(pool, org.id) as c:
             rows = [OutboundMessage(f"k:{n}:{i}", SAM, f"hola {i}") for i in range(2)]
@@ -69,7 +69,7 @@ async def test_recording_a_send_claims_the_next_row_once_under_concurrent_claime
 ) -> None:
     """What the sender does after a send: mark_sent and the next claim in one statement.
     Claimers racing it never get the next row too, nor a row after it."""
-    org = await _horno(pool)
+    org = await horno(pool)
     for n in range(ROUNDS):
         async with org_transaction(pool, org.id) as c:
             rows = [OutboundMessage(f"k:{n}:{i}", SAM, f"hola {i}") for i in range(3)]
@@ -102,7 +102,7 @@ async def test_recording_a_send_claims_the_next_row_once_under_concurrent_claime
 
 
 async def test_the_next_row_waiting_is_reported_with_its_time(pool: asyncpg.Pool) -> None:
-    org = await _horno(pool)
+    org = await horno(pool)
     async with org_transaction(pool, org.id) as c:
         rows = [OutboundMessage(f"w:{i}", SAM, f"hola {i}") for i in range(2)]
         first, second = await outbox.insert_outbox(c, org.id, rows)

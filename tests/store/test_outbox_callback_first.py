@@ -7,29 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from minkops import admin
-from minkops.domain.models import Organization, OutboundMessage
+from minkops.domain.models import OutboundMessage
 from minkops.store import outbox
 from minkops.store.database import org_transaction
-
-SAM = "+447700900202"
-
-
-async def _horno(pool: asyncpg.Pool) -> Organization:
-    """An organization whose owner, Sam, is the recipient every test sends to."""
-    org, _ = await admin.create_organization(
-        pool,
-        name="Horno",
-        timezone="Europe/Madrid",
-        owner=admin.NewMember("Sam Taylor", SAM, "admin", "en", "text"),
-    )
-    return org
+from tests.store.test_claim_head import SAM, horno
 
 
 async def test_a_63016_callback_before_the_sid_is_recorded_still_brings_the_template(
     pool: asyncpg.Pool,
 ) -> None:
-    org = await _horno(pool)
+    org = await horno(pool)
     now = datetime.now(UTC)
     async with org_transaction(pool, org.id) as c:
         (queued,) = await outbox.insert_outbox(c, org.id, [OutboundMessage("k:1", SAM, "hola")])
@@ -55,7 +42,7 @@ async def test_a_63016_callback_before_the_combined_record_and_claim_keeps_the_t
 ) -> None:
     """The sender records a send and claims the next row in one statement: a 63016 that
     came first is kept the same way, and the template it queued is the row claimed next."""
-    org = await _horno(pool)
+    org = await horno(pool)
     now = datetime.now(UTC)
     async with org_transaction(pool, org.id) as c:
         (queued,) = await outbox.insert_outbox(c, org.id, [OutboundMessage("k:2", SAM, "hi")])
