@@ -1,6 +1,6 @@
 """Score an understanding engine against the evaluation tables in eval/.
 
-Fourteen tables, each printed per intent: `utterances.csv` (written next to the rules),
+Sixteen tables, each printed per intent: `utterances.csv` (written next to the rules),
 `tuning.csv` (natural messages by someone who never read the rules; tune on it),
 `probes.csv` (messages in the issue's styles, written before the rules2 changes; tune
 on it), `fresh.csv` (natural messages written without reading the rules; tune on it),
@@ -11,7 +11,7 @@ kind in English and Spanish, written without reading the rules; tune on it),
 edits and questions, written without reading the rules; tune on it), `fresh5.csv` and
 `fresh6.csv` (a fifth and a sixth author, the sixth writing like voice-note transcripts in
 Mexican and Rioplatense Spanish and Irish English; tune on them), `fresh7.csv` to
-`fresh10.csv` (a seventh to a tenth author, each scored before any rule was tuned on
+`fresh12.csv` (a seventh to a twelfth author, each scored before any rule was tuned on
 it; tune on them) and `heldout.csv` (the frozen natural set: scored, never tuned on, so
 its failures are never listed).
 
@@ -116,6 +116,18 @@ TABLES: tuple[tuple[str, Path, bool], ...] = (
         "fresh10 (natural, tenth author, weighted towards new tasks and the account requests,"
         " written without reading the rules; may be tuned on)",
         EVAL_DIR / "fresh10.csv",
+        True,
+    ),
+    (
+        "fresh11 (natural, eleventh author, weighted towards new tasks, billing and sign-up,"
+        " written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh11.csv",
+        True,
+    ),
+    (
+        "fresh12 (natural, twelfth author, voice-note transcripts, weighted towards new tasks,"
+        " billing and sign-up, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh12.csv",
         True,
     ),
     ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
