@@ -149,7 +149,9 @@ def start_actor_system(
     )
     understanding = Pool(
         "understanding",
-        actors.understanding_pool_size,
+        # Nothing asks the pool when each org actor reads for itself: one idle member
+        # keeps the tree's shape, the others would be threads and stacks for nothing.
+        1 if engines.read_in_org_actor else actors.understanding_pool_size,
         lambda ctx: UnderstandingMember.start(ctx, engines.understanding),
     )
     voice = Pool(

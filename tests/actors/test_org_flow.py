@@ -275,6 +275,9 @@ async def test_without_openai_each_org_actor_reads_on_its_own_thread(system: Sys
     assert len(system.engine.read_on) == 2
     assert all(name.startswith("OrgActor") for name in system.engine.read_on), system.engine.read_on
     assert len(set(system.engine.read_on)) == 2  # one thread per organization
+    # The understanding pool, which nothing asks now, keeps a single idle member.
+    members = [t.name for t in threading.enumerate() if t.name.startswith("UnderstandingMember")]
+    assert len(members) == 1, members
 
 
 @pytest.mark.parametrize("reads_in_org_actor", [True])
