@@ -1222,7 +1222,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
         # to move up from.
         return Upgrade()
-    if clause.has("billing"):
+    if clause.has("billing") or _payment_asked_about(clause):
         return Billing()
     if (
         clause.has("usage_strong")
@@ -1231,6 +1231,15 @@ def _data_requests(clause: Clause) -> IntentType | None:
     ):
         return Usage()
     return None
+
+
+def _payment_asked_about(clause: Clause) -> bool:
+    """ "my payment failed, what do I do?", "el pago salió rechazado", "¿me mandás el
+    comprobante del último pago?": one payment to us that failed, or the proof of one, is
+    a billing question whatever else the message says."""
+    if clause.has("payment_noun") and clause.has("payment_failed"):
+        return True
+    return _acted_on(clause, "proof_word", "payment_noun")
 
 
 def _allowance_asked(clause: Clause) -> bool:

@@ -3897,3 +3897,31 @@ def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
 
 def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
     assert read("Pedro, lovely work today. See you tomorrow").get("title") != "See you"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("our payment didn't go through this morning, any idea why?", "en"),
+        ("the direct debit bounced again, what now", "en"),
+        ("oye, mi pago fue rechazado otra vez", "es"),
+        ("el pago de este mes no se ha procesado, ¿qué pasa?", "es"),
+    ],
+)  # fmt: skip
+def test_a_payment_said_to_have_failed_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("could I get the proof of my March payment?", "en"),
+        ("pásame el justificante de mi último pago", "es"),
+    ],
+)  # fmt: skip
+def test_the_proof_of_one_payment_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_boleta_is_a_billing_document() -> None:
+    assert read("quiero la boleta del mes pasado con el RUT de la empresa", "es")["kind"] == "billing"
