@@ -1195,7 +1195,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if someone and not asked and not _perfect_around(clause, someone[0].first):
         return None
     if (
-        clause.lex.hits("reminder_verb", clause.words[:2])
+        (clause.lex.hits("reminder_verb", clause.words[:2]) and not _fact_asked(clause))
         or _timed_lead(clause)
         or _asks_for_a_nudge(clause)
     ):
@@ -1231,6 +1231,20 @@ def _data_requests(clause: Clause) -> IntentType | None:
     ):
         return Usage()
     return None
+
+
+def _fact_asked(clause: Clause) -> bool:
+    """ "remind me what we're paying per month?", "recuérdame cuánto pagamos": the
+    reminder verb, its person, then a question word, and no time to remind at: the
+    sender asks to be told now."""
+    lex, words = clause.lex, clause.words
+    verbs = lex.hits("reminder_verb", words[:2])
+    if not verbs:
+        return False
+    # The person is a word of its own ("remind me what") or a clitic ("recuérdame cuánto").
+    after = verbs[0].last
+    hits = lex.hits("fact_asked", words[after:])
+    return bool(hits) and hits[0].first <= 1 and not _scheduled(clause)
 
 
 def _payment_asked_about(clause: Clause) -> bool:

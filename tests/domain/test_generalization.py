@@ -3925,3 +3925,20 @@ def test_the_proof_of_one_payment_is_billing(text: str, language: str) -> None:
 
 def test_a_boleta_is_a_billing_document() -> None:
     assert read("quiero la boleta del mes pasado con el RUT de la empresa", "es")["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remind me how much we pay you for the plan?", "en"),
+        ("recuérdame cuánto pagamos por el plan", "es"),
+    ],
+)  # fmt: skip
+def test_remind_me_then_a_question_word_asks_now(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_remind_me_then_a_question_word_with_a_time_is_still_a_reminder() -> None:
+    assert read("remind me on friday at 9 how much we pay the cleaners")["kind"] == (
+        "create_reminder"
+    )
