@@ -1353,10 +1353,27 @@ def _preferences(clause: Clause) -> IntentType | None:
         overdue_alerts = clause.has("contact")
     if overdue_alerts and _hour(clause) is not None:
         overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
-    if clause.has("escalation") or (overdue_alerts and not clause.question):
+    escalation = clause.has("escalation") and not _others_chasing(clause)
+    if escalation or (overdue_alerts and not clause.question):
         off = clause.has("off") or clause.has("cancel")
         return SetPreference(setting="escalation", enabled=not off)
     return None
+
+
+def _others_chasing(clause: Clause) -> bool:
+    """ "send me the invoice, the accountant's chasing me": every chasing word is a
+    progressive whose subject is someone other than MinkOps; the sender reports being
+    chased, they do not set how MinkOps chases."""
+    lex, words = clause.lex, clause.words
+    hits = lex.hits("escalation", words)
+    for hit in hits:
+        if not words[hit.first].endswith("ing") or hit.first == 0:
+            return False
+        if not lex.hits("progressive_be", words[hit.first - 1 : hit.first]):
+            return False
+        if lex.hits("addressee", words[max(0, hit.first - 2) : hit.first - 1]):
+            return False
+    return bool(hits)
 
 
 def _when_overdue(clause: Clause) -> bool:

@@ -3942,3 +3942,12 @@ def test_remind_me_then_a_question_word_with_a_time_is_still_a_reminder() -> Non
     assert read("remind me on friday at 9 how much we pay the cleaners")["kind"] == (
         "create_reminder"
     )
+
+
+def test_someone_else_chasing_the_sender_is_no_alert_setting() -> None:
+    intent = read("could you send me last month's receipt? my bookkeeper is chasing me")
+    assert intent["kind"] == "billing"
+
+
+def test_minkops_chasing_the_sender_is_still_the_alert_setting() -> None:
+    assert read("you're nagging the team too much, turn it off")["kind"] == "set_preference"
