@@ -1214,6 +1214,10 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "where can I download my invoices?": papers of what was paid are billing's.
         return ExportData()
     signing = clause.has("sign_up") or clause.has("trial") or _business_brought_on(clause)
+    # "quiero darme de alta, tengo una panadería": joining said with a business of one's own
+    signing = signing or (
+        clause.has("join_self") and clause.lex.has_outside("mine", ("join_self",), clause.words)
+    )
     if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
     if clause.has("how_many") and _allowance_asked(clause):

@@ -3951,3 +3951,27 @@ def test_someone_else_chasing_the_sender_is_no_alert_setting() -> None:
 
 def test_minkops_chasing_the_sender_is_still_the_alert_setting() -> None:
     assert read("you're nagging the team too much, turn it off")["kind"] == "set_preference"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("we'd love to try it out at our bakery, how does registration work?", "en"),
+        ("my cousin runs a café, could she have one on its own account?", "en"),
+        ("how much does it cost to start with a team of five?", "en"),
+        ("could we get our little gym signed up?", "en"),
+        ("¿cuánto cuesta empezar con cuatro empleados?", "es"),
+        ("quería anotarme, tengo un taller mecánico", "es"),
+        ("¿dónde se abre una cuenta nueva para una peluquería?", "es"),
+    ],
+)  # fmt: skip
+def test_a_newcomer_asking_to_start_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+def test_joining_said_with_ones_own_business_is_signing_up() -> None:
+    assert read("quiero darme de alta, tengo una ferretería", "es")["kind"] == "sign_up"
+
+
+def test_joining_said_alone_is_still_the_messages_back_on() -> None:
+    assert read("darme de alta", "es")["kind"] == "start_messages"
