@@ -2687,6 +2687,9 @@ def refine_reminder(
         language,
         subjunctive=True,
     )
+    # "… to check the ladder straps, we had a near miss last week": a comment after what
+    # to remember says why, as after a task's work.
+    body = _drop_comment(body, cut_when=False) or body
     if message is not None and intent.delivery is None and _asks_for_voice(message):
         intent = intent.model_copy(update={"delivery": "voice"})
     if body == intent.text and recipients == list(intent.recipients):
@@ -2839,11 +2842,13 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
     return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
 
 
-def _drop_comment(title: str) -> str:
+def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
     puerta": a clause after the work that says why or comments on it (after a comma, or
     straight after a word of urgency) is not part of the title. A "que" that hands the
-    work on ("…, que lo haga Tom", "que se encargue Pedro") is not a comment."""
+    work on ("…, que lo haga Tom", "que se encargue Pedro") is not a comment. A reminder
+    keeps a clause of when (`cut_when` False): "sweep the yard before the shop opens" is
+    what to remember."""
     lex = lexicon()
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
@@ -2853,7 +2858,7 @@ def _drop_comment(title: str) -> str:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
     when = [hit.first for hit in lex.hits("time_clause", words) if _opens_a_clause(words, hit)]
-    if when:
+    if when and cut_when:
         title = tidy(title[: tokens[when[0] - 1].end])
         tokens, words = tokens[: when[0]], words[: when[0]]
     for hit in lex.hits("comment_lead", words):

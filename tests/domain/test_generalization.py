@@ -3975,3 +3975,15 @@ def test_joining_said_with_ones_own_business_is_signing_up() -> None:
 
 def test_joining_said_alone_is_still_the_messages_back_on() -> None:
     assert read("darme de alta", "es")["kind"] == "start_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("remind Ana on Friday at 4 to lock the back gate, we found it open twice", "lock the back gate"),
+        ("set a reminder for me at 6pm to renew the van insurance, it expires this week", "renew the van insurance"),
+        ("remind me at 8 to mop the floor before the delivery arrives", "mop the floor before the delivery arrives"),
+    ],
+)  # fmt: skip
+def test_a_comment_after_what_to_remember_is_not_part_of_it(text: str, said: str) -> None:
+    assert read(text)["text"] == said
