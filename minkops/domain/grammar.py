@@ -1820,7 +1820,12 @@ def _recipients(clause: Clause) -> list[str]:
     content = _content_start(clause)
     told = [p for p in clause.people if p.first < content]
     names = [_written(clause, p) for p in told]
-    mine = clause.lex.hits("mine", clause.words[:4])
+    # "yo can you ping Claire …": a greeting that opens the message is not Spanish "yo".
+    mine = [
+        hit
+        for hit in clause.lex.hits("mine", clause.words[:4])
+        if hit.first or not clause.lex.hits("greeting", clause.words[:1])
+    ]
     also_me = _a_mi(clause)
     clitic = _sender_told(clause)
     if mine or "me" in clause.words or also_me is not None or clitic is not None:

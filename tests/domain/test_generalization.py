@@ -3987,3 +3987,9 @@ def test_joining_said_alone_is_still_the_messages_back_on() -> None:
 )  # fmt: skip
 def test_a_comment_after_what_to_remember_is_not_part_of_it(text: str, said: str) -> None:
     assert read(text)["text"] == said
+
+
+def test_a_greeting_yo_before_a_reminder_for_someone_is_not_the_sender() -> None:
+    assert read("yo could you ping Ana tomorrow at 7am to open the shutters")["recipients"] == [
+        "Ana"
+    ]
