@@ -1950,12 +1950,27 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             if index + 1 in skip and (index + 1 in named or not after_verb):
                 continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
+    start = _after_the_scene(rest.original, tokens, words, reminded, start)
     if start >= len(tokens):
         return ""
     body = tidy(rest.original[tokens[start].start :])
     return _infinitive_first(
         drop_support_verb(body, clause.language), clause.language, subjunctive=True
     )
+
+
+def _after_the_scene(
+    said: str, tokens: Sequence[Word], words: Sequence[str], reminded: set[int], start: int
+) -> int:
+    """ "Luis always forgets so remind him to turn off the irrigation", "the registrations
+    always catch me out, can you ping me to check them": a scene said before the first
+    reminder verb is not what to remember; that starts after the verb's own "to"/"que"."""
+    if not reminded or min(reminded) < start:
+        return start
+    for index in range(min(reminded) + 1, len(words) - 1):
+        if words[index] in _REMINDER_CUT and _plain_word(said, tokens[index]):
+            return index + 1
+    return start
 
 
 def _address_before_the_verb(words: Sequence[str], lex: Lexicon) -> set[int]:

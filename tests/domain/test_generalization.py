@@ -3993,3 +3993,14 @@ def test_a_greeting_yo_before_a_reminder_for_someone_is_not_the_sender() -> None
     assert read("yo could you ping Ana tomorrow at 7am to open the shutters")["recipients"] == [
         "Ana"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Pedro never remembers so remind him Friday at 4pm to top up the gas bottles", "top up the gas bottles"),
+        ("the fire drill keeps slipping my mind, can you ping me every Monday at 9am to book it", "book it"),
+    ],
+)  # fmt: skip
+def test_a_scene_before_the_reminder_verb_is_not_what_to_remember(text: str, said: str) -> None:
+    assert read(text)["text"] == said
