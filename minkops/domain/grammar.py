@@ -2674,7 +2674,7 @@ def refine_reminder(
             end = filler[0].last  # "remind me like every friday … (like) to do the wages"
         elif lex.has("frequency", words[:1]):
             end = 1  # "(recordatorio) semanal los lunes …": the schedule said it
-        elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
+        elif (voiced := lex.hits("by_voice", words[:6])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
             (

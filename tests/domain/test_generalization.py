@@ -4004,3 +4004,14 @@ def test_a_greeting_yo_before_a_reminder_for_someone_is_not_the_sender() -> None
 )  # fmt: skip
 def test_a_scene_before_the_reminder_verb_is_not_what_to_remember(text: str, said: str) -> None:
     assert read(text)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind Tom with audio every evening at 9 to lock the cold room", "en", "lock the cold room"),
+        ("recuérdale a Ana con una nota de voz todos los lunes a las 8 de pedir el pan", "es", "pedir el pan"),
+    ],
+)  # fmt: skip
+def test_how_a_reminder_is_sent_is_not_what_it_says(text: str, language: str, said: str) -> None:
+    assert read(text, language)["text"] == said
