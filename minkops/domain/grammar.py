@@ -853,6 +853,9 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
 ReminderAction = type[CancelReminder] | type[PauseReminder] | type[ResumeReminder]
 
 
+_CONTENT_LINKS = frozenset({"to", "que", "q"})
+
+
 def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | None:
     """What is done to a reminder. Of pausing and resuming, the word said first decides
     ("stop it for now, we'll turn it back on later" pauses); "start the rent reminder
@@ -874,13 +877,21 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     if labelled is not None:
         limit = min(limit, labelled)
     said = clause.words[:limit]
-    resume = lex.hits("resume", said)
+    # "voice note reminder for Juan every day at 7am to switch on the proofers": after a
+    # reminder noun, "to"/"que" then the verb is what the new reminder says.
+    content = noun[0].last if noun else len(said)
+    resume = [
+        hit
+        for hit in lex.hits("resume", said)
+        if not (hit.first > content and said[hit.first - 1] in _CONTENT_LINKS)
+    ]
     # "take the skip bags round", "la pausa del café": after an article the word names a
     # thing; a verb of pausing is never said there.
     pause = [
         hit
         for hit in lex.hits("pause", said)
         if not (hit.first and said[hit.first - 1] in _DETERMINERS | _ARTICLES)
+        and not (hit.first > content and said[hit.first - 1] in _CONTENT_LINKS)
     ]
     if resume and (not pause or resume[0].first < pause[0].first):
         return ResumeReminder

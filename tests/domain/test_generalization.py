@@ -4015,3 +4015,12 @@ def test_a_scene_before_the_reminder_verb_is_not_what_to_remember(text: str, sai
 )  # fmt: skip
 def test_how_a_reminder_is_sent_is_not_what_it_says(text: str, language: str, said: str) -> None:
     assert read(text, language)["text"] == said
+
+
+def test_a_resume_verb_after_a_reminder_nouns_to_is_what_it_says() -> None:
+    intent = read("daily reminder for Luis at 6am to turn on the ovens")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "turn on the ovens")
+
+
+def test_a_resume_verb_before_the_reminder_noun_still_resumes_it() -> None:
+    assert read("turn the rent reminder back on")["kind"] == "resume_reminder"
