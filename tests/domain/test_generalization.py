@@ -4024,3 +4024,18 @@ def test_a_resume_verb_after_a_reminder_nouns_to_is_what_it_says() -> None:
 
 def test_a_resume_verb_before_the_reminder_noun_still_resumes_it() -> None:
     assert read("turn the rent reminder back on")["kind"] == "resume_reminder"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("pon que me avise el viernes a las 6 de la tarde cerrar la caja", "cerrar la caja"),
+        ("pon que me recuerde en una hora sacar el pan del horno", "sacar el pan del horno"),
+        ("mándale un audio a Ana el lunes a las 8 recordándole pedir la harina", "pedir la harina"),
+    ],
+)  # fmt: skip
+def test_set_it_to_remind_me_and_a_gerund_of_reminding_lead_a_reminder(
+    text: str, said: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
