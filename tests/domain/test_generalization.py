@@ -4039,3 +4039,16 @@ def test_set_it_to_remind_me_and_a_gerund_of_reminding_lead_a_reminder(
 ) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remind Ana the day 9 April at 11am to renew the lease", "en"),
+        ("recuérdale a Ana el día 9 de abril a las 11 renovar el alquiler", "es"),
+    ],
+)  # fmt: skip
+def test_the_word_day_before_a_dates_number_is_part_of_the_date(text: str, language: str) -> None:
+    intent = read(text, language)
+    assert intent["at"].startswith("2025-04-09T11:00")
+    assert intent["text"] in ("renew the lease", "renovar el alquiler")
