@@ -1980,6 +1980,8 @@ def _after_the_scene(
         return start
     for index in range(min(reminded) + 1, len(words) - 1):
         if words[index] in _REMINDER_CUT and _plain_word(said, tokens[index]):
+            if all(word in _OBJECT_PRONOUNS for word in words[index + 1 :]):
+                return start  # "book the van, ping me about that": the request said again
             return index + 1
     return start
 
