@@ -4052,3 +4052,8 @@ def test_the_word_day_before_a_dates_number_is_part_of_the_date(text: str, langu
     intent = read(text, language)
     assert intent["at"].startswith("2025-04-09T11:00")
     assert intent["text"] in ("renew the lease", "renovar el alquiler")
+
+
+def test_my_name_down_wrong_corrects_the_name() -> None:
+    intent = read("you have my name down wrong, it's Claire Martin not Clare Martin", role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "Claire Martin")
