@@ -760,6 +760,25 @@ def _done_number(clause: Clause) -> IntentType | None:
     return None
 
 
+def _done_number_then_comment(clause: Clause) -> IntentType | None:
+    """ "Task 2 completed, milk and coffee beans ordered": a task's number and a done word
+    before the first comma report it done; what follows says how it went."""
+    comma = clause.text.folded.find(",")
+    if comma <= 0 or clause.question:
+        return None
+    head = [t.text for t in clause.tokens if t.end <= comma]
+    if not head or len(head) > _DONE_HEAD_WORDS or not clause.lex.has("task_noun", head[:1]):
+        return None
+    lex = clause.lex
+    if _number_in(head) is None or not lex.has("done", head) or lex.has("cancel", head):
+        return None
+    return CompleteTask(number=_number_in(head))
+
+
+_DONE_HEAD_WORDS = 4
+"""A report of a numbered task done, before a comment: "task 2 all done"."""
+
+
 def _name_correction(clause: Clause) -> IntentType | None:
     if not clause.has("name_wrong"):
         return None
@@ -3574,6 +3593,7 @@ _EARLY: tuple[Frame, ...] = (
     _reminder_asked,
     _scheduled_message,
     _done_number,
+    _done_number_then_comment,
     _name_correction,
     _note_to_self,
     _remove_member,

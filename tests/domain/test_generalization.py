@@ -4057,3 +4057,17 @@ def test_the_word_day_before_a_dates_number_is_part_of_the_date(text: str, langu
 def test_my_name_down_wrong_corrects_the_name() -> None:
     intent = read("you have my name down wrong, it's Claire Martin not Clare Martin", role="staff")
     assert (intent["kind"], intent["value"]) == ("correct_data", "Claire Martin")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("task 6 finished, the terrace is spotless now", "en", 6),
+        ("tarea 3 hecha, el congelador está a -18", "es", 3),
+    ],
+)  # fmt: skip
+def test_a_numbered_task_done_then_a_comment_completes_it(
+    text: str, language: str, number: int
+) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
