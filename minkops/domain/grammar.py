@@ -1144,7 +1144,11 @@ y quite los que …", "limpiar las mesas de fuera")."""
 
 
 def _cancel_task(clause: Clause) -> IntentType | None:
-    if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
+    if clause.has("reminder_noun"):
+        return None
+    if (numbered := _taken_off(clause)) is not None:
+        return CancelTask(number=numbered)
+    if not (clause.has("anymore") or clause.has("cancel")):
         return None
     hits = clause.lex.hits("cancel", clause.words) + clause.lex.hits("anymore", clause.words)
     first = min(hit.first for hit in hits)
@@ -1168,11 +1172,28 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     return None
 
 
-def _cancelled_number(clause: Clause) -> int | None:
+def _taken_off(clause: Clause) -> int | None:
+    """ "sacá la 8, al final no hace falta": a verb of taking out, then only a task's
+    number as its object (the clause ends there); "saca 2 cajas" takes out two boxes."""
+    if not clause.lex.hits("cancel_numbered", clause.words[:1]):
+        return None
+    number = _cancelled_number(clause, "cancel_numbered")
+    if number is None:
+        return None
+    at = next(i for i, w in enumerate(clause.words) if w == str(number))
+    if clause.words[at - 1] not in _NUMBER_LEADS:
+        return None  # "saca 2 cajas": a count, not a task named by its number
+    ends = at + 1 == len(clause.tokens) or "," in clause.text.folded[
+        clause.tokens[at].end : clause.tokens[at + 1].start
+    ]
+    return number if ends else None
+
+
+def _cancelled_number(clause: Clause, verbs: str = "cancel") -> int | None:
     """ "borra la 5, ya no hace falta", "delete number 3, we don't need it": a cancelling
     verb with a task's number as its object, whatever reason follows."""
     words = clause.words
-    for hit in clause.lex.hits("cancel", words):
+    for hit in clause.lex.hits(verbs, words):
         at = (
             hit.last + 1
             if words[hit.last : hit.last + 1] in (["la"], ["el"], ["the"])

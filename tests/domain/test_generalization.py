@@ -4071,3 +4071,12 @@ def test_a_numbered_task_done_then_a_comment_completes_it(
 ) -> None:
     intent = read(text, language, role="staff")
     assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+def test_taking_a_numbered_task_out_cancels_it() -> None:
+    intent = read("sacá la 3, ya lo revisó otro", "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 3)
+
+
+def test_taking_out_a_count_of_things_cancels_nothing() -> None:
+    assert read("saca 3 bandejas del horno", "es")["kind"] != "cancel_task"
