@@ -557,6 +557,7 @@ def _edit_task(clause: Clause) -> IntentType | None:
         denials = clause.lex.hits("denied_alternative", clause.words)
         replaced |= {h.last for h in denials if h.first > first_named}
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
+    people = [p for p in people if not _reason_subject(clause, p)] or people
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
         _without_old_time(clause), timezone=context.timezone, now=context.now,
@@ -592,6 +593,18 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+_REASON_LINKS = frozenset({"que", "porque", "because", "since", "as", "cos", "cause"})
+
+
+def _reason_subject(clause: Clause, person: Person) -> bool:
+    """ "pásale lo de la campana a Luis, que Pedro está de baja": a person right after a
+    link of reason and before a verb of being says why; "que lo haga Pedro" hands it on."""
+    words = clause.words
+    if not person.first or words[person.first - 1] not in _REASON_LINKS:
+        return False
+    return clause.lex.has("comment_verb", words[person.last : person.last + 1])
 
 
 def _new_work_referred(

@@ -4080,3 +4080,17 @@ def test_taking_a_numbered_task_out_cancels_it() -> None:
 
 def test_taking_out_a_count_of_things_cancels_nothing() -> None:
     assert read("saca 3 bandejas del horno", "es")["kind"] != "cancel_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("pásale lo del inventario a Ana, que Tom está de vacaciones", "es"),
+        ("give the inventory to Ana because Tom is off sick", "en"),
+    ],
+)  # fmt: skip
+def test_a_person_in_the_reason_for_a_handover_is_not_who_gets_it(
+    text: str, language: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["assignee"]) == ("edit_task", "Ana")
