@@ -1478,7 +1478,7 @@ def _corrections(clause: Clause) -> IntentType | None:
     """ "Write to me in Spanish", "no audios, only text", "my name is wrong, it's …"."""
     others = _names(clause)
     language = _language_named(clause)
-    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    delivery = _delivery_chosen(clause)
     if others:
         if clause.context.role != "admin" or clause.has("reminder_verb"):
             return None
@@ -1506,6 +1506,27 @@ def _corrections(clause: Clause) -> IntentType | None:
             return None
         return CorrectData(field="delivery", value=delivery)
     return None
+
+
+def _delivery_chosen(clause: Clause) -> str | None:
+    """Text or voice; a way set aside for the other ("des vocaux plutôt que du texte",
+    "voice notes rather than texts") is not the one chosen."""
+    lex, words = clause.lex, clause.words
+    denied = lex.hits("denied_alternative", words)
+
+    def chosen(name: str) -> bool:
+        return any(
+            not any(d.first < h.first and h.first - d.last <= _DENIED_REACH for d in denied)
+            for h in lex.hits(name, words)
+        )
+
+    if clause.has("text_only") and (chosen("text_only") or not chosen("voice")):
+        return "text"
+    return "voice" if clause.has("voice") else None
+
+
+_DENIED_REACH = 2
+"""Words between "rather than"/"instead of" and the way set aside: "rather than the texts"."""
 
 
 def _language_named(clause: Clause) -> str | None:

@@ -4094,3 +4094,17 @@ def test_a_person_in_the_reason_for_a_handover_is_not_who_gets_it(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["assignee"]) == ("edit_task", "Ana")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("j'aime mieux les vocaux au lieu de l'écrit", "fr"),
+        ("I'd rather get voice notes instead of the written messages", "en"),
+    ],
+)  # fmt: skip
+def test_the_way_set_aside_for_another_is_not_the_delivery_chosen(
+    text: str, language: str
+) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "voice")
