@@ -51,6 +51,7 @@ from minkops.domain.intents import (
     SignUp,
     StartMessages,
     StopMessages,
+    Unknown,
     UpdateMember,
     Upgrade,
     Usage,
@@ -472,6 +473,20 @@ Frame = Callable[[Clause], IntentType | None]
 MAX_WORDS = 80
 """A request is a sentence or two; a longer text is not read as one (and no frame's cost
 grows with a 65,000-character body)."""
+
+
+def _chat(clause: Clause) -> IntentType | None:
+    """ "anyone see the match last night haha", "qué calor hace hoy madre mía": a question
+    put to the group about what they saw or know, or a remark about the weather, is talk
+    between people; nothing is asked of MinkOps."""
+    lex, words = clause.lex, clause.words
+    if clause.people or lex.has("task_word", words) or lex.has("reminder_verb", words):
+        return None
+    asked = lex.hits("someone", words[:1])
+    if asked and lex.hits("group_asked", words[asked[0].last : asked[0].last + 1]):
+        return Unknown()
+    weather = lex.hits("weather_remark", words)
+    return Unknown() if weather and weather[0].first <= 1 else None
 
 
 def _talk(clause: Clause) -> IntentType | None:
@@ -1196,9 +1211,10 @@ def _taken_off(clause: Clause) -> int | None:
     at = next(i for i, w in enumerate(clause.words) if w == str(number))
     if clause.words[at - 1] not in _NUMBER_LEADS:
         return None  # "saca 2 cajas": a count, not a task named by its number
-    ends = at + 1 == len(clause.tokens) or "," in clause.text.folded[
-        clause.tokens[at].end : clause.tokens[at + 1].start
-    ]
+    ends = (
+        at + 1 == len(clause.tokens)
+        or "," in clause.text.folded[clause.tokens[at].end : clause.tokens[at + 1].start]
+    )
     return number if ends else None
 
 
@@ -3657,6 +3673,7 @@ _EARLY: tuple[Frame, ...] = (
     _list_reminders,
     _reminders_by_description,
     _help_question,
+    _chat,
     _list_tasks,
     _passive_task,
 )

@@ -3924,7 +3924,9 @@ def test_the_proof_of_one_payment_is_billing(text: str, language: str) -> None:
 
 
 def test_a_boleta_is_a_billing_document() -> None:
-    assert read("quiero la boleta del mes pasado con el RUT de la empresa", "es")["kind"] == "billing"
+    assert (
+        read("quiero la boleta del mes pasado con el RUT de la empresa", "es")["kind"] == "billing"
+    )
 
 
 @pytest.mark.parametrize(
@@ -4089,9 +4091,7 @@ def test_taking_out_a_count_of_things_cancels_nothing() -> None:
         ("give the inventory to Ana because Tom is off sick", "en"),
     ],
 )  # fmt: skip
-def test_a_person_in_the_reason_for_a_handover_is_not_who_gets_it(
-    text: str, language: str
-) -> None:
+def test_a_person_in_the_reason_for_a_handover_is_not_who_gets_it(text: str, language: str) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["assignee"]) == ("edit_task", "Ana")
 
@@ -4103,8 +4103,22 @@ def test_a_person_in_the_reason_for_a_handover_is_not_who_gets_it(
         ("I'd rather get voice notes instead of the written messages", "en"),
     ],
 )  # fmt: skip
-def test_the_way_set_aside_for_another_is_not_the_delivery_chosen(
-    text: str, language: str
-) -> None:
+def test_the_way_set_aside_for_another_is_not_the_delivery_chosen(text: str, language: str) -> None:
     intent = read(text, language, role="staff")
     assert (intent["kind"], intent["value"]) == ("correct_data", "voice")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("anybody watch the final on sunday? what a game", "en"),
+        ("¿alguien vio las noticias anoche?", "es"),
+        ("vaya frío hace esta mañana, madre mía", "es"),
+    ],
+)  # fmt: skip
+def test_chat_between_people_asks_nothing(text: str, language: str) -> None:
+    assert read(text, language, role="staff")["kind"] == "unknown"
+
+
+def test_anyone_asked_to_do_work_is_still_a_task() -> None:
+    assert read("can anyone check the fryer oil before 5?")["kind"] == "create_task"
