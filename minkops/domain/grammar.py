@@ -573,6 +573,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         replaced |= {h.last for h in denials if h.first > first_named}
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
     people = [p for p in people if not _reason_subject(clause, p)] or people
+    # "ya quedó lo del stock de vino, Lucía ya lo revisó": who did it, not who gets it
+    people = [p for p in people if not _did_it(clause, p)]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
         _without_old_time(clause), timezone=context.timezone, now=context.now,
@@ -608,6 +610,26 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+_PRETERITE_ENDINGS = ("ó", "é")
+_DONE_IT_CLITICS = frozenset({"lo", "la", "los", "las"})
+
+
+def _did_it(clause: Clause, person: Person) -> bool:
+    """ "Lucía ya lo revisó", "Tom already did it": the person is the subject of work said
+    done (a Spanish preterite after its clitic, an English past after "already"/"just")."""
+    words, tokens = clause.words, clause.tokens
+    at = person.last
+    if words[at : at + 1] in (["ya"], ["already"], ["just"]):
+        at += 1
+    if words[at : at + 1] and words[at] in _DONE_IT_CLITICS:
+        at += 1
+        if at >= len(words):
+            return False
+        written = clause.text.original[tokens[at].start : tokens[at].end].lower()
+        return written.endswith(_PRETERITE_ENDINGS)
+    return at > person.last and clause.lex.has("past_simple", words[at : at + 1])
 
 
 _REASON_LINKS = frozenset({"que", "porque", "because", "since", "as", "cos", "cause"})

@@ -4122,3 +4122,8 @@ def test_chat_between_people_asks_nothing(text: str, language: str) -> None:
 
 def test_anyone_asked_to_do_work_is_still_a_task() -> None:
     assert read("can anyone check the fryer oil before 5?")["kind"] == "create_task"
+
+
+def test_who_already_did_the_work_referred_to_is_not_who_gets_it() -> None:
+    intent = read("ya está lo de la campana extractora, Pedro ya la limpió", "es")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 7)
