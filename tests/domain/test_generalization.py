@@ -4127,3 +4127,7 @@ def test_anyone_asked_to_do_work_is_still_a_task() -> None:
 def test_who_already_did_the_work_referred_to_is_not_who_gets_it() -> None:
     intent = read("ya está lo de la campana extractora, Pedro ya la limpió", "es")
     assert (intent["kind"], intent["number"]) == ("complete_task", 7)
+
+
+def test_asking_what_this_does_in_portuguese_is_help() -> None:
+    assert read("oi, o que isso faz exatamente?", "pt", role="staff")["kind"] == "help"
