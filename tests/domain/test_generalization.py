@@ -4131,3 +4131,10 @@ def test_who_already_did_the_work_referred_to_is_not_who_gets_it() -> None:
 
 def test_asking_what_this_does_in_portuguese_is_help() -> None:
     assert read("oi, o que isso faz exatamente?", "pt", role="staff")["kind"] == "help"
+
+
+def test_an_andalusian_vocative_before_a_reminder_is_not_what_to_remember() -> None:
+    intent = read(
+        "quillo ponle un aviso a Lucía los viernes a las 6 que tiene que cerrar la caja", "es"
+    )
+    assert intent["text"] == "cerrar la caja"
