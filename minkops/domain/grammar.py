@@ -2824,7 +2824,7 @@ def refine_reminder(
     body = _infinitive_first(
         drop_support_verb(
             _drop_tail(
-                _drop_edges(body, ("time_residue", "by_voice")),
+                _drop_edges(_without_delivery_clause(body), ("time_residue", "by_voice")),
                 ("reminder_lead", "reminder_verb", "tail_filler"),
             ),
             language,
@@ -2840,6 +2840,24 @@ def refine_reminder(
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+def _without_delivery_clause(body: str) -> str:
+    """ "collect the uniforms, and send it as a voice message, he doesn't read texts": a
+    clause after a comma saying how to send the reminder is not what it says, and what
+    follows it comments on that."""
+    lex = lexicon()
+    tokens = tokens_of(Text.of(body).folded)
+    words = [t.text for t in tokens]
+    for hit in lex.hits("by_voice", words):
+        comma = body.rfind(",", 0, tokens[hit.first].start)
+        if comma <= 0:
+            continue
+        between = [i for i, t in enumerate(tokens) if comma < t.start < tokens[hit.first].start]
+        said = [words[i] for i in between]
+        if said and lex.covers_all(("delivery_link", "send_verb"), said):
+            return tidy(body[:comma])
+    return body
 
 
 _TIME_LINKS = frozenset({"a", "on", "at"})

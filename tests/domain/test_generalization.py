@@ -4138,3 +4138,16 @@ def test_an_andalusian_vocative_before_a_reminder_is_not_what_to_remember() -> N
         "quillo ponle un aviso a Lucía los viernes a las 6 que tiene que cerrar la caja", "es"
     )
     assert intent["text"] == "cerrar la caja"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind Tom on Friday at 9 to book the skip, and send it as a voice note, he never reads texts", "en", "book the skip"),
+        ("recuérdale a Ana el lunes a las 10 pedir la leña, y mándaselo en audio", "es", "pedir la leña"),
+    ],
+)  # fmt: skip
+def test_a_clause_saying_how_to_send_the_reminder_is_not_what_it_says(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
