@@ -2719,6 +2719,7 @@ _AND = frozenset({"y", "and", "e", "&"})
 _CHAT_AND = frozenset({"n"})
 """Between two names only: "Lucia n Maria"."""
 _TOPIC = frozenset({"about", "sobre"})
+_CHAT_TO = frozenset({"2"})
 _LEADING_LINKS = frozenset(
     {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}
     | {"diciendo", "diciendole", "por"}
@@ -2811,6 +2812,8 @@ def refine_reminder(
             or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
             end = 1
+        elif words[0] in _CHAT_TO and len(words) > 1 and lex.has("work_verb", words[1:2]):
+            end = 1  # "remind maria 2 check the till": chat's "2" for "to" before a verb
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
         elif (duty := lex.hits("obligation", words[:3])) and duty[0].first == 0:

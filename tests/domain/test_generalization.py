@@ -4151,3 +4151,7 @@ def test_a_clause_saying_how_to_send_the_reminder_is_not_what_it_says(
     text: str, language: str, said: str
 ) -> None:
     assert read(text, language)["text"] == said
+
+
+def test_chat_2_for_to_before_a_verb_is_the_link_of_a_reminder() -> None:
+    assert read("remind tom 2 order the milk every mon 8am")["text"] == "order the milk"
