@@ -1461,7 +1461,12 @@ def _preferences(clause: Clause) -> IntentType | None:
         overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
     escalation = clause.has("escalation") and not _others_chasing(clause)
     if escalation or (overdue_alerts and not clause.question):
-        off = clause.has("off") or clause.has("cancel")
+        # "avísame cuando alguien no haga su tarea a tiempo": the "no" of being late is
+        # not turning the alerts off.
+        lex, words = clause.lex, clause.words
+        off = lex.has_outside("off", ("overdue",), words) or lex.has_outside(
+            "cancel", ("overdue",), words
+        )
         return SetPreference(setting="escalation", enabled=not off)
     return None
 

@@ -4155,3 +4155,8 @@ def test_a_clause_saying_how_to_send_the_reminder_is_not_what_it_says(
 
 def test_chat_2_for_to_before_a_verb_is_the_link_of_a_reminder() -> None:
     assert read("remind tom 2 order the milk every mon 8am")["text"] == "order the milk"
+
+
+def test_told_when_someone_does_not_finish_in_time_turns_the_alerts_on() -> None:
+    intent = read("avísame si alguien no termina a tiempo", "es")
+    assert (intent["kind"], intent["enabled"]) == ("set_preference", True)
