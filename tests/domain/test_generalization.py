@@ -4160,3 +4160,12 @@ def test_chat_2_for_to_before_a_verb_is_the_link_of_a_reminder() -> None:
 def test_told_when_someone_does_not_finish_in_time_turns_the_alerts_on() -> None:
     intent = read("avísame si alguien no termina a tiempo", "es")
     assert (intent["kind"], intent["enabled"]) == ("set_preference", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rang the plumber about the sink this morning", "the plumber's been phoned about the sink"],
+)
+def test_a_past_of_phoning_reports_the_call_done(text: str) -> None:
+    intent = read(text, role="staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 5)
