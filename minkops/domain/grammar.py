@@ -1287,7 +1287,7 @@ def _timed_lead(clause: Clause) -> bool:
 
 
 def _data_requests(clause: Clause) -> IntentType | None:
-    if clause.people or clause.has("note_to_self"):
+    if clause.people or clause.has("note_to_self") or _labelled_task(clause):
         return None  # "tell Maria to send the invoice": work, not billing
     # "someone call the supplier about the invoice", "que alguien archive las facturas",
     # "can someone print the invoices?": work asked of anyone, not a billing question
@@ -1337,6 +1337,20 @@ def _data_requests(clause: Clause) -> IntentType | None:
     ):
         return Usage()
     return None
+
+
+def _labelled_task(clause: Clause) -> bool:
+    """ "Tarea para mí: revisar las facturas de la harina": a label with a task word before
+    a colon says that what follows is work, whatever it is about."""
+    colon = clause.text.folded.find(":")
+    if colon <= 0:
+        return False
+    label = [t.text for t in clause.tokens if t.end <= colon]
+    return len(label) <= _LABEL_WORDS and clause.lex.has("task_word", label)
+
+
+_LABEL_WORDS = 5
+"""A label before a colon is short: "new task for me", "tarea para Luis"."""
 
 
 def _fact_asked(clause: Clause) -> bool:

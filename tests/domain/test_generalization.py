@@ -4169,3 +4169,14 @@ def test_told_when_someone_does_not_finish_in_time_turns_the_alerts_on() -> None
 def test_a_past_of_phoning_reports_the_call_done(text: str) -> None:
     intent = read(text, role="staff")
     assert (intent["kind"], intent["number"]) == ("complete_task", 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("new task for me: file the March invoices, Monday 10am", "en"),
+        ("tarea para mí: archivar los recibos del mes, el lunes", "es"),
+    ],
+)  # fmt: skip
+def test_a_task_label_before_a_colon_is_work_not_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "create_task"
