@@ -486,7 +486,10 @@ def _chat(clause: Clause) -> IntentType | None:
     if asked and lex.hits("group_asked", words[asked[0].last : asked[0].last + 1]):
         return Unknown()
     weather = lex.hits("weather_remark", words)
-    return Unknown() if weather and weather[0].first <= 1 else None
+    if weather and weather[0].first <= 1:
+        return Unknown()
+    how = lex.hits("how_was", words[:3])
+    return Unknown() if how and how[0].first <= 1 and lex.has("past_marker", words) else None
 
 
 def _talk(clause: Clause) -> IntentType | None:

@@ -4180,3 +4180,14 @@ def test_a_past_of_phoning_reports_the_call_done(text: str) -> None:
 )  # fmt: skip
 def test_a_task_label_before_a_colon_is_work_not_billing(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("¿qué tal la cena de ayer?", "es"),
+        ("¿cómo fue la fiesta de ayer?", "es"),
+    ],
+)  # fmt: skip
+def test_asking_how_something_went_in_the_past_is_chat(text: str, language: str) -> None:
+    assert read(text, language, role="staff")["kind"] == "unknown"
