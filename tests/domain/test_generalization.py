@@ -4191,3 +4191,8 @@ def test_a_task_label_before_a_colon_is_work_not_billing(text: str, language: st
 )  # fmt: skip
 def test_asking_how_something_went_in_the_past_is_chat(text: str, language: str) -> None:
     assert read(text, language, role="staff")["kind"] == "unknown"
+
+
+def test_a_pidgin_comment_after_what_to_remember_is_not_part_of_it() -> None:
+    intent = read("remind Pedro every Friday at 5pm to lock the store room, he no fit remember")
+    assert intent["text"] == "lock the store room"
