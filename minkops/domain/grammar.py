@@ -51,6 +51,7 @@ from minkops.domain.intents import (
     SignUp,
     StartMessages,
     StopMessages,
+    Unknown,
     UpdateMember,
     Upgrade,
     Usage,
@@ -474,6 +475,23 @@ MAX_WORDS = 80
 grows with a 65,000-character body)."""
 
 
+def _chat(clause: Clause) -> IntentType | None:
+    """ "anyone see the match last night haha", "qué calor hace hoy madre mía": a question
+    put to the group about what they saw or know, or a remark about the weather, is talk
+    between people; nothing is asked of MinkOps."""
+    lex, words = clause.lex, clause.words
+    if clause.people or lex.has("task_word", words) or lex.has("reminder_verb", words):
+        return None
+    asked = lex.hits("someone", words[:1])
+    if asked and lex.hits("group_asked", words[asked[0].last : asked[0].last + 1]):
+        return Unknown()
+    weather = lex.hits("weather_remark", words)
+    if weather and weather[0].first <= 1:
+        return Unknown()
+    how = lex.hits("how_was", words[:3])
+    return Unknown() if how and how[0].first <= 1 and lex.has("past_marker", words) else None
+
+
 def _talk(clause: Clause) -> IntentType | None:
     """Whole-message acknowledgements and confirmations in every language we read. A
     vocative said with them ("gracias che", "cheers mate") addresses, it adds nothing."""
@@ -557,6 +575,9 @@ def _edit_task(clause: Clause) -> IntentType | None:
         denials = clause.lex.hits("denied_alternative", clause.words)
         replaced |= {h.last for h in denials if h.first > first_named}
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
+    people = [p for p in people if not _reason_subject(clause, p)] or people
+    # "ya quedó lo del stock de vino, Lucía ya lo revisó": who did it, not who gets it
+    people = [p for p in people if not _did_it(clause, p)]
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
         _without_old_time(clause), timezone=context.timezone, now=context.now,
@@ -592,6 +613,38 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+_PRETERITE_ENDINGS = ("ó", "é")
+_DONE_IT_CLITICS = frozenset({"lo", "la", "los", "las"})
+
+
+def _did_it(clause: Clause, person: Person) -> bool:
+    """ "Lucía ya lo revisó", "Tom already did it": the person is the subject of work said
+    done (a Spanish preterite after its clitic, an English past after "already"/"just")."""
+    words, tokens = clause.words, clause.tokens
+    at = person.last
+    if words[at : at + 1] in (["ya"], ["already"], ["just"]):
+        at += 1
+    if words[at : at + 1] and words[at] in _DONE_IT_CLITICS:
+        at += 1
+        if at >= len(words):
+            return False
+        written = clause.text.original[tokens[at].start : tokens[at].end].lower()
+        return written.endswith(_PRETERITE_ENDINGS)
+    return at > person.last and clause.lex.has("past_simple", words[at : at + 1])
+
+
+_REASON_LINKS = frozenset({"que", "porque", "because", "since", "as", "cos", "cause"})
+
+
+def _reason_subject(clause: Clause, person: Person) -> bool:
+    """ "pásale lo de la campana a Luis, que Pedro está de baja": a person right after a
+    link of reason and before a verb of being says why; "que lo haga Pedro" hands it on."""
+    words = clause.words
+    if not person.first or words[person.first - 1] not in _REASON_LINKS:
+        return False
+    return clause.lex.has("comment_verb", words[person.last : person.last + 1])
 
 
 def _new_work_referred(
@@ -760,6 +813,25 @@ def _done_number(clause: Clause) -> IntentType | None:
     return None
 
 
+def _done_number_then_comment(clause: Clause) -> IntentType | None:
+    """ "Task 2 completed, milk and coffee beans ordered": a task's number and a done word
+    before the first comma report it done; what follows says how it went."""
+    comma = clause.text.folded.find(",")
+    if comma <= 0 or clause.question:
+        return None
+    head = [t.text for t in clause.tokens if t.end <= comma]
+    if not head or len(head) > _DONE_HEAD_WORDS or not clause.lex.has("task_noun", head[:1]):
+        return None
+    lex = clause.lex
+    if _number_in(head) is None or not lex.has("done", head) or lex.has("cancel", head):
+        return None
+    return CompleteTask(number=_number_in(head))
+
+
+_DONE_HEAD_WORDS = 4
+"""A report of a numbered task done, before a comment: "task 2 all done"."""
+
+
 def _name_correction(clause: Clause) -> IntentType | None:
     if not clause.has("name_wrong"):
         return None
@@ -853,6 +925,9 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
 ReminderAction = type[CancelReminder] | type[PauseReminder] | type[ResumeReminder]
 
 
+_CONTENT_LINKS = frozenset({"to", "que", "q"})
+
+
 def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | None:
     """What is done to a reminder. Of pausing and resuming, the word said first decides
     ("stop it for now, we'll turn it back on later" pauses); "start the rent reminder
@@ -874,13 +949,21 @@ def _reminder_action(clause: Clause, about_reminders: bool) -> ReminderAction | 
     if labelled is not None:
         limit = min(limit, labelled)
     said = clause.words[:limit]
-    resume = lex.hits("resume", said)
+    # "voice note reminder for Juan every day at 7am to switch on the proofers": after a
+    # reminder noun, "to"/"que" then the verb is what the new reminder says.
+    content = noun[0].last if noun else len(said)
+    resume = [
+        hit
+        for hit in lex.hits("resume", said)
+        if not (hit.first > content and said[hit.first - 1] in _CONTENT_LINKS)
+    ]
     # "take the skip bags round", "la pausa del café": after an article the word names a
     # thing; a verb of pausing is never said there.
     pause = [
         hit
         for hit in lex.hits("pause", said)
         if not (hit.first and said[hit.first - 1] in _DETERMINERS | _ARTICLES)
+        and not (hit.first > content and said[hit.first - 1] in _CONTENT_LINKS)
     ]
     if resume and (not pause or resume[0].first < pause[0].first):
         return ResumeReminder
@@ -1114,7 +1197,11 @@ y quite los que …", "limpiar las mesas de fuera")."""
 
 
 def _cancel_task(clause: Clause) -> IntentType | None:
-    if not (clause.has("anymore") or clause.has("cancel")) or clause.has("reminder_noun"):
+    if clause.has("reminder_noun"):
+        return None
+    if (numbered := _taken_off(clause)) is not None:
+        return CancelTask(number=numbered)
+    if not (clause.has("anymore") or clause.has("cancel")):
         return None
     hits = clause.lex.hits("cancel", clause.words) + clause.lex.hits("anymore", clause.words)
     first = min(hit.first for hit in hits)
@@ -1138,11 +1225,29 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     return None
 
 
-def _cancelled_number(clause: Clause) -> int | None:
+def _taken_off(clause: Clause) -> int | None:
+    """ "sacá la 8, al final no hace falta": a verb of taking out, then only a task's
+    number as its object (the clause ends there); "saca 2 cajas" takes out two boxes."""
+    if not clause.lex.hits("cancel_numbered", clause.words[:1]):
+        return None
+    number = _cancelled_number(clause, "cancel_numbered")
+    if number is None:
+        return None
+    at = next(i for i, w in enumerate(clause.words) if w == str(number))
+    if clause.words[at - 1] not in _NUMBER_LEADS:
+        return None  # "saca 2 cajas": a count, not a task named by its number
+    ends = (
+        at + 1 == len(clause.tokens)
+        or "," in clause.text.folded[clause.tokens[at].end : clause.tokens[at + 1].start]
+    )
+    return number if ends else None
+
+
+def _cancelled_number(clause: Clause, verbs: str = "cancel") -> int | None:
     """ "borra la 5, ya no hace falta", "delete number 3, we don't need it": a cancelling
     verb with a task's number as its object, whatever reason follows."""
     words = clause.words
-    for hit in clause.lex.hits("cancel", words):
+    for hit in clause.lex.hits(verbs, words):
         at = (
             hit.last + 1
             if words[hit.last : hit.last + 1] in (["la"], ["el"], ["the"])
@@ -1185,7 +1290,7 @@ def _timed_lead(clause: Clause) -> bool:
 
 
 def _data_requests(clause: Clause) -> IntentType | None:
-    if clause.people or clause.has("note_to_self"):
+    if clause.people or clause.has("note_to_self") or _labelled_task(clause):
         return None  # "tell Maria to send the invoice": work, not billing
     # "someone call the supplier about the invoice", "que alguien archive las facturas",
     # "can someone print the invoices?": work asked of anyone, not a billing question
@@ -1195,7 +1300,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if someone and not asked and not _perfect_around(clause, someone[0].first):
         return None
     if (
-        clause.lex.hits("reminder_verb", clause.words[:2])
+        (clause.lex.hits("reminder_verb", clause.words[:2]) and not _fact_asked(clause))
         or _timed_lead(clause)
         or _asks_for_a_nudge(clause)
     ):
@@ -1214,6 +1319,10 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "where can I download my invoices?": papers of what was paid are billing's.
         return ExportData()
     signing = clause.has("sign_up") or clause.has("trial") or _business_brought_on(clause)
+    # "quiero darme de alta, tengo una panadería": joining said with a business of one's own
+    signing = signing or (
+        clause.has("join_self") and clause.lex.has_outside("mine", ("join_self",), clause.words)
+    )
     if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
     if clause.has("how_many") and _allowance_asked(clause):
@@ -1222,7 +1331,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
         # to move up from.
         return Upgrade()
-    if clause.has("billing"):
+    if clause.has("billing") or _payment_asked_about(clause):
         return Billing()
     if (
         clause.has("usage_strong")
@@ -1231,6 +1340,43 @@ def _data_requests(clause: Clause) -> IntentType | None:
     ):
         return Usage()
     return None
+
+
+def _labelled_task(clause: Clause) -> bool:
+    """ "Tarea para mí: revisar las facturas de la harina": a label with a task word before
+    a colon says that what follows is work, whatever it is about."""
+    colon = clause.text.folded.find(":")
+    if colon <= 0:
+        return False
+    label = [t.text for t in clause.tokens if t.end <= colon]
+    return len(label) <= _LABEL_WORDS and clause.lex.has("task_word", label)
+
+
+_LABEL_WORDS = 5
+"""A label before a colon is short: "new task for me", "tarea para Luis"."""
+
+
+def _fact_asked(clause: Clause) -> bool:
+    """ "remind me what we're paying per month?", "recuérdame cuánto pagamos": the
+    reminder verb, its person, then a question word, and no time to remind at: the
+    sender asks to be told now."""
+    lex, words = clause.lex, clause.words
+    verbs = lex.hits("reminder_verb", words[:2])
+    if not verbs:
+        return False
+    # The person is a word of its own ("remind me what") or a clitic ("recuérdame cuánto").
+    after = verbs[0].last
+    hits = lex.hits("fact_asked", words[after:])
+    return bool(hits) and hits[0].first <= 1 and not _scheduled(clause)
+
+
+def _payment_asked_about(clause: Clause) -> bool:
+    """ "my payment failed, what do I do?", "el pago salió rechazado", "¿me mandás el
+    comprobante del último pago?": one payment to us that failed, or the proof of one, is
+    a billing question whatever else the message says."""
+    if clause.has("payment_noun") and clause.has("payment_failed"):
+        return True
+    return _acted_on(clause, "proof_word", "payment_noun")
 
 
 def _allowance_asked(clause: Clause) -> bool:
@@ -1330,10 +1476,32 @@ def _preferences(clause: Clause) -> IntentType | None:
         overdue_alerts = clause.has("contact")
     if overdue_alerts and _hour(clause) is not None:
         overdue_alerts = False  # "remind the team tomorrow at 9 that we open late"
-    if clause.has("escalation") or (overdue_alerts and not clause.question):
-        off = clause.has("off") or clause.has("cancel")
+    escalation = clause.has("escalation") and not _others_chasing(clause)
+    if escalation or (overdue_alerts and not clause.question):
+        # "avísame cuando alguien no haga su tarea a tiempo": the "no" of being late is
+        # not turning the alerts off.
+        lex, words = clause.lex, clause.words
+        off = lex.has_outside("off", ("overdue",), words) or lex.has_outside(
+            "cancel", ("overdue",), words
+        )
         return SetPreference(setting="escalation", enabled=not off)
     return None
+
+
+def _others_chasing(clause: Clause) -> bool:
+    """ "send me the invoice, the accountant's chasing me": every chasing word is a
+    progressive whose subject is someone other than MinkOps; the sender reports being
+    chased, they do not set how MinkOps chases."""
+    lex, words = clause.lex, clause.words
+    hits = lex.hits("escalation", words)
+    for hit in hits:
+        if not words[hit.first].endswith("ing") or hit.first == 0:
+            return False
+        if not lex.hits("progressive_be", words[hit.first - 1 : hit.first]):
+            return False
+        if lex.hits("addressee", words[max(0, hit.first - 2) : hit.first - 1]):
+            return False
+    return bool(hits)
 
 
 def _when_overdue(clause: Clause) -> bool:
@@ -1370,7 +1538,7 @@ def _corrections(clause: Clause) -> IntentType | None:
     """ "Write to me in Spanish", "no audios, only text", "my name is wrong, it's …"."""
     others = _names(clause)
     language = _language_named(clause)
-    delivery = "text" if clause.has("text_only") else "voice" if clause.has("voice") else None
+    delivery = _delivery_chosen(clause)
     if others:
         if clause.context.role != "admin" or clause.has("reminder_verb"):
             return None
@@ -1398,6 +1566,27 @@ def _corrections(clause: Clause) -> IntentType | None:
             return None
         return CorrectData(field="delivery", value=delivery)
     return None
+
+
+def _delivery_chosen(clause: Clause) -> str | None:
+    """Text or voice; a way set aside for the other ("des vocaux plutôt que du texte",
+    "voice notes rather than texts") is not the one chosen."""
+    lex, words = clause.lex, clause.words
+    denied = lex.hits("denied_alternative", words)
+
+    def chosen(name: str) -> bool:
+        return any(
+            not any(d.first < h.first and h.first - d.last <= _DENIED_REACH for d in denied)
+            for h in lex.hits(name, words)
+        )
+
+    if clause.has("text_only") and (chosen("text_only") or not chosen("voice")):
+        return "text"
+    return "voice" if clause.has("voice") else None
+
+
+_DENIED_REACH = 2
+"""Words between "rather than"/"instead of" and the way set aside: "rather than the texts"."""
 
 
 def _language_named(clause: Clause) -> str | None:
@@ -1776,7 +1965,12 @@ def _recipients(clause: Clause) -> list[str]:
     content = _content_start(clause)
     told = [p for p in clause.people if p.first < content]
     names = [_written(clause, p) for p in told]
-    mine = clause.lex.hits("mine", clause.words[:4])
+    # "yo can you ping Claire …": a greeting that opens the message is not Spanish "yo".
+    mine = [
+        hit
+        for hit in clause.lex.hits("mine", clause.words[:4])
+        if hit.first or not clause.lex.hits("greeting", clause.words[:1])
+    ]
     also_me = _a_mi(clause)
     clitic = _sender_told(clause)
     if mine or "me" in clause.words or also_me is not None or clitic is not None:
@@ -1901,12 +2095,29 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             if index + 1 in skip and (index + 1 in named or not after_verb):
                 continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
+    start = _after_the_scene(rest.original, tokens, words, reminded, start)
     if start >= len(tokens):
         return ""
     body = tidy(rest.original[tokens[start].start :])
     return _infinitive_first(
         drop_support_verb(body, clause.language), clause.language, subjunctive=True
     )
+
+
+def _after_the_scene(
+    said: str, tokens: Sequence[Word], words: Sequence[str], reminded: set[int], start: int
+) -> int:
+    """ "Luis always forgets so remind him to turn off the irrigation", "the registrations
+    always catch me out, can you ping me to check them": a scene said before the first
+    reminder verb is not what to remember; that starts after the verb's own "to"/"que"."""
+    if not reminded or min(reminded) < start:
+        return start
+    for index in range(min(reminded) + 1, len(words) - 1):
+        if words[index] in _REMINDER_CUT and _plain_word(said, tokens[index]):
+            if all(word in _OBJECT_PRONOUNS for word in words[index + 1 :]):
+                return start  # "book the van, ping me about that": the request said again
+            return index + 1
+    return start
 
 
 def _address_before_the_verb(words: Sequence[str], lex: Lexicon) -> set[int]:
@@ -2530,6 +2741,7 @@ _AND = frozenset({"y", "and", "e", "&"})
 _CHAT_AND = frozenset({"n"})
 """Between two names only: "Lucia n Maria"."""
 _TOPIC = frozenset({"about", "sobre"})
+_CHAT_TO = frozenset({"2"})
 _LEADING_LINKS = frozenset(
     {"to", "that", "que", "q", "para", "about", "de", "sobre", "for", "a", "on", "at", "saying"}
     | {"diciendo", "diciendole", "por"}
@@ -2610,7 +2822,7 @@ def refine_reminder(
             end = filler[0].last  # "remind me like every friday … (like) to do the wages"
         elif lex.has("frequency", words[:1]):
             end = 1  # "(recordatorio) semanal los lunes …": the schedule said it
-        elif (voiced := lex.hits("by_voice", words[:4])) and voiced[0].first == 0:
+        elif (voiced := lex.hits("by_voice", words[:6])) and voiced[0].first == 0:
             end = voiced[0].last  # "remind me by voice … to open": how, not what
         elif (
             (
@@ -2622,6 +2834,8 @@ def refine_reminder(
             or ((verb := lex.hits("reminder_verb", words[:2])) and verb[0].first == 0)
         ):
             end = 1
+        elif words[0] in _CHAT_TO and len(words) > 1 and lex.has("work_verb", words[1:2]):
+            end = 1  # "remind maria 2 check the till": chat's "2" for "to" before a verb
         elif words[0] in {"a", "an", "un", "una"} and lex.hits("reminder_noun", words[1:2]):
             end = 2
         elif (duty := lex.hits("obligation", words[:3])) and duty[0].first == 0:
@@ -2635,7 +2849,7 @@ def refine_reminder(
     body = _infinitive_first(
         drop_support_verb(
             _drop_tail(
-                _drop_edges(body, ("time_residue", "by_voice")),
+                _drop_edges(_without_delivery_clause(body), ("time_residue", "by_voice")),
                 ("reminder_lead", "reminder_verb", "tail_filler"),
             ),
             language,
@@ -2643,11 +2857,32 @@ def refine_reminder(
         language,
         subjunctive=True,
     )
+    # "… to check the ladder straps, we had a near miss last week": a comment after what
+    # to remember says why, as after a task's work.
+    body = _drop_comment(body, cut_when=False) or body
     if message is not None and intent.delivery is None and _asks_for_voice(message):
         intent = intent.model_copy(update={"delivery": "voice"})
     if body == intent.text and recipients == list(intent.recipients):
         return intent
     return intent.model_copy(update={"text": body, "recipients": recipients})
+
+
+def _without_delivery_clause(body: str) -> str:
+    """ "collect the uniforms, and send it as a voice message, he doesn't read texts": a
+    clause after a comma saying how to send the reminder is not what it says, and what
+    follows it comments on that."""
+    lex = lexicon()
+    tokens = tokens_of(Text.of(body).folded)
+    words = [t.text for t in tokens]
+    for hit in lex.hits("by_voice", words):
+        comma = body.rfind(",", 0, tokens[hit.first].start)
+        if comma <= 0:
+            continue
+        between = [i for i, t in enumerate(tokens) if comma < t.start < tokens[hit.first].start]
+        said = [words[i] for i in between]
+        if said and lex.covers_all(("delivery_link", "send_verb"), said):
+            return tidy(body[:comma])
+    return body
 
 
 _TIME_LINKS = frozenset({"a", "on", "at"})
@@ -2795,11 +3030,13 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
     return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
 
 
-def _drop_comment(title: str) -> str:
+def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     """ "take the bins out, they stink", "llama al cerrajero urgente que no cierra la
     puerta": a clause after the work that says why or comments on it (after a comma, or
     straight after a word of urgency) is not part of the title. A "que" that hands the
-    work on ("…, que lo haga Tom", "que se encargue Pedro") is not a comment."""
+    work on ("…, que lo haga Tom", "que se encargue Pedro") is not a comment. A reminder
+    keeps a clause of when (`cut_when` False): "sweep the yard before the shop opens" is
+    what to remember."""
     lex = lexicon()
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
@@ -2809,7 +3046,7 @@ def _drop_comment(title: str) -> str:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
     when = [hit.first for hit in lex.hits("time_clause", words) if _opens_a_clause(words, hit)]
-    if when:
+    if when and cut_when:
         title = tidy(title[: tokens[when[0] - 1].end])
         tokens, words = tokens[: when[0]], words[: when[0]]
     for hit in lex.hits("comment_lead", words):
@@ -3492,6 +3729,7 @@ _EARLY: tuple[Frame, ...] = (
     _reminder_asked,
     _scheduled_message,
     _done_number,
+    _done_number_then_comment,
     _name_correction,
     _note_to_self,
     _remove_member,
@@ -3500,6 +3738,7 @@ _EARLY: tuple[Frame, ...] = (
     _list_reminders,
     _reminders_by_description,
     _help_question,
+    _chat,
     _list_tasks,
     _passive_task,
 )

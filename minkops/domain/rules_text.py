@@ -144,7 +144,7 @@ _NOT_TYPOS = frozenset(
         "recordarles", "avisale", "avisales", "recuerdalo", "borja", "tarek", "tarda", "tardes", "tareas", "taras", "marea", "mareas",
         "luces", "lunas", "dones", "hecha", "lisa", "listo", "liste", "listes",
         "toda", "todas", "donde", "tarta", "tartas",
-        "recuerdes", "recuerden", "recordas", "recordes", "cancele", "cancelen",
+        "recuerdes", "recuerden", "recuerde", "recordas", "recordes", "cancele", "cancelen",
         "canceles", "elimine", "eliminen", "asigne", "asignen", "agregue", "agreguen",
     }
 )  # fmt: skip

@@ -186,7 +186,9 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b{_EARLY}"),
         (
             "calendar",
-            rf"\b{_DATE_PREFIX}(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?{_MONTHS}\b"
+            # "the day 2 April", "el día 2 de abril": the day said before its number
+            rf"\b{_DATE_PREFIX}(?:day\s+|dia\s+)?(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?"
+            rf"{_MONTHS}\b"
             r"(?:\s+(?:de\s+)?\d{4})?",
         ),
         ("calendar", rf"\b{_DATE_PREFIX}{_MONTHS}\s+(?P<d>\d{{1,2}}){_ORD}\b(?:,?\s+\d{{4}})?"),
@@ -495,6 +497,10 @@ def _next_month_day(today: date, day: int) -> date | None:
     return None
 
 
+_DAY_WORD = re.compile(r"^(?:day|dia)\s+")
+"""The word "day" said before a date's number ("the day 2 April"): not the date's."""
+
+
 def _calendar(match: re.Match[str], kind: str, now: datetime, date_order: str) -> date | None:
     phrase = match.group()
     # Strip our own prefixes ("by", "el", "para"…) before handing the date to dateparser.
@@ -503,7 +509,7 @@ def _calendar(match: re.Match[str], kind: str, now: datetime, date_order: str) -
         if match.group("y"):
             phrase += "/" + match.group("y")
     else:
-        phrase = re.sub(rf"^{_DATE_PREFIX}", "", phrase)
+        phrase = _DAY_WORD.sub("", re.sub(rf"^{_DATE_PREFIX}", "", phrase))
     parsed = dateparser.parse(
         phrase,
         languages=["en", "es"],

@@ -3897,3 +3897,302 @@ def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
 
 def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
     assert read("Pedro, lovely work today. See you tomorrow").get("title") != "See you"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("our payment didn't go through this morning, any idea why?", "en"),
+        ("the direct debit bounced again, what now", "en"),
+        ("oye, mi pago fue rechazado otra vez", "es"),
+        ("el pago de este mes no se ha procesado, ¿qué pasa?", "es"),
+    ],
+)  # fmt: skip
+def test_a_payment_said_to_have_failed_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("could I get the proof of my March payment?", "en"),
+        ("pásame el justificante de mi último pago", "es"),
+    ],
+)  # fmt: skip
+def test_the_proof_of_one_payment_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_boleta_is_a_billing_document() -> None:
+    assert (
+        read("quiero la boleta del mes pasado con el RUT de la empresa", "es")["kind"] == "billing"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remind me how much we pay you for the plan?", "en"),
+        ("recuérdame cuánto pagamos por el plan", "es"),
+    ],
+)  # fmt: skip
+def test_remind_me_then_a_question_word_asks_now(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_remind_me_then_a_question_word_with_a_time_is_still_a_reminder() -> None:
+    assert read("remind me on friday at 9 how much we pay the cleaners")["kind"] == (
+        "create_reminder"
+    )
+
+
+def test_someone_else_chasing_the_sender_is_no_alert_setting() -> None:
+    intent = read("could you send me last month's receipt? my bookkeeper is chasing me")
+    assert intent["kind"] == "billing"
+
+
+def test_minkops_chasing_the_sender_is_still_the_alert_setting() -> None:
+    assert read("you're nagging the team too much, turn it off")["kind"] == "set_preference"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("we'd love to try it out at our bakery, how does registration work?", "en"),
+        ("my cousin runs a café, could she have one on its own account?", "en"),
+        ("how much does it cost to start with a team of five?", "en"),
+        ("could we get our little gym signed up?", "en"),
+        ("¿cuánto cuesta empezar con cuatro empleados?", "es"),
+        ("quería anotarme, tengo un taller mecánico", "es"),
+        ("¿dónde se abre una cuenta nueva para una peluquería?", "es"),
+    ],
+)  # fmt: skip
+def test_a_newcomer_asking_to_start_is_signing_up(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "sign_up"
+
+
+def test_joining_said_with_ones_own_business_is_signing_up() -> None:
+    assert read("quiero darme de alta, tengo una ferretería", "es")["kind"] == "sign_up"
+
+
+def test_joining_said_alone_is_still_the_messages_back_on() -> None:
+    assert read("darme de alta", "es")["kind"] == "start_messages"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("remind Ana on Friday at 4 to lock the back gate, we found it open twice", "lock the back gate"),
+        ("set a reminder for me at 6pm to renew the van insurance, it expires this week", "renew the van insurance"),
+        ("remind me at 8 to mop the floor before the delivery arrives", "mop the floor before the delivery arrives"),
+    ],
+)  # fmt: skip
+def test_a_comment_after_what_to_remember_is_not_part_of_it(text: str, said: str) -> None:
+    assert read(text)["text"] == said
+
+
+def test_a_greeting_yo_before_a_reminder_for_someone_is_not_the_sender() -> None:
+    assert read("yo could you ping Ana tomorrow at 7am to open the shutters")["recipients"] == [
+        "Ana"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Pedro never remembers so remind him Friday at 4pm to top up the gas bottles", "top up the gas bottles"),
+        ("the fire drill keeps slipping my mind, can you ping me every Monday at 9am to book it", "book it"),
+    ],
+)  # fmt: skip
+def test_a_scene_before_the_reminder_verb_is_not_what_to_remember(text: str, said: str) -> None:
+    assert read(text)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind Tom with audio every evening at 9 to lock the cold room", "en", "lock the cold room"),
+        ("recuérdale a Ana con una nota de voz todos los lunes a las 8 de pedir el pan", "es", "pedir el pan"),
+    ],
+)  # fmt: skip
+def test_how_a_reminder_is_sent_is_not_what_it_says(text: str, language: str, said: str) -> None:
+    assert read(text, language)["text"] == said
+
+
+def test_a_resume_verb_after_a_reminder_nouns_to_is_what_it_says() -> None:
+    intent = read("daily reminder for Luis at 6am to turn on the ovens")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "turn on the ovens")
+
+
+def test_a_resume_verb_before_the_reminder_noun_still_resumes_it() -> None:
+    assert read("turn the rent reminder back on")["kind"] == "resume_reminder"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("pon que me avise el viernes a las 6 de la tarde cerrar la caja", "cerrar la caja"),
+        ("pon que me recuerde en una hora sacar el pan del horno", "sacar el pan del horno"),
+        ("mándale un audio a Ana el lunes a las 8 recordándole pedir la harina", "pedir la harina"),
+    ],
+)  # fmt: skip
+def test_set_it_to_remind_me_and_a_gerund_of_reminding_lead_a_reminder(
+    text: str, said: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remind Ana the day 9 April at 11am to renew the lease", "en"),
+        ("recuérdale a Ana el día 9 de abril a las 11 renovar el alquiler", "es"),
+    ],
+)  # fmt: skip
+def test_the_word_day_before_a_dates_number_is_part_of_the_date(text: str, language: str) -> None:
+    intent = read(text, language)
+    assert intent["at"].startswith("2025-04-09T11:00")
+    assert intent["text"] in ("renew the lease", "renovar el alquiler")
+
+
+def test_my_name_down_wrong_corrects_the_name() -> None:
+    intent = read("you have my name down wrong, it's Claire Martin not Clare Martin", role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "Claire Martin")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("task 6 finished, the terrace is spotless now", "en", 6),
+        ("tarea 3 hecha, el congelador está a -18", "es", 3),
+    ],
+)  # fmt: skip
+def test_a_numbered_task_done_then_a_comment_completes_it(
+    text: str, language: str, number: int
+) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+def test_taking_a_numbered_task_out_cancels_it() -> None:
+    intent = read("sacá la 3, ya lo revisó otro", "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 3)
+
+
+def test_taking_out_a_count_of_things_cancels_nothing() -> None:
+    assert read("saca 3 bandejas del horno", "es")["kind"] != "cancel_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("pásale lo del inventario a Ana, que Tom está de vacaciones", "es"),
+        ("give the inventory to Ana because Tom is off sick", "en"),
+    ],
+)  # fmt: skip
+def test_a_person_in_the_reason_for_a_handover_is_not_who_gets_it(text: str, language: str) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["assignee"]) == ("edit_task", "Ana")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("j'aime mieux les vocaux au lieu de l'écrit", "fr"),
+        ("I'd rather get voice notes instead of the written messages", "en"),
+    ],
+)  # fmt: skip
+def test_the_way_set_aside_for_another_is_not_the_delivery_chosen(text: str, language: str) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["value"]) == ("correct_data", "voice")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("anybody watch the final on sunday? what a game", "en"),
+        ("¿alguien vio las noticias anoche?", "es"),
+        ("vaya frío hace esta mañana, madre mía", "es"),
+    ],
+)  # fmt: skip
+def test_chat_between_people_asks_nothing(text: str, language: str) -> None:
+    assert read(text, language, role="staff")["kind"] == "unknown"
+
+
+def test_anyone_asked_to_do_work_is_still_a_task() -> None:
+    assert read("can anyone check the fryer oil before 5?")["kind"] == "create_task"
+
+
+def test_who_already_did_the_work_referred_to_is_not_who_gets_it() -> None:
+    intent = read("ya está lo de la campana extractora, Pedro ya la limpió", "es")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 7)
+
+
+def test_asking_what_this_does_in_portuguese_is_help() -> None:
+    assert read("oi, o que isso faz exatamente?", "pt", role="staff")["kind"] == "help"
+
+
+def test_an_andalusian_vocative_before_a_reminder_is_not_what_to_remember() -> None:
+    intent = read(
+        "quillo ponle un aviso a Lucía los viernes a las 6 que tiene que cerrar la caja", "es"
+    )
+    assert intent["text"] == "cerrar la caja"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("remind Tom on Friday at 9 to book the skip, and send it as a voice note, he never reads texts", "en", "book the skip"),
+        ("recuérdale a Ana el lunes a las 10 pedir la leña, y mándaselo en audio", "es", "pedir la leña"),
+    ],
+)  # fmt: skip
+def test_a_clause_saying_how_to_send_the_reminder_is_not_what_it_says(
+    text: str, language: str, said: str
+) -> None:
+    assert read(text, language)["text"] == said
+
+
+def test_chat_2_for_to_before_a_verb_is_the_link_of_a_reminder() -> None:
+    assert read("remind tom 2 order the milk every mon 8am")["text"] == "order the milk"
+
+
+def test_told_when_someone_does_not_finish_in_time_turns_the_alerts_on() -> None:
+    intent = read("avísame si alguien no termina a tiempo", "es")
+    assert (intent["kind"], intent["enabled"]) == ("set_preference", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rang the plumber about the sink this morning", "the plumber's been phoned about the sink"],
+)
+def test_a_past_of_phoning_reports_the_call_done(text: str) -> None:
+    intent = read(text, role="staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("new task for me: file the March invoices, Monday 10am", "en"),
+        ("tarea para mí: archivar los recibos del mes, el lunes", "es"),
+    ],
+)  # fmt: skip
+def test_a_task_label_before_a_colon_is_work_not_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("¿qué tal la cena de ayer?", "es"),
+        ("¿cómo fue la fiesta de ayer?", "es"),
+    ],
+)  # fmt: skip
+def test_asking_how_something_went_in_the_past_is_chat(text: str, language: str) -> None:
+    assert read(text, language, role="staff")["kind"] == "unknown"
+
+
+def test_a_pidgin_comment_after_what_to_remember_is_not_part_of_it() -> None:
+    intent = read("remind Pedro every Friday at 5pm to lock the store room, he no fit remember")
+    assert intent["text"] == "lock the store room"
