@@ -2514,6 +2514,8 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
         if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
             if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS:
                 continue  # "set up the hall for PE": a preposition's object, no tag
+            if words[hits[-1].first - 1] in _DETERMINERS | _ARTICLES:
+                continue  # "sign the PO": a determiner's noun, not the tag "po"
             return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
     return body
 
@@ -2873,9 +2875,22 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
             verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
             if verb:
                 return at
-        elif _bare_subject_clause(words, at):
+        elif _bare_subject_clause(words, at) or _part_or_name_said_about(title, tokens, at):
             return at
     return 0
+
+
+def _part_or_name_said_about(title: str, tokens: Sequence[Word], at: int) -> bool:
+    """ "…, half of them are shot", "…, Juan did it the last 3 times": a part of what was
+    named, or a person named in capitals, as the subject of a `comment_verb`."""
+    lex = lexicon()
+    words = [t.text for t in tokens]
+    part = lex.hits("part_of", words[at : at + 3])
+    if part and part[0].first == 0:
+        reach = words[at + part[0].last : at + part[0].last + _SUBJECT_REACH_AFTER_PAUSE]
+        return lex.has("comment_verb", reach)
+    named = title[tokens[at].start : tokens[at].start + 1].isupper()
+    return named and lex.has("comment_verb", words[at + 1 : at + 2])
 
 
 _PAUSES = (",", "\u2014", "\u2013", " - ", ";")
@@ -2965,19 +2980,7 @@ def _trim_title(title: str) -> str:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
             title = title[tokens[duty[0].last].start :]
-    # "Juan is doing the terrace tomorrow": a present progressive arranges future work,
-    # which the title says in the base form ("do the terrace").
-    tokens = tokens_of(Text.of(title).folded)
-    words = [t.text for t in tokens]
-    if len(words) > 2 and words[0] in {"is", "are"} and words[1].endswith("ing"):
-        base = english_base(words[1])
-        if base is not None:
-            title = tidy(f"{base} {title[tokens[2].start :]}")
-    elif len(words) > 2 and words[0].endswith("ing") and words[1] in _DETERMINERS:
-        # "Tom is in charge of restocking the bar": the work said as a gerund, base form.
-        base = english_base(words[0])
-        if base is not None:
-            title = tidy(f"{base} {title[tokens[1].start :]}")
+    title = _progressive_base(title)
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:
@@ -3005,6 +3008,11 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    # "(Claire) you're taking the bins out": the "you" went as a request's; the rest is
+    # a progressive like any other.
+    title = _progressive_base(title)
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
     urgent = lexicon().hits("urgency", words[1:4])
     if urgent and urgent[0].first == 0 and urgent[0].last + 1 < len(words):
         # "fumigue al tiro el patio", "limpia ya mismo la plancha": how soon, said after
@@ -3028,7 +3036,34 @@ def _trim_title(title: str) -> str:
                 break
     for cut in ("?", "!"):
         title = title.split(cut)[0]
-    return tidy(title)
+    for opening in ("¿", "¡"):
+        # "pintar la pared, ¿alguien se apunta?": a question of its own after the work.
+        head, mark, _ = title.partition(opening)
+        if mark and head.rstrip().endswith((",", ".", ";")) and words_of(head):
+            title = head.rstrip(" ,.;")
+    # "book the truck, if possible? they moved the date": a hedge that closed the
+    # question is only found once the sentence after it is gone.
+    return tidy(_drop_tail(title, ("tail_filler",)))
+
+
+def _progressive_base(title: str) -> str:
+    """ "(Juan) is doing the terrace tomorrow", "(Tom)'s doing the van": a present
+    progressive arranges future work, which the title says in the base form ("do the
+    terrace"); so does a gerund with its object ("(in charge of) restocking the bar")."""
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    # "re-string the cable": a prefix joined by a hyphen is no contracted "are"
+    joined = len(words) > 1 and bool(title[tokens[0].end : tokens[1].start].strip())
+    be = {"is", "are"} | (set() if joined else _CONTRACTED_BE)
+    if len(words) > 2 and words[0] in be and words[1].endswith("ing"):
+        base = english_base(words[1])
+        if base is not None:
+            return tidy(f"{base} {title[tokens[2].start :]}")
+    elif len(words) > 2 and words[0].endswith("ing") and words[1] in _DETERMINERS:
+        base = english_base(words[0])
+        if base is not None:
+            return tidy(f"{base} {title[tokens[1].start :]}")
+    return title
 
 
 def _drop_lead(title: str, name: str) -> str:

@@ -3897,3 +3897,73 @@ def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
 
 def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
     assert read("Pedro, lovely work today. See you tomorrow").get("title") != "See you"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, service the boiler on Friday at 9 if possible", "service the boiler"),
+        ("Juan Mora can you repaint the gate tomorrow, ideally before noon", "repaint the gate"),
+        ("Pedro can you order new aprons by Monday if poss? we ran out", "order new aprons"),
+    ],
+)  # fmt: skip
+def test_a_hedge_said_after_the_work_is_no_part_of_the_title(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Pérez, ordena el almacén mañana a las 8 po", "ordenar el almacén"),
+        ("Lucía, barre la terraza antes de las 5, gracias", "barrer la terraza"),
+        ("alguien tiene que lavar los manteles, cuando puedan", "lavar los manteles"),
+    ],
+)  # fmt: skip
+def test_a_regional_tag_or_thanks_at_the_end_is_no_part_of_the_title(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_tag_word_after_an_article_is_the_noun_of_the_work() -> None:
+    assert read("Luis please approve the PO")["title"] == "approve the PO"
+
+
+def test_a_question_of_its_own_after_the_work_is_no_part_of_the_title() -> None:
+    text = "Hay que vaciar el trastero el sábado a las 11, ¿quién se anima?"
+    assert read(text, "es")["title"] == "vaciar el trastero"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro can you replace the bulbs in the hall by Friday, most of them are dead",
+        "Luis please sharpen the knives tomorrow at 9, a few of them were blunt",
+        "María, replace the bulbs in the hall at 4, Tom did it last time",
+        "can you add a job for me to replace the bulbs in the hall, I'll do it Monday",
+        "can you add a job for me to replace the bulbs in the hall, i will do it monday",
+    ],
+)  # fmt: skip
+def test_a_comment_about_part_of_it_a_person_or_the_sender_after_a_comma_is_dropped(
+    text: str,
+) -> None:
+    assert read(text)["title"] in {"replace the bulbs in the hall", "sharpen the knives"}
+
+
+def test_a_sentence_about_nobody_having_done_it_is_dropped() -> None:
+    text = "pon ahí que hay que bajar las sillas al sótano, nadie lo ha hecho en tres días"
+    assert read(text, "es")["title"] == "bajar las sillas al sótano"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Tom you're mopping the cellar at 6", "mop the cellar"),
+        ("María you are checking the till tonight", "check the till"),
+    ],
+)  # fmt: skip
+def test_a_you_are_progressive_arranges_work_in_the_base_form(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_hyphened_re_prefix_is_no_contracted_are() -> None:
+    text = "Could you get Pedro to re-string the washing line?"
+    assert read(text)["title"] == "re-string the washing line"
