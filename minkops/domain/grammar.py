@@ -2966,6 +2966,7 @@ def _trim_title(title: str) -> str:
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
     title = _drop_lead(title, "title_filler")
+    title = _drop_vocative(title)  # "(Lucía,) mi arma, riega los geranios"
     title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
     # "limpie la sala ahorita, hay pelos por todos lados": the time said before the
     # comment ends the work once the comment is out.
@@ -3064,6 +3065,17 @@ def _progressive_base(title: str) -> str:
         if base is not None:
             return tidy(f"{base} {title[tokens[1].start :]}")
     return title
+
+
+def _drop_vocative(title: str) -> str:
+    """A word of address set off by a comma before the work ("mi amor, riega …", "che,
+    barré …") is said to the person, not part of the work."""
+    tokens = tokens_of(Text.of(title).folded)
+    lead = lexicon().hits("vocative", [t.text for t in tokens][:3])
+    if not lead or lead[0].first != 0 or lead[0].last >= len(tokens):
+        return title
+    between = title[tokens[lead[0].last - 1].end : tokens[lead[0].last].start]
+    return tidy(title[tokens[lead[0].last].start :]) if "," in between else title
 
 
 def _drop_lead(title: str, name: str) -> str:
@@ -3294,6 +3306,19 @@ def _voseo(word: str) -> str | None:
     return roster_fold(word[:-1]) + ending
 
 
+_VOSEO_PRESENT = {"ás": "ar", "és": "er"}
+
+
+def _voseo_present(word: str) -> str | None:
+    """The "vos" present said as an order, stressed on its last syllable: "hacés" →
+    "hacer", "sacás" → "sacar" (the -ír ones, "abrís", are read with the plural)."""
+    word = word.lower().rstrip(",.?")
+    ending = _VOSEO_PRESENT.get(word[-2:])
+    if ending is None or len(word) < len("hacés") or word[-3] in _VOWELS:
+        return None
+    return roster_fold(word[:-2]) + ending
+
+
 _NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
 """Endings in -e of nouns and adjectives ("cliente", "mueble", "garaje", "postre",
 "sobre"), which a title may open with; none is a "usted" order of an -ar verb."""
@@ -3379,20 +3404,27 @@ def _infinitive_first(
             head, _, tail = verb.partition(" ")
             # with no object after it the "me" is who is told: "me avisas" → "avisarme"
             return verb if _before_a_determiner(tail) else tidy(f"{head}me {tail}")
+    stressed = False
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
         # not part of the work.
         said, _, after = rest.partition(" ")
         if said.lower().strip(",") in _STRESSED_SUBJECTS:
-            rest = after
+            rest, stressed = after, True
             body = tidy(f"{first} {rest}")
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and ordered:
         lemma = lexicon().imperative_lemmas.get(key) or _voseo(first)
+    if lemma is None and ordered and _before_a_determiner(rest):
+        lemma = _voseo_present(first)  # "(¿me) hacés el pedido?", "sacás la basura"
     if lemma is None and ordered and key.endswith("es"):
         # "pasado mañana abres tú la tienda": the "you do" of an -er/-ir order is its
-        # "tú" order with an -s.
+        # "tú" order with an -s; with "tú" after it, any verb's "he does" ("haces tú").
         lemma = lexicon().imperative_lemmas.get(key[:-1])
+        if lemma is None and stressed:
+            lemma = lexicon().lemmas.get(key[:-1])
+    if lemma is None and stressed and key.endswith("as") and len(key) > _SHORTEST_STEM + 1:
+        lemma = key[:-1] + "r"  # "sacas tú la basura": a short verb, but "tú" says it is one
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:

@@ -3967,3 +3967,52 @@ def test_a_you_are_progressive_arranges_work_in_the_base_form(text: str, title: 
 def test_a_hyphened_re_prefix_is_no_contracted_are() -> None:
     text = "Could you get Pedro to re-string the washing line?"
     assert read(text)["title"] == "re-string the washing line"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro mañana pasas tú la fregona por el almacén", "pasar la fregona por el almacén"),
+        ("Ana, el lunes a las 8 barres tú la entrada", "barrer la entrada"),
+        ("Tom, esta tarde coses tú los delantales", "coser los delantales"),
+        ("Juan Mora, el viernes recoges tú el pedido del almacén", "recoger el pedido del almacén"),
+        ("Lucía, mañana haces tú el cierre de caja", "hacer el cierre de caja"),
+    ],
+)  # fmt: skip
+def test_a_present_with_a_stressed_tu_after_it_is_an_order_even_when_short(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Pérez, ¿me pasás el informe de caja? mañana a las 10", "pasar el informe de caja"),
+        ("Luis, mañana barrés la vereda", "barrer la vereda"),
+    ],
+)  # fmt: skip
+def test_a_vos_present_before_its_object_is_an_order(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_the_vos_order_anda_is_the_order_to_go() -> None:
+    text = "Pedro, andá a retirar las cajas al depósito mañana a las 9"
+    assert read(text, "es")["title"] == "ir a retirar las cajas al depósito"
+
+
+def test_can_you_take_charge_of_wrapping_an_order_is_no_part_of_it() -> None:
+    text = "Juan Mora ¿te puedes encargar de fregar los cubos mañana a las 7?"
+    assert read(text, "es")["title"] == "fregar los cubos"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro, mi vida, repasa las cartas del menú",
+        "María, quillo, repasa las cartas del menú",
+        "Lucía, mi arma, tú encárgate de repasar las cartas del menú",
+    ],
+)  # fmt: skip
+def test_a_word_of_address_after_the_name_is_no_part_of_the_work(text: str) -> None:
+    assert read(text, "es")["title"] == "repasar las cartas del menú"
