@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -2422,6 +2423,10 @@ def _task_from(
     )
     if not title:
         return None
+    if clause.people:
+        # "la bomba pierde agua. Juan, que la revise": the clitic is the pump.
+        said_before = clause.text.original[: clause.tokens[clause.people[0].first].start]
+        title = antecedent_in_place(title, said_before, clause.language)
     return CreateTask(title=title, assignees=assignees, due=due)
 
 

@@ -4016,3 +4016,24 @@ def test_can_you_take_charge_of_wrapping_an_order_is_no_part_of_it() -> None:
 )  # fmt: skip
 def test_a_word_of_address_after_the_name_is_no_part_of_the_work(text: str) -> None:
     assert read(text, "es")["title"] == "repasar las cartas del menú"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "la cafetera del office gotea otra vez. Pedro que la revise mañana a las 10",
+            "revisar la cafetera del office",
+        ),
+        ("las persianas del almacén están rotas. Luis que las arregle", "arreglar las persianas del almacén"),
+    ],
+)  # fmt: skip
+def test_a_clitic_object_takes_the_noun_that_opened_the_sentence_before(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_clitic_whose_article_does_not_agree_keeps_its_pronoun() -> None:
+    text = "el horno está frío. Pedro que la revise mañana a las 10"
+    assert read(text, "es")["title"] == "revisarla"
