@@ -2815,6 +2815,10 @@ def _drop_comment(title: str) -> str:
     if reason:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
+    happened = _what_happened_to_it(title, tokens, words)
+    if happened:
+        title = tidy(title[: tokens[happened - 1].end])
+        tokens, words = tokens[:happened], words[:happened]
     when = [hit.first for hit in lex.hits("time_clause", words) if _opens_a_clause(words, hit)]
     if when:
         title = tidy(title[: tokens[when[0] - 1].end])
@@ -2843,6 +2847,23 @@ def _drop_comment(title: str) -> str:
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+_DATIVES = frozenset({"me", "te", "le", "nos", "os", "les"})
+
+
+def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
+    """ "cambiar la lamparita que se quemó", "podar los olivos, que se nos echa el tiempo
+    encima": a "que se" with a verb in the past ("quemó") or with whom it happens to
+    ("nos") says what befell the thing or the speaker; a "que se" that hands the work on
+    takes a subjunctive ("que se encargue Tom"). 0 when there is none."""
+    for at in range(2, len(words) - 2):
+        if words[at] not in _BARE_QUE or words[at + 1] != "se":
+            continue
+        verb = title[tokens[at + 2].start : tokens[at + 2].end].lower()
+        if words[at + 2] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
+            return at
+    return 0
 
 
 _CONTRACTED_BE = frozenset({"s", "re"})

@@ -4037,3 +4037,32 @@ def test_a_clitic_object_takes_the_noun_that_opened_the_sentence_before(
 def test_a_clitic_whose_article_does_not_agree_keeps_its_pronoun() -> None:
     text = "el horno está frío. Pedro que la revise mañana a las 10"
     assert read(text, "es")["title"] == "revisarla"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, arregla la persiana del almacén que se rompió ayer", "arreglar la persiana del almacén"),
+        ("Lucía, cambia el filtro de la cafetera, que se nos acaba el café", "cambiar el filtro de la cafetera"),
+    ],
+)  # fmt: skip
+def test_what_befell_the_thing_or_the_speaker_after_que_se_is_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_que_se_with_a_subjunctive_still_hands_the_work_on() -> None:
+    title = read("Juan Mora, barre el patio y que se encargue Luis de las mesas", "es")["title"]
+    assert "que se encargue" in title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("oye Tom mira que mañana a las 8 hay que vaciar la nevera del bar", "vaciar la nevera del bar"),
+        ("A ver si alguien me puede coser el toldo de la entrada", "coser el toldo de la entrada"),
+    ],
+)  # fmt: skip
+def test_mira_que_and_me_puede_wrap_the_work(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
