@@ -3189,6 +3189,11 @@ def object_first(title: str, language: str) -> str:
             if base is not None and words[0] in _DETERMINERS:
                 head = title[: tokens[index].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index + 1].end :]}")
+            if base is not None and words[index] == "need" and _plural(words[0]):
+                # "gutters at 14 Elm Grove need clearing": a bare plural is the things
+                # meant ("clear the gutters …").
+                head = title[: tokens[index].start]
+                return tidy(f"{base} the {tidy(head)}{title[tokens[index + 1].end :]}")
     start = 0
     for lead in _NEED_LEADS:
         if tuple(words[: len(lead)]) == lead:

@@ -4066,3 +4066,14 @@ def test_que_se_with_a_subjunctive_still_hands_the_work_on() -> None:
 )  # fmt: skip
 def test_mira_que_and_me_puede_wrap_the_work(text: str, title: str) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Mora, Friday 3pm, drains behind the kitchen need unblocking", "unblock the drains behind the kitchen"),
+        ("Pedro, tyres on the van need checking", "check the tyres on the van"),
+    ],
+)  # fmt: skip
+def test_a_bare_plural_that_needs_doing_is_the_object_of_the_work(text: str, title: str) -> None:
+    assert read(text)["title"] == title
