@@ -276,7 +276,26 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
             index += size
         else:
             index += 1
-    return found
+    return _without_the_sender_introduced(tokens, found)
+
+
+_INTRO_REACH = 2
+"""How many words of greeting may come before a sender says who they are: "Che, Ana acá"."""
+
+
+def _without_the_sender_introduced(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
+    """ "Ana aquí.", "Ana this side", "buenas, Ana acá": whoever writes saying who they are
+    at the start is signing the message, not naming who does the work."""
+    if not found or found[0].first > _INTRO_REACH:
+        return found
+    first = found[0]
+    words = [t.text for t in tokens]
+    lex = lexicon()
+    before = words[: first.first]
+    if before and not lex.covers_all(("greeting", "vocative"), before):
+        return found
+    intro = lex.hits("self_intro", words[first.last : first.last + 3])
+    return found[1:] if intro and intro[0].first == 0 else found
 
 
 def people_in(tokens: Sequence[Word], context: UnderstandingContext) -> list[Person]:
@@ -1942,7 +1961,9 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     return None
 
 
-_NAME_LINKS = frozenset({"y", "e", "and", "n", "a", "or", "o", "with", "con", "plus", "also"})
+_NAME_LINKS = frozenset(
+    {"y", "e", "and", "n", "a", "or", "o", "with", "con", "plus", "also", "i"}  # "i": Catalan
+)
 """What joins the names of a group ("Lucía y a Pedro"); a verb between two names ("Luis
 should send Ana …") makes the second the work's object, not one more doer."""
 _OBJECT_REACH_OF_A_PASSIVE = 12

@@ -4077,3 +4077,27 @@ def test_mira_que_and_me_puede_wrap_the_work(text: str, title: str) -> None:
 )  # fmt: skip
 def test_a_bare_plural_that_needs_doing_is_the_object_of_the_work(text: str, title: str) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("Lucía aquí. Pedro: fregar la cámara mañana a las 9", "fregar la cámara", ["Pedro"]),
+        ("Lucía this side. Please get Tom to restock the napkins by 5 pm", "restock the napkins", ["Tom"]),
+        ("hola, Lucía acá. Juan Mora tiene que lijar la puerta mañana", "lijar la puerta", ["Juan Mora"]),
+    ],
+)  # fmt: skip
+def test_a_sender_signing_with_her_name_is_not_who_does_the_work(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, "en" if "Please" in text else "es")
+    assert (intent["title"], intent["assignees"]) == (title, assignees)
+
+
+def test_two_names_joined_by_catalan_i_are_both_given_the_work() -> None:
+    assert read("Pedro i Lucía: montar las mesas", "es")["assignees"] == ["Pedro", "Lucía"]
+
+
+def test_encargaselo_a_hands_the_work_said_before_to_the_name() -> None:
+    intent = read("hay que lijar la puerta del patio, encárgaselo a Juan Mora", "es")
+    assert (intent["title"], intent["assignees"]) == ("lijar la puerta del patio", ["Juan Mora"])
