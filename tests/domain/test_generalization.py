@@ -4101,3 +4101,15 @@ def test_two_names_joined_by_catalan_i_are_both_given_the_work() -> None:
 def test_encargaselo_a_hands_the_work_said_before_to_the_name() -> None:
     intent = read("hay que lijar la puerta del patio, encárgaselo a Juan Mora", "es")
     assert (intent["title"], intent["assignees"]) == ("lijar la puerta del patio", ["Juan Mora"])
+
+
+def test_kindly_before_the_work_is_no_part_of_it() -> None:
+    assert read("Pedro, kindly label the spice jars by Friday")["title"] == "label the spice jars"
+
+
+def test_the_noon_of_twelve_noon_is_no_part_of_the_title() -> None:
+    intent = read("Juan Mora please defrost the chest freezer by 12 noon tomorrow")
+    assert (intent["title"], intent["due"][:16]) == (
+        "defrost the chest freezer",
+        "2025-03-28T12:00",
+    )
