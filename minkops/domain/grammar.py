@@ -276,7 +276,23 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
             index += size
         else:
             index += 1
-    return _without_the_sender_introduced(tokens, found)
+    return _without_slips(tokens, _without_the_sender_introduced(tokens, found))
+
+
+def _without_slips(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
+    """ "ask Luis no sorry Tom to …": a name put right straight after it was said is
+    not who is meant; the name after the slip is, said where the first one was."""
+    words = [t.text for t in tokens]
+    kept: list[Person] = []
+    for person in found:
+        if kept:
+            said = words[kept[-1].last : person.first]
+            repair = lexicon().hits("self_repair", said)
+            if repair and repair[0].first == 0 and repair[0].last == len(said):
+                kept[-1] = Person(kept[-1].first, person.last, person.written)
+                continue
+        kept.append(person)
+    return kept
 
 
 _INTRO_REACH = 2
@@ -2723,6 +2739,8 @@ def refine_task(
         named = _named_at_end(clause)
         if named is not None:
             intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
+    if (repaired := _repaired(intent.title)) != intent.title:
+        intent = intent.model_copy(update={"title": repaired})  # "… tres no espera … cuatro"
     title = intent.title
     # "tarea: pedir papel A3 para la semana que viene": a time said in words at the end
     # of a labelled task is when, as after any other order ("every morning" says how
@@ -3007,8 +3025,40 @@ _DUTY_REACH = 6
 """How long a duty said before the work may be: "tu tarea de mañana es (ordenar …)"."""
 
 
+def _repaired(title: str) -> str:
+    """ "… de Pocitos no perdón de Carrasco" → "… de Carrasco": the words after a slip
+    put right replace those before it from where both open alike; with nothing
+    after it (the right time was read out of the title), the number before it goes."""
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    repair = lexicon().hits("self_repair", words)
+    if not repair or repair[0].first < 2:
+        return title
+    first, last = repair[0].first, repair[0].last
+    if last >= len(words):
+        # "… for the Edinburgh job at 7 no wait (half 7)": the slip was the hour
+        end = first
+        while end > 1 and (words[end - 1].isdigit() or words[end - 1] in _TIME_LINKS_BEFORE):
+            end -= 1
+        return tidy(title[: tokens[end - 1].end]) if end < first else title
+    # where the words before share the longest opening with the words after; the
+    # latest such place when several do ("de la mudanza de Pocitos … de Carrasco")
+    best, shared = 0, 0
+    for at in range(1, first):
+        same = 0
+        while at + same < first and last + same < len(words):
+            if words[at + same] != words[last + same]:
+                break
+            same += 1
+        if same and same >= shared:
+            best, shared = at, same
+    if not shared:
+        return title
+    return tidy(f"{title[: tokens[best].start]}{title[tokens[last].start :]}")
+
+
 def _trim_title(title: str) -> str:
-    title = _order_after_a_sentence(title)
+    title = _repaired(_order_after_a_sentence(title))
     title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.

@@ -4113,3 +4113,28 @@ def test_the_noon_of_twelve_noon_is_no_part_of_the_title() -> None:
         "defrost the chest freezer",
         "2025-03-28T12:00",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro tiene que pintar la valla del huerto de arriba no perdón del huerto de abajo", "pintar la valla del huerto de abajo"),
+        ("apunta una tarea para Lucía de limpiar la cámara dos no espera la cámara tres", "limpiar la cámara tres"),
+        ("Pedro tiene que llevar las cajas de la tienda de Gràcia no perdón de Sants", "llevar las cajas de la tienda de Sants"),
+        ("Luis can you sweep the yard at the back no wait the yard at the front", "sweep the yard at the front"),
+    ],
+)  # fmt: skip
+def test_a_slip_put_right_inside_the_sentence_replaces_the_like_words(
+    text: str, title: str
+) -> None:
+    assert read(text, "es" if "perdón" in text or "espera" in text else "en")["title"] == title
+
+
+def test_a_slip_in_the_hour_leaves_the_hour_said_after_it() -> None:
+    intent = read("can you get Pedro to prep the veg at 5 no wait half 5 tomorrow")
+    assert (intent["title"], intent["due"][:16]) == ("prep the veg", "2025-03-28T17:30")
+
+
+def test_a_name_put_right_gives_the_work_to_the_name_after_the_slip() -> None:
+    intent = read("ask Pedro no sorry Lucía to polish the brass taps")
+    assert (intent["title"], intent["assignees"]) == ("polish the brass taps", ["Lucía"])
