@@ -2482,8 +2482,11 @@ def _time_before(clause: Clause) -> datetime | None:
     # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
     # with the person is no word of the time's, and none of the work's.
     left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
-    # "first thing tomorrow Pedro unload …": a time of the day said in words is time too.
-    return found.at if not left or clause.lex.covers("time_residue", left) else None
+    # "first thing tomorrow Pedro unload …": a time of the day said in words is time too;
+    # "Ei! Mañana a las 10 Claire …": a greeting before it is said to everyone.
+    return (
+        found.at if not left or clause.lex.covers_all(("time_residue", "greeting"), left) else None
+    )
 
 
 def _due_time() -> time:
@@ -3059,7 +3062,7 @@ def _repaired(title: str) -> str:
 
 def _trim_title(title: str) -> str:
     title = _repaired(_order_after_a_sentence(title))
-    title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
+    title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
     title = _drop_lead(title, "title_filler")

@@ -4138,3 +4138,21 @@ def test_a_slip_in_the_hour_leaves_the_hour_said_after_it() -> None:
 def test_a_name_put_right_gives_the_work_to_the_name_after_the_slip() -> None:
     intent = read("ask Pedro no sorry Lucía to polish the brass taps")
     assert (intent["title"], intent["assignees"]) == ("polish the brass taps", ["Lucía"])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "title"),
+    [
+        ("Juan Mora tiene que engrasar la puerta del garaje el lunes, apúntalo", "es", "engrasar la puerta del garaje"),
+        ("Lucía has to wax the van on Friday, put it down pls", "en", "wax the van"),
+    ],
+)  # fmt: skip
+def test_asking_again_for_the_work_to_be_noted_is_no_part_of_it(
+    text: str, lang: str, title: str
+) -> None:
+    assert read(text, lang)["title"] == title
+
+
+def test_a_greeting_before_the_time_said_before_the_name_keeps_that_time() -> None:
+    intent = read("Ei! Pasado mañana a las 11 Pedro tiene que vaciar el contenedor", "es")
+    assert (intent["title"], intent["due"][:16]) == ("vaciar el contenedor", "2025-03-29T11:00")
