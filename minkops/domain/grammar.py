@@ -2467,13 +2467,20 @@ def _task_from(
     return CreateTask(title=title, assignees=assignees, due=due)
 
 
+def _last_sentence(said: str) -> str:
+    """ "Buenas. El cliente está molesto. Mañana a las 4" → "Mañana a las 4": what the
+    sentences before it told is no part of the one that names the person."""
+    cut = max(said.rfind(f"{mark} ") for mark in _SENTENCE_MARKS[:3])
+    return said[cut + 2 :] if cut >= 0 else said
+
+
 def _time_before(clause: Clause) -> datetime | None:
     """A time said before the people, and nothing else but the "que" that introduces
     them ("mañana a las 7 y media que Pedro dé de comer …")."""
     first = clause.people[0].first if clause.people else 0
     if first and clause.words[first - 1] in _BARE_QUE:
         first -= 1
-    head = clause.original(0, first)
+    head = _last_sentence(clause.original(0, first))
     if not head:
         return None
     found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)

@@ -4156,3 +4156,12 @@ def test_asking_again_for_the_work_to_be_noted_is_no_part_of_it(
 def test_a_greeting_before_the_time_said_before_the_name_keeps_that_time() -> None:
     intent = read("Ei! Pasado mañana a las 11 Pedro tiene que vaciar el contenedor", "es")
     assert (intent["title"], intent["due"][:16]) == ("vaciar el contenedor", "2025-03-29T11:00")
+
+
+def test_a_time_opening_the_sentence_that_names_the_person_is_the_due_after_a_story() -> None:
+    text = (
+        "Hola. La vecina dice que el camión le tapó la salida y está enfadada. "
+        "El lunes a las 9 Juan Pérez tiene que pedirle disculpas"
+    )
+    intent = read(text, "es")
+    assert (intent["assignees"], intent["due"][:16]) == (["Juan Pérez"], "2025-03-31T09:00")
