@@ -2735,6 +2735,9 @@ def refine_task(
     infinitive ("encárgale a Tom que compre el pan" → "comprar el pan"), English work
     said about its object reads verb-first ("the grease trap needs emptying"), and a name
     set off at the end ("task: defrost the freezer, Pedro") is who does it."""
+    if not intent.assignees and (given := _given_in_a_sentence_after(intent.title, context)):
+        # "crea una tarea: reponer los bidones. Para Lucía, el martes"
+        intent = intent.model_copy(update={"title": given[0], "assignees": given[1]})
     if not intent.assignees and len(intent.title.split()) <= MAX_WORDS:
         tokens = tokens_of(Text.of(intent.title).folded)
         clause = Clause(
@@ -2772,6 +2775,27 @@ def refine_task(
     if refined == title or not refined:
         return intent
     return intent.model_copy(update={"title": refined})
+
+
+_BENEFICIARY = frozenset({"para", "for"})
+
+
+def _given_in_a_sentence_after(
+    title: str, context: UnderstandingContext
+) -> tuple[str, list[str]] | None:
+    """ "reponer los bidones. Para Lucía": a sentence after the work that is only "for"
+    and names says who does it."""
+    head, mark, tail = title.rpartition(". ")
+    tokens = tokens_of(Text.of(tail).folded)
+    if not mark or not head.strip() or len(tokens) < 2 or tokens[0].text not in _BENEFICIARY:
+        return None
+    people = _people(tokens, context)
+    said = {i for p in people for i in range(p.first, p.last)}
+    if not people or any(
+        i not in said and t.text not in _NAME_LINKS for i, t in enumerate(tokens[1:], 1)
+    ):
+        return None
+    return tidy(head), [tidy(tail[tokens[p.first].start : tokens[p.last - 1].end]) for p in people]
 
 
 def _an_order_verb(word: str) -> bool:

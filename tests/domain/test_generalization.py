@@ -4165,3 +4165,17 @@ def test_a_time_opening_the_sentence_that_names_the_person_is_the_due_after_a_st
     )
     intent = read(text, "es")
     assert (intent["assignees"], intent["due"][:16]) == (["Juan Pérez"], "2025-03-31T09:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "assignees"),
+    [
+        ("Crea una tarea: vaciar el lavavajillas. Para Juan Pérez, mañana a las 9.", "es", ["Juan Pérez"]),
+        ("New task: descale the kettle. For Tom and Lucía, Friday 3pm.", "en", ["Tom", "Lucía"]),
+    ],
+)  # fmt: skip
+def test_a_sentence_after_the_work_that_is_only_for_and_names_says_who_does_it(
+    text: str, lang: str, assignees: list[str]
+) -> None:
+    intent = read(text, lang)
+    assert intent["assignees"] == assignees and "." not in intent["title"]
