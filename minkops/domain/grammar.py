@@ -2085,6 +2085,8 @@ def _create_task(clause: Clause) -> IntentType | None:
     if note:
         # "apunta una tarea: renovar el carnet": a short label, then the work.
         start = _colon_after(clause, note[0].last) or note[0].last
+        if words[start : start + 2] == ["a", "mi"] and start + 2 < len(words):
+            assignees, start = ["me"], start + 2  # "apúntame a mí lo de …": the sender's
     elif clause.people:
         first = clause.people[0]
         after = first.last
@@ -3140,6 +3142,8 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    if words[:2] == ["lo", "de"] and len(words) > 2 and words[2].endswith(_INFINITIVE_ENDINGS):
+        title = title[tokens[2].start :]  # "lo de cambiar las sábanas": the work as a topic
     # "(Claire) you're taking the bins out": the "you" went as a request's; the rest is
     # a progressive like any other.
     title = _progressive_base(title)

@@ -4179,3 +4179,19 @@ def test_a_sentence_after_the_work_that_is_only_for_and_names_says_who_does_it(
 ) -> None:
     intent = read(text, lang)
     assert intent["assignees"] == assignees and "." not in intent["title"]
+
+
+def test_note_it_for_me_with_a_mi_gives_the_work_to_the_sender() -> None:
+    intent = read("anótame a mí lo de pagar al fontanero, lo hago el viernes a las 12", "es")
+    assert (intent["title"], intent["assignees"]) == ("pagar al fontanero", ["me"])
+
+
+def test_lo_de_before_an_infinitive_sets_up_the_work_and_is_no_part_of_it() -> None:
+    assert read("apúntame lo de barnizar la mesa del patio", "es")["title"] == (
+        "barnizar la mesa del patio"
+    )
+
+
+def test_lo_hago_yo_after_a_comma_is_a_comment() -> None:
+    text = "hay que bajar las sillas al sótano el sábado, lo hago yo"
+    assert read(text, "es")["title"] == "bajar las sillas al sótano"
