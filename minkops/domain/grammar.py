@@ -2442,6 +2442,8 @@ def _task_from(
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
+    if found is not None and _genitive_time(body_text, found.rest):
+        found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
         head = _time_before(clause) or lead
@@ -2474,6 +2476,29 @@ def _last_sentence(said: str) -> str:
     sentences before it told is no part of the one that names the person."""
     cut = max(said.rfind(f"{mark} ") for mark in _SENTENCE_MARKS[:3])
     return said[cut + 2 :] if cut >= 0 else said
+
+
+_GENITIVE_TIMES = (
+    ("de", "hoy"),
+    ("de", "la", "manana"),
+    ("de", "la", "tarde"),
+    ("de", "la", "noche"),
+)
+
+
+def _genitive_time(body: str, rest: str) -> bool:
+    """ "el instrumental de la mañana", "las fichas de los pacientes de hoy": a day or a
+    part of it after a noun, ending the work and all the time found in it, says which
+    things (the morning's), not when; with an hour ("a las nueve de la mañana") the time
+    found is more than it, and it is time."""
+    words = words_of(Text.of(body).folded)
+    kept = words_of(Text.of(rest).folded)
+    for phrase in _GENITIVE_TIMES:
+        cut = len(words) - len(phrase)
+        if cut < 2 or tuple(words[cut:]) != phrase or kept != words[:cut]:
+            continue
+        return True
+    return False
 
 
 def _time_before(clause: Clause) -> datetime | None:

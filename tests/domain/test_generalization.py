@@ -4195,3 +4195,22 @@ def test_lo_de_before_an_infinitive_sets_up_the_work_and_is_no_part_of_it() -> N
 def test_lo_hago_yo_after_a_comma_is_a_comment() -> None:
     text = "hay que bajar las sillas al sótano el sábado, lo hago yo"
     assert read(text, "es")["title"] == "bajar las sillas al sótano"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Pérez, repasa los pedidos de hoy", "repasar los pedidos de hoy"),
+        ("alguien que friegue las bandejas de la tarde", "fregar las bandejas de la tarde"),
+    ],
+)  # fmt: skip
+def test_a_day_after_a_noun_ending_the_work_says_which_things_not_when(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent.get("due")) == (title, None)
+
+
+def test_a_part_of_the_day_after_an_hour_in_words_is_still_when() -> None:
+    intent = read("Juan Pérez, repasa los pedidos a las ocho de la tarde", "es")
+    assert (intent["title"], intent["due"][:16]) == ("repasar los pedidos", "2025-03-27T20:00")
