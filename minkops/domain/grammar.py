@@ -593,6 +593,8 @@ def _edit_task(clause: Clause) -> IntentType | None:
         denials = clause.lex.hits("denied_alternative", clause.words)
         replaced |= {h.last for h in denials if h.first > first_named}
     people = [p for p in clause.people if p.first not in replaced and p.first - 1 not in replaced]
+    if people and (aside := _reason_after(clause, people[0].last)) is not None:
+        people = [p for p in people if p.first < aside]  # "…a Luis, que Pedro está de baja"
     assignee = _written(clause, people[-1]) if people else None
     found = find_time(
         _without_old_time(clause), timezone=context.timezone, now=context.now,
@@ -628,6 +630,23 @@ def _edit_task(clause: Clause) -> IntentType | None:
             return None
         number = matches[0].number
     return EditTask(number=number, due=due, assignee=assignee)
+
+
+_REASON_LEADS = frozenset({"que", "porque", "because", "since", "as", "cos", "cause"})
+
+
+def _reason_after(clause: Clause, start: int) -> int | None:
+    """Where a reason set off by a comma starts after `start` ("…, que Pedro está de
+    baja", "…, because Tom is off"): a "que"/"because" and a verb of being or happening
+    soon after it. A "que" that hands the work on ("que lo haga Pedro") has none."""
+    words = clause.words
+    for at in range(max(start, 1), len(words) - 1):
+        between = clause.text.folded[clause.tokens[at - 1].end : clause.tokens[at].start]
+        if "," not in between or words[at] not in _REASON_LEADS:
+            continue
+        if clause.lex.has("comment_verb", words[at + 1 : at + 1 + _SUBJECT_REACH_AFTER_PAUSE]):
+            return at
+    return None
 
 
 def _new_work_referred(

@@ -4214,3 +4214,22 @@ def test_a_day_after_a_noun_ending_the_work_says_which_things_not_when(
 def test_a_part_of_the_day_after_an_hour_in_words_is_still_when() -> None:
     intent = read("Juan Pérez, repasa los pedidos a las ocho de la tarde", "es")
     assert (intent["title"], intent["due"][:16]) == ("repasar los pedidos", "2025-03-27T20:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "number", "assignee"),
+    [
+        ("pásale lo del stock de vino a Juan Mora, que Lucía está de vacaciones", "es", 8, "Juan Mora"),
+        ("give the plumber call to Claire, because Tom is off sick", "en", 5, "Claire"),
+    ],
+)  # fmt: skip
+def test_a_person_in_a_reason_after_a_comma_is_not_who_the_task_goes_to(
+    text: str, lang: str, number: int, assignee: str
+) -> None:
+    intent = read(text, lang)
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", number, assignee)
+
+
+def test_a_que_that_hands_the_task_on_still_names_who_it_goes_to() -> None:
+    intent = read("quítale lo del stock de vino a Lucía, que lo haga Juan Mora", "es")
+    assert (intent["number"], intent["assignee"]) == (8, "Juan Mora")
