@@ -3542,6 +3542,29 @@ def _pronominal_order(written: str, rest: str) -> str | None:
     return None
 
 
+_OBJECT_ENCLITICS = ("los", "las", "les", "lo", "la", "le")
+
+
+def _order_with_its_object(written: str) -> str | None:
+    """A "tú" order with its object pronoun attached, which the written accent gives away
+    ("revísalo", "límpiala", "recógelas"): the infinitive with the same pronoun."""
+    word = written.lower().rstrip(",.")
+    if not any(vowel in word[:-2] for vowel in _ACCENTED):
+        return None
+    key = roster_fold(word)
+    for clitic in _OBJECT_ENCLITICS:
+        stem = key[: -len(clitic)]
+        if not key.endswith(clitic) or len(stem) < _SHORTEST_STEM:
+            continue
+        known = lexicon().imperative_lemmas.get(stem) or lexicon().lemmas.get(stem)
+        if known is not None:
+            return f"{known}{clitic}"
+        if stem.endswith("a"):
+            return f"{_undiphthong(stem[:-1])}ar{clitic}"
+        return None
+    return None
+
+
 def _usted_order(key: str) -> str | None:
     """The "usted"/"ustedes" order of an -ar verb, its subjunctive: "fumigue" →
     "fumigar", "limpien" → "limpiar", "cuelgue" → "colgar" (irregular and -er/-ir ones
@@ -3620,6 +3643,8 @@ def _infinitive_first(
                     stem = stem[: -len(written)] + spoken
                     break
             lemma = _undiphthong(stem) + "ar"
+    if lemma is None and ordered:
+        lemma = _order_with_its_object(first)  # "revísalo" → "revisarlo"
     if (
         lemma is None
         and imperative

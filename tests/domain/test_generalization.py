@@ -4233,3 +4233,22 @@ def test_a_person_in_a_reason_after_a_comma_is_not_who_the_task_goes_to(
 def test_a_que_that_hands_the_task_on_still_names_who_it_goes_to() -> None:
     intent = read("quítale lo del stock de vino a Lucía, que lo haga Juan Mora", "es")
     assert (intent["number"], intent["assignee"]) == (8, "Juan Mora")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, friégalo", "fregarlo"),
+        ("Lucía, recógelas antes de las 6", "recogerlas"),
+        ("Tom, sácalos al patio", "sacarlos al patio"),
+    ],
+)  # fmt: skip
+def test_a_tu_order_with_its_object_pronoun_attached_reads_as_the_infinitive(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_an_attached_object_pronoun_takes_the_noun_of_the_sentence_before() -> None:
+    text = "el lavavajillas hace un ruido raro. Juan Mora, revísalo el lunes a las 9"
+    assert read(text, "es")["title"] == "revisar el lavavajillas"
