@@ -4252,3 +4252,16 @@ def test_a_tu_order_with_its_object_pronoun_attached_reads_as_the_infinitive(
 def test_an_attached_object_pronoun_takes_the_noun_of_the_sentence_before() -> None:
     text = "el lavavajillas hace un ruido raro. Juan Mora, revísalo el lunes a las 9"
     assert read(text, "es")["title"] == "revisar el lavavajillas"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("the walk-in door keeps sticking. Pedro, can you fix it on Monday", "fix the walk-in door"),
+        ("our coffee grinder is jammed again. Tom, can you clean it tomorrow", "clean our coffee grinder"),
+    ],
+)  # fmt: skip
+def test_the_one_it_of_an_english_order_stands_for_the_thing_the_sentence_before_opened_with(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
