@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from minkops.domain.lexicon import lexicon, tokens_of
+from minkops.domain.lexicon import lexicon, tokens_of, words_of
 from minkops.domain.rules_text import Text, tidy
 
 _CLITIC_ARTICLES = {"la": "la", "lo": "el", "las": "las", "los": "los"}
@@ -29,25 +29,44 @@ def _subject_said_about(sentence: str, article: str | frozenset[str]) -> str | N
 
 
 def antecedent_in_place(title: str, said_before: str, language: str) -> str:
-    """ "revisarla" → "revisar la bomba del riego": a Spanish infinitive whose one object
-    is a clitic takes the noun phrase that opened the sentence before, when its article
-    agrees with the clitic. Anything else is left as it is."""
+    """ "revisarla" → "revisar la bomba del riego": a Spanish infinitive whose object is
+    a clitic takes the noun phrase that opened the sentence before (or else the one that
+    ended it), when its article agrees with the clitic. Anything else is left as it is."""
     head, mark, after = said_before.rstrip().rpartition(".")
-    if not mark or after.strip():
-        return title
+    if not mark or not set(words_of(Text.of(after).folded)) <= {"que", "q"}:
+        return title  # "…una chaqueta. Que Juan la guarde": only the "que" of the order
     sentence = tidy(head.rpartition(".")[2])
     if language == "en":
         return _it_in_place(title, sentence)
-    if language != "es" or " " in title.strip():
+    if language != "es":
         return title
-    word = title.strip()
+    word, _, rest = title.strip().partition(" ")
     for clitic, article in _CLITIC_ARTICLES.items():
         verb = word[: -len(clitic)]
         if word.casefold().endswith(clitic) and verb.casefold().endswith(("ar", "er", "ir")):
-            subject = _subject_said_about(sentence, article)
-            if subject is not None:
-                return f"{verb} {subject}"
+            thing = _subject_said_about(sentence, article) or _object_said_last(sentence, clitic)
+            if thing is not None:
+                return tidy(f"{verb} {thing} {rest}")
     return title
+
+
+_ARTICLES_OF = {
+    "la": ("la", "una"), "lo": ("el", "un"), "las": ("las", "unas"), "los": ("los", "unos"),
+}  # fmt: skip
+_OBJECT_REACH = 3
+"""How long the noun phrase that ends the sentence before may be: "una chaqueta azul"."""
+
+
+def _object_said_last(sentence: str, clitic: str) -> str | None:
+    """ "el cliente se dejó una chaqueta" → "la chaqueta": the noun phrase that ends the
+    sentence before, its article agreeing with the clitic, as the thing now known."""
+    tokens = tokens_of(Text.of(sentence).folded)
+    words = [t.text for t in tokens]
+    definite, indefinite = _ARTICLES_OF[clitic]
+    for at in range(max(1, len(words) - _OBJECT_REACH), len(words) - 1):
+        if words[at] in (definite, indefinite):
+            return tidy(f"{definite} {sentence[tokens[at + 1].start : tokens[-1].end]}")
+    return None
 
 
 _EN_ARTICLES = frozenset({"the", "our", "this", "that"})
