@@ -3905,6 +3905,7 @@ def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
         ("Luis, service the boiler on Friday at 9 if possible", "service the boiler"),
         ("Juan Mora can you repaint the gate tomorrow, ideally before noon", "repaint the gate"),
         ("Pedro can you order new aprons by Monday if poss? we ran out", "order new aprons"),
+        ("Lucía, descale the kettle tomorrow if you get a chance", "descale the kettle"),
     ],
 )  # fmt: skip
 def test_a_hedge_said_after_the_work_is_no_part_of_the_title(text: str, title: str) -> None:
@@ -3917,6 +3918,7 @@ def test_a_hedge_said_after_the_work_is_no_part_of_the_title(text: str, title: s
         ("Juan Pérez, ordena el almacén mañana a las 8 po", "ordenar el almacén"),
         ("Lucía, barre la terraza antes de las 5, gracias", "barrer la terraza"),
         ("alguien tiene que lavar los manteles, cuando puedan", "lavar los manteles"),
+        ("Luis, afila los cuchillos el jueves, si es posible", "afilar los cuchillos"),
     ],
 )  # fmt: skip
 def test_a_regional_tag_or_thanks_at_the_end_is_no_part_of_the_title(text: str, title: str) -> None:
