@@ -4272,3 +4272,8 @@ def test_the_one_it_of_an_english_order_stands_for_the_thing_the_sentence_before
 def test_a_clitic_takes_the_noun_that_ended_the_sentence_before_as_a_known_thing() -> None:
     text = "Un proveedor trajo unas cajas. Que Pedro las suba al altillo mañana a las 10"
     assert read(text, "es")["title"] == "subir las cajas al altillo"
+
+
+def test_itself_stressing_a_time_is_no_part_of_the_title() -> None:
+    intent = read("Kindly ask Lucía to send the delivery list by Friday 4 pm itself")
+    assert intent["title"] == "send the delivery list"
