@@ -3223,7 +3223,16 @@ def _trim_title(title: str) -> str:
             title = head.rstrip(" ,.;")
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
-    return tidy(_drop_tail(title, ("tail_filler",)))
+    return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+def _drop_sign_off(title: str) -> str:
+    """ "wrap the cabinet, ideally, tidy": a sign-off set off by a comma at the end."""
+    head, mark, tail = title.rpartition(",")
+    said = words_of(Text.of(tail).folded)
+    if mark and words_of(Text.of(head).folded) and lexicon().covers("sign_off", said):
+        return tidy(head)
+    return title
 
 
 def _progressive_base(title: str) -> str:

@@ -4277,3 +4277,17 @@ def test_a_clitic_takes_the_noun_that_ended_the_sentence_before_as_a_known_thing
 def test_itself_stressing_a_time_is_no_part_of_the_title() -> None:
     intent = read("Kindly ask Lucía to send the delivery list by Friday 4 pm itself")
     assert intent["title"] == "send the delivery list"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, hang the new sign over the door on Monday, tidy", "hang the new sign over the door"),
+        ("Luis, sweep the loading bay tomorrow at 2, ideally, sound", "sweep the loading bay"),
+        ("Tom, keep the shelves tidy", "keep the shelves tidy"),
+    ],
+)  # fmt: skip
+def test_a_regional_sign_off_after_a_comma_at_the_end_is_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
