@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -276,7 +277,42 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
             index += size
         else:
             index += 1
-    return found
+    return _without_slips(tokens, _without_the_sender_introduced(tokens, found))
+
+
+def _without_slips(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
+    """ "ask Luis no sorry Tom to …": a name put right straight after it was said is
+    not who is meant; the name after the slip is, said where the first one was."""
+    words = [t.text for t in tokens]
+    kept: list[Person] = []
+    for person in found:
+        if kept:
+            said = words[kept[-1].last : person.first]
+            repair = lexicon().hits("self_repair", said)
+            if repair and repair[0].first == 0 and repair[0].last == len(said):
+                kept[-1] = Person(kept[-1].first, person.last, person.written)
+                continue
+        kept.append(person)
+    return kept
+
+
+_INTRO_REACH = 2
+"""How many words of greeting may come before a sender says who they are: "Che, Ana acá"."""
+
+
+def _without_the_sender_introduced(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
+    """ "Ana aquí.", "Ana this side", "buenas, Ana acá": whoever writes saying who they are
+    at the start is signing the message, not naming who does the work."""
+    if not found or found[0].first > _INTRO_REACH:
+        return found
+    first = found[0]
+    words = [t.text for t in tokens]
+    lex = lexicon()
+    before = words[: first.first]
+    if before and not lex.covers_all(("greeting", "vocative"), before):
+        return found
+    intro = lex.hits("self_intro", words[first.last : first.last + 3])
+    return found[1:] if intro and intro[0].first == 0 else found
 
 
 def people_in(tokens: Sequence[Word], context: UnderstandingContext) -> list[Person]:
@@ -2152,7 +2188,9 @@ def _note_to_self(clause: Clause) -> IntentType | None:
     return None
 
 
-_NAME_LINKS = frozenset({"y", "e", "and", "n", "a", "or", "o", "with", "con", "plus", "also"})
+_NAME_LINKS = frozenset(
+    {"y", "e", "and", "n", "a", "or", "o", "with", "con", "plus", "also", "i"}  # "i": Catalan
+)
 """What joins the names of a group ("Lucía y a Pedro"); a verb between two names ("Luis
 should send Ana …") makes the second the work's object, not one more doer."""
 _OBJECT_REACH_OF_A_PASSIVE = 12
@@ -2258,6 +2296,8 @@ def _create_task(clause: Clause) -> IntentType | None:
     if note:
         # "apunta una tarea: renovar el carnet": a short label, then the work.
         start = _colon_after(clause, note[0].last) or note[0].last
+        if words[start : start + 2] == ["a", "mi"] and start + 2 < len(words):
+            assignees, start = ["me"], start + 2  # "apúntame a mí lo de …": the sender's
     elif clause.people:
         first = clause.people[0]
         after = first.last
@@ -2613,6 +2653,8 @@ def _task_from(
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
+    if found is not None and _genitive_time(body_text, found.rest):
+        found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
         body_text, due = found.rest, found.at
         head = _time_before(clause) or lead
@@ -2633,7 +2675,41 @@ def _task_from(
     )
     if not title:
         return None
+    if clause.people:
+        # "la bomba pierde agua. Juan, que la revise": the clitic is the pump.
+        said_before = clause.text.original[: clause.tokens[clause.people[0].first].start]
+        title = antecedent_in_place(title, said_before, clause.language)
     return CreateTask(title=title, assignees=assignees, due=due)
+
+
+def _last_sentence(said: str) -> str:
+    """ "Buenas. El cliente está molesto. Mañana a las 4" → "Mañana a las 4": what the
+    sentences before it told is no part of the one that names the person."""
+    cut = max(said.rfind(f"{mark} ") for mark in _SENTENCE_MARKS[:3])
+    return said[cut + 2 :] if cut >= 0 else said
+
+
+_GENITIVE_TIMES = (
+    ("de", "hoy"),
+    ("de", "la", "manana"),
+    ("de", "la", "tarde"),
+    ("de", "la", "noche"),
+)
+
+
+def _genitive_time(body: str, rest: str) -> bool:
+    """ "el instrumental de la mañana", "las fichas de los pacientes de hoy": a day or a
+    part of it after a noun, ending the work and all the time found in it, says which
+    things (the morning's), not when; with an hour ("a las nueve de la mañana") the time
+    found is more than it, and it is time."""
+    words = words_of(Text.of(body).folded)
+    kept = words_of(Text.of(rest).folded)
+    for phrase in _GENITIVE_TIMES:
+        cut = len(words) - len(phrase)
+        if cut < 2 or tuple(words[cut:]) != phrase or kept != words[:cut]:
+            continue
+        return True
+    return False
 
 
 def _time_before(clause: Clause) -> datetime | None:
@@ -2642,7 +2718,7 @@ def _time_before(clause: Clause) -> datetime | None:
     first = clause.people[0].first if clause.people else 0
     if first and clause.words[first - 1] in _BARE_QUE:
         first -= 1
-    head = clause.original(0, first)
+    head = _last_sentence(clause.original(0, first))
     if not head:
         return None
     found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
@@ -2651,8 +2727,11 @@ def _time_before(clause: Clause) -> datetime | None:
     # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
     # with the person is no word of the time's, and none of the work's.
     left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
-    # "first thing tomorrow Pedro unload …": a time of the day said in words is time too.
-    return found.at if not left or clause.lex.covers("time_residue", left) else None
+    # "first thing tomorrow Pedro unload …": a time of the day said in words is time too;
+    # "Ei! Mañana a las 10 Claire …": a greeting before it is said to everyone.
+    return (
+        found.at if not left or clause.lex.covers_all(("time_residue", "greeting"), left) else None
+    )
 
 
 def _due_time() -> time:
@@ -2725,6 +2804,8 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
         if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
             if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS:
                 continue  # "set up the hall for PE": a preposition's object, no tag
+            if words[hits[-1].first - 1] in _DETERMINERS | _ARTICLES:
+                continue  # "sign the PO": a determiner's noun, not the tag "po"
             return tidy(body[: tokens[hits[-1].first].start].rstrip(" ,;-"))
     return body
 
@@ -2916,6 +2997,9 @@ def refine_task(
     infinitive ("encárgale a Tom que compre el pan" → "comprar el pan"), English work
     said about its object reads verb-first ("the grease trap needs emptying"), and a name
     set off at the end ("task: defrost the freezer, Pedro") is who does it."""
+    if not intent.assignees and (given := _given_in_a_sentence_after(intent.title, context)):
+        # "crea una tarea: reponer los bidones. Para Lucía, el martes"
+        intent = intent.model_copy(update={"title": given[0], "assignees": given[1]})
     if not intent.assignees and len(intent.title.split()) <= MAX_WORDS:
         tokens = tokens_of(Text.of(intent.title).folded)
         clause = Clause(
@@ -2930,6 +3014,8 @@ def refine_task(
         named = _named_at_end(clause)
         if named is not None:
             intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
+    if (repaired := _repaired(intent.title)) != intent.title:
+        intent = intent.model_copy(update={"title": repaired})  # "… tres no espera … cuatro"
     title = intent.title
     # "tarea: pedir papel A3 para la semana que viene": a time said in words at the end
     # of a labelled task is when, as after any other order ("every morning" says how
@@ -2951,6 +3037,27 @@ def refine_task(
     if refined == title or not refined:
         return intent
     return intent.model_copy(update={"title": refined})
+
+
+_BENEFICIARY = frozenset({"para", "for"})
+
+
+def _given_in_a_sentence_after(
+    title: str, context: UnderstandingContext
+) -> tuple[str, list[str]] | None:
+    """ "reponer los bidones. Para Lucía": a sentence after the work that is only "for"
+    and names says who does it."""
+    head, mark, tail = title.rpartition(". ")
+    tokens = tokens_of(Text.of(tail).folded)
+    if not mark or not head.strip() or len(tokens) < 2 or tokens[0].text not in _BENEFICIARY:
+        return None
+    people = _people(tokens, context)
+    said = {i for p in people for i in range(p.first, p.last)}
+    if not people or any(
+        i not in said and t.text not in _NAME_LINKS for i, t in enumerate(tokens[1:], 1)
+    ):
+        return None
+    return tidy(head), [tidy(tail[tokens[p.first].start : tokens[p.last - 1].end]) for p in people]
 
 
 def _an_order_verb(word: str) -> bool:
@@ -3045,6 +3152,10 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     if reason:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
+    happened = _what_happened_to_it(title, tokens, words)
+    if happened:
+        title = tidy(title[: tokens[happened - 1].end])
+        tokens, words = tokens[:happened], words[:happened]
     when = [hit.first for hit in lex.hits("time_clause", words) if _opens_a_clause(words, hit)]
     if when and cut_when:
         title = tidy(title[: tokens[when[0] - 1].end])
@@ -3073,6 +3184,23 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+_DATIVES = frozenset({"me", "te", "le", "nos", "os", "les"})
+
+
+def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
+    """ "cambiar la lamparita que se quemó", "podar los olivos, que se nos echa el tiempo
+    encima": a "que se" with a verb in the past ("quemó") or with whom it happens to
+    ("nos") says what befell the thing or the speaker; a "que se" that hands the work on
+    takes a subjunctive ("que se encargue Tom"). 0 when there is none."""
+    for at in range(2, len(words) - 2):
+        if words[at] not in _BARE_QUE or words[at + 1] != "se":
+            continue
+        verb = title[tokens[at + 2].start : tokens[at + 2].end].lower()
+        if words[at + 2] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
+            return at
+    return 0
 
 
 _CONTRACTED_BE = frozenset({"s", "re"})
@@ -3110,9 +3238,22 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
             verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
             if verb:
                 return at
-        elif _bare_subject_clause(words, at):
+        elif _bare_subject_clause(words, at) or _part_or_name_said_about(title, tokens, at):
             return at
     return 0
+
+
+def _part_or_name_said_about(title: str, tokens: Sequence[Word], at: int) -> bool:
+    """ "…, half of them are shot", "…, Juan did it the last 3 times": a part of what was
+    named, or a person named in capitals, as the subject of a `comment_verb`."""
+    lex = lexicon()
+    words = [t.text for t in tokens]
+    part = lex.hits("part_of", words[at : at + 3])
+    if part and part[0].first == 0:
+        reach = words[at + part[0].last : at + part[0].last + _SUBJECT_REACH_AFTER_PAUSE]
+        return lex.has("comment_verb", reach)
+    named = title[tokens[at].start : tokens[at].start + 1].isupper()
+    return named and lex.has("comment_verb", words[at + 1 : at + 2])
 
 
 _PAUSES = (",", "\u2014", "\u2013", " - ", ";")
@@ -3182,12 +3323,45 @@ _DUTY_REACH = 6
 """How long a duty said before the work may be: "tu tarea de mañana es (ordenar …)"."""
 
 
+def _repaired(title: str) -> str:
+    """ "… de Pocitos no perdón de Carrasco" → "… de Carrasco": the words after a slip
+    put right replace those before it from where both open alike; with nothing
+    after it (the right time was read out of the title), the number before it goes."""
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    repair = lexicon().hits("self_repair", words)
+    if not repair or repair[0].first < 2:
+        return title
+    first, last = repair[0].first, repair[0].last
+    if last >= len(words):
+        # "… for the Edinburgh job at 7 no wait (half 7)": the slip was the hour
+        end = first
+        while end > 1 and (words[end - 1].isdigit() or words[end - 1] in _TIME_LINKS_BEFORE):
+            end -= 1
+        return tidy(title[: tokens[end - 1].end]) if end < first else title
+    # where the words before share the longest opening with the words after; the
+    # latest such place when several do ("de la mudanza de Pocitos … de Carrasco")
+    best, shared = 0, 0
+    for at in range(1, first):
+        same = 0
+        while at + same < first and last + same < len(words):
+            if words[at + same] != words[last + same]:
+                break
+            same += 1
+        if same and same >= shared:
+            best, shared = at, same
+    if not shared:
+        return title
+    return tidy(f"{title[: tokens[best].start]}{title[tokens[last].start :]}")
+
+
 def _trim_title(title: str) -> str:
-    title = _order_after_a_sentence(title)
-    title = _drop_tail(title, ("tail_filler",))  # "… instruments so yeah"
+    title = _repaired(_order_after_a_sentence(title))
+    title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
     title = _drop_lead(title, "title_filler")
+    title = _drop_vocative(title)  # "(Lucía,) mi arma, riega los geranios"
     title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
     # "limpie la sala ahorita, hay pelos por todos lados": the time said before the
     # comment ends the work once the comment is out.
@@ -3202,19 +3376,7 @@ def _trim_title(title: str) -> str:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
             title = title[tokens[duty[0].last].start :]
-    # "Juan is doing the terrace tomorrow": a present progressive arranges future work,
-    # which the title says in the base form ("do the terrace").
-    tokens = tokens_of(Text.of(title).folded)
-    words = [t.text for t in tokens]
-    if len(words) > 2 and words[0] in {"is", "are"} and words[1].endswith("ing"):
-        base = english_base(words[1])
-        if base is not None:
-            title = tidy(f"{base} {title[tokens[2].start :]}")
-    elif len(words) > 2 and words[0].endswith("ing") and words[1] in _DETERMINERS:
-        # "Tom is in charge of restocking the bar": the work said as a gerund, base form.
-        base = english_base(words[0])
-        if base is not None:
-            title = tidy(f"{base} {title[tokens[1].start :]}")
+    title = _progressive_base(title)
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
     if roster_fold(first) in _SUBORDINATE and "," in title:
@@ -3242,6 +3404,13 @@ def _trim_title(title: str) -> str:
             title = title[tokens[lead[0].last].start :]
             tokens = tokens_of(Text.of(title).folded)
             words = [t.text for t in tokens]
+    if words[:2] == ["lo", "de"] and len(words) > 2 and words[2].endswith(_INFINITIVE_ENDINGS):
+        title = title[tokens[2].start :]  # "lo de cambiar las sábanas": the work as a topic
+    # "(Claire) you're taking the bins out": the "you" went as a request's; the rest is
+    # a progressive like any other.
+    title = _progressive_base(title)
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
     urgent = lexicon().hits("urgency", words[1:4])
     if urgent and urgent[0].first == 0 and urgent[0].last + 1 < len(words):
         # "fumigue al tiro el patio", "limpia ya mismo la plancha": how soon, said after
@@ -3265,7 +3434,54 @@ def _trim_title(title: str) -> str:
                 break
     for cut in ("?", "!"):
         title = title.split(cut)[0]
-    return tidy(title)
+    for opening in ("¿", "¡"):
+        # "pintar la pared, ¿alguien se apunta?": a question of its own after the work.
+        head, mark, _ = title.partition(opening)
+        if mark and head.rstrip().endswith((",", ".", ";")) and words_of(head):
+            title = head.rstrip(" ,.;")
+    # "book the truck, if possible? they moved the date": a hedge that closed the
+    # question is only found once the sentence after it is gone.
+    return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+def _drop_sign_off(title: str) -> str:
+    """ "wrap the cabinet, ideally, tidy": a sign-off set off by a comma at the end."""
+    head, mark, tail = title.rpartition(",")
+    said = words_of(Text.of(tail).folded)
+    if mark and words_of(Text.of(head).folded) and lexicon().covers("sign_off", said):
+        return tidy(head)
+    return title
+
+
+def _progressive_base(title: str) -> str:
+    """ "(Juan) is doing the terrace tomorrow", "(Tom)'s doing the van": a present
+    progressive arranges future work, which the title says in the base form ("do the
+    terrace"); so does a gerund with its object ("(in charge of) restocking the bar")."""
+    tokens = tokens_of(Text.of(title).folded)
+    words = [t.text for t in tokens]
+    # "re-string the cable": a prefix joined by a hyphen is no contracted "are"
+    joined = len(words) > 1 and bool(title[tokens[0].end : tokens[1].start].strip())
+    be = {"is", "are"} | (set() if joined else _CONTRACTED_BE)
+    if len(words) > 2 and words[0] in be and words[1].endswith("ing"):
+        base = english_base(words[1])
+        if base is not None:
+            return tidy(f"{base} {title[tokens[2].start :]}")
+    elif len(words) > 2 and words[0].endswith("ing") and words[1] in _DETERMINERS:
+        base = english_base(words[0])
+        if base is not None:
+            return tidy(f"{base} {title[tokens[1].start :]}")
+    return title
+
+
+def _drop_vocative(title: str) -> str:
+    """A word of address set off by a comma before the work ("mi amor, riega …", "che,
+    barré …") is said to the person, not part of the work."""
+    tokens = tokens_of(Text.of(title).folded)
+    lead = lexicon().hits("vocative", [t.text for t in tokens][:3])
+    if not lead or lead[0].first != 0 or lead[0].last >= len(tokens):
+        return title
+    between = title[tokens[lead[0].last - 1].end : tokens[lead[0].last].start]
+    return tidy(title[tokens[lead[0].last].start :]) if "," in between else title
 
 
 def _drop_lead(title: str, name: str) -> str:
@@ -3353,6 +3569,11 @@ def object_first(title: str, language: str) -> str:
             if base is not None and words[0] in _DETERMINERS:
                 head = title[: tokens[index].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index + 1].end :]}")
+            if base is not None and words[index] == "need" and _plural(words[0]):
+                # "gutters at 14 Elm Grove need clearing": a bare plural is the things
+                # meant ("clear the gutters …").
+                head = title[: tokens[index].start]
+                return tidy(f"{base} the {tidy(head)}{title[tokens[index + 1].end :]}")
     start = 0
     for lead in _NEED_LEADS:
         if tuple(words[: len(lead)]) == lead:
@@ -3496,6 +3717,19 @@ def _voseo(word: str) -> str | None:
     return roster_fold(word[:-1]) + ending
 
 
+_VOSEO_PRESENT = {"ás": "ar", "és": "er"}
+
+
+def _voseo_present(word: str) -> str | None:
+    """The "vos" present said as an order, stressed on its last syllable: "hacés" →
+    "hacer", "sacás" → "sacar" (the -ír ones, "abrís", are read with the plural)."""
+    word = word.lower().rstrip(",.?")
+    ending = _VOSEO_PRESENT.get(word[-2:])
+    if ending is None or len(word) < len("hacés") or word[-3] in _VOWELS:
+        return None
+    return roster_fold(word[:-2]) + ending
+
+
 _NOT_ORDER_E = ("nte", "ble", "aje", "dre", "tre", "bre")
 """Endings in -e of nouns and adjectives ("cliente", "mueble", "garaje", "postre",
 "sobre"), which a title may open with; none is a "usted" order of an -ar verb."""
@@ -3532,6 +3766,29 @@ def _pronominal_order(written: str, rest: str) -> str | None:
         for ending, infinitive in _TU_ORDER_INFINITIVES:
             if stem.endswith(ending):
                 return f"{_undiphthong(stem[:-1])}{infinitive}se"
+    return None
+
+
+_OBJECT_ENCLITICS = ("los", "las", "les", "lo", "la", "le")
+
+
+def _order_with_its_object(written: str) -> str | None:
+    """A "tú" order with its object pronoun attached, which the written accent gives away
+    ("revísalo", "límpiala", "recógelas"): the infinitive with the same pronoun."""
+    word = written.lower().rstrip(",.")
+    if not any(vowel in word[:-2] for vowel in _ACCENTED):
+        return None
+    key = roster_fold(word)
+    for clitic in _OBJECT_ENCLITICS:
+        stem = key[: -len(clitic)]
+        if not key.endswith(clitic) or len(stem) < _SHORTEST_STEM:
+            continue
+        known = lexicon().imperative_lemmas.get(stem) or lexicon().lemmas.get(stem)
+        if known is not None:
+            return f"{known}{clitic}"
+        if stem.endswith("a"):
+            return f"{_undiphthong(stem[:-1])}ar{clitic}"
+        return None
     return None
 
 
@@ -3581,20 +3838,27 @@ def _infinitive_first(
             head, _, tail = verb.partition(" ")
             # with no object after it the "me" is who is told: "me avisas" → "avisarme"
             return verb if _before_a_determiner(tail) else tidy(f"{head}me {tail}")
+    stressed = False
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is
         # not part of the work.
         said, _, after = rest.partition(" ")
         if said.lower().strip(",") in _STRESSED_SUBJECTS:
-            rest = after
+            rest, stressed = after, True
             body = tidy(f"{first} {rest}")
     lemma = lexicon().accented_lemmas.get(first.lower()) or lexicon().lemmas.get(key)
     if lemma is None and ordered:
         lemma = lexicon().imperative_lemmas.get(key) or _voseo(first)
+    if lemma is None and ordered and _before_a_determiner(rest):
+        lemma = _voseo_present(first)  # "(¿me) hacés el pedido?", "sacás la basura"
     if lemma is None and ordered and key.endswith("es"):
         # "pasado mañana abres tú la tienda": the "you do" of an -er/-ir order is its
-        # "tú" order with an -s.
+        # "tú" order with an -s; with "tú" after it, any verb's "he does" ("haces tú").
         lemma = lexicon().imperative_lemmas.get(key[:-1])
+        if lemma is None and stressed:
+            lemma = lexicon().lemmas.get(key[:-1])
+    if lemma is None and stressed and key.endswith("as") and len(key) > _SHORTEST_STEM + 1:
+        lemma = key[:-1] + "r"  # "sacas tú la basura": a short verb, but "tú" says it is one
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:
@@ -3606,6 +3870,8 @@ def _infinitive_first(
                     stem = stem[: -len(written)] + spoken
                     break
             lemma = _undiphthong(stem) + "ar"
+    if lemma is None and ordered:
+        lemma = _order_with_its_object(first)  # "revísalo" → "revisarlo"
     if (
         lemma is None
         and imperative

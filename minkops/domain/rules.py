@@ -12,6 +12,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from minkops.domain import grammar
+from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.hedges import unhedged
 from minkops.domain.intents import (
     CancelTask,
@@ -264,6 +265,12 @@ class RuleEngine:
         )
         if alone is None:
             return understood
+        if isinstance(alone, CreateTask):
+            # "el compresor hace ruido. Pedro, revísalo": read alone, the last sentence's
+            # pronoun has lost what it stands for; the sentence before says it.
+            head = text.rpartition(". ")[0]
+            title = antecedent_in_place(alone.title, f"{head}.", understood.language)
+            alone = alone.model_copy(update={"title": title})
         return understood.model_copy(update={"intent": alone})
 
     def _understand(self, text: str, context: UnderstandingContext) -> Understood:

@@ -4196,3 +4196,397 @@ def test_asking_how_something_went_in_the_past_is_chat(text: str, language: str)
 def test_a_pidgin_comment_after_what_to_remember_is_not_part_of_it() -> None:
     intent = read("remind Pedro every Friday at 5pm to lock the store room, he no fit remember")
     assert intent["text"] == "lock the store room"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Luis, service the boiler on Friday at 9 if possible", "service the boiler"),
+        ("Juan Mora can you repaint the gate tomorrow, ideally before noon", "repaint the gate"),
+        ("Pedro can you order new aprons by Monday if poss? we ran out", "order new aprons"),
+        ("Lucía, descale the kettle tomorrow if you get a chance", "descale the kettle"),
+    ],
+)  # fmt: skip
+def test_a_hedge_said_after_the_work_is_no_part_of_the_title(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Pérez, ordena el almacén mañana a las 8 po", "ordenar el almacén"),
+        ("Lucía, barre la terraza antes de las 5, gracias", "barrer la terraza"),
+        ("alguien tiene que lavar los manteles, cuando puedan", "lavar los manteles"),
+        ("Luis, afila los cuchillos el jueves, si es posible", "afilar los cuchillos"),
+    ],
+)  # fmt: skip
+def test_a_regional_tag_or_thanks_at_the_end_is_no_part_of_the_title(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_tag_word_after_an_article_is_the_noun_of_the_work() -> None:
+    assert read("Luis please approve the PO")["title"] == "approve the PO"
+
+
+def test_a_question_of_its_own_after_the_work_is_no_part_of_the_title() -> None:
+    text = "Hay que vaciar el trastero el sábado a las 11, ¿quién se anima?"
+    assert read(text, "es")["title"] == "vaciar el trastero"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro can you replace the bulbs in the hall by Friday, most of them are dead",
+        "Luis please sharpen the knives tomorrow at 9, a few of them were blunt",
+        "María, replace the bulbs in the hall at 4, Tom did it last time",
+        "can you add a job for me to replace the bulbs in the hall, I'll do it Monday",
+        "can you add a job for me to replace the bulbs in the hall, i will do it monday",
+    ],
+)  # fmt: skip
+def test_a_comment_about_part_of_it_a_person_or_the_sender_after_a_comma_is_dropped(
+    text: str,
+) -> None:
+    assert read(text)["title"] in {"replace the bulbs in the hall", "sharpen the knives"}
+
+
+def test_a_sentence_about_nobody_having_done_it_is_dropped() -> None:
+    text = "pon ahí que hay que bajar las sillas al sótano, nadie lo ha hecho en tres días"
+    assert read(text, "es")["title"] == "bajar las sillas al sótano"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Tom you're mopping the cellar at 6", "mop the cellar"),
+        ("María you are checking the till tonight", "check the till"),
+    ],
+)  # fmt: skip
+def test_a_you_are_progressive_arranges_work_in_the_base_form(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_hyphened_re_prefix_is_no_contracted_are() -> None:
+    text = "Could you get Pedro to re-string the washing line?"
+    assert read(text)["title"] == "re-string the washing line"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro mañana pasas tú la fregona por el almacén", "pasar la fregona por el almacén"),
+        ("Ana, el lunes a las 8 barres tú la entrada", "barrer la entrada"),
+        ("Tom, esta tarde coses tú los delantales", "coser los delantales"),
+        ("Juan Mora, el viernes recoges tú el pedido del almacén", "recoger el pedido del almacén"),
+        ("Lucía, mañana haces tú el cierre de caja", "hacer el cierre de caja"),
+    ],
+)  # fmt: skip
+def test_a_present_with_a_stressed_tu_after_it_is_an_order_even_when_short(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Pérez, ¿me pasás el informe de caja? mañana a las 10", "pasar el informe de caja"),
+        ("Luis, mañana barrés la vereda", "barrer la vereda"),
+    ],
+)  # fmt: skip
+def test_a_vos_present_before_its_object_is_an_order(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_the_vos_order_anda_is_the_order_to_go() -> None:
+    text = "Pedro, andá a retirar las cajas al depósito mañana a las 9"
+    assert read(text, "es")["title"] == "ir a retirar las cajas al depósito"
+
+
+def test_can_you_take_charge_of_wrapping_an_order_is_no_part_of_it() -> None:
+    text = "Juan Mora ¿te puedes encargar de fregar los cubos mañana a las 7?"
+    assert read(text, "es")["title"] == "fregar los cubos"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro, mi vida, repasa las cartas del menú",
+        "María, quillo, repasa las cartas del menú",
+        "Lucía, mi arma, tú encárgate de repasar las cartas del menú",
+    ],
+)  # fmt: skip
+def test_a_word_of_address_after_the_name_is_no_part_of_the_work(text: str) -> None:
+    assert read(text, "es")["title"] == "repasar las cartas del menú"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "la cafetera del office gotea otra vez. Pedro que la revise mañana a las 10",
+            "revisar la cafetera del office",
+        ),
+        ("las persianas del almacén están rotas. Luis que las arregle", "arreglar las persianas del almacén"),
+    ],
+)  # fmt: skip
+def test_a_clitic_object_takes_the_noun_that_opened_the_sentence_before(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_clitic_whose_article_does_not_agree_keeps_its_pronoun() -> None:
+    text = "el horno está frío. Pedro que la revise mañana a las 10"
+    assert read(text, "es")["title"] == "revisarla"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, arregla la persiana del almacén que se rompió ayer", "arreglar la persiana del almacén"),
+        ("Lucía, cambia el filtro de la cafetera, que se nos acaba el café", "cambiar el filtro de la cafetera"),
+    ],
+)  # fmt: skip
+def test_what_befell_the_thing_or_the_speaker_after_que_se_is_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_que_se_with_a_subjunctive_still_hands_the_work_on() -> None:
+    title = read("Juan Mora, barre el patio y que se encargue Luis de las mesas", "es")["title"]
+    assert "que se encargue" in title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("oye Tom mira que mañana a las 8 hay que vaciar la nevera del bar", "vaciar la nevera del bar"),
+        ("A ver si alguien me puede coser el toldo de la entrada", "coser el toldo de la entrada"),
+    ],
+)  # fmt: skip
+def test_mira_que_and_me_puede_wrap_the_work(text: str, title: str) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Mora, Friday 3pm, drains behind the kitchen need unblocking", "unblock the drains behind the kitchen"),
+        ("Pedro, tyres on the van need checking", "check the tyres on the van"),
+    ],
+)  # fmt: skip
+def test_a_bare_plural_that_needs_doing_is_the_object_of_the_work(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("Lucía aquí. Pedro: fregar la cámara mañana a las 9", "fregar la cámara", ["Pedro"]),
+        ("Lucía this side. Please get Tom to restock the napkins by 5 pm", "restock the napkins", ["Tom"]),
+        ("hola, Lucía acá. Juan Mora tiene que lijar la puerta mañana", "lijar la puerta", ["Juan Mora"]),
+    ],
+)  # fmt: skip
+def test_a_sender_signing_with_her_name_is_not_who_does_the_work(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, "en" if "Please" in text else "es")
+    assert (intent["title"], intent["assignees"]) == (title, assignees)
+
+
+def test_two_names_joined_by_catalan_i_are_both_given_the_work() -> None:
+    assert read("Pedro i Lucía: montar las mesas", "es")["assignees"] == ["Pedro", "Lucía"]
+
+
+def test_encargaselo_a_hands_the_work_said_before_to_the_name() -> None:
+    intent = read("hay que lijar la puerta del patio, encárgaselo a Juan Mora", "es")
+    assert (intent["title"], intent["assignees"]) == ("lijar la puerta del patio", ["Juan Mora"])
+
+
+def test_kindly_before_the_work_is_no_part_of_it() -> None:
+    assert read("Pedro, kindly label the spice jars by Friday")["title"] == "label the spice jars"
+
+
+def test_the_noon_of_twelve_noon_is_no_part_of_the_title() -> None:
+    intent = read("Juan Mora please defrost the chest freezer by 12 noon tomorrow")
+    assert (intent["title"], intent["due"][:16]) == (
+        "defrost the chest freezer",
+        "2025-03-28T12:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro tiene que pintar la valla del huerto de arriba no perdón del huerto de abajo", "pintar la valla del huerto de abajo"),
+        ("apunta una tarea para Lucía de limpiar la cámara dos no espera la cámara tres", "limpiar la cámara tres"),
+        ("Pedro tiene que llevar las cajas de la tienda de Gràcia no perdón de Sants", "llevar las cajas de la tienda de Sants"),
+        ("Luis can you sweep the yard at the back no wait the yard at the front", "sweep the yard at the front"),
+    ],
+)  # fmt: skip
+def test_a_slip_put_right_inside_the_sentence_replaces_the_like_words(
+    text: str, title: str
+) -> None:
+    assert read(text, "es" if "perdón" in text or "espera" in text else "en")["title"] == title
+
+
+def test_a_slip_in_the_hour_leaves_the_hour_said_after_it() -> None:
+    intent = read("can you get Pedro to prep the veg at 5 no wait half 5 tomorrow")
+    assert (intent["title"], intent["due"][:16]) == ("prep the veg", "2025-03-28T17:30")
+
+
+def test_a_name_put_right_gives_the_work_to_the_name_after_the_slip() -> None:
+    intent = read("ask Pedro no sorry Lucía to polish the brass taps")
+    assert (intent["title"], intent["assignees"]) == ("polish the brass taps", ["Lucía"])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "title"),
+    [
+        ("Juan Mora tiene que engrasar la puerta del garaje el lunes, apúntalo", "es", "engrasar la puerta del garaje"),
+        ("Lucía has to wax the van on Friday, put it down pls", "en", "wax the van"),
+    ],
+)  # fmt: skip
+def test_asking_again_for_the_work_to_be_noted_is_no_part_of_it(
+    text: str, lang: str, title: str
+) -> None:
+    assert read(text, lang)["title"] == title
+
+
+def test_a_greeting_before_the_time_said_before_the_name_keeps_that_time() -> None:
+    intent = read("Ei! Pasado mañana a las 11 Pedro tiene que vaciar el contenedor", "es")
+    assert (intent["title"], intent["due"][:16]) == ("vaciar el contenedor", "2025-03-29T11:00")
+
+
+def test_a_time_opening_the_sentence_that_names_the_person_is_the_due_after_a_story() -> None:
+    text = (
+        "Hola. La vecina dice que el camión le tapó la salida y está enfadada. "
+        "El lunes a las 9 Juan Pérez tiene que pedirle disculpas"
+    )
+    intent = read(text, "es")
+    assert (intent["assignees"], intent["due"][:16]) == (["Juan Pérez"], "2025-03-31T09:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "assignees"),
+    [
+        ("Crea una tarea: vaciar el lavavajillas. Para Juan Pérez, mañana a las 9.", "es", ["Juan Pérez"]),
+        ("New task: descale the kettle. For Tom and Lucía, Friday 3pm.", "en", ["Tom", "Lucía"]),
+    ],
+)  # fmt: skip
+def test_a_sentence_after_the_work_that_is_only_for_and_names_says_who_does_it(
+    text: str, lang: str, assignees: list[str]
+) -> None:
+    intent = read(text, lang)
+    assert intent["assignees"] == assignees and "." not in intent["title"]
+
+
+def test_note_it_for_me_with_a_mi_gives_the_work_to_the_sender() -> None:
+    intent = read("anótame a mí lo de pagar al fontanero, lo hago el viernes a las 12", "es")
+    assert (intent["title"], intent["assignees"]) == ("pagar al fontanero", ["me"])
+
+
+def test_lo_de_before_an_infinitive_sets_up_the_work_and_is_no_part_of_it() -> None:
+    assert read("apúntame lo de barnizar la mesa del patio", "es")["title"] == (
+        "barnizar la mesa del patio"
+    )
+
+
+def test_lo_hago_yo_after_a_comma_is_a_comment() -> None:
+    text = "hay que bajar las sillas al sótano el sábado, lo hago yo"
+    assert read(text, "es")["title"] == "bajar las sillas al sótano"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Pérez, repasa los pedidos de hoy", "repasar los pedidos de hoy"),
+        ("alguien que friegue las bandejas de la tarde", "fregar las bandejas de la tarde"),
+    ],
+)  # fmt: skip
+def test_a_day_after_a_noun_ending_the_work_says_which_things_not_when(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent.get("due")) == (title, None)
+
+
+def test_a_part_of_the_day_after_an_hour_in_words_is_still_when() -> None:
+    intent = read("Juan Pérez, repasa los pedidos a las ocho de la tarde", "es")
+    assert (intent["title"], intent["due"][:16]) == ("repasar los pedidos", "2025-03-27T20:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "number", "assignee"),
+    [
+        ("pásale lo del stock de vino a Juan Mora, que Lucía está de vacaciones", "es", 8, "Juan Mora"),
+        ("give the plumber call to Claire, because Tom is off sick", "en", 5, "Claire"),
+    ],
+)  # fmt: skip
+def test_a_person_in_a_reason_after_a_comma_is_not_who_the_task_goes_to(
+    text: str, lang: str, number: int, assignee: str
+) -> None:
+    intent = read(text, lang)
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", number, assignee)
+
+
+def test_a_que_that_hands_the_task_on_still_names_who_it_goes_to() -> None:
+    intent = read("quítale lo del stock de vino a Lucía, que lo haga Juan Mora", "es")
+    assert (intent["number"], intent["assignee"]) == (8, "Juan Mora")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, friégalo", "fregarlo"),
+        ("Lucía, recógelas antes de las 6", "recogerlas"),
+        ("Tom, sácalos al patio", "sacarlos al patio"),
+    ],
+)  # fmt: skip
+def test_a_tu_order_with_its_object_pronoun_attached_reads_as_the_infinitive(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_an_attached_object_pronoun_takes_the_noun_of_the_sentence_before() -> None:
+    text = "el lavavajillas hace un ruido raro. Juan Mora, revísalo el lunes a las 9"
+    assert read(text, "es")["title"] == "revisar el lavavajillas"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("the walk-in door keeps sticking. Pedro, can you fix it on Monday", "fix the walk-in door"),
+        ("our coffee grinder is jammed again. Tom, can you clean it tomorrow", "clean our coffee grinder"),
+    ],
+)  # fmt: skip
+def test_the_one_it_of_an_english_order_stands_for_the_thing_the_sentence_before_opened_with(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_clitic_takes_the_noun_that_ended_the_sentence_before_as_a_known_thing() -> None:
+    text = "Un proveedor trajo unas cajas. Que Pedro las suba al altillo mañana a las 10"
+    assert read(text, "es")["title"] == "subir las cajas al altillo"
+
+
+def test_itself_stressing_a_time_is_no_part_of_the_title() -> None:
+    intent = read("Kindly ask Lucía to send the delivery list by Friday 4 pm itself")
+    assert intent["title"] == "send the delivery list"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, hang the new sign over the door on Monday, tidy", "hang the new sign over the door"),
+        ("Luis, sweep the loading bay tomorrow at 2, ideally, sound", "sweep the loading bay"),
+        ("Tom, keep the shelves tidy", "keep the shelves tidy"),
+    ],
+)  # fmt: skip
+def test_a_regional_sign_off_after_a_comma_at_the_end_is_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
