@@ -941,6 +941,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     ]
     if (done and not clause.question) or _number(clause) is not None:
         return None
+    if _volunteer_asked(clause) is not None:
+        return None  # "is anyone free to pick up …?" asks for a doer, not for a list
     if ":" in clause.text.folded:
         return None
     if clause.has("cancel") and not clause.question:
@@ -2026,9 +2028,35 @@ def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentTy
     return _task_from(clause, f"{verb} {thing} {rest}", assignees, subjunctive=False)
 
 
+_VOLUNTEER_REACH = 3
+"""How far into the message the call for a volunteer may start: "Che, ¿quién puede …?"."""
+
+
+def _volunteer_asked(clause: Clause) -> int | None:
+    """Where the work starts in a call for a volunteer ("is anyone free to pick up the
+    pallets at 4?", "¿quién puede pasar a buscar las macetas?"): a question that asks
+    for a doer, then the verb of the work (not a subject: "who can I ask" asks who)."""
+    if clause.people:
+        return None
+    calls = clause.lex.hits("volunteer_asked", clause.words[: _VOLUNTEER_REACH + 4])
+    if not calls or calls[0].first > _VOLUNTEER_REACH or calls[0].last >= len(clause.words):
+        return None
+    after = clause.words[calls[0].last]
+    if after in _SUBJECT_PRONOUNS or after in _BARE_YOU or clause.lex.has("question", [after]):
+        return None
+    return calls[0].last
+
+
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
+    if (volunteer := _volunteer_asked(clause)) is not None:
+        body = tidy(clause.text.original[clause.tokens[volunteer].start :])
+        made = _task_from(clause, body, [], subjunctive=False)
+        # "¿quién puede venir mañana?" asks who is around: work has a verb and its object.
+        if isinstance(made, CreateTask) and len(made.title.split()) > 1:
+            return made
+        return None
     # "can you …?" is a request; "what …?" is not, nor "qué hace Luis hoy?".
     if lex.hits("question", words[:3]) and not clause.has("assign"):
         return None
@@ -2112,6 +2140,13 @@ def _create_task(clause: Clause) -> IntentType | None:
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
             lead = _time_in(clause, 0, start)
+            if _idle_verb_at(clause, start):
+                return None  # "anyone see the match last night": chat, no work
+        elif someone and _asked_after_a_scene(clause, someone[0]):
+            # "laundry pickup is this afternoon, can someone count the towels": what is
+            # so comes first; the work (and its time) is the request's alone.
+            start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
+            subjunctive = True
         elif clause.language == "en" and not clause.question:
             whole = clause.original(0, len(words))
             if object_first(whole, "en") != whole:
@@ -2237,9 +2272,46 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
     if modal and modal[0].first == 0:
         after = start + modal[0].last
         return after - 1 if _causative_with_an_object(clause, after) else after
-    if start < len(words) and words[start] == "to":
+    if start < len(words) and words[start] in _TO:
         return start + 1
     return start
+
+
+_TO = frozenset({"to", "2"})
+"""The "to" before the work, as typed in a hurry: "need someone 2 fix …"."""
+
+
+def _idle_verb_at(clause: Clause, at: int) -> bool:
+    """A verb of knowing or seeing after an indefinite subject asks about the world
+    ("anyone know if …", "alguien vio …"), unless "to" makes it work ("see to the boiler")."""
+    words = clause.words
+    return clause.lex.has("idle_verb", words[at : at + 1]) and words[at + 1 : at + 2] != ["to"]
+
+
+def _asked_after_a_scene(clause: Clause, someone: Hit) -> bool:
+    """An indefinite doer asked for after a scene: "… can someone …" (the modal before
+    its subject opens a request of its own, even run on), or a break (a mark, a "so",
+    an "así que") and then "someone has to …". Without the break the words before may
+    be its own clause ("I doubt anyone has to …")."""
+    words, tokens = clause.words, clause.tokens
+    asked = someone.first - 1 if words[someone.first - 1] in _REQUEST_MODALS else someone.first
+    modal = clause.lex.hits("modal", words[someone.last : someone.last + 3])
+    if asked == someone.first and not (modal and modal[0].first == 0):
+        return False
+    if asked < 1:
+        return False
+    if asked < someone.first:
+        return True  # the modal before its subject opens a request of its own: no break
+    between = clause.text.folded[tokens[asked - 1].end : tokens[asked].start]
+    if any(mark in between for mark in ",.;:!?"):
+        return True
+    reach = max(0, asked - _BREAK_REACH)
+    breaks = clause.lex.hits("scene_break", words[reach:asked])
+    return any(reach + hit.last == asked for hit in breaks)
+
+
+_BREAK_REACH = 2
+"""The words of a break before a request: "so", "así que"."""
 
 
 def _order_after_a_relative(clause: Clause, start: int) -> int | None:

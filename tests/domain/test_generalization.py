@@ -3897,3 +3897,47 @@ def test_me_before_an_order_with_no_object_is_who_is_told() -> None:
 
 def test_praise_then_a_farewell_gives_no_farewell_as_the_work() -> None:
     assert read("Pedro, lovely work today. See you tomorrow").get("title") != "See you"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("the vet comes at noon, can somebody hose down the yard", "en", "hose down the yard"),
+        ("the skip is full again so someone has to book a collection", "en", "book a collection"),
+        ("los clientes de la 4 se quejan, así que alguien tiene que revisar la caldera", "es",
+         "revisar la caldera"),
+    ],
+)  # fmt: skip
+def test_an_indefinite_doer_asked_for_after_a_scene_is_a_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    "text", ["anybody watch the game on sunday", "someone know where the stapler went?"]
+)
+def test_an_indefinite_subject_with_a_verb_of_knowing_or_seeing_gives_no_task(text: str) -> None:
+    assert read(text, role="staff")["kind"] == "unknown"
+
+
+def test_text_speak_for_someone_and_to_before_the_work() -> None:
+    intent = read("need sum1 2 restock the printer paper")
+    assert (intent["kind"], intent["title"]) == ("create_task", "restock the printer paper")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("is anybody free to collect the parcel from the post office?", "en",
+         "collect the parcel from the post office"),
+        ("who can wash the towels from the gym tonight?", "en", "wash the towels from the gym"),
+        ("¿quién puede llevar las sillas al almacén?", "es", "llevar las sillas al almacén"),
+    ],
+)  # fmt: skip
+def test_a_call_for_a_volunteer_is_a_task_for_whoever_takes_it(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
