@@ -3941,3 +3941,52 @@ def test_a_call_for_a_volunteer_is_a_task_for_whoever_takes_it(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("could you make a new task: defrost the chest freezer", "en",
+         "defrost the chest freezer", []),
+        ("the van's filthy, can you create a task for Tom to hose out the van", "en",
+         "hose out the van", ["Tom"]),
+        ("¿me creas una tarea? crea una tarea para Lucía: pintar la verja", "es",
+         "pintar la verja", ["Lucía"]),
+        ("oye, ¿ponle una tarea a Pedro? la tarea es barrer el patio", "es",
+         "barrer el patio", ["Pedro"]),
+        ("¿le puedes poner a María ordenar el almacén?", "es", "ordenar el almacén", ["María"]),
+    ],
+)  # fmt: skip
+def test_a_task_asked_for_in_words_is_read_as_its_label(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("I'll ring the accountant myself, put it down as a task for me", "en",
+         "ring the accountant"),
+        ("lo de pedir las etiquetas lo hago yo, ponlo como tarea mía", "es", "pedir las etiquetas"),
+        ("add order the printer ink to my list, I'll do it", "en", "order the printer ink"),
+        ("could you put me down to sweep the car park", "en", "sweep the car park"),
+        ("can I add a task for myself? renew the parking permit", "en", "renew the parking permit"),
+        ("¿me pones de tarea llamar al fontanero?", "es", "llamar al fontanero"),
+        ("tarea para mí: pagar las facturas del gas", "es", "pagar las facturas del gas"),
+    ],
+)  # fmt: skip
+def test_a_task_the_sender_asks_for_themselves_is_theirs(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_handed_verb_before_a_task_number_still_edits_the_task() -> None:
+    assert read("ponle a la 3 fecha de mañana a las 9", "es")["kind"] == "edit_task"
