@@ -1025,9 +1025,11 @@ def _reports_done(clause: Clause) -> bool:
     # "de pronto me colabora …" (Colombian "could you"): a done word ("pronto", ready in
     # Portuguese) inside a request's wrapper reports nothing.
     # Nor one inside a time clause ("when you're done, Tom, mop the floor").
+    # Nor one that is part of another word's sense ("room 12 checked out early", "would
+    # ya give …": guests leaving, "you").
     wrapped = {
         i
-        for name in ("title_filler", "time_residue")
+        for name in ("title_filler", "time_residue", "other_sense")
         for h in clause.lex.hits(name, words)
         for i in range(h.first, h.last)
     }

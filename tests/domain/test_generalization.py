@@ -3990,3 +3990,24 @@ def test_a_task_the_sender_asks_for_themselves_is_theirs(
 
 def test_a_handed_verb_before_a_task_number_still_edits_the_task() -> None:
     assert read("ponle a la 3 fecha de mañana a las 9", "es")["kind"] == "edit_task"
+
+
+def test_guests_who_checked_out_are_a_scene_not_work_done() -> None:
+    intent = read(
+        "flat 3 checked out this morning and the neighbours are complaining. "
+        "Lucía, hoover the hallway in flat 3 by noon"
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "hoover the hallway in flat 3",
+        ["Lucía"],
+    )
+
+
+def test_would_ya_asks_you_and_reports_nothing_done() -> None:
+    intent = read("Juan Mora would ya ever mop the terrace, it's filthy")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "mop the terrace",
+        ["Juan Mora"],
+    )
