@@ -530,6 +530,12 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None
     if clause.has("reminder_noun") or _asks_for_a_nudge(clause):
         return None  # "give us a shout at 5 to close the terrace": a reminder asked for
+    if (
+        edit
+        and clause.words[edit[0].first - 1 : edit[0].first] in (["de"], ["en"])
+        and any(hit.last == edit[0].first for hit in clause.lex.hits("title_filler", clause.words))
+    ):
+        return None  # "fijate de cambiar las toallas de la 5": the infinitive is the work
     if edit and _operates_a_device(clause, edit[0].first):
         return None  # "Tom please switch the coffee machine off": work, not a change
     # "can task 1 be done by Luis instead of Juan?", "could the terrace be on monday?":
@@ -1033,8 +1039,19 @@ def _reports_done(clause: Clause) -> bool:
         for h in clause.lex.hits(name, words)
         for i in range(h.first, h.last)
     }
+    # "el Pedro tiene que limpiar la plancha que está hecha un asco": after someone's
+    # duty, a done word is the work's or a comment on it, not a report.
+    duty = min(
+        (
+            person.last
+            for person in clause.people
+            if (modal := clause.lex.hits("assign", words[person.last : person.last + 3]))
+            and modal[0].first == 0
+        ),
+        default=len(words),
+    )
     for hit in clause.lex.hits("done", words):
-        if hit.first in wrapped:
+        if hit.first in wrapped or hit.first > duty:
             continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
@@ -2108,6 +2125,10 @@ def _create_task(clause: Clause) -> IntentType | None:
         )
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
+        # "right lads, Juan and Pedro, pick …", "we're out again 🙄 Pedro grab …": who is
+        # addressed after words said to all, or after a scene ended by a mark, opens the
+        # order as a name at the start does.
+        addressed = first.first > 1 and _addressed_after(clause, first.first, after)
         if follow and follow[0].first == 0:
             start = after + follow[0].last
             subjunctive = words[after] == "que"
@@ -2121,7 +2142,7 @@ def _create_task(clause: Clause) -> IntentType | None:
                 subjunctive = subjunctive or words[after] == "que"
         elif first.first > 1 and after < len(words) and timed:
             start = after  # "el lunes a las 4 Tom hace el inventario"
-        elif first.first <= 1 and after < len(words):
+        elif (first.first <= 1 or addressed) and after < len(words):
             start = after  # "João please clean …", "maria - buy …", "juan perez limpia …"
             if words[after] in {"to", "que"}:  # "Lucia to restock …"
                 start += 1
@@ -2132,7 +2153,11 @@ def _create_task(clause: Clause) -> IntentType | None:
         resumed = first.first > 1 and _resumes_a_topic(clause, first.first, after)
         if start is None and resumed:
             start = after  # "the glasses, Tom put them away": the name, then the order
-        if start is not None and first.first > 1 and not (before or follow or timed or asked_of):
+        if (
+            start is not None
+            and first.first > 1
+            and not (before or follow or timed or asked_of or addressed)
+        ):
             start = after if resumed else None
     else:
         someone = lex.hits("someone", words)
@@ -2189,6 +2214,37 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_ADDRESS_LEADS = ("greeting", "vocative", "discourse_lead")
+_MARKS_OF_A_BREAK = frozenset(".!?;")
+
+
+def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:
+    """The name opens the order though words come before it: words said to everyone
+    ("right lads", "oye mira que el"), or a scene that a mark or an emoji ends ("we're out
+    again 🙄 Pedro grab …"). After a scene, what follows the name must not be said of
+    them ("…, Pedro is off", "…. Pedro said it's fine")."""
+    words, tokens = clause.words, clause.tokens
+    if clause.lex.covers_all(_ADDRESS_LEADS, words[:name_at]):
+        return True
+    between = clause.text.original[tokens[name_at - 1].end : tokens[name_at].start]
+    broken = any(
+        mark in _MARKS_OF_A_BREAK or not (mark.isalnum() or mark.isspace() or mark in ",'’\"-")
+        for mark in between
+    )
+    if not broken or after >= len(words):
+        return False
+    said = words[after]
+    return not (
+        clause.lex.has("comment_verb", [said])
+        or clause.lex.has("past_simple", [said])
+        or said.endswith("ed")
+        or said in _COPULAS_OF_A_REPORT
+    )
+
+
+_COPULAS_OF_A_REPORT = frozenset({"is", "was", "s", "esta", "es", "estaba", "dijo", "said", "says"})
 
 
 def _bare_order(clause: Clause) -> bool:

@@ -4011,3 +4011,50 @@ def test_would_ya_asks_you_and_reports_nothing_done() -> None:
         "mop the terrace",
         ["Juan Mora"],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("right guys, Tom and Luis, stack the chairs in the hall", "en",
+         "stack the chairs in the hall", ["Tom", "Luis"]),
+        ("mira que el Luis tiene que barrer el patio", "es", "barrer el patio", ["Luis"]),
+        ("the printer's jammed again 😩 Claire grab some paper from the office", "en",
+         "grab some paper from the office", ["Claire"]),
+    ],
+)  # fmt: skip
+def test_a_name_after_words_said_to_all_or_after_a_scene_opens_the_order(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_name_after_a_scene_then_a_report_of_them_is_no_order() -> None:
+    assert read("the fridge is broken 😩 Pedro said the engineer is coming")["kind"] != (
+        "create_task"
+    )
+
+
+def test_a_time_between_the_addressed_name_and_its_modal_is_when() -> None:
+    intent = read("oye que la Lucía el viernes a las diez tiene que abrir la tienda", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "abrir la tienda",
+        ["Lucía"],
+        "2025-03-28T10:00:00+01:00",
+    )
+
+
+def test_an_edit_verb_after_a_wrapper_with_de_is_the_work_ordered() -> None:
+    intent = read("Che Luis, fijate de cambiar las sábanas de la 3 antes de las 12", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Luis"])
+
+
+def test_a_done_word_after_someones_duty_reports_nothing() -> None:
+    intent = read("el Tom tiene que fregar la terraza que está hecha un desastre", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Tom"])
