@@ -2147,6 +2147,7 @@ def _create_task(clause: Clause) -> IntentType | None:
             if words[after] in {"to", "que"}:  # "Lucia to restock …"
                 start += 1
                 subjunctive = words[after] == "que"
+            start += _you_are_doing(clause, start)
         asked_of = lex.hits("ability", words[after : after + 3])
         if start is None and asked_of and asked_of[0].first == 0 and first.first > 1:
             start = after + asked_of[0].last  # "the oven needs cleaning, Pedro can you …"
@@ -2218,6 +2219,16 @@ def _create_task(clause: Clause) -> IntentType | None:
 
 _ADDRESS_LEADS = ("greeting", "vocative", "discourse_lead")
 _MARKS_OF_A_BREAK = frozenset(".!?;")
+
+
+def _you_are_doing(clause: Clause, at: int) -> int:
+    """ "Claire you're taking the bins out tonight": a duty told as what the one spoken to
+    is doing; the words of "you are" before the progressive, which is the work."""
+    said = clause.lex.hits("you_are", clause.words[at : at + 3])
+    if not said or said[0].first != 0:
+        return 0
+    verb = clause.words[at + said[0].last : at + said[0].last + 1]
+    return said[0].last if verb and verb[0].endswith("ing") else 0
 
 
 def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:

@@ -4058,3 +4058,22 @@ def test_an_edit_verb_after_a_wrapper_with_de_is_the_work_ordered() -> None:
 def test_a_done_word_after_someones_duty_reports_nothing() -> None:
     intent = read("el Tom tiene que fregar la terraza que está hecha un desastre", "es")
     assert (intent["kind"], intent["assignees"]) == ("create_task", ["Tom"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("it's Pedro's turn to defrost the freezer", "defrost the freezer", ["Pedro"]),
+        ("Luis you're cleaning the coffee machine tonight", "clean the coffee machine", ["Luis"]),
+        ("João, you'll be doing the bank run tomorrow", "do the bank run", ["João"]),
+    ],
+)  # fmt: skip
+def test_a_duty_told_as_a_turn_or_as_what_you_are_doing_is_a_task(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
