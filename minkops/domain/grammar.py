@@ -2185,6 +2185,10 @@ def _create_task(clause: Clause) -> IntentType | None:
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
+    if start is None and (ended := _order_then_name(clause)) is not None:
+        # "give the reception desk a wipe down João, it's all sticky": the order, then
+        # who does it, unmarked.
+        return _task_from(clause, ended[0], [ended[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
     if lex.has("soft_modal", words[start : start + 1]) and words[start + 1 : start + 2] in (
@@ -2219,6 +2223,45 @@ def _create_task(clause: Clause) -> IntentType | None:
 
 _ADDRESS_LEADS = ("greeting", "vocative", "discourse_lead")
 _MARKS_OF_A_BREAK = frozenset(".!?;")
+
+
+_OBJECT_LINKS = frozenset(
+    {"to", "for", "with", "from", "at", "by", "of", "about", "and", "or", "a", "para", "con"}
+    | {"de", "al", "del", "por", "y", "e", "o", "tell", "ask", "call", "ring", "phone"}
+)
+"""Words after which a name is the work's object ("give the keys to João", "call Tom")."""
+_OBJECT_BEFORE_A_NAME = 2
+"""An order names its object before the one who does it: "clean the counter Maria"."""
+
+
+def _order_then_name(clause: Clause) -> tuple[str, str] | None:
+    """ "give the reception desk a wipe down João, it's all sticky", "clean the fish
+    counter maria before close": an order opening the message, one name after its
+    object with no mark, then nothing, a time, a comment after a pause, or a clause of
+    time. The work (with the time) and the name."""
+    if len(clause.people) != 1 or clause.question:
+        return None
+    person, words = clause.people[0], clause.words
+    if person.first <= _OBJECT_BEFORE_A_NAME or not _an_order_verb(words[0]):
+        return None
+    if words[person.first - 1] in _OBJECT_LINKS:
+        return None
+    work = clause.original(0, person.first)
+    if person.last >= len(words):
+        return work, _written(clause, person)
+    tokens = clause.tokens
+    pause = clause.text.folded[tokens[person.last - 1].end : tokens[person.last].start]
+    if any(mark in pause for mark in _PAUSES):
+        return work, _written(clause, person)  # the comment after the pause is no work
+    after = clause.text.original[tokens[person.last].start :]
+    context = clause.context
+    found = find_time(after, timezone=context.timezone, now=context.now)
+    if found is not None and not tidy(found.rest):
+        return f"{work} {after}", _written(clause, person)
+    clause_of_time = clause.lex.hits("time_clause", words[person.last : person.last + 1])
+    if clause_of_time or clause.lex.has("condition", words[person.last : person.last + 1]):
+        return work, _written(clause, person)
+    return None
 
 
 def _you_are_doing(clause: Clause, at: int) -> int:

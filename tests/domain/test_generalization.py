@@ -4077,3 +4077,26 @@ def test_a_duty_told_as_a_turn_or_as_what_you_are_doing_is_a_task(
         title,
         assignees,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("mop the changing rooms Lucía, they're a mess", "mop the changing rooms", ["Lucía"]),
+        ("restock the napkins tom before lunch", "restock the napkins", ["tom"]),
+        ("empty the recycling bins Luis tomorrow at 8", "empty the recycling bins", ["Luis"]),
+    ],
+)  # fmt: skip
+def test_an_order_then_the_name_unmarked_is_who_does_it(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_name_after_a_preposition_is_the_orders_object_not_its_doer() -> None:
+    assert read("send the new rota to Claire").get("assignees") != ["Claire"]
