@@ -2625,7 +2625,19 @@ def _time_before(clause: Clause) -> datetime | None:
     # with the person is no word of the time's, and none of the work's.
     left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
     # "first thing tomorrow Pedro unload …": a time of the day said in words is time too.
-    return found.at if not left or clause.lex.covers("time_residue", left) else None
+    if not left or clause.lex.covers("time_residue", left):
+        return found.at
+    # "Tomorrow 6:30 am batch, Lucía to open …": a short label with its time, set off by
+    # a comma or a colon, says when (a verb in it would make it a scene).
+    tokens = clause.tokens
+    pause = clause.text.folded[tokens[first - 1].end : tokens[first].start]
+    labelled = "," in pause or ":" in pause
+    short = len(left) <= _LABEL_NOUNS and not clause.lex.has("comment_verb", left)
+    return found.at if labelled and short and found.explicit_time else None
+
+
+_LABEL_NOUNS = 2
+"""How many words besides its time a label before the name may have: "6:30 batch"."""
 
 
 def _due_time() -> time:

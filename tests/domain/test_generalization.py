@@ -4100,3 +4100,22 @@ def test_an_order_then_the_name_unmarked_is_who_does_it(
 
 def test_a_name_after_a_preposition_is_the_orders_object_not_its_doer() -> None:
     assert read("send the new rota to Claire").get("assignees") != ["Claire"]
+
+
+def test_a_short_label_with_its_time_before_the_name_says_when() -> None:
+    intent = read("Friday 7 am delivery, Pedro to unload the pallets")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "unload the pallets",
+        ["Pedro"],
+        "2025-03-28T07:00:00+01:00",
+    )
+
+
+def test_a_sentence_that_only_asks_to_file_the_work_adds_nothing_to_it() -> None:
+    intent = read("Tom to count the till float tonight. Please assign.")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "count the till float",
+        ["Tom"],
+    )
