@@ -998,7 +998,8 @@ def _activity_of_a_thing(clause: Clause) -> bool:
     ]
     if work or not activity:
         return False
-    someone = clause.people or lex.has("mine", words) or clause.everyone
+    # "qué calor hace hoy, madre mía": a "mía" of an interjection is nobody's doing.
+    someone = clause.people or lex.has_outside("mine", ("interjection",), words) or clause.everyone
     someone = someone or lex.has("someone", words)
     return not someone and not (_SUBJECT_PRONOUNS | _WHO).intersection(words)
 

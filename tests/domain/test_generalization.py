@@ -4119,3 +4119,12 @@ def test_a_sentence_that_only_asks_to_file_the_work_adds_nothing_to_it() -> None
         "count the till float",
         ["Tom"],
     )
+
+
+def test_the_possessive_of_an_interjection_asks_for_nobodys_tasks() -> None:
+    assert read("qué frío hace hoy, dios mío", "es", role="staff")["kind"] == "unknown"
+
+
+def test_a_task_number_then_a_done_word_reports_it_and_makes_no_new_task() -> None:
+    intent = read("Task 3 completed, freezer temperature checked and logged.")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 3)
