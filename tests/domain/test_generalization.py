@@ -4128,3 +4128,16 @@ def test_the_possessive_of_an_interjection_asks_for_nobodys_tasks() -> None:
 def test_a_task_number_then_a_done_word_reports_it_and_makes_no_new_task() -> None:
     intent = read("Task 3 completed, freezer temperature checked and logged.")
     assert (intent["kind"], intent["number"]) == ("complete_task", 3)
+
+
+def test_what_is_left_to_do_then_eso_que_lo_haga_is_new_work_for_them() -> None:
+    intent = read(
+        "Ya quedó la boda de los García, gracias. Lo único que falta es bajar las cajas al "
+        "sótano, eso que lo haga Pedro",
+        "es",
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "bajar las cajas al sótano",
+        ["Pedro"],
+    )
