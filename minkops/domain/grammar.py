@@ -2058,9 +2058,16 @@ def _volunteer_asked(clause: Clause) -> int | None:
     for a doer, then the verb of the work (not a subject: "who can I ask" asks who)."""
     if clause.people:
         return None
-    calls = clause.lex.hits("volunteer_asked", clause.words[: _VOLUNTEER_REACH + 4])
-    if not calls or calls[0].first > _VOLUNTEER_REACH or calls[0].last >= len(clause.words):
+    calls = clause.lex.hits("volunteer_asked", clause.words)
+    if not calls or calls[0].last >= len(clause.words):
         return None
+    if calls[0].first > _VOLUNTEER_REACH:
+        # "we're out of milk, anyone able to grab some?": after a scene, a mark first.
+        tokens, at = clause.tokens, calls[0].first
+        if not any(
+            mark in clause.text.folded[tokens[at - 1].end : tokens[at].start] for mark in ",.;:!?"
+        ):
+            return None
     after = clause.words[calls[0].last]
     if after in _SUBJECT_PRONOUNS or after in _BARE_YOU or clause.lex.has("question", [after]):
         return None
@@ -2098,6 +2105,10 @@ def _create_task(clause: Clause) -> IntentType | None:
     elif clause.people:
         first = clause.people[0]
         after = first.last
+        if first.first > _OBJECT_BEFORE_A_NAME and (ended := _order_then_name(clause)):
+            # "limpia la plancha Pedro, que está fatal": what follows the name is said
+            # about the work, whatever word opens it.
+            return _task_from(clause, ended[0], [ended[1]], subjunctive=False)
         # "Lucía y Pedro: …", "María López y Tom Baker que hagan …"
         group = [first]
         for person in clause.people[1:]:

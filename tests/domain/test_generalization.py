@@ -4141,3 +4141,39 @@ def test_what_is_left_to_do_then_eso_que_lo_haga_is_new_work_for_them() -> None:
         "bajar las cajas al sótano",
         ["Pedro"],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("Claire, it's your turn to wipe the menus", "wipe the menus", ["Claire"]),
+        ("its Tom turn to hoover the stairs", "hoover the stairs", ["Tom"]),
+    ],
+)  # fmt: skip
+def test_your_turn_or_a_turn_without_its_apostrophe_is_a_duty(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_call_for_a_volunteer_after_a_scene_and_a_mark_is_a_task() -> None:
+    intent = read("the printer ink ran out, anyone able to order more toner?")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "order more toner",
+        [],
+    )
+
+
+def test_an_order_then_the_name_then_a_que_comment_keeps_the_order() -> None:
+    intent = read("barre la entrada Lucía, que está llena de hojas", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "barrer la entrada",
+        ["Lucía"],
+    )
