@@ -164,10 +164,17 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     llamar a la gestoría lo hago yo, ponlo como tarea mía": the work said first, then
     labelled as the sender's own after a break."""
     label = lex.hits("self_task_after", words)
-    if not label or label[0].first < 2:
+    if not label:
         return None
     tokens = tokens_of(text.folded)
     at = label[0].first
+    if at == 0 and label[0].last < len(words):
+        # "ponlo como tarea mía: llamar al banco": the label said first, the work after.
+        end = tokens[label[0].last - 1].end
+        if text.folded[end:].lstrip().startswith(":"):
+            return _labelled(_MINE, text.slice(end, len(text.folded)).strip())
+    if at < 2:
+        return None
     if not any(mark in text.folded[tokens[at - 1].end : tokens[at].start] for mark in _BREAKS):
         return None
     first, last = 0, at

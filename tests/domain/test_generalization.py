@@ -4177,3 +4177,30 @@ def test_an_order_then_the_name_then_a_que_comment_keeps_the_order() -> None:
         "barrer la entrada",
         ["Lucía"],
     )
+
+
+def test_a_vocative_then_so_can_you_asks_the_one_named() -> None:
+    intent = read("Luis, so can you email the landlord about the leak")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "email the landlord about the leak",
+        ["Luis"],
+    )
+
+
+def test_te_toca_a_vos_is_the_duty_of_the_one_named() -> None:
+    intent = read("Pedro, mañana te toca a vos barrer la vereda", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "barrer la vereda",
+        ["Pedro"],
+    )
+
+
+def test_the_senders_own_label_said_first_with_a_colon() -> None:
+    intent = read("apúntalo como tarea mía: renovar el seguro del local", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "renovar el seguro del local",
+        ["me"],
+    )
