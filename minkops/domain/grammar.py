@@ -949,6 +949,16 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     if _volunteer_asked(clause) is not None:
         return None  # "is anyone free to pick up …?" asks for a doer, not for a list
+    words = clause.words
+    said_first = clause.text.original[clause.tokens[0].start : clause.tokens[0].end].lower()
+    if (
+        words[0] in _BARE_QUE
+        and said_first not in _ACCENTED_WH
+        and words[1:2] != ["hay"]  # "qué hay que hacer hoy?" asks
+        and (doer := lex.hits("someone", words[1:3]))
+        and doer[0].first == 0
+    ):
+        return None  # "que alguien llame al técnico, …": a subjunctive order, no question
     if ":" in clause.text.folded:
         return None
     if clause.has("cancel") and not clause.question:

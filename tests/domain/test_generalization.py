@@ -4204,3 +4204,12 @@ def test_the_senders_own_label_said_first_with_a_colon() -> None:
         "renovar el seguro del local",
         ["me"],
     )
+
+
+def test_que_alguien_then_a_subjunctive_orders_whatever_the_scene_after() -> None:
+    intent = read("que alguien revise la caldera, el agua no anda caliente", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", [])
+
+
+def test_que_hay_que_still_asks_what_is_to_be_done() -> None:
+    assert read("¿qué hay que hacer mañana?", "es", role="staff")["kind"] == "list_tasks"
