@@ -4041,7 +4041,7 @@ def test_a_name_after_a_scene_then_a_report_of_them_is_no_order() -> None:
 
 
 def test_a_time_between_the_addressed_name_and_its_modal_is_when() -> None:
-    intent = read("oye que la Lucía el viernes a las diez tiene que abrir la tienda", "es")
+    intent = read("se me olvidaba la Lucía mañana a las diez tiene que abrir la tienda", "es")
     assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
         "create_task",
         "abrir la tienda",
