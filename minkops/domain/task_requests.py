@@ -181,6 +181,11 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     lead = lex.hits("self_doing_lead", words[:3])
     if lead and lead[0].first == 0:
         first = lead[0].last
+    topic = lex.hits("work_topic", words[:at])
+    if topic:
+        # "Ana me dijo que me lo pusiera yo lo de organizar la nevera, pónmelo": the
+        # work is what "lo de" names.
+        first = max(first, topic[-1].last)
     tail = [hit for hit in lex.hits("self_doing_tail", words[first:at]) if first + hit.last == at]
     if tail:
         last = first + tail[0].first

@@ -4213,3 +4213,17 @@ def test_que_alguien_then_a_subjunctive_orders_whatever_the_scene_after() -> Non
 
 def test_que_hay_que_still_asks_what_is_to_be_done() -> None:
     assert read("¿qué hay que hacer mañana?", "es", role="staff")["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("apúntame lo de limpiar las vitrinas, lo hago el viernes", "limpiar las vitrinas"),
+        ("Luis me dijo que lo hiciera yo lo de pedir el gas, pónmelo para el lunes", "pedir el gas"),
+    ],
+)  # fmt: skip
+def test_the_work_named_with_lo_de_is_the_senders_own_when_put_down_for_them(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es", role="staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
