@@ -584,6 +584,12 @@ def _edit_task(clause: Clause) -> IntentType | None:
         return None
     if clause.has("reminder_noun") or _asks_for_a_nudge(clause):
         return None  # "give us a shout at 5 to close the terrace": a reminder asked for
+    if (
+        edit
+        and clause.words[edit[0].first - 1 : edit[0].first] in (["de"], ["en"])
+        and any(hit.last == edit[0].first for hit in clause.lex.hits("title_filler", clause.words))
+    ):
+        return None  # "fijate de cambiar las toallas de la 5": the infinitive is the work
     if edit and _operates_a_device(clause, edit[0].first):
         return None  # "Tom please switch the coffee machine off": work, not a change
     # "can task 1 be done by Luis instead of Juan?", "could the terrace be on monday?":
@@ -1060,6 +1066,18 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     ]
     if (done and not clause.question) or _number(clause) is not None:
         return None
+    if _volunteer_asked(clause) is not None:
+        return None  # "is anyone free to pick up …?" asks for a doer, not for a list
+    words = clause.words
+    said_first = clause.text.original[clause.tokens[0].start : clause.tokens[0].end].lower()
+    if (
+        words[0] in _BARE_QUE
+        and said_first not in _ACCENTED_WH
+        and words[1:2] != ["hay"]  # "qué hay que hacer hoy?" asks
+        and (doer := lex.hits("someone", words[1:3]))
+        and doer[0].first == 0
+    ):
+        return None  # "que alguien llame al técnico, …": a subjunctive order, no question
     if ":" in clause.text.folded:
         return None
     if clause.has("cancel") and not clause.question:
@@ -1109,7 +1127,8 @@ def _activity_of_a_thing(clause: Clause) -> bool:
     ]
     if work or not activity:
         return False
-    someone = clause.people or lex.has("mine", words) or clause.everyone
+    # "qué calor hace hoy, madre mía": a "mía" of an interjection is nobody's doing.
+    someone = clause.people or lex.has_outside("mine", ("interjection",), words) or clause.everyone
     someone = someone or lex.has("someone", words)
     return not someone and not (_SUBJECT_PRONOUNS | _WHO).intersection(words)
 
@@ -1142,14 +1161,27 @@ def _reports_done(clause: Clause) -> bool:
     # "de pronto me colabora …" (Colombian "could you"): a done word ("pronto", ready in
     # Portuguese) inside a request's wrapper reports nothing.
     # Nor one inside a time clause ("when you're done, Tom, mop the floor").
+    # Nor one that is part of another word's sense ("room 12 checked out early", "would
+    # ya give …": guests leaving, "you").
     wrapped = {
         i
-        for name in ("title_filler", "time_residue")
+        for name in ("title_filler", "time_residue", "other_sense")
         for h in clause.lex.hits(name, words)
         for i in range(h.first, h.last)
     }
+    # "el Pedro tiene que limpiar la plancha que está hecha un asco": after someone's
+    # duty, a done word is the work's or a comment on it, not a report.
+    duty = min(
+        (
+            person.last
+            for person in clause.people
+            if (modal := clause.lex.hits("assign", words[person.last : person.last + 3]))
+            and modal[0].first == 0
+        ),
+        default=len(words),
+    )
     for hit in clause.lex.hits("done", words):
-        if hit.first in wrapped:
+        if hit.first in wrapped or hit.first > duty:
             continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
@@ -2275,9 +2307,42 @@ def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentTy
     return _task_from(clause, f"{verb} {thing} {rest}", assignees, subjunctive=False)
 
 
+_VOLUNTEER_REACH = 3
+"""How far into the message the call for a volunteer may start: "Che, ¿quién puede …?"."""
+
+
+def _volunteer_asked(clause: Clause) -> int | None:
+    """Where the work starts in a call for a volunteer ("is anyone free to pick up the
+    pallets at 4?", "¿quién puede pasar a buscar las macetas?"): a question that asks
+    for a doer, then the verb of the work (not a subject: "who can I ask" asks who)."""
+    if clause.people:
+        return None
+    calls = clause.lex.hits("volunteer_asked", clause.words)
+    if not calls or calls[0].last >= len(clause.words):
+        return None
+    if calls[0].first > _VOLUNTEER_REACH:
+        # "we're out of milk, anyone able to grab some?": after a scene, a mark first.
+        tokens, at = clause.tokens, calls[0].first
+        if not any(
+            mark in clause.text.folded[tokens[at - 1].end : tokens[at].start] for mark in ",.;:!?"
+        ):
+            return None
+    after = clause.words[calls[0].last]
+    if after in _SUBJECT_PRONOUNS or after in _BARE_YOU or clause.lex.has("question", [after]):
+        return None
+    return calls[0].last
+
+
 def _create_task(clause: Clause) -> IntentType | None:
     lex = clause.lex
     words = clause.words
+    if (volunteer := _volunteer_asked(clause)) is not None:
+        body = tidy(clause.text.original[clause.tokens[volunteer].start :])
+        made = _task_from(clause, body, [], subjunctive=False)
+        # "¿quién puede venir mañana?" asks who is around: work has a verb and its object.
+        if isinstance(made, CreateTask) and len(made.title.split()) > 1:
+            return made
+        return None
     # "can you …?" is a request; "what …?" is not, nor "qué hace Luis hoy?".
     if lex.hits("question", words[:3]) and not clause.has("assign"):
         return None
@@ -2301,6 +2366,10 @@ def _create_task(clause: Clause) -> IntentType | None:
     elif clause.people:
         first = clause.people[0]
         after = first.last
+        if first.first > _OBJECT_BEFORE_A_NAME and (ended := _order_then_name(clause)):
+            # "limpia la plancha Pedro, que está fatal": what follows the name is said
+            # about the work, whatever word opens it.
+            return _task_from(clause, ended[0], [ended[1]], subjunctive=False)
         # "Lucía y Pedro: …", "María López y Tom Baker que hagan …"
         group = [first]
         for person in clause.people[1:]:
@@ -2329,6 +2398,10 @@ def _create_task(clause: Clause) -> IntentType | None:
         )
         window = words[max(0, first.first - 3) : first.first]
         before = lex.hits("assign", window) or lex.hits("assign_before", window)
+        # "right lads, Juan and Pedro, pick …", "we're out again 🙄 Pedro grab …": who is
+        # addressed after words said to all, or after a scene ended by a mark, opens the
+        # order as a name at the start does.
+        addressed = first.first > 1 and _addressed_after(clause, first.first, after)
         if follow and follow[0].first == 0:
             start = after + follow[0].last
             subjunctive = words[after] == "que"
@@ -2342,18 +2415,23 @@ def _create_task(clause: Clause) -> IntentType | None:
                 subjunctive = subjunctive or words[after] == "que"
         elif first.first > 1 and after < len(words) and timed:
             start = after  # "el lunes a las 4 Tom hace el inventario"
-        elif first.first <= 1 and after < len(words):
+        elif (first.first <= 1 or addressed) and after < len(words):
             start = after  # "João please clean …", "maria - buy …", "juan perez limpia …"
             if words[after] in {"to", "que"}:  # "Lucia to restock …"
                 start += 1
                 subjunctive = words[after] == "que"
+            start += _you_are_doing(clause, start)
         asked_of = lex.hits("ability", words[after : after + 3])
         if start is None and asked_of and asked_of[0].first == 0 and first.first > 1:
             start = after + asked_of[0].last  # "the oven needs cleaning, Pedro can you …"
         resumed = first.first > 1 and _resumes_a_topic(clause, first.first, after)
         if start is None and resumed:
             start = after  # "the glasses, Tom put them away": the name, then the order
-        if start is not None and first.first > 1 and not (before or follow or timed or asked_of):
+        if (
+            start is not None
+            and first.first > 1
+            and not (before or follow or timed or asked_of or addressed)
+        ):
             start = after if resumed else None
     else:
         someone = lex.hits("someone", words)
@@ -2363,6 +2441,13 @@ def _create_task(clause: Clause) -> IntentType | None:
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
             lead = _time_in(clause, 0, start)
+            if _idle_verb_at(clause, start):
+                return None  # "anyone see the match last night": chat, no work
+        elif someone and _asked_after_a_scene(clause, someone[0]):
+            # "laundry pickup is this afternoon, can someone count the towels": what is
+            # so comes first; the work (and its time) is the request's alone.
+            start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
+            subjunctive = True
         elif clause.language == "en" and not clause.question:
             whole = clause.original(0, len(words))
             if object_first(whole, "en") != whole:
@@ -2373,6 +2458,10 @@ def _create_task(clause: Clause) -> IntentType | None:
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
         return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
+    if start is None and (ended := _order_then_name(clause)) is not None:
+        # "give the reception desk a wipe down João, it's all sticky": the order, then
+        # who does it, unmarked.
+        return _task_from(clause, ended[0], [ended[1]], subjunctive=False)
     if start is None or start >= len(words):
         return None
     if lex.has("soft_modal", words[start : start + 1]) and words[start + 1 : start + 2] in (
@@ -2403,6 +2492,86 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_ADDRESS_LEADS = ("greeting", "vocative", "discourse_lead")
+_MARKS_OF_A_BREAK = frozenset(".!?;")
+
+
+_OBJECT_LINKS = frozenset(
+    {"to", "for", "with", "from", "at", "by", "of", "about", "and", "or", "a", "para", "con"}
+    | {"de", "al", "del", "por", "y", "e", "o", "tell", "ask", "call", "ring", "phone"}
+)
+"""Words after which a name is the work's object ("give the keys to João", "call Tom")."""
+_OBJECT_BEFORE_A_NAME = 2
+"""An order names its object before the one who does it: "clean the counter Maria"."""
+
+
+def _order_then_name(clause: Clause) -> tuple[str, str] | None:
+    """ "give the reception desk a wipe down João, it's all sticky", "clean the fish
+    counter maria before close": an order opening the message, one name after its
+    object with no mark, then nothing, a time, a comment after a pause, or a clause of
+    time. The work (with the time) and the name."""
+    if len(clause.people) != 1 or clause.question:
+        return None
+    person, words = clause.people[0], clause.words
+    if person.first <= _OBJECT_BEFORE_A_NAME or not _an_order_verb(words[0]):
+        return None
+    if words[person.first - 1] in _OBJECT_LINKS:
+        return None
+    work = clause.original(0, person.first)
+    if person.last >= len(words):
+        return work, _written(clause, person)
+    tokens = clause.tokens
+    pause = clause.text.folded[tokens[person.last - 1].end : tokens[person.last].start]
+    if any(mark in pause for mark in _PAUSES):
+        return work, _written(clause, person)  # the comment after the pause is no work
+    after = clause.text.original[tokens[person.last].start :]
+    context = clause.context
+    found = find_time(after, timezone=context.timezone, now=context.now)
+    if found is not None and not tidy(found.rest):
+        return f"{work} {after}", _written(clause, person)
+    clause_of_time = clause.lex.hits("time_clause", words[person.last : person.last + 1])
+    if clause_of_time or clause.lex.has("condition", words[person.last : person.last + 1]):
+        return work, _written(clause, person)
+    return None
+
+
+def _you_are_doing(clause: Clause, at: int) -> int:
+    """ "Claire you're taking the bins out tonight": a duty told as what the one spoken to
+    is doing; the words of "you are" before the progressive, which is the work."""
+    said = clause.lex.hits("you_are", clause.words[at : at + 3])
+    if not said or said[0].first != 0:
+        return 0
+    verb = clause.words[at + said[0].last : at + said[0].last + 1]
+    return said[0].last if verb and verb[0].endswith("ing") else 0
+
+
+def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:
+    """The name opens the order though words come before it: words said to everyone
+    ("right lads", "oye mira que el"), or a scene that a mark or an emoji ends ("we're out
+    again 🙄 Pedro grab …"). After a scene, what follows the name must not be said of
+    them ("…, Pedro is off", "…. Pedro said it's fine")."""
+    words, tokens = clause.words, clause.tokens
+    if clause.lex.covers_all(_ADDRESS_LEADS, words[:name_at]):
+        return True
+    between = clause.text.original[tokens[name_at - 1].end : tokens[name_at].start]
+    broken = any(
+        mark in _MARKS_OF_A_BREAK or not (mark.isalnum() or mark.isspace() or mark in ",'’\"-")
+        for mark in between
+    )
+    if not broken or after >= len(words):
+        return False
+    said = words[after]
+    return not (
+        clause.lex.has("comment_verb", [said])
+        or clause.lex.has("past_simple", [said])
+        or said.endswith("ed")
+        or said in _COPULAS_OF_A_REPORT
+    )
+
+
+_COPULAS_OF_A_REPORT = frozenset({"is", "was", "s", "esta", "es", "estaba", "dijo", "said", "says"})
 
 
 def _bare_order(clause: Clause) -> bool:
@@ -2488,9 +2657,46 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
     if modal and modal[0].first == 0:
         after = start + modal[0].last
         return after - 1 if _causative_with_an_object(clause, after) else after
-    if start < len(words) and words[start] == "to":
+    if start < len(words) and words[start] in _TO:
         return start + 1
     return start
+
+
+_TO = frozenset({"to", "2"})
+"""The "to" before the work, as typed in a hurry: "need someone 2 fix …"."""
+
+
+def _idle_verb_at(clause: Clause, at: int) -> bool:
+    """A verb of knowing or seeing after an indefinite subject asks about the world
+    ("anyone know if …", "alguien vio …"), unless "to" makes it work ("see to the boiler")."""
+    words = clause.words
+    return clause.lex.has("idle_verb", words[at : at + 1]) and words[at + 1 : at + 2] != ["to"]
+
+
+def _asked_after_a_scene(clause: Clause, someone: Hit) -> bool:
+    """An indefinite doer asked for after a scene: "… can someone …" (the modal before
+    its subject opens a request of its own, even run on), or a break (a mark, a "so",
+    an "así que") and then "someone has to …". Without the break the words before may
+    be its own clause ("I doubt anyone has to …")."""
+    words, tokens = clause.words, clause.tokens
+    asked = someone.first - 1 if words[someone.first - 1] in _REQUEST_MODALS else someone.first
+    modal = clause.lex.hits("modal", words[someone.last : someone.last + 3])
+    if asked == someone.first and not (modal and modal[0].first == 0):
+        return False
+    if asked < 1:
+        return False
+    if asked < someone.first:
+        return True  # the modal before its subject opens a request of its own: no break
+    between = clause.text.folded[tokens[asked - 1].end : tokens[asked].start]
+    if any(mark in between for mark in ",.;:!?"):
+        return True
+    reach = max(0, asked - _BREAK_REACH)
+    breaks = clause.lex.hits("scene_break", words[reach:asked])
+    return any(reach + hit.last == asked for hit in breaks)
+
+
+_BREAK_REACH = 2
+"""The words of a break before a request: "so", "así que"."""
 
 
 def _order_after_a_relative(clause: Clause, start: int) -> int | None:
@@ -2729,9 +2935,19 @@ def _time_before(clause: Clause) -> datetime | None:
     left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
     # "first thing tomorrow Pedro unload …": a time of the day said in words is time too;
     # "Ei! Mañana a las 10 Claire …": a greeting before it is said to everyone.
-    return (
-        found.at if not left or clause.lex.covers_all(("time_residue", "greeting"), left) else None
-    )
+    if not left or clause.lex.covers_all(("time_residue", "greeting"), left):
+        return found.at
+    # "Tomorrow 6:30 am batch, Lucía to open …": a short label with its time, set off by
+    # a comma or a colon, says when (a verb in it would make it a scene).
+    tokens = clause.tokens
+    pause = clause.text.folded[tokens[first - 1].end : tokens[first].start]
+    labelled = "," in pause or ":" in pause
+    short = len(left) <= _LABEL_NOUNS and not clause.lex.has("comment_verb", left)
+    return found.at if labelled and short and found.explicit_time else None
+
+
+_LABEL_NOUNS = 2
+"""How many words besides its time a label before the name may have: "6:30 batch"."""
 
 
 def _due_time() -> time:

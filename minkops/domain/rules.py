@@ -46,6 +46,7 @@ from minkops.domain.rules_work import (
     list_tasks,
 )
 from minkops.domain.sentences import order_among_sentences
+from minkops.domain.task_requests import task_asked_for
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
 
@@ -301,6 +302,12 @@ class RuleEngine:
     ) -> IntentType:
         if not text.folded:
             return Help()
+        if (labelled := task_asked_for(text)) is not None and (
+            asked_task := create_task(labelled, context, language)
+        ) is not None:
+            # "could you set up a task: …", "…, ponlo como tarea mía": a task asked for in
+            # words is a task, whatever nouns its work has ("las facturas", "the menu").
+            return grammar.refine_task(asked_task, labelled, language, context)
         early = grammar.read(text, context, language, early=True, asked=asked)
         if early is not None:
             return early

@@ -184,8 +184,10 @@ _TASK_LEAD = re.compile(
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )
 _NUMBERED = re.compile(
-    r"#?\d{1,4}(?:\s*[:,.-]|\s+(?:is|was|should|needs|has|es|esta|tiene|debe|ya)\b|$)"
+    rf"#?\d{{1,4}}(?:\s*[:,.-]|\s+(?:is|was|should|needs|has|es|esta|tiene|debe|ya|{_DONE})\b|$)"
 )
+"""A task number after the lead: "task 1: push it", "task 2 completed" (a done word
+reports it, it names no new work)."""
 _FOR = re.compile(r"^(?:for|to|para|a|al)\s+")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from minkops.domain.intents import Acknowledge, CreateReminder, CreateTask, Help, Unknown
 from minkops.domain.intents import Intent as IntentType
+from minkops.domain.lexicon import lexicon, words_of
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 """One mark, then whitespace (runs of it are one character by now): linear."""
@@ -37,7 +38,7 @@ def order_among_sentences(
         return None
     if isinstance(whole, _ORDERS) and not _spans_sentences(whole):
         return None
-    readings = [read(part) for part in parts]
+    readings = [Unknown() if _files_it(part) else read(part) for part in parts]
     orders = [r for r in readings if isinstance(r, _ORDERS)]
     if len(orders) != 1 or not all(isinstance(r, (*_ORDERS, *_NOTHING)) for r in readings):
         return None
@@ -49,6 +50,12 @@ def order_among_sentences(
     if isinstance(whole, CreateReminder) and isinstance(order, CreateReminder):
         return whole.model_copy(update={"text": order.text})
     return None if isinstance(whole, _ORDERS) else order
+
+
+def _files_it(sentence: str) -> bool:
+    """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
+    work said in another adds nothing to it."""
+    return lexicon().covers_all(("file_it", "filler"), words_of(sentence))
 
 
 def _spans_sentences(intent: CreateTask | CreateReminder) -> bool:

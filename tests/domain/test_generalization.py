@@ -4590,3 +4590,333 @@ def test_a_regional_sign_off_after_a_comma_at_the_end_is_no_part_of_the_work(
     text: str, title: str
 ) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("the vet comes at noon, can somebody hose down the yard", "en", "hose down the yard"),
+        ("the skip is full again so someone has to book a collection", "en", "book a collection"),
+        ("los clientes de la 4 se quejan, así que alguien tiene que revisar la caldera", "es",
+         "revisar la caldera"),
+    ],
+)  # fmt: skip
+def test_an_indefinite_doer_asked_for_after_a_scene_is_a_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    "text", ["anybody watch the game on sunday", "someone know where the stapler went?"]
+)
+def test_an_indefinite_subject_with_a_verb_of_knowing_or_seeing_gives_no_task(text: str) -> None:
+    assert read(text, role="staff")["kind"] == "unknown"
+
+
+def test_text_speak_for_someone_and_to_before_the_work() -> None:
+    intent = read("need sum1 2 restock the printer paper")
+    assert (intent["kind"], intent["title"]) == ("create_task", "restock the printer paper")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("is anybody free to collect the parcel from the post office?", "en",
+         "collect the parcel from the post office"),
+        ("who can wash the towels from the gym tonight?", "en", "wash the towels from the gym"),
+        ("¿quién puede llevar las sillas al almacén?", "es", "llevar las sillas al almacén"),
+    ],
+)  # fmt: skip
+def test_a_call_for_a_volunteer_is_a_task_for_whoever_takes_it(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("could you make a new task: defrost the chest freezer", "en",
+         "defrost the chest freezer", []),
+        ("the van's filthy, can you create a task for Tom to hose out the van", "en",
+         "hose out the van", ["Tom"]),
+        ("¿me creas una tarea? crea una tarea para Lucía: pintar la verja", "es",
+         "pintar la verja", ["Lucía"]),
+        ("oye, ¿ponle una tarea a Pedro? la tarea es barrer el patio", "es",
+         "barrer el patio", ["Pedro"]),
+        ("¿le puedes poner a María ordenar el almacén?", "es", "ordenar el almacén", ["María"]),
+    ],
+)  # fmt: skip
+def test_a_task_asked_for_in_words_is_read_as_its_label(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("I'll ring the accountant myself, put it down as a task for me", "en",
+         "ring the accountant"),
+        ("lo de pedir las etiquetas lo hago yo, ponlo como tarea mía", "es", "pedir las etiquetas"),
+        ("add order the printer ink to my list, I'll do it", "en", "order the printer ink"),
+        ("could you put me down to sweep the car park", "en", "sweep the car park"),
+        ("can I add a task for myself? renew the parking permit", "en", "renew the parking permit"),
+        ("¿me pones de tarea llamar al fontanero?", "es", "llamar al fontanero"),
+        ("tarea para mí: pagar las facturas del gas", "es", "pagar las facturas del gas"),
+    ],
+)  # fmt: skip
+def test_a_task_the_sender_asks_for_themselves_is_theirs(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_handed_verb_before_a_task_number_still_edits_the_task() -> None:
+    assert read("ponle a la 3 fecha de mañana a las 9", "es")["kind"] == "edit_task"
+
+
+def test_guests_who_checked_out_are_a_scene_not_work_done() -> None:
+    intent = read(
+        "flat 3 checked out this morning and the neighbours are complaining. "
+        "Lucía, hoover the hallway in flat 3 by noon"
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "hoover the hallway in flat 3",
+        ["Lucía"],
+    )
+
+
+def test_would_ya_asks_you_and_reports_nothing_done() -> None:
+    intent = read("Juan Mora would ya ever mop the terrace, it's filthy")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "mop the terrace",
+        ["Juan Mora"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("right guys, Tom and Luis, stack the chairs in the hall", "en",
+         "stack the chairs in the hall", ["Tom", "Luis"]),
+        ("mira que el Luis tiene que barrer el patio", "es", "barrer el patio", ["Luis"]),
+        ("the printer's jammed again 😩 Claire grab some paper from the office", "en",
+         "grab some paper from the office", ["Claire"]),
+    ],
+)  # fmt: skip
+def test_a_name_after_words_said_to_all_or_after_a_scene_opens_the_order(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_name_after_a_scene_then_a_report_of_them_is_no_order() -> None:
+    assert read("the fridge is broken 😩 Pedro said the engineer is coming")["kind"] != (
+        "create_task"
+    )
+
+
+def test_a_time_between_the_addressed_name_and_its_modal_is_when() -> None:
+    intent = read("se me olvidaba la Lucía mañana a las diez tiene que abrir la tienda", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "abrir la tienda",
+        ["Lucía"],
+        "2025-03-28T10:00:00+01:00",
+    )
+
+
+def test_an_edit_verb_after_a_wrapper_with_de_is_the_work_ordered() -> None:
+    intent = read("Che Luis, fijate de cambiar las sábanas de la 3 antes de las 12", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Luis"])
+
+
+def test_a_done_word_after_someones_duty_reports_nothing() -> None:
+    intent = read("el Tom tiene que fregar la terraza que está hecha un desastre", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Tom"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("it's Pedro's turn to defrost the freezer", "defrost the freezer", ["Pedro"]),
+        ("Luis you're cleaning the coffee machine tonight", "clean the coffee machine", ["Luis"]),
+        ("João, you'll be doing the bank run tomorrow", "do the bank run", ["João"]),
+    ],
+)  # fmt: skip
+def test_a_duty_told_as_a_turn_or_as_what_you_are_doing_is_a_task(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("mop the changing rooms Lucía, they're a mess", "mop the changing rooms", ["Lucía"]),
+        ("restock the napkins tom before lunch", "restock the napkins", ["tom"]),
+        ("empty the recycling bins Luis tomorrow at 8", "empty the recycling bins", ["Luis"]),
+    ],
+)  # fmt: skip
+def test_an_order_then_the_name_unmarked_is_who_does_it(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_name_after_a_preposition_is_the_orders_object_not_its_doer() -> None:
+    assert read("send the new rota to Claire").get("assignees") != ["Claire"]
+
+
+def test_a_short_label_with_its_time_before_the_name_says_when() -> None:
+    intent = read("Friday 7 am delivery, Pedro to unload the pallets")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "unload the pallets",
+        ["Pedro"],
+        "2025-03-28T07:00:00+01:00",
+    )
+
+
+def test_a_sentence_that_only_asks_to_file_the_work_adds_nothing_to_it() -> None:
+    intent = read("Tom to count the till float tonight. Please assign.")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "count the till float",
+        ["Tom"],
+    )
+
+
+def test_the_possessive_of_an_interjection_asks_for_nobodys_tasks() -> None:
+    assert read("qué frío hace hoy, dios mío", "es", role="staff")["kind"] == "unknown"
+
+
+def test_a_task_number_then_a_done_word_reports_it_and_makes_no_new_task() -> None:
+    intent = read("Task 3 completed, freezer temperature checked and logged.")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 3)
+
+
+def test_what_is_left_to_do_then_eso_que_lo_haga_is_new_work_for_them() -> None:
+    intent = read(
+        "Ya quedó la boda de los García, gracias. Lo único que falta es bajar las cajas al "
+        "sótano, eso que lo haga Pedro",
+        "es",
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "bajar las cajas al sótano",
+        ["Pedro"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("Claire, it's your turn to wipe the menus", "wipe the menus", ["Claire"]),
+        ("its Tom turn to hoover the stairs", "hoover the stairs", ["Tom"]),
+    ],
+)  # fmt: skip
+def test_your_turn_or_a_turn_without_its_apostrophe_is_a_duty(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_call_for_a_volunteer_after_a_scene_and_a_mark_is_a_task() -> None:
+    intent = read("the printer ink ran out, anyone able to order more toner?")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "order more toner",
+        [],
+    )
+
+
+def test_an_order_then_the_name_then_a_que_comment_keeps_the_order() -> None:
+    intent = read("barre la entrada Lucía, que está llena de hojas", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "barrer la entrada",
+        ["Lucía"],
+    )
+
+
+def test_a_vocative_then_so_can_you_asks_the_one_named() -> None:
+    intent = read("Luis, so can you email the landlord about the leak")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "email the landlord about the leak",
+        ["Luis"],
+    )
+
+
+def test_te_toca_a_vos_is_the_duty_of_the_one_named() -> None:
+    intent = read("Pedro, mañana te toca a vos barrer la vereda", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "barrer la vereda",
+        ["Pedro"],
+    )
+
+
+def test_the_senders_own_label_said_first_with_a_colon() -> None:
+    intent = read("apúntalo como tarea mía: renovar el seguro del local", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "renovar el seguro del local",
+        ["me"],
+    )
+
+
+def test_que_alguien_then_a_subjunctive_orders_whatever_the_scene_after() -> None:
+    intent = read("que alguien revise la caldera, el agua no anda caliente", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", [])
+
+
+def test_que_hay_que_still_asks_what_is_to_be_done() -> None:
+    assert read("¿qué hay que hacer mañana?", "es", role="staff")["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("apúntame lo de limpiar las vitrinas, lo hago el viernes", "limpiar las vitrinas"),
+        ("Luis me dijo que lo hiciera yo lo de pedir el gas, pónmelo para el lunes", "pedir el gas"),
+    ],
+)  # fmt: skip
+def test_the_work_named_with_lo_de_is_the_senders_own_when_put_down_for_them(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es", role="staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])

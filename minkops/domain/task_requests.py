@@ -1,0 +1,218 @@
+"""A task asked for in so many words, said around the work rather than before it.
+
+The fixed rules read a task that opens with its label ("task for Pedro: unload the
+delivery"). People wrap the same label in a request ("could you set up a task: …",
+"can you make a task for Juan to …", "¿me haces el favor de ponerle una tarea a Juan
+Mora? …"), put it after the work ("I'll do the rota myself, stick it down as a task for
+me", "lo de llamar a la gestoría lo hago yo, ponlo como tarea mía") or around it ("put
+reorder the bars on my list", "put me down to deep clean the sauna", "¿me pones de
+tarea limpiar los espejos?"). Each is rewritten here into the label form, which the
+fixed rules then read as they always have.
+"""
+
+from __future__ import annotations
+
+from minkops.domain.lexicon import Hit, Lexicon, lexicon, tokens_of
+from minkops.domain.rules_text import Text
+
+_LABEL = "task "
+_MINE = "task for me: "
+_REQUEST_REACH = 16
+"""How far into the message the request for a task may start: after a scene or a
+favour asked ("I'm going to need a hand with the count, can you make a task for …")."""
+_PREAMBLE = (
+    "ability",
+    "ability_first",
+    "greeting",
+    "vocative",
+    "favour_asked",
+    "favour_link",
+    "title_filler",
+    "hedge",
+    "request_hedge",
+    "soft_modal",
+    "honorific",
+)
+"""Words said to MinkOps before the request for a task: "could you", "hey", "me haces el
+favor de"."""
+_BREAKS = ",.;:!?"
+_NOT_A_PERSON = frozenset({"el", "la", "los", "las", "lo", "un", "una", "the", "a"})
+
+
+def task_asked_for(text: Text) -> Text | None:
+    """The message in the fixed rules' label form when it asks for a task in words, or
+    None."""
+    lex = lexicon()
+    tokens = tokens_of(text.folded)
+    words = [t.text for t in tokens]
+    if not words:
+        return None
+    for read in (_labelled_first, _made, _put_on_my_list, _put_me_down, _labelled_after):
+        said = read(text, words, lex)
+        if said is not None:
+            return said
+    return None
+
+
+def _opens_a_request(text: Text, words: list[str], at: int, lex: Lexicon) -> bool:
+    """Nothing but politeness is said between the last break (or the start) and `at`."""
+    tokens = tokens_of(text.folded)
+    start = 0
+    for index in range(1, at + 1):
+        if any(
+            mark in text.folded[tokens[index - 1].end : tokens[index].start] for mark in _BREAKS
+        ):
+            start = index
+    return start == at or lex.covers_all(_PREAMBLE, words[start:at])
+
+
+def _first_hit(name: str, words: list[str], lex: Lexicon, reach: int) -> Hit | None:
+    hits = lex.hits(name, words[:reach])
+    return hits[0] if hits else None
+
+
+def _made(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "could you set up a task: …", "create one task for Pedro - …", "ponerle una tarea
+    a Juan Mora", "put one down for Luis to …": a verb of making, a task noun, then the
+    label's rest."""
+    made = _first_hit("task_made", words, lex, _REQUEST_REACH)
+    handed = _first_hit("task_handed", words, lex, _REQUEST_REACH)
+    if made is None and handed is not None and handed.last < len(words):
+        # "ponle a Luis revisar …" hands work to a person; "ponle a la 1 …" edits a task.
+        if words[handed.last] in _NOT_A_PERSON or words[handed.last].isdigit():
+            return None
+        made = handed
+    if (
+        made is None
+        or made.last >= len(words)
+        or not _opens_a_request(text, words, made.first, lex)
+    ):
+        return None
+    tokens = tokens_of(text.folded)
+    rest = text.slice(tokens[made.last].start, len(text.folded))
+    mine = lex.hits("self_label", words[made.last : made.last + 3])
+    if mine and mine[0].first == 0:
+        # "add a task for myself (po)? check the dates": the sender's own, whatever follows.
+        after = made.last + mine[0].last
+        while after < len(words) and lex.has("honorific", words[after : after + 1]):
+            after += 1
+        if after >= len(words):
+            return None
+        return _labelled(_MINE, text.slice(tokens[after].start, len(text.folded)))
+    said = lex.hits("task_is", words[made.last :])
+    if said:
+        # "ponerle una tarea a Juan? la tarea es armar las cajas": who, then what.
+        first, last = made.last + said[0].first, made.last + said[0].last
+        if last < len(words):
+            who = (
+                text.slice(tokens[made.last].start, tokens[first - 1].end)
+                if first > made.last
+                else None
+            )
+            work = text.slice(tokens[last].start, len(text.folded))
+            if who is not None:
+                work = Text(f"{who.original}: {work.original}", f"{who.folded}: {work.folded}")
+            return _labelled(_LABEL, work)
+    return _labelled(_LABEL, rest)
+
+
+def _labelled_first(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "tarea para mí: revisar las facturas": the fixed label, the sender's own; read
+    as the label, whatever nouns the work has (no billing question in "facturas")."""
+    label = lex.hits("task_label", words[:3])
+    if not label or label[0].first != 0:
+        return None
+    mine = lex.hits("self_label", words[label[0].last : label[0].last + 3])
+    if not mine or mine[0].first != 0:
+        return None
+    tokens = tokens_of(text.folded)
+    end = tokens[label[0].last + mine[0].last - 1].end
+    return text if text.folded[end:].lstrip().startswith(":") else None
+
+
+def _put_on_my_list(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "put reorder the protein bars on my list for Monday": the work between a verb of
+    putting and the sender's list."""
+    put = _first_hit("put_verb", words, lex, 1)
+    if put is None or put.first != 0:
+        return None
+    mine = lex.hits("my_list", words)
+    if not mine or mine[0].first <= put.last:
+        return None
+    tokens = tokens_of(text.folded)
+    work = text.slice(tokens[put.last].start, tokens[mine[0].first - 1].end)
+    after = text.slice(tokens[mine[0].last - 1].end, len(text.folded))
+    return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+def _put_me_down(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "can you put me down to deep clean the sauna", "¿me pones de tarea limpiar los
+    espejos?": the sender put down for the work that follows."""
+    down = _first_hit("self_put_down", words, lex, _REQUEST_REACH)
+    if (
+        down is None
+        or down.last >= len(words)
+        or not _opens_a_request(text, words, down.first, lex)
+    ):
+        return None
+    tokens = tokens_of(text.folded)
+    return _labelled(_MINE, text.slice(tokens[down.last].start, len(text.folded)))
+
+
+def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "I'll do the staff rota myself, stick it down as a task for me for Friday", "lo de
+    llamar a la gestoría lo hago yo, ponlo como tarea mía": the work said first, then
+    labelled as the sender's own after a break."""
+    label = lex.hits("self_task_after", words)
+    if not label:
+        return None
+    tokens = tokens_of(text.folded)
+    at = label[0].first
+    if at == 0 and label[0].last < len(words):
+        # "ponlo como tarea mía: llamar al banco": the label said first, the work after.
+        end = tokens[label[0].last - 1].end
+        if text.folded[end:].lstrip().startswith(":"):
+            return _labelled(_MINE, text.slice(end, len(text.folded)).strip())
+    if at < 2:
+        return None
+    if not any(mark in text.folded[tokens[at - 1].end : tokens[at].start] for mark in _BREAKS):
+        return None
+    first, last = 0, at
+    lead = lex.hits("self_doing_lead", words[:3])
+    if lead and lead[0].first == 0:
+        first = lead[0].last
+    topic = lex.hits("work_topic", words[:at])
+    if topic:
+        # "Ana me dijo que me lo pusiera yo lo de organizar la nevera, pónmelo": the
+        # work is what "lo de" names.
+        first = max(first, topic[-1].last)
+    tail = [hit for hit in lex.hits("self_doing_tail", words[first:at]) if first + hit.last == at]
+    if tail:
+        last = first + tail[0].first
+    if last <= first:
+        return None
+    work = text.slice(tokens[first].start, tokens[last - 1].end)
+    after = text.slice(tokens[label[0].last - 1].end, len(text.folded))
+    return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+def _labelled(label: str, rest: Text) -> Text:
+    if label == _MINE:
+        rest = _without_doing_it_myself(rest)
+    return Text(label + rest.original, label + rest.folded)
+
+
+def _without_doing_it_myself(rest: Text) -> Text:
+    """ "…, I'll do it myself", "… lo hago yo": said of the sender's own work, no part of
+    it (a time said after it stays)."""
+    lex = lexicon()
+    tokens = tokens_of(rest.folded)
+    words = [t.text for t in tokens]
+    for hit in lex.hits("self_doing_said", words):
+        if hit.first == 0:
+            continue
+        cut_from = tokens[hit.first - 1].end
+        kept = rest.slice(tokens[hit.last - 1].end, len(rest.folded))
+        head = rest.slice(0, cut_from)
+        return Text(head.original + kept.original, head.folded + kept.folded)
+    return rest
