@@ -230,9 +230,9 @@ def _favour_named(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     if favour is None or not _opens_a_request(text, words, favour.first, lex):
         return None
     reach = words[favour.last : favour.last + _NAME_WORDS + 1]
-    link = [hit for hit in lex.hits("favour_link", reach) if hit.first > 0]
-    if not link:
-        return None
+    link = lex.hits("favour_link", reach)
+    if not link or link[0].first == 0:
+        return None  # "be a star and remind me …": no one named, the fixed rules read it
     name_end = favour.last + link[0].first
     if lex.covers_all(("vocative", "honorific"), words[favour.last : name_end]):
         return None
