@@ -4982,3 +4982,27 @@ def test_a_need_handed_to_someone_after_a_break_is_their_task() -> None:
         "defrost the walk-in",
         ["Pedro"],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro, ya pues, hay que barrer el almacén mañana a las 9",
+        "Lucía, ya, tienes que regar las plantas del patio",
+    ],
+)
+def test_an_agreeing_ya_between_commas_before_a_duty_reports_nothing(text: str) -> None:
+    intent = read(text, "es")
+    assert intent["kind"] == "create_task"
+    assert not intent["title"].startswith("ya")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so the Garcias want the windows done too so can María clean the windows on Monday",
+        "the Lopez house needs the fridge done as well, could Tom defrost the fridge there",
+    ],
+)
+def test_a_done_word_after_a_verb_of_wanting_is_wished_not_reported(text: str) -> None:
+    assert read(text, "en")["kind"] == "create_task"
