@@ -215,6 +215,8 @@ def _announced(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     said = _first_hit("task_announced", words, lex, _REQUEST_REACH)
     if said is None or not _opens_a_request(text, words, said.first, lex):
         return None
+    if said.last >= len(words) or words[said.last] in _NOT_A_PERSON:
+        return None  # "new one for the kitchen: …" names no person
     tokens = tokens_of(text.folded)
     start = tokens[said.last - 1].start  # "for"/"para": the label's own
     colon = text.folded.find(":", start)
@@ -248,6 +250,10 @@ def _favour_named(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     )
 
 
+_NEEDS = ("wish_verb", "obligation")
+"""What makes the words before a hand-over work to do: "needs emptying", "hay que …"."""
+
+
 def _handed_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     """ "the grease trap needs emptying before the weekend, Pedro that's one for you":
     the need said first, then handed to the person named after a break."""
@@ -262,8 +268,13 @@ def _handed_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
             continue
         if lex.covers_all(("vocative",), words[start:at]):
             return None
+        if not any(lex.has(need, words[:start]) for need in _NEEDS):
+            return None  # "the bins are out, Luis that's yours": no work said
         name = text.slice(tokens[start].start, tokens[at - 1].end)
-        work = text.slice(0, tokens[start - 1].end)
+        duty = lex.hits("obligation", words[:start])
+        # "hay que limpiar la campana, Pedro, esa es para ti": the duty's words go.
+        first = duty[0].last if duty and duty[0].first == 0 and duty[0].last < start else 0
+        work = text.slice(tokens[first].start, tokens[start - 1].end)
         return _labelled(
             _LABEL,
             Text(f"for {name.original}: {work.original}", f"for {name.folded}: {work.folded}"),

@@ -5006,3 +5006,20 @@ def test_an_agreeing_ya_between_commas_before_a_duty_reports_nothing(text: str) 
 )
 def test_a_done_word_after_a_verb_of_wanting_is_wished_not_reported(text: str) -> None:
     assert read(text, "en")["kind"] == "create_task"
+
+
+def test_a_duty_handed_over_after_a_break_loses_its_obligation_words() -> None:
+    intent = read("hay que fregar la terraza, Lucía, esa es para ti", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "fregar la terraza",
+        ["Lucía"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the chairs are stacked, Luis that's yours", "new one for the bar: the glasses came in"],
+)
+def test_a_hand_over_with_no_work_or_no_person_makes_no_task(text: str) -> None:
+    assert read(text, "en")["kind"] != "create_task"
