@@ -1154,6 +1154,44 @@ _AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})
 _PARTICIPLE_ENDINGS = ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "cho", "to")
 
 
+def _aside_before_a_duty(clause: Clause, hit: Hit) -> bool:
+    """ "Luis, ya pues, hay que lavar las tablas …": a done word said alone between breaks
+    (with its fillers) is an interjection, agreeing, when a duty follows it; it reports
+    nothing."""
+    words, tokens, folded = clause.words, clause.tokens, clause.text.folded
+    start, end = hit.first, hit.last
+    while start > 0 and clause.lex.has("aside_filler", words[start - 1 : start]):
+        start -= 1
+    while end < len(words) and clause.lex.has("aside_filler", words[end : end + 1]):
+        end += 1
+    if end >= len(words):
+        return False
+    opened = start == 0 or any(
+        m in folded[tokens[start - 1].end : tokens[start].start] for m in ",;"
+    )
+    closed = any(m in folded[tokens[end - 1].end : tokens[end].start] for m in ",;")
+    return opened and closed and bool(clause.lex.hits("assign", words[end:]))
+
+
+_WISH_REACH = 6
+"""How many words a wished thing may take: "want the big oven at the flat done"."""
+
+
+def _wished(clause: Clause, at: int) -> bool:
+    """ "they want the oven done as well so can Lucía …": a done word after a verb of
+    wanting, with no break between, is the state wished for, not reported."""
+    words, tokens, folded = clause.words, clause.tokens, clause.text.folded
+    for hit in clause.lex.hits("wish_verb", words[max(0, at - _WISH_REACH) : at]):
+        first = max(0, at - _WISH_REACH) + hit.last
+        if (
+            first < at
+            and words[first] != "to"
+            and not any(mark in folded[tokens[first].start : tokens[at].start] for mark in ",.;:!?")
+        ):
+            return True
+    return False
+
+
 def _reports_done(clause: Clause) -> bool:
     """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
     only with its participle: "tell Pedro he needs to …" is the English pronoun."""
@@ -1181,7 +1219,9 @@ def _reports_done(clause: Clause) -> bool:
         default=len(words),
     )
     for hit in clause.lex.hits("done", words):
-        if hit.first in wrapped or hit.first > duty:
+        if hit.first in wrapped or hit.first > duty or _aside_before_a_duty(clause, hit):
+            continue
+        if _wished(clause, hit.first):
             continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
@@ -3576,6 +3616,7 @@ def _trim_title(title: str) -> str:
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
+    title = _drop_aside(title)
     title = _drop_lead(title, "title_filler")
     title = _drop_vocative(title)  # "(Lucía,) mi arma, riega los geranios"
     title = _drop_comment(_drop_edges(title, ("time_residue", "dangling")))
@@ -3698,6 +3739,20 @@ def _drop_vocative(title: str) -> str:
         return title
     between = title[tokens[lead[0].last - 1].end : tokens[lead[0].last].start]
     return tidy(title[tokens[lead[0].last].start :]) if "," in between else title
+
+
+def _drop_aside(title: str) -> str:
+    """ "(Luis,) ya pues, hay que lavar …": an agreeing word said alone before a comma
+    opens no work."""
+    folded = Text.of(title).folded
+    tokens = tokens_of(folded)
+    words = [t.text for t in tokens]
+    end = 0
+    while end < len(words) - 1 and lexicon().has("aside_word", words[end : end + 1]):
+        end += 1
+    if end and "," in folded[tokens[end - 1].end : tokens[end].start]:
+        return title[tokens[end].start :]
+    return title
 
 
 def _drop_lead(title: str, name: str) -> str:

@@ -12,7 +12,7 @@ fixed rules then read as they always have.
 
 from __future__ import annotations
 
-from minkops.domain.lexicon import Hit, Lexicon, lexicon, tokens_of
+from minkops.domain.lexicon import Hit, Lexicon, lexicon, tokens_of, words_of
 from minkops.domain.rules_text import Text
 
 _LABEL = "task "
@@ -47,7 +47,16 @@ def task_asked_for(text: Text) -> Text | None:
     words = [t.text for t in tokens]
     if not words:
         return None
-    for read in (_labelled_first, _made, _put_on_my_list, _put_me_down, _labelled_after):
+    for read in (
+        _labelled_first,
+        _made,
+        _put_on_my_list,
+        _put_me_down,
+        _labelled_after,
+        _announced,
+        _favour_named,
+        _handed_after,
+    ):
         said = read(text, words, lex)
         if said is not None:
             return said
@@ -194,6 +203,83 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     work = text.slice(tokens[first].start, tokens[last - 1].end)
     after = text.slice(tokens[label[0].last - 1].end, len(text.folded))
     return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+_NAME_WORDS = 3
+"""How many words a person's name may take ("Juan Pérez", "María José López")."""
+
+
+def _announced(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "got one for Luis: …", "tengo una nueva para Tom: …": new work announced for the
+    person named, the work after a colon."""
+    said = _first_hit("task_announced", words, lex, _REQUEST_REACH)
+    if said is None or not _opens_a_request(text, words, said.first, lex):
+        return None
+    if said.last >= len(words) or words[said.last] in _NOT_A_PERSON:
+        return None  # "new one for the kitchen: …" names no person
+    tokens = tokens_of(text.folded)
+    start = tokens[said.last - 1].start  # "for"/"para": the label's own
+    colon = text.folded.find(":", start)
+    if colon < 0 or len(words_of(text.folded[start:colon])) > _NAME_WORDS + 1:
+        return None
+    return _labelled(_LABEL, text.slice(start, len(text.folded)))
+
+
+def _favour_named(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "do me a favour Luis and drop the proofs at the office": the favour asked of the
+    person named before its "and", the order after it."""
+    favour = _first_hit("favour_asked", words, lex, _REQUEST_REACH)
+    if favour is None or not _opens_a_request(text, words, favour.first, lex):
+        return None
+    reach = words[favour.last : favour.last + _NAME_WORDS + 1]
+    link = lex.hits("favour_link", reach)
+    if not link or link[0].first == 0:
+        return None  # "be a star and remind me …": no one named, the fixed rules read it
+    name_end = favour.last + link[0].first
+    if lex.covers_all(("vocative", "honorific"), words[favour.last : name_end]):
+        return None
+    after = favour.last + link[0].last
+    if after >= len(words):
+        return None
+    tokens = tokens_of(text.folded)
+    name = text.slice(tokens[favour.last].start, tokens[name_end - 1].end)
+    work = text.slice(tokens[after].start, len(text.folded))
+    return _labelled(
+        _LABEL,
+        Text(f"for {name.original}: {work.original}", f"for {name.folded}: {work.folded}"),
+    )
+
+
+_NEEDS = ("wish_verb", "obligation")
+"""What makes the words before a hand-over work to do: "needs emptying", "hay que …"."""
+
+
+def _handed_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "the grease trap needs emptying before the weekend, Pedro that's one for you":
+    the need said first, then handed to the person named after a break."""
+    handed = lex.hits("task_handed_after", words)
+    if not handed or handed[-1].last != len(words):
+        return None
+    at = handed[-1].first
+    tokens = tokens_of(text.folded)
+    for start in range(at - 1, max(at - 1 - _NAME_WORDS, 0), -1):
+        gap = text.folded[tokens[start - 1].end : tokens[start].start]
+        if not any(mark in gap for mark in _BREAKS):
+            continue
+        if lex.covers_all(("vocative",), words[start:at]):
+            return None
+        if not any(lex.has(need, words[:start]) for need in _NEEDS):
+            return None  # "the bins are out, Luis that's yours": no work said
+        name = text.slice(tokens[start].start, tokens[at - 1].end)
+        duty = lex.hits("obligation", words[:start])
+        # "hay que limpiar la campana, Pedro, esa es para ti": the duty's words go.
+        first = duty[0].last if duty and duty[0].first == 0 and duty[0].last < start else 0
+        work = text.slice(tokens[first].start, tokens[start - 1].end)
+        return _labelled(
+            _LABEL,
+            Text(f"for {name.original}: {work.original}", f"for {name.folded}: {work.folded}"),
+        )
+    return None
 
 
 def _labelled(label: str, rest: Text) -> Text:

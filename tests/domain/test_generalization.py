@@ -4920,3 +4920,106 @@ def test_the_work_named_with_lo_de_is_the_senders_own_when_put_down_for_them(
 ) -> None:
     intent = read(text, "es", role="staff")
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_favour_asked_of_a_named_person_then_and_is_their_task() -> None:
+    intent = read("do me a favour Tom and fetch the spare keys from the office", "en")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "fetch the spare keys from the office",
+        ["Tom"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who"),
+    [
+        ("it'd be nice if Pedro could wipe down the fridge shelves tomorrow at 4", "en", ["Pedro"]),
+        ("would be great if Lucía could sort the lost property box", "en", ["Lucía"]),
+    ],
+)  # fmt: skip
+def test_a_wish_that_someone_could_work_is_their_task(
+    text: str, language: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["assignees"]) == ("create_task", who)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("putting myself down to ring the glazier on Tuesday", "en", "ring the glazier"),
+        ("need to add one for me: clear the gutters on Thursday", "en", "clear the gutters"),
+        ("me apunto yo lo de pedir las servilletas, el lunes", "es", "pedir las servilletas"),
+        ("me pongo yo a ordenar el almacén, apúntamelo", "es", "ordenar el almacén"),
+    ],
+)  # fmt: skip
+def test_the_sender_putting_themselves_down_is_their_own_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language, role="staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who"),
+    [
+        ("got one for María: polish the brass handles on Friday", "en", ["María"]),
+        ("tengo una nueva para Lucía: barrer el almacén el lunes", "es", ["Lucía"]),
+    ],
+)
+def test_new_work_announced_for_someone_is_their_task(
+    text: str, language: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["assignees"]) == ("create_task", who)
+
+
+def test_a_need_handed_to_someone_after_a_break_is_their_task() -> None:
+    intent = read("the walk-in needs defrosting before Friday, Pedro that's one for you", "en")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "defrost the walk-in",
+        ["Pedro"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro, ya pues, hay que barrer el almacén mañana a las 9",
+        "Lucía, ya, tienes que regar las plantas del patio",
+    ],
+)
+def test_an_agreeing_ya_between_commas_before_a_duty_reports_nothing(text: str) -> None:
+    intent = read(text, "es")
+    assert intent["kind"] == "create_task"
+    assert not intent["title"].startswith("ya")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so the Garcias want the windows done too so can María clean the windows on Monday",
+        "the Lopez house needs the fridge done as well, could Tom defrost the fridge there",
+    ],
+)
+def test_a_done_word_after_a_verb_of_wanting_is_wished_not_reported(text: str) -> None:
+    assert read(text, "en")["kind"] == "create_task"
+
+
+def test_a_duty_handed_over_after_a_break_loses_its_obligation_words() -> None:
+    intent = read("hay que fregar la terraza, Lucía, esa es para ti", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "fregar la terraza",
+        ["Lucía"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the chairs are stacked, Luis that's yours", "new one for the bar: the glasses came in"],
+)
+def test_a_hand_over_with_no_work_or_no_person_makes_no_task(text: str) -> None:
+    assert read(text, "en")["kind"] != "create_task"
