@@ -896,6 +896,7 @@ def _bot_asked(clause: Clause) -> bool:
     for name, verbs in (
         ("ability_first", ("tell_bot", "do_verb")),
         ("expected_first", ("tell_bot",)),
+        ("bot_modal", ("do_verb",)),
     ):
         for modal in lex.hits(name, words):
             for gap in range(_HELP_GAP + 1):

@@ -4590,3 +4590,17 @@ def test_a_regional_sign_off_after_a_comma_at_the_end_is_no_part_of_the_work(
     text: str, title: str
 ) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("what can you really do?", "en"),
+        ("so what could you really do for me?", "en"),
+        ("como é que isso funciona aqui?", "pt"),
+    ],
+)  # fmt: skip
+def test_asking_what_the_bot_can_do_with_an_adverb_before_the_verb_is_help(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
