@@ -1326,8 +1326,23 @@ def _timed_lead(clause: Clause) -> bool:
     return found is not None and not tidy(found.rest)
 
 
+_HOLDER_REACH = 2
+"""Words of a business's name before a surname in it: "a nombre de Viñedos Gómez SL"."""
+
+
+def _named_holders(clause: Clause) -> bool:
+    """ "que las facturas salgan a nombre de Lucía Gómez SL": every name said right after
+    whose name a paper is made out in holds it; nobody is asked to do anything."""
+    holders = [hit.last for hit in clause.lex.hits("name_holder", clause.words)]
+    return bool(holders) and all(
+        any(0 <= person.first - at <= _HOLDER_REACH for at in holders) for person in clause.people
+    )
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
-    if clause.people or clause.has("note_to_self") or _labelled_task(clause):
+    if clause.people and not (clause.has("billing_document") and _named_holders(clause)):
+        return None
+    if clause.has("note_to_self") or _labelled_task(clause):
         return None  # "tell Maria to send the invoice": work, not billing
     # "someone call the supplier about the invoice", "que alguien archive las facturas",
     # "can someone print the invoices?": work asked of anyone, not a billing question

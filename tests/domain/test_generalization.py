@@ -4604,3 +4604,14 @@ def test_asking_what_the_bot_can_do_with_an_adverb_before_the_verb_is_help(
     text: str, language: str
 ) -> None:
     assert read(text, language, "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("quiero los recibos a nombre de Talleres Mora SA, NIF A87654321", "es"),
+        ("can the invoices be made out to Baker Surf Ltd please", "en"),
+    ],
+)  # fmt: skip
+def test_a_name_an_invoice_is_made_out_in_is_billing_not_a_worker(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
