@@ -1128,8 +1128,15 @@ _CONTRACTED_NOT = frozenset(
 def _negated(words: Sequence[str], at: int) -> bool:
     """ "not done yet", "hasn't finished", "sin terminar": a done word denied says the
     work is still open."""
-    before = words[max(0, at - 2) : at]
-    return any(w in _NEGATIONS or w.endswith("n't") or w in _CONTRACTED_NOT for w in before)
+    start = max(0, at - 2)
+    before = words[start:at]
+    if any(w in _NEGATIONS or w.endswith("n't") or w in _CONTRACTED_NOT for w in before):
+        return True
+    # "hasn't been done" read as "hasn", "t", "been": the contraction's halves apart.
+    return any(
+        w == "t" and start + i > 0 and words[start + i - 1].endswith("n")
+        for i, w in enumerate(before)
+    )
 
 
 _AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})

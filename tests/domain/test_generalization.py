@@ -4615,3 +4615,10 @@ def test_asking_what_the_bot_can_do_with_an_adverb_before_the_verb_is_help(
 )  # fmt: skip
 def test_a_name_an_invoice_is_made_out_in_is_billing_not_a_worker(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    "text", ["give me everything that hasn't been done so far", "list everything that hasn't been finished"]
+)  # fmt: skip
+def test_a_done_word_denied_by_a_split_contraction_lists_the_open_work(text: str) -> None:
+    assert read(text) == {"kind": "list_tasks", "scope": "open"}
