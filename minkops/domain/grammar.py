@@ -1082,8 +1082,11 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
-    if clause.people and clause.question and not rest:
-        about_work = True  # "qué tiene Lucía para hoy"
+    # "qué tiene Lucía para hoy"; "pásame lo que tiene Lucía": a free relative after a verb
+    # of showing asks the same.
+    relative = asks and any(i and words[i - 1] in _FREE_RELATIVE for i in about)
+    if clause.people and (clause.question or relative) and not rest:
+        about_work = True
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
         return None
     if not clause.has("overdue") and _activity_of_a_thing(clause):

@@ -4622,3 +4622,13 @@ def test_a_name_an_invoice_is_made_out_in_is_billing_not_a_worker(text: str, lan
 )  # fmt: skip
 def test_a_done_word_denied_by_a_split_contraction_lists_the_open_work(text: str) -> None:
     assert read(text) == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [("mándame lo que tiene Juan Mora", "Juan Mora"), ("dime lo que tiene Lucía", "Lucía")],
+)  # fmt: skip
+def test_a_verb_of_showing_with_a_free_relative_of_someone_lists_their_work(
+    text: str, person: str
+) -> None:
+    assert read(text, "es") == {"kind": "list_tasks", "scope": "person", "person": person}
