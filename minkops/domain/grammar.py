@@ -456,8 +456,22 @@ _NUMBER_LEADS = frozenset(
 
 
 def _number(clause: Clause) -> int | None:
-    """A number as digits, or as a word right after "number", "task", "recordatorio"…"""
-    return _number_in(clause.words)
+    """A number as digits, or as a word right after "number", "task", "recordatorio"…
+    A signed number ("freezer's at -19") is a reading, never a task's number."""
+    folded = clause.text.folded
+    return _number_in([w for w, t in zip(clause.words, clause.tokens) if not _signed(folded, t)])
+
+
+_MINUS_SIGNS = frozenset("-−")
+
+
+def _signed(folded: str, token: Word) -> bool:
+    """A minus sign straight before digits, itself after a space or the start ("at -19";
+    "room 4-12" is a range)."""
+    start = token.start
+    if not token.text.isdigit() or start == 0 or folded[start - 1] not in _MINUS_SIGNS:
+        return False
+    return start == 1 or not folded[start - 2].isalnum()
 
 
 _PLACE_LINKS = frozenset({"in", "on", "at", "for", "from", "of", "en", "de", "del", "para"})

@@ -4632,3 +4632,11 @@ def test_a_verb_of_showing_with_a_free_relative_of_someone_lists_their_work(
     text: str, person: str
 ) -> None:
     assert read(text, "es") == {"kind": "list_tasks", "scope": "person", "person": person}
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("freezer temp -21 this morning, checked ✅", 3), ("terrace at -2 this morning, mopped ✅", 6)],
+)  # fmt: skip
+def test_a_signed_reading_in_a_done_report_is_no_task_number(text: str, number: int) -> None:
+    assert read(text, "en", "staff")["number"] == number
