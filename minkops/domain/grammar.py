@@ -1204,11 +1204,20 @@ def _past_opening(clause: Clause) -> int | None:
     """ "just rang the plumber", "hoovered the terrace, all good": an English simple past
     with no subject, or the sender as subject, opening the message reports the work done
     (the words after it must still name a task). The index of the verb, or None."""
-    if clause.language != "en" or clause.question or clause.people:
+    if clause.language != "en" or clause.question:
         return None
     words = clause.words
     first = 0
-    while first < len(words) - 1 and words[first] in _REPORT_LEADS:
+    if clause.people:
+        # "just to say Luis did the freezer check": a name as the subject, news before it.
+        subject = clause.people[0]
+        before = words[: subject.first]
+        if before and not clause.lex.covers_all(("news_opener", "filler", "hedge"), before):
+            return None
+        first = subject.last
+        if first >= len(words) - 1:
+            return None
+    while not clause.people and first < len(words) - 1 and words[first] in _REPORT_LEADS:
         first += 1
     irregular = clause.lex.hits("past_simple", words[first : first + 2])
     if irregular and irregular[0].first == 0:

@@ -4640,3 +4640,14 @@ def test_a_verb_of_showing_with_a_free_relative_of_someone_lists_their_work(
 )  # fmt: skip
 def test_a_signed_reading_in_a_done_report_is_no_task_number(text: str, number: int) -> None:
     assert read(text, "en", "staff")["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("fyi Tom did the monthly inventory yesterday", 4),
+        ("ok so Juan Mora did the terrace this morning", 6),
+    ],
+)  # fmt: skip
+def test_a_named_subject_with_a_past_verb_reports_their_task_done(text: str, number: int) -> None:
+    assert read(text) == {"kind": "complete_task", "number": number}
