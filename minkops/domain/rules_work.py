@@ -329,6 +329,8 @@ def create_reminder(
         names, after = take_names(rest, context.roster)
         if names:
             recipients, rest = names, after
+        elif (team := _team_first(rest)) is not None:
+            recipients, rest = ["everyone"], team
     body = tidy(rest.original)
     if head is not None and (first := _schedule_said_first(head, body, context, language)):
         return CreateReminder(recipients=recipients, **first)
@@ -343,6 +345,21 @@ def create_reminder(
     # No time (or one already past): the handler asks when, and what if the text is empty.
     at = found.at if found is not None and found.at > context.now else None
     return CreateReminder(text=what, recipients=recipients, at=at)
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _team_first(rest: Text) -> Text | None:
+    """ "recuérdale a todo el equipo el lunes …": the whole team named first is who is
+    reminded; what follows it is when and what. None when no team is named first."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(rest.folded)]
+    words = [rest.folded[start:end] for start, end in spans]
+    hits = [hit for hit in lexicon().hits("everyone", words) if hit.first == 0]
+    if not hits:
+        return None
+    end = spans[max(hit.last for hit in hits) - 1][1]
+    return rest.slice(end, len(rest.folded))
 
 
 _CONTENT_LINK = re.compile(r"\s(?:that|to|que|de\s+que)\s")

@@ -4651,3 +4651,12 @@ def test_a_signed_reading_in_a_done_report_is_no_task_number(text: str, number: 
 )  # fmt: skip
 def test_a_named_subject_with_a_past_verb_reports_their_task_done(text: str, number: int) -> None:
     assert read(text) == {"kind": "complete_task", "number": number}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["recuérdale al personal mañana a las 7 cerrar la persiana", "recuérdales a todos mañana a las 7 cerrar la persiana"],
+)  # fmt: skip
+def test_the_team_named_right_after_a_spanish_reminder_verb_is_who_is_reminded(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["recipients"], intent["text"]) == (["everyone"], "cerrar la persiana")
