@@ -303,9 +303,10 @@ _REMINDER_LEAD = re.compile(
     r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
     r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
     rf"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?"
-    rf"|recordar(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?|avisa(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?)"
+    # "recordales a todos": the voseo imperative, as "recuérdales".
+    rf"|recorda(?:r?les?|r)?(?:\s+a{_NOT_AN_HOUR})?|avisa(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?)"
     r"(?=\s|:|$)"
-    r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
+    r"|^(?P<me>recuerdame|recordame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
     r"(?=\s|:|$)"
 )
 _LEADING_CONNECTORS = re.compile(
@@ -387,7 +388,7 @@ def _time_before_the_content(
 
 # Only from the start of a run of separators: a search from inside one retries the run.
 _LEAD_INSIDE = re.compile(
-    r"(?<![\s,])[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordatorio|avisame|recuerda)\b)"
+    r"(?<![\s,])[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordame|recordale|recordales|recordatorio|avisame|recuerda)\b)"
 )
 
 
@@ -410,12 +411,28 @@ def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | 
     favour = _FAVOUR if lexicon().has("favour_asked", said) else ()
     if lexicon().covers_all((*_ADDRESS, *favour), said):
         return tail, None
+    head = _unaddressed(head)
     recurrence = find_recurrence(head.original)
     found = find_time(head.original, timezone=context.timezone, now=context.now)
     if not ((recurrence and not recurrence.rest) or (found and not found.rest)):
         return text, None
     moved = Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
     return moved, head.original
+
+
+_ADDRESS_REACH = 3
+"""Words of greeting before a time said first: "che, todos los sábados …"."""
+
+
+def _unaddressed(head: Text) -> Text:
+    """ "che, todos los sábados a las 9" → "todos los sábados a las 9": a greeting or a
+    word for the reader before the time is no part of it."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(head.folded)]
+    words = [head.folded[start:end] for start, end in spans]
+    for size in range(min(_ADDRESS_REACH, len(words) - 1), 0, -1):
+        if lexicon().covers_all(_ADDRESS, words[:size]):
+            return head.slice(spans[size][0], len(head.folded))
+    return head
 
 
 _OPENING_WORDS = 2

@@ -682,8 +682,9 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "days",
-            rf"\b(?:cada|todos\s+los|los)\s+(?P<first>{_WD})"
-            rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD})*)\b",
+            # "todos los sábados": the plural, whose "-s" the weekday alone leaves over
+            rf"\b(?:cada|todos\s+los|los)\s+(?P<first>{_WD})s?"
+            rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD}s?)*)\b",
         ),
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
         # "Mon Wed Fri at 6", "lunes, miércoles y viernes a las 8": several days listed

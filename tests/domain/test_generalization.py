@@ -11,6 +11,7 @@ import pytest
 
 from minkops.domain.rules import RuleEngine
 from minkops.domain.rules_text import Text, fix_typos
+from minkops.domain.when import find_recurrence
 from minkops.eval import Case, eval_context
 
 
@@ -4660,3 +4661,25 @@ def test_a_named_subject_with_a_past_verb_reports_their_task_done(text: str, num
 def test_the_team_named_right_after_a_spanish_reminder_verb_is_who_is_reminded(text: str) -> None:
     intent = read(text, "es")
     assert (intent["recipients"], intent["text"]) == (["everyone"], "cerrar la persiana")
+
+
+def test_every_plural_weekday_after_todos_los_is_all_of_the_recurrence() -> None:
+    found = find_recurrence("todos los domingos a las 10")
+    assert found is not None and (found.cron, found.rest) == ("0 10 * * 0", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("recordale a Pedro mañana a las 10 llamar al gestor", ["Pedro"]),
+        ("el viernes a las 6 recordales a todos llamar al gestor", ["everyone"]),
+    ],
+)  # fmt: skip
+def test_a_voseo_reminder_verb_leads_a_reminder(text: str, recipients: list[str]) -> None:
+    intent = read(text, "es")
+    assert (intent["text"], intent["recipients"]) == ("llamar al gestor", recipients)
+
+
+def test_a_greeting_before_a_schedule_said_first_is_no_part_of_the_reminder() -> None:
+    intent = read("ey, los viernes a las 6 recordales a todos cerrar la caja", "es")
+    assert (intent["text"], intent["cron"]) == ("cerrar la caja", "0 18 * * 5")
