@@ -459,7 +459,7 @@ def _number(clause: Clause) -> int | None:
     """A number as digits, or as a word right after "number", "task", "recordatorio"…
     A signed number ("freezer's at -19") is a reading, never a task's number."""
     folded = clause.text.folded
-    return _number_in([w for w, t in zip(clause.words, clause.tokens) if not _signed(folded, t)])
+    return _number_in([t.text for t in clause.tokens if not _signed(folded, t)])
 
 
 _MINUS_SIGNS = frozenset("-−")
