@@ -327,7 +327,7 @@ def create_reminder(
     rest = text.slice(match.end(), len(text.folded))
     recipients = ["me"]
     if not match.group("me"):
-        names, after = take_names(rest, context.roster)
+        names, after = take_names(_without_to(rest), context.roster)
         if names:
             recipients, rest = names, after
         elif (team := _team_first(rest)) is not None:
@@ -349,6 +349,13 @@ def create_reminder(
 
 
 _WORD = re.compile(r"[a-z0-9']+")
+_TO = re.compile(r"\s*to\s+")
+
+
+def _without_to(rest: Text) -> Text:
+    """ "remind to Lucía tomorrow …": a "to" before who is reminded, as Spanish "a" says."""
+    to = _TO.match(rest.folded)
+    return rest.slice(to.end(), len(rest.folded)) if to else rest
 
 
 def _team_first(rest: Text) -> Text | None:

@@ -11,8 +11,8 @@ import pytest
 
 from minkops.domain.rules import RuleEngine
 from minkops.domain.rules_text import Text, fix_typos
-from minkops.domain.when import find_recurrence
-from minkops.eval import Case, eval_context
+from minkops.domain.when import find_recurrence, find_time
+from minkops.eval import EVAL_NOW, Case, eval_context
 
 
 def read(text: str, language: str = "en", role: str = "admin") -> dict[str, Any]:
@@ -4683,3 +4683,27 @@ def test_a_voseo_reminder_verb_leads_a_reminder(text: str, recipients: list[str]
 def test_a_greeting_before_a_schedule_said_first_is_no_part_of_the_reminder() -> None:
     intent = read("ey, los viernes a las 6 recordales a todos cerrar la caja", "es")
     assert (intent["text"], intent["cron"]) == ("cerrar la caja", "0 18 * * 5")
+
+
+def test_a_bare_hour_with_its_part_of_the_day_after_a_day_is_the_time() -> None:
+    intent = read("remind Pedro on friday 6 in the evening to bring the ladder")
+    assert intent["at"] == "2025-03-28T18:00:00+01:00"
+
+
+def test_a_bare_number_with_a_part_of_the_day_and_no_day_before_it_is_no_hour() -> None:
+    found = find_time("mop room 7 in the morning", timezone="Europe/Madrid", now=EVAL_NOW)
+    assert found is not None and found.at.hour == 9 and "7" in found.rest
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("remind to Pedro and Luis on friday at 8 to bring the ladder", ["Pedro", "Luis"]),
+        ("please remind to Juan Mora tomorrow at 8 to bring the ladder", ["Juan Mora"]),
+    ],
+)  # fmt: skip
+def test_a_to_before_who_is_reminded_is_no_part_of_the_reminder(
+    text: str, recipients: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["recipients"], intent["text"]) == (recipients, "bring the ladder")
