@@ -71,8 +71,9 @@ _OPENERS = re.compile(
     r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
+    # "ta": British and Irish thanks ("… for the photos ta")
     r"[\s,.!]*\b(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers"
-    r"|vale|ok|okay)[\s,.!?]*$"
+    r"|ta|vale|ok|okay)[\s,.!?]*$"
 )
 
 

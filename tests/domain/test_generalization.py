@@ -4707,3 +4707,7 @@ def test_a_to_before_who_is_reminded_is_no_part_of_the_reminder(
 ) -> None:
     intent = read(text)
     assert (intent["recipients"], intent["text"]) == (recipients, "bring the ladder")
+
+
+def test_a_closing_ta_is_thanks_not_part_of_the_reminder() -> None:
+    assert read("remind Pedro on friday at 4 to lock the van ta")["text"] == "lock the van"
