@@ -4711,3 +4711,8 @@ def test_a_to_before_who_is_reminded_is_no_part_of_the_reminder(
 
 def test_a_closing_ta_is_thanks_not_part_of_the_reminder() -> None:
     assert read("remind Pedro on friday at 4 to lock the van ta")["text"] == "lock the van"
+
+
+def test_a_spanish_ey_opening_a_request_is_a_greeting() -> None:
+    intent = read("ei, mándame un audio el lunes a las 7 para acordarme de llamar al gestor", "es")
+    assert (intent["text"], intent["delivery"]) == ("llamar al gestor", "voice")
