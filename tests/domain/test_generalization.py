@@ -4716,3 +4716,8 @@ def test_a_closing_ta_is_thanks_not_part_of_the_reminder() -> None:
 def test_a_spanish_ey_opening_a_request_is_a_greeting() -> None:
     intent = read("ei, mándame un audio el lunes a las 7 para acordarme de llamar al gestor", "es")
     assert (intent["text"], intent["delivery"]) == ("llamar al gestor", "voice")
+
+
+def test_the_filipino_po_around_a_request_is_politeness() -> None:
+    intent = read("hello po, remind me on friday at 3 to call the bank po", "en", "staff")
+    assert intent["text"] == "call the bank"
