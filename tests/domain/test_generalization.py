@@ -4719,5 +4719,7 @@ def test_a_spanish_ey_opening_a_request_is_a_greeting() -> None:
 
 
 def test_the_filipino_po_around_a_request_is_politeness() -> None:
-    intent = read("hello po, remind me on friday at 3 to call the bank po", "en", "staff")
+    intent = read(
+        "hi po can you send me a reminder on friday at 3 to call the bank po", "en", "staff"
+    )
     assert intent["text"] == "call the bank"
