@@ -4723,3 +4723,7 @@ def test_the_filipino_po_around_a_request_is_politeness() -> None:
         "hi po can you send me a reminder on friday at 3 to call the bank po", "en", "staff"
     )
     assert intent["text"] == "call the bank"
+
+
+def test_the_portuguese_word_for_a_kitchen_hood_finds_the_hood_task() -> None:
+    assert read("a coifa já está limpa", "pt", "staff") == {"kind": "complete_task", "number": 7}
