@@ -1105,6 +1105,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     if not clause.has("overdue") and _activity_of_a_thing(clause):
         return None
+    if _holder_of_a_thing(clause):
+        return None
     if clause.has("overdue"):
         return ListTasks(scope="overdue")
     people = _names(clause)
@@ -1130,6 +1132,26 @@ def _activity_of_a_thing(clause: Clause) -> bool:
     someone = clause.people or lex.has("mine", words) or clause.everyone
     someone = someone or lex.has("someone", words)
     return not someone and not (_SUBJECT_PRONOUNS | _WHO).intersection(words)
+
+
+_HAVING = frozenset({"got", "has", "have"})
+_DETERMINERS = frozenset(
+    {"my", "the", "our", "your", "his", "her", "their", "a", "an", "this", "that"}
+)
+
+
+def _holder_of_a_thing(clause: Clause) -> bool:
+    """ "who's got my phone charger", "who has the van keys": who holds a thing, named
+    after the verb of having, is no question about work ("who's got what" is; "who's got
+    the most tasks" names work)."""
+    words = clause.words
+    if not words or words[0] not in _WHO or clause.has("today"):
+        return False  # "who's got the kitchen today": who is on it
+    nouns = clause.lex.hits("task_noun", words)
+    if any(words[hit.first : hit.last] != ["got"] for hit in nouns):
+        return False
+    having = [i for i, w in enumerate(words[:-1]) if w in _HAVING]
+    return bool(having) and words[having[-1] + 1] in _DETERMINERS
 
 
 _WHO = frozenset({"who", "quien", "quienes", "quem", "qui"})

@@ -4727,3 +4727,8 @@ def test_the_filipino_po_around_a_request_is_politeness() -> None:
 
 def test_the_portuguese_word_for_a_kitchen_hood_finds_the_hood_task() -> None:
     assert read("a coifa já está limpa", "pt", "staff") == {"kind": "complete_task", "number": 7}
+
+
+@pytest.mark.parametrize("text", ["who's got the van keys", "who has got our ladder"])
+def test_asking_who_holds_a_thing_is_no_task_list(text: str) -> None:
+    assert read(text, "en", "staff")["kind"] != "list_tasks"
