@@ -1113,6 +1113,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if people:
         return ListTasks(scope="person", person=people[0])
     mine = lex.has_outside("mine", ("show",), clause.words)
+    # "what's on today?" from a member of staff: their own day, no one else's.
+    mine = mine or (clause.context.role == "staff" and clause.has("today"))
     if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")

@@ -57,7 +57,7 @@ _ASIDES = re.compile(r"(?<=,)\s*(?:a\s+ver|o\s+sea|digamos|you\s+know|let\s*'?\s
 """A filler set off by commas in the middle ("mañana, a ver, a las nueve") says nothing;
 unenclosed, the same words may be meant ("vamos a ver el local")."""
 _OPENERS = re.compile(
-    r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+there)?|hola|oye|ey|ei|po|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
+    r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+(?:there|po))?|hola|oye|ey|ei|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
     r"|buenos\s+dias|buenas\s+tardes|buenas\s+noches|good\s+morning|good\s+afternoon"
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
@@ -71,10 +71,13 @@ _OPENERS = re.compile(
     r"[\s,.!:;-]*"
 )
 _CLOSERS = re.compile(
-    # "ta": British and Irish thanks ("… for the photos ta"); "po", Filipino politeness
     r"[\s,.!]*\b(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers"
-    r"|ta|po|vale|ok|okay)[\s,.!?]*$"
+    r"|vale|ok|okay)[\s,.!?]*$"
 )
+_LOWER_CLOSERS = re.compile(r"[\s,.!]*\b(?:ta|po)[\s,.!?]*$")
+"""British and Irish "ta" (thanks) and the Filipino "po" of politeness, in lower case as
+written ("… for the photos ta", "… the shutters po"): "the PO" is a purchase order. Read
+on the original text, in the same bounded tail as `_CLOSERS`."""
 
 
 _MAX_OPENERS = 6
@@ -127,6 +130,8 @@ def prepare(message: str) -> Text:
     text = text.strip()
     tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
     if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
+        text = text.blank(*closer.span())
+    elif (closer := _LOWER_CLOSERS.search(text.original, tail_start)) is not None:
         text = text.blank(*closer.span())
     return grammar.respell(fix_typos(text)).strip()
 

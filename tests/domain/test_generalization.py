@@ -4732,3 +4732,12 @@ def test_the_portuguese_word_for_a_kitchen_hood_finds_the_hood_task() -> None:
 @pytest.mark.parametrize("text", ["who's got the van keys", "who has got our ladder"])
 def test_asking_who_holds_a_thing_is_no_task_list(text: str) -> None:
     assert read(text, "en", "staff")["kind"] != "list_tasks"
+
+
+@pytest.mark.parametrize("text", ["any jobs today?", "what's due today?"])
+def test_a_member_of_staff_asking_about_today_means_their_own_day(text: str) -> None:
+    assert read(text, "en", "staff") == {"kind": "list_tasks", "scope": "mine"}
+
+
+def test_an_upper_case_ta_or_po_at_the_end_is_a_noun_not_politeness() -> None:
+    assert read("Pedro can you file the PO")["title"] == "file the PO"
