@@ -129,9 +129,9 @@ def prepare(message: str) -> Text:
         text = text.blank(0, opener.end())
     text = text.strip()
     tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
-    if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
-        text = text.blank(*closer.span())
-    elif (closer := _LOWER_CLOSERS.search(text.original, tail_start)) is not None:
+    closer = _CLOSERS.search(text.folded, tail_start)
+    closer = closer or _LOWER_CLOSERS.search(text.original, tail_start)
+    if closer is not None:
         text = text.blank(*closer.span())
     return grammar.respell(fix_typos(text)).strip()
 
