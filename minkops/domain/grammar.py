@@ -456,8 +456,22 @@ _NUMBER_LEADS = frozenset(
 
 
 def _number(clause: Clause) -> int | None:
-    """A number as digits, or as a word right after "number", "task", "recordatorio"…"""
-    return _number_in(clause.words)
+    """A number as digits, or as a word right after "number", "task", "recordatorio"…
+    A signed number ("freezer's at -19") is a reading, never a task's number."""
+    folded = clause.text.folded
+    return _number_in([t.text for t in clause.tokens if not _signed(folded, t)])
+
+
+_MINUS_SIGNS = frozenset("-−")
+
+
+def _signed(folded: str, token: Word) -> bool:
+    """A minus sign straight before digits, itself after a space or the start ("at -19";
+    "room 4-12" is a range)."""
+    start = token.start
+    if not token.text.isdigit() or start == 0 or folded[start - 1] not in _MINUS_SIGNS:
+        return False
+    return start == 1 or not folded[start - 2].isalnum()
 
 
 _PLACE_LINKS = frozenset({"in", "on", "at", "for", "from", "of", "en", "de", "del", "para"})
@@ -902,6 +916,7 @@ def _bot_asked(clause: Clause) -> bool:
     for name, verbs in (
         ("ability_first", ("tell_bot", "do_verb")),
         ("expected_first", ("tell_bot",)),
+        ("bot_modal", ("do_verb",)),
     ):
         for modal in lex.hits(name, words):
             for gap in range(_HELP_GAP + 1):
@@ -1099,11 +1114,16 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
-    if clause.people and clause.question and not rest:
-        about_work = True  # "qué tiene Lucía para hoy"
+    # "qué tiene Lucía para hoy"; "pásame lo que tiene Lucía": a free relative after a verb
+    # of showing asks the same.
+    relative = asks and any(i and words[i - 1] in _FREE_RELATIVE for i in about)
+    if clause.people and (clause.question or relative) and not rest:
+        about_work = True
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
         return None
     if not clause.has("overdue") and _activity_of_a_thing(clause):
+        return None
+    if _holder_of_a_thing(clause):
         return None
     if clause.has("overdue"):
         return ListTasks(scope="overdue")
@@ -1111,6 +1131,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
     if people:
         return ListTasks(scope="person", person=people[0])
     mine = lex.has_outside("mine", ("show",), clause.words)
+    # "what's on today?" from a member of staff: their own day, no one else's.
+    mine = mine or (clause.context.role == "staff" and clause.has("today"))
     if mine and not lex.has("everyone", clause.words):
         return ListTasks(scope="mine")
     return ListTasks(scope="open")
@@ -1133,6 +1155,26 @@ def _activity_of_a_thing(clause: Clause) -> bool:
     return not someone and not (_SUBJECT_PRONOUNS | _WHO).intersection(words)
 
 
+_HAVING = frozenset({"got", "has", "have"})
+_DETERMINERS = frozenset(
+    {"my", "the", "our", "your", "his", "her", "their", "a", "an", "this", "that"}
+)
+
+
+def _holder_of_a_thing(clause: Clause) -> bool:
+    """ "who's got my phone charger", "who has the van keys": who holds a thing, named
+    after the verb of having, is no question about work ("who's got what" is; "who's got
+    the most tasks" names work)."""
+    words = clause.words
+    if not words or words[0] not in _WHO or clause.has("today"):
+        return False  # "who's got the kitchen today": who is on it
+    nouns = clause.lex.hits("task_noun", words)
+    if any(words[hit.first : hit.last] != ["got"] for hit in nouns):
+        return False
+    having = [i for i, w in enumerate(words[:-1]) if w in _HAVING]
+    return bool(having) and words[having[-1] + 1] in _DETERMINERS
+
+
 _WHO = frozenset({"who", "quien", "quienes", "quem", "qui"})
 """The question word that is itself a person: "who is free now"."""
 
@@ -1146,8 +1188,15 @@ _CONTRACTED_NOT = frozenset(
 def _negated(words: Sequence[str], at: int) -> bool:
     """ "not done yet", "hasn't finished", "sin terminar": a done word denied says the
     work is still open."""
-    before = words[max(0, at - 2) : at]
-    return any(w in _NEGATIONS or w.endswith("n't") or w in _CONTRACTED_NOT for w in before)
+    start = max(0, at - 2)
+    before = words[start:at]
+    if any(w in _NEGATIONS or w.endswith("n't") or w in _CONTRACTED_NOT for w in before):
+        return True
+    # "hasn't been done" read as "hasn", "t", "been": the contraction's halves apart.
+    return any(
+        w == "t" and start + i > 0 and words[start + i - 1].endswith("n")
+        for i, w in enumerate(before)
+    )
 
 
 _AUXILIARIES = frozenset({"he", "hemos", "has", "ha", "han"})
@@ -1251,11 +1300,20 @@ def _past_opening(clause: Clause) -> int | None:
     """ "just rang the plumber", "hoovered the terrace, all good": an English simple past
     with no subject, or the sender as subject, opening the message reports the work done
     (the words after it must still name a task). The index of the verb, or None."""
-    if clause.language != "en" or clause.question or clause.people:
+    if clause.language != "en" or clause.question:
         return None
     words = clause.words
     first = 0
-    while first < len(words) - 1 and words[first] in _REPORT_LEADS:
+    if clause.people:
+        # "just to say Luis did the freezer check": a name as the subject, news before it.
+        subject = clause.people[0]
+        before = words[: subject.first]
+        if before and not clause.lex.covers_all(("news_opener", "filler", "hedge"), before):
+            return None
+        first = subject.last
+        if first >= len(words) - 1:
+            return None
+    while not clause.people and first < len(words) - 1 and words[first] in _REPORT_LEADS:
         first += 1
     irregular = clause.lex.hits("past_simple", words[first : first + 2])
     if irregular and irregular[0].first == 0:
@@ -1397,8 +1455,23 @@ def _timed_lead(clause: Clause) -> bool:
     return found is not None and not tidy(found.rest)
 
 
+_HOLDER_REACH = 2
+"""Words of a business's name before a surname in it: "a nombre de Viñedos Gómez SL"."""
+
+
+def _named_holders(clause: Clause) -> bool:
+    """ "que las facturas salgan a nombre de Lucía Gómez SL": every name said right after
+    whose name a paper is made out in holds it; nobody is asked to do anything."""
+    holders = [hit.last for hit in clause.lex.hits("name_holder", clause.words)]
+    return bool(holders) and all(
+        any(0 <= person.first - at <= _HOLDER_REACH for at in holders) for person in clause.people
+    )
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
-    if clause.people or clause.has("note_to_self") or _labelled_task(clause):
+    if clause.people and not (clause.has("billing_document") and _named_holders(clause)):
+        return None
+    if clause.has("note_to_self") or _labelled_task(clause):
         return None  # "tell Maria to send the invoice": work, not billing
     # "someone call the supplier about the invoice", "que alguien archive las facturas",
     # "can someone print the invoices?": work asked of anyone, not a billing question

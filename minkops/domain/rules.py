@@ -58,7 +58,7 @@ _ASIDES = re.compile(r"(?<=,)\s*(?:a\s+ver|o\s+sea|digamos|you\s+know|let\s*'?\s
 """A filler set off by commas in the middle ("mañana, a ver, a las nueve") says nothing;
 unenclosed, the same words may be meant ("vamos a ver el local")."""
 _OPENERS = re.compile(
-    r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+there)?|hola|oye|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
+    r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+(?:there|po))?|hola|oye|ey|ei|ok|okay|vale|bueno|so|well|pues|entonces|buenas"
     r"|buenos\s+dias|buenas\s+tardes|buenas\s+noches|good\s+morning|good\s+afternoon"
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
@@ -75,6 +75,10 @@ _CLOSERS = re.compile(
     r"[\s,.!]*\b(?:thanks|thank\s+you|thx|ty|gracias|muchas\s+gracias|mil\s+gracias|cheers"
     r"|vale|ok|okay)[\s,.!?]*$"
 )
+_LOWER_CLOSERS = re.compile(r"[\s,.!]*\b(?:ta|po)[\s,.!?]*$")
+"""British and Irish "ta" (thanks) and the Filipino "po" of politeness, in lower case as
+written ("… for the photos ta", "… the shutters po"): "the PO" is a purchase order. Read
+on the original text, in the same bounded tail as `_CLOSERS`."""
 
 
 _MAX_OPENERS = 6
@@ -126,7 +130,9 @@ def prepare(message: str) -> Text:
         text = text.blank(0, opener.end())
     text = text.strip()
     tail_start = max(0, len(text.folded) - _CLOSER_TAIL)
-    if (closer := _CLOSERS.search(text.folded, tail_start)) is not None:
+    closer = _CLOSERS.search(text.folded, tail_start)
+    closer = closer or _LOWER_CLOSERS.search(text.original, tail_start)
+    if closer is not None:
         text = text.blank(*closer.span())
     return grammar.respell(fix_typos(text)).strip()
 

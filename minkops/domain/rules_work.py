@@ -305,9 +305,10 @@ _REMINDER_LEAD = re.compile(
     r"|add\s+(?:a\s+)?reminder(?:\s+for)?|new\s+reminder(?:\s+for)?|create\s+(?:a\s+)?reminder"
     r"(?:\s+for)?|(?:nuevo\s+|pon\s+(?:un\s+)?|crea\s+(?:un\s+)?|anade\s+(?:un\s+)?)?"
     rf"recordatorio(?:\s+(?:para|a))?|recuerda(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?"
-    rf"|recordar(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?|avisa(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?)"
+    # "recordales a todos": the voseo imperative, as "recuérdales".
+    rf"|recorda(?:r?les?|r)?(?:\s+a{_NOT_AN_HOUR})?|avisa(?:le|les)?(?:\s+a{_NOT_AN_HOUR})?)"
     r"(?=\s|:|$)"
-    r"|^(?P<me>recuerdame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
+    r"|^(?P<me>recuerdame|recordame|recordarme|avisame|remindme|acuerdame|no\s+me\s+dejes\s+olvidar)"
     r"(?=\s|:|$)"
 )
 _LEADING_CONNECTORS = re.compile(
@@ -328,9 +329,11 @@ def create_reminder(
     rest = text.slice(match.end(), len(text.folded))
     recipients = ["me"]
     if not match.group("me"):
-        names, after = take_names(rest, context.roster)
+        names, after = take_names(_without_to(rest), context.roster)
         if names:
             recipients, rest = names, after
+        elif (team := _team_first(rest)) is not None:
+            recipients, rest = ["everyone"], team
     body = tidy(rest.original)
     if head is not None and (first := _schedule_said_first(head, body, context, language)):
         return CreateReminder(recipients=recipients, **first)
@@ -345,6 +348,28 @@ def create_reminder(
     # No time (or one already past): the handler asks when, and what if the text is empty.
     at = found.at if found is not None and found.at > context.now else None
     return CreateReminder(text=what, recipients=recipients, at=at)
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+_TO = re.compile(r"\s*to\s+")
+
+
+def _without_to(rest: Text) -> Text:
+    """ "remind to Lucía tomorrow …": a "to" before who is reminded, as Spanish "a" says."""
+    to = _TO.match(rest.folded)
+    return rest.slice(to.end(), len(rest.folded)) if to else rest
+
+
+def _team_first(rest: Text) -> Text | None:
+    """ "recuérdale a todo el equipo el lunes …": the whole team named first is who is
+    reminded; what follows it is when and what. None when no team is named first."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(rest.folded)]
+    words = [rest.folded[start:end] for start, end in spans]
+    hits = [hit for hit in lexicon().hits("everyone", words) if hit.first == 0]
+    if not hits:
+        return None
+    end = spans[max(hit.last for hit in hits) - 1][1]
+    return rest.slice(end, len(rest.folded))
 
 
 _CONTENT_LINK = re.compile(r"\s(?:that|to|que|de\s+que)\s")
@@ -372,7 +397,7 @@ def _time_before_the_content(
 
 # Only from the start of a run of separators: a search from inside one retries the run.
 _LEAD_INSIDE = re.compile(
-    r"(?<![\s,])[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordatorio|avisame|recuerda)\b)"
+    r"(?<![\s,])[\s,]+(?=(?:remind|recuerdame|recuerdale|recuerdales|recordame|recordale|recordales|recordatorio|avisame|recuerda)\b)"
 )
 
 
@@ -395,12 +420,28 @@ def _lead_first(text: Text, context: UnderstandingContext) -> tuple[Text, str | 
     favour = _FAVOUR if lexicon().has("favour_asked", said) else ()
     if lexicon().covers_all((*_ADDRESS, *favour), said):
         return tail, None
+    head = _unaddressed(head)
     recurrence = find_recurrence(head.original)
     found = find_time(head.original, timezone=context.timezone, now=context.now)
     if not ((recurrence and not recurrence.rest) or (found and not found.rest)):
         return text, None
     moved = Text(tail.original + " " + head.original, tail.folded + " " + head.folded)
     return moved, head.original
+
+
+_ADDRESS_REACH = 3
+"""Words of greeting before a time said first: "che, todos los sábados …"."""
+
+
+def _unaddressed(head: Text) -> Text:
+    """ "che, todos los sábados a las 9" → "todos los sábados a las 9": a greeting or a
+    word for the reader before the time is no part of it."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(head.folded)]
+    words = [head.folded[start:end] for start, end in spans]
+    for size in range(min(_ADDRESS_REACH, len(words) - 1), 0, -1):
+        if lexicon().covers_all(_ADDRESS, words[:size]):
+            return head.slice(spans[size][0], len(head.folded))
+    return head
 
 
 _OPENING_WORDS = 2

@@ -89,6 +89,9 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # "at 9", "at nine o'clock", "at 9 in the morning"
         rf"\b{_EN_AT}\s+(?P<h>{_HOUR})(?:\s+(?P<mw>{_MINUTE_WORDS})\b|\s*(?:o\s?'?\s?clock|h|hrs)\b)?"
         rf"(?:\s*{_AMPM})?{_POD}(?!\s*(?:%|/|\d))",
+        # "tomorrow 7 in the morning": a bare hour with its part of the day, after a day
+        # (checked in `_time_of`; "room 7 in the morning" is a room)
+        rf"\b(?P<bare>)(?P<h>\d{{1,2}})\s+{_POD_EN}\b",
         # "17h", "9 o'clock"
         rf"\b(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
         # "half past 7", "quarter past 9", "quarter to 9"
@@ -308,6 +311,8 @@ def _time_of(match: re.Match[str]) -> time | None:
     named = groups.get("named")
     if named:
         return time(0, 0) if named in {"midnight", "medianoche"} else time(12, 0)
+    if groups.get("bare") is not None and not _after_a_day(match):
+        return None
     if groups.get("half"):
         said_as_time = groups.get("half_at") or groups.get("ap") or groups.get("pod_en")
         if not said_as_time and groups.get("tail") is None and not _after_a_day(match):
@@ -682,8 +687,9 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "days",
-            rf"\b(?:cada|todos\s+los|los)\s+(?P<first>{_WD})"
-            rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD})*)\b",
+            # "todos los sábados": the plural, whose "-s" the weekday alone leaves over
+            rf"\b(?:cada|todos\s+los|los)\s+(?P<first>{_WD})s?"
+            rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD}s?)*)\b",
         ),
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
         # "Mon Wed Fri at 6", "lunes, miércoles y viernes a las 8": several days listed

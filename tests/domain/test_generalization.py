@@ -11,7 +11,8 @@ import pytest
 
 from minkops.domain.rules import RuleEngine
 from minkops.domain.rules_text import Text, fix_typos
-from minkops.eval import Case, eval_context
+from minkops.domain.when import find_recurrence, find_time
+from minkops.eval import EVAL_NOW, Case, eval_context
 
 
 def read(text: str, language: str = "en", role: str = "admin") -> dict[str, Any]:
@@ -5023,3 +5024,153 @@ def test_a_duty_handed_over_after_a_break_loses_its_obligation_words() -> None:
 )
 def test_a_hand_over_with_no_work_or_no_person_makes_no_task(text: str) -> None:
     assert read(text, "en")["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("what can you really do?", "en"),
+        ("so what could you really do for me?", "en"),
+        ("como é que isso funciona aqui?", "pt"),
+    ],
+)  # fmt: skip
+def test_asking_what_the_bot_can_do_with_an_adverb_before_the_verb_is_help(
+    text: str, language: str
+) -> None:
+    assert read(text, language, "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("quiero los recibos a nombre de Talleres Mora SA, NIF A87654321", "es"),
+        ("can the invoices be made out to Baker Surf Ltd please", "en"),
+    ],
+)  # fmt: skip
+def test_a_name_an_invoice_is_made_out_in_is_billing_not_a_worker(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    "text", ["give me everything that hasn't been done so far", "list everything that hasn't been finished"]
+)  # fmt: skip
+def test_a_done_word_denied_by_a_split_contraction_lists_the_open_work(text: str) -> None:
+    assert read(text) == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [("mándame lo que tiene Juan Mora", "Juan Mora"), ("dime lo que tiene Lucía", "Lucía")],
+)  # fmt: skip
+def test_a_verb_of_showing_with_a_free_relative_of_someone_lists_their_work(
+    text: str, person: str
+) -> None:
+    assert read(text, "es") == {"kind": "list_tasks", "scope": "person", "person": person}
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("freezer temp -21 this morning, checked ✅", 3), ("terrace at -2 this morning, mopped ✅", 6)],
+)  # fmt: skip
+def test_a_signed_reading_in_a_done_report_is_no_task_number(text: str, number: int) -> None:
+    assert read(text, "en", "staff")["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("fyi Tom did the monthly inventory yesterday", 4),
+        ("ok so Juan Mora did the terrace this morning", 6),
+    ],
+)  # fmt: skip
+def test_a_named_subject_with_a_past_verb_reports_their_task_done(text: str, number: int) -> None:
+    assert read(text) == {"kind": "complete_task", "number": number}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["recuérdale al personal mañana a las 7 cerrar la persiana", "recuérdales a todos mañana a las 7 cerrar la persiana"],
+)  # fmt: skip
+def test_the_team_named_right_after_a_spanish_reminder_verb_is_who_is_reminded(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["recipients"], intent["text"]) == (["everyone"], "cerrar la persiana")
+
+
+def test_every_plural_weekday_after_todos_los_is_all_of_the_recurrence() -> None:
+    found = find_recurrence("todos los domingos a las 10")
+    assert found is not None and (found.cron, found.rest) == ("0 10 * * 0", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("recordale a Pedro mañana a las 10 llamar al gestor", ["Pedro"]),
+        ("el viernes a las 6 recordales a todos llamar al gestor", ["everyone"]),
+    ],
+)  # fmt: skip
+def test_a_voseo_reminder_verb_leads_a_reminder(text: str, recipients: list[str]) -> None:
+    intent = read(text, "es")
+    assert (intent["text"], intent["recipients"]) == ("llamar al gestor", recipients)
+
+
+def test_a_greeting_before_a_schedule_said_first_is_no_part_of_the_reminder() -> None:
+    intent = read("ey, los viernes a las 6 recordales a todos cerrar la caja", "es")
+    assert (intent["text"], intent["cron"]) == ("cerrar la caja", "0 18 * * 5")
+
+
+def test_a_bare_hour_with_its_part_of_the_day_after_a_day_is_the_time() -> None:
+    intent = read("remind Pedro on friday 6 in the evening to bring the ladder")
+    assert intent["at"] == "2025-03-28T18:00:00+01:00"
+
+
+def test_a_bare_number_with_a_part_of_the_day_and_no_day_before_it_is_no_hour() -> None:
+    found = find_time("mop room 7 in the morning", timezone="Europe/Madrid", now=EVAL_NOW)
+    assert found is not None and found.at.hour == 9 and "7" in found.rest
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("remind to Pedro and Luis on friday at 8 to bring the ladder", ["Pedro", "Luis"]),
+        ("please remind to Juan Mora tomorrow at 8 to bring the ladder", ["Juan Mora"]),
+    ],
+)  # fmt: skip
+def test_a_to_before_who_is_reminded_is_no_part_of_the_reminder(
+    text: str, recipients: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["recipients"], intent["text"]) == (recipients, "bring the ladder")
+
+
+def test_a_closing_ta_is_thanks_not_part_of_the_reminder() -> None:
+    assert read("remind Pedro on friday at 4 to lock the van ta")["text"] == "lock the van"
+
+
+def test_a_spanish_ey_opening_a_request_is_a_greeting() -> None:
+    intent = read("ei, mándame un audio el lunes a las 7 para acordarme de llamar al gestor", "es")
+    assert (intent["text"], intent["delivery"]) == ("llamar al gestor", "voice")
+
+
+def test_the_filipino_po_around_a_request_is_politeness() -> None:
+    intent = read(
+        "hi po can you send me a reminder on friday at 3 to call the bank po", "en", "staff"
+    )
+    assert intent["text"] == "call the bank"
+
+
+def test_the_portuguese_word_for_a_kitchen_hood_finds_the_hood_task() -> None:
+    assert read("a coifa já está limpa", "pt", "staff") == {"kind": "complete_task", "number": 7}
+
+
+@pytest.mark.parametrize("text", ["who's got the van keys", "who has got our ladder"])
+def test_asking_who_holds_a_thing_is_no_task_list(text: str) -> None:
+    assert read(text, "en", "staff")["kind"] != "list_tasks"
+
+
+@pytest.mark.parametrize("text", ["any jobs today?", "what's due today?"])
+def test_a_member_of_staff_asking_about_today_means_their_own_day(text: str) -> None:
+    assert read(text, "en", "staff") == {"kind": "list_tasks", "scope": "mine"}
+
+
+def test_an_upper_case_ta_or_po_at_the_end_is_a_noun_not_politeness() -> None:
+    assert read("Pedro can you file the PO")["title"] == "file the PO"
