@@ -3481,7 +3481,11 @@ def _drop_vocative(title: str) -> str:
     if not lead or lead[0].first != 0 or lead[0].last >= len(tokens):
         return title
     between = title[tokens[lead[0].last - 1].end : tokens[lead[0].last].start]
-    return tidy(title[tokens[lead[0].last].start :]) if "," in between else title
+    # "(Tom) lad can u get the boards out": no comma, but the request that follows says
+    # the word was one of address.
+    asked = lexicon().hits("ability", [t.text for t in tokens][lead[0].last : lead[0].last + 3])
+    request = bool(asked) and asked[0].first == 0
+    return tidy(title[tokens[lead[0].last].start :]) if "," in between or request else title
 
 
 def _drop_lead(title: str, name: str) -> str:

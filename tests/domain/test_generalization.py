@@ -4590,3 +4590,61 @@ def test_a_regional_sign_off_after_a_comma_at_the_end_is_no_part_of_the_work(
     text: str, title: str
 ) -> None:
     assert read(text)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, you'll need to sweep the cellar floor on Monday at 9", "sweep the cellar floor"),
+        ("Ana, gonna need you to restock the napkins tomorrow at 4", "restock the napkins"),
+        ("Luis mate, reckon you could fix the gate latch on Friday?", "fix the gate latch"),
+        ("Lucía, is necessary that you label the jars today", "label the jars"),
+        ("Tom a favour, can you bring the ladder tomorrow at 10?", "bring the ladder"),
+    ],
+)  # fmt: skip
+def test_an_english_request_wrapper_before_the_work_is_no_part_of_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_first_thing_before_the_verb_is_a_time_filler_not_work() -> None:
+    intent = read("Ana, can you first thing wipe the counters tomorrow")
+    assert intent["title"] == "wipe the counters"
+
+
+def test_a_vocative_without_a_comma_is_address_when_a_request_follows() -> None:
+    assert read("luis lad can u stack the chairs at 6")["title"] == "stack the chairs"
+
+
+def test_then_at_the_end_of_an_order_is_no_part_of_the_work() -> None:
+    assert read("Pedro you'll need to paint the fence on Friday then")["title"] == "paint the fence"
+
+
+def test_a_non_native_of_the_morning_after_an_hour_is_no_part_of_the_title() -> None:
+    intent = read("Ana, can you call the plumber tomorrow at 9 of the morning?")
+    assert intent["title"] == "call the plumber"
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, le encargo revisar las facturas del mes para el lunes", "revisar las facturas del mes"),
+        ("Ana, ¿no te importaría regar las plantas del patio esta tarde?", "regar las plantas del patio"),
+        ("Luis, ¿me harías la gauchada de barrer la vereda mañana?", "barrer la vereda"),
+        ("Tom, a ti te toca sacar la basura mañana a las 9, ¿oíste?", "sacar la basura"),
+        ("María, por favor vas a ordenar el almacén mañana a las 10", "ordenar el almacén"),
+        ("Ana, miña, hay que fregar la terraza mañana a las 5", "fregar la terraza"),
+        ("Luis mañana a las 8 tienes que abrir la tienda vale venga un beso", "abrir la tienda"),
+    ],
+)  # fmt: skip
+def test_a_spanish_request_wrapper_or_regional_vocative_is_no_part_of_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_real_word_near_a_keyword_is_not_rewritten_to_it() -> None:
+    intent = read("Pedro, imprime las tarjetas de visita mañana a las 10", "es")
+    assert intent["title"] == "imprimir las tarjetas de visita"
