@@ -4648,3 +4648,30 @@ def test_a_spanish_request_wrapper_or_regional_vocative_is_no_part_of_the_title(
 def test_a_real_word_near_a_keyword_is_not_rewritten_to_it() -> None:
     intent = read("Pedro, imprime las tarjetas de visita mañana a las 10", "es")
     assert intent["title"] == "imprimir las tarjetas de visita"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Pedro, sweep the terrace before the wine tasting on Friday at 6", "sweep the terrace", "2025-03-28T18:00:00+01:00"),
+        ("Ana, can you polish the glasses before the 8pm concert?", "polish the glasses", "2025-03-27T20:00:00+01:00"),
+        ("Luis, stack the chairs before guests arrive at 5pm", "stack the chairs", "2025-03-27T17:00:00+01:00"),
+        ("Tom, ordena la bodega antes de la cata mañana a las 6 de la tarde", "ordenar la bodega", "2025-03-28T18:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_before_phrase_holding_the_due_time_dates_the_work_and_is_no_part_of_it(
+    text: str, title: str, due: str
+) -> None:
+    intent = read(text, "es" if "ordena" in text else "en")
+    assert intent["title"] == title
+    assert intent["due"] == due
+
+
+def test_a_spanish_meal_after_antes_de_is_a_time_of_day_not_work() -> None:
+    intent = read("Ana, por favor, barre el comedor antes de la cena", "es")
+    assert intent["title"] == "barrer el comedor"
+
+
+def test_an_english_contracted_will_need_to_is_an_obligation_not_work() -> None:
+    text = "The client called. Ana you'll need to repaint the hallway on Monday at 9"
+    assert read(text)["title"] == "repaint the hallway"
