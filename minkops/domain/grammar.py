@@ -3517,7 +3517,7 @@ _DETERMINERS = frozenset(
     | {"her", "their", "any", "both", "every"}
 )
 _PARTICLES = frozenset({"up", "out", "down", "off", "in", "on", "back", "over"})
-_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as", "cal", "dl", "tl", "bl")
+_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as", "os", "cal", "dl", "tl", "bl")
 """A stem that takes its "e" back: changed → change, replaced → replace, updated → update."""
 
 
@@ -3678,7 +3678,8 @@ def _before_a_determiner(rest: str) -> bool:
     determiner straight after it is a verb with its object (a noun is followed by "de",
     "del" or nothing: "limpieza del baño")."""
     following = rest.split(" ", 1)[0]
-    return roster_fold(following) in _ES_DETERMINERS
+    # a count stands where a determiner would: "estires 30 bolas", "cambia 2 filtros"
+    return roster_fold(following) in _ES_DETERMINERS or following.isdigit()
 
 
 _VOWELS = frozenset("aeiou")
@@ -3862,12 +3863,15 @@ def _infinitive_first(
         lemma = lexicon().imperative_lemmas.get(key[:-1])
         if lemma is None and stressed:
             lemma = lexicon().lemmas.get(key[:-1])
+    if lemma is None and stressed and key.endswith("as"):
+        lemma = lexicon().imperative_lemmas.get(key[:-1])  # "das tú la clase": "da" + "s"
     if lemma is None and stressed and key.endswith("as") and len(key) > _SHORTEST_STEM + 1:
         lemma = key[:-1] + "r"  # "sacas tú la basura": a short verb, but "tú" says it is one
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:
-        stem = key[:-2] if key.endswith("en") else key[:-1] if key.endswith("e") else None
+        # "que limpie", "que limpien", "(necesito) que limpies": -e, -en, -es of an -ar verb
+        stem = key[:-2] if key.endswith(("en", "es")) else key[:-1] if key.endswith("e") else None
         if stem is not None:
             # The spelling changes back: apague → apagar, saque → sacar, empiece → empezar.
             for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):

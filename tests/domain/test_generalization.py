@@ -4675,3 +4675,59 @@ def test_a_spanish_meal_after_antes_de_is_a_time_of_day_not_work() -> None:
 def test_an_english_contracted_will_need_to_is_an_obligation_not_work() -> None:
     text = "The client called. Ana you'll need to repaint the hallway on Monday at 9"
     assert read(text)["title"] == "repaint the hallway"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, would you mind closing the shutters at 8?", "close the shutters"),
+        ("Tom, would you mind hosing the yard tomorrow?", "hose the yard"),
+    ],
+)  # fmt: skip
+def test_a_gerund_after_would_you_mind_takes_back_the_e_of_its_base_form(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_thanks_with_a_word_of_address_after_the_order_is_no_part_of_it() -> None:
+    assert read("Pedro, can you sweep the garage when you get a sec? cheers lad")["title"] == (
+        "sweep the garage"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, había que pintar la valla del jardín, ¿lo puedes hacer el lunes?", "pintar la valla del jardín"),
+        ("Tom, habría que ordenar el almacén mañana a las 9", "ordenar el almacén"),
+    ],
+)  # fmt: skip
+def test_a_spanish_past_or_conditional_hay_que_is_an_obligation_not_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_short_tu_verb_with_a_stressed_tu_after_it_is_an_order() -> None:
+    assert read("Pedro, el martes a las 9 das tú la charla de bienvenida", "es")["title"] == (
+        "dar la charla de bienvenida"
+    )
+
+
+def test_deja_before_a_participle_is_an_order_to_leave_something_done() -> None:
+    intent = read("Lucía, antes de las 5 deja ordenado el almacén", "es")
+    assert intent["title"] == "dejar ordenado el almacén"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, necesito que cortes 20 limones para la barra", "cortar 20 limones para la barra"),
+        ("Ana, necesito que prepares 4 bandejas mañana a las 10", "preparar 4 bandejas"),
+    ],
+)  # fmt: skip
+def test_a_second_person_subjunctive_before_a_count_is_read_as_its_infinitive(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
