@@ -64,6 +64,7 @@ from minkops.domain.occasions import drop_dated_occasion
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
+from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
 
@@ -2651,6 +2652,7 @@ def _task_from(
 ) -> IntentType | None:
     context = clause.context
     due = None
+    body_text = time_put_right(body_text, timezone=context.timezone, now=context.now)
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
@@ -2680,6 +2682,9 @@ def _task_from(
         # "la bomba pierde agua. Juan, que la revise": the clitic is the pump.
         said_before = clause.text.original[: clause.tokens[clause.people[0].first].start]
         title = antecedent_in_place(title, said_before, clause.language)
+    # "Pedro... no, mejor Tom. Tom, encuaderna …": the name put right, then said again to
+    # address the order, is one doer.
+    assignees = list(dict.fromkeys(assignees))
     return CreateTask(title=title, assignees=assignees, due=due)
 
 

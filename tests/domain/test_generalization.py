@@ -4731,3 +4731,33 @@ def test_a_second_person_subjunctive_before_a_count_is_read_as_its_infinitive(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Luis, paint the shed on Tuesday, no sorry Wednesday, at 10", "en", "2025-04-02T10:00:00+02:00"),
+        ("Ana, el martes a las 9, digo a las 12, te toca ordenar la bodega", "es", "2025-04-01T12:00:00+02:00"),
+    ],
+)  # fmt: skip
+def test_a_time_put_right_straight_after_it_was_said_is_read_as_the_right_one(
+    text: str, language: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert intent["due"] == due
+    assert intent["title"] in {"paint the shed", "ordenar la bodega"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "assignees", "title"),
+    [
+        ("Ana, actually no, Tom - fold the napkins", "en", ["Tom"], "fold the napkins"),
+        ("Lucía... no, mejor Pedro. Pedro, riega las plantas mañana", "es", ["Pedro"], "regar las plantas"),
+    ],
+)  # fmt: skip
+def test_a_name_put_right_is_the_one_doer_even_when_said_again(
+    text: str, language: str, assignees: list[str], title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["assignees"] == assignees
+    assert intent["title"] == title
