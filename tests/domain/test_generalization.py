@@ -4761,3 +4761,10 @@ def test_a_name_put_right_is_the_one_doer_even_when_said_again(
     intent = read(text, language)
     assert intent["assignees"] == assignees
     assert intent["title"] == title
+
+
+def test_a_contracted_is_on_before_a_gerund_gives_the_duty_in_the_base_form() -> None:
+    intent = read("Luis's on stacking the crates in the cellar, Friday from 7am")
+    assert intent["title"] == "stack the crates in the cellar"
+    assert intent["assignees"] == ["Luis"]
+    assert intent["due"] == "2025-03-28T07:00:00+01:00"
