@@ -3186,7 +3186,9 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
         causal = (
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
-        if pause or at in urgent or causal or _says_what_is_going_on(words, hit):
+        # "corta el césped que está altísimo": "que" with "está" says how the thing is
+        stated = words[at] in _BARE_QUE and words[at + 1 : at + 2] in (["esta"], ["estan"])
+        if pause or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title

@@ -4768,3 +4768,8 @@ def test_a_contracted_is_on_before_a_gerund_gives_the_duty_in_the_base_form() ->
     assert intent["title"] == "stack the crates in the cellar"
     assert intent["assignees"] == ["Luis"]
     assert intent["due"] == "2025-03-28T07:00:00+01:00"
+
+
+def test_que_esta_after_spanish_work_says_how_the_thing_is_and_is_no_part_of_it() -> None:
+    intent = read("Pedro, limpia la campana de la cocina que está llena de grasa", "es")
+    assert intent["title"] == "limpiar la campana de la cocina"
