@@ -4773,3 +4773,14 @@ def test_a_contracted_is_on_before_a_gerund_gives_the_duty_in_the_base_form() ->
 def test_que_esta_after_spanish_work_says_how_the_thing_is_and_is_no_part_of_it() -> None:
     intent = read("Pedro, limpia la campana de la cocina que está llena de grasa", "es")
     assert intent["title"] == "limpiar la campana de la cocina"
+
+
+def test_a_ver_and_a_closing_eso_are_fillers_around_spanish_work() -> None:
+    text = "bueno, que Ana tiene que... a ver, lijar la mesa del comedor, eso, el lunes a las 9"
+    intent = read(text, "es")
+    assert intent["title"] == "lijar la mesa del comedor"
+    assert intent["assignees"] == ["Ana"]
+
+
+def test_eso_as_the_object_of_the_work_stays() -> None:
+    assert read("Pedro, haz eso mañana", "es")["title"] == "hacer eso"
