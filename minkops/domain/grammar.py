@@ -2808,7 +2808,9 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
     for name in names:
         hits = lexicon().hits(name, words)
         if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
-            if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS:
+            gap = body[tokens[hits[-1].first - 1].end : tokens[hits[-1].first].start]
+            paused = any(mark in gap for mark in ",;?!¿¡")  # "… pa', ¿oíste?": set off
+            if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS and not paused:
                 continue  # "set up the hall for PE": a preposition's object, no tag
             if words[hits[-1].first - 1] in _DETERMINERS | _ARTICLES:
                 continue  # "sign the PO": a determiner's noun, not the tag "po"
@@ -3186,8 +3188,7 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
         causal = (
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
-        # "corta el césped que está altísimo": "que" with "está" says how the thing is
-        stated = words[at] in _BARE_QUE and words[at + 1 : at + 2] in (["esta"], ["estan"])
+        stated = _says_how_much_it_is(words, at)
         if pause or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
@@ -3213,6 +3214,20 @@ def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str
 
 _CONTRACTED_BE = frozenset({"s", "re"})
 _COMPLEMENTIZERS = frozenset({"sure", "whether", "if", "that", "when", "what", "how", "why"})
+
+
+_INTENSIFIERS = frozenset({"muy", "super", "re", "tan", "demasiado", "bastante", "mas"})
+_SUPERLATIVES = ("isimo", "isima", "isimos", "isimas")
+
+
+def _says_how_much_it_is(words: Sequence[str], at: int) -> bool:
+    """ "corta el césped que está altísimo", "…que están muy sucias": a "que está" with
+    an intensified state is the speaker's why; a plain one ("la plancha que está sucia")
+    tells which thing, and stays."""
+    if words[at] not in _BARE_QUE or words[at + 1 : at + 2] not in (["esta"], ["estan"]):
+        return False
+    state = words[at + 2 : at + 3]
+    return bool(state) and (state[0] in _INTENSIFIERS or state[0].endswith(_SUPERLATIVES))
 
 
 def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:

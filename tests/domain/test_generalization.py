@@ -4770,9 +4770,10 @@ def test_a_contracted_is_on_before_a_gerund_gives_the_duty_in_the_base_form() ->
     assert intent["due"] == "2025-03-28T07:00:00+01:00"
 
 
-def test_que_esta_after_spanish_work_says_how_the_thing_is_and_is_no_part_of_it() -> None:
-    intent = read("Pedro, limpia la campana de la cocina que está llena de grasa", "es")
+def test_que_esta_with_an_intensified_state_says_why_and_is_no_part_of_the_work() -> None:
+    intent = read("Pedro, limpia la campana de la cocina que está muy grasienta", "es")
     assert intent["title"] == "limpiar la campana de la cocina"
+    assert read("Ana, friega las ollas que están sucísimas", "es")["title"] == "fregar las ollas"
 
 
 def test_a_ver_and_a_closing_eso_are_fillers_around_spanish_work() -> None:
@@ -4784,3 +4785,9 @@ def test_a_ver_and_a_closing_eso_are_fillers_around_spanish_work() -> None:
 
 def test_eso_as_the_object_of_the_work_stays() -> None:
     assert read("Pedro, haz eso mañana", "es")["title"] == "hacer eso"
+
+
+def test_a_tag_question_set_off_after_a_clipped_para_is_no_part_of_the_work() -> None:
+    intent = read("Ana, a ti te toca limpiar los baños pa' mañana a las 9, ¿oíste?", "es")
+    assert intent["title"] == "limpiar los baños"
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
