@@ -4791,3 +4791,18 @@ def test_a_tag_question_set_off_after_a_clipped_para_is_no_part_of_the_work() ->
     intent = read("Ana, a ti te toca limpiar los baños pa' mañana a las 9, ¿oíste?", "es")
     assert intent["title"] == "limpiar los baños"
     assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("Lucía me pidió que añada una tarea para Tom: limpiar la furgoneta", "es", "limpiar la furgoneta", ["Tom"]),
+        ("Pedro asked me to add a task for María: restock the bar", "en", "restock the bar", ["María"]),
+    ],
+)  # fmt: skip
+def test_a_request_passed_on_by_who_asked_is_read_as_if_sent(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert intent["title"] == title
+    assert intent["assignees"] == assignees
