@@ -34,7 +34,7 @@ from minkops.domain.intents import (
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, tokens_of
 from minkops.domain.replies import pick_language
-from minkops.domain.reported import passed_on_request
+from minkops.domain.reported import favour_then_work, passed_on_request
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
 from minkops.domain.rules_text import Text, detect_language, fix_typos
@@ -260,7 +260,8 @@ class RuleEngine:
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         text = _request_after_scene(bounded_runs(text), context)
-        if (passed := passed_on_request(text, context)) is not None:
+        passed = passed_on_request(text, context) or favour_then_work(text, context)
+        if passed is not None:
             relayed = self._understand(passed, context)
             if isinstance(relayed.intent, CreateTask) and relayed.intent.assignees:
                 return relayed

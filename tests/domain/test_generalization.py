@@ -4806,3 +4806,11 @@ def test_a_request_passed_on_by_who_asked_is_read_as_if_sent(
     intent = read(text, language)
     assert intent["title"] == title
     assert intent["assignees"] == assignees
+
+
+def test_a_sentence_that_only_asks_a_favour_names_who_does_the_next_sentences_work() -> None:
+    text = "¿Me echas una mano, Pedro? Habría que montar las mesas de la terraza mañana a las 10"
+    intent = read(text, "es")
+    assert intent["title"] == "montar las mesas de la terraza"
+    assert intent["assignees"] == ["Pedro"]
+    assert intent["due"] == "2025-03-28T10:00:00+01:00"
