@@ -4814,3 +4814,9 @@ def test_a_sentence_that_only_asks_a_favour_names_who_does_the_next_sentences_wo
     assert intent["title"] == "montar las mesas de la terraza"
     assert intent["assignees"] == ["Pedro"]
     assert intent["due"] == "2025-03-28T10:00:00+01:00"
+
+
+def test_a_word_of_address_set_off_by_commas_does_not_read_as_work_done() -> None:
+    intent = read("Tom, ya pues, hay que fregar las ollas hoy a las 6", "es")
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == "fregar las ollas"
