@@ -4820,3 +4820,9 @@ def test_a_word_of_address_set_off_by_commas_does_not_read_as_work_done() -> Non
     intent = read("Tom, ya pues, hay que fregar las ollas hoy a las 6", "es")
     assert intent["kind"] == "create_task"
     assert intent["title"] == "fregar las ollas"
+
+
+def test_es_cosa_de_hands_the_topic_work_to_the_person_named() -> None:
+    intent = read("Lo de regar los olivos es cosa de Lucía", "es")
+    assert intent["title"] == "regar los olivos"
+    assert intent["assignees"] == ["Lucía"]
