@@ -60,9 +60,11 @@ from minkops.domain.intents import (
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
+from minkops.domain.occasions import drop_dated_occasion
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
+from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
 
@@ -2969,13 +2971,14 @@ def _task_from(
 ) -> IntentType | None:
     context = clause.context
     due = None
+    body_text = time_put_right(body_text, timezone=context.timezone, now=context.now)
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
     if found is not None and _genitive_time(body_text, found.rest):
         found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
-        body_text, due = found.rest, found.at
+        body_text, due = drop_dated_occasion(body_text, found.rest), found.at
         head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
             # "for tomorrow Luis should prep the salads by 11": the day said before the
@@ -2998,6 +3001,9 @@ def _task_from(
         # "la bomba pierde agua. Juan, que la revise": the clitic is the pump.
         said_before = clause.text.original[: clause.tokens[clause.people[0].first].start]
         title = antecedent_in_place(title, said_before, clause.language)
+    # "Pedro... no, mejor Tom. Tom, encuaderna …": the name put right, then said again to
+    # address the order, is one doer.
+    assignees = list(dict.fromkeys(assignees))
     return CreateTask(title=title, assignees=assignees, due=due)
 
 
@@ -3131,7 +3137,9 @@ def _drop_tail(body: str, names: Sequence[str]) -> str:
     for name in names:
         hits = lexicon().hits(name, words)
         if hits and hits[-1].last in (end, len(words)) and hits[-1].first > 0:
-            if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS:
+            gap = body[tokens[hits[-1].first - 1].end : tokens[hits[-1].first].start]
+            paused = any(mark in gap for mark in ",;?!¿¡")  # "… pa', ¿oíste?": set off
+            if words[hits[-1].first - 1] in _LEADING_LINKS | _PLACE_LINKS and not paused:
                 continue  # "set up the hall for PE": a preposition's object, no tag
             if words[hits[-1].first - 1] in _DETERMINERS | _ARTICLES:
                 continue  # "sign the PO": a determiner's noun, not the tag "po"
@@ -3509,7 +3517,8 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
         causal = (
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
-        if pause or at in urgent or causal or _says_what_is_going_on(words, hit):
+        stated = _says_how_much_it_is(words, at)
+        if pause or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
@@ -3534,6 +3543,20 @@ def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str
 
 _CONTRACTED_BE = frozenset({"s", "re"})
 _COMPLEMENTIZERS = frozenset({"sure", "whether", "if", "that", "when", "what", "how", "why"})
+
+
+_INTENSIFIERS = frozenset({"muy", "super", "re", "tan", "demasiado", "bastante", "mas"})
+_SUPERLATIVES = ("isimo", "isima", "isimos", "isimas")
+
+
+def _says_how_much_it_is(words: Sequence[str], at: int) -> bool:
+    """ "corta el césped que está altísimo", "…que están muy sucias": a "que está" with
+    an intensified state is the speaker's why; a plain one ("la plancha que está sucia")
+    tells which thing, and stays."""
+    if words[at] not in _BARE_QUE or words[at + 1 : at + 2] not in (["esta"], ["estan"]):
+        return False
+    state = words[at + 2 : at + 3]
+    return bool(state) and (state[0] in _INTENSIFIERS or state[0].endswith(_SUPERLATIVES))
 
 
 def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
@@ -3811,7 +3834,11 @@ def _drop_vocative(title: str) -> str:
     if not lead or lead[0].first != 0 or lead[0].last >= len(tokens):
         return title
     between = title[tokens[lead[0].last - 1].end : tokens[lead[0].last].start]
-    return tidy(title[tokens[lead[0].last].start :]) if "," in between else title
+    # "(Tom) lad can u get the boards out": no comma, but the request that follows says
+    # the word was one of address.
+    asked = lexicon().hits("ability", [t.text for t in tokens][lead[0].last : lead[0].last + 3])
+    request = bool(asked) and asked[0].first == 0
+    return tidy(title[tokens[lead[0].last].start :]) if "," in between or request else title
 
 
 def _drop_aside(title: str) -> str:
@@ -3856,7 +3883,7 @@ _DETERMINERS = frozenset(
     | {"her", "their", "any", "both", "every"}
 )
 _PARTICLES = frozenset({"up", "out", "down", "off", "in", "on", "back", "over"})
-_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as", "cal", "dl", "tl", "bl")
+_E_ENDINGS = ("c", "g", "v", "z", "u", "at", "ur", "iz", "as", "os", "cal", "dl", "tl", "bl")
 """A stem that takes its "e" back: changed → change, replaced → replace, updated → update."""
 
 
@@ -4017,7 +4044,8 @@ def _before_a_determiner(rest: str) -> bool:
     determiner straight after it is a verb with its object (a noun is followed by "de",
     "del" or nothing: "limpieza del baño")."""
     following = rest.split(" ", 1)[0]
-    return roster_fold(following) in _ES_DETERMINERS
+    # a count stands where a determiner would: "estires 30 bolas", "cambia 2 filtros"
+    return roster_fold(following) in _ES_DETERMINERS or following.isdigit()
 
 
 _VOWELS = frozenset("aeiou")
@@ -4201,12 +4229,15 @@ def _infinitive_first(
         lemma = lexicon().imperative_lemmas.get(key[:-1])
         if lemma is None and stressed:
             lemma = lexicon().lemmas.get(key[:-1])
+    if lemma is None and stressed and key.endswith("as"):
+        lemma = lexicon().imperative_lemmas.get(key[:-1])  # "das tú la clase": "da" + "s"
     if lemma is None and stressed and key.endswith("as") and len(key) > _SHORTEST_STEM + 1:
         lemma = key[:-1] + "r"  # "sacas tú la basura": a short verb, but "tú" says it is one
     if lemma is None and key in lexicon().indicative:
         return body
     if lemma is None and subjunctive and len(key) > 3:
-        stem = key[:-2] if key.endswith("en") else key[:-1] if key.endswith("e") else None
+        # "que limpie", "que limpien", "(necesito) que limpies": -e, -en, -es of an -ar verb
+        stem = key[:-2] if key.endswith(("en", "es")) else key[:-1] if key.endswith("e") else None
         if stem is not None:
             # The spelling changes back: apague → apagar, saque → sacar, empiece → empezar.
             for written, spoken in (("gu", "g"), ("qu", "c"), ("c", "z")):

@@ -32,8 +32,9 @@ from minkops.domain.intents import (
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
-from minkops.domain.lexicon import lexicon, tokens_of
+from minkops.domain.lexicon import lexicon, tokens_of, words_of
 from minkops.domain.replies import pick_language
+from minkops.domain.reported import favour_then_work, passed_on_request
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
 from minkops.domain.rules_people import add_member, correct_data, remove_member, update_member
 from minkops.domain.rules_text import Text, detect_language, fix_typos
@@ -108,6 +109,22 @@ def bounded_runs(message: str) -> str:
     return _MIXED_RUN.sub(r"\1", message)
 
 
+def _vocative_asides(folded: str) -> list[tuple[int, int]]:
+    """ "Luis, ya pues, hay que …", "Lucía, miña, …": a word of address set off by commas
+    is said to the person; its words ("ya") must not read as anything else. One split on
+    commas and one lexicon look-up per piece: linear."""
+    spans: list[tuple[int, int]] = []
+    start = folded.find(",")
+    while start != -1:
+        end = folded.find(",", start + 1)
+        if end == -1:
+            break
+        if lexicon().covers("vocative", words_of(folded[start + 1 : end])):
+            spans.append((start + 1, end))
+        start = end
+    return spans
+
+
 def prepare(message: str) -> Text:
     """Fold, drop fillers and politeness, repair mistyped keywords, trim.
 
@@ -115,11 +132,14 @@ def prepare(message: str) -> Text:
     times, and the end-anchored one only to a bounded tail.
     """
     text = Text.of(message)
-    fillers = [*_FILLERS.finditer(text.folded), *_ASIDES.finditer(text.folded)]
+    fillers = [
+        *(m.span() for m in _FILLERS.finditer(text.folded)),
+        *(m.span() for m in _ASIDES.finditer(text.folded)),
+        *_vocative_asides(text.folded),
+    ]
     if fillers:
         folded, original = list(text.folded), list(text.original)
-        for filler in fillers:
-            start, end = filler.span()
+        for start, end in fillers:
             folded[start:end] = original[start:end] = " " * (end - start)
         text = Text("".join(original), "".join(folded))
     text = text.strip()
@@ -266,6 +286,11 @@ class RuleEngine:
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         text = _request_after_scene(bounded_runs(text), context)
+        passed = passed_on_request(text, context) or favour_then_work(text, context)
+        if passed is not None:
+            relayed = self._understand(passed, context)
+            if isinstance(relayed.intent, CreateTask) and relayed.intent.assignees:
+                return relayed
         understood = self._understand(text, context)
         alone = order_among_sentences(
             text, understood.intent, lambda part: self._understand(part, context).intent

@@ -143,7 +143,7 @@ _NOT_TYPOS = frozenset(
         "idiom", "pendiente", "list", "recuerdale", "recuerdales", "recordarle",
         "recordarles", "avisale", "avisales", "recuerdalo", "borja", "tarek", "tarda", "tardes", "tareas", "taras", "marea", "mareas",
         "luces", "lunas", "dones", "hecha", "lisa", "listo", "liste", "listes",
-        "toda", "todas", "donde", "tarta", "tartas",
+        "toda", "todas", "donde", "tarta", "tartas", "tarjeta", "tarjetas",
         "recuerdes", "recuerden", "recuerde", "recordas", "recordes", "cancele", "cancelen",
         "canceles", "elimine", "eliminen", "asigne", "asignen", "agregue", "agreguen",
     }

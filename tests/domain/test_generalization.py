@@ -5174,3 +5174,239 @@ def test_a_member_of_staff_asking_about_today_means_their_own_day(text: str) -> 
 
 def test_an_upper_case_ta_or_po_at_the_end_is_a_noun_not_politeness() -> None:
     assert read("Pedro can you file the PO")["title"] == "file the PO"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, you'll need to sweep the cellar floor on Monday at 9", "sweep the cellar floor"),
+        ("Ana, gonna need you to restock the napkins tomorrow at 4", "restock the napkins"),
+        ("Luis mate, reckon you could fix the gate latch on Friday?", "fix the gate latch"),
+        ("Lucía, is necessary that you label the jars today", "label the jars"),
+        ("Tom a favour, can you bring the ladder tomorrow at 10?", "bring the ladder"),
+    ],
+)  # fmt: skip
+def test_an_english_request_wrapper_before_the_work_is_no_part_of_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_first_thing_before_the_verb_is_a_time_filler_not_work() -> None:
+    intent = read("Ana, can you first thing wipe the counters tomorrow")
+    assert intent["title"] == "wipe the counters"
+
+
+def test_a_vocative_without_a_comma_is_address_when_a_request_follows() -> None:
+    assert read("luis lad can u stack the chairs at 6")["title"] == "stack the chairs"
+
+
+def test_then_at_the_end_of_an_order_is_no_part_of_the_work() -> None:
+    assert read("Pedro you'll need to paint the fence on Friday then")["title"] == "paint the fence"
+
+
+def test_a_non_native_of_the_morning_after_an_hour_is_no_part_of_the_title() -> None:
+    intent = read("Ana, can you call the plumber tomorrow at 9 of the morning?")
+    assert intent["title"] == "call the plumber"
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, le encargo revisar las facturas del mes para el lunes", "revisar las facturas del mes"),
+        ("Ana, ¿no te importaría regar las plantas del patio esta tarde?", "regar las plantas del patio"),
+        ("Luis, ¿me harías la gauchada de barrer la vereda mañana?", "barrer la vereda"),
+        ("Tom, a ti te toca sacar la basura mañana a las 9, ¿oíste?", "sacar la basura"),
+        ("María, por favor vas a ordenar el almacén mañana a las 10", "ordenar el almacén"),
+        ("Ana, miña, hay que fregar la terraza mañana a las 5", "fregar la terraza"),
+        ("Luis mañana a las 8 tienes que abrir la tienda vale venga un beso", "abrir la tienda"),
+    ],
+)  # fmt: skip
+def test_a_spanish_request_wrapper_or_regional_vocative_is_no_part_of_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_real_word_near_a_keyword_is_not_rewritten_to_it() -> None:
+    intent = read("Pedro, imprime las tarjetas de visita mañana a las 10", "es")
+    assert intent["title"] == "imprimir las tarjetas de visita"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Pedro, sweep the terrace before the wine tasting on Friday at 6", "sweep the terrace", "2025-03-28T18:00:00+01:00"),
+        ("Ana, can you polish the glasses before the 8pm concert?", "polish the glasses", "2025-03-27T20:00:00+01:00"),
+        ("Luis, stack the chairs before guests arrive at 5pm", "stack the chairs", "2025-03-27T17:00:00+01:00"),
+        ("Tom, ordena la bodega antes de la cata mañana a las 6 de la tarde", "ordenar la bodega", "2025-03-28T18:00:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_before_phrase_holding_the_due_time_dates_the_work_and_is_no_part_of_it(
+    text: str, title: str, due: str
+) -> None:
+    intent = read(text, "es" if "ordena" in text else "en")
+    assert intent["title"] == title
+    assert intent["due"] == due
+
+
+def test_a_spanish_meal_after_antes_de_is_a_time_of_day_not_work() -> None:
+    intent = read("Ana, por favor, barre el comedor antes de la cena", "es")
+    assert intent["title"] == "barrer el comedor"
+
+
+def test_an_english_contracted_will_need_to_is_an_obligation_not_work() -> None:
+    text = "The client called. Ana you'll need to repaint the hallway on Monday at 9"
+    assert read(text)["title"] == "repaint the hallway"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, would you mind closing the shutters at 8?", "close the shutters"),
+        ("Tom, would you mind hosing the yard tomorrow?", "hose the yard"),
+    ],
+)  # fmt: skip
+def test_a_gerund_after_would_you_mind_takes_back_the_e_of_its_base_form(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_thanks_with_a_word_of_address_after_the_order_is_no_part_of_it() -> None:
+    assert read("Pedro, can you sweep the garage when you get a sec? cheers lad")["title"] == (
+        "sweep the garage"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ana, había que pintar la valla del jardín, ¿lo puedes hacer el lunes?", "pintar la valla del jardín"),
+        ("Tom, habría que ordenar el almacén mañana a las 9", "ordenar el almacén"),
+    ],
+)  # fmt: skip
+def test_a_spanish_past_or_conditional_hay_que_is_an_obligation_not_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_short_tu_verb_with_a_stressed_tu_after_it_is_an_order() -> None:
+    assert read("Pedro, el martes a las 9 das tú la charla de bienvenida", "es")["title"] == (
+        "dar la charla de bienvenida"
+    )
+
+
+def test_deja_before_a_participle_is_an_order_to_leave_something_done() -> None:
+    intent = read("Lucía, antes de las 5 deja ordenado el almacén", "es")
+    assert intent["title"] == "dejar ordenado el almacén"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, necesito que cortes 20 limones para la barra", "cortar 20 limones para la barra"),
+        ("Ana, necesito que prepares 4 bandejas mañana a las 10", "preparar 4 bandejas"),
+    ],
+)  # fmt: skip
+def test_a_second_person_subjunctive_before_a_count_is_read_as_its_infinitive(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Luis, paint the shed on Tuesday, no sorry Wednesday, at 10", "en", "2025-04-02T10:00:00+02:00"),
+        ("Ana, el martes a las 9, digo a las 12, te toca ordenar la bodega", "es", "2025-04-01T12:00:00+02:00"),
+    ],
+)  # fmt: skip
+def test_a_time_put_right_straight_after_it_was_said_is_read_as_the_right_one(
+    text: str, language: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert intent["due"] == due
+    assert intent["title"] in {"paint the shed", "ordenar la bodega"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "assignees", "title"),
+    [
+        ("Ana, actually no, Tom - fold the napkins", "en", ["Tom"], "fold the napkins"),
+        ("Lucía... no, mejor Pedro. Pedro, riega las plantas mañana", "es", ["Pedro"], "regar las plantas"),
+    ],
+)  # fmt: skip
+def test_a_name_put_right_is_the_one_doer_even_when_said_again(
+    text: str, language: str, assignees: list[str], title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["assignees"] == assignees
+    assert intent["title"] == title
+
+
+def test_a_contracted_is_on_before_a_gerund_gives_the_duty_in_the_base_form() -> None:
+    intent = read("Luis's on stacking the crates in the cellar, Friday from 7am")
+    assert intent["title"] == "stack the crates in the cellar"
+    assert intent["assignees"] == ["Luis"]
+    assert intent["due"] == "2025-03-28T07:00:00+01:00"
+
+
+def test_que_esta_with_an_intensified_state_says_why_and_is_no_part_of_the_work() -> None:
+    intent = read("Pedro, limpia la campana de la cocina que está muy grasienta", "es")
+    assert intent["title"] == "limpiar la campana de la cocina"
+    assert read("Ana, friega las ollas que están sucísimas", "es")["title"] == "fregar las ollas"
+
+
+def test_a_ver_and_a_closing_eso_are_fillers_around_spanish_work() -> None:
+    text = "bueno, que Ana tiene que... a ver, lijar la mesa del comedor, eso, el lunes a las 9"
+    intent = read(text, "es")
+    assert intent["title"] == "lijar la mesa del comedor"
+    assert intent["assignees"] == ["Ana"]
+
+
+def test_eso_as_the_object_of_the_work_stays() -> None:
+    assert read("Pedro, haz eso mañana", "es")["title"] == "hacer eso"
+
+
+def test_a_tag_question_set_off_after_a_clipped_para_is_no_part_of_the_work() -> None:
+    intent = read("Ana, a ti te toca limpiar los baños pa' mañana a las 9, ¿oíste?", "es")
+    assert intent["title"] == "limpiar los baños"
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "assignees"),
+    [
+        ("Lucía me pidió que añada una tarea para Tom: limpiar la furgoneta", "es", "limpiar la furgoneta", ["Tom"]),
+        ("Pedro asked me to add a task for María: restock the bar", "en", "restock the bar", ["María"]),
+    ],
+)  # fmt: skip
+def test_a_request_passed_on_by_who_asked_is_read_as_if_sent(
+    text: str, language: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, language)
+    assert intent["title"] == title
+    assert intent["assignees"] == assignees
+
+
+def test_a_sentence_that_only_asks_a_favour_names_who_does_the_next_sentences_work() -> None:
+    text = "¿Me echas una mano, Pedro? Habría que montar las mesas de la terraza mañana a las 10"
+    intent = read(text, "es")
+    assert intent["title"] == "montar las mesas de la terraza"
+    assert intent["assignees"] == ["Pedro"]
+    assert intent["due"] == "2025-03-28T10:00:00+01:00"
+
+
+def test_a_word_of_address_set_off_by_commas_does_not_read_as_work_done() -> None:
+    intent = read("Tom, ya pues, hay que fregar las ollas hoy a las 6", "es")
+    assert intent["kind"] == "create_task"
+    assert intent["title"] == "fregar las ollas"
+
+
+def test_es_cosa_de_hands_the_topic_work_to_the_person_named() -> None:
+    intent = read("Lo de regar los olivos es cosa de Lucía", "es")
+    assert intent["title"] == "regar los olivos"
+    assert intent["assignees"] == ["Lucía"]

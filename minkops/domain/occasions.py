@@ -1,0 +1,35 @@
+"""An occasion the due time was said of ("before the group visit on Saturday at 11").
+
+When the time sits inside or right after a "before …" phrase that ends the order, the
+phrase names the event the time belongs to: it dates the work, it is not the work.
+"""
+
+from __future__ import annotations
+
+from minkops.domain.lexicon import lexicon, tokens_of
+from minkops.domain.rules_text import Text, tidy
+
+_OCCASION_REACH = 5
+"""How many words "before" may stand ahead of the time ("before the new staff lesson")."""
+_AFTER_THE_TIME = 2
+"""How many words of the occasion may follow the time ("before the 2pm lesson")."""
+
+
+def drop_dated_occasion(said: str, rest: str) -> str:
+    """`rest` (the order with its time taken out of `said`) without a closing "before …"
+    whose words hold the time; `rest` as it was otherwise."""
+    cut = 0
+    for a, b in zip(said, rest, strict=False):
+        if a != b:
+            break
+        cut += 1
+    tokens = tokens_of(Text.of(rest).folded)
+    ahead = [t for t in tokens if t.end <= cut]
+    behind = [t for t in tokens if t.start >= cut]
+    if len(behind) > _AFTER_THE_TIME or len(ahead) < 2:
+        return rest
+    first = max(2, len(ahead) - _OCCASION_REACH)
+    hits = lexicon().hits("occasion_before", [t.text for t in ahead[first:]])
+    if not hits:
+        return rest
+    return tidy(rest[: ahead[first + hits[-1].first].start])

@@ -1,0 +1,54 @@
+"""A time said, then put right straight away ("on Friday, no sorry Saturday, at 9",
+"el lunes a las 10, digo a las 11").
+
+The words after the slip replace as many words at the end of the time before it: the
+correction repeats the phrase it mends ("Friday" → "Saturday", "a las 10" → "a las 11"),
+so the rest of that time ("el lunes") still stands.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from minkops.domain.lexicon import lexicon, tokens_of
+from minkops.domain.rules_text import Text, tidy
+from minkops.domain.when import find_time
+
+_CORRECTION_REACH = 4
+"""How many words the mended phrase may run to, up to the pause that ends it."""
+_PAUSES = frozenset(",.;…")
+
+
+def time_put_right(said: str, *, timezone: str, now: datetime) -> str:
+    """`said` with a time that was put right read as the right one; unchanged otherwise."""
+    folded = Text.of(said).folded
+    tokens = tokens_of(folded)
+    repair = lexicon().hits("self_repair", [t.text for t in tokens])
+    if not repair:
+        return said
+    first, last = repair[0].first, repair[0].last
+    if first == 0 or last >= len(tokens):
+        return said
+    size = 0
+    while size < _CORRECTION_REACH and last + size < len(tokens):
+        size += 1
+        gap = (
+            said[tokens[last + size - 1].end : tokens[last + size].start]
+            if last + size < len(tokens)
+            else ""
+        )
+        if any(mark in gap for mark in _PAUSES):
+            break
+    mended = said[tokens[last].start : tokens[last + size - 1].end]
+    if size > first or not _is_a_time(mended, timezone, now):
+        return said
+    slip = said[tokens[first - size].start : tokens[first - 1].end]
+    if not _is_a_time(slip, timezone, now):
+        return said
+    return tidy(f"{said[: tokens[first - size].start]}{said[tokens[last].start :]}")
+
+
+def _is_a_time(phrase: str, timezone: str, now: datetime) -> bool:
+    """The whole phrase is a time ("Saturday", "a las 11"), nothing of the work in it."""
+    found = find_time(phrase, timezone=timezone, now=now)
+    return found is not None and not tokens_of(Text.of(found.rest).folded)
