@@ -213,6 +213,11 @@ async def test_org_changes_are_heard_again_after_a_postgres_restart(
     service, cluster = outage_service
     assert (await service.post(inbound(f"SM{uuid.uuid4().hex}", OWNER, "tareas"))).status == 200
     await service.replies_to(OWNER)  # the org actor is live, its state loaded
+    # Stop only once that reply is recorded as sent: stopped between Twilio's answer and
+    # the record, the row would rightly wait out its 30 s sending lease (the send is
+    # ambiguous), and the next reply to the same number would queue behind it. That path
+    # has its own tests; this one is about LISTEN.
+    await _all_sends_recorded(service.database_url)
     await asyncio.to_thread(cluster.stop)
     await asyncio.to_thread(cluster.start)
     deadline = time.monotonic() + 30
@@ -236,6 +241,19 @@ async def test_org_changes_are_heard_again_after_a_postgres_restart(
     assert (await service.post(inbound(f"SM{uuid.uuid4().hex}", OWNER, "tareas"))).status == 200
     replies = await service.replies_to(OWNER, 2)
     assert "zqlstn" in replies[-1].body
+
+
+async def _all_sends_recorded(database_url: str, timeout: float = 10.0) -> None:
+    owner = await asyncpg.connect(database_url)
+    try:
+        deadline = time.monotonic() + timeout
+        while await owner.fetchval(
+            "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
+        ):
+            assert time.monotonic() < deadline, "a reply was never recorded as sent"
+            await asyncio.sleep(0.05)
+    finally:
+        await owner.close()
 
 
 async def test_twilio_failing_for_20_s_mid_burst(
