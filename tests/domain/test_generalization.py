@@ -5174,3 +5174,37 @@ def test_a_member_of_staff_asking_about_today_means_their_own_day(text: str) -> 
 
 def test_an_upper_case_ta_or_po_at_the_end_is_a_noun_not_politeness() -> None:
     assert read("Pedro can you file the PO")["title"] == "file the PO"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("whens the next payment coming out", "en"),
+        ("can we get our money back for april", "en"),
+        ("hi i'd like a refund pls", "en"),
+        ("how much is the plan we're on", "en"),
+        ("when do i pay u next", "en"),
+        ("cuándo es el próximo cobro", "es"),
+        ("queremos un reembolso del mes pasado", "es"),
+        ("cuándo nos van a cobrar", "es"),
+        ("cuánto vale nuestro plan", "es"),
+    ],
+)
+def test_payment_dates_refunds_and_the_price_of_our_plan_are_billing(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_refunding_someone_as_the_work_itself_is_no_billing_question() -> None:
+    assert read("refund the couple in room 9 on friday")["kind"] != "billing"
+
+
+def test_text_speak_for_messages_asks_what_is_left_of_the_allowance() -> None:
+    assert read("how many msgs do we have left", "en")["kind"] == "usage"
+
+
+@pytest.mark.parametrize("text", ["so what can u do", "hey what do u do exactly"])
+def test_u_for_you_asks_what_the_bot_can_do(text: str) -> None:
+    assert read(text, "en", "staff")["kind"] == "help"
+
