@@ -5208,3 +5208,11 @@ def test_text_speak_for_messages_asks_what_is_left_of_the_allowance() -> None:
 def test_u_for_you_asks_what_the_bot_can_do(text: str) -> None:
     assert read(text, "en", "staff")["kind"] == "help"
 
+
+def test_an_opening_o_sea_is_a_filler_before_a_question_about_someones_work() -> None:
+    assert read("o sea que le queda a pedro por hacer", "es") == {
+        "kind": "list_tasks",
+        "scope": "person",
+        "person": "pedro",
+    }
+
