@@ -944,8 +944,20 @@ def _help(clause: Clause) -> IntentType | None:
     return None
 
 
+def _reminder_named(clause: Clause) -> bool:
+    """ "no need to check the fridge temp anymore, the new one has an alarm": what follows
+    an "anymore" that closes a cancellation is why, not what is cancelled; a reminder
+    noun there names no reminder of ours ("ya no hace falta el recordatorio" opens on it,
+    and its noun still counts)."""
+    nouns = clause.lex.hits("reminder_noun", clause.words)
+    closing = [hit.last for hit in clause.lex.hits("anymore", clause.words) if hit.first]
+    if closing:
+        nouns = [noun for noun in nouns if noun.first < closing[0]]
+    return bool(nouns)
+
+
 def _reminders_by_description(clause: Clause) -> IntentType | None:
-    about_reminders = clause.has("reminder_noun") or clause.has("reminder_verb")
+    about_reminders = _reminder_named(clause) or clause.has("reminder_verb")
     context = clause.context
     action = _reminder_action(clause, about_reminders)
     if action is None:
@@ -1363,7 +1375,7 @@ y quite los que …", "limpiar las mesas de fuera")."""
 
 
 def _cancel_task(clause: Clause) -> IntentType | None:
-    if clause.has("reminder_noun"):
+    if _reminder_named(clause):
         return None
     if (numbered := _taken_off(clause)) is not None:
         return CancelTask(number=numbered)

@@ -5216,3 +5216,13 @@ def test_an_opening_o_sea_is_a_filler_before_a_question_about_someones_work() ->
         "person": "pedro",
     }
 
+
+def test_a_reminder_noun_after_anymore_is_the_reason_not_what_is_cancelled() -> None:
+    intent = read("no need to do the monthly inventory anymore, the new till sends an alarm")
+    assert intent == {"kind": "cancel_task", "number": 4}
+
+
+def test_a_reminder_noun_before_anymore_still_cancels_the_reminder() -> None:
+    intent = read("we don't need the walk-in reminder any more")
+    assert intent == {"kind": "cancel_reminder", "number": 1}
+
