@@ -2256,6 +2256,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     # words are what to remember, its own verb ("send", "text") included.
     reminded = {hit.first for hit in lex.hits("reminder_verb", words)}
     sent = {hit.first for hit in lex.hits("send_verb", words)}
+    own_verbs = _own_giving_verbs(words, lex)
     start = 0
     for index, word in enumerate(words):
         if word == "mi" and index and words[index - 1] == "a":
@@ -2285,6 +2286,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
             start = index + 1
             after_verb = any(first < index for first in reminded)
+            if index + 1 in own_verbs:
+                break  # "a voice note at 8 to set up the stall": setting up is the work
             if index + 1 in skip and (index + 1 in named or not after_verb):
                 continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
@@ -2295,6 +2298,26 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     return _infinitive_first(
         drop_support_verb(body, clause.language), clause.language, subjunctive=True
     )
+
+
+_GIVEN_REACH = 3
+"""Words from a verb of giving to what it gives: "set me a reminder", "make us a note"."""
+
+
+def _own_giving_verbs(words: Sequence[str], lex: Lexicon) -> set[int]:
+    """ "… to set up the market stall", "… to make the sauces": a verb of giving
+    ("set", "make") that gives no reminder or message soon after is the work's own verb,
+    not the sender's way of asking for the reminder ("set me a reminder to …")."""
+    given = [
+        hit.first
+        for name in ("reminder_noun", "message_noun", "voice")
+        for hit in lex.hits(name, words)
+    ]
+    return {
+        hit.first
+        for hit in lex.hits("give_verb", words)
+        if not any(0 < at - hit.first <= _GIVEN_REACH for at in given)
+    }
 
 
 def _after_the_scene(

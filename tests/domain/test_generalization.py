@@ -5226,3 +5226,13 @@ def test_a_reminder_noun_before_anymore_still_cancels_the_reminder() -> None:
     intent = read("we don't need the walk-in reminder any more")
     assert intent == {"kind": "cancel_reminder", "number": 1}
 
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("send me a voice note friday at 7 to set out the chairs", "set out the chairs"),
+        ("send Luis a voice note at 6 to make the staff lunch", "make the staff lunch"),
+    ],
+)
+def test_a_verb_of_giving_after_to_is_the_reminders_own_work(text: str, said: str) -> None:
+    assert read(text)["text"] == said
