@@ -5236,3 +5236,17 @@ def test_a_reminder_noun_before_anymore_still_cancels_the_reminder() -> None:
 )
 def test_a_verb_of_giving_after_to_is_the_reminders_own_work(text: str, said: str) -> None:
     assert read(text)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("when does our subscription renew?", "en"),
+        ("how much is it a month for us", "en"),
+        ("when does the money come out each month", "en"),
+        ("quiero cambiar el método de pago", "es"),
+        ("cuánto sale al mes esto", "es"),
+    ],
+)
+def test_renewal_monthly_price_and_how_we_pay_are_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
