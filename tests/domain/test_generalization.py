@@ -5250,3 +5250,8 @@ def test_a_verb_of_giving_after_to_is_the_reminders_own_work(text: str, said: st
 )
 def test_renewal_monthly_price_and_how_we_pay_are_billing(text: str, language: str) -> None:
     assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize("text", ["wot can u do for us", "what can this app actually do"])
+def test_text_speak_or_the_app_asked_what_it_can_do_asks_for_help(text: str) -> None:
+    assert read(text, "en", "staff")["kind"] == "help"
