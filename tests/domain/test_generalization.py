@@ -5255,3 +5255,18 @@ def test_renewal_monthly_price_and_how_we_pay_are_billing(text: str, language: s
 @pytest.mark.parametrize("text", ["wot can u do for us", "what can this app actually do"])
 def test_text_speak_or_the_app_asked_what_it_can_do_asks_for_help(text: str) -> None:
     assert read(text, "en", "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "billing"),
+    [
+        ("me podríais devolver el dinero de abril", "es", True),
+        ("devolvedme el dinero, no lo usamos", "es", True),
+        ("hi can we get a refnd for april", "en", True),
+        ("nos pueden devolver las sillas el lunes", "es", False),
+    ],
+)
+def test_money_given_back_is_billing_other_things_given_back_are_not(
+    text: str, language: str, billing: bool
+) -> None:
+    assert (read(text, language)["kind"] == "billing") is billing
