@@ -946,8 +946,20 @@ def _help(clause: Clause) -> IntentType | None:
     return None
 
 
+def _reminder_named(clause: Clause) -> bool:
+    """ "no need to check the fridge temp anymore, the new one has an alarm": what follows
+    an "anymore" that closes a cancellation is why, not what is cancelled; a reminder
+    noun there names no reminder of ours ("ya no hace falta el recordatorio" opens on it,
+    and its noun still counts)."""
+    nouns = clause.lex.hits("reminder_noun", clause.words)
+    closing = [hit.last for hit in clause.lex.hits("anymore", clause.words) if hit.first]
+    if closing:
+        nouns = [noun for noun in nouns if noun.first < closing[0]]
+    return bool(nouns)
+
+
 def _reminders_by_description(clause: Clause) -> IntentType | None:
-    about_reminders = clause.has("reminder_noun") or clause.has("reminder_verb")
+    about_reminders = _reminder_named(clause) or clause.has("reminder_verb")
     context = clause.context
     action = _reminder_action(clause, about_reminders)
     if action is None:
@@ -1365,7 +1377,7 @@ y quite los que …", "limpiar las mesas de fuera")."""
 
 
 def _cancel_task(clause: Clause) -> IntentType | None:
-    if clause.has("reminder_noun"):
+    if _reminder_named(clause):
         return None
     if (numbered := _taken_off(clause)) is not None:
         return CancelTask(number=numbered)
@@ -2246,6 +2258,7 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     # words are what to remember, its own verb ("send", "text") included.
     reminded = {hit.first for hit in lex.hits("reminder_verb", words)}
     sent = {hit.first for hit in lex.hits("send_verb", words)}
+    own_verbs = _own_giving_verbs(words, lex)
     start = 0
     for index, word in enumerate(words):
         if word == "mi" and index and words[index - 1] == "a":
@@ -2275,6 +2288,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
             start = index + 1
             after_verb = any(first < index for first in reminded)
+            if index + 1 in own_verbs:
+                break  # "a voice note at 8 to set up the stall": setting up is the work
             if index + 1 in skip and (index + 1 in named or not after_verb):
                 continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
@@ -2285,6 +2300,26 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     return _infinitive_first(
         drop_support_verb(body, clause.language), clause.language, subjunctive=True
     )
+
+
+_GIVEN_REACH = 3
+"""Words from a verb of giving to what it gives: "set me a reminder", "make us a note"."""
+
+
+def _own_giving_verbs(words: Sequence[str], lex: Lexicon) -> set[int]:
+    """ "… to set up the market stall", "… to make the sauces": a verb of giving
+    ("set", "make") that gives no reminder or message soon after is the work's own verb,
+    not the sender's way of asking for the reminder ("set me a reminder to …")."""
+    given = [
+        hit.first
+        for name in ("reminder_noun", "message_noun", "voice")
+        for hit in lex.hits(name, words)
+    ]
+    return {
+        hit.first
+        for hit in lex.hits("give_verb", words)
+        if not any(0 < at - hit.first <= _GIVEN_REACH for at in given)
+    }
 
 
 def _after_the_scene(

@@ -64,7 +64,7 @@ _OPENERS = re.compile(
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"
     r"|podrias|me\s+puedes|nos\s+puedes|kindly|i\s+want\s+to|i\s+would\s+like\s+to"
     r"|i\s*'?\s*d\s+like\s+to|i\s+wanna|quiero|quisiera|necesito|minkops|bot|y|and|also"
-    r"|yeah|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver|sorry|perdon|perdona"
+    r"|yeah|tambien|ademas|don\s*'?\s*t\s+forget|no\s+(?:te\s+)?olvides|a\s+ver|o\s+sea|sorry|perdon|perdona"
     r"|oops|ups|can\s+u|could\s+u|my\s+bad|my\s+mistake|(?:the\s+)?wrong\s+(?:person|one|guy"
     r"|girl|name|day|time|task|date)|me\s+(?:he\s+)?equivo(?:cado|que)(?:\s+de\s+(?:persona"
     r"|dia|hora|tarea|nombre))?"

@@ -5410,3 +5410,99 @@ def test_es_cosa_de_hands_the_topic_work_to_the_person_named() -> None:
     intent = read("Lo de regar los olivos es cosa de Lucía", "es")
     assert intent["title"] == "regar los olivos"
     assert intent["assignees"] == ["Lucía"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("whens the next payment coming out", "en"),
+        ("can we get our money back for april", "en"),
+        ("hi i'd like a refund pls", "en"),
+        ("how much is the plan we're on", "en"),
+        ("when do i pay u next", "en"),
+        ("cuándo es el próximo cobro", "es"),
+        ("queremos un reembolso del mes pasado", "es"),
+        ("cuándo nos van a cobrar", "es"),
+        ("cuánto vale nuestro plan", "es"),
+    ],
+)
+def test_payment_dates_refunds_and_the_price_of_our_plan_are_billing(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_refunding_someone_as_the_work_itself_is_no_billing_question() -> None:
+    assert read("refund the couple in room 9 on friday")["kind"] != "billing"
+
+
+def test_text_speak_for_messages_asks_what_is_left_of_the_allowance() -> None:
+    assert read("how many msgs do we have left", "en")["kind"] == "usage"
+
+
+@pytest.mark.parametrize("text", ["so what can u do", "hey what do u do exactly"])
+def test_u_for_you_asks_what_the_bot_can_do(text: str) -> None:
+    assert read(text, "en", "staff")["kind"] == "help"
+
+
+def test_an_opening_o_sea_is_a_filler_before_a_question_about_someones_work() -> None:
+    assert read("o sea que le queda a pedro por hacer", "es") == {
+        "kind": "list_tasks",
+        "scope": "person",
+        "person": "pedro",
+    }
+
+
+def test_a_reminder_noun_after_anymore_is_the_reason_not_what_is_cancelled() -> None:
+    intent = read("no need to do the monthly inventory anymore, the new till sends an alarm")
+    assert intent == {"kind": "cancel_task", "number": 4}
+
+
+def test_a_reminder_noun_before_anymore_still_cancels_the_reminder() -> None:
+    intent = read("we don't need the walk-in reminder any more")
+    assert intent == {"kind": "cancel_reminder", "number": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("send me a voice note friday at 7 to set out the chairs", "set out the chairs"),
+        ("send Luis a voice note at 6 to make the staff lunch", "make the staff lunch"),
+    ],
+)
+def test_a_verb_of_giving_after_to_is_the_reminders_own_work(text: str, said: str) -> None:
+    assert read(text)["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("when does our subscription renew?", "en"),
+        ("how much is it a month for us", "en"),
+        ("when does the money come out each month", "en"),
+        ("quiero cambiar el método de pago", "es"),
+        ("cuánto sale al mes esto", "es"),
+    ],
+)
+def test_renewal_monthly_price_and_how_we_pay_are_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize("text", ["wot can u do for us", "what can this app actually do"])
+def test_text_speak_or_the_app_asked_what_it_can_do_asks_for_help(text: str) -> None:
+    assert read(text, "en", "staff")["kind"] == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "billing"),
+    [
+        ("me podríais devolver el dinero de abril", "es", True),
+        ("devolvedme el dinero, no lo usamos", "es", True),
+        ("hi can we get a refnd for april", "en", True),
+        ("nos pueden devolver las sillas el lunes", "es", False),
+    ],
+)
+def test_money_given_back_is_billing_other_things_given_back_are_not(
+    text: str, language: str, billing: bool
+) -> None:
+    assert (read(text, language)["kind"] == "billing") is billing
