@@ -2628,26 +2628,55 @@ def _order_then_name(clause: Clause) -> tuple[str, str] | None:
     if len(clause.people) != 1 or clause.question:
         return None
     person, words = clause.people[0], clause.words
-    if person.first <= _OBJECT_BEFORE_A_NAME or not _an_order_verb(words[0]):
+    if person.first <= _OBJECT_BEFORE_A_NAME or not (
+        _an_order_verb(words[0]) or _an_infinitive(clause, words[0])
+    ):
         return None
+    end = person.first
     if words[person.first - 1] in _OBJECT_LINKS:
-        return None
-    work = clause.original(0, person.first)
+        if words[person.first - 1] not in _DONE_FOR:
+            return None
+        end = person.first - 1  # "restock the napkins for Luis": who the order is for
+    work = clause.original(0, end)
     if person.last >= len(words):
         return work, _written(clause, person)
     tokens = clause.tokens
-    pause = clause.text.folded[tokens[person.last - 1].end : tokens[person.last].start]
-    if any(mark in pause for mark in _PAUSES):
-        return work, _written(clause, person)  # the comment after the pause is no work
     after = clause.text.original[tokens[person.last].start :]
     context = clause.context
     found = find_time(after, timezone=context.timezone, now=context.now)
     if found is not None and not tidy(found.rest):
+        # "…for pedro, by 12 tmrw": a time after the name, pause or not, is the work's.
         return f"{work} {after}", _written(clause, person)
+    pause = clause.text.folded[tokens[person.last - 1].end : tokens[person.last].start]
+    if any(mark in pause for mark in _PAUSES):
+        return work, _written(clause, person)  # the comment after the pause is no work
+    if end < person.first:
+        return None  # "buy flowers for Maria who is leaving": more than the order follows
     clause_of_time = clause.lex.hits("time_clause", words[person.last : person.last + 1])
     if clause_of_time or clause.lex.has("condition", words[person.last : person.last + 1]):
         return work, _written(clause, person)
     return None
+
+
+_DONE_FOR = frozenset({"for", "para"})
+"""A link after which the name ending an order is who does it ("print the flyers for
+Lucia"): the order is handed to them."""
+
+
+def _an_infinitive(clause: Clause, word: str) -> bool:
+    """A Spanish infinitive the lexicon knows opens an order as a note does ("limpiar
+    los cristales para Lucía")."""
+    return (
+        clause.language == "es"
+        and word.endswith(_INFINITIVE_ENDINGS)
+        and (word in _known_infinitives())
+    )
+
+
+@cache
+def _known_infinitives() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset(lex.lemmas.values()) | frozenset(lex.imperative_lemmas.values())
 
 
 def _you_are_doing(clause: Clause, at: int) -> int:

@@ -5174,3 +5174,24 @@ def test_a_member_of_staff_asking_about_today_means_their_own_day(text: str) -> 
 
 def test_an_upper_case_ta_or_po_at_the_end_is_a_noun_not_politeness() -> None:
     assert read("Pedro can you file the PO")["title"] == "file the PO"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("sweep the back yard for Juan", "en", "sweep the back yard", "Juan"),
+        ("mop the cellar steps for claire", "en", "mop the cellar steps", "claire"),
+        ("barrer el almacén de atrás para Tom", "es", "barrer el almacén de atrás", "Tom"),
+    ],
+)  # fmt: skip
+def test_an_order_then_for_a_name_hands_the_order_to_them(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [who])
+
+
+def test_a_time_after_a_pause_after_the_name_ending_an_order_is_its_due() -> None:
+    intent = read("sort the recycling in the yard for joão, by 4 today")
+    assert (intent["title"], intent["assignees"]) == ("sort the recycling in the yard", ["joão"])
+    assert intent["due"] is not None and intent["due"].startswith("2025-03-27T16:00")
