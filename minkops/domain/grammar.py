@@ -2628,13 +2628,14 @@ def _order_then_name(clause: Clause) -> tuple[str, str] | None:
     if len(clause.people) != 1 or clause.question:
         return None
     person, words = clause.people[0], clause.words
+    handed = words[person.first - 1] in _DONE_FOR
     if person.first <= _OBJECT_BEFORE_A_NAME or not (
-        _an_order_verb(words[0]) or _an_infinitive(clause, words[0])
+        _an_order_verb(words[0]) or (handed and _an_infinitive(clause, words[0]))
     ):
         return None
     end = person.first
     if words[person.first - 1] in _OBJECT_LINKS:
-        if words[person.first - 1] not in _DONE_FOR:
+        if not handed:
             return None
         end = person.first - 1  # "restock the napkins for Luis": who the order is for
     work = clause.original(0, end)
