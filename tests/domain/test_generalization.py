@@ -5195,3 +5195,17 @@ def test_a_time_after_a_pause_after_the_name_ending_an_order_is_its_due() -> Non
     intent = read("sort the recycling in the yard for joão, by 4 today")
     assert (intent["title"], intent["assignees"]) == ("sort the recycling in the yard", ["joão"])
     assert intent["due"] is not None and intent["due"].startswith("2025-03-27T16:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("add for me: email the landlord on monday at 10", "en", "email the landlord"),
+        ("apúntame a mí: revisar el extintor el lunes a las 10", "es", "revisar el extintor"),
+    ],
+)  # fmt: skip
+def test_the_sender_putting_themselves_down_before_a_colon_owns_the_work(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
