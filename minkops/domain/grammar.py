@@ -950,6 +950,9 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
     action = _reminder_action(clause, about_reminders)
     if action is None:
         return None
+    cancelled = clause.lex.hits("cancel", clause.words)
+    if action is CancelReminder and cancelled and _a_named_duty(clause, cancelled[0].first):
+        return None
     said = clause.content(("cancel", "pause", "resume", "reminder_noun", "reminder_verb"))
     recipients = [_written(clause, p) for p in clause.people]
     said_all = said + [w for name in recipients for w in words_of(name)]
@@ -1377,6 +1380,8 @@ def _cancel_task(clause: Clause) -> IntentType | None:
         for person in clause.people
     ):
         return None  # "ask Pedro to drop the order at the café": the word is his work
+    if _a_named_duty(clause, first):
+        return None
     early = first <= _CANCEL_REACH
     ending = clause.lex.hits("anymore", clause.words)
     if not early and not (ending and ending[-1].last == len(clause.words)):
@@ -1389,6 +1394,13 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     if len(matches) == 1:
         return CancelTask(number=matches[0].number)
     return None
+
+
+def _a_named_duty(clause: Clause, verb: int) -> bool:
+    """ "lucia has to drop the keys at the flat": a person, a modal, then the verb; what
+    the person must do is work, not a task or reminder called off."""
+    modal = [hit for hit in clause.lex.hits("modal", clause.words[:verb]) if hit.last == verb]
+    return bool(modal) and any(person.last == modal[0].first for person in clause.people)
 
 
 def _taken_off(clause: Clause) -> int | None:

@@ -5209,3 +5209,15 @@ def test_the_sender_putting_themselves_down_before_a_colon_owns_the_work(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "juan has to drop the spare uniforms at the laundry on monday",
+        "claire has to drop the fridge keys at reception",
+    ],
+)
+def test_a_person_who_must_drop_something_is_given_work_not_a_cancellation(text: str) -> None:
+    intent = read(text)
+    assert intent["kind"] == "create_task"
