@@ -277,7 +277,35 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
             index += size
         else:
             index += 1
+    if (not found or found[0].first != 0) and _short_name_before_a_modal(tokens, by_length):
+        found.insert(0, Person(0, 1, f"{tokens[0].start}:{tokens[0].end}"))
     return _without_slips(tokens, _without_the_sender_introduced(tokens, found))
+
+
+def _short_name_before_a_modal(
+    tokens: Sequence[Word], by_length: dict[int, tuple[list[str], ...]]
+) -> bool:
+    """ "Pedr needs to clean the grease trap": a name missing a letter is still the name
+    where it opens the message and a modal follows it (a duty is said of a person)."""
+    if len(tokens) < 3:
+        return False
+    said = tokens[0].text
+    parts = by_length.get(len(said) + 1, ())
+    if not any(
+        len(part) == len(said) + 1 and _name_word_short(said, part)
+        for name in parts
+        for part in name
+    ):
+        return False
+    modal = lexicon().hits("modal", [t.text for t in tokens[1:4]])
+    return bool(modal) and modal[0].first == 0
+
+
+def _name_word_short(said: str, part: str) -> bool:
+    """One letter of a long name left out, its initial kept ("Pedr" for "Pedro")."""
+    if len(part) < 5 or said[0] != part[0]:
+        return False
+    return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
 
 
 def _without_slips(tokens: Sequence[Word], found: list[Person]) -> list[Person]:

@@ -5221,3 +5221,15 @@ def test_the_sender_putting_themselves_down_before_a_colon_owns_the_work(
 def test_a_person_who_must_drop_something_is_given_work_not_a_cancellation(text: str) -> None:
     intent = read(text)
     assert intent["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Clare has to fold the napkins before 6", "Clare"),
+        ("Mari needs to iron the aprons", "Mari"),
+    ],
+)
+def test_a_name_missing_a_letter_before_a_modal_is_still_the_person(text: str, who: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["assignees"]) == ("create_task", [who])
