@@ -5233,3 +5233,8 @@ def test_a_person_who_must_drop_something_is_given_work_not_a_cancellation(text:
 def test_a_name_missing_a_letter_before_a_modal_is_still_the_person(text: str, who: str) -> None:
     intent = read(text)
     assert (intent["kind"], intent["assignees"]) == ("create_task", [who])
+
+
+def test_a_person_who_needs_to_do_something_in_spanish_is_given_the_infinitive() -> None:
+    intent = read("pedro necesita fregar el suelo del almacén mañana", "es")
+    assert (intent["title"], intent["assignees"]) == ("fregar el suelo del almacén", ["pedro"])
