@@ -5238,3 +5238,9 @@ def test_a_name_missing_a_letter_before_a_modal_is_still_the_person(text: str, w
 def test_a_person_who_needs_to_do_something_in_spanish_is_given_the_infinitive() -> None:
     intent = read("pedro necesita fregar el suelo del almacén mañana", "es")
     assert (intent["title"], intent["assignees"]) == ("fregar el suelo del almacén", ["pedro"])
+
+
+def test_an_unambiguous_weekday_abbreviation_before_at_and_an_hour_is_the_day() -> None:
+    intent = read("get juan to collect the linen from the laundry tue at 10")
+    assert intent["title"] == "collect the linen from the laundry"
+    assert intent["due"].startswith("2025-04-01T10:00")
