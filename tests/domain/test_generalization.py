@@ -5244,3 +5244,8 @@ def test_an_unambiguous_weekday_abbreviation_before_at_and_an_hour_is_the_day() 
     intent = read("get juan to collect the linen from the laundry tue at 10")
     assert intent["title"] == "collect the linen from the laundry"
     assert intent["due"].startswith("2025-04-01T10:00")
+
+
+def test_a_spanish_bueno_cuando_pueda_after_the_work_is_no_part_of_it() -> None:
+    intent = read("luis tiene que revisar las bombonas del sótano, bueno cuando pueda", "es")
+    assert intent["title"] == "revisar las bombonas del sótano"
