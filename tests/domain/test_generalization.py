@@ -5249,3 +5249,13 @@ def test_an_unambiguous_weekday_abbreviation_before_at_and_an_hour_is_the_day() 
 def test_a_spanish_bueno_cuando_pueda_after_the_work_is_no_part_of_it() -> None:
     intent = read("luis tiene que revisar las bombonas del sótano, bueno cuando pueda", "es")
     assert intent["title"] == "revisar las bombonas del sótano"
+
+
+def test_a_clause_of_when_after_the_work_is_no_part_of_the_title() -> None:
+    intent = read("juan and maria need to stack the crates of apples once they arrive at 4")
+    assert intent["title"] == "stack the crates of apples"
+
+
+def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title() -> None:
+    intent = read("que alguien mire la lavadora de la 2, pierde agua", "es")
+    assert intent["title"] == "mirar la lavadora de la 2"
