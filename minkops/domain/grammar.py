@@ -3611,6 +3611,8 @@ def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
     and a contracted "is"/"are" with a verb in -ing (or "been") say what is happening,
     with no comma needed; "make sure it's working" asks for that state."""
     after = words[hit.last : hit.last + 1]
+    if _in_a_bad_state(words, hit):
+        return True
     return (
         hit.last - hit.first == 2
         and words[hit.last - 1] in _CONTRACTED_BE
@@ -3618,6 +3620,19 @@ def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
         and bool(after)
         and (after[0].endswith("ing") or after[0] == "been")
     )
+
+
+def _in_a_bad_state(words: Sequence[str], hit: Hit) -> bool:
+    """ "refill the sugar pots theyre all empty": a pronoun with "is"/"are" (run together
+    or not), a word of degree, then a bad state ending the message says why, no comma
+    needed."""
+    lex = lexicon()
+    if hit.first < 2 or not lex.has("pronoun_be", words[hit.first : hit.last]):
+        return False
+    rest = words[hit.last :]
+    if rest[:1] and lex.has("degree", rest[:1]):
+        rest = rest[1:]
+    return len(rest) == 1 and lex.has("bad_state", rest)
 
 
 _SUBJECT_REACH_AFTER_PAUSE = 4

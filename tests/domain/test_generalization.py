@@ -5259,3 +5259,14 @@ def test_a_clause_of_when_after_the_work_is_no_part_of_the_title() -> None:
 def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title() -> None:
     intent = read("que alguien mire la lavadora de la 2, pierde agua", "es")
     assert intent["title"] == "mirar la lavadora de la 2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "get tom to change the bin bags theyre really full",
+        "tom needs to fix the hand dryer it's broken",
+    ],
+)
+def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
+    assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
