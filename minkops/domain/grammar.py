@@ -279,7 +279,35 @@ def _people(tokens: Sequence[Word], context: UnderstandingContext) -> list[Perso
             index += size
         else:
             index += 1
+    if (not found or found[0].first != 0) and _short_name_before_a_modal(tokens, by_length):
+        found.insert(0, Person(0, 1, f"{tokens[0].start}:{tokens[0].end}"))
     return _without_slips(tokens, _without_the_sender_introduced(tokens, found))
+
+
+def _short_name_before_a_modal(
+    tokens: Sequence[Word], by_length: dict[int, tuple[list[str], ...]]
+) -> bool:
+    """ "Pedr needs to clean the grease trap": a name missing a letter is still the name
+    where it opens the message and a modal follows it (a duty is said of a person)."""
+    if len(tokens) < 3:
+        return False
+    said = tokens[0].text
+    parts = by_length.get(len(said) + 1, ())
+    if not any(
+        len(part) == len(said) + 1 and _name_word_short(said, part)
+        for name in parts
+        for part in name
+    ):
+        return False
+    modal = lexicon().hits("modal", [t.text for t in tokens[1:4]])
+    return bool(modal) and modal[0].first == 0
+
+
+def _name_word_short(said: str, part: str) -> bool:
+    """One letter of a long name left out, its initial kept ("Pedr" for "Pedro")."""
+    if len(part) < 5 or said[0] != part[0]:
+        return False
+    return DamerauLevenshtein.distance(said, part, score_cutoff=1) <= 1
 
 
 def _without_slips(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
@@ -964,6 +992,9 @@ def _reminders_by_description(clause: Clause) -> IntentType | None:
     action = _reminder_action(clause, about_reminders)
     if action is None:
         return None
+    cancelled = clause.lex.hits("cancel", clause.words)
+    if action is CancelReminder and cancelled and _a_named_duty(clause, cancelled[0].first):
+        return None
     said = clause.content(("cancel", "pause", "resume", "reminder_noun", "reminder_verb"))
     recipients = [_written(clause, p) for p in clause.people]
     said_all = said + [w for name in recipients for w in words_of(name)]
@@ -1391,6 +1422,8 @@ def _cancel_task(clause: Clause) -> IntentType | None:
         for person in clause.people
     ):
         return None  # "ask Pedro to drop the order at the café": the word is his work
+    if _a_named_duty(clause, first):
+        return None
     early = first <= _CANCEL_REACH
     ending = clause.lex.hits("anymore", clause.words)
     if not early and not (ending and ending[-1].last == len(clause.words)):
@@ -1403,6 +1436,13 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     if len(matches) == 1:
         return CancelTask(number=matches[0].number)
     return None
+
+
+def _a_named_duty(clause: Clause, verb: int) -> bool:
+    """ "lucia has to drop the keys at the flat": a person, a modal, then the verb; what
+    the person must do is work, not a task or reminder called off."""
+    modal = [hit for hit in clause.lex.hits("modal", clause.words[:verb]) if hit.last == verb]
+    return bool(modal) and any(person.last == modal[0].first for person in clause.people)
 
 
 def _taken_off(clause: Clause) -> int | None:
@@ -2665,26 +2705,56 @@ def _order_then_name(clause: Clause) -> tuple[str, str] | None:
     if len(clause.people) != 1 or clause.question:
         return None
     person, words = clause.people[0], clause.words
-    if person.first <= _OBJECT_BEFORE_A_NAME or not _an_order_verb(words[0]):
+    handed = words[person.first - 1] in _DONE_FOR
+    if person.first <= _OBJECT_BEFORE_A_NAME or not (
+        _an_order_verb(words[0]) or (handed and _an_infinitive(clause, words[0]))
+    ):
         return None
+    end = person.first
     if words[person.first - 1] in _OBJECT_LINKS:
-        return None
-    work = clause.original(0, person.first)
+        if not handed:
+            return None
+        end = person.first - 1  # "restock the napkins for Luis": who the order is for
+    work = clause.original(0, end)
     if person.last >= len(words):
         return work, _written(clause, person)
     tokens = clause.tokens
-    pause = clause.text.folded[tokens[person.last - 1].end : tokens[person.last].start]
-    if any(mark in pause for mark in _PAUSES):
-        return work, _written(clause, person)  # the comment after the pause is no work
     after = clause.text.original[tokens[person.last].start :]
     context = clause.context
     found = find_time(after, timezone=context.timezone, now=context.now)
     if found is not None and not tidy(found.rest):
+        # "…for pedro, by 12 tmrw": a time after the name, pause or not, is the work's.
         return f"{work} {after}", _written(clause, person)
+    pause = clause.text.folded[tokens[person.last - 1].end : tokens[person.last].start]
+    if any(mark in pause for mark in _PAUSES):
+        return work, _written(clause, person)  # the comment after the pause is no work
+    if end < person.first:
+        return None  # "buy flowers for Maria who is leaving": more than the order follows
     clause_of_time = clause.lex.hits("time_clause", words[person.last : person.last + 1])
     if clause_of_time or clause.lex.has("condition", words[person.last : person.last + 1]):
         return work, _written(clause, person)
     return None
+
+
+_DONE_FOR = frozenset({"for", "para"})
+"""A link after which the name ending an order is who does it ("print the flyers for
+Lucia"): the order is handed to them."""
+
+
+def _an_infinitive(clause: Clause, word: str) -> bool:
+    """A Spanish infinitive the lexicon knows opens an order as a note does ("limpiar
+    los cristales para Lucía")."""
+    return (
+        clause.language == "es"
+        and word.endswith(_INFINITIVE_ENDINGS)
+        and (word in _known_infinitives())
+    )
+
+
+@cache
+def _known_infinitives() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset(lex.lemmas.values()) | frozenset(lex.imperative_lemmas.values())
 
 
 def _you_are_doing(clause: Clause, at: int) -> int:
@@ -3599,6 +3669,8 @@ def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
     and a contracted "is"/"are" with a verb in -ing (or "been") say what is happening,
     with no comma needed; "make sure it's working" asks for that state."""
     after = words[hit.last : hit.last + 1]
+    if _in_a_bad_state(words, hit):
+        return True
     return (
         hit.last - hit.first == 2
         and words[hit.last - 1] in _CONTRACTED_BE
@@ -3606,6 +3678,19 @@ def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
         and bool(after)
         and (after[0].endswith("ing") or after[0] == "been")
     )
+
+
+def _in_a_bad_state(words: Sequence[str], hit: Hit) -> bool:
+    """ "refill the sugar pots theyre all empty": a pronoun with "is"/"are" (run together
+    or not), a word of degree, then a bad state ending the message says why, no comma
+    needed."""
+    lex = lexicon()
+    if hit.first < 2 or not lex.has("pronoun_be", words[hit.first : hit.last]):
+        return False
+    rest = words[hit.last :]
+    if rest[:1] and lex.has("degree", rest[:1]):
+        rest = rest[1:]
+    return len(rest) == 1 and lex.has("bad_state", rest)
 
 
 _SUBJECT_REACH_AFTER_PAUSE = 4

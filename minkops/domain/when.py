@@ -132,11 +132,15 @@ _WD_SHORT = {
 }  # fmt: skip
 """Chat abbreviations of the weekdays, read only after "every"/"each" ("every sat at 8"):
 alone, "sat", "wed" and "sun" are other words."""
+_WD_SHORT_ONLY = ("thurs", "tues", "thur", "mon", "tue", "thu", "fri")
+"""The abbreviations that are no other word ("sat", "wed", "sun" are)."""
 _SHORT_WEEKDAY = re.compile(
-    r"\b(?:on\s+)?(?P<wd>" + "|".join(sorted(_WD_SHORT, key=len, reverse=True)) + r")"
+    r"\b(?:on\s+)?(?:(?P<wd>" + "|".join(sorted(_WD_SHORT, key=len, reverse=True)) + r")"
     r"(?=\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:a\s?m|p\s?m|h)\b)"
+    r"|(?P<only>" + "|".join(_WD_SHORT_ONLY) + r")(?=\s+at\s+\d{1,2}(?:[:.]\d{2})?\b))"
 )
-"""A chat weekday right before a clock time ("deep clean the dryers sat 9am"); read
+"""A chat weekday right before a clock time ("deep clean the dryers sat 9am", "fri at
+9"); read
 before the time is taken out, as it is known by the time after it."""
 _WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
 _NOT_A_NOUN = r"(?<!\bel\s)(?<!\bdel\s)(?<!\bun\s)(?<!\bal\s)(?<!\bde\s)"
@@ -557,7 +561,7 @@ def find_time(
         work = work.blank(*short.span())
     tod, today_hint, work = _take_time(work)
     day: date | None = None
-    weekday: int | None = _WD_SHORT[short.group("wd")] if short is not None else None
+    weekday: int | None = _WD_SHORT[short.group("wd") or short.group("only")] if short else None
     if not today_hint:
         # "tonight at 8 … that we start at 6 tomorrow": "tonight" is the day already; a
         # day said later belongs to the message, not to when it is sent.

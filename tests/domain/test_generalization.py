@@ -5506,3 +5506,99 @@ def test_money_given_back_is_billing_other_things_given_back_are_not(
     text: str, language: str, billing: bool
 ) -> None:
     assert (read(text, language)["kind"] == "billing") is billing
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("sweep the back yard for Juan", "en", "sweep the back yard", "Juan"),
+        ("mop the cellar steps for claire", "en", "mop the cellar steps", "claire"),
+        ("barrer el almacén de atrás para Tom", "es", "barrer el almacén de atrás", "Tom"),
+    ],
+)  # fmt: skip
+def test_an_order_then_for_a_name_hands_the_order_to_them(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [who])
+
+
+def test_a_time_after_a_pause_after_the_name_ending_an_order_is_its_due() -> None:
+    intent = read("sort the recycling in the yard for joão, by 4 today")
+    assert (intent["title"], intent["assignees"]) == ("sort the recycling in the yard", ["joão"])
+    assert intent["due"] is not None and intent["due"].startswith("2025-03-27T16:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("add for me: email the landlord on monday at 10", "en", "email the landlord"),
+        ("apúntame a mí: revisar el extintor el lunes a las 10", "es", "revisar el extintor"),
+    ],
+)  # fmt: skip
+def test_the_sender_putting_themselves_down_before_a_colon_owns_the_work(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "juan has to drop the spare uniforms at the laundry on monday",
+        "claire has to drop the fridge keys at reception",
+    ],
+)
+def test_a_person_who_must_drop_something_is_given_work_not_a_cancellation(text: str) -> None:
+    intent = read(text)
+    assert intent["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Clare has to fold the napkins before 6", "Clare"),
+        ("Mari needs to iron the aprons", "Mari"),
+    ],
+)
+def test_a_name_missing_a_letter_before_a_modal_is_still_the_person(text: str, who: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["assignees"]) == ("create_task", [who])
+
+
+def test_a_person_who_needs_to_do_something_in_spanish_is_given_the_infinitive() -> None:
+    intent = read("pedro necesita fregar el suelo del almacén mañana", "es")
+    assert (intent["title"], intent["assignees"]) == ("fregar el suelo del almacén", ["pedro"])
+
+
+def test_an_unambiguous_weekday_abbreviation_before_at_and_an_hour_is_the_day() -> None:
+    intent = read("get juan to collect the linen from the laundry tue at 10")
+    assert intent["title"] == "collect the linen from the laundry"
+    assert intent["due"].startswith("2025-04-01T10:00")
+
+
+def test_a_spanish_bueno_cuando_pueda_after_the_work_is_no_part_of_it() -> None:
+    intent = read("luis tiene que revisar las bombonas del sótano, bueno cuando pueda", "es")
+    assert intent["title"] == "revisar las bombonas del sótano"
+
+
+def test_a_clause_of_when_after_the_work_is_no_part_of_the_title() -> None:
+    intent = read("juan and maria need to stack the crates of apples once they arrive at 4")
+    assert intent["title"] == "stack the crates of apples"
+
+
+def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title() -> None:
+    intent = read("que alguien mire la lavadora de la 2, pierde agua", "es")
+    assert intent["title"] == "mirar la lavadora de la 2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "get tom to change the bin bags theyre really full",
+        "tom needs to fix the hand dryer it's broken",
+    ],
+)
+def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
+    assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
