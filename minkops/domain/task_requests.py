@@ -80,6 +80,15 @@ def _first_hit(name: str, words: list[str], lex: Lexicon, reach: int) -> Hit | N
     return hits[0] if hits else None
 
 
+def _request_hit(name: str, text: Text, words: list[str], lex: Lexicon) -> Hit | None:
+    """The first phrase of class `name` near the start, when it opens a request (only
+    politeness before it since the last break)."""
+    hit = _first_hit(name, words, lex, _REQUEST_REACH)
+    if hit is None or not _opens_a_request(text, words, hit.first, lex):
+        return None
+    return hit
+
+
 def _made(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     """ "could you set up a task: …", "create one task for Pedro - …", "ponerle una tarea
     a Juan Mora", "put one down for Luis to …": a verb of making, a task noun, then the
@@ -157,12 +166,8 @@ def _put_on_my_list(text: Text, words: list[str], lex: Lexicon) -> Text | None:
 def _put_me_down(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     """ "can you put me down to deep clean the sauna", "¿me pones de tarea limpiar los
     espejos?": the sender put down for the work that follows."""
-    down = _first_hit("self_put_down", words, lex, _REQUEST_REACH)
-    if (
-        down is None
-        or down.last >= len(words)
-        or not _opens_a_request(text, words, down.first, lex)
-    ):
+    down = _request_hit("self_put_down", text, words, lex)
+    if down is None or down.last >= len(words):
         return None
     tokens = tokens_of(text.folded)
     return _labelled(_MINE, text.slice(tokens[down.last].start, len(text.folded)))
@@ -212,8 +217,8 @@ _NAME_WORDS = 3
 def _announced(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     """ "got one for Luis: …", "tengo una nueva para Tom: …": new work announced for the
     person named, the work after a colon."""
-    said = _first_hit("task_announced", words, lex, _REQUEST_REACH)
-    if said is None or not _opens_a_request(text, words, said.first, lex):
+    said = _request_hit("task_announced", text, words, lex)
+    if said is None:
         return None
     if said.last >= len(words) or words[said.last] in _NOT_A_PERSON:
         return None  # "new one for the kitchen: …" names no person
@@ -228,8 +233,8 @@ def _announced(text: Text, words: list[str], lex: Lexicon) -> Text | None:
 def _favour_named(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     """ "do me a favour Luis and drop the proofs at the office": the favour asked of the
     person named before its "and", the order after it."""
-    favour = _first_hit("favour_asked", words, lex, _REQUEST_REACH)
-    if favour is None or not _opens_a_request(text, words, favour.first, lex):
+    favour = _request_hit("favour_asked", text, words, lex)
+    if favour is None:
         return None
     reach = words[favour.last : favour.last + _NAME_WORDS + 1]
     link = lex.hits("favour_link", reach)
