@@ -283,7 +283,7 @@ def test_work_said_about_its_object_reads_verb_first(text: str, title: str) -> N
 
 
 def test_english_base_forms() -> None:
-    from minkops.domain.grammar import english_base
+    from minkops.domain.verb_forms import english_base
 
     assert english_base("changed") == "change"
     assert english_base("mopped") == "mop"
