@@ -1,6 +1,6 @@
 """Score an understanding engine against the evaluation tables in eval/.
 
-Eighteen tables, each printed per intent: `utterances.csv` (written next to the rules),
+Twenty-one tables, each printed per intent: `utterances.csv` (written next to the rules),
 `tuning.csv` (natural messages by someone who never read the rules; tune on it),
 `probes.csv` (messages in the issue's styles, written before the rules2 changes; tune
 on it), `fresh.csv` (natural messages written without reading the rules; tune on it),
@@ -11,7 +11,7 @@ kind in English and Spanish, written without reading the rules; tune on it),
 edits and questions, written without reading the rules; tune on it), `fresh5.csv` and
 `fresh6.csv` (a fifth and a sixth author, the sixth writing like voice-note transcripts in
 Mexican and Rioplatense Spanish and Irish English; tune on them), `fresh7.csv` to
-`fresh14.csv` (a seventh to a fourteenth author, each scored before any rule was tuned on
+`fresh17.csv` (a seventh to a seventeenth author, each scored before any rule was tuned on
 it; tune on them) and `heldout.csv` (the frozen natural set: scored, never tuned on, so
 its failures are never listed).
 
@@ -140,6 +140,24 @@ TABLES: tuple[tuple[str, Path, bool], ...] = (
         "fresh14 (natural, fourteenth author, typed in a hurry with typos and fillers, new"
         " tasks and billing weighted up, written without reading the rules; may be tuned on)",
         EVAL_DIR / "fresh14.csv",
+        True,
+    ),
+    (
+        "fresh15 (natural, fifteenth author, new tasks handed out every way, written without"
+        " reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh15.csv",
+        True,
+    ),
+    (
+        "fresh16 (natural, sixteenth author, billing, reminders and task questions weighted"
+        " up, written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh16.csv",
+        True,
+    ),
+    (
+        "fresh17 (natural, seventeenth author, voice-note transcripts and rushed typing,"
+        " written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh17.csv",
         True,
     ),
     ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
