@@ -72,6 +72,12 @@ def _object_said_last(sentence: str, clitic: str) -> str | None:
 _EN_ARTICLES = frozenset({"the", "our", "this", "that"})
 
 
+def english_subject(sentence: str) -> str | None:
+    """ "the fridge is filthy" → "the fridge": the noun phrase an English comment is about,
+    or None when the sentence does not open with one and a verb of what is so."""
+    return _subject_said_about(sentence, _EN_ARTICLES)
+
+
 def _it_in_place(title: str, sentence: str) -> str:
     """ "the ice machine is leaking again. Juan, check it" → "check the ice machine": the
     one "it" of an English order stands for the thing the sentence before opened with."""
@@ -79,7 +85,7 @@ def _it_in_place(title: str, sentence: str) -> str:
     spots = [i for i, word in enumerate(said) if word.lower() == "it"]
     if len(spots) != 1 or spots[0] == 0:
         return title
-    subject = _subject_said_about(sentence, _EN_ARTICLES)
+    subject = english_subject(sentence)
     if subject is None:
         return title
     said[spots[0]] = subject

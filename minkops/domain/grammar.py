@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from minkops.domain.antecedents import antecedent_in_place
+from minkops.domain.antecedents import antecedent_in_place, english_subject
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -2975,6 +2975,9 @@ def _topic_for_pronoun(clause: Clause, body: str) -> str:
     topic = tidy(head.rstrip(",-–: "))
     if not topic or "," in topic or len(words_of(topic)) > 6:
         return body
+    # "the fridge is filthy, Sam clean it out": the pronoun stands for the thing the
+    # comment is about, not for the whole comment.
+    topic = english_subject(topic) or topic
     said = body.split()
     spots = [i for i, w in enumerate(said) if w.lower().strip(".,!?") in _RESUMING]
     work = words_of(body)

@@ -872,6 +872,12 @@ def test_a_vague_time_word_is_not_part_of_the_title() -> None:
         ("las copas, que las limpie Juan esta tarde", "es", "limpiar las copas"),
         ("the bins, Pedro can you take them out", "en", "take the bins out"),
         ("the glasses, Tom put them away", "en", "put the glasses away"),
+        ("the oven is filthy, Lucía please clean it", "en", "clean the oven"),
+        (
+            "the back door keeps sticking, Tom have a look at it",
+            "en",
+            "have a look at the back door",
+        ),
     ],
 )
 def test_a_topic_said_first_is_the_object_a_pronoun_takes_up(
