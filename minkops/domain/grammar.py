@@ -1169,6 +1169,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     if clause.has("help"):
         return None  # "what can I do here?" asks what MinkOps does, not what is left to do
+    if clause.has("from_now") and (clause.has("voice") or clause.has("text_only")):
+        return None  # "send me my tasks as voice notes from now on": how, not what, to send
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
     about_work = clause.has("task_noun") or clause.has("overdue")
     # "qué tiene Lucía para hoy"; "pásame lo que tiene Lucía": a free relative after a verb
@@ -1801,8 +1803,12 @@ def _corrections(clause: Clause) -> IntentType | None:
                 return CorrectData(field="phone", value=value)
     if language is not None and (clause.has("language_change") or clause.has("prefer")):
         return CorrectData(field="language", value=language)
+    # "… en audio a partir de ahora": a way of sending kept from now on is a preference.
     if delivery is not None and (
-        clause.has("mine") or clause.has("text_only") or clause.has("prefer")
+        clause.has("mine")
+        or clause.has("text_only")
+        or clause.has("prefer")
+        or clause.has("from_now")
     ):
         if find_time(
             clause.text.original, timezone=clause.context.timezone, now=clause.context.now
@@ -1826,7 +1832,9 @@ def _delivery_chosen(clause: Clause) -> str | None:
 
     if clause.has("text_only") and (chosen("text_only") or not chosen("voice")):
         return "text"
-    return "voice" if clause.has("voice") else None
+    if not clause.has("voice"):
+        return None
+    return "voice" if chosen("voice") else "text"  # "in text, not voice": voice set aside
 
 
 _DENIED_REACH = 2

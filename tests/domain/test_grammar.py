@@ -428,3 +428,22 @@ def test_a_person_named_by_any_word_of_their_name(text: str, assignees: list[str
     intent = read(text)
     assert intent["kind"] == "create_task"
     assert intent["assignees"] == assignees
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "delivery"),
+    [
+        ("could you send me my tasks as audio from now on", "en", "voice"),
+        ("going forward I'd like my reminders in text, not voice", "en", "text"),
+        ("pásame las tareas en notas de voz de ahora en adelante", "es", "voice"),
+    ],
+)
+def test_a_way_of_sending_kept_from_now_on_is_a_preference_not_a_listing(
+    text: str, language: str, delivery: str
+) -> None:
+    intent = read(text, language, role="staff")
+    assert intent == {"kind": "correct_data", "field": "delivery", "value": delivery}
+
+
+def test_tasks_asked_for_as_a_voice_note_once_are_still_a_listing() -> None:
+    assert read("send me my tasks as a voice note", role="staff")["kind"] == "list_tasks"
