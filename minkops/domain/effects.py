@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 
 from minkops.domain.conversation import Conversation
 from minkops.domain.models import Delivery, Member, Role, Task
-from minkops.domain.reminders import Occurrence, Reminder
+from minkops.domain.reminders import Occurrence, Reminder, without_recipient
 from minkops.domain.state import OrgState
 
 
@@ -110,7 +110,8 @@ class ChangeMember(Effect):
 
 @dataclass(frozen=True)
 class RemoveMember(Effect):
-    """The member goes; their open tasks become unassigned (the database does the same)."""
+    """The member goes; their open tasks become unassigned, they are off every reminder's
+    list, and a reminder for them alone is cancelled (the database does the same)."""
 
     member_id: int
 
@@ -122,6 +123,7 @@ class RemoveMember(Effect):
                 replace(t, assignee_id=None) if t.assignee_id == self.member_id else t
                 for t in state.open_tasks
             ),
+            reminders=without_recipient(state.reminders, self.member_id),
         )
 
 

@@ -7,7 +7,7 @@ it is None once the reminder is paused, cancelled or done.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -101,3 +101,19 @@ def after_firing(reminder: Reminder, occurrence: Occurrence, now: datetime) -> R
     if occurrence.next_fire_at is None:
         return replace(reminder, status="done", next_fire_at=None, last_fired_at=now)
     return replace(reminder, next_fire_at=occurrence.next_fire_at, last_fired_at=now)
+
+
+def reminding_only(reminders: Sequence[Reminder], member_id: int) -> list[Reminder]:
+    """The reminders that remind this member and no one else: they go with the member."""
+    return [r for r in reminders if not r.everyone and r.recipient_ids == (member_id,)]
+
+
+def without_recipient(reminders: Sequence[Reminder], member_id: int) -> tuple[Reminder, ...]:
+    """The reminders once a member has left: the member is off every list, and a reminder
+    left with nobody to remind is cancelled (dropped) rather than kept firing at no one."""
+    alone = {r.number for r in reminding_only(reminders, member_id)}
+    return tuple(
+        replace(r, recipient_ids=tuple(i for i in r.recipient_ids if i != member_id))
+        for r in reminders
+        if r.number not in alone
+    )

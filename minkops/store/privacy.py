@@ -23,7 +23,7 @@ from minkops.domain.onboarding import NewOrganization, SignUp
 from minkops.domain.privacy import EXPORT_SCHEMA, token_hash
 from minkops.store import outbox, queries
 from minkops.store.outbox import Queued
-from minkops.store.writers import writes
+from minkops.store.writers import drop_recipient, writes
 
 SETTLED = "o.status NOT IN ('pending', 'sending')"
 
@@ -153,16 +153,7 @@ async def erase_member(connection: asyncpg.Connection, org_id: int, effect: fx.E
         org_id,
         effect.name.strip(),
     )
-    await connection.execute(
-        "UPDATE reminders SET recipient_ids = array_remove(recipient_ids, $2),"
-        " status = CASE WHEN NOT everyone AND recipient_ids = ARRAY[$2]::bigint[]"
-        "               THEN 'cancelled' ELSE status END,"
-        " next_fire_at = CASE WHEN NOT everyone AND recipient_ids = ARRAY[$2]::bigint[]"
-        "                     THEN NULL ELSE next_fire_at END"
-        " WHERE org_id = $1 AND $2 = ANY(recipient_ids)",
-        org_id,
-        effect.member_id,
-    )
+    await drop_recipient(connection, org_id, effect.member_id)
     await connection.execute(
         f"DELETE FROM outbox o WHERE o.org_id = $1 AND o.recipient = $2 AND {SETTLED}",
         org_id,

@@ -140,10 +140,28 @@ async def _remove_members(
     connection: asyncpg.Connection, org_id: int, effects: Sequence[fx.RemoveMember]
 ) -> None:
     # Their tasks stay, unassigned: tasks.assignee_id is ON DELETE SET NULL.
+    for effect in effects:
+        await drop_recipient(connection, org_id, effect.member_id)
     await connection.execute(
         "DELETE FROM members WHERE org_id = $1 AND id = ANY($2::bigint[])",
         org_id,
         [e.member_id for e in effects],
+    )
+
+
+async def drop_recipient(connection: asyncpg.Connection, org_id: int, member_id: int) -> None:
+    """A member who leaves is taken off every reminder's list (recipient_ids is an array, so
+    no foreign key does it), and a reminder left with nobody to remind is cancelled rather
+    than kept firing at no one (domain.reminders.without_recipient)."""
+    await connection.execute(
+        "UPDATE reminders SET recipient_ids = array_remove(recipient_ids, $2),"
+        " status = CASE WHEN NOT everyone AND recipient_ids = ARRAY[$2]::bigint[]"
+        "               THEN 'cancelled' ELSE status END,"
+        " next_fire_at = CASE WHEN NOT everyone AND recipient_ids = ARRAY[$2]::bigint[]"
+        "                     THEN NULL ELSE next_fire_at END"
+        " WHERE org_id = $1 AND $2 = ANY(recipient_ids)",
+        org_id,
+        member_id,
     )
 
 

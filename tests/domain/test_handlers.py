@@ -15,6 +15,7 @@ from minkops.domain.conversation import Conversation
 from minkops.domain.handlers import Outcome
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.models import Member, Organization, Task
+from minkops.domain.reminders import Reminder
 from minkops.domain.state import OrgState
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # 11:00 in Madrid
@@ -230,6 +231,33 @@ def test_removing_a_member_tells_the_admin_which_tasks_are_now_unassigned() -> N
     assert "#2" not in unassigned
     after = fx.apply(s, outcome.effects)
     assert [t.assignee_id for t in after.open_tasks] == [None, JUAN.id, None]
+
+
+def test_removing_a_member_cancels_the_reminders_for_them_alone_and_tells_the_admin() -> None:
+    def reminder(number: int, *recipients: Member, everyone: bool = False) -> Reminder:
+        ids = tuple(m.id for m in recipients)
+        return Reminder(7, number, f"r{number}", ids, everyone, ANA.id, "es", "0 8 * * 1", None)
+
+    s = replace(
+        state(),
+        reminders=(
+            reminder(1, SAM),
+            reminder(2, SAM, JUAN),
+            reminder(3, JUAN),
+            reminder(4, everyone=True),
+        ),
+    )
+    outcome = run(s, ANA, i.RemoveMember(name="Sam"))
+    removed, cancelled = bodies(outcome, ANA)
+    assert "Sam Taylor" in removed
+    assert "#1" in cancelled and "Sam Taylor" in cancelled
+    assert "#2" not in cancelled and "#3" not in cancelled
+    after = fx.apply(s, outcome.effects)
+    assert [(r.number, r.recipient_ids) for r in after.reminders] == [
+        (2, (JUAN.id,)),
+        (3, (JUAN.id,)),
+        (4, ()),
+    ]
 
 
 def test_apply_advances_numbers_past_new_tasks() -> None:

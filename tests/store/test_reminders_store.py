@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -162,3 +163,48 @@ async def test_the_scheduler_tells_the_due_org_then_looks_again_after_a_while(
     assert directory.told == [m.FireReminders(due_org)]
     # Still due (its actor has not fired yet): look again after redispatch_seconds.
     assert delays[:2] == [0.0, 5.0]
+
+
+async def test_a_member_who_leaves_is_taken_off_reminders_and_theirs_alone_are_cancelled(
+    pool: asyncpg.Pool,
+) -> None:
+    org_id = await org_with_reminder(pool, "+34600000081")
+    (juan, sam) = await admin.add_members(
+        pool,
+        org_id,
+        [
+            admin.NewMember("Juan Pérez", "+34600000082", "staff", "es", "text"),
+            admin.NewMember("Sam Taylor", "+447700900083", "staff", "en", "text"),
+        ],
+    )
+    async with org_transaction(pool, org_id) as connection:
+        state = await queries.load_org_state(connection, org_id)
+        assert state is not None
+        (first,) = state.reminders
+        await write_effects(
+            connection,
+            org_id,
+            [
+                fx.CreateReminder(replace(first, number=2, recipient_ids=(juan.id,))),
+                fx.CreateReminder(replace(first, number=3, recipient_ids=(juan.id, sam.id))),
+            ],
+        )
+    async with org_transaction(pool, org_id) as connection:
+        before = await queries.load_org_state(connection, org_id)
+        await write_effects(connection, org_id, [fx.RemoveMember(juan.id)])
+        rows = await connection.fetch(
+            "SELECT number, recipient_ids, status, next_fire_at IS NULL AS idle"
+            " FROM reminders ORDER BY number"
+        )
+        reloaded = await queries.load_org_state(connection, org_id)
+    assert [tuple(r) for r in rows] == [
+        (1, [first.recipient_ids[0]], "active", False),
+        (2, [], "cancelled", True),
+        (3, [sam.id], "active", False),
+    ]
+    # What the database now holds is what the org actor's state became.
+    assert reloaded is not None and before is not None
+    after = fx.apply(before, [fx.RemoveMember(juan.id)])
+    assert [(r.number, r.recipient_ids) for r in reloaded.reminders] == [
+        (r.number, r.recipient_ids) for r in after.reminders
+    ]

@@ -13,6 +13,7 @@ from minkops.domain.handlers.registry import handles
 from minkops.domain.models import Member
 from minkops.domain.phones import InvalidPhone, normalize_phone
 from minkops.domain.policy import Action, allowed
+from minkops.domain.reminders import reminding_only
 from minkops.domain.replies import pick_language, say
 from minkops.domain.roster import Resolved, resolve_name
 
@@ -86,6 +87,13 @@ def remove_member(turn: Turn, intent: i.RemoveMember) -> Outcome:
         act.send(
             sender,
             act.say("tasks_unassigned", name=target.name, count=len(theirs), numbers=numbers),
+        )
+    alone = sorted(r.number for r in reminding_only(state.reminders, target.id))
+    if alone:
+        numbers = ", ".join(f"#{n}" for n in alone)
+        act.send(
+            sender,
+            act.say("reminders_cancelled", name=target.name, count=len(alone), numbers=numbers),
         )
     return act.done()
 
