@@ -136,6 +136,17 @@ def test_no_open_tasks_says_so() -> None:
     assert "No hay tareas" in run(state(), ANA, i.ListTasks()).sends()[0].body
 
 
+def test_an_empty_overdue_or_personal_list_says_what_is_empty_not_that_nothing_is_open() -> None:
+    future = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    s = state(task(2, JUAN, due=future))
+    overdue = run(s, ANA, i.ListTasks(scope="overdue")).sends()[0].body
+    assert overdue == "No hay nada atrasado. 🎉"
+    sams = run(s, ANA, i.ListTasks(scope="person", person="Sam")).sends()[0].body
+    assert sams == "Sam Taylor no tiene tareas abiertas."
+    mine = run(s, SAM, i.ListTasks(scope="person", person="Sam"), language="en").sends()[0].body
+    assert mine == "No open tasks. 🎉"
+
+
 def test_assignee_completes_and_creator_is_told() -> None:
     s = state(task(4, JUAN))
     outcome = run(s, JUAN, i.CompleteTask(number=4))
