@@ -857,15 +857,24 @@ def _messages(clause: Clause) -> IntentType | None:
     if clause.has("start_messages") or clause.covers("start_word"):
         # "je veux recevoir les messages en audio": how, not whether, to be written to.
         # "you can text me again" is whether: the words inside the request do not count.
-        lex, words = clause.lex, clause.words
-        if lex.has_outside("voice", ("start_messages",), words) or lex.has_outside(
-            "text_only", ("start_messages",), words
-        ):
+        if _said_beyond(clause, ("voice", "text_only"), "start_messages"):
             return None
         return StartMessages()
     if _notifications_back(clause):
         return StartMessages()
     return None
+
+
+def _said_beyond(clause: Clause, names: Sequence[str], within: str) -> bool:
+    """A phrase of `names` with a word no phrase of `within` took: "mensagens de voz" reaches
+    past "quero receber mensagens", so it says how to be written to."""
+    lex, words = clause.lex, clause.words
+    taken = {i for hit in lex.hits(within, words) for i in range(hit.first, hit.last)}
+    return any(
+        not taken.issuperset(range(hit.first, hit.last))
+        for name in names
+        for hit in lex.hits(name, words)
+    )
 
 
 def _messages_restarted(clause: Clause) -> IntentType | None:
@@ -979,6 +988,8 @@ def _help_question(clause: Clause) -> IntentType | None:
 
 
 def _help(clause: Clause) -> IntentType | None:
+    if clause.lex.covers_all(("greeting", "vocative"), clause.words) and clause.has("greeting"):
+        return Help()  # "olá", "bonjour !", "buenos días": a greeting alone, in any language
     if clause.has("help") and not clause.people and len(clause.words) <= 12:
         if clause.has("sign_up") and not clause.has("mine"):
             return None
@@ -1809,6 +1820,7 @@ def _corrections(clause: Clause) -> IntentType | None:
         or clause.has("text_only")
         or clause.has("prefer")
         or clause.has("from_now")
+        or clause.has("receive_verb")  # "quero receber mensagens de voz"
     ):
         if find_time(
             clause.text.original, timezone=clause.context.timezone, now=clause.context.now

@@ -178,8 +178,9 @@ _TASK_LEAD = re.compile(
     # "new job, …", "otro encargo: …": other nouns of work, only after such a lead ("job
     # done" opens nothing), which the lookbehind on the space asks for. A comma may follow
     # the noun ("new task, sweep …"), but not "todo" ("todo, …" is "everything").
-    r"(?:(?:task|tarea(?:\s+nueva)?|(?<=\s)(?:job|chore|encargo)),"
-    r"|(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|pendiente|(?<=\s)(?:job|chore|encargo))"
+    r"(?:(?:task|tarea(?:\s+nueva)?|tarefa|tache|(?<=\s)(?:job|chore|encargo)),"
+    r"|(?:task|todo|to-do|to\s+do|tarea(?:\s+nueva)?|tarefa|tache|pendiente"
+    r"|(?<=\s)(?:job|chore|encargo))"
     r"(?=\s|:|-|$))\s*(?P<rest>.*)$"
     r"|^(?:assign|asigna|asignar|asignale|encarga|encargale)(?=\s)\s*(?P<assign>.*)$"
 )

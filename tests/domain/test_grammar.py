@@ -447,3 +447,49 @@ def test_a_way_of_sending_kept_from_now_on_is_a_preference_not_a_listing(
 
 def test_tasks_asked_for_as_a_voice_note_once_are_still_a_listing() -> None:
     assert read("send me my tasks as a voice note", role="staff")["kind"] == "list_tasks"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("oi!", "pt", "help"),
+        ("boa tarde", "pt", "help"),
+        ("coucou", "fr", "help"),
+        ("bonsoir !", "fr", "help"),
+        ("buenas tardes", "es", "help"),
+    ],
+)
+def test_a_greeting_alone_in_any_language_gets_the_help(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("por favor apaguem os meus dados", "pt"),
+        ("quero que excluam meus dados pessoais", "pt"),
+        ("supprimez mes données svp", "fr"),
+        ("pouvez-vous effacer mes informations ?", "fr"),
+    ],
+)
+def test_staff_ask_for_their_data_to_be_erased_in_portuguese_and_french(
+    text: str, language: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == "delete_data"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "delivery"),
+    [
+        ("quero receber mensagens de voz", "pt", "voice"),
+        ("prefiro receber as mensagens em áudio", "pt", "voice"),
+        ("je voudrais recevoir des messages vocaux", "fr", "voice"),
+    ],
+)
+def test_receiving_messages_a_certain_way_is_how_not_whether(
+    text: str, language: str, delivery: str
+) -> None:
+    intent = read(text, language, role="staff")
+    assert intent == {"kind": "correct_data", "field": "delivery", "value": delivery}
