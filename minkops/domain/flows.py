@@ -17,7 +17,7 @@ import pydantic
 
 from minkops.domain import intents as i
 from minkops.domain.conversation import PendingQuestion
-from minkops.domain.matching import fold
+from minkops.domain.matching import best_matches, fold
 from minkops.domain.phones import InvalidPhone, normalize_phone
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.state import OrgState
@@ -140,7 +140,12 @@ def _choice(question: PendingQuestion, text: str) -> Any | None:
             return choice.value
     # A name or title written loosely: the one choice it fits.
     fits = [c for c in question.choices if folded and folded in fold(c.label)]
-    return fits[0].value if len(fits) == 1 else None
+    if len(fits) == 1:
+        return fits[0].value
+    # "la grande" for "limpiar la nevera grande": the words that tell one choice from the
+    # others, in any order, small typos forgiven; a tie is no answer.
+    best = best_matches(text, question.choices, lambda choice: choice.label)
+    return best[0].value if len(best) == 1 else None
 
 
 def _filled(question: PendingQuestion, value: Any) -> Answered | None:

@@ -129,6 +129,28 @@ def test_which_juan_is_answered_by_number_or_by_name() -> None:
         assert created.task.assignee_id == JUAN_MORA.id, answer
 
 
+def test_which_task_is_answered_by_the_words_that_tell_it_from_the_others() -> None:
+    for answer, number in (("the big one", 1), ("la pequeña", 2), ("big fridge", 1)):
+        chat = Chat()
+        chat.say(ANA, "task for Sam: clean the big fridge")
+        chat.say(ANA, "task for Sam: clean the pequeña fridge")
+        chat.say(ANA, "task for Juan Mora: fix the big door")
+        asked = chat.say(ANA, "the fridge is done")
+        assert asked.question is not None and asked.question.expects == "choice", answer
+        done = chat.say(ANA, answer)
+        closed = [e.number for e in done.effects if isinstance(e, fx.CloseTask)]
+        assert closed == [number], answer
+
+
+def test_an_answer_that_fits_several_choices_equally_is_no_answer() -> None:
+    chat = Chat()
+    chat.say(ANA, "task for Sam: clean the big fridge")
+    chat.say(ANA, "task for Sam: clean the small fridge")
+    chat.say(ANA, "the fridge is done")
+    tied = chat.say(ANA, "the fridge one")
+    assert [e for e in tied.effects if isinstance(e, fx.CloseTask)] == []
+
+
 def test_a_question_left_too_long_is_not_answered_by_the_next_message() -> None:
     chat = Chat()
     chat.say(ANA, "add Eve as staff")
