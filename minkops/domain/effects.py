@@ -203,7 +203,7 @@ class CreateReminder(Effect):
 
 @dataclass(frozen=True)
 class ChangeReminder(Effect):
-    """Paused, resumed or cancelled: its new status and next firing."""
+    """Paused, resumed, cancelled or moved: its new status, schedule and next firing."""
 
     reminder: Reminder
 

@@ -61,6 +61,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.occasions import drop_dated_occasion
+from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
@@ -4026,6 +4027,7 @@ _EARLY: tuple[Frame, ...] = (
     _member_settings,
     _member_phone,
     _reported_done,
+    reminder_moved,
     _reminder_asked,
     _scheduled_message,
     _done_number,

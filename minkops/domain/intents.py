@@ -167,6 +167,20 @@ class ResumeReminder(_Intent):
     description: str | None = Field(default=None, description=_DESCRIPTION)
 
 
+class EditReminder(_Intent):
+    kind: Literal["edit_reminder"] = "edit_reminder"
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
+    at: AwareDatetime | None = Field(
+        default=None,
+        description="The new time, ISO 8601 with offset: a one-off's new moment, or for a"
+        " recurring reminder the new time of day (and weekday, when one is named).",
+    )
+    cron: str | None = Field(
+        default=None, description="A new recurring schedule: 5-field cron, else null."
+    )
+
+
 class Usage(_Intent):
     kind: Literal["usage"] = "usage"
 
@@ -252,6 +266,7 @@ Intent = Annotated[
     | CancelReminder
     | PauseReminder
     | ResumeReminder
+    | EditReminder
     | Usage
     | Upgrade
     | Billing
@@ -286,6 +301,7 @@ IntentKind = Literal[
     "cancel_reminder",
     "pause_reminder",
     "resume_reminder",
+    "edit_reminder",
     "usage",
     "upgrade",
     "billing",
@@ -306,8 +322,8 @@ INTENT_TYPES: dict[str, type[_Intent]] = {
     for cls in (
         Help, Acknowledge, Confirm, Decline, AddMember, UpdateMember, RemoveMember,
         CreateTask, ListTasks, CompleteTask, EditTask, CancelTask, CreateReminder,
-        ListReminders, CancelReminder, PauseReminder, ResumeReminder, Usage, Upgrade,
-        Billing, StopMessages, StartMessages, ExportData, CorrectData, DeleteData,
+        ListReminders, CancelReminder, PauseReminder, ResumeReminder, EditReminder, Usage,
+        Upgrade, Billing, StopMessages, StartMessages, ExportData, CorrectData, DeleteData,
         DeleteAccount, SignUp, SetPreference, Clarify, Unknown,
     )
 }  # fmt: skip

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from minkops.domain import schedule
 from minkops.domain.models import Delivery
@@ -117,3 +118,33 @@ def without_recipient(reminders: Sequence[Reminder], member_id: int) -> tuple[Re
         for r in reminders
         if r.number not in alone
     )
+
+
+def rescheduled(
+    reminder: Reminder, *, at: datetime | None, cron: str | None, timezone: str, now: datetime
+) -> Reminder:
+    """The reminder on its new schedule: a new cron replaces the old schedule; a new time
+    moves a one-off, or gives a recurring reminder its new time of day (and a weekly one
+    its new weekday, when the time named a day past tomorrow: "move the Monday check to
+    Tuesday at 9"). Paused stays paused; otherwise the next firing follows from `now`."""
+    if cron is not None:
+        changed = replace(reminder, cron=cron, once_at=None)
+    elif at is not None and reminder.cron is None:
+        changed = replace(reminder, once_at=at)
+    elif at is not None and reminder.cron is not None:
+        changed = replace(reminder, cron=_at_time(reminder.cron, at, timezone, now))
+    else:
+        return reminder
+    if changed.status == "paused":
+        return replace(changed, next_fire_at=None)
+    return replace(changed, next_fire_at=first_fire(changed, timezone, now))
+
+
+def _at_time(cron: str, at: datetime, timezone: str, now: datetime) -> str:
+    _, _, day, month, weekday = cron.split()
+    local = at.astimezone(ZoneInfo(timezone))
+    named_a_day = (local.date() - now.astimezone(ZoneInfo(timezone)).date()).days > 1
+    # A weekly reminder moves to the day named; a daily or monthly one keeps its days.
+    if named_a_day and day == "*" and month == "*" and weekday.isdigit():
+        weekday = str((local.weekday() + 1) % 7)  # cron counts from Sunday = 0
+    return f"{local.minute} {local.hour} {day} {month} {weekday}"

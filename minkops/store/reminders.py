@@ -154,10 +154,21 @@ async def _create_reminders(
 async def _change_reminders(
     connection: asyncpg.Connection, org_id: int, effects: Sequence[fx.ChangeReminder]
 ) -> None:
+    # The schedule goes too: a reminder moved to another time changes its cron or once_at.
     await connection.executemany(
-        "UPDATE reminders SET status = $3, next_fire_at = $4"
+        "UPDATE reminders SET status = $3, next_fire_at = $4, cron = $5, once_at = $6"
         " WHERE org_id = $1 AND number = $2 AND status IN ('active', 'paused')",
-        [(org_id, e.reminder.number, e.reminder.status, e.reminder.next_fire_at) for e in effects],
+        [
+            (
+                org_id,
+                e.reminder.number,
+                e.reminder.status,
+                e.reminder.next_fire_at,
+                e.reminder.cron,
+                e.reminder.once_at,
+            )
+            for e in effects
+        ],
     )
 
 

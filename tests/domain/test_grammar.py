@@ -493,3 +493,39 @@ def test_receiving_messages_a_certain_way_is_how_not_whether(
 ) -> None:
     intent = read(text, language, role="staff")
     assert intent == {"kind": "correct_data", "field": "delivery", "value": delivery}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "could you move the gas supplier reminder to 4pm tomorrow",
+            "en",
+            {"description": "gas supplier", "at": "2025-03-28T16:00:00+01:00"},
+        ),
+        ("change reminder 4 to every Thursday at 10", "en", {"number": 4, "cron": "0 10 * * 4"}),
+        (
+            "cambia el recordatorio del alquiler al día 2 de cada mes a las 9",
+            "es",
+            {"description": "alquiler", "cron": "0 9 2 * *"},
+        ),
+        ("move reminder 5", "en", {"number": 5}),
+    ],
+)
+def test_a_reminder_moved_to_another_time_is_an_edit_not_a_new_reminder(
+    text: str, language: str, expected: dict[str, Any]
+) -> None:
+    assert read(text, language) == {"kind": "edit_reminder", **expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "give Tom a reminder at 5 to lock up",
+        "remind me tomorrow to change the reminder on the oven",
+        "set a reminder for 6pm to call the gas supplier",
+        "Set weekly reminder 9 am for Tom: count the till",
+    ],
+)
+def test_a_new_reminder_with_a_verb_of_moving_in_it_is_still_a_new_reminder(text: str) -> None:
+    assert read(text)["kind"] == "create_reminder"

@@ -94,6 +94,45 @@ def test_staff_cannot_cancel_an_admins_reminder() -> None:
     assert not of(outcome, fx.ChangeReminder)
 
 
+def moved(s: OrgState, intent: i.EditReminder, sender: Member = ANA) -> Reminder:
+    (effect,) = of(run(s, sender, intent), fx.ChangeReminder)
+    return effect.reminder
+
+
+def test_a_one_off_reminder_moves_to_its_new_time() -> None:
+    at = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
+    once = reminder(1, cron=None, once_at=NOW + timedelta(hours=2))
+    r = moved(state(once), i.EditReminder(number=1, at=at))
+    assert (r.once_at, r.next_fire_at, r.cron) == (at, at, None)
+
+
+def test_a_recurring_reminder_keeps_its_days_and_takes_the_new_time_of_day() -> None:
+    # NOW is Tuesday 2026-11-24 11:00 in Madrid; "at 9:30" is tomorrow 9:30.
+    daily = reminder(1, cron="0 8 * * *")
+    r = moved(state(daily), i.EditReminder(number=1, at=datetime(2026, 11, 25, 8, 30, tzinfo=UTC)))
+    assert r.cron == "30 9 * * *" and r.next_fire_at == datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
+    # A weekly one moved to a day named (Friday 27th at 10:00 Madrid) takes that weekday.
+    weekly = reminder(2, cron="0 8 * * 1")
+    friday = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert moved(state(weekly), i.EditReminder(number=2, at=friday)).cron == "0 10 * * 5"
+
+
+def test_a_new_schedule_replaces_the_old_and_a_paused_reminder_stays_paused() -> None:
+    paused = reminder(1, status="paused", next_fire_at=None)
+    r = moved(state(paused), i.EditReminder(number=1, cron="0 7 * * 1-5"))
+    assert (r.cron, r.status, r.next_fire_at) == ("0 7 * * 1-5", "paused", None)
+
+
+def test_a_reminder_to_move_is_found_by_its_words_and_only_its_owner_or_an_admin_moves_it() -> None:
+    s = state(reminder(1), reminder(2, text="limpiar nevera"))
+    r = moved(s, i.EditReminder(description="nevera", cron="0 9 * * *"))
+    assert (r.number, r.cron) == (2, "0 9 * * *")
+    refused = run(s, SAM, i.EditReminder(number=2, cron="0 9 * * *"), language="en")
+    assert not of(refused, fx.ChangeReminder)
+    asked = run(s, ANA, i.EditReminder(number=2))
+    assert asked.question is not None and asked.question.field == "at"
+
+
 # --- firing ---------------------------------------------------------------------------------
 
 

@@ -208,3 +208,18 @@ async def test_a_member_who_leaves_is_taken_off_reminders_and_theirs_alone_are_c
     assert [(r.number, r.recipient_ids) for r in reloaded.reminders] == [
         (r.number, r.recipient_ids) for r in after.reminders
     ]
+
+
+async def test_a_moved_reminder_keeps_its_new_schedule_in_the_database(pool: asyncpg.Pool) -> None:
+    org_id = await org_with_reminder(pool, "+34600000091")
+    async with org_transaction(pool, org_id) as connection:
+        state = await queries.load_org_state(connection, org_id)
+        assert state is not None
+        (weekly,) = state.reminders
+        later = T0 + timedelta(days=1)
+        moved = replace(weekly, cron="30 9 * * 2", next_fire_at=later)
+        await write_effects(connection, org_id, [fx.ChangeReminder(moved)])
+        reloaded = await queries.load_org_state(connection, org_id)
+    assert reloaded is not None
+    (stored,) = reloaded.reminders
+    assert (stored.cron, stored.once_at, stored.next_fire_at) == ("30 9 * * 2", None, later)

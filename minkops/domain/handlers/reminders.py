@@ -14,7 +14,7 @@ from minkops.domain.handlers.registry import handles
 from minkops.domain.matching import best_matches
 from minkops.domain.models import Member
 from minkops.domain.policy import Action, Subject, allowed
-from minkops.domain.reminders import Reminder, first_fire
+from minkops.domain.reminders import Reminder, first_fire, rescheduled
 
 MAX_TEXT = 500  # as the database's CHECK constraint allows
 MAX_LISTED = 20
@@ -109,6 +109,31 @@ def resume_reminder(turn: Turn, intent: i.ResumeReminder) -> Outcome:
     return _change(turn, intent, "active", "reminder_resumed")
 
 
+@handles(i.EditReminder)
+def edit_reminder(turn: Turn, intent: i.EditReminder) -> Outcome:
+    """ "move the bank reminder to 5pm", "cambia el recordatorio 2 a los martes a las 8"."""
+    act, sender, state, now = Act(turn), turn.sender, turn.state, turn.now
+    found = _which(act, intent)
+    if isinstance(found, Outcome):
+        return found
+    if not allowed(Action.CHANGE_REMINDER, sender, Subject(owner_id=found.created_by)):
+        return act.reply("reminder_not_yours", number=found.number)
+    if intent.at is None and intent.cron is None:
+        return act.ask("ask_reminder_when", intent.model_copy(update={"number": found.number}),
+                       "at", "time")  # fmt: skip
+    timezone = state.org.timezone
+    if intent.cron is not None:
+        try:
+            schedule.validate(intent.cron, timezone)
+        except schedule.ScheduleError:
+            return act.reply("reminder_bad_schedule")
+    elif intent.at is not None and intent.at <= now and found.cron is None:
+        return act.reply("reminder_in_past")
+    changed = rescheduled(found, at=intent.at, cron=intent.cron, timezone=timezone, now=now)
+    act.add(fx.ChangeReminder(changed))
+    return act.reply_text(_describe(act, changed, "reminder_changed"))
+
+
 # --- shared --------------------------------------------------------------------------------
 
 
@@ -176,7 +201,7 @@ def _visible(turn: Turn) -> list[Reminder]:
 
 
 def _which(
-    act: Act, intent: i.CancelReminder | i.PauseReminder | i.ResumeReminder
+    act: Act, intent: i.CancelReminder | i.PauseReminder | i.ResumeReminder | i.EditReminder
 ) -> Reminder | Outcome:
     state = act.turn.state
     if intent.number is not None:
