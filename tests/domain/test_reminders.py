@@ -104,6 +104,8 @@ def test_a_one_off_reminder_moves_to_its_new_time() -> None:
     once = reminder(1, cron=None, once_at=NOW + timedelta(hours=2))
     r = moved(state(once), i.EditReminder(number=1, at=at))
     assert (r.once_at, r.next_fire_at, r.cron) == (at, at, None)
+    past = run(state(once), ANA, i.EditReminder(number=1, at=NOW - timedelta(minutes=5)))
+    assert not of(past, fx.ChangeReminder) and "ya pasó" in bodies(past, ANA)[0]
 
 
 def test_a_recurring_reminder_keeps_its_days_and_takes_the_new_time_of_day() -> None:

@@ -4,6 +4,7 @@ resume and cancel them. Firing them is `minkops.domain.firing`, driven by the sc
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from minkops.domain import effects as fx
 from minkops.domain import intents as i
@@ -47,13 +48,8 @@ def create_reminder(turn: Turn, intent: i.CreateReminder) -> Outcome:
     if others and not allowed(Action.REMIND_OTHERS, sender):
         return act.reply("remind_not_allowed")
     timezone = state.org.timezone
-    if intent.cron is not None:
-        try:
-            schedule.validate(intent.cron, timezone)
-        except schedule.ScheduleError:
-            return act.reply("reminder_bad_schedule")
-    elif intent.at is not None and intent.at <= now:
-        return act.reply("reminder_in_past")
+    if (refused := _unschedulable(act, intent.cron, intent.at)) is not None:
+        return refused
     reminder = Reminder(
         org_id=state.org.id,
         number=state.next_reminder_number,
@@ -121,20 +117,29 @@ def edit_reminder(turn: Turn, intent: i.EditReminder) -> Outcome:
     if intent.at is None and intent.cron is None:
         return act.ask("ask_reminder_when", intent.model_copy(update={"number": found.number}),
                        "at", "time")  # fmt: skip
+    # A recurring reminder takes only the time of day from `at`: a past one is fine.
+    at = intent.at if found.cron is None else None
+    if (refused := _unschedulable(act, intent.cron, at)) is not None:
+        return refused
     timezone = state.org.timezone
-    if intent.cron is not None:
-        try:
-            schedule.validate(intent.cron, timezone)
-        except schedule.ScheduleError:
-            return act.reply("reminder_bad_schedule")
-    elif intent.at is not None and intent.at <= now and found.cron is None:
-        return act.reply("reminder_in_past")
     changed = rescheduled(found, at=intent.at, cron=intent.cron, timezone=timezone, now=now)
     act.add(fx.ChangeReminder(changed))
     return act.reply_text(_describe(act, changed, "reminder_changed"))
 
 
 # --- shared --------------------------------------------------------------------------------
+
+
+def _unschedulable(act: Act, cron: str | None, at: datetime | None) -> Outcome | None:
+    """The reply refusing a schedule that cannot be one, or a moment already past."""
+    if cron is not None:
+        try:
+            schedule.validate(cron, act.turn.state.org.timezone)
+        except schedule.ScheduleError:
+            return act.reply("reminder_bad_schedule")
+    elif at is not None and at <= act.turn.now:
+        return act.reply("reminder_in_past")
+    return None
 
 
 def _change(
