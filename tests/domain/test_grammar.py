@@ -529,3 +529,18 @@ def test_a_reminder_moved_to_another_time_is_an_edit_not_a_new_reminder(
 )
 def test_a_new_reminder_with_a_verb_of_moving_in_it_is_still_a_new_reminder(text: str) -> None:
     assert read(text)["kind"] == "create_reminder"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("podem mandar-me uma cópia dos meus dados?", "pt"),
+        ("quero baixar os meus dados", "pt"),
+        ("pouvez-vous m'envoyer mes données ?", "fr"),
+        ("je voudrais télécharger une copie de mes données", "fr"),
+    ],
+)
+def test_staff_ask_for_a_copy_of_their_data_in_portuguese_and_french(
+    text: str, language: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == "export_data"
