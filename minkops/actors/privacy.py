@@ -16,7 +16,12 @@ log = get_logger(__name__)
 
 
 def privacy_links(settings: Settings) -> Links:
-    return Links(settings.public_url, timedelta(minutes=settings.privacy.export_ttl_minutes))
+    return Links(
+        settings.public_url,
+        timedelta(minutes=settings.privacy.export_ttl_minutes),
+        settings.privacy.policy_url,
+        timedelta(days=settings.privacy.termination_grace_days),
+    )
 
 
 def run_retention(

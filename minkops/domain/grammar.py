@@ -46,6 +46,7 @@ from minkops.domain.intents import (
     ListReminders,
     ListTasks,
     PauseReminder,
+    PrivacyInfo,
     RemoveMember,
     ResumeReminder,
     SetPreference,
@@ -1573,6 +1574,10 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "I want my data deleted", "borrad todo lo que tengáis de mí": what is erased is
         # about the sender ("delete everything you have about me"), not the account.
         return DeleteData()
+    if clause.has("privacy_question") and not clause.lex.has_outside(
+        "export", ("privacy_question",), clause.words
+    ):
+        return PrivacyInfo()  # "what do you do with my data?" asks, it wants no copy
     if clause.has("export") and not clause.people and not clause.has("billing_document"):
         # "where can I download my invoices?": papers of what was paid are billing's.
         return ExportData()

@@ -201,6 +201,12 @@ class StartMessages(_Intent):
     kind: Literal["start_messages"] = "start_messages"
 
 
+class PrivacyInfo(_Intent):
+    """What MinkOps keeps about people, for how long, and their rights over it."""
+
+    kind: Literal["privacy_info"] = "privacy_info"
+
+
 class ExportData(_Intent):
     kind: Literal["export_data"] = "export_data"
 
@@ -272,6 +278,7 @@ Intent = Annotated[
     | Billing
     | StopMessages
     | StartMessages
+    | PrivacyInfo
     | ExportData
     | CorrectData
     | DeleteData
@@ -307,6 +314,7 @@ IntentKind = Literal[
     "billing",
     "stop_messages",
     "start_messages",
+    "privacy_info",
     "export_data",
     "correct_data",
     "delete_data",
@@ -323,8 +331,8 @@ INTENT_TYPES: dict[str, type[_Intent]] = {
         Help, Acknowledge, Confirm, Decline, AddMember, UpdateMember, RemoveMember,
         CreateTask, ListTasks, CompleteTask, EditTask, CancelTask, CreateReminder,
         ListReminders, CancelReminder, PauseReminder, ResumeReminder, EditReminder, Usage,
-        Upgrade, Billing, StopMessages, StartMessages, ExportData, CorrectData, DeleteData,
-        DeleteAccount, SignUp, SetPreference, Clarify, Unknown,
+        Upgrade, Billing, StopMessages, StartMessages, PrivacyInfo, ExportData, CorrectData,
+        DeleteData, DeleteAccount, SignUp, SetPreference, Clarify, Unknown,
     )
 }  # fmt: skip
 """Every intent model by its kind."""

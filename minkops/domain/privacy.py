@@ -18,10 +18,15 @@ DEFAULT_POLICY_URL = "https://minkops.app/privacy"
 
 @dataclass(frozen=True)
 class Links:
-    """Where people's links point: MINKOPS_PUBLIC_URL, and how long an export link lives."""
+    """What people are told of the policy as configured: where links point
+    (MINKOPS_PUBLIC_URL), how long an export link lives, the published policy, and how long
+    a closed account is kept."""
 
     public_url: str = "http://127.0.0.1:8080"
     export_ttl: timedelta = timedelta(minutes=15)
+    policy_url: str = DEFAULT_POLICY_URL
+    termination_grace: timedelta = TERMINATION_GRACE
+    """How long a closed account is kept before it is purged ([privacy] settings)."""
 
     def export_url(self, token: str) -> str:
         return f"{self.public_url.rstrip('/')}/export/{token}"

@@ -544,3 +544,20 @@ def test_staff_ask_for_a_copy_of_their_data_in_portuguese_and_french(
     text: str, language: str
 ) -> None:
     assert read(text, language, role="staff")["kind"] == "export_data"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("hey what happens to my data if I leave?", "en", "privacy_info"),
+        ("do you keep my voice notes?", "en", "privacy_info"),
+        ("¿cuánto tiempo guardan mis mensajes?", "es", "privacy_info"),
+        ("quem vê os meus dados?", "pt", "privacy_info"),
+        ("combien de temps conservez-vous mes messages ?", "fr", "privacy_info"),
+        ("send me everything you have about me", "en", "export_data"),
+    ],
+)
+def test_a_question_about_privacy_is_answered_not_taken_for_a_request_for_a_copy(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == kind

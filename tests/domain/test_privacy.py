@@ -10,6 +10,7 @@ import pytest
 from minkops.domain import effects as fx
 from minkops.domain import intents as i
 from minkops.domain.acting import act
+from minkops.domain.conversation import CONTEXT_TTL
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.privacy import Links, token_hash
 from tests.domain.rules_support import understand
@@ -54,6 +55,31 @@ def test_an_admin_is_told_an_opted_out_assignee_will_not_hear() -> None:
     (reply,) = bodies(outcome, ANA)
     assert "Juan Pérez" in reply and "no recibirá" in reply
     assert bodies(outcome, stopped) == []
+
+
+def test_a_privacy_question_is_answered_from_the_constants_that_keep_the_policy() -> None:
+    links = Links(
+        "https://minkops.example",
+        timedelta(minutes=15),
+        "https://policy.example",
+        termination_grace=timedelta(days=45),
+    )
+    said = "what do you do with my data?"
+    outcome = act(
+        state(),
+        SAM,
+        None,
+        InboundMessage("SM8", SAM.phone, said),
+        said,
+        i.Understood(language="en", intent=i.PrivacyInfo()),
+        NOW,
+        links,
+    )
+    (reply,) = bodies(outcome, SAM)
+    hours = int(CONTEXT_TTL.total_seconds() // 3600)
+    assert f"{hours} hours" in reply and "45 days" in reply  # as configured
+    assert "https://policy.example" in reply and "Café Uno" in reply
+    assert not of(outcome, fx.CreateExportLink)
 
 
 def test_export_gives_a_single_use_link_whose_hash_is_stored() -> None:

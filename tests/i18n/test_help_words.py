@@ -36,3 +36,18 @@ def test_each_command_in_the_staff_help_is_read_as_what_it_says(language: str) -
 def test_the_word_offered_when_nothing_was_understood_gets_the_help(language: str) -> None:
     (word,) = re.findall(r"[\"«“]\s*([^\"»”]+?)\s*[\"»”]", say(language, "unknown"))
     assert _read(word, language) == "help"
+
+
+PRIVACY_WORDS = {"export_data", "correct_data", "delete_data"}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_the_rights_the_privacy_answer_names_are_in_words_that_exercise_them(
+    language: str,
+) -> None:
+    said = say(language, "privacy_info", org="Café", hours=24, days=30, url="https://x")
+    quoted = re.findall(r"\"([^\"]+)\"", said)
+    readable = [words for words in quoted if "…" not in words]
+    assert readable, said
+    assert {_read(words, language) for words in readable} <= PRIVACY_WORDS
+    assert {"export_data", "delete_data"} <= {_read(words, language) for words in readable}

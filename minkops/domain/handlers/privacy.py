@@ -1,4 +1,5 @@
-"""The privacy policy in chat: STOP and START, export, deletion, closing the account.
+"""The privacy policy in chat: what is kept, STOP and START, export, deletion, closing the
+account.
 
 STOP is kept by the outbox gate (migration 0030): once a number's opt-out is written, no
 row to it is written, whoever sends. The confirmation is said before the opt-out is
@@ -11,10 +12,11 @@ from dataclasses import replace
 
 from minkops.domain import effects as fx
 from minkops.domain import intents as i
+from minkops.domain.conversation import CONTEXT_TTL
 from minkops.domain.handlers.base import Act, Outcome, Turn
 from minkops.domain.handlers.registry import handles
 from minkops.domain.policy import Action, allowed
-from minkops.domain.privacy import TERMINATION_GRACE, new_export_token, token_hash
+from minkops.domain.privacy import new_export_token, token_hash
 from minkops.domain.replies import pick_language, say
 
 
@@ -35,6 +37,21 @@ def start_messages(turn: Turn, intent: i.StartMessages) -> Outcome:
         act.add(fx.SetOptOut(sender.id, sender.phone, False))
     act.send(replace(sender, opted_out=False), act.say("messages_started"))
     return act.done()
+
+
+@handles(i.PrivacyInfo)
+def privacy_info(turn: Turn, intent: i.PrivacyInfo) -> Outcome:
+    """ "what do you do with my data?": what is kept and for how long, from the same
+    constants that keep it so, the rights in words MinkOps reads, and the whole policy."""
+    act = Act(turn)
+    hours = int(CONTEXT_TTL.total_seconds() // 3600)
+    return act.reply(
+        "privacy_info",
+        org=turn.state.org.name,
+        hours=hours,
+        days=turn.links.termination_grace.days,
+        url=turn.links.policy_url,
+    )
 
 
 @handles(i.ExportData)
@@ -66,9 +83,9 @@ def delete_account(turn: Turn, intent: i.DeleteAccount) -> Outcome:
     if not allowed(Action.CLOSE_ACCOUNT, sender):
         return act.reply("admin_only")
     if not intent.confirmed:
-        days = TERMINATION_GRACE.days
+        days = turn.links.termination_grace.days
         return act.ask("delete_account_confirm", intent, "confirmed", "yes_no", days=days)
-    days = TERMINATION_GRACE.days
+    days = turn.links.termination_grace.days
     act.send(sender, act.say("account_closed", days=days))
     for member in state.members:
         act.notify(member, "account_closed_notice", org=state.org.name)
