@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from minkops.domain import charges
 from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.intents import (
     Acknowledge,
@@ -1575,7 +1576,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
         # to move up from.
         return Upgrade()
-    if clause.has("billing") or _payment_asked_about(clause):
+    if clause.has("billing") or _payment_asked_about(clause) or _money_asked_about(clause):
         return Billing()
     if (
         clause.has("usage_strong")
@@ -1621,6 +1622,16 @@ def _payment_asked_about(clause: Clause) -> bool:
     if clause.has("payment_noun") and clause.has("payment_failed"):
         return True
     return _acted_on(clause, "proof_word", "payment_noun")
+
+
+def _money_asked_about(clause: Clause) -> bool:
+    """A sum we took, a way to pay us or the tax in our price (minkops/domain/charges.py)."""
+    lex, words = clause.lex, clause.words
+    return (
+        charges.charge_asked(lex, words, clause.text.folded)
+        or charges.way_to_pay_asked(lex, words)
+        or charges.tax_of_price_asked(lex, words, clause.question)
+    )
 
 
 def _allowance_asked(clause: Clause) -> bool:

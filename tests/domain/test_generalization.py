@@ -5602,3 +5602,52 @@ def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title()
 )
 def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
     assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("you took 38 dollars this week, isn't the subscription 25?", "en"),
+        ("me sale un adeudo de 12,50 que no reconozco, ¿es vuestro?", "es"),
+    ],
+)
+def test_a_sum_with_the_subscription_or_a_charge_asks_about_billing(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_sum_of_ones_own_spending_is_not_billing() -> None:
+    assert read("Tom, buy 20 euros of lemons at the market")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("do you accept google pay?", "en"),
+        ("¿admiten transferencia bancaria?", "es"),
+    ],
+)
+def test_a_way_of_paying_asked_with_the_plan_or_an_accepting_verb_is_billing(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I was wondering whether your fees include VAT", "en"),
+        ("¿la tarifa es con IVA o sin IVA?", "es"),
+    ],
+)
+def test_a_tax_asked_about_with_a_price_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_tax_told_as_work_is_not_billing() -> None:
+    assert read("Pedro, presenta el IVA del trimestre el lunes", "es")["kind"] == "create_task"
+
+
+def test_the_next_charge_asked_in_spanish_is_billing() -> None:
+    assert read("¿qué día nos hacéis el siguiente cargo?", "es")["kind"] == "billing"
