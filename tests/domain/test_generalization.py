@@ -5651,3 +5651,12 @@ def test_a_tax_told_as_work_is_not_billing() -> None:
 
 def test_the_next_charge_asked_in_spanish_is_billing() -> None:
     assert read("¿qué día nos hacéis el siguiente cargo?", "es")["kind"] == "billing"
+
+
+def test_a_request_to_set_it_up_after_the_reminder_is_no_part_of_its_text() -> None:
+    intent = read("Tom needs a reminder on Friday at 7 to water the plants, could you set it up?")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "water the plants")
+
+
+def test_a_request_to_do_it_after_the_task_is_no_part_of_its_title() -> None:
+    assert read("Pedro should wash the van on Monday, can you do that")["title"] == "wash the van"
