@@ -5660,3 +5660,13 @@ def test_a_request_to_set_it_up_after_the_reminder_is_no_part_of_its_text() -> N
 
 def test_a_request_to_do_it_after_the_task_is_no_part_of_its_title() -> None:
     assert read("Pedro should wash the van on Monday, can you do that")["title"] == "wash the van"
+
+
+def test_i_keep_forgetting_before_the_reminder_verb_leads_what_to_remember() -> None:
+    intent = read("i always forget to top up the salt, remind me every sunday at 10")
+    assert (intent["text"], intent["cron"]) == ("top up the salt", "0 10 * * 0")
+
+
+def test_an_emoji_at_the_edge_of_a_title_is_no_part_of_it() -> None:
+    intent = read("Juan Mora wipe down the bar stools ☕️ tomorrow")
+    assert intent["title"] == "wipe down the bar stools"
