@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from minkops.domain import charges
+from minkops.domain import charges, reminder_tails
 from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.intents import (
     Acknowledge,
@@ -3386,6 +3386,8 @@ def refine_reminder(
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
         if end == 1 and words[0] in _TOPIC:
             break  # "about the staff rota": what follows is the topic, not who is told
+    told = [(p.first, p.last) for p in _people(tokens_of(Text.of(body).folded), context)]
+    body = reminder_tails.doers_before_the_work(reminder_tails.request_after_the_work(body, told))
     body = infinitive_first(
         drop_support_verb(
             _drop_tail(

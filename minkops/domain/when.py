@@ -668,7 +668,9 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekdays",
-            r"\b(?:(?:every|each)\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
+            # "weekday mornings": the day's adjective before its part of the day
+            r"\b(?:(?:every|each)\s+weekday|(?:on\s+)?weekdays|(?:on\s+)?weekday(?=\s+(?:morning"
+            r"|afternoon|evening|night)s?\b)|(?:from\s+)?monday\s+(?:to|through|thru"
             r"|till|until|-)\s+friday|mon\s*-\s*fri|(?:de|desde\s+el)\s+lunes\s+(?:a|al|hasta"
             r"(?:\s+el)?)\s+viernes|entre\s+semana|(?:todos\s+los\s+|cada\s+)?dias?\s+laborables?"
             r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",
@@ -681,7 +683,8 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekends",
-            r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:todos\s+)?los\s+fines\s+de\s+semana"
+            r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:on\s+)?weekend(?=\s+(?:morning|afternoon"
+            r"|evening|night)s?\b)|(?:todos\s+)?los\s+fines\s+de\s+semana"
             r"|cada\s+fin\s+de\s+semana)\b",
         ),
         (

@@ -5670,3 +5670,23 @@ def test_i_keep_forgetting_before_the_reminder_verb_leads_what_to_remember() -> 
 def test_an_emoji_at_the_edge_of_a_title_is_no_part_of_it() -> None:
     intent = read("Juan Mora wipe down the bar stools ☕️ tomorrow")
     assert intent["title"] == "wipe down the bar stools"
+
+
+@pytest.mark.parametrize(
+    ("said", "cron"),
+    [("weekday evenings at 7 lock the shutters", "0 19 * * 1-5"),
+     ("weekend mornings at 10 open the terrace", "0 10 * * 0,6")],
+)  # fmt: skip
+def test_weekday_or_weekend_before_a_part_of_the_day_recurs(said: str, cron: str) -> None:
+    found = find_recurrence(said, now=EVAL_NOW)
+    assert found is not None and found.cron == cron
+
+
+def test_a_request_to_remind_people_after_a_comma_is_no_part_of_the_text() -> None:
+    intent = read("every friday at 6 wipe the menus, could you remind Tom and María")
+    assert (intent["text"], intent["recipients"]) == ("wipe the menus", ["Tom", "María"])
+
+
+def test_the_ones_who_must_do_the_work_do_not_open_the_reminder_text() -> None:
+    intent = read("remind Pedro every monday at 7 that the cooks need to clean the hood filters")
+    assert intent["text"] == "clean the hood filters"
