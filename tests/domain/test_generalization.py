@@ -5690,3 +5690,28 @@ def test_a_request_to_remind_people_after_a_comma_is_no_part_of_the_text() -> No
 def test_the_ones_who_must_do_the_work_do_not_open_the_reminder_text() -> None:
     intent = read("remind Pedro every monday at 7 that the cooks need to clean the hood filters")
     assert intent["text"] == "clean the hood filters"
+
+
+def test_make_it_so_someone_gets_reminded_is_a_reminder_for_them() -> None:
+    intent = read("make it so María gets reminded every monday at 8 to defrost the fish")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["María"],
+        "defrost the fish",
+    )
+
+
+def test_hiya_opens_a_message_as_hi_does() -> None:
+    intent = read(
+        "hiya, could you make it so Tom gets reminded every 3rd of the month at 9 to pay rent"
+    )
+    assert (intent["kind"], intent["cron"]) == ("create_reminder", "0 9 3 * *")
+
+
+def test_can_i_get_a_voice_note_on_a_schedule_asks_for_a_reminder() -> None:
+    intent = read("can I get a voice note every Tuesday at 6pm to bring the bins in?", role="staff")
+    assert (intent["kind"], intent["text"], intent["delivery"]) == (
+        "create_reminder",
+        "bring the bins in",
+        "voice",
+    )
