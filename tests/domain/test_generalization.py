@@ -5715,3 +5715,8 @@ def test_can_i_get_a_voice_note_on_a_schedule_asks_for_a_reminder() -> None:
         "bring the bins in",
         "voice",
     )
+
+
+def test_pasale_a_someone_a_reminder_gives_them_the_reminder() -> None:
+    intent = read("pásales a Pedro y a Juan un aviso mañana a las 9 para revisar la cámara", "es")
+    assert (intent["text"], intent["recipients"]) == ("revisar la cámara", ["Pedro", "Juan"])
