@@ -2647,6 +2647,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         someone = lex.hits("someone", words)
         if someone and clause.question and _perfect_around(clause, someone[0].first):
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
+        if (work := _work_before_anyone(clause)) is not None:
+            return _task_from(clause, work, [], subjunctive=False)
         if someone and someone[0].first <= 4:
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
@@ -2702,6 +2704,29 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_ANYONE_TAIL = 3
+"""Words after "whoever" that say who it is: "whoever's free", "quien tenga un rato"."""
+
+
+def _work_before_anyone(clause: Clause) -> str | None:
+    """ "we need to get the ice machine serviced, whoever's free", "hace falta comprar
+    bombillas, quien pueda": the work said first, then after a comma that anyone may do
+    it. What the obligation ("we need to", "hace falta") is said of is the work."""
+    lex, words, tokens = clause.lex, clause.words, clause.tokens
+    someone = lex.hits("someone", words)
+    if not someone or someone[-1].first < 2 or len(words) - someone[-1].first > _ANYONE_TAIL + 1:
+        return None
+    at = tokens[someone[-1].first].start
+    comma = clause.text.original.rfind(",", tokens[someone[-1].first - 1].end, at)
+    if comma < 0:
+        return None
+    duty = lex.hits("obligation", words[:3])
+    start = duty[0].last if duty and duty[0].first == 0 else 0
+    if start == 0 and not _bare_order(clause):
+        return None  # "the fridge is dirty, anyone?": no work said
+    return tidy(clause.text.original[tokens[start].start : comma])
 
 
 _ADDRESS_LEADS = ("greeting", "vocative", "discourse_lead")

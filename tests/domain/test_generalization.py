@@ -5720,3 +5720,17 @@ def test_can_i_get_a_voice_note_on_a_schedule_asks_for_a_reminder() -> None:
 def test_pasale_a_someone_a_reminder_gives_them_the_reminder() -> None:
     intent = read("pásales a Pedro y a Juan un aviso mañana a las 9 para revisar la cámara", "es")
     assert (intent["text"], intent["recipients"]) == ("revisar la cámara", ["Pedro", "Juan"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("we need to restock the napkins, whoever's around", "en", "restock the napkins"),
+        ("hace falta fregar la terraza, el que pueda", "es", "fregar la terraza"),
+    ],
+)
+def test_work_then_whoever_after_a_comma_is_a_task_for_anyone(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
