@@ -5734,3 +5734,8 @@ def test_work_then_whoever_after_a_comma_is_a_task_for_anyone(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_cuando_tengas_tiempo_after_the_work_is_no_part_of_the_title() -> None:
+    intent = read("Juan Mora, ordena el almacén cuando tengas tiempo", "es")
+    assert intent["title"] == "ordenar el almacén"
