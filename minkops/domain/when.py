@@ -475,10 +475,15 @@ _DAY_STAYS = frozenset(
 morning"): any other word is the noun it names ("the Saturday wedding")."""
 
 
+_POSSESSIVE = frozenset({"'s", "\u2019s"})
+
+
 def _names_a_thing(folded: str, match: re.Match[str], clock: bool) -> bool:
     before = folded[max(0, match.start() - 5) : match.start()].split()
     if before and before[-1] in _OF_A_DAY:
         return True
+    if folded[match.end() : match.end() + 2] in _POSSESSIVE:
+        return True  # "print the menus for Sunday's brunch": whose brunch, not when
     if clock:
         return False  # "for the monday meeting at 10": the day of that hour
     said = folded[: match.start("wd")].split()

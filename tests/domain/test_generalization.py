@@ -5739,3 +5739,9 @@ def test_work_then_whoever_after_a_comma_is_a_task_for_anyone(
 def test_cuando_tengas_tiempo_after_the_work_is_no_part_of_the_title() -> None:
     intent = read("Juan Mora, ordena el almacén cuando tengas tiempo", "es")
     assert intent["title"] == "ordenar el almacén"
+
+
+def test_a_weekday_with_a_possessive_names_a_thing_not_when() -> None:
+    intent = read("Lucía, prep the veg for Friday's dinner service by Thursday")
+    assert intent["title"] == "prep the veg for Friday's dinner service"
+    assert intent["due"].startswith("2025-03-27")
