@@ -5745,3 +5745,8 @@ def test_a_weekday_with_a_possessive_names_a_thing_not_when() -> None:
     intent = read("Lucía, prep the veg for Friday's dinner service by Thursday")
     assert intent["title"] == "prep the veg for Friday's dinner service"
     assert intent["due"].startswith("2025-03-27")
+
+
+def test_put_this_on_my_list_then_the_work_after_a_dash_is_the_senders_task() -> None:
+    intent = read("pop this on my list — oil the chain on the tandem, by Friday", role="staff")
+    assert (intent["title"], intent["assignees"]) == ("oil the chain on the tandem", ["me"])
