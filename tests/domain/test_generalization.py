@@ -5750,3 +5750,8 @@ def test_a_weekday_with_a_possessive_names_a_thing_not_when() -> None:
 def test_put_this_on_my_list_then_the_work_after_a_dash_is_the_senders_task() -> None:
     intent = read("pop this on my list — oil the chain on the tandem, by Friday", role="staff")
     assert (intent["title"], intent["assignees"]) == ("oil the chain on the tandem", ["me"])
+
+
+def test_me_lo_anoto_before_a_colon_makes_the_work_the_senders() -> None:
+    intent = read("me lo anoto: revisar el extintor el viernes", "es")
+    assert (intent["title"], intent["assignees"]) == ("revisar el extintor", ["me"])
