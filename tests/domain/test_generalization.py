@@ -5755,3 +5755,8 @@ def test_put_this_on_my_list_then_the_work_after_a_dash_is_the_senders_task() ->
 def test_me_lo_anoto_before_a_colon_makes_the_work_the_senders() -> None:
     intent = read("me lo anoto: revisar el extintor el viernes", "es")
     assert (intent["title"], intent["assignees"]) == ("revisar el extintor", ["me"])
+
+
+def test_work_in_one_sentence_taken_on_by_a_name_in_the_next_is_theirs() -> None:
+    intent = read("Hay que pedir más servilletas. Lucía, ¿te ocupas tú?", "es")
+    assert (intent["title"], intent["assignees"]) == ("pedir más servilletas", ["Lucía"])
