@@ -2507,9 +2507,9 @@ def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentTy
         rest_start, later = later[0].last, later[1:]
     if later:
         named = _named_at_end(clause)
-        if named is None or len(later) > 1 or assignees:
+        if named is None or len(later) > len(named[1]) or assignees:
             return None  # someone else the work is about ("before Tom arrives")
-        assignees, rest_end = [named[1]], later[0].first
+        assignees, rest_end = named[1], later[0].first
     thing = clause.original(start, modal)
     if words[start] in DETERMINERS | ES_DETERMINERS:
         thing = thing[:1].lower() + thing[1:]  # "The list" opens the sentence, not the title
@@ -2669,7 +2669,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     tail = _named_at_end(clause)
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
-        return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
+        return _task_from(clause, tail[0], tail[1], subjunctive=False)
     if start is None and (ended := _order_then_name(clause)) is not None:
         # "give the reception desk a wipe down João, it's all sticky": the order, then
         # who does it, unmarked.
@@ -3050,20 +3050,33 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     return None
 
 
-def _named_at_end(clause: Clause) -> tuple[str, str] | None:
-    """ "clean the grill - Juan": the work, then who does it, after a dash or a comma."""
+def _turn_to(words: Sequence[str]) -> int | None:
+    """ "toca limpiar la parrilla": Spanish "it is time to" before an infinitive, which is
+    the work ("toca el timbre" is an order of its own, kept)."""
+    turn = lexicon().hits("turn_to", words[:2])
+    if not turn or turn[0].first != 0 or turn[0].last >= len(words):
+        return None
+    return turn[0].last if words[turn[0].last].endswith(INFINITIVE_ENDINGS) else None
+
+
+def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
+    """ "clean the grill - Juan", "limpiar la parrilla: Juan Mora y Pedro Sánchez": the
+    work, then who does it (one person or several joined), after a dash, comma or colon."""
     if not clause.people or clause.question:
         return None
-    last = clause.people[-1]
+    group = _group_at_end(clause)
+    if len(group) != len(clause.people):
+        return None
+    last = group[0]
     after = ""
-    if last.last < len(clause.words):
+    if group[-1].last < len(clause.words):
         # "…, que lo haga Tom mañana": a time may follow the name; it goes with the work.
-        after = clause.text.original[clause.tokens[last.last].start :]
+        after = clause.text.original[clause.tokens[group[-1].last].start :]
         context = clause.context
         found = find_time(after, timezone=context.timezone, now=context.now)
         if found is None or tidy(found.rest):
             return None
-    if last.first < 2 or len(clause.people) > 1:
+    if last.first < 2:
         return None
     cut = clause.tokens[last.first].start
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
@@ -3089,7 +3102,19 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if verb:
         # "servilletas, que las reponga Tom": the topic is the object of the verb.
         head = f"{verb} {head.rstrip('-,:– ')}"
-    return tidy(f"{head} {after}" if after else head), _written(clause, last)
+    names = [_written(clause, person) for person in group]
+    return tidy(f"{head} {after}" if after else head), names
+
+
+def _group_at_end(clause: Clause) -> list[Person]:
+    """The people named last, joined by "y"/"and" or commas: "Juan Mora y Pedro Sánchez"."""
+    group = [clause.people[-1]]
+    for person in reversed(clause.people[:-1]):
+        between = clause.words[person.last : group[0].first]
+        if len(between) > 1 or not _NAME_LINKS.issuperset(between):
+            break
+        group.insert(0, person)
+    return group
 
 
 def _resumed_object(clause: Clause, name_at: int) -> tuple[int, str] | None:
@@ -3499,7 +3524,7 @@ def refine_task(
         )
         named = _named_at_end(clause)
         if named is not None:
-            intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
+            intent = intent.model_copy(update={"title": named[0], "assignees": named[1]})
     if (repaired := _repaired(intent.title)) != intent.title:
         intent = intent.model_copy(update={"title": repaired})  # "… tres no espera … cuatro"
     title = intent.title
@@ -3884,6 +3909,8 @@ def _trim_title(title: str) -> str:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
             title = title[tokens[duty[0].last].start :]
+        elif (turn := _turn_to(words)) is not None:
+            title = title[tokens[turn].start :]
     title = _progressive_base(title)
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()

@@ -5760,3 +5760,13 @@ def test_me_lo_anoto_before_a_colon_makes_the_work_the_senders() -> None:
 def test_work_in_one_sentence_taken_on_by_a_name_in_the_next_is_theirs() -> None:
     intent = read("Hay que pedir más servilletas. Lucía, ¿te ocupas tú?", "es")
     assert (intent["title"], intent["assignees"]) == ("pedir más servilletas", ["Lucía"])
+
+
+def test_several_names_after_a_colon_at_the_end_all_do_the_work() -> None:
+    intent = read("hay que vaciar el congelador: Tom y Luis", "es")
+    assert (intent["title"], intent["assignees"]) == ("vaciar el congelador", ["Tom", "Luis"])
+
+
+def test_toca_before_an_infinitive_is_no_part_of_the_title() -> None:
+    intent = read("el viernes toca hacer inventario - Lucía", "es")
+    assert (intent["title"], intent["assignees"]) == ("hacer inventario", ["Lucía"])
