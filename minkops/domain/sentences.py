@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from minkops.domain.intents import Acknowledge, CreateReminder, CreateTask, Help, Unknown
+from minkops.domain.intents import (
+    Acknowledge,
+    CreateReminder,
+    CreateTask,
+    Help,
+    ListReminders,
+    ListTasks,
+    Unknown,
+)
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, words_of
 
@@ -22,6 +30,7 @@ _MAX_SENTENCES = 4
 _ORDERS = (CreateTask, CreateReminder)
 _NOTHING = (Unknown, Acknowledge, Help)
 """What a sentence of scene-setting reads as alone: nothing, a greeting, a thanks."""
+_QUESTIONS = (ListTasks, ListReminders)
 
 
 def sentences_of(message: str) -> list[str]:
@@ -43,6 +52,8 @@ def order_among_sentences(
     orders = [r for r in readings if isinstance(r, _ORDERS)]
     if taken_on and (handed := _handed_on(orders)) is not None:
         return handed
+    if isinstance(whole, Unknown) and (asked := _one_question(readings)) is not None:
+        return asked
     if len(orders) != 1 or not all(isinstance(r, (*_ORDERS, *_NOTHING)) for r in readings):
         return None
     order = orders[0]
@@ -87,3 +98,12 @@ def _handed_on(orders: list[IntentType]) -> CreateTask | None:
         return None
     taker, work = takers[0], works[0]
     return work.model_copy(update={"assignees": taker.assignees, "due": work.due or taker.due})
+
+
+def _one_question(readings: list[IntentType]) -> IntentType | None:
+    """ "just back from the market. what do we still have open?": a question about the
+    work after (or before) sentences that ask nothing is the message's question."""
+    said = [r for r in readings if not isinstance(r, _NOTHING)]
+    if len(said) != 1 or not isinstance(said[0], _QUESTIONS):
+        return None
+    return said[0]

@@ -5770,3 +5770,8 @@ def test_several_names_after_a_colon_at_the_end_all_do_the_work() -> None:
 def test_toca_before_an_infinitive_is_no_part_of_the_title() -> None:
     intent = read("el viernes toca hacer inventario - Lucía", "es")
     assert (intent["title"], intent["assignees"]) == ("hacer inventario", ["Lucía"])
+
+
+def test_a_question_about_the_work_after_a_scene_sentence_is_the_message() -> None:
+    intent = read("back from the bank. what's still open, send it over")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", "open")
