@@ -5775,3 +5775,13 @@ def test_toca_before_an_infinitive_is_no_part_of_the_title() -> None:
 def test_a_question_about_the_work_after_a_scene_sentence_is_the_message() -> None:
     intent = read("back from the bank. what's still open, send it over")
     assert (intent["kind"], intent["scope"]) == ("list_tasks", "open")
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [("show me what María still needs to get done", "person"),
+     ("what else do I need to finish before lunch?", "mine")],
+)  # fmt: skip
+def test_what_someone_needs_to_finish_or_sort_asks_for_their_tasks(text: str, scope: str) -> None:
+    intent = read(text, role="staff")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", scope)
