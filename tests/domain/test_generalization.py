@@ -5785,3 +5785,8 @@ def test_a_question_about_the_work_after_a_scene_sentence_is_the_message() -> No
 def test_what_someone_needs_to_finish_or_sort_asks_for_their_tasks(text: str, scope: str) -> None:
     intent = read(text, role="staff")
     assert (intent["kind"], intent["scope"]) == ("list_tasks", scope)
+
+
+def test_quita_lo_de_a_task_cancels_it_not_a_member() -> None:
+    intent = read("quita lo del stock de vino, ya no hace falta", "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 8)
