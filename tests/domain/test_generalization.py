@@ -5790,3 +5790,16 @@ def test_what_someone_needs_to_finish_or_sort_asks_for_their_tasks(text: str, sc
 def test_quita_lo_de_a_task_cancels_it_not_a_member() -> None:
     intent = read("quita lo del stock de vino, ya no hace falta", "es")
     assert (intent["kind"], intent["number"]) == ("cancel_task", 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("effacez mes informations, s'il vous plaît", "fr"),
+        ("quero que apaguem os meus dados", "pt"),
+    ],
+)
+def test_erasing_my_data_in_french_or_portuguese_deletes_the_senders_data(
+    text: str, language: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == "delete_data"
