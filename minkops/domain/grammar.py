@@ -2696,7 +2696,10 @@ def _create_task(clause: Clause) -> IntentType | None:
         # is the clause before, said about its object; the time stays with it.
         head = tidy(clause.text.original[: clause.tokens[clause.people[0].first].start])
         first_clause = tidy(head.split(",")[0])
-        if first_clause and object_first(first_clause, clause.language) != first_clause:
+        if first_clause and (
+            object_first(first_clause, clause.language) != first_clause
+            or _said_as_a_duty(first_clause)
+        ):
             made = _task_from(clause, first_clause, assignees, subjunctive=subjunctive)
             if isinstance(made, CreateTask) and made.due is None and timed_out is not None:
                 made = made.model_copy(update={"due": timed_out.at})
@@ -3048,6 +3051,14 @@ def _colon_after(clause: Clause, after: int) -> int | None:
             return index if index > after else None
         start = clause.tokens[index].end
     return None
+
+
+def _said_as_a_duty(said: str) -> bool:
+    """ "hay que limpiar la vitrina", "il faut nettoyer …", "we have to clean …": the
+    work said as what must be done, by nobody named (a taker follows)."""
+    words = words_of(said)
+    duty = lexicon().hits("obligation", words[:3])
+    return bool(duty) and duty[0].first == 0 and duty[0].last < len(words)
 
 
 def _turn_to(words: Sequence[str]) -> int | None:

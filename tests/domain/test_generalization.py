@@ -5803,3 +5803,20 @@ def test_erasing_my_data_in_french_or_portuguese_deletes_the_senders_data(
     text: str, language: str
 ) -> None:
     assert read(text, language, role="staff")["kind"] == "delete_data"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("we have to defrost the chest freezer, can Juan Mora sort it?", "en",
+         "defrost the chest freezer", "Juan Mora"),
+        ("Hay que barrer el patio, ¿Luis se puede encargar?", "es", "barrer el patio", "Luis"),
+        ("Il faut ranger la réserve, Lucía peut s'en charger ?", "fr", "ranger la réserve",
+         "Lucía"),
+    ],
+)  # fmt: skip
+def test_work_said_as_a_duty_then_a_name_taking_it_on_is_theirs(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language, role="staff" if language == "fr" else "admin")
+    assert (intent["title"], intent["assignees"]) == (title, [who])
