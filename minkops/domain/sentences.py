@@ -9,7 +9,7 @@ and every other sentence alone asks for nothing, that sentence is the message's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from minkops.domain.intents import (
     Acknowledge,
@@ -86,7 +86,7 @@ def _takes_it_on(title: str) -> bool:
 _WORK_AND_TAKER = 2
 
 
-def _handed_on(orders: list[IntentType]) -> CreateTask | None:
+def _handed_on(orders: Sequence[IntentType]) -> CreateTask | None:
     """ "Hay que encargar más cajas. María, ¿te encargas tú?": the work of one sentence,
     handed to whoever takes it on in the other."""
     tasks = [o for o in orders if isinstance(o, CreateTask)]
@@ -100,7 +100,7 @@ def _handed_on(orders: list[IntentType]) -> CreateTask | None:
     return work.model_copy(update={"assignees": taker.assignees, "due": work.due or taker.due})
 
 
-def _one_question(readings: list[IntentType]) -> IntentType | None:
+def _one_question(readings: Sequence[IntentType]) -> IntentType | None:
     """ "just back from the market. what do we still have open?": a question about the
     work after (or before) sentences that ask nothing is the message's question."""
     said = [r for r in readings if not isinstance(r, _NOTHING)]
