@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from minkops.domain import charges, reminder_tails
 from minkops.domain.antecedents import antecedent_in_place, english_subject
 from minkops.domain.intents import (
     Acknowledge,
@@ -1594,7 +1595,7 @@ def _data_requests(clause: Clause) -> IntentType | None:
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
         # to move up from.
         return Upgrade()
-    if clause.has("billing") or _payment_asked_about(clause):
+    if clause.has("billing") or _payment_asked_about(clause) or _money_asked_about(clause):
         return Billing()
     if (
         clause.has("usage_strong")
@@ -1640,6 +1641,16 @@ def _payment_asked_about(clause: Clause) -> bool:
     if clause.has("payment_noun") and clause.has("payment_failed"):
         return True
     return _acted_on(clause, "proof_word", "payment_noun")
+
+
+def _money_asked_about(clause: Clause) -> bool:
+    """A sum we took, a way to pay us or the tax in our price (minkops/domain/charges.py)."""
+    lex, words = clause.lex, clause.words
+    return (
+        charges.charge_asked(lex, words, clause.text.folded)
+        or charges.way_to_pay_asked(lex, words)
+        or charges.tax_of_price_asked(lex, words, clause.question)
+    )
 
 
 def _allowance_asked(clause: Clause) -> bool:
@@ -2522,9 +2533,9 @@ def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentTy
         rest_start, later = later[0].last, later[1:]
     if later:
         named = _named_at_end(clause)
-        if named is None or len(later) > 1 or assignees:
+        if named is None or len(later) > len(named[1]) or assignees:
             return None  # someone else the work is about ("before Tom arrives")
-        assignees, rest_end = [named[1]], later[0].first
+        assignees, rest_end = named[1], later[0].first
     thing = clause.original(start, modal)
     if words[start] in DETERMINERS | ES_DETERMINERS:
         thing = thing[:1].lower() + thing[1:]  # "The list" opens the sentence, not the title
@@ -2662,6 +2673,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         someone = lex.hits("someone", words)
         if someone and clause.question and _perfect_around(clause, someone[0].first):
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
+        if (work := _work_before_anyone(clause)) is not None:
+            return _task_from(clause, work, [], subjunctive=False)
         if someone and someone[0].first <= 4:
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
@@ -2682,7 +2695,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     tail = _named_at_end(clause)
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
-        return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
+        return _task_from(clause, tail[0], tail[1], subjunctive=False)
     if start is None and (ended := _order_then_name(clause)) is not None:
         # "give the reception desk a wipe down João, it's all sticky": the order, then
         # who does it, unmarked.
@@ -2709,7 +2722,10 @@ def _create_task(clause: Clause) -> IntentType | None:
         # is the clause before, said about its object; the time stays with it.
         head = tidy(clause.text.original[: clause.tokens[clause.people[0].first].start])
         first_clause = tidy(head.split(",")[0])
-        if first_clause and object_first(first_clause, clause.language) != first_clause:
+        if first_clause and (
+            object_first(first_clause, clause.language) != first_clause
+            or _said_as_a_duty(first_clause)
+        ):
             made = _task_from(clause, first_clause, assignees, subjunctive=subjunctive)
             if isinstance(made, CreateTask) and made.due is None and timed_out is not None:
                 made = made.model_copy(update={"due": timed_out.at})
@@ -2717,6 +2733,29 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_ANYONE_TAIL = 3
+"""Words after "whoever" that say who it is: "whoever's free", "quien tenga un rato"."""
+
+
+def _work_before_anyone(clause: Clause) -> str | None:
+    """ "we need to get the ice machine serviced, whoever's free", "hace falta comprar
+    bombillas, quien pueda": the work said first, then after a comma that anyone may do
+    it. What the obligation ("we need to", "hace falta") is said of is the work."""
+    lex, words, tokens = clause.lex, clause.words, clause.tokens
+    someone = lex.hits("someone", words)
+    if not someone or someone[-1].first < 2 or len(words) - someone[-1].first > _ANYONE_TAIL + 1:
+        return None
+    at = tokens[someone[-1].first].start
+    comma = clause.text.original.rfind(",", tokens[someone[-1].first - 1].end, at)
+    if comma < 0:
+        return None
+    duty = lex.hits("obligation", words[:3])
+    start = duty[0].last if duty and duty[0].first == 0 else 0
+    if start == 0 and not _bare_order(clause):
+        return None  # "the fridge is dirty, anyone?": no work said
+    return tidy(clause.text.original[tokens[start].start : comma])
 
 
 _ADDRESS_LEADS = ("greeting", "vocative", "discourse_lead")
@@ -3043,20 +3082,41 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     return None
 
 
-def _named_at_end(clause: Clause) -> tuple[str, str] | None:
-    """ "clean the grill - Juan": the work, then who does it, after a dash or a comma."""
+def _said_as_a_duty(said: str) -> bool:
+    """ "hay que limpiar la vitrina", "il faut nettoyer …", "we have to clean …": the
+    work said as what must be done, by nobody named (a taker follows)."""
+    words = words_of(said)
+    duty = lexicon().hits("obligation", words[:3])
+    return bool(duty) and duty[0].first == 0 and duty[0].last < len(words)
+
+
+def _turn_to(words: Sequence[str]) -> int | None:
+    """ "toca limpiar la parrilla": Spanish "it is time to" before an infinitive, which is
+    the work ("toca el timbre" is an order of its own, kept)."""
+    turn = lexicon().hits("turn_to", words[:2])
+    if not turn or turn[0].first != 0 or turn[0].last >= len(words):
+        return None
+    return turn[0].last if words[turn[0].last].endswith(INFINITIVE_ENDINGS) else None
+
+
+def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
+    """ "clean the grill - Juan", "limpiar la parrilla: Juan Mora y Pedro Sánchez": the
+    work, then who does it (one person or several joined), after a dash, comma or colon."""
     if not clause.people or clause.question:
         return None
-    last = clause.people[-1]
+    group = _group_at_end(clause)
+    if len(group) != len(clause.people):
+        return None
+    last = group[0]
     after = ""
-    if last.last < len(clause.words):
+    if group[-1].last < len(clause.words):
         # "…, que lo haga Tom mañana": a time may follow the name; it goes with the work.
-        after = clause.text.original[clause.tokens[last.last].start :]
+        after = clause.text.original[clause.tokens[group[-1].last].start :]
         context = clause.context
         found = find_time(after, timezone=context.timezone, now=context.now)
         if found is None or tidy(found.rest):
             return None
-    if last.first < 2 or len(clause.people) > 1:
+    if last.first < 2:
         return None
     cut = clause.tokens[last.first].start
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
@@ -3082,7 +3142,19 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if verb:
         # "servilletas, que las reponga Tom": the topic is the object of the verb.
         head = f"{verb} {head.rstrip('-,:– ')}"
-    return tidy(f"{head} {after}" if after else head), _written(clause, last)
+    names = [_written(clause, person) for person in group]
+    return tidy(f"{head} {after}" if after else head), names
+
+
+def _group_at_end(clause: Clause) -> list[Person]:
+    """The people named last, joined by "y"/"and" or commas: "Juan Mora y Pedro Sánchez"."""
+    group = [clause.people[-1]]
+    for person in reversed(clause.people[:-1]):
+        between = clause.words[person.last : group[0].first]
+        if len(between) > 1 or not _NAME_LINKS.issuperset(between):
+            break
+        group.insert(0, person)
+    return group
 
 
 def _resumed_object(clause: Clause, name_at: int) -> tuple[int, str] | None:
@@ -3404,6 +3476,8 @@ def refine_reminder(
         body = body[tokens[end - 1].end :] if end < len(tokens) else ""
         if end == 1 and words[0] in _TOPIC:
             break  # "about the staff rota": what follows is the topic, not who is told
+    told = [(p.first, p.last) for p in _people(tokens_of(Text.of(body).folded), context)]
+    body = reminder_tails.doers_before_the_work(reminder_tails.request_after_the_work(body, told))
     body = infinitive_first(
         drop_support_verb(
             _drop_tail(
@@ -3490,7 +3564,7 @@ def refine_task(
         )
         named = _named_at_end(clause)
         if named is not None:
-            intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
+            intent = intent.model_copy(update={"title": named[0], "assignees": named[1]})
     if (repaired := _repaired(intent.title)) != intent.title:
         intent = intent.model_copy(update={"title": repaired})  # "… tres no espera … cuatro"
     title = intent.title
@@ -3875,6 +3949,8 @@ def _trim_title(title: str) -> str:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
             title = title[tokens[duty[0].last].start :]
+        elif (turn := _turn_to(words)) is not None:
+            title = title[tokens[turn].start :]
     title = _progressive_base(title)
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()

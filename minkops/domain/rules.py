@@ -59,7 +59,7 @@ _ASIDES = re.compile(r"(?<=,)\s*(?:a\s+ver|o\s+sea|digamos|you\s+know|let\s*'?\s
 """A filler set off by commas in the middle ("mañana, a ver, a las nueve") says nothing;
 unenclosed, the same words may be meant ("vamos a ver el local")."""
 _OPENERS = re.compile(
-    r"^[\s,.!:;-]*(?:(?:hey|hi|hello)(?:\s+(?:there|po))?|hola|oye|ey|ei|ok|okay|vale|bueno|so|well|pues|entonces"
+    r"^[\s,.!:;-]*(?:(?:hey|hi|hiya|heya|hello)(?:\s+(?:there|po))?|hola|oye|ey|ei|ok|okay|vale|bueno|so|well|pues|entonces"
     # The longer greetings first: "buenas" alone would leave "tardes" behind.
     r"|buenos\s+dias|buenas\s+tardes|buenas\s+noches|buenas|good\s+morning|good\s+afternoon"
     r"|good\s+evening|thanks|gracias|can\s+you|could\s+you|would\s+you|will\s+you|puedes"

@@ -240,7 +240,9 @@ _REMOVE = re.compile(
 _NOT_A_NAME = re.compile(
     r"\b(?:task|tasks|tarea|tareas|reminder|reminders|recordatorio|recordatorios|data|datos"
     r"|account|cuenta|message|messages|mensaje|mensajes)\b|#|\d"
+    r"|^(?:lo|eso|esto)\s+del?\b"
 )
+"""Words no person's name has; "lo de la campana" is the matter of the hood, a thing."""
 
 
 def remove_member(text: Text) -> RemoveMember | None:

@@ -91,7 +91,26 @@ def tidy(text: str) -> str:
     text = " ".join(text.split())
     if "," in text:
         text = _EMPTY_ASIDE.sub(" ", text).replace(" ,", ",")
-    return text.strip(_EDGE_NOISE)
+    text = text.strip(_EDGE_NOISE)
+    if text and (_is_symbol(text[0]) or _is_symbol(text[-1])):
+        # "count the float 🙈": an emoji at an edge is how the sender felt, not the work.
+        start, end = 0, len(text)
+        while start < end and (_is_symbol(text[start]) or text[start] in _EDGE_NOISE):
+            start += 1
+        while end > start and (_is_symbol(text[end - 1]) or text[end - 1] in _EDGE_NOISE):
+            end -= 1
+        text = text[start:end]
+    return text
+
+
+def _is_symbol(char: str) -> bool:
+    """An emoji, its joiner or variation selector, or another pictograph."""
+    return char in _SELECTORS or unicodedata.category(char) in _SYMBOL_CATEGORIES
+
+
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Cf", "Cs"})
+_SELECTORS = frozenset({"\ufe0e", "\ufe0f"})
+"""Variation selectors are marks (Mn) like an accent; only these two end an emoji."""
 
 
 UNITS: dict[str, int] = {

@@ -9,9 +9,17 @@ and every other sentence alone asks for nothing, that sentence is the message's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from minkops.domain.intents import Acknowledge, CreateReminder, CreateTask, Help, Unknown
+from minkops.domain.intents import (
+    Acknowledge,
+    CreateReminder,
+    CreateTask,
+    Help,
+    ListReminders,
+    ListTasks,
+    Unknown,
+)
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, words_of
 
@@ -22,6 +30,7 @@ _MAX_SENTENCES = 4
 _ORDERS = (CreateTask, CreateReminder)
 _NOTHING = (Unknown, Acknowledge, Help)
 """What a sentence of scene-setting reads as alone: nothing, a greeting, a thanks."""
+_QUESTIONS = (ListTasks, ListReminders)
 
 
 def sentences_of(message: str) -> list[str]:
@@ -36,10 +45,15 @@ def order_among_sentences(
     parts = sentences_of(message)
     if not 1 < len(parts) <= _MAX_SENTENCES:
         return None
-    if isinstance(whole, _ORDERS) and not _spans_sentences(whole):
+    taken_on = isinstance(whole, CreateTask) and _takes_it_on(whole.title)
+    if isinstance(whole, _ORDERS) and not _spans_sentences(whole) and not taken_on:
         return None
     readings = [Unknown() if _files_it(part) else read(part) for part in parts]
     orders = [r for r in readings if isinstance(r, _ORDERS)]
+    if taken_on and (handed := _handed_on(orders)) is not None:
+        return handed
+    if isinstance(whole, Unknown) and (asked := _one_question(readings)) is not None:
+        return asked
     if len(orders) != 1 or not all(isinstance(r, (*_ORDERS, *_NOTHING)) for r in readings):
         return None
     order = orders[0]
@@ -61,3 +75,35 @@ def _files_it(sentence: str) -> bool:
 def _spans_sentences(intent: CreateTask | CreateReminder) -> bool:
     said = intent.title if isinstance(intent, CreateTask) else intent.text
     return len(sentences_of(said)) > 1
+
+
+def _takes_it_on(title: str) -> bool:
+    """ "¿te encargas tú?", "can you take it on": no work of its own, only someone
+    taking on the work another sentence says."""
+    return lexicon().covers("generic_work", words_of(title))
+
+
+_WORK_AND_TAKER = 2
+
+
+def _handed_on(orders: Sequence[IntentType]) -> CreateTask | None:
+    """ "Hay que encargar más cajas. María, ¿te encargas tú?": the work of one sentence,
+    handed to whoever takes it on in the other."""
+    tasks = [o for o in orders if isinstance(o, CreateTask)]
+    if len(tasks) != len(orders) or len(tasks) != _WORK_AND_TAKER:
+        return None
+    takers = [t for t in tasks if t.assignees and _takes_it_on(t.title)]
+    works = [t for t in tasks if not t.assignees and not _takes_it_on(t.title)]
+    if len(takers) != 1 or len(works) != 1:
+        return None
+    taker, work = takers[0], works[0]
+    return work.model_copy(update={"assignees": taker.assignees, "due": work.due or taker.due})
+
+
+def _one_question(readings: Sequence[IntentType]) -> IntentType | None:
+    """ "just back from the market. what do we still have open?": a question about the
+    work after (or before) sentences that ask nothing is the message's question."""
+    said = [r for r in readings if not isinstance(r, _NOTHING)]
+    if len(said) != 1 or not isinstance(said[0], _QUESTIONS):
+        return None
+    return said[0]

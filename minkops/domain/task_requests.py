@@ -158,9 +158,16 @@ def _put_on_my_list(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     if not mine or mine[0].first <= put.last:
         return None
     tokens = tokens_of(text.folded)
-    work = text.slice(tokens[put.last].start, tokens[mine[0].first - 1].end)
     after = text.slice(tokens[mine[0].last - 1].end, len(text.folded))
+    if set(words[put.last : mine[0].first]) <= _POINTERS and mine[0].last < len(words):
+        # "stick this on my list — true the wheels …": "this" points at the work after.
+        return _labelled(_MINE, after)
+    work = text.slice(tokens[put.last].start, tokens[mine[0].first - 1].end)
     return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+_POINTERS = frozenset({"this", "it", "that", "these", "the", "following", "one"})
+"""Words that stand for the work said after the list: "put this on my list: …"."""
 
 
 def _put_me_down(text: Text, words: list[str], lex: Lexicon) -> Text | None:

@@ -475,10 +475,15 @@ _DAY_STAYS = frozenset(
 morning"): any other word is the noun it names ("the Saturday wedding")."""
 
 
+_POSSESSIVE = frozenset({"'s", "\u2019s"})
+
+
 def _names_a_thing(folded: str, match: re.Match[str], clock: bool) -> bool:
     before = folded[max(0, match.start() - 5) : match.start()].split()
     if before and before[-1] in _OF_A_DAY:
         return True
+    if folded[match.end() : match.end() + 2] in _POSSESSIVE:
+        return True  # "print the menus for Sunday's brunch": whose brunch, not when
     if clock:
         return False  # "for the monday meeting at 10": the day of that hour
     said = folded[: match.start("wd")].split()
@@ -668,7 +673,9 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekdays",
-            r"\b(?:(?:every|each)\s+weekday|(?:on\s+)?weekdays|(?:from\s+)?monday\s+(?:to|through|thru"
+            # "weekday mornings": the day's adjective before its part of the day
+            r"\b(?:(?:every|each)\s+weekday|(?:on\s+)?weekdays|(?:on\s+)?weekday(?=\s+(?:morning"
+            r"|afternoon|evening|night)s?\b)|(?:from\s+)?monday\s+(?:to|through|thru"
             r"|till|until|-)\s+friday|mon\s*-\s*fri|(?:de|desde\s+el)\s+lunes\s+(?:a|al|hasta"
             r"(?:\s+el)?)\s+viernes|entre\s+semana|(?:todos\s+los\s+|cada\s+)?dias?\s+laborables?"
             r"|(?:todos\s+los\s+|cada\s+)dias?\s+de\s+diario)\b",
@@ -681,7 +688,8 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekends",
-            r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:todos\s+)?los\s+fines\s+de\s+semana"
+            r"\b(?:every\s+weekend|(?:on\s+)?weekends|(?:on\s+)?weekend(?=\s+(?:morning|afternoon"
+            r"|evening|night)s?\b)|(?:todos\s+)?los\s+fines\s+de\s+semana"
             r"|cada\s+fin\s+de\s+semana)\b",
         ),
         (

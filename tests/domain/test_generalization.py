@@ -5608,3 +5608,221 @@ def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title()
 )
 def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
     assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("you took 38 dollars this week, isn't the subscription 25?", "en"),
+        ("me sale un adeudo de 12,50 que no reconozco, ¿es vuestro?", "es"),
+    ],
+)
+def test_a_sum_with_the_subscription_or_a_charge_asks_about_billing(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_sum_of_ones_own_spending_is_not_billing() -> None:
+    assert read("Tom, buy 20 euros of lemons at the market")["kind"] == "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("do you accept google pay?", "en"),
+        ("¿admiten transferencia bancaria?", "es"),
+    ],
+)
+def test_a_way_of_paying_asked_with_the_plan_or_an_accepting_verb_is_billing(
+    text: str, language: str
+) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I was wondering whether your fees include VAT", "en"),
+        ("¿la tarifa es con IVA o sin IVA?", "es"),
+    ],
+)
+def test_a_tax_asked_about_with_a_price_is_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_tax_told_as_work_is_not_billing() -> None:
+    assert read("Pedro, presenta el IVA del trimestre el lunes", "es")["kind"] == "create_task"
+
+
+def test_the_next_charge_asked_in_spanish_is_billing() -> None:
+    assert read("¿qué día nos hacéis el siguiente cargo?", "es")["kind"] == "billing"
+
+
+def test_a_request_to_set_it_up_after_the_reminder_is_no_part_of_its_text() -> None:
+    intent = read("Tom needs a reminder on Friday at 7 to water the plants, could you set it up?")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", "water the plants")
+
+
+def test_a_request_to_do_it_after_the_task_is_no_part_of_its_title() -> None:
+    assert read("Pedro should wash the van on Monday, can you do that")["title"] == "wash the van"
+
+
+def test_i_keep_forgetting_before_the_reminder_verb_leads_what_to_remember() -> None:
+    intent = read("i always forget to top up the salt, remind me every sunday at 10")
+    assert (intent["text"], intent["cron"]) == ("top up the salt", "0 10 * * 0")
+
+
+def test_an_emoji_at_the_edge_of_a_title_is_no_part_of_it() -> None:
+    intent = read("Juan Mora wipe down the bar stools ☕️ tomorrow")
+    assert intent["title"] == "wipe down the bar stools"
+
+
+@pytest.mark.parametrize(
+    ("said", "cron"),
+    [("weekday evenings at 7 lock the shutters", "0 19 * * 1-5"),
+     ("weekend mornings at 10 open the terrace", "0 10 * * 0,6")],
+)  # fmt: skip
+def test_weekday_or_weekend_before_a_part_of_the_day_recurs(said: str, cron: str) -> None:
+    found = find_recurrence(said, now=EVAL_NOW)
+    assert found is not None and found.cron == cron
+
+
+def test_a_request_to_remind_people_after_a_comma_is_no_part_of_the_text() -> None:
+    intent = read("every friday at 6 wipe the menus, could you remind Tom and María")
+    assert (intent["text"], intent["recipients"]) == ("wipe the menus", ["Tom", "María"])
+
+
+def test_the_ones_who_must_do_the_work_do_not_open_the_reminder_text() -> None:
+    intent = read("remind Pedro every monday at 7 that the cooks need to clean the hood filters")
+    assert intent["text"] == "clean the hood filters"
+
+
+def test_make_it_so_someone_gets_reminded_is_a_reminder_for_them() -> None:
+    intent = read("make it so María gets reminded every monday at 8 to defrost the fish")
+    assert (intent["kind"], intent["recipients"], intent["text"]) == (
+        "create_reminder",
+        ["María"],
+        "defrost the fish",
+    )
+
+
+def test_hiya_opens_a_message_as_hi_does() -> None:
+    intent = read(
+        "hiya, could you make it so Tom gets reminded every 3rd of the month at 9 to pay rent"
+    )
+    assert (intent["kind"], intent["cron"]) == ("create_reminder", "0 9 3 * *")
+
+
+def test_can_i_get_a_voice_note_on_a_schedule_asks_for_a_reminder() -> None:
+    intent = read("can I get a voice note every Tuesday at 6pm to bring the bins in?", role="staff")
+    assert (intent["kind"], intent["text"], intent["delivery"]) == (
+        "create_reminder",
+        "bring the bins in",
+        "voice",
+    )
+
+
+def test_pasale_a_someone_a_reminder_gives_them_the_reminder() -> None:
+    intent = read("pásales a Pedro y a Juan un aviso mañana a las 9 para revisar la cámara", "es")
+    assert (intent["text"], intent["recipients"]) == ("revisar la cámara", ["Pedro", "Juan"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("we need to restock the napkins, whoever's around", "en", "restock the napkins"),
+        ("hace falta fregar la terraza, el que pueda", "es", "fregar la terraza"),
+    ],
+)
+def test_work_then_whoever_after_a_comma_is_a_task_for_anyone(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_cuando_tengas_tiempo_after_the_work_is_no_part_of_the_title() -> None:
+    intent = read("Juan Mora, ordena el almacén cuando tengas tiempo", "es")
+    assert intent["title"] == "ordenar el almacén"
+
+
+def test_a_weekday_with_a_possessive_names_a_thing_not_when() -> None:
+    intent = read("Lucía, prep the veg for Friday's dinner service by Thursday")
+    assert intent["title"] == "prep the veg for Friday's dinner service"
+    assert intent["due"].startswith("2025-03-27")
+
+
+def test_put_this_on_my_list_then_the_work_after_a_dash_is_the_senders_task() -> None:
+    intent = read("pop this on my list — oil the chain on the tandem, by Friday", role="staff")
+    assert (intent["title"], intent["assignees"]) == ("oil the chain on the tandem", ["me"])
+
+
+def test_me_lo_anoto_before_a_colon_makes_the_work_the_senders() -> None:
+    intent = read("me lo anoto: revisar el extintor el viernes", "es")
+    assert (intent["title"], intent["assignees"]) == ("revisar el extintor", ["me"])
+
+
+def test_work_in_one_sentence_taken_on_by_a_name_in_the_next_is_theirs() -> None:
+    intent = read("Hay que pedir más servilletas. Lucía, ¿te ocupas tú?", "es")
+    assert (intent["title"], intent["assignees"]) == ("pedir más servilletas", ["Lucía"])
+
+
+def test_several_names_after_a_colon_at_the_end_all_do_the_work() -> None:
+    intent = read("hay que vaciar el congelador: Tom y Luis", "es")
+    assert (intent["title"], intent["assignees"]) == ("vaciar el congelador", ["Tom", "Luis"])
+
+
+def test_toca_before_an_infinitive_is_no_part_of_the_title() -> None:
+    intent = read("el viernes toca hacer inventario - Lucía", "es")
+    assert (intent["title"], intent["assignees"]) == ("hacer inventario", ["Lucía"])
+
+
+def test_a_question_about_the_work_after_a_scene_sentence_is_the_message() -> None:
+    intent = read("back from the bank. what's still open, send it over")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", "open")
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [("show me what María still needs to get done", "person"),
+     ("what else do I need to finish before lunch?", "mine")],
+)  # fmt: skip
+def test_what_someone_needs_to_finish_or_sort_asks_for_their_tasks(text: str, scope: str) -> None:
+    intent = read(text, role="staff")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", scope)
+
+
+def test_quita_lo_de_a_task_cancels_it_not_a_member() -> None:
+    intent = read("quita lo del stock de vino, ya no hace falta", "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("effacez mes informations, s'il vous plaît", "fr"),
+        ("quero que apaguem os meus dados", "pt"),
+    ],
+)
+def test_erasing_my_data_in_french_or_portuguese_deletes_the_senders_data(
+    text: str, language: str
+) -> None:
+    assert read(text, language, role="staff")["kind"] == "delete_data"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("we have to defrost the chest freezer, can Juan Mora sort it?", "en",
+         "defrost the chest freezer", "Juan Mora"),
+        ("Hay que barrer el patio, ¿Luis se puede encargar?", "es", "barrer el patio", "Luis"),
+        ("Il faut ranger la réserve, Lucía peut s'en charger ?", "fr", "ranger la réserve",
+         "Lucía"),
+    ],
+)  # fmt: skip
+def test_work_said_as_a_duty_then_a_name_taking_it_on_is_theirs(
+    text: str, language: str, title: str, who: str
+) -> None:
+    intent = read(text, language, role="staff" if language == "fr" else "admin")
+    assert (intent["title"], intent["assignees"]) == (title, [who])
