@@ -1435,7 +1435,7 @@ def _cancel_task(clause: Clause) -> IntentType | None:
         return None
     early = first <= _CANCEL_REACH
     ending = clause.lex.hits("anymore", clause.words)
-    if not early and not (ending and ending[-1].last == len(clause.words)):
+    if not early and not (ending and ending[-1].last in _ends_or_cancel_it(clause)):
         return None
     numbered = _cancelled_number(clause)
     if numbered is not None:
@@ -1445,6 +1445,17 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     if len(matches) == 1:
         return CancelTask(number=matches[0].number)
     return None
+
+
+def _ends_or_cancel_it(clause: Clause) -> set[int]:
+    """Where a called-off topic may end: at the message's end, or before a closing order
+    to delete it ("lo del stock de vino ya no hace falta, bórralo", "… no longer needed,
+    delete it"): the order repeats the cancellation; it names no new work."""
+    ends = {len(clause.words)}
+    closing = clause.lex.hits("cancel_it", clause.words)
+    if closing and closing[-1].last == len(clause.words):
+        ends.add(closing[-1].first)
+    return ends
 
 
 def _a_named_duty(clause: Clause, verb: int) -> bool:

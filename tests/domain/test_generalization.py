@@ -5602,3 +5602,18 @@ def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title()
 )
 def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
     assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("lo de la nevera ya no hace falta, bórrala", 1),
+        ("lo de la temperatura del congelador ya no hace falta, bórralo", 3),
+        ("lo de la terraza ya no hace falta, quítala", 6),
+    ],
+)
+def test_a_topic_no_longer_needed_then_an_order_to_delete_it_cancels_the_task(
+    text: str, number: int
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", number)
