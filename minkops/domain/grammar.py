@@ -740,9 +740,16 @@ def _reason_subject(clause: Clause, person: Person) -> bool:
     """ "pásale lo de la campana a Luis, que Pedro está de baja": a person right after a
     link of reason and before a verb of being says why; "que lo haga Pedro" hands it on."""
     words = clause.words
-    if not person.first or words[person.first - 1] not in _REASON_LINKS:
+    if not person.first:
         return False
+    if words[person.first - 1] not in _REASON_LINKS and not _after_comma(clause, person):
+        return False  # "…a Luis mejor, Pedro va muy liado": the comma links the reason
     return clause.lex.has("comment_verb", words[person.last : person.last + 1])
+
+
+def _after_comma(clause: Clause, person: Person) -> bool:
+    tokens = clause.tokens
+    return "," in clause.text.folded[tokens[person.first - 1].end : tokens[person.first].start]
 
 
 def _new_work_referred(

@@ -5617,3 +5617,17 @@ def test_a_topic_no_longer_needed_then_an_order_to_delete_it_cancels_the_task(
 ) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["number"]) == ("cancel_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "who"),
+    [
+        ("lo de la terraza pásaselo a Tom, Juan Mora va muy liado", 6, "Tom"),
+        ("lo del inventario dáselo a Claire, Tom va a tope", 4, "Claire"),
+    ],
+)
+def test_a_person_after_a_comma_with_a_verb_of_state_says_why_not_who_gets_the_task(
+    text: str, number: int, who: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", number, who)
