@@ -5631,3 +5631,20 @@ def test_a_person_after_a_comma_with_a_verb_of_state_says_why_not_who_gets_the_t
 ) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", number, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("the terrace is spotless", 6), ("freezer temperature spotless now", 3)]
+)
+def test_spotless_after_a_task_s_noun_reports_it_done(text: str, number: int) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("nevera fregada, jefe", 1), ("temperatura del congelador revisada, todo en orden", 3)],
+)
+def test_a_feminine_participle_of_the_work_reports_the_task_done(text: str, number: int) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
