@@ -5648,3 +5648,14 @@ def test_spotless_after_a_task_s_noun_reports_it_done(text: str, number: int) ->
 def test_a_feminine_participle_of_the_work_reports_the_task_done(text: str, number: int) -> None:
     intent = read(text, "es", "staff")
     assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nos ha salido un cargo raro en la cuenta este mes, ¿qué es?",
+        "necesito que nos devolváis lo de febrero, no lo hemos usado",
+    ],
+)
+def test_a_charge_not_recognised_or_a_refund_asked_of_us_is_billing(text: str) -> None:
+    assert read(text, "es")["kind"] == "billing"
