@@ -1136,6 +1136,44 @@ thing asked about, not a "que" that orders."""
 
 
 def _list_tasks(clause: Clause) -> IntentType | None:
+    if (order := _show_order_alone(clause)) is not None and (listed := _listing(order)):
+        # "team meeting in 5, send me the list of open tasks so I can go through them":
+        # what comes before the order sets the scene; the purpose after it says why.
+        return listed
+    return _listing(clause)
+
+
+def _show_order_alone(clause: Clause) -> Clause | None:
+    """An order to show that opens the message or its last comma piece, without what
+    sets the scene before it or a purpose clause after it ("so I can …", "para que …");
+    None when there is nothing to leave out."""
+    comma = clause.text.folded.rfind(",")
+    start = next((i for i, t in enumerate(clause.tokens) if t.start > comma), len(clause.words))
+    shown = clause.lex.hits("show", clause.words[start:])
+    if not shown or shown[0].first != 0:
+        start = 0
+        shown = clause.lex.hits("show", clause.words)
+        if not shown or shown[0].first != 0:
+            return None
+    purpose = clause.lex.hits("purpose_lead", clause.words[start:])
+    end = start + purpose[0].first if purpose else len(clause.words)
+    if start == 0 and end == len(clause.words) or end <= start:
+        return None
+    piece = clause.text.slice(clause.tokens[start].start, clause.tokens[end - 1].end)
+    tokens = tokens_of(piece.folded)
+    return Clause(
+        piece,
+        tokens,
+        [t.text for t in tokens],
+        _people(tokens, clause.context),
+        clause.context,
+        clause.lex,
+        clause.language,
+        clause.asked,
+    )
+
+
+def _listing(clause: Clause) -> IntentType | None:
     lex = clause.lex
     # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
     done = [

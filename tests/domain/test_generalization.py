@@ -5659,3 +5659,16 @@ def test_a_feminine_participle_of_the_work_reports_the_task_done(text: str, numb
 )
 def test_a_charge_not_recognised_or_a_refund_asked_of_us_is_billing(text: str) -> None:
     assert read(text, "es")["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("staff huddle at 3, show me the open tasks so we can split them up", "en"),
+        ("reunión en 10 minutos, pásame las tareas pendientes para que las repasemos", "es"),
+    ],
+)
+def test_a_listing_asked_after_a_scene_and_before_a_purpose_lists_the_open_tasks(
+    text: str, language: str
+) -> None:
+    assert read(text, language) == {"kind": "list_tasks", "scope": "open"}
