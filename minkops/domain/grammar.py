@@ -252,6 +252,8 @@ def respell(text: Text) -> Text:
         meant = table.get(token.text)
         if meant is None or text.folded[token.start - 1 : token.start] in _APOSTROPHES:
             continue  # "I'd like", "we'll": a contraction's tail, not a chat abbreviation
+        if _elided(text.folded, token):
+            continue  # French "d'appeler", "l'entrée": an elided word, not an abbreviation
         originals.append(text.original[done : token.start])
         foldeds.append(text.folded[done : token.start])
         originals.append(meant)
@@ -1157,7 +1159,7 @@ def _show_order_alone(clause: Clause) -> Clause | None:
             return None
     purpose = clause.lex.hits("purpose_lead", clause.words[start:])
     end = start + purpose[0].first if purpose else len(clause.words)
-    if start == 0 and end == len(clause.words) or end <= start:
+    if (start == 0 and end == len(clause.words)) or end <= start:
         return None
     piece = clause.text.slice(clause.tokens[start].start, clause.tokens[end - 1].end)
     tokens = tokens_of(piece.folded)
@@ -1381,12 +1383,29 @@ def _reports_done(clause: Clause) -> bool:
     # "nevera limpia", "fridge clean": a state closing the message after its noun reports
     # it reached ("limpia la nevera", the same word first, orders it).
     # Only when the rest is nothing but the task named: "keep the terrace clean" orders.
-    if clause.lex.hits("done_state", words[-1:]) and len(words) > 1:
-        named = clause.content(("done",))
+    end = _report_end(clause)
+    if clause.lex.hits("done_state", words[end - 1 : end]) and end > 1:
+        named = [w for w in clause.content(("done",)) if w in words[:end]]
         items = [words_of(task.title) for task in clause.context.tasks]
         if named and all(any(_score([w], item) for item in items) for w in named[:-1]):
             return True
     return clause.ticked or _past_opening(clause) is not None
+
+
+def _report_end(clause: Clause) -> int:
+    """Where a report of a state ends: before a word of address ("terraza fregada jefa")
+    or an all-clear set off by a comma ("temperatura revisada, todo ok")."""
+    words, lex = clause.words, clause.lex
+    end = len(words)
+    comma = clause.text.folded.rfind(",")
+    if comma != -1:
+        start = next((i for i, t in enumerate(clause.tokens) if t.start > comma), end)
+        if start < end and lex.covers_all(("ack", "all_clear"), words[start:end]):
+            end = start
+    address = lex.hits("vocative", words[:end])
+    if address and address[-1].last == end and address[-1].first > 0:
+        end = address[-1].first
+    return end
 
 
 _REPORT_LEADS = frozenset({"i", "we", "just", "already", "finally", "ve", "have", "has", "ok"})
@@ -2390,7 +2409,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         }:
             start = index + 1
             continue
-        if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
+        if (word in _REMINDER_CUT and _plain_word(rest.original, tokens[index])) or _elided_de(
+            rest.folded, tokens[index]
+        ):
             start = index + 1
             after_verb = any(first < index for first in reminded)
             if index + 1 in own_verbs:
@@ -3279,6 +3300,18 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
         if not cut:
             return tidy(body)
     return tidy(body)
+
+
+def _elided(folded: str, token: Word) -> bool:
+    """A word that lost its vowel to the next word's ("d'appeler", "l'entrée"); "pa'
+    mañana", with a space after, is a word cut short on its own."""
+    after = folded[token.end : token.end + 2]
+    return after[:1] in _APOSTROPHES and after[1:].isalpha()
+
+
+def _elided_de(folded: str, token: Word) -> bool:
+    """French "de" before a vowel, "d'" ("rappelle-moi d'appeler …"): the same link."""
+    return token.text == "d" and _elided(folded, token)
 
 
 def _plain_word(body: str, token: Word) -> bool:

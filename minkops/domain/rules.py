@@ -53,7 +53,7 @@ from minkops.domain.when import find_recurrence, find_time
 
 _FILLERS = re.compile(
     r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
-    r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor)\b"
+    r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor|stp|svp)\b"
 )
 _ASIDES = re.compile(r"(?<=,)\s*(?:a\s+ver|o\s+sea|digamos|you\s+know|let\s*'?\s*s\s+see)\s*(?=,)")
 """A filler set off by commas in the middle ("mañana, a ver, a las nueve") says nothing;

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from minkops.domain.grammar import respell
 from minkops.domain.rules import RuleEngine
 from minkops.domain.rules_text import Text, fix_typos
 from minkops.domain.when import find_recurrence, find_time
@@ -5643,9 +5644,15 @@ def test_spotless_after_a_task_s_noun_reports_it_done(text: str, number: int) ->
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("nevera fregada, jefe", 1), ("temperatura del congelador revisada, todo en orden", 3)],
+    [
+        ("nevera fregada jefe", 1),
+        ("temperatura del congelador revisada, todo en orden", 3),
+        ("terraza fregada, todo ok", 6),
+    ],
 )
-def test_a_feminine_participle_of_the_work_reports_the_task_done(text: str, number: int) -> None:
+def test_a_state_report_then_a_word_of_address_or_an_all_clear_completes_the_task(
+    text: str, number: int
+) -> None:
     intent = read(text, "es", "staff")
     assert (intent["kind"], intent["number"]) == ("complete_task", number)
 
@@ -5672,3 +5679,55 @@ def test_a_listing_asked_after_a_scene_and_before_a_purpose_lists_the_open_tasks
     text: str, language: str
 ) -> None:
     assert read(text, language) == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"), [("lavar as toalhas às 17h", 17), ("fermer la caisse à 20h", 20)]
+)
+def test_a_portuguese_or_french_at_before_an_hour_is_part_of_the_time(text: str, hour: int) -> None:
+    found = find_time(text, timezone="Europe/Madrid", now=EVAL_NOW)
+    assert found is not None
+    assert (found.at.hour, found.rest) == (hour, text.split(" à")[0].split(" às")[0])
+
+
+@pytest.mark.parametrize("text", ["amanhã às 7h", "demain à 7h"])
+def test_amanha_and_demain_are_tomorrow(text: str) -> None:
+    early = EVAL_NOW.replace(hour=6)
+    found = find_time(text, timezone="Europe/Madrid", now=early)
+    assert found is not None
+    assert found.at.isoformat() == "2025-03-28T07:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "cron"),
+    [
+        ("toda quarta às 10h regar as plantas", "0 10 * * 3"),
+        ("todas as terças e quintas às 9h", "0 9 * * 2,4"),
+        ("tous les vendredis à 16h", "0 16 * * 5"),
+        ("chaque mardi à 8h", "0 8 * * 2"),
+    ],
+)
+def test_every_portuguese_or_french_weekday_is_a_weekly_cron(text: str, cron: str) -> None:
+    found = find_recurrence(text, now=EVAL_NOW)
+    assert found is not None and found.cron == cron
+
+
+def test_a_french_reminder_keeps_its_elided_de_out_of_the_text() -> None:
+    intent = read("rappelle-moi demain à 8h d'arroser les plantes", "fr", "staff")
+    assert (intent["text"], intent["recipients"]) == ("arroser les plantes", ["me"])
+
+
+def test_tous_les_in_a_french_reminder_counts_days_not_people() -> None:
+    intent = read("rappelle-moi tous les mardis à 8h de sortir les poubelles svp", "fr", "staff")
+    assert intent["recipients"] == ["me"]
+    assert intent["cron"] == "0 8 * * 2"
+
+
+def test_stp_and_svp_are_please() -> None:
+    intent = read("rappelle-moi demain à 8h de ranger la réserve stp", "fr", "staff")
+    assert intent["text"] == "ranger la réserve"
+
+
+@pytest.mark.parametrize("said", ["rappelle-moi d'arroser les plantes", "pense d'abord au stock"])
+def test_a_french_elided_word_is_no_chat_abbreviation(said: str) -> None:
+    assert respell(Text.of(said)).folded == Text.of(said).folded
