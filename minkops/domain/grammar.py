@@ -2283,7 +2283,8 @@ def _recipients(clause: Clause) -> list[str]:
     # remember is not who is told.
     content = _content_start(clause)
     told = [p for p in clause.people if p.first < content]
-    names = [_written(clause, p) for p in told]
+    # "Tom keeps forgetting, send Tom a reminder …": one person named twice is told once.
+    names = _once_each([_written(clause, p) for p in told])
     # "yo can you ping Claire …": a greeting that opens the message is not Spanish "yo".
     mine = [
         hit
@@ -2308,6 +2309,14 @@ def _recipients(clause: Clause) -> list[str]:
             return ["me", *names]
         names = [*names, "me"] if names else ["me"]
     return names or ["me"]
+
+
+def _once_each(names: Sequence[str]) -> list[str]:
+    """Each person once, where first named ("tom" and "Tom" are the same person)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(roster_fold(name), name)
+    return list(seen.values())
 
 
 _NOT_POSSESSED = frozenset({"el", "la", "los", "las", "que", "y", "e", "para", "de", "del"})
@@ -2419,7 +2428,10 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             if index + 1 in skip and (index + 1 in named or not after_verb):
                 continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
-    start = _after_the_scene(rest.original, tokens, words, reminded, start)
+    # "Tom keeps forgetting, can you send Tom a reminder … to turn on the sauna": the
+    # reminder named, as much as the verb of reminding, ends the scene said before it.
+    named_reminder = {hit.first for hit in lex.hits("reminder_noun", words)}
+    start = _after_the_scene(rest.original, tokens, words, reminded | named_reminder, start)
     if start >= len(tokens):
         return ""
     body = tidy(rest.original[tokens[start].start :])

@@ -125,6 +125,15 @@ def _vocative_asides(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _memory_asides(folded: str) -> list[tuple[int, int]]:
+    """ "before I forget, remind me …", "antes de que se me olvide, …": the sender's memory is
+    why they write, not what they ask; its "forget" must not read as cancelling. One
+    tokenisation and one lexicon pass: linear."""
+    tokens = tokens_of(folded)
+    hits = lexicon().hits("memory_aside", [t.text for t in tokens])
+    return [(tokens[hit.first].start, tokens[hit.last - 1].end) for hit in hits]
+
+
 def prepare(message: str) -> Text:
     """Fold, drop fillers and politeness, repair mistyped keywords, trim.
 
@@ -136,6 +145,7 @@ def prepare(message: str) -> Text:
         *(m.span() for m in _FILLERS.finditer(text.folded)),
         *(m.span() for m in _ASIDES.finditer(text.folded)),
         *_vocative_asides(text.folded),
+        *_memory_asides(text.folded),
     ]
     if fillers:
         folded, original = list(text.folded), list(text.original)

@@ -5731,3 +5731,38 @@ def test_stp_and_svp_are_please() -> None:
 @pytest.mark.parametrize("said", ["rappelle-moi d'arroser les plantes", "pense d'abord au stock"])
 def test_a_french_elided_word_is_no_chat_abbreviation(said: str) -> None:
     assert respell(Text.of(said)).folded == Text.of(said).folded
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("before I forget remind me on friday at 9am to call the accountant", "en", "call the accountant"),
+        ("antes de que se me olvide, recuérdame el lunes a las 9 llamar al gestor", "es", "llamar al gestor"),
+    ],
+)  # fmt: skip
+def test_a_word_about_the_sender_s_memory_is_no_cancellation(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+def test_a_scene_before_a_reminder_named_is_not_what_to_remember() -> None:
+    intent = read(
+        "Luis never remembers, can you send Luis a reminder every monday at 8am to check the boiler"
+    )
+    assert (intent["text"], intent["recipients"]) == ("check the boiler", ["Luis"])
+    assert intent["cron"] == "0 8 * * 1"
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("remind Lucía every Monday at 10am, no 11am, to order the bread", "0 11 * * 1"),
+        ("remind Pedro tomorrow at 9am, no 8am, to open the shutters", "2025-03-28T08:00:00+01:00"),
+    ],
+)
+def test_a_reminder_time_put_right_after_a_bare_no_is_the_one_meant(text: str, when: str) -> None:
+    intent = read(text)
+    assert intent["text"] in {"order the bread", "open the shutters"}
+    assert intent.get("cron", intent.get("at")) == when
