@@ -3512,7 +3512,18 @@ def _without_delivery_clause(body: str) -> str:
         said = [words[i] for i in between]
         if said and lex.covers_all(("delivery_link", "send_verb"), said):
             return tidy(body[:comma])
+    # "renew the van insurance, voice message please coz …": the medium named alone,
+    # straight after a comma, is how to send it.
+    for hit in lex.hits("voice", words):
+        before = body[: tokens[hit.first].start].rstrip()
+        if hit.first > 1 and before.endswith(",") and _only_comment_after(words, hit.last):
+            return tidy(before[:-1])
     return body
+
+
+def _only_comment_after(words: Sequence[str], end: int) -> bool:
+    """Nothing after the medium, or a reason opening ("coz i never read texts")."""
+    return end == len(words) or lexicon().has("because", words[end : end + 1])
 
 
 _TIME_LINKS = frozenset({"a", "on", "at"})
@@ -3740,10 +3751,15 @@ def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str
     ("nos") says what befell the thing or the speaker; a "que se" that hands the work on
     takes a subjunctive ("que se encargue Tom"). 0 when there is none."""
     for at in range(2, len(words) - 2):
-        if words[at] not in _BARE_QUE or words[at + 1] != "se":
+        if words[at] not in _BARE_QUE:
             continue
-        verb = title[tokens[at + 2].start : tokens[at + 2].end].lower()
-        if words[at + 2] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
+        # "…, que siempre se me pasa": a word of how often may stand before the "se"
+        often = lexicon().hits("how_often", words[at + 1 : at + 3])
+        se = at + 1 + (often[0].last if often and often[0].first == 0 else 0)
+        if se + 1 >= len(words) or words[se] != "se":
+            continue
+        verb = title[tokens[se + 1].start : tokens[se + 1].end].lower()
+        if words[se + 1] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
             return at
     return 0
 

@@ -5766,3 +5766,35 @@ def test_a_reminder_time_put_right_after_a_bare_no_is_the_one_meant(text: str, w
     intent = read(text)
     assert intent["text"] in {"order the bread", "open the shutters"}
     assert intent.get("cron", intent.get("at")) == when
+
+
+def test_setting_up_an_audio_reminder_for_someone_is_a_voice_reminder_for_them() -> None:
+    intent = read("set up a voice reminder for Lucía on friday at 8am to count the till")
+    assert (intent["kind"], intent["text"], intent["recipients"]) == (
+        "create_reminder",
+        "count the till",
+        ["Lucía"],
+    )
+    assert intent["delivery"] == "voice"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "remind Tom on friday at 9am to call the printer, voice note",
+        "remind me on friday at 9am to call the printer, audio please cos I skip texts",
+    ],
+)
+def test_the_medium_named_alone_after_a_comma_is_how_the_reminder_goes(text: str) -> None:
+    intent = read(text)
+    assert (intent["text"], intent["delivery"]) == ("call the printer", "voice")
+
+
+def test_a_habit_of_the_sender_after_a_comma_is_no_part_of_the_reminder() -> None:
+    intent = read("remind me tomorrow at 8am to bring the float, i keep leaving it at home")
+    assert intent["text"] == "bring the float"
+
+
+def test_a_spanish_que_siempre_se_me_after_the_reminder_says_why() -> None:
+    intent = read("recuérdame el jueves a las 11 renovar el seguro que siempre se me pasa", "es")
+    assert intent["text"] == "renovar el seguro"
