@@ -124,6 +124,10 @@ _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
     "saturday": 5, "sunday": 6, "lunes": 0, "martes": 1, "miercoles": 2,
     "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+    # French names are no other word; Portuguese "segunda" … "sexta" are Spanish
+    # ordinals, read only after a word of "every" (`_WEEKDAYS_PT_FR`).
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+    "dimanche": 6,
 }  # fmt: skip
 _WD = r"(?:" + "|".join(_WEEKDAYS) + r")"
 _WD_SHORT = {
@@ -720,6 +724,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "daily",
             r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"
             rf"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario|{_NOT_A_NOUN}diari[oa]"
+            r"|todos\s+os\s+dias|todo\s+dia|tous\s+les\s+jours|chaque\s+jour"
             r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
         ),
         (

@@ -5798,3 +5798,35 @@ def test_a_habit_of_the_sender_after_a_comma_is_no_part_of_the_reminder() -> Non
 def test_a_spanish_que_siempre_se_me_after_the_reminder_says_why() -> None:
     intent = read("recuérdame el jueves a las 11 renovar el seguro que siempre se me pasa", "es")
     assert intent["text"] == "renovar el seguro"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cron"),
+    [
+        ("me lembra todos os dias às 7h de ligar a máquina de café", "pt", "0 7 * * *"),
+        ("rappelle-moi chaque jour à 8h d'allumer la machine à café", "fr", "0 8 * * *"),
+    ],
+)
+def test_every_day_in_portuguese_or_french_is_a_daily_reminder(
+    text: str, language: str, cron: str
+) -> None:
+    assert read(text, language, "staff")["cron"] == cron
+
+
+def test_a_french_weekday_alone_is_that_day() -> None:
+    intent = read("rappelle-moi samedi à 10h de payer le loyer", "fr", "staff")
+    assert (intent["text"], intent["at"]) == ("payer le loyer", "2025-03-29T10:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("pode me lembrar amanhã às 9h de ligar para o banco?", "pt", "ligar para o banco"),
+        ("tu peux me rappeler demain à 9h de commander du savon ?", "fr", "commander du savon"),
+    ],
+)
+def test_a_reminder_asked_as_a_question_in_portuguese_or_french_is_one(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
