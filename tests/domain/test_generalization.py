@@ -5830,3 +5830,22 @@ def test_a_reminder_asked_as_a_question_in_portuguese_or_french_is_one(
 ) -> None:
     intent = read(text, language, "staff")
     assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize("word", ["eliminala", "cancelalo", "eliminalos"])
+def test_an_order_with_its_object_pronoun_written_on_is_not_a_typo(word: str) -> None:
+    assert fix_typos(Text.of(word)).folded == word
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("lo del fontanero ya no hace falta, quítalo de la lista", 5),
+        ("lo de la nevera ya no hace falta, elimínala", 1),
+    ],
+)
+def test_a_topic_no_longer_needed_then_taken_off_the_list_cancels_it(
+    text: str, number: int
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", number)
