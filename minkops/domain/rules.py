@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from minkops.domain import grammar
@@ -125,10 +126,18 @@ def _vocative_asides(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+@cache
+def _memory_words() -> frozenset[str]:
+    return frozenset(phrase[-1] for phrase in lexicon().classes.get("memory_aside", {}))
+
+
 def _memory_asides(folded: str) -> list[tuple[int, int]]:
     """ "before I forget, remind me …", "antes de que se me olvide, …": the sender's memory is
     why they write, not what they ask; its "forget" must not read as cancelling. One
-    tokenisation and one lexicon pass: linear."""
+    tokenisation and one lexicon pass: linear, and only when a phrase's last word is in
+    the message at all."""
+    if not any(word in folded for word in _memory_words()):
+        return []
     tokens = tokens_of(folded)
     hits = lexicon().hits("memory_aside", [t.text for t in tokens])
     return [(tokens[hit.first].start, tokens[hit.last - 1].end) for hit in hits]
