@@ -2368,6 +2368,9 @@ _REMINDER_CUT = frozenset(
 )  # "… a voice message saying the delivery is late": what the message says
 
 
+_NAME_ARTICLES = frozenset({"o", "a", "el", "la", "al"})
+
+
 def _reminder_text(rest: Text, clause: Clause) -> str:
     tokens = tokens_of(rest.folded)
     words = [t.text for t in tokens]
@@ -2386,6 +2389,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     for person in people:
         named.update(range(person.first, person.last))
     skip |= named
+    # "lembra o Pedro …", "recuérdale al Pedro …": an article before a name is the name's
+    skip.update(i for i in range(len(words) - 1) if words[i] in _NAME_ARTICLES and i + 1 in named)
     skip.update(_address_before_the_verb(words, lex))
     # "remind Claire to send the weekly log": after the reminder verb and its "to", the
     # words are what to remember, its own verb ("send", "text") included.

@@ -5849,3 +5849,24 @@ def test_a_topic_no_longer_needed_then_taken_off_the_list_cancels_it(
 ) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["number"]) == ("cancel_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("geladeira limpa", "pt", 1),
+        ("terraço lavado", "pt", 6),
+        ("frigo propre", "fr", 1),
+        ("terrasse propre", "fr", 6),
+    ],
+)
+def test_a_portuguese_or_french_state_after_a_task_s_noun_reports_it_done(
+    text: str, language: str, number: int
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+def test_a_portuguese_article_before_the_name_reminded_is_no_part_of_the_text() -> None:
+    intent = read("lembra o Juan Mora amanhã às 9h de pedir o pão", "pt", "staff")
+    assert (intent["text"], intent["recipients"]) == ("pedir o pão", ["Juan Mora"])
