@@ -5870,3 +5870,15 @@ def test_a_portuguese_or_french_state_after_a_task_s_noun_reports_it_done(
 def test_a_portuguese_article_before_the_name_reminded_is_no_part_of_the_text() -> None:
     intent = read("lembra o Juan Mora amanhã às 9h de pedir o pão", "pt", "staff")
     assert (intent["text"], intent["recipients"]) == ("pedir o pão", ["Juan Mora"])
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "due"),
+    [
+        ("could we do the terrace at 5pm", 6, "2025-03-27T17:00:00+01:00"),
+        ("can we do the monthly inventory on monday at 10am", 4, "2025-03-31T10:00:00+02:00"),
+    ],
+)
+def test_we_doing_an_open_task_at_another_time_moves_it(text: str, number: int, due: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["number"], intent["due"]) == ("edit_task", number, due)
