@@ -255,6 +255,8 @@ def respell(text: Text) -> Text:
         meant = table.get(token.text)
         if meant is None or text.folded[token.start - 1 : token.start] in _APOSTROPHES:
             continue  # "I'd like", "we'll": a contraction's tail, not a chat abbreviation
+        if _elided(text.folded, token):
+            continue  # French "d'appeler", "l'entrée": an elided word, not an abbreviation
         originals.append(text.original[done : token.start])
         foldeds.append(text.folded[done : token.start])
         originals.append(meant)
@@ -743,9 +745,16 @@ def _reason_subject(clause: Clause, person: Person) -> bool:
     """ "pásale lo de la campana a Luis, que Pedro está de baja": a person right after a
     link of reason and before a verb of being says why; "que lo haga Pedro" hands it on."""
     words = clause.words
-    if not person.first or words[person.first - 1] not in _REASON_LINKS:
+    if not person.first:
         return False
+    if words[person.first - 1] not in _REASON_LINKS and not _after_comma(clause, person):
+        return False  # "…a Luis mejor, Pedro va muy liado": the comma links the reason
     return clause.lex.has("comment_verb", words[person.last : person.last + 1])
+
+
+def _after_comma(clause: Clause, person: Person) -> bool:
+    tokens = clause.tokens
+    return "," in clause.text.folded[tokens[person.first - 1].end : tokens[person.first].start]
 
 
 def _new_work_referred(
@@ -1143,6 +1152,44 @@ thing asked about, not a "que" that orders."""
 
 
 def _list_tasks(clause: Clause) -> IntentType | None:
+    if (order := _show_order_alone(clause)) is not None and (listed := _listing(order)):
+        # "team meeting in 5, send me the list of open tasks so I can go through them":
+        # what comes before the order sets the scene; the purpose after it says why.
+        return listed
+    return _listing(clause)
+
+
+def _show_order_alone(clause: Clause) -> Clause | None:
+    """An order to show that opens the message or its last comma piece, without what
+    sets the scene before it or a purpose clause after it ("so I can …", "para que …");
+    None when there is nothing to leave out."""
+    comma = clause.text.folded.rfind(",")
+    start = next((i for i, t in enumerate(clause.tokens) if t.start > comma), len(clause.words))
+    shown = clause.lex.hits("show", clause.words[start:])
+    if not shown or shown[0].first != 0:
+        start = 0
+        shown = clause.lex.hits("show", clause.words)
+        if not shown or shown[0].first != 0:
+            return None
+    purpose = clause.lex.hits("purpose_lead", clause.words[start:])
+    end = start + purpose[0].first if purpose else len(clause.words)
+    if (start == 0 and end == len(clause.words)) or end <= start:
+        return None
+    piece = clause.text.slice(clause.tokens[start].start, clause.tokens[end - 1].end)
+    tokens = tokens_of(piece.folded)
+    return Clause(
+        piece,
+        tokens,
+        [t.text for t in tokens],
+        _people(tokens, clause.context),
+        clause.context,
+        clause.lex,
+        clause.language,
+        clause.asked,
+    )
+
+
+def _listing(clause: Clause) -> IntentType | None:
     lex = clause.lex
     # "lista de tareas": a done word with "de" after it is a noun ("a list of"), not "ready".
     done = [
@@ -1352,12 +1399,29 @@ def _reports_done(clause: Clause) -> bool:
     # "nevera limpia", "fridge clean": a state closing the message after its noun reports
     # it reached ("limpia la nevera", the same word first, orders it).
     # Only when the rest is nothing but the task named: "keep the terrace clean" orders.
-    if clause.lex.hits("done_state", words[-1:]) and len(words) > 1:
-        named = clause.content(("done",))
+    end = _report_end(clause)
+    if clause.lex.hits("done_state", words[end - 1 : end]) and end > 1:
+        named = [w for w in clause.content(("done",)) if w in words[:end]]
         items = [words_of(task.title) for task in clause.context.tasks]
         if named and all(any(_score([w], item) for item in items) for w in named[:-1]):
             return True
     return clause.ticked or _past_opening(clause) is not None
+
+
+def _report_end(clause: Clause) -> int:
+    """Where a report of a state ends: before a word of address ("terraza fregada jefa")
+    or an all-clear set off by a comma ("temperatura revisada, todo ok")."""
+    words, lex = clause.words, clause.lex
+    end = len(words)
+    comma = clause.text.folded.rfind(",")
+    if comma != -1:
+        start = next((i for i, t in enumerate(clause.tokens) if t.start > comma), end)
+        if start < end and lex.covers_all(("ack", "all_clear"), words[start:end]):
+            end = start
+    address = lex.hits("vocative", words[:end])
+    if address and address[-1].last == end and address[-1].first > 0:
+        end = address[-1].first
+    return end
 
 
 _REPORT_LEADS = frozenset({"i", "we", "just", "already", "finally", "ve", "have", "has", "ok"})
@@ -1451,7 +1515,7 @@ def _cancel_task(clause: Clause) -> IntentType | None:
         return None
     early = first <= _CANCEL_REACH
     ending = clause.lex.hits("anymore", clause.words)
-    if not early and not (ending and ending[-1].last == len(clause.words)):
+    if not early and not (ending and ending[-1].last in _ends_or_cancel_it(clause)):
         return None
     numbered = _cancelled_number(clause)
     if numbered is not None:
@@ -1461,6 +1525,17 @@ def _cancel_task(clause: Clause) -> IntentType | None:
     if len(matches) == 1:
         return CancelTask(number=matches[0].number)
     return None
+
+
+def _ends_or_cancel_it(clause: Clause) -> set[int]:
+    """Where a called-off topic may end: at the message's end, or before a closing order
+    to delete it ("lo del stock de vino ya no hace falta, bórralo", "… no longer needed,
+    delete it"): the order repeats the cancellation; it names no new work."""
+    ends = {len(clause.words)}
+    closing = clause.lex.hits("cancel_it", clause.words)
+    if closing and closing[-1].last == len(clause.words):
+        ends.add(closing[-1].first)
+    return ends
 
 
 def _a_named_duty(clause: Clause, verb: int) -> bool:
@@ -2245,7 +2320,8 @@ def _recipients(clause: Clause) -> list[str]:
     # remember is not who is told.
     content = _content_start(clause)
     told = [p for p in clause.people if p.first < content]
-    names = [_written(clause, p) for p in told]
+    # "Tom keeps forgetting, send Tom a reminder …": one person named twice is told once.
+    names = _once_each([_written(clause, p) for p in told])
     # "yo can you ping Claire …": a greeting that opens the message is not Spanish "yo".
     mine = [
         hit
@@ -2270,6 +2346,14 @@ def _recipients(clause: Clause) -> list[str]:
             return ["me", *names]
         names = [*names, "me"] if names else ["me"]
     return names or ["me"]
+
+
+def _once_each(names: Sequence[str]) -> list[str]:
+    """Each person once, where first named ("tom" and "Tom" are the same person)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(roster_fold(name), name)
+    return list(seen.values())
 
 
 _NOT_POSSESSED = frozenset({"el", "la", "los", "las", "que", "y", "e", "para", "de", "del"})
@@ -2321,6 +2405,9 @@ _REMINDER_CUT = frozenset(
 )  # "… a voice message saying the delivery is late": what the message says
 
 
+_NAME_ARTICLES = frozenset({"o", "a", "el", "la", "al"})
+
+
 def _reminder_text(rest: Text, clause: Clause) -> str:
     tokens = tokens_of(rest.folded)
     words = [t.text for t in tokens]
@@ -2339,6 +2426,8 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
     for person in people:
         named.update(range(person.first, person.last))
     skip |= named
+    # "lembra o Pedro …", "recuérdale al Pedro …": an article before a name is the name's
+    skip.update(i for i in range(len(words) - 1) if words[i] in _NAME_ARTICLES and i + 1 in named)
     skip.update(_address_before_the_verb(words, lex))
     # "remind Claire to send the weekly log": after the reminder verb and its "to", the
     # words are what to remember, its own verb ("send", "text") included.
@@ -2371,7 +2460,9 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
         }:
             start = index + 1
             continue
-        if word in _REMINDER_CUT and _plain_word(rest.original, tokens[index]):
+        if (word in _REMINDER_CUT and _plain_word(rest.original, tokens[index])) or _elided_de(
+            rest.folded, tokens[index]
+        ):
             start = index + 1
             after_verb = any(first < index for first in reminded)
             if index + 1 in own_verbs:
@@ -2379,7 +2470,10 @@ def _reminder_text(rest: Text, clause: Clause) -> str:
             if index + 1 in skip and (index + 1 in named or not after_verb):
                 continue  # "a voice note to Lucía about …", "a message to remind him to …"
         break
-    start = _after_the_scene(rest.original, tokens, words, reminded, start)
+    # "Tom keeps forgetting, can you send Tom a reminder … to turn on the sauna": the
+    # reminder named, as much as the verb of reminding, ends the scene said before it.
+    named_reminder = {hit.first for hit in lex.hits("reminder_noun", words)}
+    start = _after_the_scene(rest.original, tokens, words, reminded | named_reminder, start)
     if start >= len(tokens):
         return ""
     body = tidy(rest.original[tokens[start].start :])
@@ -3326,6 +3420,18 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
     return tidy(body)
 
 
+def _elided(folded: str, token: Word) -> bool:
+    """A word that lost its vowel to the next word's ("d'appeler", "l'entrée"); "pa'
+    mañana", with a space after, is a word cut short on its own."""
+    after = folded[token.end : token.end + 2]
+    return after[:1] in _APOSTROPHES and after[1:].isalpha()
+
+
+def _elided_de(folded: str, token: Word) -> bool:
+    """French "de" before a vowel, "d'" ("rappelle-moi d'appeler …"): the same link."""
+    return token.text == "d" and _elided(folded, token)
+
+
 def _plain_word(body: str, token: Word) -> bool:
     """The word is written as its folded form reads: "dé" (give) is not the link "de"."""
     return body[token.start : token.end].lower() not in lexicon().accented_lemmas
@@ -3514,7 +3620,18 @@ def _without_delivery_clause(body: str) -> str:
         said = [words[i] for i in between]
         if said and lex.covers_all(("delivery_link", "send_verb"), said):
             return tidy(body[:comma])
+    # "renew the van insurance, voice message please coz …": the medium named alone,
+    # straight after a comma, is how to send it.
+    for hit in lex.hits("voice", words):
+        before = body[: tokens[hit.first].start].rstrip()
+        if hit.first > 1 and before.endswith(",") and _only_comment_after(words, hit.last):
+            return tidy(before[:-1])
     return body
+
+
+def _only_comment_after(words: Sequence[str], end: int) -> bool:
+    """Nothing after the medium, or a reason opening ("coz i never read texts")."""
+    return end == len(words) or lexicon().has("because", words[end : end + 1])
 
 
 _TIME_LINKS = frozenset({"a", "on", "at"})
@@ -3742,10 +3859,15 @@ def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str
     ("nos") says what befell the thing or the speaker; a "que se" that hands the work on
     takes a subjunctive ("que se encargue Tom"). 0 when there is none."""
     for at in range(2, len(words) - 2):
-        if words[at] not in _BARE_QUE or words[at + 1] != "se":
+        if words[at] not in _BARE_QUE:
             continue
-        verb = title[tokens[at + 2].start : tokens[at + 2].end].lower()
-        if words[at + 2] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
+        # "…, que siempre se me pasa": a word of how often may stand before the "se"
+        often = lexicon().hits("how_often", words[at + 1 : at + 3])
+        se = at + 1 + (often[0].last if often and often[0].first == 0 else 0)
+        if se + 1 >= len(words) or words[se] != "se":
+            continue
+        verb = title[tokens[se + 1].start : tokens[se + 1].end].lower()
+        if words[se + 1] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
             return at
     return 0
 

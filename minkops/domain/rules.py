@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from minkops.domain import grammar
@@ -53,7 +54,7 @@ from minkops.domain.when import find_recurrence, find_time
 
 _FILLERS = re.compile(
     r"\b(?:please|pls|plz|plis|por\s+favor|porfa|porfavor|porfis|uh+|u+m+|uhm+|e+h+m*|erm+"
-    r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor)\b"
+    r"|hmm+|mm+|ahm*|este\s+eh|xfa|xfavor|x\s+favor|stp|svp)\b"
 )
 _ASIDES = re.compile(r"(?<=,)\s*(?:a\s+ver|o\s+sea|digamos|you\s+know|let\s*'?\s*s\s+see)\s*(?=,)")
 """A filler set off by commas in the middle ("mañana, a ver, a las nueve") says nothing;
@@ -126,6 +127,23 @@ def _vocative_asides(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+@cache
+def _memory_words() -> frozenset[str]:
+    return frozenset(phrase[-1] for phrase in lexicon().classes.get("memory_aside", {}))
+
+
+def _memory_asides(folded: str) -> list[tuple[int, int]]:
+    """ "before I forget, remind me …", "antes de que se me olvide, …": the sender's memory is
+    why they write, not what they ask; its "forget" must not read as cancelling. One
+    tokenisation and one lexicon pass: linear, and only when a phrase's last word is in
+    the message at all."""
+    if not any(word in folded for word in _memory_words()):
+        return []
+    tokens = tokens_of(folded)
+    hits = lexicon().hits("memory_aside", [t.text for t in tokens])
+    return [(tokens[hit.first].start, tokens[hit.last - 1].end) for hit in hits]
+
+
 def prepare(message: str) -> Text:
     """Fold, drop fillers and politeness, repair mistyped keywords, trim.
 
@@ -137,6 +155,7 @@ def prepare(message: str) -> Text:
         *(m.span() for m in _FILLERS.finditer(text.folded)),
         *(m.span() for m in _ASIDES.finditer(text.folded)),
         *_vocative_asides(text.folded),
+        *_memory_asides(text.folded),
     ]
     if fillers:
         folded, original = list(text.folded), list(text.original)

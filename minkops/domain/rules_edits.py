@@ -448,6 +448,8 @@ _SUBJECTS = frozenset(
 )
 """A subject after "did" makes it a question's auxiliary, not a verb of finishing."""
 
+_ARTICLES = frozenset({"la", "las", "el", "los", "un", "una", "the", "a", "an", "my", "mi"})
+
 _DENIALS = frozenset({"not", "no", "hasnt", "havent", "isnt", "arent", "didnt", "never", "nunca"})
 
 
@@ -469,6 +471,8 @@ def complete_by_description(text: Text, context: UnderstandingContext) -> Comple
         last = fold(description).split()[-1]
         if last in _DENIALS or last.endswith("n't"):
             return None  # "anything Juan hasn't finished": denied, the work is still open
+        if last in _ARTICLES:
+            continue  # "bórralo de la lista": after an article the word is a noun, "the list"
         first = fold(description).split()[0]
         if first in _SUBJECTS or (folded.startswith("did ") and _is_first_name(first, context)):
             return None  # "did you watch the game?", "did Tom finish the fridge": "did" asks

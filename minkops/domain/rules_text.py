@@ -249,9 +249,16 @@ _ENDINGS = (
     "dos",
     "das",
     "ndo",
+    # Spanish object pronouns written onto an order ("elimínala", "cancélalo")
+    "lo",
+    "la",
+    "los",
+    "las",
+    "le",
+    "les",
 )
 """Inflections: a keyword with one of these after it is another form of a real word
-("eliminar", "deleted", "domingos"), not a slip of the finger."""
+("eliminar", "deleted", "domingos", "elimínalo"), not a slip of the finger."""
 
 
 def _slip(word: str, keyword: str) -> bool:

@@ -20,6 +20,7 @@ from minkops.domain.lexicon import lexicon, words_of
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_people import names_from, take_names
 from minkops.domain.rules_text import NUMBER, Text, tidy, to_int
+from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import FoundTime, find_recurrence, find_time
 
@@ -335,7 +336,8 @@ def create_reminder(
             recipients, rest = names, after
         elif (team := _team_first(rest)) is not None:
             recipients, rest = ["everyone"], team
-    body = tidy(rest.original)
+    # "every Friday at 4pm, no 3pm, to …": the time put right is the one meant.
+    body = time_put_right(tidy(rest.original), timezone=context.timezone, now=context.now)
     if head is not None and (first := _schedule_said_first(head, body, context, language)):
         return CreateReminder(recipients=recipients, **first)
     recurrence = find_recurrence(body, now=context.now.astimezone(ZoneInfo(context.timezone)))

@@ -8,27 +8,43 @@ so the rest of that time ("el lunes") still stands.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from minkops.domain.lexicon import lexicon, tokens_of
+from minkops.domain.lexicon import Word, lexicon, tokens_of
 from minkops.domain.rules_text import Text, tidy
 from minkops.domain.when import find_time
 
 _CORRECTION_REACH = 4
 """How many words the mended phrase may run to, up to the pause that ends it."""
 _PAUSES = frozenset(",.;…")
+_MAX_REPAIRS = 3
+"""A message mends a time once or twice; more "no"s are not all tried (each costs a
+read of the time)."""
 
 
 def time_put_right(said: str, *, timezone: str, now: datetime) -> str:
     """`said` with a time that was put right read as the right one; unchanged otherwise."""
     folded = Text.of(said).folded
     tokens = tokens_of(folded)
-    repair = lexicon().hits("self_repair", [t.text for t in tokens])
-    if not repair:
-        return said
-    first, last = repair[0].first, repair[0].last
+    words = [t.text for t in tokens]
+    repairs = lexicon().hits("self_repair", words)
+    taken = {hit.first for hit in repairs}
+    repairs += [hit for hit in lexicon().hits("time_repair", words) if hit.first not in taken]
+    for repair in repairs[:_MAX_REPAIRS]:
+        # "no" is a repair only between two times ("at 4pm, no 3pm"); any other "no"
+        # before it ("no olvides …") is passed over, not taken for the one.
+        mended = _mended(said, tokens, repair.first, repair.last, timezone, now)
+        if mended is not None:
+            return mended
+    return said
+
+
+def _mended(
+    said: str, tokens: Sequence[Word], first: int, last: int, timezone: str, now: datetime
+) -> str | None:
     if first == 0 or last >= len(tokens):
-        return said
+        return None
     size = 0
     while size < _CORRECTION_REACH and last + size < len(tokens):
         size += 1
@@ -41,10 +57,10 @@ def time_put_right(said: str, *, timezone: str, now: datetime) -> str:
             break
     mended = said[tokens[last].start : tokens[last + size - 1].end]
     if size > first or not _is_a_time(mended, timezone, now):
-        return said
+        return None
     slip = said[tokens[first - size].start : tokens[first - 1].end]
     if not _is_a_time(slip, timezone, now):
-        return said
+        return None
     return tidy(f"{said[: tokens[first - size].start]}{said[tokens[last].start :]}")
 
 

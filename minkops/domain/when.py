@@ -92,8 +92,8 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # "tomorrow 7 in the morning": a bare hour with its part of the day, after a day
         # (checked in `_time_of`; "room 7 in the morning" is a room)
         rf"\b(?P<bare>)(?P<h>\d{{1,2}})\s+{_POD_EN}\b",
-        # "17h", "9 o'clock"
-        rf"\b(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
+        # "17h", "9 o'clock"; Portuguese "às 18h", French "à 9h": the "at" is the time's
+        rf"\b(?:(?:{_EN_AT}|{_ES_AT}|as)\s+)?(?P<h>\d{{1,2}})\s*(?:h|hrs|o\s?'?\s?clock)\b{_POD}",
         # "half past 7", "quarter past 9", "quarter to 9"
         rf"\b(?:{_EN_AT}\s+)?(?P<plus_en>half|quarter)\s+past\s+(?P<h>{_HOUR})\b{_POD}",
         rf"\b(?:{_EN_AT}\s+)?(?P<less_en>quarter)\s+(?:to|til)\s+(?P<h>{_HOUR})\b{_POD}",
@@ -124,6 +124,10 @@ _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
     "saturday": 5, "sunday": 6, "lunes": 0, "martes": 1, "miercoles": 2,
     "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+    # French names are no other word; Portuguese "segunda" … "sexta" are Spanish
+    # ordinals, read only after a word of "every" (`_WEEKDAYS_PT_FR`).
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+    "dimanche": 6,
 }  # fmt: skip
 _WD = r"(?:" + "|".join(_WEEKDAYS) + r")"
 _WD_SHORT = {
@@ -146,6 +150,13 @@ _WD_EVERY = r"(?:" + "|".join([*_WEEKDAYS, *_WD_SHORT]) + r")"
 _NOT_A_NOUN = r"(?<!\bel\s)(?<!\bdel\s)(?<!\bun\s)(?<!\bal\s)(?<!\bde\s)"
 """The Spanish adjectives of frequency ("recordatorio diario", "aviso semanal") say how
 often; after an article or "de" "diario" is a newspaper or "de diario" weekdays."""
+_WEEKDAYS_PT_FR = {
+    "segunda": 0, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4, "sabado": 5, "domingo": 6,
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+}  # fmt: skip
+"""Portuguese and French weekdays, read only after a word of "every" ("toda sexta", "tous
+les lundis"): alone, the Portuguese ones are Spanish ordinals ("la segunda planta")."""
+_WD_PT_FR = r"(?:" + "|".join(_WEEKDAYS_PT_FR) + r")s?(?:\s*-\s*feiras?)?"
 _DAY_LINK = r"(?:\s*[,&/]\s*|\s+(?:and|y|e)\s+|\s+)"
 """What joins the days of a list: a comma, a slash, "and", or a space."""
 
@@ -190,6 +201,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("plus1", rf"\b{_DATE_PREFIX}(?:tomorrow|tmrw|tmr|the\s+morra)\b{_EARLY}"),
         # "mañana" is "tomorrow" except in "la mañana" (the morning).
         ("plus1", rf"\b{_DATE_PREFIX}(?<!\bla\s)manana\b{_EARLY}"),
+        # Portuguese "amanhã", French "demain"
+        ("plus1", rf"\b{_DATE_PREFIX}(?:amanha|demain)\b{_EARLY}"),
         ("plus0", rf"\b{_DATE_PREFIX}(?:today|hoy)\b{_EARLY}"),
         (
             "calendar",
@@ -704,6 +717,11 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?P<more>(?:\s*(?:,|y|e)\s*(?:los\s+)?{_WD}s?)*)\b",
         ),
         ("days", rf"\b(?P<first>{_WD})s(?P<more>(?:\s*(?:,|and|&)\s*{_WD}s)*)\b"),
+        (
+            "days_pt_fr",
+            rf"\b(?:toda|todas\s+as|tous\s+les|chaque)\s+(?P<first>{_WD_PT_FR})"
+            rf"(?P<more>(?:\s*(?:,|e|et)\s*(?:as\s+|les\s+)?{_WD_PT_FR})*)\b",
+        ),
         # "Mon Wed Fri at 6", "lunes, miércoles y viernes a las 8": several days listed
         # are each of them, as "every" would say; one day alone is once.
         (
@@ -714,6 +732,7 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "daily",
             r"\b(?:every\s*day|each\s+day|daily|(?:every|each)\s+(?P<pod_en>morning|afternoon|evening|night)"
             rf"|cada\s+dia|todos\s+los\s+dias|diariamente|a\s+diario|{_NOT_A_NOUN}diari[oa]"
+            r"|todos\s+os\s+dias|todo\s+dia|tous\s+les\s+jours|chaque\s+jour"
             r"|(?:cada|todas\s+las)\s+(?P<pod_es>manana|tarde|noche)s?)\b",
         ),
         (
@@ -808,6 +827,12 @@ def find_recurrence(text: str, *, now: datetime | None = None) -> FoundRecurrenc
             days = sorted(
                 {_CRON_DOW[_WEEKDAYS.get(name, _WD_SHORT.get(name, 0))] for name in found}
             )
+            fields = "* * " + ",".join(str(d) for d in days)
+        elif kind == "days_pt_fr":
+            said = match.group("first") + " " + (match.group("more") or "")
+            names = re.findall(r"[a-z]+", said)
+            singular = [n if n in _WEEKDAYS_PT_FR else n[:-1] for n in names]
+            days = sorted({_CRON_DOW[_WEEKDAYS_PT_FR[n]] for n in singular if n in _WEEKDAYS_PT_FR})
             fields = "* * " + ",".join(str(d) for d in days)
         elif kind == "weekly":
             weekday = now.weekday() if now is not None else 0

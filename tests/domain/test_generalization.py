@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from minkops.domain.grammar import respell
 from minkops.domain.rules import RuleEngine
 from minkops.domain.rules_text import Text, fix_typos
 from minkops.domain.when import find_recurrence, find_time
@@ -5826,3 +5827,282 @@ def test_work_said_as_a_duty_then_a_name_taking_it_on_is_theirs(
 ) -> None:
     intent = read(text, language, role="staff" if language == "fr" else "admin")
     assert (intent["title"], intent["assignees"]) == (title, [who])
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("lo de la nevera ya no hace falta, bórrala", 1),
+        ("lo de la temperatura del congelador ya no hace falta, bórralo", 3),
+        ("lo de la terraza ya no hace falta, quítala", 6),
+    ],
+)
+def test_a_topic_no_longer_needed_then_an_order_to_delete_it_cancels_the_task(
+    text: str, number: int
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "who"),
+    [
+        ("lo de la terraza pásaselo a Tom, Juan Mora va muy liado", 6, "Tom"),
+        ("lo del inventario dáselo a Claire, Tom va a tope", 4, "Claire"),
+    ],
+)
+def test_a_person_after_a_comma_with_a_verb_of_state_says_why_not_who_gets_the_task(
+    text: str, number: int, who: str
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", number, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("the terrace is spotless", 6), ("freezer temperature spotless now", 3)]
+)
+def test_spotless_after_a_task_s_noun_reports_it_done(text: str, number: int) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("nevera fregada jefe", 1),
+        ("temperatura del congelador revisada, todo en orden", 3),
+        ("terraza fregada, todo ok", 6),
+    ],
+)
+def test_a_state_report_then_a_word_of_address_or_an_all_clear_completes_the_task(
+    text: str, number: int
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nos ha salido un cargo raro en la cuenta este mes, ¿qué es?",
+        "necesito que nos devolváis lo de febrero, no lo hemos usado",
+    ],
+)
+def test_a_charge_not_recognised_or_a_refund_asked_of_us_is_billing(text: str) -> None:
+    assert read(text, "es")["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("staff huddle at 3, show me the open tasks so we can split them up", "en"),
+        ("reunión en 10 minutos, pásame las tareas pendientes para que las repasemos", "es"),
+    ],
+)
+def test_a_listing_asked_after_a_scene_and_before_a_purpose_lists_the_open_tasks(
+    text: str, language: str
+) -> None:
+    assert read(text, language) == {"kind": "list_tasks", "scope": "open"}
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"), [("lavar as toalhas às 17h", 17), ("fermer la caisse à 20h", 20)]
+)
+def test_a_portuguese_or_french_at_before_an_hour_is_part_of_the_time(text: str, hour: int) -> None:
+    found = find_time(text, timezone="Europe/Madrid", now=EVAL_NOW)
+    assert found is not None
+    assert (found.at.hour, found.rest) == (hour, text.split(" à")[0].split(" às")[0])
+
+
+@pytest.mark.parametrize("text", ["amanhã às 7h", "demain à 7h"])
+def test_amanha_and_demain_are_tomorrow(text: str) -> None:
+    early = EVAL_NOW.replace(hour=6)
+    found = find_time(text, timezone="Europe/Madrid", now=early)
+    assert found is not None
+    assert found.at.isoformat() == "2025-03-28T07:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "cron"),
+    [
+        ("toda quarta às 10h regar as plantas", "0 10 * * 3"),
+        ("todas as terças e quintas às 9h", "0 9 * * 2,4"),
+        ("tous les vendredis à 16h", "0 16 * * 5"),
+        ("chaque mardi à 8h", "0 8 * * 2"),
+    ],
+)
+def test_every_portuguese_or_french_weekday_is_a_weekly_cron(text: str, cron: str) -> None:
+    found = find_recurrence(text, now=EVAL_NOW)
+    assert found is not None and found.cron == cron
+
+
+def test_a_french_reminder_keeps_its_elided_de_out_of_the_text() -> None:
+    intent = read("rappelle-moi demain à 8h d'arroser les plantes", "fr", "staff")
+    assert (intent["text"], intent["recipients"]) == ("arroser les plantes", ["me"])
+
+
+def test_tous_les_in_a_french_reminder_counts_days_not_people() -> None:
+    intent = read("rappelle-moi tous les mardis à 8h de sortir les poubelles svp", "fr", "staff")
+    assert intent["recipients"] == ["me"]
+    assert intent["cron"] == "0 8 * * 2"
+
+
+def test_stp_and_svp_are_please() -> None:
+    intent = read("rappelle-moi demain à 8h de ranger la réserve stp", "fr", "staff")
+    assert intent["text"] == "ranger la réserve"
+
+
+@pytest.mark.parametrize("said", ["rappelle-moi d'arroser les plantes", "pense d'abord au stock"])
+def test_a_french_elided_word_is_no_chat_abbreviation(said: str) -> None:
+    assert respell(Text.of(said)).folded == Text.of(said).folded
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("before I forget remind me on friday at 9am to call the accountant", "en", "call the accountant"),
+        ("antes de que se me olvide, recuérdame el lunes a las 9 llamar al gestor", "es", "llamar al gestor"),
+    ],
+)  # fmt: skip
+def test_a_word_about_the_sender_s_memory_is_no_cancellation(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+def test_a_scene_before_a_reminder_named_is_not_what_to_remember() -> None:
+    intent = read(
+        "Luis never remembers, can you send Luis a reminder every monday at 8am to check the boiler"
+    )
+    assert (intent["text"], intent["recipients"]) == ("check the boiler", ["Luis"])
+    assert intent["cron"] == "0 8 * * 1"
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("remind Lucía every Monday at 10am, no 11am, to order the bread", "0 11 * * 1"),
+        ("remind Pedro tomorrow at 9am, no 8am, to open the shutters", "2025-03-28T08:00:00+01:00"),
+    ],
+)
+def test_a_reminder_time_put_right_after_a_bare_no_is_the_one_meant(text: str, when: str) -> None:
+    intent = read(text)
+    assert intent["text"] in {"order the bread", "open the shutters"}
+    assert intent.get("cron", intent.get("at")) == when
+
+
+def test_setting_up_an_audio_reminder_for_someone_is_a_voice_reminder_for_them() -> None:
+    intent = read("set up a voice reminder for Lucía on friday at 8am to count the till")
+    assert (intent["kind"], intent["text"], intent["recipients"]) == (
+        "create_reminder",
+        "count the till",
+        ["Lucía"],
+    )
+    assert intent["delivery"] == "voice"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "remind Tom on friday at 9am to call the printer, voice note",
+        "remind me on friday at 9am to call the printer, audio please cos I skip texts",
+    ],
+)
+def test_the_medium_named_alone_after_a_comma_is_how_the_reminder_goes(text: str) -> None:
+    intent = read(text)
+    assert (intent["text"], intent["delivery"]) == ("call the printer", "voice")
+
+
+def test_a_habit_of_the_sender_after_a_comma_is_no_part_of_the_reminder() -> None:
+    intent = read("remind me tomorrow at 8am to bring the float, i keep leaving it at home")
+    assert intent["text"] == "bring the float"
+
+
+def test_a_spanish_que_siempre_se_me_after_the_reminder_says_why() -> None:
+    intent = read("recuérdame el jueves a las 11 renovar el seguro que siempre se me pasa", "es")
+    assert intent["text"] == "renovar el seguro"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cron"),
+    [
+        ("me lembra todos os dias às 7h de ligar a máquina de café", "pt", "0 7 * * *"),
+        ("rappelle-moi chaque jour à 8h d'allumer la machine à café", "fr", "0 8 * * *"),
+    ],
+)
+def test_every_day_in_portuguese_or_french_is_a_daily_reminder(
+    text: str, language: str, cron: str
+) -> None:
+    assert read(text, language, "staff")["cron"] == cron
+
+
+def test_a_french_weekday_alone_is_that_day() -> None:
+    intent = read("rappelle-moi samedi à 10h de payer le loyer", "fr", "staff")
+    assert (intent["text"], intent["at"]) == ("payer le loyer", "2025-03-29T10:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("pode me lembrar amanhã às 9h de ligar para o banco?", "pt", "ligar para o banco"),
+        ("tu peux me rappeler demain à 9h de commander du savon ?", "fr", "commander du savon"),
+    ],
+)
+def test_a_reminder_asked_as_a_question_in_portuguese_or_french_is_one(
+    text: str, language: str, said: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["text"]) == ("create_reminder", said)
+
+
+@pytest.mark.parametrize("word", ["eliminala", "cancelalo", "eliminalos"])
+def test_an_order_with_its_object_pronoun_written_on_is_not_a_typo(word: str) -> None:
+    assert fix_typos(Text.of(word)).folded == word
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("lo del fontanero ya no hace falta, quítalo de la lista", 5),
+        ("lo de la nevera ya no hace falta, elimínala", 1),
+    ],
+)
+def test_a_topic_no_longer_needed_then_taken_off_the_list_cancels_it(
+    text: str, number: int
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["number"]) == ("cancel_task", number)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("geladeira limpa", "pt", 1),
+        ("terraço lavado", "pt", 6),
+        ("frigo propre", "fr", 1),
+        ("terrasse propre", "fr", 6),
+    ],
+)
+def test_a_portuguese_or_french_state_after_a_task_s_noun_reports_it_done(
+    text: str, language: str, number: int
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", number)
+
+
+def test_a_portuguese_article_before_the_name_reminded_is_no_part_of_the_text() -> None:
+    intent = read("lembra o Juan Mora amanhã às 9h de pedir o pão", "pt", "staff")
+    assert (intent["text"], intent["recipients"]) == ("pedir o pão", ["Juan Mora"])
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "due"),
+    [
+        ("could we do the terrace at 5pm", 6, "2025-03-27T17:00:00+01:00"),
+        ("can we do the monthly inventory on monday at 10am", 4, "2025-03-31T10:00:00+02:00"),
+    ],
+)
+def test_we_doing_an_open_task_at_another_time_moves_it(text: str, number: int, due: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["number"], intent["due"]) == ("edit_task", number, due)
