@@ -1154,6 +1154,8 @@ def _list_tasks(clause: Clause) -> IntentType | None:
         return None
     if clause.has("cancel") and not clause.question:
         return None  # "delete Claire from the staff list": an order to remove, not a listing
+    if not clause.question and _order_after_a_scene(clause):
+        return None  # "… im driving so María call the school about the allergy list"
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
@@ -1787,6 +1789,8 @@ def _corrections(clause: Clause) -> IntentType | None:
         if clause.context.role != "admin" or clause.has("reminder_verb"):
             return None
         name = others[0]
+        if _order_after_a_scene(clause):
+            return None  # "sorry for the voice note, María call …": the voice is the sender's
         if delivery is not None and not clause.has("schedule_words"):
             return UpdateMember(name=name, delivery=delivery)
         return None
@@ -2789,9 +2793,13 @@ def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:
         mark in _MARKS_OF_A_BREAK or not (mark.isalnum() or mark.isspace() or mark in ",'’\"-")
         for mark in between
     )
-    if not broken or after >= len(words):
+    if after >= len(words):
         return False
     said = words[after]
+    if not broken and _paused_before_an_order(clause, name_at, after, between):
+        return True
+    if not broken:
+        return False
     return not (
         clause.lex.has("comment_verb", [said])
         or clause.lex.has("past_simple", [said])
@@ -2801,6 +2809,50 @@ def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:
 
 
 _COPULAS_OF_A_REPORT = frozenset({"is", "was", "s", "esta", "es", "estaba", "dijo", "said", "says"})
+
+
+def _order_after_a_scene(clause: Clause) -> bool:
+    """A name after a scene and a break, then an order's verb: work said to them, whatever
+    nouns it has ("the allergy list")."""
+    if not clause.people or clause.people[0].first < 1:
+        return False
+    first = clause.people[0]
+    if not _opens_an_order(clause, first.last):
+        return False
+    tokens = clause.tokens
+    between = clause.text.original[tokens[first.first - 1].end : tokens[first.first].start]
+    return _addressed_after(clause, first.first, first.last) or _paused_before(
+        clause, first.first, between
+    )
+
+
+def _opens_an_order(clause: Clause, at: int) -> bool:
+    """The words at `at` open an order: its verb, "can you", "I need you to"."""
+    said, lex = clause.words[at : at + 4], clause.lex
+    if not said:
+        return False
+    if _an_order_verb(said[0]):
+        return True
+    return any(
+        hits and hits[0].first == 0
+        for hits in (lex.hits("ability", said), lex.hits("assign", said))
+    )
+
+
+def _paused_before_an_order(clause: Clause, name_at: int, after: int, between: str) -> bool:
+    """ "the supplier dropped the ball again lol, María order 5 kilos of rice", "… im
+    driving so Tom sweep the yard": a scene, a comma or a "so", then a name and the verb
+    of an order said to them. A comma alone is no end of a scene ("the fridge, Pedro is
+    off"): the order after the name must say so. ("can you", "I need you to" after the
+    name are read where they are asked.)"""
+    return _paused_before(clause, name_at, between) and _an_order_verb(clause.words[after])
+
+
+def _paused_before(clause: Clause, name_at: int, between: str) -> bool:
+    """A comma, or a "so" ("así que"), just before the name."""
+    reach = max(0, name_at - _BREAK_REACH)
+    breaks = clause.lex.hits("scene_break", clause.words[reach:name_at])
+    return "," in between or bool(breaks and reach + breaks[-1].last == name_at)
 
 
 def _bare_order(clause: Clause) -> bool:

@@ -5602,3 +5602,62 @@ def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title()
 )
 def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
     assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        (
+            "the florist forgot our order again haha, Juan Mora collect the peonies by 2pm",
+            "collect the peonies",
+            ["Juan Mora"],
+        ),
+        (
+            "I'm on the motorway sorry so Pedro ring the glazier about the shop front",
+            "ring the glazier about the shop front",
+            ["Pedro"],
+        ),
+        (
+            "long day yesterday, Tom measure the new counter tomorrow at 8",
+            "measure the new counter",
+            ["Tom"],
+        ),
+    ],
+)
+def test_chatter_then_a_comma_or_so_then_a_name_with_an_order_is_the_order(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the new van came this morning, Pedro is off today", "busy day, Luis was late again"],
+)
+def test_a_name_after_a_comma_said_about_not_to_is_no_order(text: str) -> None:
+    assert read(text)["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "sorry about the voice message im in the car so Juan Mora phone the bakery",
+            "phone the bakery",
+        ),
+        (
+            "im running late so Juan Mora print the price list",
+            "print the price list",
+        ),
+    ],
+)
+def test_a_scene_naming_a_voice_note_or_a_list_before_an_order_leaves_the_order(
+    text: str, title: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        ["Juan Mora"],
+    )
