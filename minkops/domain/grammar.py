@@ -3209,7 +3209,9 @@ def _time_before(clause: Clause) -> datetime | None:
     head = _last_sentence(clause.original(0, first))
     if not head:
         return None
-    found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
+    zone, now = clause.context.timezone, clause.context.now
+    head = time_put_right(head, timezone=zone, now=now)  # "at 7 no wait 7:30, Pedro …"
+    found = find_time(head, timezone=zone, now=now)
     if found is None:
         return None
     # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause

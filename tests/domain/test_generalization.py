@@ -5661,3 +5661,21 @@ def test_a_scene_naming_a_voice_note_or_a_list_before_an_order_leaves_the_order(
         title,
         ["Juan Mora"],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Juan Mora sweep the loading bay at 3pm, no sorry make it 4pm", "en", "2025-03-27T16:00:00+01:00"),
+        ("Luis, fold the towels at 6, no wait, 7pm", "en", "2025-03-27T19:00:00+01:00"),
+        ("María friega los cubos a las 4 de la tarde no perdona a las 5", "es", "2025-03-27T17:00:00+01:00"),
+        ("Tom, el sábado a las 9 de la mañana, no espera, a las 10, barre el almacén", "es", "2025-03-29T10:00:00+01:00"),
+        ("on friday at 8 no wait 8:45 in the morning Tom has to open the side gate", "en", "2025-03-28T08:45:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_time_put_right_that_opens_as_the_slip_did_replaces_the_whole_slip(
+    text: str, language: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert intent["due"] == due
+    assert not any(ch.isdigit() for ch in intent["title"])
