@@ -1297,6 +1297,24 @@ def _wished(clause: Clause, at: int) -> bool:
     return False
 
 
+def _by_a_deadline(clause: Clause, hit: Hit) -> bool:
+    """ "…, have it done by 4pm tomorrow", "ready by noon": a done word before a link of
+    time and a time says when the work must be finished, it does not report it."""
+    link = clause.lex.hits("deadline_link", clause.words[hit.last : hit.last + 3])
+    if not link or link[0].first != 0 or hit.last + link[0].last >= len(clause.tokens):
+        return False
+    tokens = clause.tokens
+    start = tokens[hit.last + link[0].last].start
+    end = tokens[min(len(tokens), hit.last + link[0].last + _DEADLINE_WORDS) - 1].end
+    said = clause.text.original[start:end]
+    found = find_time(said, timezone=clause.context.timezone, now=clause.context.now)
+    return found is not None and words_of(found.rest)[:1] != words_of(said)[:1]
+
+
+_DEADLINE_WORDS = 4
+"""The time after a deadline's link is said at once: "by noon tomorrow", "by Friday 8:30"."""
+
+
 def _reports_done(clause: Clause) -> bool:
     """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
     only with its participle: "tell Pedro he needs to …" is the English pronoun."""
@@ -1326,7 +1344,7 @@ def _reports_done(clause: Clause) -> bool:
     for hit in clause.lex.hits("done", words):
         if hit.first in wrapped or hit.first > duty or _aside_before_a_duty(clause, hit):
             continue
-        if _wished(clause, hit.first):
+        if _wished(clause, hit.first) or _by_a_deadline(clause, hit):
             continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
@@ -3879,7 +3897,7 @@ def _repaired(title: str) -> str:
 
 
 def _trim_title(title: str) -> str:
-    title = _repaired(_order_after_a_sentence(title))
+    title = _drop_finish_by(_repaired(_order_after_a_sentence(title)))
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
@@ -3966,6 +3984,16 @@ def _trim_title(title: str) -> str:
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
     return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+def _drop_finish_by(title: str) -> str:
+    """ "bake the cake, have it ready (tomorrow by 4)", "montar los centros, (a las 5) los
+    quiero listos": with its time gone, a clause after a comma that only says the work
+    must be finished by then is no part of the work ("get the room ready" is)."""
+    head, mark, tail = title.rpartition(",")
+    if mark and words_of(head) and lexicon().covers("finish_by", words_of(tail)):
+        return _drop_finish_by(tidy(head))
+    return title
 
 
 def _drop_sign_off(title: str) -> str:

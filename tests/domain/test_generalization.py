@@ -5679,3 +5679,23 @@ def test_a_time_put_right_that_opens_as_the_slip_did_replaces_the_whole_slip(
     intent = read(text, language)
     assert intent["due"] == due
     assert not any(ch.isdigit() for ch in intent["title"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Tom could you paint the fence by the gate, it needs to be done by friday at 6", "en", "paint the fence by the gate"),
+        ("Juan Mora, sand the counter in the bar, have it finished before 3pm tomorrow", "en", "sand the counter in the bar"),
+        ("Pedro tiene que pintar las sillas del patio, el lunes a las 10 las quiero listas", "es", "pintar las sillas del patio"),
+    ],
+)  # fmt: skip
+def test_a_clause_saying_the_work_must_be_done_by_a_time_is_a_deadline_not_a_report(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+    assert "due" in intent
+
+
+def test_a_state_that_is_the_work_itself_stays_in_the_title() -> None:
+    assert read("Tom get the function room ready by 5pm")["title"] == "get the function room ready"
