@@ -5699,3 +5699,17 @@ def test_a_clause_saying_the_work_must_be_done_by_a_time_is_a_deadline_not_a_rep
 
 def test_a_state_that_is_the_work_itself_stays_in_the_title() -> None:
     assert read("Tom get the function room ready by 5pm")["title"] == "get the function room ready"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("Tom and Claire, the two of you, restack the chairs in the hall", "en", "restack the chairs in the hall", ["Tom", "Claire"]),
+        ("luis, juan mora y maria, los tres, tenéis que barrer el almacén", "es", "barrer el almacén", ["luis", "juan mora", "maria"]),
+    ],
+)  # fmt: skip
+def test_names_then_a_count_of_them_set_off_by_commas_are_who_does_the_work(
+    text: str, language: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, who)
