@@ -36,6 +36,7 @@ _PREAMBLE = (
 """Words said to MinkOps before the request for a task: "could you", "hey", "me haces el
 favor de"."""
 _BREAKS = ",.;:!?"
+_PRONOUNS = frozenset({"this", "that", "it", "these", "those", "them"})
 _NOT_A_PERSON = frozenset({"el", "la", "los", "las", "lo", "un", "una", "the", "a"})
 
 
@@ -53,6 +54,7 @@ def task_asked_for(text: Text) -> Text | None:
         _put_on_my_list,
         _put_me_down,
         _labelled_after,
+        _labelled_before,
         _announced,
         _favour_named,
         _handed_after,
@@ -157,6 +159,8 @@ def _put_on_my_list(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     mine = lex.hits("my_list", words)
     if not mine or mine[0].first <= put.last:
         return None
+    if _PRONOUNS.issuperset(words[put.last : mine[0].first]):
+        return None  # "put this on my list, adjust the seats": the work is said after
     tokens = tokens_of(text.folded)
     work = text.slice(tokens[put.last].start, tokens[mine[0].first - 1].end)
     after = text.slice(tokens[mine[0].last - 1].end, len(text.folded))
@@ -208,6 +212,42 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     work = text.slice(tokens[first].start, tokens[last - 1].end)
     after = text.slice(tokens[label[0].last - 1].end, len(text.folded))
     return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+def _labelled_before(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "im gonna do this one myself so just stick it on my list, renew the skip hire",
+    "me lo apunto yo mismo, hablar con el arquitecto": the sender's own label said first,
+    then a break, then the work, opening with its verb. Whatever came before the label
+    is why they file it, not what."""
+    label = lex.hits("self_task_after", words)
+    if not label or label[0].last >= len(words):
+        return None
+    tokens = tokens_of(text.folded)
+    after = label[0].last
+    while after < len(words) and lex.has("title_filler", words[after : after + 1]):
+        after += 1  # "put this on my list pls, …": the politeness left as blanks
+    if after >= len(words) or not any(
+        mark in text.folded[tokens[after - 1].end : tokens[after].start] for mark in ",:;"
+    ):
+        return None
+    if not _opens_with_a_verb(words[after], lex):
+        return None
+    return _labelled(_MINE, text.slice(tokens[after].start, len(text.folded)))
+
+
+def _opens_with_a_verb(word: str, lex: Lexicon) -> bool:
+    """A verb of work ("renew", "adjust"), or a Spanish infinitive ("hablar")."""
+    return (
+        lex.has("work_verb", [word])
+        or lex.has("phrasal_verb", [word])
+        or word in lex.imperative_lemmas
+        or (len(word) > _STEM and word.endswith(_INFINITIVE_ENDINGS))
+    )
+
+
+_INFINITIVE_ENDINGS = ("ar", "er", "ir")
+_STEM = 3
+"""Shorter words ending so are not infinitives ("bar", "her", "sir" have stems of one)."""
 
 
 _NAME_WORDS = 3

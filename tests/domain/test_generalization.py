@@ -5713,3 +5713,32 @@ def test_names_then_a_count_of_them_set_off_by_commas_are_who_does_the_work(
 ) -> None:
     intent = read(text, language)
     assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("i'll handle it myself so add this to my list, renew the fire extinguisher check", "en", "renew the fire extinguisher check"),
+        ("put that on my list please, adjust the thermostat in the studio", "en", "adjust the thermostat in the studio"),
+        ("me lo apunto yo misma, llamar al gestor por lo del IVA", "es", "llamar al gestor por lo del IVA"),
+    ],
+)  # fmt: skip
+def test_the_senders_own_label_said_first_then_a_comma_then_the_work_is_their_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("me apunto a mí mismo lo de revisar los extintores", "revisar los extintores"),
+        ("pon que tengo que recoger las llaves del local", "recoger las llaves del local"),
+    ],
+)
+def test_a_spanish_self_note_with_a_mi_mismo_or_pon_que_tengo_que_is_the_senders_task(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
