@@ -55,6 +55,7 @@ def task_asked_for(text: Text) -> Text | None:
         _put_me_down,
         _labelled_after,
         _labelled_before,
+        _put_to_work,
         _announced,
         _favour_named,
         _handed_after,
@@ -233,6 +234,27 @@ def _labelled_before(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     if not _opens_with_a_verb(words[after], lex):
         return None
     return _labelled(_MINE, text.slice(tokens[after].start, len(text.folded)))
+
+
+def _put_to_work(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "pon a Tom a limpiar los espejos": someone put to the work, the work after its
+    "a" and infinitive."""
+    put = _request_hit("put_to_work", text, words, lex)
+    if put is None:
+        return None
+    for link in range(put.last + 1, min(len(words) - 1, put.last + 1 + _NAME_WORDS)):
+        if words[link] != "a" or not words[link + 1].endswith(_INFINITIVE_ENDINGS):
+            continue
+        if words[put.last] in _NOT_A_PERSON or not _opens_with_a_verb(words[link + 1], lex):
+            return None
+        tokens = tokens_of(text.folded)
+        who = text.slice(tokens[put.last].start, tokens[link - 1].end)
+        work = text.slice(tokens[link + 1].start, len(text.folded))
+        return _labelled(
+            _LABEL,
+            Text(f"for {who.original}: {work.original}", f"for {who.folded}: {work.folded}"),
+        )
+    return None
 
 
 def _opens_with_a_verb(word: str, lex: Lexicon) -> bool:

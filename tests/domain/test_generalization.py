@@ -5742,3 +5742,17 @@ def test_a_spanish_self_note_with_a_mi_mismo_or_pon_que_tengo_que_is_the_senders
 ) -> None:
     intent = read(text, "es", "staff")
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        ("pon a Lucía a ordenar el almacén el viernes", "ordenar el almacén", ["Lucía"]),
+        ("oye, pon a Juan Mora a pintar la verja", "pintar la verja", ["Juan Mora"]),
+    ],
+)
+def test_spanish_pon_a_someone_a_infinitive_puts_them_to_that_work(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
