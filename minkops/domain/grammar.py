@@ -3824,9 +3824,27 @@ def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
         word, at = words[at + 1], at + 1  # "…, new guests arriving at noon": one adjective
     many = plural(word)
     verb = words[at + 1]
+    if _singular_says(word, verb):
+        return True  # "…, client wants a quote friday": its article dropped in a hurry
     # "colours came out wrong", "guests checking in at 2": a past or a bare progressive
     said = len(verb) > 4 and verb.endswith(("ed", "ing"))
     return many and not lex.has("work_verb", [word]) and (said or lex.has("comment_verb", [verb]))
+
+
+def _singular_says(word: str, verb: str) -> bool:
+    """A noun that is no verb of an order, then a comment verb in the third person
+    ("client wants", "van needs"): a clause about something."""
+    return (
+        verb.endswith("s")
+        and len(verb) > _SHORT_VERB
+        and not plural(word)
+        and not _an_order_verb(word)
+        and lexicon().has("comment_verb", [verb])
+    )
+
+
+_SHORT_VERB = 3
+""""is", "has", "was" are said of anything; a verb of what someone does is longer."""
 
 
 def _order_after_a_sentence(title: str) -> str:

@@ -5756,3 +5756,22 @@ def test_spanish_pon_a_someone_a_infinitive_puts_them_to_that_work(
 ) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Tom service the boiler on monday, landlord wants the certificate", "service the boiler"),
+        ("Juan Mora wash the van tomorrow at 7, boss needs it at noon", "wash the van"),
+    ],
+)
+def test_a_comment_with_a_bare_singular_subject_after_the_work_is_no_part_of_it(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_list_after_the_work_keeps_its_nouns() -> None:
+    assert (
+        read("Tom buy bleach, sponges and bin bags")["title"] == "buy bleach, sponges and bin bags"
+    )
