@@ -5775,3 +5775,16 @@ def test_a_list_after_the_work_keeps_its_nouns() -> None:
     assert (
         read("Tom buy bleach, sponges and bin bags")["title"] == "buy bleach, sponges and bin bags"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Juan Mora restock the paper towels thanks hun", "en", "restock the paper towels"),
+        ("Pedro tiene que barrer la terraza, gracias guapo", "es", "barrer la terraza"),
+    ],
+)
+def test_a_thanks_with_a_word_of_endearment_closing_the_order_is_no_part_of_it(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
