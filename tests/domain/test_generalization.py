@@ -5788,3 +5788,12 @@ def test_a_thanks_with_a_word_of_endearment_closing_the_order_is_no_part_of_it(
     text: str, language: str, title: str
 ) -> None:
     assert read(text, language)["title"] == title
+
+
+def test_oh_and_before_a_name_with_a_time_clause_then_the_order_is_said_to_them() -> None:
+    intent = read("oh and tom, on your way back on friday at 5, drop off the keys at reception")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "drop off the keys at reception",
+        ["tom"],
+    )
