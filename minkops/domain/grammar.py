@@ -2980,7 +2980,10 @@ def _asked_after_a_scene(clause: Clause, someone: Hit) -> bool:
     words, tokens = clause.words, clause.tokens
     asked = someone.first - 1 if words[someone.first - 1] in _REQUEST_MODALS else someone.first
     modal = clause.lex.hits("modal", words[someone.last : someone.last + 3])
-    if asked == someone.first and not (modal and modal[0].first == 0):
+    # "the bin store really stinks, someone hose it down": after a break, the bare order
+    # said to anyone, as after a name.
+    ordered = someone.last < len(words) and _an_order_verb(words[someone.last])
+    if asked == someone.first and not (modal and modal[0].first == 0) and not ordered:
         return False
     if asked < 1:
         return False

@@ -5797,3 +5797,12 @@ def test_oh_and_before_a_name_with_a_time_clause_then_the_order_is_said_to_them(
         "drop off the keys at reception",
         ["tom"],
     )
+
+
+def test_a_long_scene_then_a_comma_then_someone_with_a_bare_order_is_work_for_anyone() -> None:
+    intent = read("the staff kitchen sink is totally blocked again, someone unblock the sink")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "unblock the sink",
+        [],
+    )
