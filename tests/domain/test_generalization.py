@@ -5806,3 +5806,15 @@ def test_a_long_scene_then_a_comma_then_someone_with_a_bare_order_is_work_for_an
         "unblock the sink",
         [],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luis, please sweep the yard before 6pm. Many thanks, Ana",
+        "Luis, please sweep the yard before 6pm. Cheers, Ana García",
+    ],
+)
+def test_a_signed_thanks_after_the_order_names_the_writer_not_more_work(text: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == ("sweep the yard", ["Luis"])
