@@ -5818,3 +5818,21 @@ def test_a_long_scene_then_a_comma_then_someone_with_a_bare_order_is_work_for_an
 def test_a_signed_thanks_after_the_order_names_the_writer_not_more_work(text: str) -> None:
     intent = read(text)
     assert (intent["title"], intent["assignees"]) == ("sweep the yard", ["Luis"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("add a job, no one in particular, clean the gutters on the shed", "en", "clean the gutters on the shed"),
+        ("crea una tarea, sin asignar de momento, revisar la caldera", "es", "revisar la caldera"),
+    ],
+)  # fmt: skip
+def test_that_no_one_has_the_work_yet_said_between_commas_is_no_part_of_it(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_a_time_clause_of_when_you_have_got_a_minute_is_no_part_of_the_title() -> None:
+    assert read("Pedro when you've got a sec restock the napkins")["title"] == "restock the napkins"
