@@ -3604,9 +3604,22 @@ def _order_after_scene(title: str) -> str:
         return title
     words = [t.text for t in tokens]
     for at in range(1, len(tokens) - 1):
-        if "," in title[tokens[at - 1].end : tokens[at].start] and _an_order_verb(words[at]):
-            return tidy(title[tokens[at].start :]) if _a_scene(words[:at]) else title
+        if "," not in title[tokens[at - 1].end : tokens[at].start]:
+            continue
+        verb = at + _asked_of_them(words, at)
+        if verb < len(words) and _an_order_verb(words[verb]):
+            return tidy(title[tokens[verb].start :]) if _a_scene(words[:at]) else title
     return title
+
+
+def _asked_of_them(words: Sequence[str], at: int) -> int:
+    """How many words ask for the order at `at`: "can you (both)", "could you all"."""
+    asked = lexicon().hits("ability", words[at : at + 3])
+    if not asked or asked[0].first != 0:
+        return 0
+    return asked[0].last + (
+        words[at + asked[0].last : at + asked[0].last + 1] in (["both"], ["all"])
+    )
 
 
 _SCENE_REACH = 3

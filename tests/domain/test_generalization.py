@@ -5836,3 +5836,10 @@ def test_that_no_one_has_the_work_yet_said_between_commas_is_no_part_of_it(
 
 def test_a_time_clause_of_when_you_have_got_a_minute_is_no_part_of_the_title() -> None:
     assert read("Pedro when you've got a sec restock the napkins")["title"] == "restock the napkins"
+
+
+def test_names_then_a_scene_then_can_you_both_and_an_order_is_the_order() -> None:
+    intent = read(
+        "tom and claire. the fence by the car park is leaning badly, can you both fix the fence"
+    )
+    assert (intent["title"], intent["assignees"]) == ("fix the fence", ["tom", "claire"])
