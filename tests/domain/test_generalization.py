@@ -5843,3 +5843,16 @@ def test_names_then_a_scene_then_can_you_both_and_an_order_is_the_order() -> Non
         "tom and claire. the fence by the car park is leaning badly, can you both fix the fence"
     )
     assert (intent["title"], intent["assignees"]) == ("fix the fence", ["tom", "claire"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("luis y tom mañana antes de iros hay que recoger las sillas del patio", "recoger las sillas del patio"),
+        ("hay que cambiar el filtro de la cafetera, quien pueda", "cambiar el filtro de la cafetera"),
+    ],
+)  # fmt: skip
+def test_spanish_antes_de_iros_and_quien_pueda_are_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
