@@ -5856,3 +5856,8 @@ def test_spanish_antes_de_iros_and_quien_pueda_are_no_part_of_the_work(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+def test_spanish_esto_me_lo_apunto_yo_then_a_colon_and_the_work_is_the_senders() -> None:
+    intent = read("esto me lo apunto yo: renovar el seguro de la furgoneta", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("renovar el seguro de la furgoneta", ["me"])
