@@ -5861,3 +5861,12 @@ def test_spanish_antes_de_iros_and_quien_pueda_are_no_part_of_the_work(
 def test_spanish_esto_me_lo_apunto_yo_then_a_colon_and_the_work_is_the_senders() -> None:
     intent = read("esto me lo apunto yo: renovar el seguro de la furgoneta", "es", "staff")
     assert (intent["title"], intent["assignees"]) == ("renovar el seguro de la furgoneta", ["me"])
+
+
+def test_a_sentence_asking_to_put_it_on_someones_list_files_the_order_before_it() -> None:
+    intent = read("could Tom wipe down the gym mats this evening? can you put it on his list")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "wipe down the gym mats",
+        ["Tom"],
+    )
