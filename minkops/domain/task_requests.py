@@ -75,6 +75,10 @@ def _opens_a_request(text: Text, words: list[str], at: int, lex: Lexicon) -> boo
             mark in text.folded[tokens[index - 1].end : tokens[index].start] for mark in _BREAKS
         ):
             start = index
+    # "hey its tom just so i dont forget put me down to …": why the request is made ends
+    # what came before it, as a break does.
+    for hit in lex.hits("memory_aside", words[start:at]):
+        start = max(start, start + hit.last)
     return start == at or lex.covers_all(_PREAMBLE, words[start:at])
 
 

@@ -5870,3 +5870,16 @@ def test_a_sentence_asking_to_put_it_on_someones_list_files_the_order_before_it(
         "wipe down the gym mats",
         ["Tom"],
     )
+
+
+def test_a_request_for_ones_own_task_after_so_i_dont_forget_ignores_what_came_before() -> None:
+    intent = read(
+        "hiya its claire just so i don't forget put me down to descale the kettles on monday",
+        "en",
+        "staff",
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "descale the kettles",
+        ["me"],
+    )
