@@ -209,6 +209,7 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
         # "Ana me dijo que me lo pusiera yo lo de organizar la nevera, pónmelo": the
         # work is what "lo de" names.
         first = max(first, topic[-1].last)
+    first = _after_my_duty(words, first, at, lex)
     tail = [hit for hit in lex.hits("self_doing_tail", words[first:at]) if first + hit.last == at]
     if tail:
         last = first + tail[0].first
@@ -274,6 +275,20 @@ def _opens_with_a_verb(word: str, lex: Lexicon) -> bool:
 _INFINITIVE_ENDINGS = ("ar", "er", "ir")
 _STEM = 3
 """Shorter words ending so are not infinitives ("bar", "her", "sir" have stems of one)."""
+
+
+_DUTY_REACH = 4
+"""How far in the sender's duty may start: "(boss said) i should fix …"."""
+_SENDER = frozenset({"i", "im"})
+
+
+def _after_my_duty(words: list[str], first: int, at: int, lex: Lexicon) -> int:
+    """ "boss said i should fix the hose, can u add that for me": the sender's own duty
+    ("i should", "i have to"), and who gave it, come before the work."""
+    for hit in lex.hits("obligation", words[first : min(at, first + _DUTY_REACH + 2)]):
+        if hit.first <= _DUTY_REACH and words[first + hit.first] in _SENDER:
+            return first + hit.last if first + hit.last < at else first
+    return first
 
 
 _NAME_WORDS = 3

@@ -5883,3 +5883,22 @@ def test_a_request_for_ones_own_task_after_so_i_dont_forget_ignores_what_came_be
         "descale the kettles",
         ["me"],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the manager said i should service the bikes, can you add that for me for friday 9am",
+        "i have to service the bikes, add it for me for friday 9am",
+    ],
+)
+def test_the_senders_own_duty_then_add_that_for_me_is_their_task_without_the_duty(
+    text: str,
+) -> None:
+    intent = read(text, "en", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "service the bikes",
+        ["me"],
+    )
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
