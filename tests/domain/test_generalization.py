@@ -5902,3 +5902,12 @@ def test_the_senders_own_duty_then_add_that_for_me_is_their_task_without_the_dut
         ["me"],
     )
     assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+def test_the_senders_own_work_then_log_it_for_me_is_their_task() -> None:
+    intent = read("I'll do the fridge temperature log on sunday at 7, log it for me", "en", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "do the fridge temperature log",
+        ["me"],
+    )
