@@ -4024,10 +4024,17 @@ def _drop_finish_by(title: str) -> str:
     """ "bake the cake, have it ready (tomorrow by 4)", "montar los centros, (a las 5) los
     quiero listos": with its time gone, a clause after a comma that only says the work
     must be finished by then is no part of the work ("get the room ready" is)."""
-    head, mark, tail = title.rpartition(",")
-    if mark and words_of(head) and lexicon().covers("finish_by", words_of(tail)):
-        return _drop_finish_by(tidy(head))
+    for _ in range(_FINISH_CLAUSES):
+        head, mark, tail = title.rpartition(",")
+        if not (mark and words_of(head) and lexicon().covers("finish_by", words_of(tail))):
+            break
+        title = tidy(head)
     return title
+
+
+_FINISH_CLAUSES = 2
+"""", done by 4, is that ok": at most two such clauses close the work (a bound, so a run
+of ", done" costs no more)."""
 
 
 def _drop_sign_off(title: str) -> str:
