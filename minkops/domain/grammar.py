@@ -1215,6 +1215,8 @@ def _listing(clause: Clause) -> IntentType | None:
         return None
     if clause.has("cancel") and not clause.question:
         return None  # "delete Claire from the staff list": an order to remove, not a listing
+    if not clause.question and _order_after_a_scene(clause):
+        return None  # "… im driving so María call the school about the allergy list"
     asks = clause.question or clause.has("show")
     if not asks and not lex.covers_all(("task_noun", "mine", "show", "filler"), clause.words):
         return None
@@ -1358,6 +1360,24 @@ def _wished(clause: Clause, at: int) -> bool:
     return False
 
 
+def _by_a_deadline(clause: Clause, hit: Hit) -> bool:
+    """ "…, have it done by 4pm tomorrow", "ready by noon": a done word before a link of
+    time and a time says when the work must be finished, it does not report it."""
+    link = clause.lex.hits("deadline_link", clause.words[hit.last : hit.last + 3])
+    if not link or link[0].first != 0 or hit.last + link[0].last >= len(clause.tokens):
+        return False
+    tokens = clause.tokens
+    start = tokens[hit.last + link[0].last].start
+    end = tokens[min(len(tokens), hit.last + link[0].last + _DEADLINE_WORDS) - 1].end
+    said = clause.text.original[start:end]
+    found = find_time(said, timezone=clause.context.timezone, now=clause.context.now)
+    return found is not None and words_of(found.rest)[:1] != words_of(said)[:1]
+
+
+_DEADLINE_WORDS = 4
+"""The time after a deadline's link is said at once: "by noon tomorrow", "by Friday 8:30"."""
+
+
 def _reports_done(clause: Clause) -> bool:
     """A done word, or a check mark. A perfect's auxiliary ("ya he limpiado") reports
     only with its participle: "tell Pedro he needs to …" is the English pronoun."""
@@ -1387,7 +1407,7 @@ def _reports_done(clause: Clause) -> bool:
     for hit in clause.lex.hits("done", words):
         if hit.first in wrapped or hit.first > duty or _aside_before_a_duty(clause, hit):
             continue
-        if _wished(clause, hit.first):
+        if _wished(clause, hit.first) or _by_a_deadline(clause, hit):
             continue
         if hit.first and words[hit.first - 1] in _BARE_QUE:
             continue  # "dile a Pedro que limpie la nevera": a subjunctive orders it
@@ -1892,6 +1912,8 @@ def _corrections(clause: Clause) -> IntentType | None:
         if clause.context.role != "admin" or clause.has("reminder_verb"):
             return None
         name = others[0]
+        if _order_after_a_scene(clause):
+            return None  # "sorry for the voice note, María call …": the voice is the sender's
         if delivery is not None and not clause.has("schedule_words"):
             return UpdateMember(name=name, delivery=delivery)
         return None
@@ -2948,9 +2970,13 @@ def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:
         mark in _MARKS_OF_A_BREAK or not (mark.isalnum() or mark.isspace() or mark in ",'’\"-")
         for mark in between
     )
-    if not broken or after >= len(words):
+    if after >= len(words):
         return False
     said = words[after]
+    if not broken and _paused_before_an_order(clause, name_at, after, between):
+        return True
+    if not broken:
+        return False
     return not (
         clause.lex.has("comment_verb", [said])
         or clause.lex.has("past_simple", [said])
@@ -2960,6 +2986,50 @@ def _addressed_after(clause: Clause, name_at: int, after: int) -> bool:
 
 
 _COPULAS_OF_A_REPORT = frozenset({"is", "was", "s", "esta", "es", "estaba", "dijo", "said", "says"})
+
+
+def _order_after_a_scene(clause: Clause) -> bool:
+    """A name after a scene and a break, then an order's verb: work said to them, whatever
+    nouns it has ("the allergy list")."""
+    if not clause.people or clause.people[0].first < 1:
+        return False
+    first = clause.people[0]
+    if not _opens_an_order(clause, first.last):
+        return False
+    tokens = clause.tokens
+    between = clause.text.original[tokens[first.first - 1].end : tokens[first.first].start]
+    return _addressed_after(clause, first.first, first.last) or _paused_before(
+        clause, first.first, between
+    )
+
+
+def _opens_an_order(clause: Clause, at: int) -> bool:
+    """The words at `at` open an order: its verb, "can you", "I need you to"."""
+    said, lex = clause.words[at : at + 4], clause.lex
+    if not said:
+        return False
+    if _an_order_verb(said[0]):
+        return True
+    return any(
+        hits and hits[0].first == 0
+        for hits in (lex.hits("ability", said), lex.hits("assign", said))
+    )
+
+
+def _paused_before_an_order(clause: Clause, name_at: int, after: int, between: str) -> bool:
+    """ "the supplier dropped the ball again lol, María order 5 kilos of rice", "… im
+    driving so Tom sweep the yard": a scene, a comma or a "so", then a name and the verb
+    of an order said to them. A comma alone is no end of a scene ("the fridge, Pedro is
+    off"): the order after the name must say so. ("can you", "I need you to" after the
+    name are read where they are asked.)"""
+    return _paused_before(clause, name_at, between) and _an_order_verb(clause.words[after])
+
+
+def _paused_before(clause: Clause, name_at: int, between: str) -> bool:
+    """A comma, or a "so" ("así que"), just before the name."""
+    reach = max(0, name_at - _BREAK_REACH)
+    breaks = clause.lex.hits("scene_break", clause.words[reach:name_at])
+    return "," in between or bool(breaks and reach + breaks[-1].last == name_at)
 
 
 def _bare_order(clause: Clause) -> bool:
@@ -3069,7 +3139,10 @@ def _asked_after_a_scene(clause: Clause, someone: Hit) -> bool:
     words, tokens = clause.words, clause.tokens
     asked = someone.first - 1 if words[someone.first - 1] in _REQUEST_MODALS else someone.first
     modal = clause.lex.hits("modal", words[someone.last : someone.last + 3])
-    if asked == someone.first and not (modal and modal[0].first == 0):
+    # "the bin store really stinks, someone hose it down": after a break, the bare order
+    # said to anyone, as after a name.
+    ordered = someone.last < len(words) and _an_order_verb(words[someone.last])
+    if asked == someone.first and not (modal and modal[0].first == 0) and not ordered:
         return False
     if asked < 1:
         return False
@@ -3352,7 +3425,9 @@ def _time_before(clause: Clause) -> datetime | None:
     head = _last_sentence(clause.original(0, first))
     if not head:
         return None
-    found = find_time(head, timezone=clause.context.timezone, now=clause.context.now)
+    zone, now = clause.context.timezone, clause.context.now
+    head = time_put_right(head, timezone=zone, now=now)  # "at 7 no wait 7:30, Pedro …"
+    found = find_time(head, timezone=zone, now=now)
     if found is None:
         return None
     # "mañana a las 7 y media que Pedro dé de comer…": the "que" that opens the clause
@@ -3749,9 +3824,22 @@ def _order_after_scene(title: str) -> str:
         return title
     words = [t.text for t in tokens]
     for at in range(1, len(tokens) - 1):
-        if "," in title[tokens[at - 1].end : tokens[at].start] and _an_order_verb(words[at]):
-            return tidy(title[tokens[at].start :]) if _a_scene(words[:at]) else title
+        if "," not in title[tokens[at - 1].end : tokens[at].start]:
+            continue
+        verb = at + _asked_of_them(words, at)
+        if verb < len(words) and _an_order_verb(words[verb]):
+            return tidy(title[tokens[verb].start :]) if _a_scene(words[:at]) else title
     return title
+
+
+def _asked_of_them(words: Sequence[str], at: int) -> int:
+    """How many words ask for the order at `at`: "can you (both)", "could you all"."""
+    asked = lexicon().hits("ability", words[at : at + 3])
+    if not asked or asked[0].first != 0:
+        return 0
+    return asked[0].last + (
+        words[at + asked[0].last : at + asked[0].last + 1] in (["both"], ["all"])
+    )
 
 
 _SCENE_REACH = 3
@@ -3977,9 +4065,27 @@ def _bare_subject_clause(words: Sequence[str], at: int) -> bool:
         word, at = words[at + 1], at + 1  # "…, new guests arriving at noon": one adjective
     many = plural(word)
     verb = words[at + 1]
+    if _singular_says(word, verb):
+        return True  # "…, client wants a quote friday": its article dropped in a hurry
     # "colours came out wrong", "guests checking in at 2": a past or a bare progressive
     said = len(verb) > 4 and verb.endswith(("ed", "ing"))
     return many and not lex.has("work_verb", [word]) and (said or lex.has("comment_verb", [verb]))
+
+
+def _singular_says(word: str, verb: str) -> bool:
+    """A noun that is no verb of an order, then a comment verb in the third person
+    ("client wants", "van needs"): a clause about something."""
+    return (
+        verb.endswith("s")
+        and len(verb) > _SHORT_VERB
+        and not plural(word)
+        and not _an_order_verb(word)
+        and lexicon().has("comment_verb", [verb])
+    )
+
+
+_SHORT_VERB = 3
+""""is", "has", "was" are said of anything; a verb of what someone does is longer."""
 
 
 def _order_after_a_sentence(title: str) -> str:
@@ -4050,7 +4156,7 @@ def _repaired(title: str) -> str:
 
 
 def _trim_title(title: str) -> str:
-    title = _repaired(_order_after_a_sentence(title))
+    title = _drop_finish_by(_repaired(_order_after_a_sentence(title)))
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
@@ -4139,6 +4245,23 @@ def _trim_title(title: str) -> str:
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
     return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+def _drop_finish_by(title: str) -> str:
+    """ "bake the cake, have it ready (tomorrow by 4)", "montar los centros, (a las 5) los
+    quiero listos": with its time gone, a clause after a comma that only says the work
+    must be finished by then is no part of the work ("get the room ready" is)."""
+    for _ in range(_FINISH_CLAUSES):
+        head, mark, tail = title.rpartition(",")
+        if not (mark and words_of(head) and lexicon().covers("finish_by", words_of(tail))):
+            break
+        title = tidy(head)
+    return title
+
+
+_FINISH_CLAUSES = 2
+"""", done by 4, is that ok": at most two such clauses close the work (a bound, so a run
+of ", done" costs no more)."""
 
 
 def _drop_sign_off(title: str) -> str:

@@ -111,6 +111,11 @@ def bounded_runs(message: str) -> str:
     return _MIXED_RUN.sub(r"\1", message)
 
 
+_ENCLOSED_ASIDES = ("vocative", "unassigned_aside")
+"""Said between commas, to the reader: a word of address, or that no one has the work
+yet ("add a job, nobody on it yet, fix …")."""
+
+
 def _vocative_asides(folded: str) -> list[tuple[int, int]]:
     """ "Luis, ya pues, hay que …", "Lucía, miña, …": a word of address set off by commas
     is said to the person; its words ("ya") must not read as anything else. One split on
@@ -121,9 +126,11 @@ def _vocative_asides(folded: str) -> list[tuple[int, int]]:
         end = folded.find(",", start + 1)
         if end == -1:
             break
-        if lexicon().covers("vocative", words_of(folded[start + 1 : end])):
+        if lexicon().covers_all(_ENCLOSED_ASIDES, words_of(folded[start + 1 : end])):
             spans.append((start + 1, end))
         start = end
+    if start != -1 and lexicon().covers("unassigned_aside", words_of(folded[start + 1 :])):
+        spans.append((start + 1, len(folded)))  # "…, nobody in particular yet": last
     return spans
 
 

@@ -48,7 +48,7 @@ def order_among_sentences(
     taken_on = isinstance(whole, CreateTask) and _takes_it_on(whole.title)
     if isinstance(whole, _ORDERS) and not _spans_sentences(whole) and not taken_on:
         return None
-    readings = [Unknown() if _files_it(part) else read(part) for part in parts]
+    readings = [Unknown() if _files_it(part) or _signed_off(part) else read(part) for part in parts]
     orders = [r for r in readings if isinstance(r, _ORDERS)]
     if taken_on and (handed := _handed_on(orders)) is not None:
         return handed
@@ -70,6 +70,24 @@ def _files_it(sentence: str) -> bool:
     """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
     work said in another adds nothing to it."""
     return lexicon().covers_all(("file_it", "filler"), words_of(sentence))
+
+
+_SIGNATURE_WORDS = 3
+"""A name signed under a message: "Ana", "Ana García", "María José López"."""
+
+
+def _signed_off(sentence: str) -> bool:
+    """ "Many thanks, Ana", "Gracias, Pedro": thanks, a comma and a capitalised name
+    close the message; the name is who wrote it, no one given work."""
+    thanks, comma, name = sentence.rpartition(",")
+    said = name.split()
+    return (
+        bool(comma)
+        and 0 < len(said) <= _SIGNATURE_WORDS
+        and all(word[:1].isupper() for word in said)
+        and lexicon().covers_all(("ack", "hedge"), words_of(thanks))
+        and words_of(thanks) != []
+    )
 
 
 def _spans_sentences(intent: CreateTask | CreateReminder) -> bool:

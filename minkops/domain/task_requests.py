@@ -36,6 +36,7 @@ _PREAMBLE = (
 """Words said to MinkOps before the request for a task: "could you", "hey", "me haces el
 favor de"."""
 _BREAKS = ",.;:!?"
+_PRONOUNS = frozenset({"this", "that", "it", "these", "those", "them"})
 _NOT_A_PERSON = frozenset({"el", "la", "los", "las", "lo", "un", "una", "the", "a"})
 
 
@@ -53,6 +54,8 @@ def task_asked_for(text: Text) -> Text | None:
         _put_on_my_list,
         _put_me_down,
         _labelled_after,
+        _labelled_before,
+        _put_to_work,
         _announced,
         _favour_named,
         _handed_after,
@@ -207,6 +210,7 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
         # "Ana me dijo que me lo pusiera yo lo de organizar la nevera, pónmelo": the
         # work is what "lo de" names.
         first = max(first, topic[-1].last)
+    first = _after_my_duty(words, first, at, lex)
     tail = [hit for hit in lex.hits("self_doing_tail", words[first:at]) if first + hit.last == at]
     if tail:
         last = first + tail[0].first
@@ -215,6 +219,77 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     work = text.slice(tokens[first].start, tokens[last - 1].end)
     after = text.slice(tokens[label[0].last - 1].end, len(text.folded))
     return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+def _labelled_before(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "im gonna do this one myself so just stick it on my list, renew the skip hire",
+    "me lo apunto yo mismo, hablar con el arquitecto": the sender's own label said first,
+    then a break, then the work, opening with its verb. Whatever came before the label
+    is why they file it, not what."""
+    label = lex.hits("self_task_after", words)
+    if not label or label[0].last >= len(words):
+        return None
+    tokens = tokens_of(text.folded)
+    after = label[0].last
+    while after < len(words) and lex.has("title_filler", words[after : after + 1]):
+        after += 1  # "put this on my list pls, …": the politeness left as blanks
+    if after >= len(words) or not any(
+        mark in text.folded[tokens[after - 1].end : tokens[after].start] for mark in ",:;"
+    ):
+        return None
+    if not _opens_with_a_verb(words[after], lex):
+        return None
+    return _labelled(_MINE, text.slice(tokens[after].start, len(text.folded)))
+
+
+def _put_to_work(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "pon a Tom a limpiar los espejos": someone put to the work, the work after its
+    "a" and infinitive."""
+    put = _request_hit("put_to_work", text, words, lex)
+    if put is None:
+        return None
+    for link in range(put.last + 1, min(len(words) - 1, put.last + 1 + _NAME_WORDS)):
+        if words[link] != "a" or not words[link + 1].endswith(_INFINITIVE_ENDINGS):
+            continue
+        if words[put.last] in _NOT_A_PERSON or not _opens_with_a_verb(words[link + 1], lex):
+            return None
+        tokens = tokens_of(text.folded)
+        who = text.slice(tokens[put.last].start, tokens[link - 1].end)
+        work = text.slice(tokens[link + 1].start, len(text.folded))
+        return _labelled(
+            _LABEL,
+            Text(f"for {who.original}: {work.original}", f"for {who.folded}: {work.folded}"),
+        )
+    return None
+
+
+def _opens_with_a_verb(word: str, lex: Lexicon) -> bool:
+    """A verb of work ("renew", "adjust"), or a Spanish infinitive ("hablar")."""
+    return (
+        lex.has("work_verb", [word])
+        or lex.has("phrasal_verb", [word])
+        or word in lex.imperative_lemmas
+        or (len(word) > _STEM and word.endswith(_INFINITIVE_ENDINGS))
+    )
+
+
+_INFINITIVE_ENDINGS = ("ar", "er", "ir")
+_STEM = 3
+"""Shorter words ending so are not infinitives ("bar", "her", "sir" have stems of one)."""
+
+
+_DUTY_REACH = 4
+"""How far in the sender's duty may start: "(boss said) i should fix …"."""
+_SENDER = frozenset({"i", "im"})
+
+
+def _after_my_duty(words: list[str], first: int, at: int, lex: Lexicon) -> int:
+    """ "boss said i should fix the hose, can u add that for me": the sender's own duty
+    ("i should", "i have to"), and who gave it, come before the work."""
+    for hit in lex.hits("obligation", words[first : min(at, first + _DUTY_REACH + 2)]):
+        if hit.first <= _DUTY_REACH and words[first + hit.first] in _SENDER:
+            return first + hit.last if first + hit.last < at else first
+    return first
 
 
 _NAME_WORDS = 3

@@ -21,6 +21,11 @@ _PAUSES = frozenset(",.;…")
 _MAX_REPAIRS = 3
 """A message mends a time once or twice; more "no"s are not all tried (each costs a
 read of the time)."""
+_WIDER = 2
+"""How many words past the pause-bounded reach a correction may run ("7:30 in the
+morning")."""
+_SLIP_REACH = 7
+"""How far back the slip may start: "a las 10 de la mañana"."""
 
 
 def time_put_right(said: str, *, timezone: str, now: datetime) -> str:
@@ -55,6 +60,9 @@ def _mended(
         )
         if any(mark in gap for mark in _PAUSES):
             break
+    aligned = _aligned_slip(said, tokens, first, last, size, timezone, now)
+    if aligned is not None:
+        return tidy(f"{said[: tokens[aligned].start]}{said[tokens[last].start :]}")
     mended = said[tokens[last].start : tokens[last + size - 1].end]
     if size > first or not _is_a_time(mended, timezone, now):
         return None
@@ -62,6 +70,43 @@ def _mended(
     if not _is_a_time(slip, timezone, now):
         return None
     return tidy(f"{said[: tokens[first - size].start]}{said[tokens[last].start :]}")
+
+
+def _aligned_slip(
+    said: str,
+    tokens: Sequence[Word],
+    first: int,
+    last: int,
+    size: int,
+    timezone: str,
+    now: datetime,
+) -> int | None:
+    """Where the slip starts when the correction opens as it did: the same word ("a las
+    5 de la tarde, no perdona, a las 6") or an hour for an hour ("at 4pm, no sorry make
+    it 5pm", "at 7 no wait 7:30 in the morning"). The slip may run longer than its
+    correction ("de la tarde"), and the day before it ("el domingo") still stands. The
+    correction is the longest time its first words make; the slip, from the nearest such
+    word, must be a time (with the word before it: "at 5")."""
+    mended = next(
+        (
+            said[tokens[last].start : tokens[end - 1].end]
+            for end in range(last + size + _WIDER, last, -1)
+            if end <= len(tokens)
+            and _is_a_time(said[tokens[last].start : tokens[end - 1].end], timezone, now)
+        ),
+        None,
+    )
+    if mended is None:
+        return None
+    opening = tokens[last].text
+    for at in range(first - 1, max(-1, first - 1 - _SLIP_REACH), -1):
+        word = tokens[at].text
+        if word != opening and not (word[:1].isdigit() and opening[:1].isdigit()):
+            continue
+        slip = said[tokens[at].start : tokens[first - 1].end]
+        wider = said[tokens[at - 1].start : tokens[first - 1].end] if at else slip
+        return at if _is_a_time(slip, timezone, now) or _is_a_time(wider, timezone, now) else None
+    return None
 
 
 def _is_a_time(phrase: str, timezone: str, now: datetime) -> bool:

@@ -6106,3 +6106,312 @@ def test_a_portuguese_article_before_the_name_reminded_is_no_part_of_the_text() 
 def test_we_doing_an_open_task_at_another_time_moves_it(text: str, number: int, due: str) -> None:
     intent = read(text)
     assert (intent["kind"], intent["number"], intent["due"]) == ("edit_task", number, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        (
+            "the florist forgot our order again haha, Juan Mora collect the peonies by 2pm",
+            "collect the peonies",
+            ["Juan Mora"],
+        ),
+        (
+            "I'm on the motorway sorry so Pedro ring the glazier about the shop front",
+            "ring the glazier about the shop front",
+            ["Pedro"],
+        ),
+        (
+            "long day yesterday, Tom measure the new counter tomorrow at 8",
+            "measure the new counter",
+            ["Tom"],
+        ),
+    ],
+)
+def test_chatter_then_a_comma_or_so_then_a_name_with_an_order_is_the_order(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the new van came this morning, Pedro is off today", "busy day, Luis was late again"],
+)
+def test_a_name_after_a_comma_said_about_not_to_is_no_order(text: str) -> None:
+    assert read(text)["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "sorry about the voice message im in the car so Juan Mora phone the bakery",
+            "phone the bakery",
+        ),
+        (
+            "im running late so Juan Mora print the price list",
+            "print the price list",
+        ),
+    ],
+)
+def test_a_scene_naming_a_voice_note_or_a_list_before_an_order_leaves_the_order(
+    text: str, title: str
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        ["Juan Mora"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "due"),
+    [
+        ("Juan Mora sweep the loading bay at 3pm, no sorry make it 4pm", "en", "2025-03-27T16:00:00+01:00"),
+        ("Luis, fold the towels at 6, no wait, 7pm", "en", "2025-03-27T19:00:00+01:00"),
+        ("María friega los cubos a las 4 de la tarde no perdona a las 5", "es", "2025-03-27T17:00:00+01:00"),
+        ("Tom, el sábado a las 9 de la mañana, no espera, a las 10, barre el almacén", "es", "2025-03-29T10:00:00+01:00"),
+        ("on friday at 8 no wait 8:45 in the morning Tom has to open the side gate", "en", "2025-03-28T08:45:00+01:00"),
+    ],
+)  # fmt: skip
+def test_a_time_put_right_that_opens_as_the_slip_did_replaces_the_whole_slip(
+    text: str, language: str, due: str
+) -> None:
+    intent = read(text, language)
+    assert intent["due"] == due
+    assert not any(ch.isdigit() for ch in intent["title"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Tom could you paint the fence by the gate, it needs to be done by friday at 6", "en", "paint the fence by the gate"),
+        ("Juan Mora, sand the counter in the bar, have it finished before 3pm tomorrow", "en", "sand the counter in the bar"),
+        ("Pedro tiene que pintar las sillas del patio, el lunes a las 10 las quiero listas", "es", "pintar las sillas del patio"),
+    ],
+)  # fmt: skip
+def test_a_clause_saying_the_work_must_be_done_by_a_time_is_a_deadline_not_a_report(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+    assert "due" in intent
+
+
+def test_a_state_that_is_the_work_itself_stays_in_the_title() -> None:
+    assert read("Tom get the function room ready by 5pm")["title"] == "get the function room ready"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        ("Tom and Claire, the two of you, restack the chairs in the hall", "en", "restack the chairs in the hall", ["Tom", "Claire"]),
+        ("luis, juan mora y maria, los tres, tenéis que barrer el almacén", "es", "barrer el almacén", ["luis", "juan mora", "maria"]),
+    ],
+)  # fmt: skip
+def test_names_then_a_count_of_them_set_off_by_commas_are_who_does_the_work(
+    text: str, language: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("i'll handle it myself so add this to my list, renew the fire extinguisher check", "en", "renew the fire extinguisher check"),
+        ("put that on my list please, adjust the thermostat in the studio", "en", "adjust the thermostat in the studio"),
+        ("me lo apunto yo misma, llamar al gestor por lo del IVA", "es", "llamar al gestor por lo del IVA"),
+    ],
+)  # fmt: skip
+def test_the_senders_own_label_said_first_then_a_comma_then_the_work_is_their_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("me apunto a mí mismo lo de revisar los extintores", "revisar los extintores"),
+        ("pon que tengo que recoger las llaves del local", "recoger las llaves del local"),
+    ],
+)
+def test_a_spanish_self_note_with_a_mi_mismo_or_pon_que_tengo_que_is_the_senders_task(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "who"),
+    [
+        ("pon a Lucía a ordenar el almacén el viernes", "ordenar el almacén", ["Lucía"]),
+        ("oye, pon a Juan Mora a pintar la verja", "pintar la verja", ["Juan Mora"]),
+    ],
+)
+def test_spanish_pon_a_someone_a_infinitive_puts_them_to_that_work(
+    text: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Tom service the boiler on monday, landlord wants the certificate", "service the boiler"),
+        ("Juan Mora wash the van tomorrow at 7, boss needs it at noon", "wash the van"),
+    ],
+)
+def test_a_comment_with_a_bare_singular_subject_after_the_work_is_no_part_of_it(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_list_after_the_work_keeps_its_nouns() -> None:
+    assert (
+        read("Tom buy bleach, sponges and bin bags")["title"] == "buy bleach, sponges and bin bags"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Juan Mora restock the paper towels thanks hun", "en", "restock the paper towels"),
+        ("Pedro tiene que barrer la terraza, gracias guapo", "es", "barrer la terraza"),
+    ],
+)
+def test_a_thanks_with_a_word_of_endearment_closing_the_order_is_no_part_of_it(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+def test_oh_and_before_a_name_with_a_time_clause_then_the_order_is_said_to_them() -> None:
+    intent = read("oh and tom, on your way back on friday at 5, drop off the keys at reception")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "drop off the keys at reception",
+        ["tom"],
+    )
+
+
+def test_a_long_scene_then_a_comma_then_someone_with_a_bare_order_is_work_for_anyone() -> None:
+    intent = read("the staff kitchen sink is totally blocked again, someone unblock the sink")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "unblock the sink",
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luis, please sweep the yard before 6pm. Many thanks, Ana",
+        "Luis, please sweep the yard before 6pm. Cheers, Ana García",
+    ],
+)
+def test_a_signed_thanks_after_the_order_names_the_writer_not_more_work(text: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == ("sweep the yard", ["Luis"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("add a job, no one in particular, clean the gutters on the shed", "en", "clean the gutters on the shed"),
+        ("crea una tarea, sin asignar de momento, revisar la caldera", "es", "revisar la caldera"),
+    ],
+)  # fmt: skip
+def test_that_no_one_has_the_work_yet_said_between_commas_is_no_part_of_it(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_a_time_clause_of_when_you_have_got_a_minute_is_no_part_of_the_title() -> None:
+    assert read("Pedro when you've got a sec restock the napkins")["title"] == "restock the napkins"
+
+
+def test_names_then_a_scene_then_can_you_both_and_an_order_is_the_order() -> None:
+    intent = read(
+        "tom and claire. the fence by the car park is leaning badly, can you both fix the fence"
+    )
+    assert (intent["title"], intent["assignees"]) == ("fix the fence", ["tom", "claire"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("luis y tom mañana antes de iros hay que recoger las sillas del patio", "recoger las sillas del patio"),
+        ("hay que cambiar el filtro de la cafetera, quien pueda", "cambiar el filtro de la cafetera"),
+    ],
+)  # fmt: skip
+def test_spanish_antes_de_iros_and_quien_pueda_are_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_spanish_esto_me_lo_apunto_yo_then_a_colon_and_the_work_is_the_senders() -> None:
+    intent = read("esto me lo apunto yo: renovar el seguro de la furgoneta", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("renovar el seguro de la furgoneta", ["me"])
+
+
+def test_a_sentence_asking_to_put_it_on_someones_list_files_the_order_before_it() -> None:
+    intent = read("could Tom wipe down the gym mats this evening? can you put it on his list")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "wipe down the gym mats",
+        ["Tom"],
+    )
+
+
+def test_a_request_for_ones_own_task_after_so_i_dont_forget_ignores_what_came_before() -> None:
+    intent = read(
+        "long shift today, just so i don't forget put me down to descale the kettles on monday",
+        "en",
+        "staff",
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "descale the kettles",
+        ["me"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the manager said i should service the bikes, can you add that for me for friday 9am",
+        "i have to service the bikes, add it for me for friday 9am",
+    ],
+)
+def test_the_senders_own_duty_then_add_that_for_me_is_their_task_without_the_duty(
+    text: str,
+) -> None:
+    intent = read(text, "en", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "service the bikes",
+        ["me"],
+    )
+    assert intent["due"] == "2025-03-28T09:00:00+01:00"
+
+
+def test_the_senders_own_work_then_log_it_for_me_is_their_task() -> None:
+    intent = read("I'll do the fridge temperature log on sunday at 7, log it for me", "en", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "do the fridge temperature log",
+        ["me"],
+    )
