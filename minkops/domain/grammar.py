@@ -3591,7 +3591,14 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     urgent = {hit.last for hit in lex.hits("urgency", words)}
-    reason = [hit.first for hit in lex.hits("because", words) if hit.first >= 2]
+    # "…or they won't get collected": a warning of what follows if the work is not done
+    # is a reason given backwards, cut as one.
+    reason = sorted(
+        hit.first
+        for name in ("because", "or_else")
+        for hit in lex.hits(name, words)
+        if hit.first >= 2
+    )
     if reason:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
@@ -3631,6 +3638,8 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
 
 
 _DATIVES = frozenset({"me", "te", "le", "nos", "os", "les"})
+_PERFECT = frozenset({"ha", "han", "habia", "habian"})
+"""A "que se ha dejado la cartera" is done already: what befell, as a past would say."""
 
 
 def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
@@ -3642,7 +3651,7 @@ def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str
         if words[at] not in _BARE_QUE or words[at + 1] != "se":
             continue
         verb = title[tokens[at + 2].start : tokens[at + 2].end].lower()
-        if words[at + 2] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
+        if words[at + 2] in _DATIVES | _PERFECT or (verb.endswith("ó") and len(verb) > len("dió")):
             return at
     return 0
 

@@ -5602,3 +5602,61 @@ def test_a_spanish_comment_that_it_leaks_after_a_comma_is_no_part_of_the_title()
 )
 def test_a_bad_state_said_after_the_work_without_a_comma_is_no_part_of_it(text: str) -> None:
     assert read(text)["title"] in {"change the bin bags", "fix the hand dryer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "tom order more paper towels from the supplier, the dispenser's run out",
+            "order more paper towels from the supplier",
+        ),
+        (
+            "pedro wipe down the patio tables, the pigeons got them too",
+            "wipe down the patio tables",
+        ),
+    ],
+)
+def test_a_thing_that_ran_out_or_got_at_after_a_comma_is_no_part_of_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_spanish_bare_plural_of_how_things_were_left_after_a_comma_is_a_comment() -> None:
+    intent = read("que Tom ordene las revistas de la entrada, quedaron tiradas por el suelo", "es")
+    assert intent["title"] == "ordenar las revistas de la entrada"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "Pedro has to lock the back gate tonight or it will blow open",
+            "en",
+            "lock the back gate",
+        ),
+        ("Tom must water the ferns today otherwise they dry out", "en", "water the ferns"),
+        ("que Luis riegue las macetas hoy o si no se secan", "es", "regar las macetas"),
+    ],
+)
+def test_a_warning_of_what_happens_otherwise_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "que María compre más servilletas, nos hemos quedado sin ninguna",
+        "que María compre más servilletas, la vi casi vacía la caja",
+    ],
+)
+def test_a_spanish_first_person_aside_after_a_comma_is_no_part_of_the_title(text: str) -> None:
+    assert read(text, "es")["title"] == "comprar más servilletas"
+
+
+def test_a_spanish_que_se_ha_with_a_participle_says_what_befell_not_the_work() -> None:
+    intent = read("Juan Mora, llama a la gestoría, que se ha perdido una factura", "es")
+    assert intent["title"] == "llamar a la gestoría"
