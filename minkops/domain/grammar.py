@@ -3475,6 +3475,11 @@ def refine_task(
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
+    if (based := _progressive_base(title)) != title:
+        # "I'll take care of restocking the shelf, put it under my name": the labelled
+        # work said as a gerund reads as the order it is ("restock the shelf").
+        intent = intent.model_copy(update={"title": based})
+        title = based
     folded_title = Text.of(title).folded
     at = message.folded.find(folded_title) if folded_title else -1
     before = words_of(message.folded[max(0, at - 12) : at]) if at > 0 else []

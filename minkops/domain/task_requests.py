@@ -36,6 +36,7 @@ _PREAMBLE = (
 """Words said to MinkOps before the request for a task: "could you", "hey", "me haces el
 favor de"."""
 _BREAKS = ",.;:!?"
+_PRONOUNS = frozenset({"it", "that", "this", "lo", "eso", "esto"})
 _NOT_A_PERSON = frozenset({"el", "la", "los", "las", "lo", "un", "una", "the", "a"})
 
 
@@ -169,6 +170,10 @@ def _put_me_down(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     down = _request_hit("self_put_down", text, words, lex)
     if down is None or down.last >= len(words):
         return None
+    if all(word in _PRONOUNS for word in words[down.last :]):
+        return None  # "I can clean the sterilizer, put me down for it": the work came first
+    if lex.has("self_task_after", words[down.last :]):
+        return None  # "me pongo yo con lo de …, añádemelo": labelled after, read there
     tokens = tokens_of(text.folded)
     return _labelled(_MINE, text.slice(tokens[down.last].start, len(text.folded)))
 
@@ -178,6 +183,18 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     llamar a la gestoría lo hago yo, ponlo como tarea mía": the work said first, then
     labelled as the sender's own after a break."""
     label = lex.hits("self_task_after", words)
+    # "me pongo yo a …, apúntamelo": being put down, said first, opens the work as well.
+    lead = [
+        hit
+        for name in ("self_doing_lead", "self_put_down")
+        for hit in lex.hits(name, words[:_LEAD_REACH])
+        if hit.first == 0
+    ]
+    opened = bool(lead)
+    if not label and opened:
+        # "I'll do the stock count at 8, log it for me", "me toca a mí hacer el pedido,
+        # apúntalo": a plain "note it down" is the sender's own when they said they do it.
+        label = lex.hits("noted_after", words)
     if not label:
         return None
     tokens = tokens_of(text.folded)
@@ -192,9 +209,8 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     if not any(mark in text.folded[tokens[at - 1].end : tokens[at].start] for mark in _BREAKS):
         return None
     first, last = 0, at
-    lead = lex.hits("self_doing_lead", words[:3])
-    if lead and lead[0].first == 0:
-        first = lead[0].last
+    if opened:
+        first = max(hit.last for hit in lead)
     topic = lex.hits("work_topic", words[:at])
     if topic:
         # "Ana me dijo que me lo pusiera yo lo de organizar la nevera, pónmelo": the
@@ -210,6 +226,9 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
 
 
+_LEAD_REACH = 6
+"""How long the sender's word that they do it may be: "I'll take care of", "yo me encargo
+de"."""
 _NAME_WORDS = 3
 """How many words a person's name may take ("Juan Pérez", "María José López")."""
 

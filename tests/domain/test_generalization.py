@@ -5660,3 +5660,50 @@ def test_a_spanish_first_person_aside_after_a_comma_is_no_part_of_the_title(text
 def test_a_spanish_que_se_ha_with_a_participle_says_what_befell_not_the_work() -> None:
     intent = read("Juan Mora, llama a la gestoría, que se ha perdido una factura", "es")
     assert intent["title"] == "llamar a la gestoría"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "I'll sort the returns shelf on Friday at 4pm, note it down for me",
+            "en",
+            "sort the returns shelf",
+        ),
+        (
+            "me toca a mí limpiar la cámara frigorífica el lunes, anótalo",
+            "es",
+            "limpiar la cámara frigorífica",
+        ),
+    ],
+)
+def test_a_plan_of_ones_own_then_a_plain_note_it_down_is_the_senders_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_note_it_down_after_someone_elses_work_does_not_make_it_the_senders() -> None:
+    intent = read("Tom will sort the returns shelf on Friday, note it down for me", "en", "staff")
+    assert intent.get("assignees") != ["me"]
+
+
+def test_a_longer_word_of_taking_charge_opens_the_senders_own_work() -> None:
+    intent = read("yo me ocupo de ordenar el almacén, apúntamelo", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("ordenar el almacén", ["me"])
+
+
+def test_a_gerund_after_taking_care_of_reads_as_the_order() -> None:
+    intent = read("I'll take care of sorting the recycling, put it under my name", "en", "staff")
+    assert (intent["title"], intent["assignees"]) == ("sort the recycling", ["me"])
+
+
+def test_put_me_down_for_it_after_the_work_labels_the_work_said_first() -> None:
+    intent = read("I can mop the stockroom tonight, put me down for it", "en", "staff")
+    assert (intent["title"], intent["assignees"]) == ("mop the stockroom", ["me"])
+
+
+def test_being_put_down_then_a_label_after_the_work_keeps_the_label_out() -> None:
+    intent = read("me pongo yo con lo de pintar la valla, añádemelo a mis tareas", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("pintar la valla", ["me"])
