@@ -2496,9 +2496,9 @@ def _passive_from(clause: Clause, modal: int, after: int, verb: str) -> IntentTy
         rest_start, later = later[0].last, later[1:]
     if later:
         named = _named_at_end(clause)
-        if named is None or len(later) > 1 or assignees:
+        if named is None or len(later) > len(named[1]) or assignees:
             return None  # someone else the work is about ("before Tom arrives")
-        assignees, rest_end = [named[1]], later[0].first
+        assignees, rest_end = named[1], later[0].first
     thing = clause.original(start, modal)
     if words[start] in DETERMINERS | ES_DETERMINERS:
         thing = thing[:1].lower() + thing[1:]  # "The list" opens the sentence, not the title
@@ -2656,7 +2656,7 @@ def _create_task(clause: Clause) -> IntentType | None:
     tail = _named_at_end(clause)
     if tail is not None and (start is None or start >= clause.people[-1].first):
         # "…, que lo haga Tom mañana": the work is before the name, not after it.
-        return _task_from(clause, tail[0], [tail[1]], subjunctive=False)
+        return _task_from(clause, tail[0], tail[1], subjunctive=False)
     if start is None and (ended := _order_then_name(clause)) is not None:
         # "give the reception desk a wipe down João, it's all sticky": the order, then
         # who does it, unmarked.
@@ -3014,20 +3014,26 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     return None
 
 
-def _named_at_end(clause: Clause) -> tuple[str, str] | None:
-    """ "clean the grill - Juan": the work, then who does it, after a dash or a comma."""
+def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
+    """ "clean the grill - Juan": the work, then who does it (one person, or two joined by
+    "and": "…, pedro y juan mora"), after a dash or a comma."""
     if not clause.people or clause.question:
         return None
+    named = _joined_at_end(clause)
     last = clause.people[-1]
     after = ""
-    if last.last < len(clause.words):
+    if last.last < len(clause.words) and not clause.lex.covers(
+        "time_residue", clause.words[last.last :]
+    ):
         # "…, que lo haga Tom mañana": a time may follow the name; it goes with the work.
+        # "…, Juan Mora cuando puedas": whenever suits says no time, and goes.
         after = clause.text.original[clause.tokens[last.last].start :]
         context = clause.context
         found = find_time(after, timezone=context.timezone, now=context.now)
         if found is None or tidy(found.rest):
             return None
-    if last.first < 2 or len(clause.people) > 1:
+    last = named[0]
+    if last.first < 2 or len(clause.people) > len(named):
         return None
     cut = clause.tokens[last.first].start
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
@@ -3053,7 +3059,17 @@ def _named_at_end(clause: Clause) -> tuple[str, str] | None:
     if verb:
         # "servilletas, que las reponga Tom": the topic is the object of the verb.
         head = f"{verb} {head.rstrip('-,:– ')}"
-    return tidy(f"{head} {after}" if after else head), _written(clause, last)
+    return tidy(f"{head} {after}" if after else head), [_written(clause, one) for one in named]
+
+
+def _joined_at_end(clause: Clause) -> list[Person]:
+    """The last person named, with the one before when only "and" stands between them."""
+    last = clause.people[-1]
+    if len(clause.people) > 1:
+        before = clause.people[-2]
+        if last.first == before.last + 1 and clause.words[before.last] in _AND:
+            return [before, last]
+    return [last]
 
 
 def _resumed_object(clause: Clause, name_at: int) -> tuple[int, str] | None:
@@ -3461,7 +3477,7 @@ def refine_task(
         )
         named = _named_at_end(clause)
         if named is not None:
-            intent = intent.model_copy(update={"title": named[0], "assignees": [named[1]]})
+            intent = intent.model_copy(update={"title": named[0], "assignees": named[1]})
     if (repaired := _repaired(intent.title)) != intent.title:
         intent = intent.model_copy(update={"title": repaired})  # "… tres no espera … cuatro"
     title = intent.title

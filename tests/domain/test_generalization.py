@@ -5707,3 +5707,42 @@ def test_put_me_down_for_it_after_the_work_labels_the_work_said_first() -> None:
 def test_being_put_down_then_a_label_after_the_work_keeps_the_label_out() -> None:
     intent = read("me pongo yo con lo de pintar la valla, añádemelo a mis tareas", "es", "staff")
     assert (intent["title"], intent["assignees"]) == ("pintar la valla", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        (
+            "the grease traps need scraping, tom when you get a second",
+            "en",
+            "scrape the grease traps",
+            ["tom"],
+        ),
+        (
+            "Hay que vaciar el congelador pequeño, Lucía cuando tengas un rato",
+            "es",
+            "vaciar el congelador pequeño",
+            ["Lucía"],
+        ),
+    ],
+)
+def test_a_need_then_a_name_and_whenever_suits_hands_the_work_over(
+    text: str, language: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+    assert "due" not in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who"),
+    [
+        ("hay que montar las estanterías nuevas el lunes, lucía y maría", "es", ["lucía", "maría"]),
+        ("the van needs washing, Tom and Pedro", "en", ["Tom", "Pedro"]),
+    ],
+)
+def test_a_need_then_two_names_joined_by_and_hands_the_work_to_both(
+    text: str, language: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["assignees"]) == ("create_task", who)
