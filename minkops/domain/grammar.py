@@ -3039,7 +3039,8 @@ def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
     handed = clause.lex.hits("hand_to", clause.words[max(0, last.first - 4) : last.first])
     verb = ""
-    if handed and max(0, last.first - 4) + handed[-1].last == last.first:
+    handed_over = bool(handed) and max(0, last.first - 4) + handed[-1].last == last.first
+    if handed_over:
         cut = clause.tokens[max(0, last.first - 4) + handed[-1].first].start
     elif (resumed := _resumed_object(clause, last.first)) is not None:
         cut, verb = resumed
@@ -3054,7 +3055,10 @@ def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
         # "lo de llamar al proveedor que lo haga Pedro": the work set up as a topic needs
         # no comma, and "lo de" is no part of it.
         head = f"{head[clause.tokens[topic[0].last].start :].rstrip(' -,:–')},"
-    if not head.endswith(("-", ",", ":", "–")):
+    # "… los sillones. Que lo haga María": handed over in words, a sentence of its own
+    # names who as well as a comma would.
+    ends = ("-", ",", ":", "–", ".") if handed_over else ("-", ",", ":", "–")
+    if not head.endswith(ends):
         return None
     if verb:
         # "servilletas, que las reponga Tom": the topic is the object of the verb.
@@ -3876,6 +3880,8 @@ def _trim_title(title: str) -> str:
             title = title[tokens[1].start :]
         elif duty and duty[0].first == 0 and duty[0].last < len(words):
             title = title[tokens[duty[0].last].start :]
+        elif (turn := _turn_before_the_work(words)) is not None:
+            title = title[tokens[turn].start :]
     title = _progressive_base(title)
     # "when you get in, can you check the oil": the work is after the clause.
     first = title.split(" ", 1)[0].casefold()
@@ -3942,6 +3948,15 @@ def _trim_title(title: str) -> str:
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
     return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+def _turn_before_the_work(words: Sequence[str]) -> int | None:
+    """ "(esta semana) toca desinfectar los sillones": whose turn or what is due, said
+    before an infinitive, is no part of the work; "toca el timbre" is the work itself."""
+    turn = lexicon().hits("turn_duty", words[:2])
+    if not turn or turn[0].first != 0 or turn[0].last >= len(words):
+        return None
+    return turn[0].last if words[turn[0].last].endswith(INFINITIVE_ENDINGS) else None
 
 
 def _drop_sign_off(title: str) -> str:

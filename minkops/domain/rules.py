@@ -46,7 +46,7 @@ from minkops.domain.rules_work import (
     list_reminders,
     list_tasks,
 )
-from minkops.domain.sentences import order_among_sentences
+from minkops.domain.sentences import order_among_sentences, scene_then_que
 from minkops.domain.task_requests import task_asked_for
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
@@ -292,6 +292,10 @@ class RuleEngine:
             if isinstance(relayed.intent, CreateTask) and relayed.intent.assignees:
                 return relayed
         understood = self._understand(text, context)
+        if isinstance(understood.intent, Unknown) and (split := scene_then_que(text)):
+            # "las mangueras están hechas un lío, que alguien las recoja": read as the
+            # two sentences it is.
+            text, understood = split, self._understand(split, context)
         alone = order_among_sentences(
             text, understood.intent, lambda part: self._understand(part, context).intent
         )

@@ -52,6 +52,26 @@ def order_among_sentences(
     return None if isinstance(whole, _ORDERS) else order
 
 
+_SCENE_ARTICLES = frozenset({"el", "la", "los", "las"})
+_SCENE_REACH = 8
+"""How far into the scene its verb may be: "las mangueras del patio (están) …"."""
+
+
+def scene_then_que(message: str) -> str | None:
+    """ "las mangueras están hechas un lío, que alguien las recoja": a scene (a noun
+    phrase and what is so of it), then after a comma an order in "que": the comma ends
+    the scene as a full stop would, and the order's pronoun stands for its subject. The
+    message with that comma made a full stop, or None."""
+    head, mark, order = message.partition(",")
+    words = words_of(head)
+    said = words_of(order)
+    if not mark or len(words) < 3 or said[:1] != ["que"] or words[0] not in _SCENE_ARTICLES:
+        return None
+    if not lexicon().has("comment_verb", words[2:_SCENE_REACH]):
+        return None
+    return f"{head.rstrip()}. {order.strip()}"
+
+
 def _files_it(sentence: str) -> bool:
     """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
     work said in another adds nothing to it."""

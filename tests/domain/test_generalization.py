@@ -5746,3 +5746,18 @@ def test_a_need_then_two_names_joined_by_and_hands_the_work_to_both(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["assignees"]) == ("create_task", who)
+
+
+def test_a_need_said_then_handed_over_in_a_sentence_of_its_own() -> None:
+    intent = read("hay que barnizar la puerta del almacén. Que lo haga Tom", "es")
+    assert (intent["title"], intent["assignees"]) == ("barnizar la puerta del almacén", ["Tom"])
+
+
+def test_what_is_due_before_an_infinitive_is_no_part_of_the_work() -> None:
+    intent = read("esta tarde toca pintar las taquillas. Que lo haga Luis", "es")
+    assert (intent["title"], intent["assignees"]) == ("pintar las taquillas", ["Luis"])
+
+
+def test_a_scene_then_a_comma_and_an_order_in_que_reads_the_pronoun_as_its_subject() -> None:
+    intent = read("las toallas están tiradas por el suelo, que alguien las doble", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "doblar las toallas")
