@@ -62,8 +62,11 @@ def _third_person_base(word: str) -> str | None:
 
 NEED_LEADS = (
     ("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",), ("get",), ("have",),
-    ("let's", "get"), ("we", "gotta", "get"),
+    ("let's", "get"), ("we", "gotta", "get"), ("make", "sure", "that"), ("make", "sure"),
 )  # fmt: skip
+_PASSIVE_AUXILIARIES = frozenset({"get", "gets", "is", "are", "be", "got"})
+"""Between the thing and its participle ("make sure the windows get cleaned"): the
+passive's auxiliary, no part of the order made of it ("clean the windows")."""
 _THIRD_PERSONS = frozenset({"has", "does", "goes"})
 _PARTICIPLE_REACH = 6
 """How far after "the" a participle may come: "the extractor filters changed"."""
@@ -104,7 +107,8 @@ def object_first(title: str, language: str) -> str:
             )
             base = english_base(word) if participle else None
             if base is not None and index > start + 1:
-                head = title[tokens[start].start : tokens[index].start]
+                end = index - 1 if words[index - 1] in _PASSIVE_AUXILIARIES else index
+                head = title[tokens[start].start : tokens[end].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")
         return title
     if len(words) > 1 and words[0] == "be" and words[1].endswith("ing"):

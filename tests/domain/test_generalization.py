@@ -5761,3 +5761,14 @@ def test_what_is_due_before_an_infinitive_is_no_part_of_the_work() -> None:
 def test_a_scene_then_a_comma_and_an_order_in_que_reads_the_pronoun_as_its_subject() -> None:
     intent = read("las toallas están tiradas por el suelo, que alguien las doble", "es")
     assert (intent["kind"], intent["title"]) == ("create_task", "doblar las toallas")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, make sure the patio chairs get stacked by 9pm", "stack the patio chairs"),
+        ("Tom make sure that the stock room is tidied before Friday", "tidy the stock room"),
+    ],
+)
+def test_make_sure_a_thing_gets_done_reads_as_the_order_to_do_it(text: str, title: str) -> None:
+    assert read(text)["title"] == title
