@@ -3006,9 +3006,10 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     start = clause.tokens[after - 1].end
     for index in range(after, min(len(clause.tokens), after + _LABEL_REACH + 1)):
         between = clause.text.folded[start : clause.tokens[index].start]
-        clock = between == ":" and clause.tokens[index].text.isdigit() and index > 0
+        # "a las 12:45", "at 8:30am": a colon between hours and minutes (the minutes may
+        # carry their "am") tells the time, no label
+        clock = between == ":" and clause.tokens[index].text[:1].isdigit() and index > 0
         if ":" in between and not (clock and clause.tokens[index - 1].text.isdigit()):
-            # "a las 12:45": a colon between hours and minutes tells the time, no label
             return index if index > after else None
         start = clause.tokens[index].end
     return None

@@ -5772,3 +5772,24 @@ def test_a_scene_then_a_comma_and_an_order_in_que_reads_the_pronoun_as_its_subje
 )
 def test_make_sure_a_thing_gets_done_reads_as_the_order_to_do_it(text: str, title: str) -> None:
     assert read(text)["title"] == title
+
+
+def test_a_clock_time_with_am_after_the_name_is_no_label_colon() -> None:
+    intent = read("Pedro tonight at 9:45pm mop and dry the dining room")
+    assert (intent["title"], intent["assignees"]) == ("mop and dry the dining room", ["Pedro"])
+    assert intent["due"] == "2025-03-27T21:45:00+01:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Juan Mora, ¿te animás a barnizar las mesas de la terraza?",
+        "a Juan Mora le pediría que barnice las mesas de la terraza",
+    ],
+)
+def test_a_spanish_dare_you_or_i_would_ask_him_opens_the_work(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == (
+        "barnizar las mesas de la terraza",
+        ["Juan Mora"],
+    )
