@@ -5793,3 +5793,12 @@ def test_a_spanish_dare_you_or_i_would_ask_him_opens_the_work(text: str) -> None
         "barnizar las mesas de la terraza",
         ["Juan Mora"],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lo de barnizar las mesas se lo dejo a Lucía", "barnizar las mesas, se lo paso a Lucía"],
+)
+def test_a_spanish_i_leave_it_to_hands_the_work_to_the_person(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == ("barnizar las mesas", ["Lucía"])
