@@ -83,14 +83,20 @@ def object_first(title: str, language: str) -> str:
     for index in range(1, len(words) - 1):
         if words[index] in {"needs", "need"} and words[index + 1].endswith("ing"):
             base = english_base(words[index + 1])
+            last = index + 1
+            gerund = len(words) > index + 3 and words[index + 3].endswith("ing")
+            second = english_base(words[index + 3]) if gerund else None
+            if base is not None and words[index + 2 : index + 3] == ["and"] and second is not None:
+                # "towels need washing and drying": both gerunds are the work
+                base, last = f"{base} and {second}", index + 3
             if base is not None and words[0] in DETERMINERS:
                 head = title[: tokens[index].start]
-                return tidy(f"{base} {tidy(head)}{title[tokens[index + 1].end :]}")
+                return tidy(f"{base} {tidy(head)}{title[tokens[last].end :]}")
             if base is not None and words[index] == "need" and plural(words[0]):
                 # "gutters at 14 Elm Grove need clearing": a bare plural is the things
                 # meant ("clear the gutters …").
                 head = title[: tokens[index].start]
-                return tidy(f"{base} the {tidy(head)}{title[tokens[index + 1].end :]}")
+                return tidy(f"{base} the {tidy(head)}{title[tokens[last].end :]}")
     start = 0
     for lead in NEED_LEADS:
         if tuple(words[: len(lead)]) == lead:

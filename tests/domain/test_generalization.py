@@ -5802,3 +5802,8 @@ def test_a_spanish_dare_you_or_i_would_ask_him_opens_the_work(text: str) -> None
 def test_a_spanish_i_leave_it_to_hands_the_work_to_the_person(text: str) -> None:
     intent = read(text, "es")
     assert (intent["title"], intent["assignees"]) == ("barnizar las mesas", ["Lucía"])
+
+
+def test_two_gerunds_after_needs_are_both_the_work() -> None:
+    intent = read("Pedro - the aprons from the kitchen need ironing and folding by Friday 5pm")
+    assert intent["title"] == "iron and fold the aprons from the kitchen"
