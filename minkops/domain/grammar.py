@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from minkops.domain.antecedents import antecedent_in_place
+from minkops.domain.antecedents import antecedent_in_place, fronted_object_in_place
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -3133,6 +3133,9 @@ def _task_from(
         # "la bomba pierde agua. Juan, que la revise": the clitic is the pump.
         said_before = clause.text.original[: clause.tokens[clause.people[0].first].start]
         title = antecedent_in_place(title, said_before, clause.language)
+    if clause.language == "es":
+        # "los tintes caducados hay que tirarlos": the object said before the duty.
+        title = fronted_object_in_place(title, clause.text.original)
     # "Pedro... no, mejor Tom. Tom, encuaderna …": the name put right, then said again to
     # address the order, is one doer.
     assignees = list(dict.fromkeys(assignees))
@@ -3496,6 +3499,9 @@ def refine_task(
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
+    if language == "es" and (fronted := fronted_object_in_place(title, title)) != title:
+        intent = intent.model_copy(update={"title": fronted})  # "la nevera hay que limpiarla"
+        title = fronted
     if (based := _progressive_base(title)) != title:
         # "I'll take care of restocking the shelf, put it under my name": the labelled
         # work said as a gerund reads as the order it is ("restock the shelf").

@@ -46,7 +46,7 @@ from minkops.domain.rules_work import (
     list_reminders,
     list_tasks,
 )
-from minkops.domain.sentences import order_among_sentences, scene_then_que
+from minkops.domain.sentences import order_among_sentences, scene_then_que, taken_on
 from minkops.domain.task_requests import task_asked_for
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
@@ -296,9 +296,13 @@ class RuleEngine:
             # "las mangueras están hechas un lío, que alguien las recoja": read as the
             # two sentences it is.
             text, understood = split, self._understand(split, context)
-        alone = order_among_sentences(
-            text, understood.intent, lambda part: self._understand(part, context).intent
-        )
+
+        def read(part: str) -> IntentType:
+            return self._understand(part, context).intent
+
+        if (taken := taken_on(text, understood.intent, read)) is not None:
+            return understood.model_copy(update={"intent": taken})
+        alone = order_among_sentences(text, understood.intent, read)
         if alone is None:
             return understood
         if isinstance(alone, CreateTask):

@@ -72,6 +72,31 @@ def scene_then_que(message: str) -> str | None:
     return f"{head.rstrip()}. {order.strip()}"
 
 
+def taken_on(
+    message: str, whole: IntentType, read: Callable[[str], IntentType]
+) -> IntentType | None:
+    """ "los tintes caducados hay que tirarlos. María ¿te encargas tú?": the last sentence
+    only hands over what the ones before said ("could someone do that"); the work is
+    theirs, the person and the time the whole message's. None to keep `whole`."""
+    if not isinstance(whole, CreateTask):
+        return None
+    if not lexicon().covers("take_it_on", words_of(whole.title)):
+        return None
+    parts = sentences_of(message)
+    if not 1 < len(parts) <= _MAX_SENTENCES:
+        return None
+    work = read(" ".join(parts[:-1]))
+    if not isinstance(work, CreateTask) or not work.title:
+        return None
+    return whole.model_copy(
+        update={
+            "title": work.title,
+            "assignees": whole.assignees or work.assignees,
+            "due": whole.due or work.due,
+        }
+    )
+
+
 def _files_it(sentence: str) -> bool:
     """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
     work said in another adds nothing to it."""

@@ -5807,3 +5807,40 @@ def test_a_spanish_i_leave_it_to_hands_the_work_to_the_person(text: str) -> None
 def test_two_gerunds_after_needs_are_both_the_work() -> None:
     intent = read("Pedro - the aprons from the kitchen need ironing and folding by Friday 5pm")
     assert intent["title"] == "iron and fold the aprons from the kitchen"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("las sillas rotas hay que bajarlas al sótano", "bajar las sillas rotas al sótano"),
+        ("la cafetera hay que descalcificarla el viernes, Tom", "descalcificar la cafetera"),
+    ],
+)
+def test_a_spanish_object_said_before_the_duty_takes_the_clitics_place(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        (
+            "the gutters over the porch need clearing. Pedro can you sort that?",
+            "en",
+            "clear the gutters over the porch",
+            ["Pedro"],
+        ),
+        (
+            "hay que pintar la barandilla. Luis ¿te ocupas tú?",
+            "es",
+            "pintar la barandilla",
+            ["Luis"],
+        ),
+    ],
+)
+def test_a_last_sentence_that_only_takes_on_the_work_keeps_the_work_said_before(
+    text: str, language: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, who)
