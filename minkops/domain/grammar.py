@@ -2888,10 +2888,19 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
         return after - 1 if _causative_with_an_object(clause, after) else after
     if start < len(words) and words[start] in _TO:
         return start + 1
+    if start < len(words) and words[start] in _POST_LINKS:
+        # "we need someone on the phone to call back …", "someone at the desk to greet
+        # …": where they stand says who; the work starts after the "to".
+        for at in range(start + 1, min(len(words) - 1, start + _POST_REACH + 1)):
+            if words[at] in _TO:
+                return at + 1
     return start
 
 
 _TO = frozenset({"to", "2"})
+_POST_LINKS = frozenset({"on", "in", "at", "behind"})
+_POST_REACH = 4
+"""How long the place a person is wanted at may be: "on the front desk"."""
 """The "to" before the work, as typed in a hurry: "need someone 2 fix …"."""
 
 

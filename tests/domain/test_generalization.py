@@ -5844,3 +5844,8 @@ def test_a_last_sentence_that_only_takes_on_the_work_keeps_the_work_said_before(
 ) -> None:
     intent = read(text, language)
     assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+def test_someone_wanted_at_a_place_then_to_and_the_work_is_the_work() -> None:
+    intent = read("we need someone on the till to count the float before close")
+    assert intent["title"] == "count the float"
