@@ -5849,3 +5849,13 @@ def test_a_last_sentence_that_only_takes_on_the_work_keeps_the_work_said_before(
 def test_someone_wanted_at_a_place_then_to_and_the_work_is_the_work() -> None:
     intent = read("we need someone on the till to count the float before close")
     assert intent["title"] == "count the float"
+
+
+def test_latest_after_a_time_is_no_part_of_the_title() -> None:
+    intent = read("Lucía has to restock the napkins, 6pm latest")
+    assert (intent["title"], intent["due"]) == ("restock the napkins", "2025-03-27T18:00:00+01:00")
+
+
+def test_an_occasions_noun_left_after_its_before_and_day_went_as_the_time_goes_too() -> None:
+    intent = read("Someone has to hose the terrace before the Saturday market, 7am at the latest")
+    assert (intent["title"], intent["due"]) == ("hose the terrace", "2025-03-29T07:00:00+01:00")
