@@ -5859,3 +5859,8 @@ def test_latest_after_a_time_is_no_part_of_the_title() -> None:
 def test_an_occasions_noun_left_after_its_before_and_day_went_as_the_time_goes_too() -> None:
     intent = read("Someone has to hose the terrace before the Saturday market, 7am at the latest")
     assert (intent["title"], intent["due"]) == ("hose the terrace", "2025-03-29T07:00:00+01:00")
+
+
+def test_a_portuguese_duty_and_a_comment_after_a_comma_are_no_part_of_the_title() -> None:
+    intent = read("o Pedro tem que consertar a torneira da cozinha, tá pingando", "pt")
+    assert (intent["title"], intent["assignees"]) == ("consertar a torneira da cozinha", ["Pedro"])
