@@ -5864,3 +5864,12 @@ def test_an_occasions_noun_left_after_its_before_and_day_went_as_the_time_goes_t
 def test_a_portuguese_duty_and_a_comment_after_a_comma_are_no_part_of_the_title() -> None:
     intent = read("o Pedro tem que consertar a torneira da cozinha, tá pingando", "pt")
     assert (intent["title"], intent["assignees"]) == ("consertar a torneira da cozinha", ["Pedro"])
+
+
+def test_a_portuguese_plan_of_ones_own_then_put_on_my_list_is_the_senders_task() -> None:
+    intent = read("Vou pintar o portão da garagem, coloca na minha lista", "pt", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "pintar o portão da garagem",
+        ["me"],
+    )
