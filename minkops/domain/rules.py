@@ -46,7 +46,12 @@ from minkops.domain.rules_work import (
     list_reminders,
     list_tasks,
 )
-from minkops.domain.sentences import order_among_sentences, scene_then_que, taken_on
+from minkops.domain.sentences import (
+    named_before,
+    order_among_sentences,
+    scene_then_que,
+    taken_on,
+)
 from minkops.domain.task_requests import task_asked_for
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
@@ -302,6 +307,8 @@ class RuleEngine:
 
         if (taken := taken_on(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": taken})
+        if (named := named_before(text, understood.intent, read)) is not None:
+            return understood.model_copy(update={"intent": named})
         alone = order_among_sentences(text, understood.intent, read)
         if alone is None:
             return understood

@@ -97,6 +97,29 @@ def taken_on(
     )
 
 
+def named_before(
+    message: str, whole: IntentType, read: Callable[[str], IntentType]
+) -> IntentType | None:
+    """ "is Maria in yet? she should restock the gloves": the last sentence's subject is
+    a pronoun for the one person the sentences before named; read with the name in its
+    place, it is the work. None to keep `whole`."""
+    if not isinstance(whole, CreateTask) or len(whole.assignees) != 1:
+        return None
+    parts = sentences_of(message)
+    if not 1 < len(parts) <= _MAX_SENTENCES:
+        return None
+    pronoun, _, rest = parts[-1].strip().partition(" ")
+    name = whole.assignees[0]
+    if not rest or not lexicon().covers("person_pronoun", words_of(pronoun)):
+        return None
+    if name.casefold() not in " ".join(parts[:-1]).casefold():
+        return None
+    work = read(f"{name} {rest}")
+    if not isinstance(work, CreateTask) or work.assignees != [name] or not work.title:
+        return None
+    return whole.model_copy(update={"title": work.title, "due": work.due or whole.due})
+
+
 def _files_it(sentence: str) -> bool:
     """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
     work said in another adds nothing to it."""

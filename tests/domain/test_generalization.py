@@ -5873,3 +5873,8 @@ def test_a_portuguese_plan_of_ones_own_then_put_on_my_list_is_the_senders_task()
         "pintar o portão da garagem",
         ["me"],
     )
+
+
+def test_a_pronoun_opening_the_last_sentence_stands_for_the_person_named_before() -> None:
+    intent = read("has Pedro finished his break? he needs to unload the flour sacks")
+    assert (intent["title"], intent["assignees"]) == ("unload the flour sacks", ["Pedro"])
