@@ -53,6 +53,7 @@ from minkops.domain.sentences import (
     taken_on,
 )
 from minkops.domain.task_requests import task_asked_for
+from minkops.domain.then_time import due_said_before
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
 
@@ -334,6 +335,7 @@ class RuleEngine:
         language = _language(prepared.folded, context.language)
         ticked = any(mark in text for mark in _CHECK_MARKS)
         intent = talk(text) or self._intent(prepared, context, language, asked, ticked)
+        intent = due_said_before(text, intent, context)  # "… friday at 10am … before then"
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)

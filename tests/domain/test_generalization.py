@@ -5878,3 +5878,26 @@ def test_a_portuguese_plan_of_ones_own_then_put_on_my_list_is_the_senders_task()
 def test_a_pronoun_opening_the_last_sentence_stands_for_the_person_named_before() -> None:
     intent = read("has Pedro finished his break? he needs to unload the flour sacks")
     assert (intent["title"], intent["assignees"]) == ("unload the flour sacks", ["Pedro"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "the fire officer is visiting thursday at 11am. Tom, clear the fire exits before then",
+            "en",
+            "clear the fire exits",
+        ),
+        (
+            "el lunes a las 9 viene el proveedor. Lucía, ordena el almacén para entonces",
+            "es",
+            "ordenar el almacén",
+        ),
+    ],
+)
+def test_before_then_points_back_to_the_time_said_earlier(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["title"] == title
+    assert intent["due"] in {"2025-03-27T11:00:00+01:00", "2025-03-31T09:00:00+02:00"}
