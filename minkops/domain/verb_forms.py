@@ -286,11 +286,19 @@ def _pronominal_order(written: str, rest: str) -> str | None:
         if not key.endswith(clitic) or len(stem) < shortest:
             continue
         known = lexicon().imperative_lemmas.get(stem)
-        if known is not None:
-            return f"{known}se"
-        for ending, infinitive in _TU_ORDER_INFINITIVES:
-            if stem.endswith(ending):
-                return f"{_undiphthong(stem[:-1])}{infinitive}se"
+        if known is None:
+            for ending, infinitive in _TU_ORDER_INFINITIVES:
+                if stem.endswith(ending):
+                    known = f"{_undiphthong(stem[:-1])}{infinitive}"
+                    break
+        if known is None:
+            continue
+        if lexicon().has("fetched_for_oneself", [known]) and rest:
+            # "tráete más bolsas", "cógete las llaves": a "te" of fetching with its object
+            # is for whom, no part of the work ("traer más bolsas"); "ponte los guantes"
+            # puts them on oneself ("ponerse").
+            return known
+        return f"{known}se"
     return None
 
 

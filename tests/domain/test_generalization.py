@@ -5901,3 +5901,12 @@ def test_before_then_points_back_to_the_time_said_earlier(
     intent = read(text, language)
     assert intent["title"] == title
     assert intent["due"] in {"2025-03-27T11:00:00+01:00", "2025-03-31T09:00:00+02:00"}
+
+
+def test_a_spanish_te_of_fetching_for_oneself_is_no_part_of_the_infinitive() -> None:
+    intent = read("Juan Mora, cógete dos cajas de guantes del almacén", "es")
+    assert intent["title"] == "coger dos cajas de guantes del almacén"
+
+
+def test_a_spanish_pronominal_order_of_going_keeps_its_se() -> None:
+    assert read("Lucía, pásate por la imprenta", "es")["title"] == "pasarse por la imprenta"
