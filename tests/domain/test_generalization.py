@@ -5910,3 +5910,12 @@ def test_a_spanish_te_of_fetching_for_oneself_is_no_part_of_the_infinitive() -> 
 
 def test_a_spanish_pronominal_order_of_going_keeps_its_se() -> None:
     assert read("Lucía, pásate por la imprenta", "es")["title"] == "pasarse por la imprenta"
+
+
+def test_a_french_plan_of_ones_own_then_add_it_for_me_is_the_senders_task() -> None:
+    intent = read("Je me charge de trier les serviettes, tu peux me l'ajouter ?", "fr", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "trier les serviettes",
+        ["me"],
+    )
