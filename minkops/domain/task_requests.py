@@ -159,6 +159,11 @@ def _put_on_my_list(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     if not mine or mine[0].first <= put.last:
         return None
     tokens = tokens_of(text.folded)
+    if all(word in _PRONOUNS for word in words[put.last : mine[0].first]):
+        # "stick this on my list — true the wheels": the work is what follows the list
+        if mine[0].last >= len(words):
+            return None
+        return _labelled(_MINE, text.slice(tokens[mine[0].last].start, len(text.folded)))
     work = text.slice(tokens[put.last].start, tokens[mine[0].first - 1].end)
     after = text.slice(tokens[mine[0].last - 1].end, len(text.folded))
     return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))

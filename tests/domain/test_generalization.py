@@ -5919,3 +5919,18 @@ def test_a_french_plan_of_ones_own_then_add_it_for_me_is_the_senders_task() -> N
         "trier les serviettes",
         ["me"],
     )
+
+
+def test_put_this_on_my_list_then_the_work_after_a_dash_is_the_senders_task() -> None:
+    intent = read("pop this on my list — re-grout the shower tiles", "en", "staff")
+    assert (intent["title"], intent["assignees"]) == ("re-grout the shower tiles", ["me"])
+
+
+def test_a_spanish_this_one_i_note_myself_then_a_colon_is_the_senders_task() -> None:
+    intent = read("esto me lo apunto yo: pedir presupuesto al fontanero", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("pedir presupuesto al fontanero", ["me"])
+
+
+def test_a_spanish_plural_whenever_you_have_a_moment_is_no_part_of_the_title() -> None:
+    intent = read("Tom y Pedro, barnizar la puerta del patio cuando tengáis un momento", "es")
+    assert intent["title"] == "barnizar la puerta del patio"
