@@ -57,6 +57,7 @@ def task_asked_for(text: Text) -> Text | None:
         _announced,
         _favour_named,
         _handed_after,
+        _for_anyone_after,
     ):
         said = read(text, words, lex)
         if said is not None:
@@ -309,6 +310,32 @@ def _handed_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
             Text(f"for {name.original}: {work.original}", f"for {name.folded}: {work.folded}"),
         )
     return None
+
+
+def _for_anyone_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "we need to get the ice machine serviced, whoever's free", "hace falta comprar
+    bombillas, quien pueda": the need said first, then left to whoever can after a
+    break: a task for no one in particular."""
+    anyone = lex.hits("whoever_can", words)
+    if not anyone or anyone[-1].last != len(words) or anyone[-1].first < 2:
+        return None
+    at = anyone[-1].first
+    tokens = tokens_of(text.folded)
+    if not any(mark in text.folded[tokens[at - 1].end : tokens[at].start] for mark in _BREAKS):
+        return None
+    if not any(lex.has(need, words[:at]) for need in _NEEDS):
+        return None
+    first = 0
+    for duty in lex.hits("obligation", words[:at]):
+        # "ostras se me olvidaba, hay que comprar …": the duty opening a clause of its own
+        # starts the work; what was said before its break is none of it.
+        opens = duty.first == 0 or any(
+            mark in text.folded[tokens[duty.first - 1].end : tokens[duty.first].start]
+            for mark in _BREAKS
+        )
+        if opens and duty.last < at:
+            first = duty.last
+    return _labelled(_LABEL, text.slice(tokens[first].start, tokens[at - 1].end))
 
 
 def _labelled(label: str, rest: Text) -> Text:

@@ -5934,3 +5934,25 @@ def test_a_spanish_this_one_i_note_myself_then_a_colon_is_the_senders_task() -> 
 def test_a_spanish_plural_whenever_you_have_a_moment_is_no_part_of_the_title() -> None:
     intent = read("Tom y Pedro, barnizar la puerta del patio cuando tengáis un momento", "es")
     assert intent["title"] == "barnizar la puerta del patio"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "we need to descale the coffee machine, whoever is around",
+            "en",
+            "descale the coffee machine",
+        ),
+        (
+            "vaya, casi se me pasa, hay que regar el huerto, el que tenga un rato",
+            "es",
+            "regar el huerto",
+        ),
+    ],
+)
+def test_a_need_left_to_whoever_can_after_a_break_is_a_task_for_no_one_in_particular(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
