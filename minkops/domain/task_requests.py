@@ -206,9 +206,10 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     tokens = tokens_of(text.folded)
     at = label[0].first
     if at == 0 and label[0].last < len(words):
-        # "ponlo como tarea mía: llamar al banco": the label said first, the work after.
+        # "ponlo como tarea mía: llamar al banco", "me lo apunto yo mismo, hablar con …":
+        # the label said first, the work after its colon or comma.
         end = tokens[label[0].last - 1].end
-        if text.folded[end:].lstrip().startswith(":"):
+        if text.folded[end:].lstrip().startswith((":", ",")):
             return _labelled(_MINE, text.slice(end, len(text.folded)).strip())
     if at < 2:
         return None

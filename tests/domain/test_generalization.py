@@ -5956,3 +5956,13 @@ def test_a_need_left_to_whoever_can_after_a_break_is_a_task_for_no_one_in_partic
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_an_after_phrase_holding_the_time_names_an_occasion_not_the_work() -> None:
+    intent = read("someone mop the changing rooms after the last class tonight")
+    assert intent["title"] == "mop the changing rooms"
+
+
+def test_a_spanish_self_label_first_then_a_comma_and_the_work_is_the_senders_task() -> None:
+    intent = read("me lo apunto yo misma, revisar el contrato del alquiler", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("revisar el contrato del alquiler", ["me"])
