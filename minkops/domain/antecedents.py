@@ -13,7 +13,9 @@ _SUBJECT_REACH = 6
 """How long the noun phrase that opens the sentence before may be: "la bomba del riego"."""
 
 
-def _subject_said_about(sentence: str, article: str | frozenset[str]) -> str | None:
+def _subject_said_about(
+    sentence: str, article: str | frozenset[str], verb_class: str = "comment_verb"
+) -> str | None:
     """The noun phrase opening `sentence` with `article`, when a verb of what is so or
     happens (the lexicon's `comment_verb`) follows it: "la bomba del riego (pierde …)"."""
     tokens = tokens_of(Text.of(sentence).folded)
@@ -21,7 +23,7 @@ def _subject_said_about(sentence: str, article: str | frozenset[str]) -> str | N
     articles = frozenset({article}) if isinstance(article, str) else article
     if len(words) < 3 or words[0] not in articles:
         return None
-    verbs = lexicon().hits("comment_verb", words[2 : 2 + _SUBJECT_REACH])
+    verbs = lexicon().hits(verb_class, words[2 : 2 + _SUBJECT_REACH])
     if not verbs:
         return None
     end = 2 + verbs[0].first
@@ -45,6 +47,26 @@ def antecedent_in_place(title: str, said_before: str, language: str) -> str:
         verb = word[: -len(clitic)]
         if word.casefold().endswith(clitic) and verb.casefold().endswith(("ar", "er", "ir")):
             thing = _subject_said_about(sentence, article) or _object_said_last(sentence, clitic)
+            if thing is not None:
+                return tidy(f"{verb} {thing} {rest}")
+    return title
+
+
+def fronted_object_in_place(title: str, sentence: str) -> str:
+    """ "los tintes caducados hay que tirarlos" → "tirar los tintes caducados": a Spanish
+    object said first, then a duty whose infinitive takes it back as a clitic; the
+    object goes in the clitic's place when their articles agree. The title may be the
+    whole sentence ("la nevera hay que limpiarla") or the duty's verb on ("limpiarla")."""
+    tokens = tokens_of(Text.of(title).folded)
+    duty = lexicon().hits("obligation", [t.text for t in tokens])
+    if duty and duty[0].first > 1 and duty[0].last < len(tokens):
+        # the whole sentence: the object, the duty, then the verb that takes it back
+        sentence, title = title, title[tokens[duty[0].last].start :]
+    word, _, rest = title.strip().partition(" ")
+    for clitic, article in _CLITIC_ARTICLES.items():
+        verb = word[: -len(clitic)]
+        if word.casefold().endswith(clitic) and verb.casefold().endswith(("ar", "er", "ir")):
+            thing = _subject_said_about(sentence, article, "obligation")
             if thing is not None:
                 return tidy(f"{verb} {thing} {rest}")
     return title

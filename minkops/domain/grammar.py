@@ -26,7 +26,11 @@ from zoneinfo import ZoneInfo
 from rapidfuzz.distance import DamerauLevenshtein
 
 from minkops.domain import charges, reminder_tails
-from minkops.domain.antecedents import antecedent_in_place, english_subject
+from minkops.domain.antecedents import (
+    antecedent_in_place,
+    english_subject,
+    fronted_object_in_place,
+)
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -3117,10 +3121,19 @@ def _after_indefinite_subject(clause: Clause, first: int, last: int) -> int:
         return after - 1 if _causative_with_an_object(clause, after) else after
     if start < len(words) and words[start] in _TO:
         return start + 1
+    if start < len(words) and words[start] in _POST_LINKS:
+        # "we need someone on the phone to call back …", "someone at the desk to greet
+        # …": where they stand says who; the work starts after the "to".
+        for at in range(start + 1, min(len(words) - 1, start + _POST_REACH + 1)):
+            if words[at] in _TO:
+                return at + 1
     return start
 
 
 _TO = frozenset({"to", "2"})
+_POST_LINKS = frozenset({"on", "in", "at", "behind"})
+_POST_REACH = 4
+"""How long the place a person is wanted at may be: "on the front desk"."""
 """The "to" before the work, as typed in a hurry: "need someone 2 fix …"."""
 
 
@@ -3241,9 +3254,10 @@ def _colon_after(clause: Clause, after: int) -> int | None:
     start = clause.tokens[after - 1].end
     for index in range(after, min(len(clause.tokens), after + _LABEL_REACH + 1)):
         between = clause.text.folded[start : clause.tokens[index].start]
-        clock = between == ":" and clause.tokens[index].text.isdigit() and index > 0
+        # "a las 12:45", "at 8:30am": a colon between hours and minutes (the minutes may
+        # carry their "am") tells the time, no label
+        clock = between == ":" and clause.tokens[index].text[:1].isdigit() and index > 0
         if ":" in between and not (clock and clause.tokens[index - 1].text.isdigit()):
-            # "a las 12:45": a colon between hours and minutes tells the time, no label
             return index if index > after else None
         start = clause.tokens[index].end
     return None
@@ -3276,8 +3290,11 @@ def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
         return None
     last = group[0]
     after = ""
-    if group[-1].last < len(clause.words):
+    if group[-1].last < len(clause.words) and not clause.lex.covers(
+        "time_residue", clause.words[group[-1].last :]
+    ):
         # "…, que lo haga Tom mañana": a time may follow the name; it goes with the work.
+        # "…, Juan Mora cuando puedas": whenever suits says no time, and goes.
         after = clause.text.original[clause.tokens[group[-1].last].start :]
         context = clause.context
         found = find_time(after, timezone=context.timezone, now=context.now)
@@ -3289,7 +3306,8 @@ def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
     # "…, give it to Juan Mora", "…, que lo haga Pedro": the handing-over words go too.
     handed = clause.lex.hits("hand_to", clause.words[max(0, last.first - 4) : last.first])
     verb = ""
-    if handed and max(0, last.first - 4) + handed[-1].last == last.first:
+    handed_over = bool(handed) and max(0, last.first - 4) + handed[-1].last == last.first
+    if handed_over:
         cut = clause.tokens[max(0, last.first - 4) + handed[-1].first].start
     elif (resumed := _resumed_object(clause, last.first)) is not None:
         cut, verb = resumed
@@ -3304,7 +3322,10 @@ def _named_at_end(clause: Clause) -> tuple[str, list[str]] | None:
         # "lo de llamar al proveedor que lo haga Pedro": the work set up as a topic needs
         # no comma, and "lo de" is no part of it.
         head = f"{head[clause.tokens[topic[0].last].start :].rstrip(' -,:–')},"
-    if not head.endswith(("-", ",", ":", "–")):
+    # "… los sillones. Que lo haga María": handed over in words, a sentence of its own
+    # names who as well as a comma would.
+    ends = ("-", ",", ":", "–", ".") if handed_over else ("-", ",", ":", "–")
+    if not head.endswith(ends):
         return None
     if verb:
         # "servilletas, que las reponga Tom": the topic is the object of the verb.
@@ -3380,6 +3401,9 @@ def _task_from(
         # "la bomba pierde agua. Juan, que la revise": the clitic is the pump.
         said_before = clause.text.original[: clause.tokens[clause.people[0].first].start]
         title = antecedent_in_place(title, said_before, clause.language)
+    if clause.language == "es":
+        # "los tintes caducados hay que tirarlos": the object said before the duty.
+        title = fronted_object_in_place(title, clause.text.original)
     # "Pedro... no, mejor Tom. Tom, encuaderna …": the name put right, then said again to
     # address the order, is one doer.
     assignees = list(dict.fromkeys(assignees))
@@ -3770,6 +3794,14 @@ def refine_task(
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
+    if language == "es" and (fronted := fronted_object_in_place(title, title)) != title:
+        intent = intent.model_copy(update={"title": fronted})  # "la nevera hay que limpiarla"
+        title = fronted
+    if (based := _progressive_base(title)) != title:
+        # "I'll take care of restocking the shelf, put it under my name": the labelled
+        # work said as a gerund reads as the order it is ("restock the shelf").
+        intent = intent.model_copy(update={"title": based})
+        title = based
     folded_title = Text.of(title).folded
     at = message.folded.find(folded_title) if folded_title else -1
     before = words_of(message.folded[max(0, at - 12) : at]) if at > 0 else []
@@ -3899,7 +3931,14 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     urgent = {hit.last for hit in lex.hits("urgency", words)}
-    reason = [hit.first for hit in lex.hits("because", words) if hit.first >= 2]
+    # "…or they won't get collected": a warning of what follows if the work is not done
+    # is a reason given backwards, cut as one.
+    reason = sorted(
+        hit.first
+        for name in ("because", "or_else")
+        for hit in lex.hits(name, words)
+        if hit.first >= 2
+    )
     if reason:
         title = tidy(title[: tokens[reason[0] - 1].end])
         tokens, words = tokens[: reason[0]], words[: reason[0]]
@@ -3939,6 +3978,8 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
 
 
 _DATIVES = frozenset({"me", "te", "le", "nos", "os", "les"})
+_PERFECT = frozenset({"ha", "han", "habia", "habian"})
+"""A "que se ha dejado la cartera" is done already: what befell, as a past would say."""
 
 
 def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
@@ -3955,7 +3996,7 @@ def _what_happened_to_it(title: str, tokens: Sequence[Word], words: Sequence[str
         if se + 1 >= len(words) or words[se] != "se":
             continue
         verb = title[tokens[se + 1].start : tokens[se + 1].end].lower()
-        if words[se + 1] in _DATIVES or (verb.endswith("ó") and len(verb) > len("dió")):
+        if words[se + 1] in _DATIVES | _PERFECT or (verb.endswith("ó") and len(verb) > len("dió")):
             return at
     return 0
 

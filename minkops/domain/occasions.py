@@ -26,9 +26,17 @@ def drop_dated_occasion(said: str, rest: str) -> str:
     tokens = tokens_of(Text.of(rest).folded)
     ahead = [t for t in tokens if t.end <= cut]
     behind = [t for t in tokens if t.start >= cut]
+    residue = lexicon().hits("time_residue", [t.text for t in behind])
+    if residue and residue[-1].last == len(behind) and residue[-1].first > 0:
+        behind = behind[: residue[-1].first]  # "…, 7am at the latest": no occasion's word
     if len(behind) > _AFTER_THE_TIME or len(ahead) < 2:
         return rest
     first = max(2, len(ahead) - _OCCASION_REACH)
+    taken = tokens_of(Text.of(said[cut:]).folded)[:1]
+    if behind and taken and lexicon().has("occasion_before", [taken[0].text]):
+        # "before the Sunday rush": the time took its "before" with it; the occasion's
+        # noun left behind ("rush") is no more the work.
+        return tidy(rest[: ahead[-1].end])
     hits = lexicon().hits("occasion_before", [t.text for t in ahead[first:]])
     if not hits:
         return rest

@@ -47,8 +47,14 @@ from minkops.domain.rules_work import (
     list_reminders,
     list_tasks,
 )
-from minkops.domain.sentences import order_among_sentences
+from minkops.domain.sentences import (
+    named_before,
+    order_among_sentences,
+    scene_then_que,
+    taken_on,
+)
 from minkops.domain.task_requests import task_asked_for
+from minkops.domain.then_time import due_said_before
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_recurrence, find_time
 
@@ -319,9 +325,19 @@ class RuleEngine:
             if isinstance(relayed.intent, CreateTask) and relayed.intent.assignees:
                 return relayed
         understood = self._understand(text, context)
-        alone = order_among_sentences(
-            text, understood.intent, lambda part: self._understand(part, context).intent
-        )
+        if isinstance(understood.intent, Unknown) and (split := scene_then_que(text)):
+            # "las mangueras están hechas un lío, que alguien las recoja": read as the
+            # two sentences it is.
+            text, understood = split, self._understand(split, context)
+
+        def read(part: str) -> IntentType:
+            return self._understand(part, context).intent
+
+        if (taken := taken_on(text, understood.intent, read)) is not None:
+            return understood.model_copy(update={"intent": taken})
+        if (named := named_before(text, understood.intent, read)) is not None:
+            return understood.model_copy(update={"intent": named})
+        alone = order_among_sentences(text, understood.intent, read)
         if alone is None:
             return understood
         if isinstance(alone, CreateTask):
@@ -346,6 +362,7 @@ class RuleEngine:
         language = _language(prepared.folded, context.language)
         ticked = any(mark in text for mark in _CHECK_MARKS)
         intent = talk(text) or self._intent(prepared, context, language, asked, ticked)
+        intent = due_said_before(text, intent, context)  # "… friday at 10am … before then"
         # No follow-ups are glued on here: an answer to a question MinkOps asked is
         # completed by the domain against that question (domain/flows.py), nothing else.
         return Understood(language=language, intent=intent)

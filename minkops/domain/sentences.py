@@ -66,6 +66,74 @@ def order_among_sentences(
     return None if isinstance(whole, _ORDERS) else order
 
 
+_SCENE_ARTICLES = frozenset({"el", "la", "los", "las"})
+_SCENE_REACH = 8
+"""How far into the scene its verb may be: "las mangueras del patio (están) …"."""
+
+
+def scene_then_que(message: str) -> str | None:
+    """ "las mangueras están hechas un lío, que alguien las recoja": a scene (a noun
+    phrase and what is so of it), then after a comma an order in "que": the comma ends
+    the scene as a full stop would, and the order's pronoun stands for its subject. The
+    message with that comma made a full stop, or None."""
+    head, mark, order = message.partition(",")
+    words = words_of(head)
+    said = words_of(order)
+    if not mark or len(words) < 3 or said[:1] != ["que"] or words[0] not in _SCENE_ARTICLES:
+        return None
+    if not lexicon().has("comment_verb", words[2:_SCENE_REACH]):
+        return None
+    return f"{head.rstrip()}. {order.strip()}"
+
+
+def taken_on(
+    message: str, whole: IntentType, read: Callable[[str], IntentType]
+) -> IntentType | None:
+    """ "los tintes caducados hay que tirarlos. María ¿te encargas tú?": the last sentence
+    only hands over what the ones before said ("could someone do that"); the work is
+    theirs, the person and the time the whole message's. None to keep `whole`."""
+    if not isinstance(whole, CreateTask):
+        return None
+    if not lexicon().covers("take_it_on", words_of(whole.title)):
+        return None
+    parts = sentences_of(message)
+    if not 1 < len(parts) <= _MAX_SENTENCES:
+        return None
+    work = read(" ".join(parts[:-1]))
+    if not isinstance(work, CreateTask) or not work.title:
+        return None
+    return whole.model_copy(
+        update={
+            "title": work.title,
+            "assignees": whole.assignees or work.assignees,
+            "due": whole.due or work.due,
+        }
+    )
+
+
+def named_before(
+    message: str, whole: IntentType, read: Callable[[str], IntentType]
+) -> IntentType | None:
+    """ "is Maria in yet? she should restock the gloves": the last sentence's subject is
+    a pronoun for the one person the sentences before named; read with the name in its
+    place, it is the work. None to keep `whole`."""
+    if not isinstance(whole, CreateTask) or len(whole.assignees) != 1:
+        return None
+    parts = sentences_of(message)
+    if not 1 < len(parts) <= _MAX_SENTENCES:
+        return None
+    pronoun, _, rest = parts[-1].strip().partition(" ")
+    name = whole.assignees[0]
+    if not rest or not lexicon().covers("person_pronoun", words_of(pronoun)):
+        return None
+    if name.casefold() not in " ".join(parts[:-1]).casefold():
+        return None
+    work = read(f"{name} {rest}")
+    if not isinstance(work, CreateTask) or work.assignees != [name] or not work.title:
+        return None
+    return whole.model_copy(update={"title": work.title, "due": work.due or whole.due})
+
+
 def _files_it(sentence: str) -> bool:
     """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
     work said in another adds nothing to it."""

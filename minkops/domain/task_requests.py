@@ -36,7 +36,7 @@ _PREAMBLE = (
 """Words said to MinkOps before the request for a task: "could you", "hey", "me haces el
 favor de"."""
 _BREAKS = ",.;:!?"
-_PRONOUNS = frozenset({"this", "that", "it", "these", "those", "them"})
+_PRONOUNS = frozenset({"this", "that", "it", "these", "those", "them", "lo", "eso", "esto"})
 _NOT_A_PERSON = frozenset({"el", "la", "los", "las", "lo", "un", "una", "the", "a"})
 
 
@@ -59,6 +59,7 @@ def task_asked_for(text: Text) -> Text | None:
         _announced,
         _favour_named,
         _handed_after,
+        _for_anyone_after,
     ):
         said = read(text, words, lex)
         if said is not None:
@@ -179,6 +180,10 @@ def _put_me_down(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     down = _request_hit("self_put_down", text, words, lex)
     if down is None or down.last >= len(words):
         return None
+    if all(word in _PRONOUNS for word in words[down.last :]):
+        return None  # "I can clean the sterilizer, put me down for it": the work came first
+    if lex.has("self_task_after", words[down.last :]):
+        return None  # "me pongo yo con lo de …, añádemelo": labelled after, read there
     tokens = tokens_of(text.folded)
     return _labelled(_MINE, text.slice(tokens[down.last].start, len(text.folded)))
 
@@ -188,23 +193,35 @@ def _labelled_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
     llamar a la gestoría lo hago yo, ponlo como tarea mía": the work said first, then
     labelled as the sender's own after a break."""
     label = lex.hits("self_task_after", words)
+    # "me pongo yo a …, apúntamelo": being put down, said first, opens the work as well.
+    lead = [
+        hit
+        for name in ("self_doing_lead", "self_put_down")
+        for hit in lex.hits(name, words[:_LEAD_REACH])
+        if hit.first == 0
+    ]
+    opened = bool(lead)
+    if not label and opened:
+        # "I'll do the stock count at 8, log it for me", "me toca a mí hacer el pedido,
+        # apúntalo": a plain "note it down" is the sender's own when they said they do it.
+        label = lex.hits("noted_after", words)
     if not label:
         return None
     tokens = tokens_of(text.folded)
     at = label[0].first
     if at == 0 and label[0].last < len(words):
-        # "ponlo como tarea mía: llamar al banco": the label said first, the work after.
+        # "ponlo como tarea mía: llamar al banco", "me lo apunto yo mismo, hablar con …":
+        # the label said first, the work after its colon or comma.
         end = tokens[label[0].last - 1].end
-        if text.folded[end:].lstrip().startswith(":"):
+        if text.folded[end:].lstrip().startswith((":", ",")):
             return _labelled(_MINE, text.slice(end, len(text.folded)).strip())
     if at < 2:
         return None
     if not any(mark in text.folded[tokens[at - 1].end : tokens[at].start] for mark in _BREAKS):
         return None
     first, last = 0, at
-    lead = lex.hits("self_doing_lead", words[:3])
-    if lead and lead[0].first == 0:
-        first = lead[0].last
+    if opened:
+        first = max(hit.last for hit in lead)
     topic = lex.hits("work_topic", words[:at])
     if topic:
         # "Ana me dijo que me lo pusiera yo lo de organizar la nevera, pónmelo": the
@@ -292,6 +309,9 @@ def _after_my_duty(words: list[str], first: int, at: int, lex: Lexicon) -> int:
     return first
 
 
+_LEAD_REACH = 6
+"""How long the sender's word that they do it may be: "I'll take care of", "yo me encargo
+de"."""
 _NAME_WORDS = 3
 """How many words a person's name may take ("Juan Pérez", "María José López")."""
 
@@ -367,6 +387,32 @@ def _handed_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
             Text(f"for {name.original}: {work.original}", f"for {name.folded}: {work.folded}"),
         )
     return None
+
+
+def _for_anyone_after(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "we need to get the ice machine serviced, whoever's free", "hace falta comprar
+    bombillas, quien pueda": the need said first, then left to whoever can after a
+    break: a task for no one in particular."""
+    anyone = lex.hits("whoever_can", words)
+    if not anyone or anyone[-1].last != len(words) or anyone[-1].first < 2:
+        return None
+    at = anyone[-1].first
+    tokens = tokens_of(text.folded)
+    if not any(mark in text.folded[tokens[at - 1].end : tokens[at].start] for mark in _BREAKS):
+        return None
+    if not any(lex.has(need, words[:at]) for need in _NEEDS):
+        return None
+    first = 0
+    for duty in lex.hits("obligation", words[:at]):
+        # "ostras se me olvidaba, hay que comprar …": the duty opening a clause of its own
+        # starts the work; what was said before its break is none of it.
+        opens = duty.first == 0 or any(
+            mark in text.folded[tokens[duty.first - 1].end : tokens[duty.first].start]
+            for mark in _BREAKS
+        )
+        if opens and duty.last < at:
+            first = duty.last
+    return _labelled(_LABEL, text.slice(tokens[first].start, tokens[at - 1].end))
 
 
 def _labelled(label: str, rest: Text) -> Text:

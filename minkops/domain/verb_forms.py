@@ -62,8 +62,11 @@ def _third_person_base(word: str) -> str | None:
 
 NEED_LEADS = (
     ("we", "need"), ("i", "need"), ("we", "want"), ("i", "want"), ("need",), ("get",), ("have",),
-    ("let's", "get"), ("we", "gotta", "get"),
+    ("let's", "get"), ("we", "gotta", "get"), ("make", "sure", "that"), ("make", "sure"),
 )  # fmt: skip
+_PASSIVE_AUXILIARIES = frozenset({"get", "gets", "is", "are", "be", "got"})
+"""Between the thing and its participle ("make sure the windows get cleaned"): the
+passive's auxiliary, no part of the order made of it ("clean the windows")."""
 _THIRD_PERSONS = frozenset({"has", "does", "goes"})
 _PARTICIPLE_REACH = 6
 """How far after "the" a participle may come: "the extractor filters changed"."""
@@ -80,14 +83,20 @@ def object_first(title: str, language: str) -> str:
     for index in range(1, len(words) - 1):
         if words[index] in {"needs", "need"} and words[index + 1].endswith("ing"):
             base = english_base(words[index + 1])
+            last = index + 1
+            gerund = len(words) > index + 3 and words[index + 3].endswith("ing")
+            second = english_base(words[index + 3]) if gerund else None
+            if base is not None and words[index + 2 : index + 3] == ["and"] and second is not None:
+                # "towels need washing and drying": both gerunds are the work
+                base, last = f"{base} and {second}", index + 3
             if base is not None and words[0] in DETERMINERS:
                 head = title[: tokens[index].start]
-                return tidy(f"{base} {tidy(head)}{title[tokens[index + 1].end :]}")
+                return tidy(f"{base} {tidy(head)}{title[tokens[last].end :]}")
             if base is not None and words[index] == "need" and plural(words[0]):
                 # "gutters at 14 Elm Grove need clearing": a bare plural is the things
                 # meant ("clear the gutters …").
                 head = title[: tokens[index].start]
-                return tidy(f"{base} the {tidy(head)}{title[tokens[index + 1].end :]}")
+                return tidy(f"{base} the {tidy(head)}{title[tokens[last].end :]}")
     start = 0
     for lead in NEED_LEADS:
         if tuple(words[: len(lead)]) == lead:
@@ -104,7 +113,8 @@ def object_first(title: str, language: str) -> str:
             )
             base = english_base(word) if participle else None
             if base is not None and index > start + 1:
-                head = title[tokens[start].start : tokens[index].start]
+                end = index - 1 if words[index - 1] in _PASSIVE_AUXILIARIES else index
+                head = title[tokens[start].start : tokens[end].start]
                 return tidy(f"{base} {tidy(head)}{title[tokens[index].end :]}")
         return title
     if len(words) > 1 and words[0] == "be" and words[1].endswith("ing"):
@@ -276,11 +286,19 @@ def _pronominal_order(written: str, rest: str) -> str | None:
         if not key.endswith(clitic) or len(stem) < shortest:
             continue
         known = lexicon().imperative_lemmas.get(stem)
-        if known is not None:
-            return f"{known}se"
-        for ending, infinitive in _TU_ORDER_INFINITIVES:
-            if stem.endswith(ending):
-                return f"{_undiphthong(stem[:-1])}{infinitive}se"
+        if known is None:
+            for ending, infinitive in _TU_ORDER_INFINITIVES:
+                if stem.endswith(ending):
+                    known = f"{_undiphthong(stem[:-1])}{infinitive}"
+                    break
+        if known is None:
+            continue
+        if lexicon().has("fetched_for_oneself", [known]) and rest:
+            # "tráete más bolsas", "cógete las llaves": a "te" of fetching with its object
+            # is for whom, no part of the work ("traer más bolsas"); "ponte los guantes"
+            # puts them on oneself ("ponerse").
+            return known
+        return f"{known}se"
     return None
 
 

@@ -6415,3 +6415,367 @@ def test_the_senders_own_work_then_log_it_for_me_is_their_task() -> None:
         "do the fridge temperature log",
         ["me"],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "tom order more paper towels from the supplier, the dispenser's run out",
+            "order more paper towels from the supplier",
+        ),
+        (
+            "pedro wipe down the patio tables, the pigeons got them too",
+            "wipe down the patio tables",
+        ),
+    ],
+)
+def test_a_thing_that_ran_out_or_got_at_after_a_comma_is_no_part_of_the_title(
+    text: str, title: str
+) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_spanish_bare_plural_of_how_things_were_left_after_a_comma_is_a_comment() -> None:
+    intent = read("que Tom ordene las revistas de la entrada, quedaron tiradas por el suelo", "es")
+    assert intent["title"] == "ordenar las revistas de la entrada"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "Pedro has to lock the back gate tonight or it will blow open",
+            "en",
+            "lock the back gate",
+        ),
+        ("Tom must water the ferns today otherwise they dry out", "en", "water the ferns"),
+        ("que Luis riegue las macetas hoy o si no se secan", "es", "regar las macetas"),
+    ],
+)
+def test_a_warning_of_what_happens_otherwise_is_no_part_of_the_title(
+    text: str, language: str, title: str
+) -> None:
+    assert read(text, language)["title"] == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "que María compre más servilletas, nos hemos quedado sin ninguna",
+        "que María compre más servilletas, la vi casi vacía la caja",
+    ],
+)
+def test_a_spanish_first_person_aside_after_a_comma_is_no_part_of_the_title(text: str) -> None:
+    assert read(text, "es")["title"] == "comprar más servilletas"
+
+
+def test_a_spanish_que_se_ha_with_a_participle_says_what_befell_not_the_work() -> None:
+    intent = read("Juan Mora, llama a la gestoría, que se ha perdido una factura", "es")
+    assert intent["title"] == "llamar a la gestoría"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "I'll sort the returns shelf on Friday at 4pm, note it down for me",
+            "en",
+            "sort the returns shelf",
+        ),
+        (
+            "me toca a mí limpiar la cámara frigorífica el lunes, anótalo",
+            "es",
+            "limpiar la cámara frigorífica",
+        ),
+    ],
+)
+def test_a_plan_of_ones_own_then_a_plain_note_it_down_is_the_senders_task(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language, "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_note_it_down_after_someone_elses_work_does_not_make_it_the_senders() -> None:
+    intent = read("Tom will sort the returns shelf on Friday, note it down for me", "en", "staff")
+    assert intent.get("assignees") != ["me"]
+
+
+def test_a_longer_word_of_taking_charge_opens_the_senders_own_work() -> None:
+    intent = read("yo me ocupo de ordenar el almacén, apúntamelo", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("ordenar el almacén", ["me"])
+
+
+def test_a_gerund_after_taking_care_of_reads_as_the_order() -> None:
+    intent = read("I'll take care of sorting the recycling, put it under my name", "en", "staff")
+    assert (intent["title"], intent["assignees"]) == ("sort the recycling", ["me"])
+
+
+def test_put_me_down_for_it_after_the_work_labels_the_work_said_first() -> None:
+    intent = read("I can mop the stockroom tonight, put me down for it", "en", "staff")
+    assert (intent["title"], intent["assignees"]) == ("mop the stockroom", ["me"])
+
+
+def test_being_put_down_then_a_label_after_the_work_keeps_the_label_out() -> None:
+    intent = read("me pongo yo con lo de pintar la valla, añádemelo a mis tareas", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("pintar la valla", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        (
+            "the grease traps need scraping, tom when you get a second",
+            "en",
+            "scrape the grease traps",
+            ["tom"],
+        ),
+        (
+            "Hay que vaciar el congelador pequeño, Lucía cuando tengas un rato",
+            "es",
+            "vaciar el congelador pequeño",
+            ["Lucía"],
+        ),
+    ],
+)
+def test_a_need_then_a_name_and_whenever_suits_hands_the_work_over(
+    text: str, language: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, who)
+    assert "due" not in intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "who"),
+    [
+        ("hay que montar las estanterías nuevas el lunes, lucía y maría", "es", ["lucía", "maría"]),
+        ("the van needs washing, Tom and Pedro", "en", ["Tom", "Pedro"]),
+    ],
+)
+def test_a_need_then_two_names_joined_by_and_hands_the_work_to_both(
+    text: str, language: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["assignees"]) == ("create_task", who)
+
+
+def test_a_need_said_then_handed_over_in_a_sentence_of_its_own() -> None:
+    intent = read("hay que barnizar la puerta del almacén. Que lo haga Tom", "es")
+    assert (intent["title"], intent["assignees"]) == ("barnizar la puerta del almacén", ["Tom"])
+
+
+def test_what_is_due_before_an_infinitive_is_no_part_of_the_work() -> None:
+    intent = read("esta tarde toca pintar las taquillas. Que lo haga Luis", "es")
+    assert (intent["title"], intent["assignees"]) == ("pintar las taquillas", ["Luis"])
+
+
+def test_a_scene_then_a_comma_and_an_order_in_que_reads_the_pronoun_as_its_subject() -> None:
+    intent = read("las toallas están tiradas por el suelo, que alguien las doble", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "doblar las toallas")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro, make sure the patio chairs get stacked by 9pm", "stack the patio chairs"),
+        ("Tom make sure that the stock room is tidied before Friday", "tidy the stock room"),
+    ],
+)
+def test_make_sure_a_thing_gets_done_reads_as_the_order_to_do_it(text: str, title: str) -> None:
+    assert read(text)["title"] == title
+
+
+def test_a_clock_time_with_am_after_the_name_is_no_label_colon() -> None:
+    intent = read("Pedro tonight at 9:45pm mop and dry the dining room")
+    assert (intent["title"], intent["assignees"]) == ("mop and dry the dining room", ["Pedro"])
+    assert intent["due"] == "2025-03-27T21:45:00+01:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Juan Mora, ¿te animás a barnizar las mesas de la terraza?",
+        "a Juan Mora le pediría que barnice las mesas de la terraza",
+    ],
+)
+def test_a_spanish_dare_you_or_i_would_ask_him_opens_the_work(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == (
+        "barnizar las mesas de la terraza",
+        ["Juan Mora"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lo de barnizar las mesas se lo dejo a Lucía", "barnizar las mesas, se lo paso a Lucía"],
+)
+def test_a_spanish_i_leave_it_to_hands_the_work_to_the_person(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == ("barnizar las mesas", ["Lucía"])
+
+
+def test_two_gerunds_after_needs_are_both_the_work() -> None:
+    intent = read("Pedro - the aprons from the kitchen need ironing and folding by Friday 5pm")
+    assert intent["title"] == "iron and fold the aprons from the kitchen"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("las sillas rotas hay que bajarlas al sótano", "bajar las sillas rotas al sótano"),
+        ("la cafetera hay que descalcificarla el viernes, Tom", "descalcificar la cafetera"),
+    ],
+)
+def test_a_spanish_object_said_before_the_duty_takes_the_clitics_place(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title", "who"),
+    [
+        (
+            "the gutters over the porch need clearing. Pedro can you sort that?",
+            "en",
+            "clear the gutters over the porch",
+            ["Pedro"],
+        ),
+        (
+            "hay que pintar la barandilla. Luis ¿te ocupas tú?",
+            "es",
+            "pintar la barandilla",
+            ["Luis"],
+        ),
+    ],
+)
+def test_a_last_sentence_that_only_takes_on_the_work_keeps_the_work_said_before(
+    text: str, language: str, title: str, who: list[str]
+) -> None:
+    intent = read(text, language)
+    assert (intent["title"], intent["assignees"]) == (title, who)
+
+
+def test_someone_wanted_at_a_place_then_to_and_the_work_is_the_work() -> None:
+    intent = read("we need someone on the till to count the float before close")
+    assert intent["title"] == "count the float"
+
+
+def test_latest_after_a_time_is_no_part_of_the_title() -> None:
+    intent = read("Lucía has to restock the napkins, 6pm latest")
+    assert (intent["title"], intent["due"]) == ("restock the napkins", "2025-03-27T18:00:00+01:00")
+
+
+def test_an_occasions_noun_left_after_its_before_and_day_went_as_the_time_goes_too() -> None:
+    intent = read("Someone has to hose the terrace before the Saturday market, 7am at the latest")
+    assert (intent["title"], intent["due"]) == ("hose the terrace", "2025-03-29T07:00:00+01:00")
+
+
+def test_a_portuguese_duty_and_a_comment_after_a_comma_are_no_part_of_the_title() -> None:
+    intent = read("o Pedro tem que consertar a torneira da cozinha, tá pingando", "pt")
+    assert (intent["title"], intent["assignees"]) == ("consertar a torneira da cozinha", ["Pedro"])
+
+
+def test_a_portuguese_plan_of_ones_own_then_put_on_my_list_is_the_senders_task() -> None:
+    intent = read("Vou pintar o portão da garagem, coloca na minha lista", "pt", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "pintar o portão da garagem",
+        ["me"],
+    )
+
+
+def test_a_pronoun_opening_the_last_sentence_stands_for_the_person_named_before() -> None:
+    intent = read("has Pedro finished his break? he needs to unload the flour sacks")
+    assert (intent["title"], intent["assignees"]) == ("unload the flour sacks", ["Pedro"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "the fire officer is visiting thursday at 11am. Tom, clear the fire exits before then",
+            "en",
+            "clear the fire exits",
+        ),
+        (
+            "el lunes a las 9 viene el proveedor. Lucía, ordena el almacén para entonces",
+            "es",
+            "ordenar el almacén",
+        ),
+    ],
+)
+def test_before_then_points_back_to_the_time_said_earlier(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert intent["title"] == title
+    assert intent["due"] in {"2025-03-27T11:00:00+01:00", "2025-03-31T09:00:00+02:00"}
+
+
+def test_a_spanish_te_of_fetching_for_oneself_is_no_part_of_the_infinitive() -> None:
+    intent = read("Juan Mora, cógete dos cajas de guantes del almacén", "es")
+    assert intent["title"] == "coger dos cajas de guantes del almacén"
+
+
+def test_a_spanish_pronominal_order_of_going_keeps_its_se() -> None:
+    assert read("Lucía, pásate por la imprenta", "es")["title"] == "pasarse por la imprenta"
+
+
+def test_a_french_plan_of_ones_own_then_add_it_for_me_is_the_senders_task() -> None:
+    intent = read("Je me charge de trier les serviettes, tu peux me l'ajouter ?", "fr", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "trier les serviettes",
+        ["me"],
+    )
+
+
+def test_a_pointer_put_on_my_list_before_a_dash_leaves_the_work_after_it() -> None:
+    intent = read("pop this on my list — re-grout the shower tiles", "en", "staff")
+    assert (intent["title"], intent["assignees"]) == ("re-grout the shower tiles", ["me"])
+
+
+def test_a_spanish_this_one_i_note_myself_then_a_colon_is_the_senders_task() -> None:
+    intent = read("esto me lo apunto yo: pedir presupuesto al fontanero", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("pedir presupuesto al fontanero", ["me"])
+
+
+def test_a_spanish_plural_whenever_you_have_a_moment_is_no_part_of_the_title() -> None:
+    intent = read("Tom y Pedro, barnizar la puerta del patio cuando tengáis un momento", "es")
+    assert intent["title"] == "barnizar la puerta del patio"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        (
+            "we need to descale the coffee machine, whoever is around",
+            "en",
+            "descale the coffee machine",
+        ),
+        (
+            "vaya, casi se me pasa, hay que regar el huerto, el que tenga un rato",
+            "es",
+            "regar el huerto",
+        ),
+    ],
+)
+def test_a_need_left_to_whoever_can_after_a_break_is_a_task_for_no_one_in_particular(
+    text: str, language: str, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, [])
+
+
+def test_an_after_phrase_holding_the_time_names_an_occasion_not_the_work() -> None:
+    intent = read("someone mop the changing rooms after the last class tonight")
+    assert intent["title"] == "mop the changing rooms"
+
+
+def test_a_spanish_self_label_first_then_a_comma_and_the_work_is_the_senders_task() -> None:
+    intent = read("me lo apunto yo misma, revisar el contrato del alquiler", "es", "staff")
+    assert (intent["title"], intent["assignees"]) == ("revisar el contrato del alquiler", ["me"])
