@@ -50,7 +50,9 @@ class Lexicon:
     """Every language's classes merged (people mix languages), plus per-language maps."""
 
     classes: dict[str, dict[tuple[str, ...], None]] = field(default_factory=dict)
-    longest: dict[str, int] = field(default_factory=dict)
+    longest: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per class, each word a phrase opens with → the most words such a phrase has: a
+    position whose word opens none is passed in one probe."""
     languages: dict[str, str] = field(default_factory=dict)
     """A language's name in any of our languages → ISO 639-1."""
     lemmas: dict[str, str] = field(default_factory=dict)
@@ -76,15 +78,17 @@ class Lexicon:
             words = tuple(words_of(phrase))
             if words:
                 table[words] = None
-                self.longest[name] = max(self.longest.get(name, 0), len(words))
+                openers = self.longest.setdefault(name, {})
+                openers[words[0]] = max(openers.get(words[0], 0), len(words))
 
     def hits(self, name: str, words: Sequence[str]) -> list[Hit]:
         """Where the class occurs, longest phrase first at each position, no overlaps."""
         table = self.classes.get(name, {})
-        longest = self.longest.get(name, 0)
+        openers = self.longest.get(name, {})
         found: list[Hit] = []
         index = 0
         while index < len(words):
+            longest = openers.get(words[index], 0)
             for size in range(min(longest, len(words) - index), 0, -1):
                 if tuple(words[index : index + size]) in table:
                     found.append(Hit(index, index + size))

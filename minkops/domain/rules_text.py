@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
 _KEEP_PUNCTUATION = set(":,.;!?#+/-'()@&%\"")
 
 
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     if ch in "’‘`´":
         return "'"
