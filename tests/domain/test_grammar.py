@@ -561,3 +561,19 @@ def test_a_question_about_privacy_is_answered_not_taken_for_a_request_for_a_copy
     text: str, language: str, kind: str
 ) -> None:
     assert read(text, language, role="staff")["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("oye, ¿cuánto hemos pagado este trimestre?", "es", "billing"),
+        ("how much did we pay you last month?", "en", "billing"),
+        ("which plan are we on right now?", "en", "usage"),
+        ("¿qué plan tenemos contratado?", "es", "usage"),
+        ("queremos dar de baja la cuenta entera, cerramos en enero", "es", "delete_account"),
+    ],
+)
+def test_what_was_paid_the_plan_one_is_on_and_closing_the_whole_account(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
