@@ -245,6 +245,18 @@ def _hour_with_meridiem(
     return hour + 12 if 1 <= hour <= _DAY_STARTS else hour
 
 
+_END_OF_DAY = time(23, 59)
+
+
+def _clock_said(text: Text) -> bool:
+    """Whether an hour is said ("tonight at 9"), not only a part of the day ("tonight")."""
+    return any(
+        _time_of(match) is not None and not _house_number(text, match)
+        for pattern in _TIME_PATTERNS
+        for match in pattern.finditer(text.folded)
+    )
+
+
 def _take_time(text: Text) -> tuple[time | None, bool, Text]:
     """The first time of day in `text`; the flag says the phrase also meant "today"."""
     for pattern in _TIME_PATTERNS:
@@ -577,6 +589,7 @@ def find_time(
     short = _SHORT_WEEKDAY.search(work.folded)
     if short is not None:
         work = work.blank(*short.span())
+    said_time = work
     tod, today_hint, work = _take_time(work)
     day: date | None = None
     weekday: int | None = _WD_SHORT[short.group("wd") or short.group("only")] if short else None
@@ -602,6 +615,14 @@ def find_time(
         day = local_now.date()
         if _wall_clock(day, clock, zone) <= local_now:
             day += timedelta(days=1)
+    if (
+        today_hint
+        and _wall_clock(day, clock, zone) <= local_now < _wall_clock(day, _END_OF_DAY, zone)
+        and not _clock_said(said_time)
+    ):
+        # "bins out tonight" at 22:00: still today, its usual hour already past; due by
+        # the end of the day, not overdue the moment it is given.
+        clock = _END_OF_DAY
     return FoundTime(
         _wall_clock(day, clock, zone), tidy(work.original), tod is not None, explicit_date
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from croniter import croniter
@@ -169,3 +170,23 @@ def test_cron_fires_at_local_wall_clock_after_dst() -> None:
     fires = croniter(found.cron, madrid(2025, 3, 29, 10)).get_next(datetime)
     assert fires == madrid(2025, 3, 30, 9)
     assert fires.utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sam, bins out tonight", datetime(2026, 12, 1, 23, 59, tzinfo=ZoneInfo("Europe/Madrid"))),
+        (
+            "esta noche cerrar la caja",
+            datetime(2026, 12, 1, 23, 59, tzinfo=ZoneInfo("Europe/Madrid")),
+        ),
+        # An hour said is kept, past or not: the reader is told it has passed.
+        ("tonight at 9 lock up", datetime(2026, 12, 1, 21, 0, tzinfo=ZoneInfo("Europe/Madrid"))),
+    ],
+)
+def test_tonight_said_after_its_usual_hour_is_by_the_end_of_today(
+    text: str, expected: datetime
+) -> None:
+    late = datetime(2026, 12, 1, 22, 15, tzinfo=ZoneInfo("Europe/Madrid"))
+    found = find_time(text, timezone="Europe/Madrid", now=late)
+    assert found is not None and found.at == expected
