@@ -248,25 +248,24 @@ def _hour_with_meridiem(
 _END_OF_DAY = time(23, 59)
 
 
-def _clock_said(text: Text) -> bool:
-    """Whether an hour is said ("tonight at 9"), not only a part of the day ("tonight")."""
-    return any(
-        _time_of(match) is not None and not _house_number(text, match)
-        for pattern in _TIME_PATTERNS
-        for match in pattern.finditer(text.folded)
-    )
-
-
-def _take_time(text: Text) -> tuple[time | None, bool, Text]:
-    """The first time of day in `text`; the flag says the phrase also meant "today"."""
+def _first_clock(text: Text) -> tuple[time, re.Match[str]] | None:
+    """The first hour said in `text` ("at 9", "17h"), not a part of the day ("tonight")."""
     for pattern in _TIME_PATTERNS:
         for match in pattern.finditer(text.folded):
             if _house_number(text, match):
                 continue
             value = _time_of(match)
             if value is not None:
-                rest = text.blank(*match.span())
-                return _later_in_the_day(value, match, rest)
+                return value, match
+    return None
+
+
+def _take_time(text: Text) -> tuple[time | None, bool, Text]:
+    """The first time of day in `text`; the flag says the phrase also meant "today"."""
+    clock = _first_clock(text)
+    if clock is not None:
+        value, match = clock
+        return _later_in_the_day(value, match, text.blank(*match.span()))
     found = _POD_ALONE.search(text.folded)
     if found is None:
         return None, False, text
@@ -618,7 +617,7 @@ def find_time(
     if (
         today_hint
         and _wall_clock(day, clock, zone) <= local_now < _wall_clock(day, _END_OF_DAY, zone)
-        and not _clock_said(said_time)
+        and _first_clock(said_time) is None
     ):
         # "bins out tonight" at 22:00: still today, its usual hour already past; due by
         # the end of the day, not overdue the moment it is given.
