@@ -184,9 +184,7 @@ class Clause:
         # "pedro dice que …" tell. A word that opens a question ("¿hay …?", "¿tengo …?")
         # does not ask when it starts an obligation: "hay que llamar al técnico".
         # Unless a question word follows: "tengo que hacer algo hoy".
-        duty = {
-            i for hit in self.lex.hits("obligation", self.words) for i in range(hit.first, hit.last)
-        }
+        duty = self.lex.taken(("obligation",), self.words)
         # "anybody who's free should …": a "who" after an indefinite pronoun is relative.
         relative = {hit.last for hit in self.lex.hits("someone", self.words)}
         asking = [
@@ -873,24 +871,15 @@ def _messages(clause: Clause) -> IntentType | None:
     if clause.has("start_messages") or clause.covers("start_word"):
         # "je veux recevoir les messages en audio": how, not whether, to be written to.
         # "you can text me again" is whether: the words inside the request do not count.
-        if _said_beyond(clause, ("voice", "text_only"), "start_messages"):
+        lex, words = clause.lex, clause.words
+        if lex.reaches_outside("voice", ("start_messages",), words) or lex.reaches_outside(
+            "text_only", ("start_messages",), words
+        ):
             return None
         return StartMessages()
     if _notifications_back(clause):
         return StartMessages()
     return None
-
-
-def _said_beyond(clause: Clause, names: Sequence[str], within: str) -> bool:
-    """A phrase of `names` with a word no phrase of `within` took: "mensagens de voz" reaches
-    past "quero receber mensagens", so it says how to be written to."""
-    lex, words = clause.lex, clause.words
-    taken = {i for hit in lex.hits(within, words) for i in range(hit.first, hit.last)}
-    return any(
-        not taken.issuperset(range(hit.first, hit.last))
-        for name in names
-        for hit in lex.hits(name, words)
-    )
 
 
 def _messages_restarted(clause: Clause) -> IntentType | None:
@@ -1226,7 +1215,7 @@ def _listing(clause: Clause) -> IntentType | None:
         return None
     # "dame la lista de lo que falta por hacer": a "que" inside what is asked about (a
     # free relative, "lo que falta") orders no one.
-    about = {i for hit in lex.hits("task_noun", clause.words) for i in range(hit.first, hit.last)}
+    about = lex.taken(("task_noun",), clause.words)
     words = clause.words
     about.update(
         i for i in range(1, len(words)) if words[i] in _BARE_QUE and words[i - 1] in _FREE_RELATIVE
@@ -1269,11 +1258,7 @@ def _activity_of_a_thing(clause: Clause) -> bool:
     its subject is someone ("what's Tom doing", "what are we doing", "¿qué anda haciendo
     todo el mundo?")."""
     lex, words = clause.lex, clause.words
-    activity = {i for h in lex.hits("activity", words) for i in range(h.first, h.last)}
-    work = [
-        h for h in lex.hits("task_noun", words) if not activity.issuperset(range(h.first, h.last))
-    ]
-    if work or not activity:
+    if not lex.has("activity", words) or lex.reaches_outside("task_noun", ("activity",), words):
         return False
     # "qué calor hace hoy, madre mía": a "mía" of an interjection is nobody's doing.
     someone = clause.people or lex.has_outside("mine", ("interjection",), words) or clause.everyone
@@ -1391,12 +1376,7 @@ def _reports_done(clause: Clause) -> bool:
     # Nor one inside a time clause ("when you're done, Tom, mop the floor").
     # Nor one that is part of another word's sense ("room 12 checked out early", "would
     # ya give …": guests leaving, "you").
-    wrapped = {
-        i
-        for name in ("title_filler", "time_residue", "other_sense")
-        for h in clause.lex.hits(name, words)
-        for i in range(h.first, h.last)
-    }
+    wrapped = clause.lex.taken(("title_filler", "time_residue", "other_sense"), words)
     # "el Pedro tiene que limpiar la plancha que está hecha un asco": after someone's
     # duty, a done word is the work's or a comment on it, not a report.
     duty = min(

@@ -44,6 +44,11 @@ class Hit:
     last: int
     """Index one past its last word."""
 
+    @property
+    def span(self) -> range:
+        """The positions of its words."""
+        return range(self.first, self.last)
+
 
 @dataclass
 class Lexicon:
@@ -107,24 +112,25 @@ class Lexicon:
             return False
         return sum(h.last - h.first for h in self.hits(name, words)) == len(words)
 
+    def taken(self, names: Sequence[str], words: Sequence[str]) -> set[int]:
+        """The positions of the words some phrase of the classes takes."""
+        return {i for name in names for hit in self.hits(name, words) for i in hit.span}
+
     def has_outside(self, name: str, outside: Sequence[str], words: Sequence[str]) -> bool:
         """The class occurs at a word no phrase of the `outside` classes took ("me" in
         "show me" is not the sender asking about themselves)."""
-        taken: set[int] = set()
-        for other in outside:
-            for hit in self.hits(other, words):
-                taken.update(range(hit.first, hit.last))
-        return any(
-            not taken.intersection(range(hit.first, hit.last)) for hit in self.hits(name, words)
-        )
+        taken = self.taken(outside, words)
+        return any(not taken.intersection(hit.span) for hit in self.hits(name, words))
+
+    def reaches_outside(self, name: str, outside: Sequence[str], words: Sequence[str]) -> bool:
+        """A phrase of the class has a word no phrase of the `outside` classes took:
+        "mensagens de voz" reaches past "quero receber mensagens"."""
+        taken = self.taken(outside, words)
+        return any(not taken.issuperset(hit.span) for hit in self.hits(name, words))
 
     def covers_all(self, names: Sequence[str], words: Sequence[str]) -> bool:
         """Every word belongs to a phrase of one of the classes."""
-        covered: set[int] = set()
-        for name in names:
-            for hit in self.hits(name, words):
-                covered.update(range(hit.first, hit.last))
-        return bool(words) and len(covered) == len(words)
+        return bool(words) and len(self.taken(names, words)) == len(words)
 
 
 @cache

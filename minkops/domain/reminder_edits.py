@@ -48,16 +48,16 @@ def reminder_moved(clause: Clause) -> EditReminder | None:
     if number is None and not definite:
         return None  # "change a reminder", "set a reminder for 5": a new one
     context, said = clause.context, clause.text.original
-    described = _described if number is None else _numbered
     recurrence = find_recurrence(said, now=context.now)
     if recurrence is not None:
-        about = described(clause, recurrence.rest)
+        about = _described(clause, recurrence.rest, number)
         return EditReminder(number=number, description=about, cron=recurrence.cron)
     found = find_time(said, timezone=context.timezone, now=context.now)
     if found is None:
         # "move reminder 3": which is said, when is asked; without either, it is a list.
         return EditReminder(number=number) if number is not None else None
-    return EditReminder(number=number, description=described(clause, found.rest), at=found.at)
+    about = _described(clause, found.rest, number)
+    return EditReminder(number=number, description=about, at=found.at)
 
 
 def _colon_after(clause: Clause, at: int) -> bool:
@@ -65,19 +65,16 @@ def _colon_after(clause: Clause, at: int) -> bool:
     return clause.text.folded[token.end : token.end + 1] == ":"
 
 
-def _numbered(clause: Clause, rest: str) -> None:
-    return None  # "reminder 2": the number says which
-
-
 _SAID_OF_EVERY_EDIT = ("reschedule_verb", "reminder_noun", "reminder_definite", "filler")
 
 
-def _described(clause: Clause, rest: str) -> str | None:
+def _described(clause: Clause, rest: str, number: int | None) -> str | None:
     """Which reminder, in the words left once the time, the verb and "the reminder" are
-    out ("the bank one"); None when nothing is left, and the handler asks which."""
-    lex = clause.lex
+    out ("the bank one"); None when a number says which, or nothing is left and the
+    handler asks which."""
+    if number is not None:
+        return None
     words = words_of(rest)
-    taken = {i for name in _SAID_OF_EVERY_EDIT for hit in lex.hits(name, words)
-             for i in range(hit.first, hit.last)}  # fmt: skip
+    taken = clause.lex.taken(_SAID_OF_EVERY_EDIT, words)
     kept = [w for i, w in enumerate(words) if i not in taken]
     return " ".join(kept) or None
