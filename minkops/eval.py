@@ -1,6 +1,6 @@
 """Score an understanding engine against the evaluation tables in eval/.
 
-Twenty-one tables, each printed per intent: `utterances.csv` (written next to the rules),
+Twenty-three tables, each printed per intent: `utterances.csv` (written next to the rules),
 `tuning.csv` (natural messages by someone who never read the rules; tune on it),
 `probes.csv` (messages in the issue's styles, written before the rules2 changes; tune
 on it), `fresh.csv` (natural messages written without reading the rules; tune on it),
@@ -11,7 +11,7 @@ kind in English and Spanish, written without reading the rules; tune on it),
 edits and questions, written without reading the rules; tune on it), `fresh5.csv` and
 `fresh6.csv` (a fifth and a sixth author, the sixth writing like voice-note transcripts in
 Mexican and Rioplatense Spanish and Irish English; tune on them), `fresh7.csv` to
-`fresh17.csv` (a seventh to a seventeenth author, each scored before any rule was tuned on
+`fresh19.csv` (a seventh to a nineteenth author, each scored before any rule was tuned on
 it; tune on them) and `heldout.csv` (the frozen natural set: scored, never tuned on, so
 its failures are never listed).
 
@@ -158,6 +158,19 @@ TABLES: tuple[tuple[str, Path, bool], ...] = (
         "fresh17 (natural, seventeenth author, voice-note transcripts and rushed typing,"
         " written without reading the rules; may be tuned on)",
         EVAL_DIR / "fresh17.csv",
+        True,
+    ),
+    (
+        "fresh18 (natural, eighteenth author, new tasks handed out every way with times, and"
+        " tasks done, cancelled and changed by description, written without reading the"
+        " rules; may be tuned on)",
+        EVAL_DIR / "fresh18.csv",
+        True,
+    ),
+    (
+        "fresh19 (natural, nineteenth author, billing, plan, reminders and task questions,"
+        " written without reading the rules; may be tuned on)",
+        EVAL_DIR / "fresh19.csv",
         True,
     ),
     ("heldout (natural, frozen: failures never shown)", EVAL_DIR / "heldout.csv", False),
