@@ -147,6 +147,19 @@ def test_an_empty_overdue_or_personal_list_says_what_is_empty_not_that_nothing_i
     assert mine == "No open tasks. 🎉"
 
 
+def test_a_list_narrowed_to_a_person_or_to_overdue_says_so_in_its_first_line() -> None:
+    past = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    s = state(task(1, JUAN, due=past), task(2, SAM), task(3, None))
+    sams = run(s, ANA, i.ListTasks(scope="person", person="Sam")).sends()[0].body
+    assert sams.splitlines()[0] == "Tareas abiertas de Sam Taylor:" and "#2" in sams
+    overdue = run(s, ANA, i.ListTasks(scope="overdue")).sends()[0].body
+    assert overdue.splitlines()[0] == "Tareas atrasadas:" and "#1" in overdue
+    own = run(s, SAM, i.ListTasks(scope="person", person="Sam"), language="en").sends()[0].body
+    assert own.splitlines()[0] == "Your open tasks:"
+    everything = run(s, ANA, i.ListTasks()).sends()[0].body
+    assert everything.splitlines()[0] == "Tareas abiertas:"
+
+
 def test_assignee_completes_and_creator_is_told() -> None:
     s = state(task(4, JUAN))
     outcome = run(s, JUAN, i.CompleteTask(number=4))

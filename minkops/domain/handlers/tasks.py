@@ -77,7 +77,7 @@ def create_task(turn: Turn, intent: i.CreateTask) -> Outcome:
 def list_tasks(turn: Turn, intent: i.ListTasks) -> Outcome:
     act, sender, state, now = Act(turn), turn.sender, turn.state, turn.now
     tasks = sorted(state.open_tasks, key=lambda t: t.number)
-    header, none = "tasks_header", act.say("tasks_none")
+    header, none = act.say("tasks_header"), act.say("tasks_none")
     if intent.scope == "person" and intent.person:
         resolved = act.person(intent.person, intent, "person")
         if isinstance(resolved, Outcome):
@@ -85,11 +85,14 @@ def list_tasks(turn: Turn, intent: i.ListTasks) -> Outcome:
         if resolved.id != sender.id and not allowed(Action.SEE_OTHERS_TASKS, sender):
             return act.reply("list_not_allowed")
         tasks = [t for t in tasks if t.assignee_id == resolved.id]
-        if resolved.id != sender.id:
+        if resolved.id == sender.id:
+            header = act.say("tasks_header_mine")
+        else:
+            header = act.say("tasks_header_for", name=resolved.name)
             none = act.say("tasks_none_for", name=resolved.name)
     elif intent.scope == "mine" or not allowed(Action.SEE_OTHERS_TASKS, sender):
         # Staff see their own tasks and the unassigned ones anyone may pick up.
-        header = "tasks_header_mine"
+        header = act.say("tasks_header_mine")
         mine_only = intent.scope == "mine"
         tasks = [
             t
@@ -98,11 +101,12 @@ def list_tasks(turn: Turn, intent: i.ListTasks) -> Outcome:
         ]
     if intent.scope == "overdue":
         tasks = [t for t in tasks if t.due_at is not None and t.due_at < now]
+        header = act.say("tasks_header_overdue")
         none = act.say("tasks_none_overdue") if state.open_tasks else none
     if not tasks:
         return act.reply_text(none)
     show_whom = allowed(Action.SEE_OTHERS_TASKS, sender)
-    lines = [act.say(header)]
+    lines = [header]
     for task in tasks[:MAX_LISTED_TASKS]:
         assignee = state.member_by_id(task.assignee_id)
         whom = act.say("tasks_line_whom", name=assignee.name) if assignee and show_whom else ""
