@@ -625,6 +625,29 @@ def _opens_new_work(clause: Clause) -> bool:
     )
 
 
+def _taken_over(clause: Clause) -> IntentType | None:
+    """ "Maria can you take over the big fridge from Sam", "que Luis se haga cargo de lo de
+    la campana": someone named takes on an open task the rest describes; the one it is
+    taken "from" is set aside. Work no open task fits is new work ("Tom, take over the
+    front desk at 3"), and a question about it asks ("is Maria taking over the fridge?")."""
+    taken = clause.lex.hits("take_over", clause.words)
+    if not taken or clause.lex.has("question_start", clause.words[:1]):
+        return None
+    from_ = {h.last for h in clause.lex.hits("taken_from", clause.words)}
+    people = [p for p in clause.people if p.first not in from_]
+    if len(people) != 1:
+        return None
+    dropped = {i for p in clause.people for i in range(p.first, p.last)}
+    for name in ("take_over", "taken_from", "referred", "filler"):
+        for hit in clause.lex.hits(name, clause.words):
+            dropped.update(range(hit.first, hit.last))
+    described = [w for i, w in enumerate(clause.words) if i >= taken[0].last and i not in dropped]
+    matches = _resolve_task(described, clause.context)
+    if len(matches) != 1:
+        return None
+    return EditTask(number=matches[0].number, assignee=_written(clause, people[0]))
+
+
 def _edit_task(clause: Clause) -> IntentType | None:
     """ "give the plumber task to Tom", "push the fridge cleaning to friday", "cambia la 5
     para el viernes": a task (by number or description) and what changes."""
@@ -4395,6 +4418,7 @@ _LATE: tuple[Frame, ...] = (
     _corrections,
     _help,
     _talk,
+    _taken_over,
     _edit_task,
     _cancel_task,
     _complete_by_description,
