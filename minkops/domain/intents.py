@@ -89,11 +89,37 @@ class RemoveMember(_Intent):
     name: str
 
 
+class TaskOrder(BaseModel):
+    """One more piece of work in the same message, for its own people ("Tom, the bins.
+    Luis, mop the floor": Luis's order)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_strict_friendly)
+    title: str
+    assignees: list[str] = Field(default_factory=list, description="Names as written.")
+    due: AwareDatetime | None = None
+
+
 class CreateTask(_Intent):
     kind: Literal["create_task"] = "create_task"
     title: str = Field(description="Empty when the message does not say what to do.")
     assignees: list[str] = Field(default_factory=list, description="Names as written.")
     due: AwareDatetime | None = None
+    also: list[TaskOrder] = Field(
+        default_factory=list,
+        description="Further orders in the same message, each with its own work and people.",
+    )
+
+    def orders(self) -> list[TaskOrder]:
+        """Every order the message gives, the first one first."""
+        first = TaskOrder(title=self.title, assignees=self.assignees, due=self.due)
+        return [first, *self.also]
+
+    def led_by(self, index: int) -> CreateTask:
+        """The same orders with the one at `index` first, so that a question about one of
+        its names ("assignees.0") is asked of the intent as the handler reads it."""
+        orders = self.orders()
+        lead = orders.pop(index)
+        return CreateTask(title=lead.title, assignees=lead.assignees, due=lead.due, also=orders)
 
 
 class ListTasks(_Intent):

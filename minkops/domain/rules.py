@@ -53,6 +53,7 @@ from minkops.domain.sentences import (
     scene_then_que,
     taken_on,
 )
+from minkops.domain.several_orders import several_orders
 from minkops.domain.task_requests import task_asked_for
 from minkops.domain.then_time import due_said_before
 from minkops.domain.understanding import UnderstandingContext
@@ -337,6 +338,8 @@ class RuleEngine:
             return understood.model_copy(update={"intent": taken})
         if (named := named_before(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": named})
+        if (several := several_orders(text, understood.intent, read, context)) is not None:
+            return understood.model_copy(update={"intent": several})
         alone = order_among_sentences(text, understood.intent, read)
         if alone is None:
             return understood

@@ -12,6 +12,7 @@ from minkops.domain import effects as fx
 from minkops.domain import intents as i
 from minkops.domain.acting import act
 from minkops.domain.conversation import Conversation
+from minkops.domain.flows import Answered, resolve
 from minkops.domain.handlers import Outcome
 from minkops.domain.inbound import InboundMessage
 from minkops.domain.models import Member, Organization, Task
@@ -100,6 +101,46 @@ def test_staff_cannot_give_tasks_to_others_but_can_note_their_own() -> None:
         (JUAN.id, JUAN.id)
     ]
     assert len(own.sends()) == 1  # nobody else to tell
+
+
+def test_several_orders_in_one_message_are_each_their_own_task() -> None:
+    two = i.CreateTask(
+        title="sacar la basura",
+        assignees=["Juan"],
+        also=[
+            i.TaskOrder(title="fregar el suelo", assignees=["Sam"], due=NOW + timedelta(hours=2))
+        ],
+    )
+    outcome = run(state(), ANA, two)
+    made = [
+        (e.task.number, e.task.title, e.task.assignee_id, e.task.due_at)
+        for e in of(outcome, fx.CreateTask)
+    ]
+    assert made == [
+        (1, "sacar la basura", JUAN.id, None),
+        (2, "fregar el suelo", SAM.id, NOW + timedelta(hours=2)),
+    ]
+    told = outcome.sends()[0].body.splitlines()
+    assert len(told) == 2 and "#1" in told[0] and "#2" in told[1] and "Sam Taylor" in told[1]
+    assert bodies(outcome, JUAN) and bodies(outcome, SAM)
+
+
+def test_a_question_about_a_later_order_is_asked_before_any_task_and_its_answer_makes_all() -> None:
+    two_juans = state(members=(ANA, JUAN, JUAN_MORA, SAM))
+    two = i.CreateTask(
+        title="mop the floor",
+        assignees=["Sam"],
+        also=[i.TaskOrder(title="take the bins out", assignees=["Juan"])],
+    )
+    asked = run(two_juans, ANA, two)
+    assert of(asked, fx.CreateTask) == []
+    question = asked.question
+    assert question is not None and question.field == "assignees.0"
+    answered = resolve(question, "Juan Mora", i.Unknown(), state=two_juans, now=NOW)
+    assert isinstance(answered, Answered)
+    done = run(two_juans, ANA, answered.intent)
+    made = {(e.task.title, e.task.assignee_id) for e in of(done, fx.CreateTask)}
+    assert made == {("mop the floor", SAM.id), ("take the bins out", JUAN_MORA.id)}
 
 
 def test_unknown_and_ambiguous_names_ask_back_instead_of_guessing() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from minkops.domain import effects as fx
 from minkops.domain import intents as i
@@ -19,28 +20,31 @@ MAX_TITLE = 500  # as the database's CHECK constraint allows
 
 @handles(i.CreateTask)
 def create_task(turn: Turn, intent: i.CreateTask) -> Outcome:
+    """Every order of the message, or none: a question about any one of them (no title,
+    which Juan?) is asked before a task is made, and the answer brings all of them back."""
     act, sender, state = Act(turn), turn.sender, turn.state
-    title = " ".join(intent.title.split())
-    if not title:
-        return act.ask("ask_task_title", intent, "title", "text")
-    if len(title) > MAX_TITLE:
-        return act.reply("title_too_long", limit=MAX_TITLE)
-    assignees: list[Member | None] = []
-    for index, name in enumerate(intent.assignees):
-        # The answer to "which Juan?" replaces exactly the name that was ambiguous.
-        resolved = act.person(name, intent, f"assignees.{index}")
-        if isinstance(resolved, Outcome):
-            return resolved
-        if resolved.id not in {a.id for a in assignees if a}:
-            assignees.append(resolved)
-    if not allowed(Action.GIVE_TASKS_TO_OTHERS, sender):
-        if any(a.id != sender.id for a in assignees if a):
-            return act.reply("assign_not_allowed")
-        assignees = [sender]
-    if not assignees:
-        assignees = [None]
+    planned: list[tuple[str, Member | None, datetime | None]] = []
+    for index, order in enumerate(intent.orders()):
+        asked_of = intent.led_by(index) if index else intent
+        title = " ".join(order.title.split())
+        if not title:
+            return act.ask("ask_task_title", asked_of, "title", "text")
+        if len(title) > MAX_TITLE:
+            return act.reply("title_too_long", limit=MAX_TITLE)
+        assignees: list[Member | None] = []
+        for position, name in enumerate(order.assignees):
+            # The answer to "which Juan?" replaces exactly the name that was ambiguous.
+            resolved = act.person(name, asked_of, f"assignees.{position}")
+            if isinstance(resolved, Outcome):
+                return resolved
+            if resolved.id not in {a.id for a in assignees if a}:
+                assignees.append(resolved)
+        if not allowed(Action.GIVE_TASKS_TO_OTHERS, sender):
+            if any(a.id != sender.id for a in assignees if a):
+                return act.reply("assign_not_allowed")
+            assignees = [sender]
+        planned += [(title, assignee, order.due) for assignee in assignees or [None]]
 
-    due = intent.due
     new_tasks = [
         Task(
             org_id=state.org.id,
@@ -50,23 +54,24 @@ def create_task(turn: Turn, intent: i.CreateTask) -> Outcome:
             created_by=sender.id,
             due_at=due,
         )
-        for offset, assignee in enumerate(assignees)
+        for offset, (title, assignee, due) in enumerate(planned)
     ]
+    assigned = [assignee for _, assignee, _ in planned]
     confirmations = [
         act.say(
             "task_created",
             number=task.number,
-            title=title,
+            title=task.title,
             whom=_whom(act, assignee, sender),
-            due=act.say("task_due", when=act.when(due)) if due else "",
+            due=act.say("task_due", when=act.when(task.due_at)) if task.due_at else "",
         )
-        for task, assignee in zip(new_tasks, assignees, strict=True)
+        for task, assignee in zip(new_tasks, assigned, strict=True)
     ]
     # Someone who wrote STOP gets nothing from us: the one who gave the task must know.
-    silent = {a.id: a.name for a in assignees if a and a.opted_out and a.id != sender.id}
+    silent = {a.id: a.name for a in assigned if a and a.opted_out and a.id != sender.id}
     confirmations += [act.say("assignee_opted_out", name=name) for name in silent.values()]
     act.send(sender, "\n".join(confirmations))
-    for task, assignee in zip(new_tasks, assignees, strict=True):
+    for task, assignee in zip(new_tasks, assigned, strict=True):
         act.add(fx.CreateTask(task))
         if assignee is not None:
             _tell_assignee(act, task, assignee)
