@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from minkops.domain.rules import RuleEngine
+from minkops.domain.understanding import TaskRef
+from minkops.eval import Case, eval_context
 from tests.domain.test_generalization import read
 
 
@@ -41,3 +46,13 @@ def test_taking_over_work_no_open_task_fits_is_new_work(text: str) -> None:
 
 def test_asking_whether_someone_takes_a_task_over_changes_nothing() -> None:
     assert read("is Maria taking over the fridge?")["kind"] != "edit_task"
+
+
+def test_of_several_tasks_the_words_fit_the_one_held_by_whom_it_is_taken_from() -> None:
+    case = Case("", "en", "admin", "")
+    context = eval_context(case)
+    tom_s = TaskRef(9, "defrost the freezer", "Tom Baker", None, False, False)
+    context = replace(context, tasks=(*context.tasks, tom_s))
+    text = "Maria, take over the freezer from Tom"
+    intent = RuleEngine().understand(text, context).intent
+    assert (intent.kind, getattr(intent, "number", None)) == ("edit_task", 9)
