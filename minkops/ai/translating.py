@@ -33,22 +33,26 @@ class Wanted:
     targets: tuple[str, ...]
 
 
-def wanted(understood: i.Understood, context: UnderstandingContext) -> Wanted | None:
-    """The words `understood` passes on and the languages they must reach, if any."""
+def wanted(understood: i.Understood, context: UnderstandingContext) -> tuple[Wanted, ...]:
+    """The words `understood` passes on and the languages they must reach: one title per
+    order of a task, a reminder's text; none when everyone reads the sender's language."""
     intent = understood.intent
+    said: list[tuple[str, list[str]]]
     if isinstance(intent, i.CreateTask):
         # No assignee: a staff member's own task, or an admin's unassigned one; either way
         # nobody else is told, so nothing to translate.
-        words, names = intent.title, intent.assignees
+        said = [(order.title, order.assignees) for order in intent.orders()]
     elif isinstance(intent, i.CreateReminder):
-        words, names = intent.text, intent.recipients or ["me"]
+        said = [(intent.text, intent.recipients or ["me"])]
     else:
-        return None
+        return ()
     source = pick_language(understood.language, context.language)
-    targets = sorted(set(_languages(names, context)) - {source})
-    if not folded(words) or not targets:
-        return None
-    return Wanted(folded(words), source, tuple(targets))
+    wants = []
+    for words, names in said:
+        targets = sorted(set(_languages(names, context)) - {source})
+        if folded(words) and targets:
+            wants.append(Wanted(folded(words), source, tuple(targets)))
+    return tuple(wants)
 
 
 def _languages(names: Iterable[str], context: UnderstandingContext) -> Iterable[str]:
@@ -78,17 +82,16 @@ class TranslatingReader:
 
     def read(self, text: str, context: UnderstandingContext) -> Read:
         reading = read(self._engine, text, context)
-        want = wanted(reading.understood, context)
-        if want is None:
+        wants = wanted(reading.understood, context)
+        if not wants:
             return reading
-        found: dict[str, str] = {}
+        found: dict[str, dict[str, str]] = {}
         tokens = reading.tokens
-        for target in want.targets:
-            translated = self._translator.translate(want.words, want.source, target)
-            if translated is None:
-                continue  # quoted as written: the notice goes anyway
-            tokens += translated.tokens
-            found[target] = translated.words
-        if not found:
-            return Read(reading.understood, tokens)
-        return Read(reading.understood, tokens, {want.words: found})
+        for want in wants:
+            for target in want.targets:
+                translated = self._translator.translate(want.words, want.source, target)
+                if translated is None:
+                    continue  # quoted as written: the notice goes anyway
+                tokens += translated.tokens
+                found.setdefault(want.words, {})[target] = translated.words
+        return Read(reading.understood, tokens, found)

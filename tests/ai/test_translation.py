@@ -133,23 +133,32 @@ def understood(language: str, intent: i.Intent) -> i.Understood:
 
 def test_a_task_is_translated_into_its_assignees_other_languages_only() -> None:
     task = i.CreateTask(title="limpiar  la nevera", assignees=["John", "Pedro", "Marie"])
-    want = wanted(understood("es", task), context())
-    assert want is not None
+    (want,) = wanted(understood("es", task), context())
     assert (want.words, want.source, want.targets) == ("limpiar la nevera", "es", ("en", "fr"))
     # Same language everywhere, or nobody to tell: nothing to translate.
-    assert wanted(understood("es", i.CreateTask(title="x", assignees=["Pedro"])), context()) is None
-    assert wanted(understood("es", i.CreateTask(title="x")), context()) is None
-    assert wanted(understood("es", i.ListTasks()), context()) is None
+    assert wanted(understood("es", i.CreateTask(title="x", assignees=["Pedro"])), context()) == ()
+    assert wanted(understood("es", i.CreateTask(title="x")), context()) == ()
+    assert wanted(understood("es", i.ListTasks()), context()) == ()
+
+
+def test_each_order_of_a_task_message_is_translated_for_its_own_people() -> None:
+    two = i.CreateTask(
+        title="limpiar la nevera",
+        assignees=["Pedro"],
+        also=[i.TaskOrder(title="barrer la terraza", assignees=["Marie"])],
+    )
+    (want,) = wanted(understood("es", two), context())
+    assert (want.words, want.targets) == ("barrer la terraza", ("fr",))
 
 
 def test_a_reminder_for_everyone_or_me_uses_those_languages() -> None:
     everyone = i.CreateReminder(text="revisar el horno", recipients=["todos"], cron="0 8 * * 1")
-    want = wanted(understood("es", everyone), context())
-    assert want is not None and want.targets == ("en", "fr")
+    (want,) = wanted(understood("es", everyone), context())
+    assert want.targets == ("en", "fr")
     # The sender writes in English but reads Spanish: "remind me" needs Spanish.
     me = i.CreateReminder(text="check the oven", recipients=[], cron="0 8 * * 1")
-    want = wanted(understood("en", me), context("es"))
-    assert want is not None and (want.source, want.targets) == ("en", ("es",))
+    (want,) = wanted(understood("en", me), context("es"))
+    assert (want.source, want.targets) == ("en", ("es",))
 
 
 def test_the_reader_adds_translations_and_their_tokens(
