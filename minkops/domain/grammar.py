@@ -58,6 +58,7 @@ from minkops.domain.intents import (
     SignUp,
     StartMessages,
     StopMessages,
+    TaskStatus,
     Unknown,
     UpdateMember,
     Upgrade,
@@ -1498,6 +1499,46 @@ def _past_opening(clause: Clause) -> int | None:
     if said.endswith("ed") and len(said) - 2 >= _PAST_STEM and not said.endswith("eed"):
         return first
     return None
+
+
+def _task_status(clause: Clause) -> IntentType | None:
+    """ "is the fridge done?", "did anyone call the plumber yet?", "who's on the bins?",
+    "¿está hecho lo del vino?": a question about where the one open task its words fit
+    stands. Words that fit no open task leave the question to the frames after."""
+    if len(clause.words) > _STATUS_QUESTION_WORDS or not _asks_outright(clause):
+        return None
+    if not (clause.has("status_asked") or _reports_done(clause)):
+        return None
+    said = clause.content(_STATUS_WORDS)
+    matches = _resolve_task(said, clause.context) if said else []
+    # One synonym is too little to go on: "who's got my phone charger" is no "call the
+    # plumber" task.
+    matches = [t for t in matches if _score(said, words_of(t.title)) >= _WORD_OF_ITS_OWN]
+    people = _names(clause)
+    if people and len(matches) > 1:
+        matches = [t for t in matches if t.assignee and _assigned(t, people)] or matches
+    if len(matches) == 1:
+        return TaskStatus(number=matches[0].number)
+    if matches:
+        return TaskStatus(description=_description(clause, said))
+    return None
+
+
+def _asks_outright(clause: Clause) -> bool:
+    """A question mark, or a question word first: "que juan desatasque el fregadero ya q
+    no traga" orders and "ya está hecho lo del vino" reports, whatever they would ask."""
+    opening = clause.words[:1]
+    return (
+        clause.asked
+        or clause.lex.has("question_start", opening)
+        or (clause.lex.has("question", opening) and opening[0] not in _BARE_QUE)
+    )
+
+
+_STATUS_QUESTION_WORDS = 12
+"""A question about one task is short; a longer message with "done" in it says more."""
+_WORD_OF_ITS_OWN = 2
+_STATUS_WORDS = ("status_asked", "done", "question", "question_start", "someone", "past_simple")
 
 
 def _complete_by_description(clause: Clause) -> IntentType | None:
@@ -4427,6 +4468,7 @@ _EARLY: tuple[Frame, ...] = (
     _help_question,
     _chat,
     _list_tasks,
+    _task_status,
     _passive_task,
 )
 _LATE: tuple[Frame, ...] = (

@@ -155,6 +155,15 @@ class CancelTask(_Intent):
     description: str | None = Field(default=None, description=_DESCRIPTION)
 
 
+class TaskStatus(_Intent):
+    """A question about where one open task stands: "is the fridge done?", "who's on the
+    bins?", "¿está hecho lo del vino?"."""
+
+    kind: Literal["task_status"] = "task_status"
+    number: int | None = Field(default=None, description=_NUMBER)
+    description: str | None = Field(default=None, description=_DESCRIPTION)
+
+
 class CreateReminder(_Intent):
     kind: Literal["create_reminder"] = "create_reminder"
     text: str = Field(description="What to remind; empty when the message does not say.")
@@ -293,6 +302,7 @@ Intent = Annotated[
     | CompleteTask
     | EditTask
     | CancelTask
+    | TaskStatus
     | CreateReminder
     | ListReminders
     | CancelReminder
@@ -329,6 +339,7 @@ IntentKind = Literal[
     "complete_task",
     "edit_task",
     "cancel_task",
+    "task_status",
     "create_reminder",
     "list_reminders",
     "cancel_reminder",
@@ -355,7 +366,7 @@ INTENT_TYPES: dict[str, type[_Intent]] = {
     cls.model_fields["kind"].default: cls
     for cls in (
         Help, Acknowledge, Confirm, Decline, AddMember, UpdateMember, RemoveMember,
-        CreateTask, ListTasks, CompleteTask, EditTask, CancelTask, CreateReminder,
+        CreateTask, ListTasks, CompleteTask, EditTask, CancelTask, TaskStatus, CreateReminder,
         ListReminders, CancelReminder, PauseReminder, ResumeReminder, EditReminder, Usage,
         Upgrade, Billing, StopMessages, StartMessages, PrivacyInfo, ExportData, CorrectData,
         DeleteData, DeleteAccount, SignUp, SetPreference, Clarify, Unknown,
@@ -391,7 +402,13 @@ def validate_intent(intent: Intent) -> None:
             raise IntentError("'person' is set exactly when scope is 'person'")
     elif isinstance(
         intent,
-        CompleteTask | EditTask | CancelTask | CancelReminder | PauseReminder | ResumeReminder,
+        CompleteTask
+        | EditTask
+        | CancelTask
+        | TaskStatus
+        | CancelReminder
+        | PauseReminder
+        | ResumeReminder,
     ):
         if intent.number is not None and intent.number < 1:
             raise IntentError("numbers start at 1")

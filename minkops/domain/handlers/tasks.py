@@ -127,6 +127,29 @@ def list_tasks(turn: Turn, intent: i.ListTasks) -> Outcome:
     return act.reply_text("\n".join(lines))
 
 
+@handles(i.TaskStatus)
+def task_status(turn: Turn, intent: i.TaskStatus) -> Outcome:
+    """Where one open task stands. A description no open task fits is answered as what it
+    most likely means: the work was done or cancelled (closed tasks are not kept in mind)."""
+    act = Act(turn)
+    described = (intent.description or "").strip()
+    visible = _visible(turn)
+    if intent.number is None and described and not best_matches(described, visible, _title):
+        return act.reply("task_status_none", description=described)
+    found = _which_task(act, intent, default=None)
+    if isinstance(found, Outcome):
+        return found
+    task = found
+    assignee = turn.state.member_by_id(task.assignee_id)
+    show_whom = assignee is not None and allowed(Action.SEE_OTHERS_TASKS, turn.sender)
+    whom = act.say("tasks_line_whom", name=assignee.name) if assignee and show_whom else ""
+    due = ""
+    if task.due_at is not None:
+        key = "tasks_line_overdue" if task.due_at < turn.now else "tasks_line_due"
+        due = act.say(key, when=act.when(task.due_at))
+    return act.reply("task_status_open", number=task.number, title=task.title, whom=whom, due=due)
+
+
 @handles(i.CompleteTask)
 def complete_task(turn: Turn, intent: i.CompleteTask) -> Outcome:
     act, sender = Act(turn), turn.sender
@@ -284,7 +307,7 @@ def _only_task_of(turn: Turn) -> Task | None:
 
 def _which_task(
     act: Act,
-    intent: i.CompleteTask | i.EditTask | i.CancelTask,
+    intent: i.CompleteTask | i.EditTask | i.CancelTask | i.TaskStatus,
     *,
     default: Task | None,
     no_default: str = "number",
@@ -310,6 +333,10 @@ def _which_task(
     if no_default == "change":
         return act.reply("no_task_to_change")
     return act.ask("task_which_number", intent, "number", "choice", _choices(act.turn))
+
+
+def _title(task: Task) -> str:
+    return task.title
 
 
 def _visible(turn: Turn) -> list[Task]:
