@@ -4467,8 +4467,8 @@ _EARLY: tuple[Frame, ...] = (
     _reminders_by_description,
     _help_question,
     _chat,
-    _list_tasks,
     _task_status,
+    _list_tasks,
     _passive_task,
 )
 _LATE: tuple[Frame, ...] = (
