@@ -1563,9 +1563,27 @@ def _complete_by_description(clause: Clause) -> IntentType | None:
         matches = narrowed or matches
     if len(matches) == 1:
         return CompleteTask(number=matches[0].number)
-    if matches:
+    if matches or _opens_a_short_report(clause, said):
+        # "terminei a limpeza" with no open task of that name: a report all the same,
+        # which the handler answers with what is open, not with "I didn't understand".
         return CompleteTask(description=_description(clause, said))
     return None
+
+
+_SHORT_REPORT = 6
+
+
+def _opens_a_short_report(clause: Clause, said: Sequence[str]) -> bool:
+    """ "finished the hoovering", "terminei a limpeza", "j'ai fini le ménage": a done word
+    first, then a few words naming the work."""
+    done = clause.lex.hits("done", clause.words)
+    return (
+        bool(said)
+        and len(clause.words) <= _SHORT_REPORT
+        and bool(done)
+        and done[0].first == 0
+        and not clause.people
+    )
 
 
 def _assigned(task: TaskRef, people: Sequence[str]) -> bool:

@@ -15,6 +15,8 @@ from minkops.domain.models import Member, Task
 from minkops.domain.policy import Action, Subject, allowed
 
 MAX_LISTED_TASKS = 20
+_FEW_TASKS = 5
+"""So few open tasks that a report of work done in other words is asked about, not refused."""
 MAX_TITLE = 500  # as the database's CHECK constraint allows
 
 
@@ -320,9 +322,16 @@ def _which_task(
             return act.reply("task_not_found", number=intent.number)
         return task
     if intent.description and intent.description.strip():
-        candidates = best_matches(intent.description, _visible(act.turn), lambda t: t.title)
+        visible = _visible(act.turn)
+        candidates = best_matches(intent.description, visible, _title)
         if len(candidates) == 1:
             return candidates[0]
+        if not candidates and isinstance(intent, i.CompleteTask) and visible:
+            # "terminei a limpeza" in other words than the task's: of the few tasks the
+            # sender has open, which one.
+            candidates = sorted(visible, key=lambda t: t.number)[:_FEW_TASKS]
+            if len(visible) > _FEW_TASKS:
+                candidates = []
         if not candidates:
             return act.reply("task_no_match", description=intent.description.strip())
         choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in candidates)
