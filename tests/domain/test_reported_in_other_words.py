@@ -29,7 +29,7 @@ def test_of_the_few_tasks_open_the_sender_is_asked_which_one_was_done() -> None:
     assert of(asked, fx.CloseTask) == []
     assert asked.question is not None and asked.question.field == "number"
     body = asked.sends()[0].body
-    assert "#1" in body and "#2" in body
+    assert "#1" in body and "#2" in body and "arrumação" in body
 
 
 def test_with_many_tasks_open_a_report_no_task_fits_says_so() -> None:

@@ -326,14 +326,19 @@ def _which_task(
         candidates = best_matches(intent.description, visible, _title)
         if len(candidates) == 1:
             return candidates[0]
-        if not candidates and isinstance(intent, i.CompleteTask) and visible:
+        described = intent.description.strip()
+        if not candidates and isinstance(intent, i.CompleteTask) and 0 < len(visible) <= _FEW_TASKS:
             # "terminei a limpeza" in other words than the task's: of the few tasks the
             # sender has open, which one.
-            candidates = sorted(visible, key=lambda t: t.number)[:_FEW_TASKS]
-            if len(visible) > _FEW_TASKS:
-                candidates = []
+            few = sorted(visible, key=lambda t: t.number)
+            choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in few)
+            listed = "\n".join(f"#{t.number} {t.title}" for t in few)
+            return act.ask(
+                "task_no_match_which", intent, "number", "choice", choices,
+                description=described, candidates=listed,
+            )  # fmt: skip
         if not candidates:
-            return act.reply("task_no_match", description=intent.description.strip())
+            return act.reply("task_no_match", description=described)
         choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in candidates)
         listed = "\n".join(f"#{t.number} {t.title}" for t in candidates)
         return act.ask("ask_which_task", intent, "number", "choice", choices, candidates=listed)
