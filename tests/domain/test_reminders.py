@@ -89,6 +89,15 @@ def test_list_shows_next_time_in_the_org_timezone_and_pause_resume_cancel() -> N
     assert [r.number for r in cancelled.apply(s).reminders] == [1]
 
 
+def test_one_persons_reminders_are_headed_with_their_name_or_say_they_have_none() -> None:
+    s = state(reminder(1), reminder(2, recipient_ids=(JUAN.id,)))
+    (sams,) = bodies(run(s, ANA, i.ListReminders(person="Sam")), ANA)
+    assert sams.splitlines()[0] == "⏰ Recordatorios de Sam Taylor:"
+    assert "#1" in sams and "#2" not in sams
+    (pedros,) = bodies(run(s, ANA, i.ListReminders(person="Pedro")), ANA)
+    assert pedros == "Pedro Gil no tiene recordatorios."
+
+
 def test_staff_cannot_cancel_an_admins_reminder() -> None:
     outcome = run(state(reminder(1)), SAM, i.CancelReminder(number=1), language="en")
     assert not of(outcome, fx.ChangeReminder)

@@ -74,19 +74,22 @@ def create_reminder(turn: Turn, intent: i.CreateReminder) -> Outcome:
 def list_reminders(turn: Turn, intent: i.ListReminders) -> Outcome:
     act, sender = Act(turn), turn.sender
     reminders = _visible(turn)
+    header, none = act.say("reminders_header"), act.say("reminders_none")
     if intent.person:
         resolved = act.person(intent.person, intent, "person")
         if isinstance(resolved, Outcome):
             return resolved
         reminders = [r for r in reminders if r.everyone or resolved.id in r.recipient_ids]
+        if resolved.id != sender.id:
+            header = act.say("reminders_header_for", name=resolved.name)
+            none = act.say("reminders_none_for", name=resolved.name)
     if not reminders:
-        return act.reply("reminders_none")
-    lines = [act.say("reminders_header")]
+        return act.reply_text(none)
+    lines = [header]
     for reminder in reminders[:MAX_LISTED]:
         lines.append(_describe(act, reminder, "reminders_line"))
     if len(reminders) > MAX_LISTED:
         lines.append(f"… +{len(reminders) - MAX_LISTED}")
-    del sender
     return act.reply_text("\n".join(lines))
 
 
