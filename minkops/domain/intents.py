@@ -136,6 +136,10 @@ class CompleteTask(_Intent):
     kind: Literal["complete_task"] = "complete_task"
     number: int | None = Field(default=None, description=_NUMBER)
     description: str | None = Field(default=None, description=_DESCRIPTION)
+    also: list[int] = Field(
+        default_factory=list,
+        description="Further task numbers the same message says are done ('done 3 and 4').",
+    )
 
 
 class EditTask(_Intent):
@@ -411,6 +415,8 @@ def validate_intent(intent: Intent) -> None:
         | ResumeReminder,
     ):
         if intent.number is not None and intent.number < 1:
+            raise IntentError("numbers start at 1")
+        if isinstance(intent, CompleteTask) and any(n < 1 for n in intent.also):
             raise IntentError("numbers start at 1")
     elif isinstance(intent, AddMember | RemoveMember | UpdateMember):
         if not intent.name.strip():

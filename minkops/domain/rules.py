@@ -54,6 +54,7 @@ from minkops.domain.sentences import (
     taken_on,
 )
 from minkops.domain.several_orders import several_orders
+from minkops.domain.task_numbers import more_done
 from minkops.domain.task_requests import task_asked_for
 from minkops.domain.then_time import due_said_before
 from minkops.domain.understanding import UnderstandingContext
@@ -319,6 +320,12 @@ class RuleEngine:
     """Understands one message with fixed rules; implements `Understanding`."""
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        understood = self._read_whole(text, context)
+        if (listed := more_done(text, understood.intent)) is not None:
+            return understood.model_copy(update={"intent": listed})
+        return understood
+
+    def _read_whole(self, text: str, context: UnderstandingContext) -> Understood:
         text = _request_after_scene(bounded_runs(text), context)
         passed = passed_on_request(text, context) or favour_then_work(text, context)
         if passed is not None:

@@ -154,24 +154,44 @@ def task_status(turn: Turn, intent: i.TaskStatus) -> Outcome:
 
 @handles(i.CompleteTask)
 def complete_task(turn: Turn, intent: i.CompleteTask) -> Outcome:
-    act, sender = Act(turn), turn.sender
+    """The task meant, and any further numbers said with it ("done 3 and 4"): each closed
+    if the sender may, and one reply that says what happened to each."""
+    act, sender, state = Act(turn), turn.sender, turn.state
     found = _which_task(act, intent, default=_only_task_of(turn))
     if isinstance(found, Outcome):
         return found
-    task = found
-    if not allowed(Action.CLOSE_TASK, sender, Subject(task=task)):
-        owner = turn.state.member_by_id(task.assignee_id)
-        return act.reply("task_not_yours", number=task.number, name=owner.name if owner else "?")
-    act.send(sender, act.say("task_done", number=task.number, title=task.title))
-    act.add(fx.CloseTask(task.number, "done", sender.id, turn.now))
-    name = first_name(sender)
-    creator = turn.state.member_by_id(task.created_by)
-    assignee = turn.state.member_by_id(task.assignee_id)
+    tasks, lines = [found], []
+    for number in intent.also:
+        task = state.open_task(number)
+        if task is None:
+            lines.append(act.say("task_not_found", number=number))
+        elif task not in tasks:
+            tasks.append(task)
+    closing = []
+    for task in tasks:
+        if allowed(Action.CLOSE_TASK, sender, Subject(task=task)):
+            closing.append(task)
+            lines.append(act.say("task_done", number=task.number, title=task.title))
+        else:
+            owner = state.member_by_id(task.assignee_id)
+            name = owner.name if owner else "?"
+            lines.append(act.say("task_not_yours", number=task.number, name=name))
+    act.send(sender, "\n".join(lines))
+    for task in closing:
+        act.add(fx.CloseTask(task.number, "done", sender.id, turn.now))
+        _tell_closed(act, task)
+    return act.done()
+
+
+def _tell_closed(act: Act, task: Task) -> None:
+    """Whoever gave the task, and whoever had it if someone else closed it."""
+    state, sender, name = act.turn.state, act.turn.sender, first_name(act.turn.sender)
+    creator = state.member_by_id(task.created_by)
+    assignee = state.member_by_id(task.assignee_id)
     if creator is not None:
         act.notify(creator, "task_done_notify", name=name, number=task.number, title=task.title)
     if assignee is not None and assignee.id not in (sender.id, task.created_by):
         act.notify(assignee, "task_closed_for_you", name=name, number=task.number, title=task.title)
-    return act.done()
 
 
 def _task_to_change(act: Act, intent: i.EditTask | i.CancelTask) -> Task | Outcome:
