@@ -1574,9 +1574,10 @@ _SHORT_REPORT = 6
 
 
 def _opens_a_short_report(clause: Clause, said: Sequence[str]) -> bool:
-    """ "finished the hoovering", "terminei a limpeza", "j'ai fini le ménage": a done word
-    first, then a few words naming the work."""
-    done = clause.lex.hits("done", clause.words)
+    """ "finished the hoovering", "terminei a limpeza", "j'ai fini le ménage": a word of
+    finishing first, then a few words naming the work ("phoned the bank" reports a call,
+    which may be no task at all)."""
+    done = clause.lex.hits("finished_lead", clause.words)
     return (
         bool(said)
         and len(clause.words) <= _SHORT_REPORT

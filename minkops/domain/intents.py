@@ -104,15 +104,15 @@ class CreateTask(_Intent):
     title: str = Field(description="Empty when the message does not say what to do.")
     assignees: list[str] = Field(default_factory=list, description="Names as written.")
     due: AwareDatetime | None = None
-    also: list[TaskOrder] = Field(
-        default_factory=list,
+    also: list[TaskOrder] | None = Field(
+        default=None,
         description="Further orders in the same message, each with its own work and people.",
     )
 
     def orders(self) -> list[TaskOrder]:
         """Every order the message gives, the first one first."""
         first = TaskOrder(title=self.title, assignees=self.assignees, due=self.due)
-        return [first, *self.also]
+        return [first, *(self.also or ())]
 
     def led_by(self, index: int) -> CreateTask:
         """The same orders with the one at `index` first, so that a question about one of
@@ -136,8 +136,8 @@ class CompleteTask(_Intent):
     kind: Literal["complete_task"] = "complete_task"
     number: int | None = Field(default=None, description=_NUMBER)
     description: str | None = Field(default=None, description=_DESCRIPTION)
-    also: list[int] = Field(
-        default_factory=list,
+    also: list[int] | None = Field(
+        default=None,
         description="Further task numbers the same message says are done ('done 3 and 4').",
     )
 
@@ -416,7 +416,7 @@ def validate_intent(intent: Intent) -> None:
     ):
         if intent.number is not None and intent.number < 1:
             raise IntentError("numbers start at 1")
-        if isinstance(intent, CompleteTask) and any(n < 1 for n in intent.also):
+        if isinstance(intent, CompleteTask) and any(n < 1 for n in intent.also or ()):
             raise IntentError("numbers start at 1")
     elif isinstance(intent, AddMember | RemoveMember | UpdateMember):
         if not intent.name.strip():

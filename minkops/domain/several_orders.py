@@ -35,6 +35,8 @@ def several_orders(
     if not isinstance(whole, CreateTask) or not whole.assignees:
         return None
     names = _names(context)
+    if len(whole.assignees) > 1 and not _names_in(whole.title, names):
+        return None  # "descale the kettle. For Tom and Lucía": one order for two, read whole
     cuts: list[tuple[int, int]] = []  # where one order ends and the next begins
     for brk in _BREAK.finditer(message):
         if _opens_with_a_name(message, brk.end(), names):
@@ -76,6 +78,11 @@ def _names(context: UnderstandingContext) -> frozenset[str]:
         names.add(folded)
         names.add(folded.split()[0] if folded.split() else folded)
     return frozenset(n for n in names if n)
+
+
+def _names_in(text: str, names: frozenset[str]) -> bool:
+    words = f" {fold(text)} "
+    return any(f" {name} " in words for name in names)
 
 
 def _opens_with_a_name(message: str, at: int, names: frozenset[str]) -> bool:

@@ -161,7 +161,7 @@ def complete_task(turn: Turn, intent: i.CompleteTask) -> Outcome:
     if isinstance(found, Outcome):
         return found
     tasks, lines = [found], []
-    for number in intent.also:
+    for number in intent.also or ():
         task = state.open_task(number)
         if task is None:
             lines.append(act.say("task_not_found", number=number))
