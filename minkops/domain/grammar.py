@@ -4464,6 +4464,17 @@ def _polite_gerund(title: str, tokens: Sequence[Word]) -> str:
     return tidy(f"{base} {title[tokens[lead[0].last + 1].start :]}")
 
 
+def _absence_stated(clause: Clause) -> IntentType | None:
+    """ "Juan is off sick today", "María no viene hoy": where someone is, said right after
+    their name, asks nothing of them; with nobody else named there is no order at all
+    ("Juan está de baja, que Pedro haga lo suyo" still gives Pedro work)."""
+    for hit in clause.lex.hits("absent_state", clause.words):
+        stated = [p for p in clause.people if p.last == hit.first]
+        if stated and len(stated) == len(clause.people):
+            return Unknown()
+    return None
+
+
 _EARLY: tuple[Frame, ...] = (
     _messages,
     _messages_restarted,
@@ -4499,6 +4510,7 @@ _LATE: tuple[Frame, ...] = (
     _cancel_task,
     _complete_by_description,
     _create_reminder,
+    _absence_stated,
     _create_task,
 )
 
