@@ -143,6 +143,14 @@ def test_a_question_about_a_later_order_is_asked_before_any_task_and_its_answer_
     assert made == {("mop the floor", SAM.id), ("take the bins out", JUAN_MORA.id)}
 
 
+def test_staff_asking_to_close_the_account_are_told_it_is_an_admins_and_how_to_erase_their_own() -> (
+    None
+):
+    body = run(state(), JUAN, i.DeleteAccount()).sends()[0].body
+    assert "Café Uno" in body
+    assert "borra mis datos" in body
+
+
 def test_unknown_and_ambiguous_names_ask_back_instead_of_guessing() -> None:
     unknown = run(state(), ANA, i.CreateTask(title="x", assignees=["Pedro"]))
     assert of(unknown, fx.CreateTask) == [] and "Pedro" in unknown.sends()[0].body

@@ -51,3 +51,11 @@ def test_the_rights_the_privacy_answer_names_are_in_words_that_exercise_them(
     assert readable, said
     assert {_read(words, language) for words in readable} <= PRIVACY_WORDS
     assert {"export_data", "delete_data"} <= {_read(words, language) for words in readable}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_staff_told_the_account_is_an_admins_are_given_words_that_erase_their_own_data(
+    language: str,
+) -> None:
+    (words,) = re.findall(r"\"([^\"]+)\"", say(language, "account_close_admin_only", org="Café"))
+    assert _read(words, language) == "delete_data"

@@ -81,7 +81,7 @@ def delete_data(turn: Turn, intent: i.DeleteData) -> Outcome:
 def delete_account(turn: Turn, intent: i.DeleteAccount) -> Outcome:
     act, sender, state = Act(turn), turn.sender, turn.state
     if not allowed(Action.CLOSE_ACCOUNT, sender):
-        return act.reply("admin_only")
+        return act.reply("account_close_admin_only", org=state.org.name)
     if not intent.confirmed:
         days = turn.links.termination_grace.days
         return act.ask("delete_account_confirm", intent, "confirmed", "yes_no", days=days)
