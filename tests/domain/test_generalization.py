@@ -6779,3 +6779,12 @@ def test_an_after_phrase_holding_the_time_names_an_occasion_not_the_work() -> No
 def test_a_spanish_self_label_first_then_a_comma_and_the_work_is_the_senders_task() -> None:
     intent = read("me lo apunto yo misma, revisar el contrato del alquiler", "es", "staff")
     assert (intent["title"], intent["assignees"]) == ("revisar el contrato del alquiler", ["me"])
+
+
+def test_a_spanish_singular_la_before_a_number_other_than_one_counts_things_not_hours() -> None:
+    intent = read("Luis tiene que barnizar las mesas de la 2 a la 8", "es")
+    assert intent["title"] == "barnizar las mesas de la 2 a la 8"
+    assert "due" not in intent
+    assert read("Luis tiene que barnizar las mesas a la una", "es")["due"] == (
+        "2025-03-27T13:00:00+01:00"
+    )
