@@ -67,6 +67,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.occasions import drop_dated_occasion
+from minkops.domain.reasons import drop_reason_after_time
 from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
@@ -3358,7 +3359,8 @@ def _task_from(
     if found is not None and _genitive_time(body_text, found.rest):
         found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
-        body_text, due = drop_dated_occasion(body_text, found.rest), found.at
+        rest = drop_reason_after_time(body_text, found.rest)
+        body_text, due = drop_dated_occasion(body_text, rest), found.at
         head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
             # "for tomorrow Luis should prep the salads by 11": the day said before the

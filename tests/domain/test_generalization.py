@@ -6788,3 +6788,19 @@ def test_a_spanish_singular_la_before_a_number_other_than_one_counts_things_not_
     assert read("Luis tiene que barnizar las mesas a la una", "es")["due"] == (
         "2025-03-27T13:00:00+01:00"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Tom friega el suelo del bar antes de las 5 que viene la inspectora de sanidad",
+            "fregar el suelo del bar",
+        ),
+        ("Luis, ordena el almacén mañana a las 8 q no se nos olvide", "ordenar el almacén"),
+    ],
+)
+def test_a_spanish_que_clause_after_the_due_time_is_a_reason_not_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
