@@ -3776,6 +3776,11 @@ def refine_task(
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
+    if language == "es" and (unbound := _without_own_duty(title)) != title:
+        # "que yo mañana a las 9 tengo que ir al banco, apúntamelo": with the time out, the
+        # sender's "yo tengo que" is left before the work, and is none of it.
+        intent = intent.model_copy(update={"title": unbound})
+        title = unbound
     if language == "es" and (fronted := fronted_object_in_place(title, title)) != title:
         intent = intent.model_copy(update={"title": fronted})  # "la nevera hay que limpiarla"
         title = fronted
@@ -3794,6 +3799,14 @@ def refine_task(
     if refined == title or not refined:
         return intent
     return intent.model_copy(update={"title": refined})
+
+
+def _without_own_duty(title: str) -> str:
+    tokens = tokens_of(Text.of(title).folded)
+    duty = lexicon().hits("obligation", [t.text for t in tokens][:_DUTY_REACH])
+    if duty and duty[0].first == 0 and duty[0].last < len(tokens):
+        return tidy(title[tokens[duty[0].last].start :])
+    return title
 
 
 _BENEFICIARY = frozenset({"para", "for"})

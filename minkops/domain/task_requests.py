@@ -12,8 +12,11 @@ fixed rules then read as they always have.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from minkops.domain.lexicon import Hit, Lexicon, lexicon, tokens_of, words_of
 from minkops.domain.rules_text import Text
+from minkops.domain.when import find_time
 
 _LABEL = "task "
 _MINE = "task for me: "
@@ -60,6 +63,7 @@ def task_asked_for(text: Text) -> Text | None:
         _favour_named,
         _handed_after,
         _for_anyone_after,
+        _own_duty,
     ):
         said = read(text, words, lex)
         if said is not None:
@@ -413,6 +417,51 @@ def _for_anyone_after(text: Text, words: list[str], lex: Lexicon) -> Text | None
         if opens and duty.last < at:
             first = duty.last
     return _labelled(_LABEL, text.slice(tokens[first].start, tokens[at - 1].end))
+
+
+_DUTY_LEAD_REACH = 10
+"""How far in the sender's duty may start, after a time: "el lunes a las 10 tengo que"."""
+_BEFORE_A_DUTY = ("today", "time_residue", "dangling", "greeting", "aside_word")
+"""What may open a message before the sender's duty: "esta semana", "hoy", "buenas"."""
+_WH = frozenset({"que", "qué", "quien", "cual", "cuando", "como", "donde", "cuanto"})
+
+
+def _own_duty(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "tengo que llamar a la gestoría antes del lunes", "esta semana me toca a mí revisar
+    la caja fuerte": the sender's own duty, said first with its infinitive, is a task for
+    the sender. A question ("¿qué tengo que hacer?") asks what is open instead."""
+    duty = _first_hit("own_duty", words, lex, _DUTY_LEAD_REACH)
+    if duty is None or duty.last + 1 >= len(words) or "?" in text.folded:
+        return None
+    tokens = tokens_of(text.folded)
+    head = text.slice(0, tokens[duty.first].start) if duty.first else Text("", "")
+    if not _only_when_or_greeting(head, lex):
+        return None
+    if not _opens_with_a_verb(words[duty.last], lex):
+        return None
+    after = words[duty.last + 1 :]
+    if lex.has("do_verb", words[duty.last : duty.last + 1]) and (
+        not after or lex.covers_all(_BEFORE_A_DUTY, after)
+    ):
+        return None  # "tengo que hacer hoy": what there is to do, asked without a mark
+    work = text.slice(tokens[duty.last].start, len(text.folded))
+    return _labelled(_MINE, Text(f"{head.original}{work.original}", f"{head.folded}{work.folded}"))
+
+
+def _only_when_or_greeting(head: Text, lex: Lexicon) -> bool:
+    """Nothing but a time ("el lunes a las 10"), a word of the day or a greeting is said
+    in `head`; no question word."""
+    if not head.folded.strip():
+        return True
+    found = find_time(head.original, timezone="UTC", now=_ANY_NOW)
+    said = words_of(found.rest if found is not None else head.folded)
+    if set(said) & _WH:
+        return False
+    return not said or lex.covers_all(_BEFORE_A_DUTY, said)
+
+
+_ANY_NOW = datetime(2025, 1, 1, tzinfo=UTC)
+"""Only whether a time is said matters here, not when it falls."""
 
 
 def _labelled(label: str, rest: Text) -> Text:

@@ -6804,3 +6804,31 @@ def test_a_spanish_que_clause_after_the_due_time_is_a_reason_not_part_of_the_wor
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("tengo que renovar el seguro de la furgoneta", "renovar el seguro de la furgoneta", None),
+        (
+            "el viernes a las 12 me toca a mí hacer la ruta de reparto",
+            "hacer la ruta de reparto",
+            "2025-03-28T12:00:00+01:00",
+        ),
+    ],
+)
+def test_a_spanish_duty_of_the_senders_own_said_first_is_a_task_for_the_sender(
+    text: str, title: str, due: str | None
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+    assert intent.get("due") == due
+
+
+def test_a_spanish_question_about_ones_own_duties_is_no_task() -> None:
+    assert read("qué tengo que hacer mañana", "es", "staff")["kind"] == "list_tasks"
+
+
+def test_a_spanish_yo_tengo_que_left_by_a_time_before_a_note_it_is_no_part_of_the_work() -> None:
+    intent = read("oye que yo el viernes a las 8 tengo que pasar por correos, apúntamelo", "es")
+    assert (intent["title"], intent["assignees"]) == ("pasar por correos", ["me"])
