@@ -6832,3 +6832,22 @@ def test_a_spanish_question_about_ones_own_duties_is_no_task() -> None:
 def test_a_spanish_yo_tengo_que_left_by_a_time_before_a_note_it_is_no_part_of_the_work() -> None:
     intent = read("oye que yo el viernes a las 8 tengo que pasar por correos, apúntamelo", "es")
     assert (intent["title"], intent["assignees"]) == ("pasar por correos", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("se tienen que lavar los delantales del bar", "lavar los delantales del bar", []),
+        ("se debe vaciar la papelera de recepción", "vaciar la papelera de recepción", []),
+        ("se tiene que pintar la verja, que lo haga Juan Mora", "pintar la verja", ["Juan Mora"]),
+    ],
+)
+def test_a_spanish_impersonal_se_tiene_que_is_work_for_no_one_in_particular(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
