@@ -3464,7 +3464,19 @@ def _due_time() -> time:
 _ARTICLES = frozenset({"el", "la", "los", "las", "the"})
 """A leading article belongs to the work ("se encargan de la terraza" → "la terraza")."""
 
-_TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor", "thanks")
+# How soon or how kindly, said last: "llama al cerrajero ya" is "llamar al cerrajero".
+_TITLE_TAIL = (
+    "asap",
+    "urgente",
+    "urgent",
+    "porfa",
+    "please",
+    "pls",
+    "por favor",
+    "thanks",
+    "ya",
+    "ya mismo",
+)
 
 
 def _drop_edges(body: str, names: Sequence[str]) -> str:
@@ -3945,7 +3957,7 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     if when and cut_when:
         title = tidy(title[: tokens[when[0] - 1].end])
         tokens, words = tokens[: when[0]], words[: when[0]]
-    for hit in lex.hits("comment_lead", words):
+    for hit in _comment_leads(title, tokens, words):
         at = hit.first
         if (
             at < 2
@@ -3970,6 +3982,19 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+def _comment_leads(title: str, tokens: Sequence[Word], words: Sequence[str]) -> list[Hit]:
+    """The lexicon's `comment_lead`s, a phrase read across a comma split at it: in "llama
+    al cerrajero ya, no podemos abrir" the "ya no" is an urgency, then the comment's "no"."""
+    lex = lexicon()
+    leads: list[Hit] = []
+    for hit in lex.hits("comment_lead", words):
+        split = next((i for i in range(hit.first + 1, hit.last) if _paused(title, tokens, i)), 0)
+        if split and lex.covers("comment_lead", words[split : hit.last]):
+            hit = Hit(split, hit.last)
+        leads.append(hit)
+    return leads
 
 
 _DATIVES = frozenset({"me", "te", "le", "nos", "os", "les"})

@@ -6851,3 +6851,12 @@ def test_a_spanish_impersonal_se_tiene_que_is_work_for_no_one_in_particular(
         title,
         assignees,
     )
+
+
+def test_a_spanish_comment_after_now_and_a_comma_is_cut_though_ya_no_reads_as_one() -> None:
+    intent = read("necesito que alguien cambie la bombona ya, no hay agua caliente", "es")
+    assert (intent["title"], intent["assignees"]) == ("cambiar la bombona", [])
+
+
+def test_a_spanish_ya_closing_an_order_says_how_soon_not_what() -> None:
+    assert read("Pedro, cambia la bombona ya", "es")["title"] == "cambiar la bombona"
