@@ -2776,7 +2776,7 @@ def _create_task(clause: Clause) -> IntentType | None:
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if (work := _work_before_anyone(clause)) is not None:
             return _task_from(clause, work, [], subjunctive=False)
-        if someone and someone[0].first <= 4:
+        if someone and (someone[0].first <= 4 or _only_a_time_before(clause, someone[0].first)):
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
             lead = _time_in(clause, 0, start)
@@ -3162,6 +3162,17 @@ def _order_after_a_relative(clause: Clause, start: int) -> int | None:
         if "," in clause.text.folded[tokens[at - 1].end : tokens[at].start]:
             return at
     return None
+
+
+def _only_a_time_before(clause: Clause, at: int) -> bool:
+    """ "el domingo a las 10 que alguien riegue …": a whole time (and the "que" that
+    follows it) before an indefinite subject, however many words it takes."""
+    zone, now = clause.context.timezone, clause.context.now
+    found = find_time(clause.original(0, at), timezone=zone, now=now)
+    if found is None:
+        return False
+    left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
+    return not left or clause.lex.covers_all(("time_residue", "greeting"), left)
 
 
 def _time_in(clause: Clause, first: int, last: int) -> datetime | None:

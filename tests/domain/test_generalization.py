@@ -6860,3 +6860,18 @@ def test_a_spanish_comment_after_now_and_a_comma_is_cut_though_ya_no_reads_as_on
 
 def test_a_spanish_ya_closing_an_order_says_how_soon_not_what() -> None:
     assert read("Pedro, cambia la bombona ya", "es")["title"] == "cambiar la bombona"
+
+
+def test_a_spanish_someone_after_a_whole_time_and_que_is_work_for_no_one_in_particular() -> None:
+    intent = read("el sábado a las 8 y media que alguien abra la persiana del local", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "abrir la persiana del local",
+        [],
+        "2025-03-29T08:30:00+01:00",
+    )
+
+
+def test_a_spanish_clause_about_the_sender_not_being_there_after_a_comma_is_no_work() -> None:
+    intent = read("que alguien dé de comer a los gatos, yo no vengo mañana", "es")
+    assert intent["title"] == "dar de comer a los gatos"
