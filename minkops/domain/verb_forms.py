@@ -129,6 +129,8 @@ def object_first(title: str, language: str) -> str:
 
 
 _REFLEXIVES = frozenset({"se", "te", "me", "os", "nos"})
+_FOR_US = frozenset({"me", "nos"})
+"""Whom a favour is for, said before its verb: "me arreglas", "que nos traiga"."""
 _ENCLITICS = ("nos", "se", "te", "me", "os")
 _AR_ENDINGS = ("ando", "ar", "ais", "eis", "ad", "as", "an", "es", "en", "a", "e", "o")
 
@@ -363,14 +365,14 @@ def infinitive_first(
     if key.endswith(_ENCLITIC_INFINITIVES):
         return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
     ordered = imperative and not subjunctive
-    if ordered and key == "me" and rest:
-        # "(a ver si) me arreglas la persiana": the "for me" of a favour asked is no part
-        # of the work ("arreglar la persiana").
-        verb = infinitive_first(rest, language, subjunctive=False, imperative=True)
+    if (ordered or subjunctive) and key in _FOR_US and rest:
+        # "(a ver si) me arreglas la persiana", "(necesito que Tom) me haga las copias": the
+        # "for me" of a favour asked is no part of the work ("arreglar la persiana").
+        verb = infinitive_first(rest, language, subjunctive=subjunctive, imperative=imperative)
         if verb != tidy(rest):
             head, _, tail = verb.partition(" ")
             # with no object after it the "me" is who is told: "me avisas" → "avisarme"
-            return verb if _before_a_determiner(tail) else tidy(f"{head}me {tail}")
+            return verb if _before_a_determiner(tail) else tidy(f"{head}{key} {tail}")
     stressed = False
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is

@@ -6875,3 +6875,20 @@ def test_a_spanish_someone_after_a_whole_time_and_que_is_work_for_no_one_in_part
 def test_a_spanish_clause_about_the_sender_not_being_there_after_a_comma_is_no_work() -> None:
     intent = read("que alguien dé de comer a los gatos, yo no vengo mañana", "es")
     assert intent["title"] == "dar de comer a los gatos"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "necesito que Juan Pérez me prepare las facturas del mes",
+            "preparar las facturas del mes",
+        ),
+        ("¿alguien me baja las sillas de la terraza?", "bajar las sillas de la terraza"),
+        ("que alguien nos limpie la cristalera", "limpiar la cristalera"),
+    ],
+)
+def test_a_spanish_for_me_before_a_subjunctive_or_a_present_is_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
