@@ -64,6 +64,7 @@ def task_asked_for(text: Text) -> Text | None:
         _handed_after,
         _for_anyone_after,
         _own_duty,
+        _topic_kept,
     ):
         said = read(text, words, lex)
         if said is not None:
@@ -446,6 +447,30 @@ def _own_duty(text: Text, words: list[str], lex: Lexicon) -> Text | None:
         return None  # "tengo que hacer hoy": what there is to do, asked without a mark
     work = text.slice(tokens[duty.last].start, len(text.folded))
     return _labelled(_MINE, Text(f"{head.original}{work.original}", f"{head.folded}{work.folded}"))
+
+
+_CLAIMS = ("self_keeps", "self_doing_said", "self_task_after", "self_doing_tail")
+"""What the sender says to keep the work: "me lo quedo yo", "lo hago yo", "me lo apunto"."""
+
+
+def _topic_kept(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "lo de hablar con el casero me lo quedo yo": the work named as a topic, then
+    claimed by the sender with no break between: a task for the sender."""
+    topic = lex.hits("work_topic", words[:2])
+    if not topic or topic[0].first != 0 or topic[0].last >= len(words):
+        return None
+    start = topic[0].last
+    if not _opens_with_a_verb(words[start], lex):
+        return None
+    claims = [hit for name in _CLAIMS for hit in lex.hits(name, words[start + 1 :])]
+    if not claims:
+        return None
+    claim = min(claims, key=lambda hit: (hit.first, -hit.last))
+    tokens = tokens_of(text.folded)
+    first, last = start + 1 + claim.first, start + 1 + claim.last
+    work = text.slice(tokens[start].start, tokens[first - 1].end)
+    after = text.slice(tokens[last - 1].end, len(text.folded))
+    return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
 
 
 def _only_when_or_greeting(head: Text, lex: Lexicon) -> bool:

@@ -6892,3 +6892,21 @@ def test_a_spanish_for_me_before_a_subjunctive_or_a_present_is_no_part_of_the_wo
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lo de pedir cita con el gestor me lo quedo yo",
+        "lo de pedir cita con el gestor lo hago yo",
+    ],
+)
+def test_a_spanish_work_named_as_a_topic_then_kept_by_the_sender_is_the_senders_task(
+    text: str,
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "pedir cita con el gestor",
+        ["me"],
+    )
