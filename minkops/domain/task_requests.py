@@ -65,6 +65,7 @@ def task_asked_for(text: Text) -> Text | None:
         _for_anyone_after,
         _own_duty,
         _topic_kept,
+        _own_doing,
     ):
         said = read(text, words, lex)
         if said is not None:
@@ -447,6 +448,45 @@ def _own_duty(text: Text, words: list[str], lex: Lexicon) -> Text | None:
         return None  # "tengo que hacer hoy": what there is to do, asked without a mark
     work = text.slice(tokens[duty.last].start, len(text.folded))
     return _labelled(_MINE, Text(f"{head.original}{work.original}", f"{head.folded}{work.folded}"))
+
+
+_WORK_AFTER_YO = 2
+"""The fewest words of work after "yo": an object ("abro yo la tienda"); "hoy cierro yo"
+says who is on, not what to do."""
+
+
+def _own_doing(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "mañana a las 9 llevo yo los papeles al ayuntamiento": the sender's own present
+    with a stressed "yo", said first (after a time), is the sender's task."""
+    at = next((i for i in range(1, min(len(words), _DUTY_LEAD_REACH)) if words[i] == "yo"), 0)
+    verb = words[at - 1] if at else ""
+    if not verb.endswith("o") or len(verb) <= _STEM or len(words) - at - 1 < _WORK_AFTER_YO:
+        return None
+    tokens = tokens_of(text.folded)
+    head = text.slice(0, tokens[at - 1].start)
+    if "?" in text.folded or not _only_when_or_greeting(head, lex):
+        return None
+    infinitive = _first_person_infinitive(verb, lex)
+    work = text.slice(tokens[at].end, len(text.folded))
+    return _labelled(
+        _MINE,
+        Text(
+            f"{head.original}{infinitive}{work.original}",
+            f"{head.folded}{infinitive}{work.folded}",
+        ),
+    )
+
+
+def _first_person_infinitive(verb: str, lex: Lexicon) -> str:
+    """ "llevo" → "llevar", "abro" → "abrir", "hago" → "hacer": the lexicon's forms first
+    (the irregular, then the -er/-ir order, then the -ar one), then the -ar rule."""
+    stem = verb[:-1]
+    return (
+        lex.lemmas.get(verb)
+        or lex.imperative_lemmas.get(f"{stem}e")
+        or lex.lemmas.get(f"{stem}a")
+        or f"{stem}ar"
+    )
 
 
 _CLAIMS = ("self_keeps", "self_doing_said", "self_task_after", "self_doing_tail")

@@ -6910,3 +6910,25 @@ def test_a_spanish_work_named_as_a_topic_then_kept_by_the_sender_is_the_senders_
         "pedir cita con el gestor",
         ["me"],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("el viernes a las 7 abro yo la persiana del local", "abrir la persiana del local"),
+        ("pasado mañana recojo yo el pedido de la imprenta", "recoger el pedido de la imprenta"),
+        (
+            "el sábado limpio yo los cristales del escaparate",
+            "limpiar los cristales del escaparate",
+        ),
+    ],
+)
+def test_a_spanish_present_of_the_senders_own_with_a_stressed_yo_is_the_senders_task(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_spanish_yo_after_a_present_with_no_work_says_who_is_on_not_a_task() -> None:
+    assert read("hoy cierro yo", "es", "staff")["kind"] != "create_task"
