@@ -2201,6 +2201,8 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     lead = lead or nudged
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
+    if not lead and _a_thing_sent(clause):
+        return None  # "mándale el presupuesto a la clínica": the quote is sent, as work
     verb = clause.lex.hits("reminder_verb", clause.words[:1])
     if clause.question and not clause.has("reminder_lead") and not verb and not nudged:
         return None  # "¿(me puedes) avisar a las 5 …?" asks for the reminder, it is one
@@ -2222,6 +2224,19 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     what = _reminder_text(Text.of(found.rest), clause)
     made = CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
     return refine_reminder(made, context, clause.language)
+
+
+def _a_thing_sent(clause: Clause) -> bool:
+    """Every verb of reminding is one that only sends, and a determiner follows it: a
+    thing sent ("mándale el presupuesto"), not a message ("mándale un mensaje")."""
+    lex, words = clause.lex, clause.words
+    verbs = lex.hits("reminder_verb", words)
+    return bool(verbs) and all(
+        lex.has("sending_reminder_verb", words[hit.first : hit.last])
+        and words[hit.last : hit.last + 1]
+        and words[hit.last] in ES_DETERMINERS
+        for hit in verbs
+    )
 
 
 _NUDGE_REACH = 4
@@ -2808,7 +2823,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         ["not"],
     ):
         return None  # "(reckon) Luis can't come in": what someone cannot do is no work
-    if lex.has("reminder_verb", words) or clause.has("reminder_noun"):
+    reminded = lex.has("reminder_verb", words) and not _a_thing_sent(clause)
+    if reminded or clause.has("reminder_noun"):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
     timed_out = find_time(

@@ -6932,3 +6932,15 @@ def test_a_spanish_present_of_the_senders_own_with_a_stressed_yo_is_the_senders_
 
 def test_a_spanish_yo_after_a_present_with_no_work_says_who_is_on_not_a_task() -> None:
     assert read("hoy cierro yo", "es", "staff")["kind"] != "create_task"
+
+
+def test_a_spanish_send_it_to_them_with_a_thing_after_it_is_work_not_a_reminder() -> None:
+    intent = read("Pedro, mañana a las 10 mándale las facturas a la gestoría", "es")
+    assert (intent["kind"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        ["Pedro"],
+        "2025-03-28T10:00:00+01:00",
+    )
+    assert read("mañana a las 10 mándale un mensaje a Luis para que abra", "es")["kind"] == (
+        "create_reminder"
+    )
