@@ -6944,3 +6944,14 @@ def test_a_spanish_send_it_to_them_with_a_thing_after_it_is_work_not_a_reminder(
     assert read("mañana a las 10 mándale un mensaje a Luis para que abra", "es")["kind"] == (
         "create_reminder"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Juan Mora majo puedes barrer el almacén", "Juan Mora guapo me puedes barrer el almacén"],
+)
+def test_a_spanish_endearment_after_the_name_is_said_to_the_person_not_part_of_the_work(
+    text: str,
+) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == ("barrer el almacén", ["Juan Mora"])
