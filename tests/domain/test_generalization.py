@@ -6955,3 +6955,17 @@ def test_a_spanish_endearment_after_the_name_is_said_to_the_person_not_part_of_t
 ) -> None:
     intent = read(text, "es")
     assert (intent["title"], intent["assignees"]) == ("barrer el almacén", ["Juan Mora"])
+
+
+def test_a_spanish_note_it_for_a_person_then_the_work_is_their_task() -> None:
+    intent = read("apunta para María revisar los extintores del local", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "revisar los extintores del local",
+        ["María"],
+    )
+
+
+def test_a_spanish_who_asked_for_the_work_said_last_is_not_who_does_it() -> None:
+    intent = read("Juan Pérez tiene que cambiar el grifo del baño, me lo ha pedido Lucía", "es")
+    assert (intent["title"], intent["assignees"]) == ("cambiar el grifo del baño", ["Juan Pérez"])
