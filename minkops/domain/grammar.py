@@ -3984,7 +3984,10 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     if when and cut_when:
         title = tidy(title[: tokens[when[0] - 1].end])
         tokens, words = tokens[: when[0]], words[: when[0]]
-    for hit in _comment_leads(title, tokens, words):
+    leads = _comment_leads(title, tokens, words)
+    # "…, que se mueren": what befalls the thing, a lead of its own right after the "que"
+    befalls = {hit.first - 1 for hit in leads}
+    for hit in leads:
         at = hit.first
         if (
             at < 2
@@ -3992,6 +3995,7 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
                 words[at] in _BARE_QUE
                 and words[at + 1 : at + 2]
                 and (words[at + 1] in CLITICS)
+                and at not in befalls
                 # "…, que las viejas están rotas": an article, its noun, then a verb of being
                 # says why; "que las lave Tom" hands the work on.
                 and not lex.has("comment_verb", words[at + 3 : at + 3 + _SUBJECT_REACH_AFTER_PAUSE])

@@ -6969,3 +6969,8 @@ def test_a_spanish_note_it_for_a_person_then_the_work_is_their_task() -> None:
 def test_a_spanish_who_asked_for_the_work_said_last_is_not_who_does_it() -> None:
     intent = read("Juan Pérez tiene que cambiar el grifo del baño, me lo ha pedido Lucía", "es")
     assert (intent["title"], intent["assignees"]) == ("cambiar el grifo del baño", ["Juan Pérez"])
+
+
+def test_a_spanish_que_se_with_what_befalls_the_thing_after_a_comma_is_a_comment() -> None:
+    intent = read("que alguien riegue los geranios del balcón, que se secan", "es")
+    assert (intent["title"], intent["assignees"]) == ("regar los geranios del balcón", [])
