@@ -6974,3 +6974,16 @@ def test_a_spanish_who_asked_for_the_work_said_last_is_not_who_does_it() -> None
 def test_a_spanish_que_se_with_what_befalls_the_thing_after_a_comma_is_a_comment() -> None:
     intent = read("que alguien riegue los geranios del balcón, que se secan", "es")
     assert (intent["title"], intent["assignees"]) == ("regar los geranios del balcón", [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luis tiene que cambiar el fluorescente del pasillo de una vez",
+        "Luis, cambia el fluorescente del pasillo el lunes sin falta",
+    ],
+)
+def test_a_spanish_once_and_for_all_or_without_fail_closing_the_order_is_no_part_of_it(
+    text: str,
+) -> None:
+    assert read(text, "es")["title"] == "cambiar el fluorescente del pasillo"
