@@ -212,6 +212,21 @@ _ENCLITIC_INFINITIVES = tuple(
 )
 
 
+_TE_ORDERS = ("parte", "ierte")
+"""Orders that end like an infinitive with "te" ("reparte", "vierte", "despierte")."""
+
+
+def _with_your_te(key: str) -> bool:
+    """ "(¿te importa) pasarte por el almacén?": an infinitive with the "te" of whom it is
+    asked of; the orders of the "partir" and "-vertir" families only look like one."""
+    return (
+        key.endswith(("arte", "erte", "irte"))
+        and not key.endswith(_TE_ORDERS)
+        and key not in lexicon().imperative_lemmas
+        and key not in lexicon().lemmas
+    )
+
+
 def _undiphthong(stem: str) -> str:
     """A stressed stem's diphthong back to the infinitive's vowel: "riegue" → "regar",
     "cuelgue" → "colgar", "cierra" → "cerrar". Only in the stem's last syllable (the one
@@ -362,8 +377,8 @@ def infinitive_first(
             return tidy(f"{head}{roster_fold(first)} {tail}")
         return body
     key = roster_fold(first)
-    if key.endswith(_ENCLITIC_INFINITIVES):
-        return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
+    if key.endswith(_ENCLITIC_INFINITIVES) or _with_your_te(key):
+        return body  # "limpiarla", "hacerlo", "ponerse", "pasarte": already an infinitive
     ordered = imperative and not subjunctive
     if (ordered or subjunctive) and key in _FOR_US and rest:
         # "(a ver si) me arreglas la persiana", "(necesito que Tom) me haga las copias": the

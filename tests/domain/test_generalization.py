@@ -6987,3 +6987,15 @@ def test_a_spanish_once_and_for_all_or_without_fail_closing_the_order_is_no_part
     text: str,
 ) -> None:
     assert read(text, "es")["title"] == "cambiar el fluorescente del pasillo"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Lucía, ¿te importa acercarte a correos?", "acercarte a correos"),
+        ("Tom, mañana te pasas a cobrar la factura del bar", "cobrar la factura del bar"),
+    ],
+)
+def test_a_spanish_do_you_mind_or_you_drop_by_to_wraps_the_work(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
