@@ -4009,7 +4009,9 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
         stated = _says_how_much_it_is(words, at)
-        if pause or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
+        # "llama al técnico a ver si puede venir": a hope said after the work needs no comma
+        hoped = lex.covers("hope_lead", words[at : hit.last])
+        if pause or hoped or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title

@@ -6999,3 +6999,18 @@ def test_a_spanish_once_and_for_all_or_without_fail_closing_the_order_is_no_part
 def test_a_spanish_do_you_mind_or_you_drop_by_to_wraps_the_work(text: str, title: str) -> None:
     intent = read(text, "es")
     assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro, llama al fontanero, a ver si viene esta semana",
+        "Pedro llama al fontanero por favor a ver si viene esta semana",
+    ],
+)
+def test_a_spanish_hope_said_after_the_work_is_no_part_of_it(text: str) -> None:
+    assert read(text, "es")["title"] == "llamar al fontanero"
+
+
+def test_a_spanish_look_and_see_if_keeps_its_hope_as_the_work() -> None:
+    assert read("Pedro, mira a ver si queda lejía", "es")["title"] == "mirar a ver si queda lejía"
