@@ -315,7 +315,9 @@ def _pronominal_order(written: str, rest: str) -> str | None:
             # is for whom, no part of the work ("traer más bolsas"); "ponte los guantes"
             # puts them on oneself ("ponerse").
             return known
-        return f"{known}se"
+        # "pásate" is the addressee's own ("pasarse"); "ayúdame" is for the sender, whose
+        # pronoun stays ("ayudarme").
+        return f"{known}{clitic}" if clitic in _FOR_US else f"{known}se"
     return None
 
 

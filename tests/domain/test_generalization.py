@@ -7014,3 +7014,8 @@ def test_a_spanish_hope_said_after_the_work_is_no_part_of_it(text: str) -> None:
 
 def test_a_spanish_look_and_see_if_keeps_its_hope_as_the_work() -> None:
     assert read("Pedro, mira a ver si queda lejía", "es")["title"] == "mirar a ver si queda lejía"
+
+
+def test_a_spanish_order_with_the_senders_pronoun_attached_keeps_it_in_the_infinitive() -> None:
+    intent = read("Luis, ayúdanos a montar el escenario", "es")
+    assert intent["title"] == "ayudarnos a montar el escenario"
