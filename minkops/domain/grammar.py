@@ -2785,6 +2785,10 @@ def _create_task(clause: Clause) -> IntentType | None:
             and not (before or follow or timed or asked_of or addressed)
         ):
             start = after if resumed else None
+        if start is None and (inverted := _verb_before_the_doer(clause, first.first, after)):
+            # "este sábado a las 9 abre Pedro el gimnasio": the verb said before its doer
+            lead = _time_in(clause, 0, first.first - 1)
+            return _task_from(clause, inverted, assignees, subjunctive=False, lead=lead)
     else:
         someone = lex.hits("someone", words)
         if someone and clause.question and _perfect_around(clause, someone[0].first):
@@ -3178,6 +3182,19 @@ def _order_after_a_relative(clause: Clause, start: int) -> int | None:
         if "," in clause.text.folded[tokens[at - 1].end : tokens[at].start]:
             return at
     return None
+
+
+def _verb_before_the_doer(clause: Clause, name_at: int, after: int) -> str | None:
+    """ "este sábado a las nueve abre Pedro el gimnasio": a Spanish order verb between a
+    whole time and the name, its object after the name: the work, verb first."""
+    words = clause.words
+    if clause.language != "es" or name_at < 2 or after >= len(words):
+        return None
+    if words[after] not in ES_DETERMINERS or not _an_order_verb(words[name_at - 1]):
+        return None
+    if not _only_a_time_before(clause, name_at - 1):
+        return None
+    return tidy(f"{clause.original(name_at - 1, name_at)} {clause.original(after, len(words))}")
 
 
 def _only_a_time_before(clause: Clause, at: int) -> bool:

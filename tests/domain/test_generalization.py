@@ -7019,3 +7019,13 @@ def test_a_spanish_look_and_see_if_keeps_its_hope_as_the_work() -> None:
 def test_a_spanish_order_with_the_senders_pronoun_attached_keeps_it_in_the_infinitive() -> None:
     intent = read("Luis, ayúdanos a montar el escenario", "es")
     assert intent["title"] == "ayudarnos a montar el escenario"
+
+
+def test_a_spanish_order_verb_said_before_its_doer_after_a_time_is_the_work() -> None:
+    intent = read("el lunes a las 8 friega Juan Mora los suelos del bar", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "fregar los suelos del bar",
+        ["Juan Mora"],
+        "2025-03-31T08:00:00+02:00",
+    )
