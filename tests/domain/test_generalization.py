@@ -7029,3 +7029,13 @@ def test_a_spanish_order_verb_said_before_its_doer_after_a_time_is_the_work() ->
         ["Juan Mora"],
         "2025-03-31T08:00:00+02:00",
     )
+
+
+def test_the_alarm_people_are_whom_to_call_not_a_reminder() -> None:
+    intent = read("Luis tiene que llamar a los de la alarma mañana", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "llamar a los de la alarma")
+
+
+def test_a_spanish_clause_about_a_light_blinking_after_a_comma_is_a_comment() -> None:
+    intent = read("Luis, cambia el fluorescente, la luz del almacén parpadea", "es")
+    assert intent["title"] == "cambiar el fluorescente"
