@@ -4267,6 +4267,7 @@ def _repaired(title: str) -> str:
 
 
 def _trim_title(title: str) -> str:
+    title = _drop_greeting(title)
     title = _drop_finish_by(_repaired(_order_after_a_sentence(title)))
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
@@ -4356,6 +4357,24 @@ def _trim_title(title: str) -> str:
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
     return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+_GREETING_ENDS = ("!", ",", ".", ":")
+
+
+def _drop_greeting(title: str) -> str:
+    """ "(hola Lucía) buenos días!! porfa haz el pedido": a greeting said to the person
+    after their name, closed by a mark, is no part of the work."""
+    tokens = tokens_of(Text.of(title).folded)
+    said = lexicon().hits("greeting", [t.text for t in tokens][:3])
+    if not said or said[0].first != 0 or said[0].last >= len(tokens):
+        return title
+    between = title[tokens[said[0].last - 1].end : tokens[said[0].last].start]
+    return (
+        tidy(title[tokens[said[0].last].start :])
+        if between.strip().startswith(_GREETING_ENDS)
+        else title
+    )
 
 
 def _drop_finish_by(title: str) -> str:

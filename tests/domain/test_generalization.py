@@ -7039,3 +7039,13 @@ def test_the_alarm_people_are_whom_to_call_not_a_reminder() -> None:
 def test_a_spanish_clause_about_a_light_blinking_after_a_comma_is_a_comment() -> None:
     intent = read("Luis, cambia el fluorescente, la luz del almacén parpadea", "es")
     assert intent["title"] == "cambiar el fluorescente"
+
+
+def test_a_spanish_greeting_said_after_the_name_and_closed_by_a_mark_is_no_part_of_the_work() -> (
+    None
+):
+    intent = read("Juan Pérez buenas tardes!! revisa la caldera del sótano", "es")
+    assert (intent["title"], intent["assignees"]) == (
+        "revisar la caldera del sótano",
+        ["Juan Pérez"],
+    )
