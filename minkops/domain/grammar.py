@@ -3523,6 +3523,16 @@ _TITLE_TAIL = (
 )
 
 
+_OF = frozenset({"de", "del"})
+_TIME_LINKS_OF = frozenset({"antes", "despues", "partir", "cerca", "alrededor", "luego"})
+
+
+def _said_of_a_noun(words: Sequence[str], at: int) -> bool:
+    """ "(la pizarra de clases) de la semana que viene": a time after a noun and "de"
+    says which thing (next week's), not when; "antes de esta tarde" is when."""
+    return at >= 3 and words[at - 1] in _OF and words[at - 2] not in _TIME_LINKS_OF
+
+
 def _drop_edges(body: str, names: Sequence[str]) -> str:
     """Drop phrases of the word classes `names` from both ends of `body`."""
     lex = lexicon()
@@ -3549,6 +3559,8 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 # "the walk-in", "the set-up": a word joined by a hyphen is no preposition
                 if hits[-1].first == len(words) - 1 and keeps_particle(body):
                     continue  # "bring the deliveries in": the verb's particle
+                if _said_of_a_noun(words, hits[-1].first):
+                    continue  # "la pizarra de clases de la semana que viene": whose
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break

@@ -7049,3 +7049,8 @@ def test_a_spanish_greeting_said_after_the_name_and_closed_by_a_mark_is_no_part_
         "revisar la caldera del sótano",
         ["Juan Pérez"],
     )
+
+
+def test_a_spanish_time_after_a_noun_and_de_says_whose_and_stays_in_the_title() -> None:
+    intent = read("Pedro tiene que imprimir los horarios de la semana que viene", "es")
+    assert intent["title"] == "imprimir los horarios de la semana que viene"
