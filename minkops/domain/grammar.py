@@ -4025,6 +4025,7 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
                 and words[at + 1 : at + 2]
                 and (words[at + 1] in CLITICS)
                 and at not in befalls
+                and not _says_how_much_it_is(words, at)
                 # "…, que las viejas están rotas": an article, its noun, then a verb of being
                 # says why; "que las lave Tom" hands the work on.
                 and not lex.has("comment_verb", words[at + 3 : at + 3 + _SUBJECT_REACH_AFTER_PAUSE])
@@ -4091,14 +4092,27 @@ _INTENSIFIERS = frozenset({"muy", "super", "re", "tan", "demasiado", "bastante",
 _SUPERLATIVES = ("isimo", "isima", "isimos", "isimas")
 
 
+_JUDGED_REACH = 4
+"""How far a judgement may stand after its verb: "que hacen un ruido rarísimo"."""
+
+
 def _says_how_much_it_is(words: Sequence[str], at: int) -> bool:
-    """ "corta el césped que está altísimo", "…que están muy sucias": a "que está" with
-    an intensified state is the speaker's why; a plain one ("la plancha que está sucia")
-    tells which thing, and stays."""
-    if words[at] not in _BARE_QUE or words[at + 1 : at + 2] not in (["esta"], ["estan"]):
+    """ "corta el césped que está altísimo", "…que están muy sucias", "…que huelen fatal",
+    "…que hacen un ruido rarísimo": a "que" and a verb of being or doing with an
+    intensified state or a judgement is the speaker's why; a plain one ("la plancha que
+    está sucia") tells which thing, and stays. So does what someone said ("… que la
+    dueña dijo que …")."""
+    lex = lexicon()
+    if words[at] not in _BARE_QUE or at + 1 >= len(words):
         return False
-    state = words[at + 2 : at + 3]
-    return bool(state) and (state[0] in _INTENSIFIERS or state[0].endswith(_SUPERLATIVES))
+    if lex.has("report", words[at + 1 : at + 1 + _JUDGED_REACH]):
+        return True
+    if not lex.has("comment_verb", words[at + 1 : at + 2]):
+        return False
+    said = words[at + 2 : at + 2 + _JUDGED_REACH]
+    if words[at + 1] in ("esta", "estan") and said[:1] and said[0] in _INTENSIFIERS:
+        return True
+    return any(w.endswith(_SUPERLATIVES) for w in said) or lex.has("judgement", said)
 
 
 def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:

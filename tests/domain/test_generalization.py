@@ -7054,3 +7054,21 @@ def test_a_spanish_greeting_said_after_the_name_and_closed_by_a_mark_is_no_part_
 def test_a_spanish_time_after_a_noun_and_de_says_whose_and_stays_in_the_title() -> None:
     intent = read("Pedro tiene que imprimir los horarios de la semana que viene", "es")
     assert intent["title"] == "imprimir los horarios de la semana que viene"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro friega los platos del bar que están asquerosos", "fregar los platos del bar"),
+        (
+            "Tom revisa los frenos de la bici que hacen un ruido rarísimo",
+            "revisar los frenos de la bici",
+        ),
+        ("Luis lava al caniche q el dueño dijo q olía mal", "lavar al caniche"),
+        ("Luis limpia la plancha que está sucia", "limpiar la plancha que está sucia"),
+    ],
+)
+def test_a_spanish_que_with_a_judgement_or_what_someone_said_is_why_not_which(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
