@@ -443,9 +443,9 @@ def _own_duty(text: Text, words: list[str], lex: Lexicon) -> Text | None:
         return None
     after = words[duty.last + 1 :]
     if lex.has("do_verb", words[duty.last : duty.last + 1]) and (
-        not after or lex.covers_all(_BEFORE_A_DUTY, after)
+        not after or lex.covers_all((*_BEFORE_A_DUTY, "indefinite_thing"), after)
     ):
-        return None  # "tengo que hacer hoy": what there is to do, asked without a mark
+        return None  # "tengo que hacer algo hoy": what there is to do, asked unmarked
     work = text.slice(tokens[duty.last].start, len(text.folded))
     return _labelled(_MINE, Text(f"{head.original}{work.original}", f"{head.folded}{work.folded}"))
 
