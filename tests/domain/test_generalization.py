@@ -7072,3 +7072,8 @@ def test_a_spanish_que_with_a_judgement_or_what_someone_said_is_why_not_which(
     text: str, title: str
 ) -> None:
     assert read(text, "es")["title"] == title
+
+
+def test_a_spanish_alarm_left_set_is_the_shops_device_not_a_reminder() -> None:
+    intent = read("Pedro esta noche deja la alarma puesta, que el lunes nadie la puso", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Pedro"])
