@@ -117,9 +117,9 @@ def bounded_runs(message: str) -> str:
     return _MIXED_RUN.sub(r"\1", message)
 
 
-_ENCLOSED_ASIDES = ("vocative", "unassigned_aside")
-"""Said between commas, to the reader: a word of address, or that no one has the work
-yet ("add a job, nobody on it yet, fix …")."""
+_ENCLOSED_ASIDES = ("vocative", "unassigned_aside", "plea_aside")
+"""Said between commas, to the reader: a word of address, that no one has the work yet
+("add a job, nobody on it yet, fix …"), or how much it matters ("de verdad te lo pido")."""
 
 
 def _vocative_asides(folded: str) -> list[tuple[int, int]]:

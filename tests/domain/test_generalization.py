@@ -7077,3 +7077,15 @@ def test_a_spanish_que_with_a_judgement_or_what_someone_said_is_why_not_which(
 def test_a_spanish_alarm_left_set_is_the_shops_device_not_a_reminder() -> None:
     intent = read("Pedro esta noche deja la alarma puesta, que el lunes nadie la puso", "es")
     assert (intent["kind"], intent["assignees"]) == ("create_task", ["Pedro"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Juan Mora, te lo ruego, vacía la trampa de grasa",
+        "Juan Mora, de verdad, vacía la trampa de grasa",
+    ],
+)
+def test_a_spanish_plea_between_commas_is_no_part_of_the_work(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == ("vaciar la trampa de grasa", ["Juan Mora"])
