@@ -2756,7 +2756,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         addressed = first.first > 1 and _addressed_after(clause, first.first, after)
         if follow and follow[0].first == 0:
             start = after + follow[0].last
-            subjunctive = words[after] == "que"
+            # "(Tom,) necesito que mires …": a phrase ending in "que" asks a subjunctive too
+            subjunctive = words[after] == "que" or words[start - 1] in _BARE_QUE
             if _causative_with_an_object(clause, start):
                 start -= 1  # "Tom can you get the milk order in": "get" is the work
         elif before:

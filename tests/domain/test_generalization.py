@@ -7089,3 +7089,8 @@ def test_a_spanish_alarm_left_set_is_the_shops_device_not_a_reminder() -> None:
 def test_a_spanish_plea_between_commas_is_no_part_of_the_work(text: str) -> None:
     intent = read(text, "es")
     assert (intent["title"], intent["assignees"]) == ("vaciar la trampa de grasa", ["Juan Mora"])
+
+
+def test_a_spanish_name_then_a_request_ending_in_que_takes_the_subjunctive_as_the_work() -> None:
+    intent = read("Luis, necesito que mires el aceite de la furgoneta", "es")
+    assert (intent["title"], intent["assignees"]) == ("mirar el aceite de la furgoneta", ["Luis"])
