@@ -68,6 +68,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.occasions import drop_dated_occasion
+from minkops.domain.reasons import drop_reason_after_time
 from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import Resolved, resolve_name
 from minkops.domain.roster import fold as roster_fold
@@ -2298,6 +2299,8 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     lead = lead or nudged
     if not clause.has("reminder_verb") and not clause.has("schedule_words") and not lead:
         return None
+    if not lead and _a_thing_sent(clause):
+        return None  # "mándale el presupuesto a la clínica": the quote is sent, as work
     verb = clause.lex.hits("reminder_verb", clause.words[:1])
     if clause.question and not clause.has("reminder_lead") and not verb and not nudged:
         return None  # "¿(me puedes) avisar a las 5 …?" asks for the reminder, it is one
@@ -2319,6 +2322,19 @@ def _create_reminder(clause: Clause) -> IntentType | None:
     what = _reminder_text(Text.of(found.rest), clause)
     made = CreateReminder(text=what, recipients=recipients, at=found.at, delivery=delivery)
     return refine_reminder(made, context, clause.language)
+
+
+def _a_thing_sent(clause: Clause) -> bool:
+    """Every verb of reminding is one that only sends, and a determiner follows it: a
+    thing sent ("mándale el presupuesto"), not a message ("mándale un mensaje")."""
+    lex, words = clause.lex, clause.words
+    verbs = lex.hits("reminder_verb", words)
+    return bool(verbs) and all(
+        lex.has("sending_reminder_verb", words[hit.first : hit.last])
+        and words[hit.last : hit.last + 1]
+        and words[hit.last] in ES_DETERMINERS
+        for hit in verbs
+    )
 
 
 _NUDGE_REACH = 4
@@ -2838,7 +2854,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         addressed = first.first > 1 and _addressed_after(clause, first.first, after)
         if follow and follow[0].first == 0:
             start = after + follow[0].last
-            subjunctive = words[after] == "que"
+            # "(Tom,) necesito que mires …": a phrase ending in "que" asks a subjunctive too
+            subjunctive = words[after] == "que" or words[start - 1] in _BARE_QUE
             if _causative_with_an_object(clause, start):
                 start -= 1  # "Tom can you get the milk order in": "get" is the work
         elif before:
@@ -2867,13 +2884,17 @@ def _create_task(clause: Clause) -> IntentType | None:
             and not (before or follow or timed or asked_of or addressed)
         ):
             start = after if resumed else None
+        if start is None and (inverted := _verb_before_the_doer(clause, first.first, after)):
+            # "este sábado a las 9 abre Pedro el gimnasio": the verb said before its doer
+            lead = _time_in(clause, 0, first.first - 1)
+            return _task_from(clause, inverted, assignees, subjunctive=False, lead=lead)
     else:
         someone = lex.hits("someone", words)
         if someone and clause.question and _perfect_around(clause, someone[0].first):
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if (work := _work_before_anyone(clause)) is not None:
             return _task_from(clause, work, [], subjunctive=False)
-        if someone and someone[0].first <= 4:
+        if someone and (someone[0].first <= 4 or _only_a_time_before(clause, someone[0].first)):
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
             lead = _time_in(clause, 0, start)
@@ -2905,7 +2926,8 @@ def _create_task(clause: Clause) -> IntentType | None:
         ["not"],
     ):
         return None  # "(reckon) Luis can't come in": what someone cannot do is no work
-    if lex.has("reminder_verb", words) or clause.has("reminder_noun"):
+    reminded = lex.has("reminder_verb", words) and not _a_thing_sent(clause)
+    if reminded or clause.has("reminder_noun"):
         return None
     body_text = tidy(clause.text.original[clause.tokens[start].start :])
     timed_out = find_time(
@@ -3261,6 +3283,30 @@ def _order_after_a_relative(clause: Clause, start: int) -> int | None:
     return None
 
 
+def _verb_before_the_doer(clause: Clause, name_at: int, after: int) -> str | None:
+    """ "este sábado a las nueve abre Pedro el gimnasio": a Spanish order verb between a
+    whole time and the name, its object after the name: the work, verb first."""
+    words = clause.words
+    if clause.language != "es" or name_at < 2 or after >= len(words):
+        return None
+    if words[after] not in ES_DETERMINERS or not _an_order_verb(words[name_at - 1]):
+        return None
+    if not _only_a_time_before(clause, name_at - 1):
+        return None
+    return tidy(f"{clause.original(name_at - 1, name_at)} {clause.original(after, len(words))}")
+
+
+def _only_a_time_before(clause: Clause, at: int) -> bool:
+    """ "el domingo a las 10 que alguien riegue …": a whole time (and the "que" that
+    follows it) before an indefinite subject, however many words it takes."""
+    zone, now = clause.context.timezone, clause.context.now
+    found = find_time(clause.original(0, at), timezone=zone, now=now)
+    if found is None:
+        return False
+    left = [w for w in words_of(found.rest) if w not in _BARE_QUE]
+    return not left or clause.lex.covers_all(("time_residue", "greeting"), left)
+
+
 def _time_in(clause: Clause, first: int, last: int) -> datetime | None:
     """The time said among the words before the work ("in 20 min someone has to …",
     "whoever's in first tomorrow has to …"): the work's due time if it has none."""
@@ -3456,7 +3502,8 @@ def _task_from(
     if found is not None and _genitive_time(body_text, found.rest):
         found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
-        body_text, due = drop_dated_occasion(body_text, found.rest), found.at
+        rest = drop_reason_after_time(body_text, found.rest)
+        body_text, due = drop_dated_occasion(body_text, rest), found.at
         head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
             # "for tomorrow Luis should prep the salads by 11": the day said before the
@@ -3560,7 +3607,29 @@ def _due_time() -> time:
 _ARTICLES = frozenset({"el", "la", "los", "las", "the"})
 """A leading article belongs to the work ("se encargan de la terraza" → "la terraza")."""
 
-_TITLE_TAIL = ("asap", "urgente", "urgent", "porfa", "please", "pls", "por favor", "thanks")
+# How soon or how kindly, said last: "llama al cerrajero ya" is "llamar al cerrajero".
+_TITLE_TAIL = (
+    "asap",
+    "urgente",
+    "urgent",
+    "porfa",
+    "please",
+    "pls",
+    "por favor",
+    "thanks",
+    "ya",
+    "ya mismo",
+)
+
+
+_OF = frozenset({"de", "del"})
+_TIME_LINKS_OF = frozenset({"antes", "despues", "partir", "cerca", "alrededor", "luego"})
+
+
+def _said_of_a_noun(words: Sequence[str], at: int) -> bool:
+    """ "(la pizarra de clases) de la semana que viene": a time after a noun and "de"
+    says which thing (next week's), not when; "antes de esta tarde" is when."""
+    return at >= 3 and words[at - 1] in _OF and words[at - 2] not in _TIME_LINKS_OF
 
 
 def _drop_edges(body: str, names: Sequence[str]) -> str:
@@ -3589,6 +3658,8 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 # "the walk-in", "the set-up": a word joined by a hyphen is no preposition
                 if hits[-1].first == len(words) - 1 and keeps_particle(body):
                     continue  # "bring the deliveries in": the verb's particle
+                if _said_of_a_noun(words, hits[-1].first):
+                    continue  # "la pizarra de clases de la semana que viene": whose
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break
@@ -3872,6 +3943,11 @@ def refine_task(
     if (commented := _drop_comment(title)) != title and commented:
         intent = intent.model_copy(update={"title": commented})
         title = commented
+    if language == "es" and (unbound := _without_own_duty(title)) != title:
+        # "que yo mañana a las 9 tengo que ir al banco, apúntamelo": with the time out, the
+        # sender's "yo tengo que" is left before the work, and is none of it.
+        intent = intent.model_copy(update={"title": unbound})
+        title = unbound
     if language == "es" and (fronted := fronted_object_in_place(title, title)) != title:
         intent = intent.model_copy(update={"title": fronted})  # "la nevera hay que limpiarla"
         title = fronted
@@ -3890,6 +3966,14 @@ def refine_task(
     if refined == title or not refined:
         return intent
     return intent.model_copy(update={"title": refined})
+
+
+def _without_own_duty(title: str) -> str:
+    tokens = tokens_of(Text.of(title).folded)
+    duty = lexicon().hits("obligation", [t.text for t in tokens][:_DUTY_REACH])
+    if duty and duty[0].first == 0 and duty[0].last < len(tokens):
+        return tidy(title[tokens[duty[0].last].start :])
+    return title
 
 
 _BENEFICIARY = frozenset({"para", "for"})
@@ -4028,7 +4112,10 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
     if when and cut_when:
         title = tidy(title[: tokens[when[0] - 1].end])
         tokens, words = tokens[: when[0]], words[: when[0]]
-    for hit in lex.hits("comment_lead", words):
+    leads = _comment_leads(title, tokens, words)
+    # "…, que se mueren": what befalls the thing, a lead of its own right after the "que"
+    befalls = {hit.first - 1 for hit in leads}
+    for hit in leads:
         at = hit.first
         if (
             at < 2
@@ -4036,6 +4123,8 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
                 words[at] in _BARE_QUE
                 and words[at + 1 : at + 2]
                 and (words[at + 1] in CLITICS)
+                and at not in befalls
+                and not _says_how_much_it_is(words, at)
                 # "…, que las viejas están rotas": an article, its noun, then a verb of being
                 # says why; "que las lave Tom" hands the work on.
                 and not lex.has("comment_verb", words[at + 3 : at + 3 + _SUBJECT_REACH_AFTER_PAUSE])
@@ -4049,10 +4138,25 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
         stated = _says_how_much_it_is(words, at)
-        if pause or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
+        # "llama al técnico a ver si puede venir": a hope said after the work needs no comma
+        hoped = lex.covers("hope_lead", words[at : hit.last])
+        if pause or hoped or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
     said = _said_about_something(title, tokens, words)
     return tidy(title[: tokens[said - 1].end]) if said else title
+
+
+def _comment_leads(title: str, tokens: Sequence[Word], words: Sequence[str]) -> list[Hit]:
+    """The lexicon's `comment_lead`s, a phrase read across a comma split at it: in "llama
+    al cerrajero ya, no podemos abrir" the "ya no" is an urgency, then the comment's "no"."""
+    lex = lexicon()
+    leads: list[Hit] = []
+    for hit in lex.hits("comment_lead", words):
+        split = next((i for i in range(hit.first + 1, hit.last) if _paused(title, tokens, i)), 0)
+        if split and lex.covers("comment_lead", words[split : hit.last]):
+            hit = Hit(split, hit.last)
+        leads.append(hit)
+    return leads
 
 
 _DATIVES = frozenset({"me", "te", "le", "nos", "os", "les"})
@@ -4087,14 +4191,27 @@ _INTENSIFIERS = frozenset({"muy", "super", "re", "tan", "demasiado", "bastante",
 _SUPERLATIVES = ("isimo", "isima", "isimos", "isimas")
 
 
+_JUDGED_REACH = 4
+"""How far a judgement may stand after its verb: "que hacen un ruido rarísimo"."""
+
+
 def _says_how_much_it_is(words: Sequence[str], at: int) -> bool:
-    """ "corta el césped que está altísimo", "…que están muy sucias": a "que está" with
-    an intensified state is the speaker's why; a plain one ("la plancha que está sucia")
-    tells which thing, and stays."""
-    if words[at] not in _BARE_QUE or words[at + 1 : at + 2] not in (["esta"], ["estan"]):
+    """ "corta el césped que está altísimo", "…que están muy sucias", "…que huelen fatal",
+    "…que hacen un ruido rarísimo": a "que" and a verb of being or doing with an
+    intensified state or a judgement is the speaker's why; a plain one ("la plancha que
+    está sucia") tells which thing, and stays. So does what someone said ("… que la
+    dueña dijo que …")."""
+    lex = lexicon()
+    if words[at] not in _BARE_QUE or at + 1 >= len(words):
         return False
-    state = words[at + 2 : at + 3]
-    return bool(state) and (state[0] in _INTENSIFIERS or state[0].endswith(_SUPERLATIVES))
+    if lex.has("report", words[at + 1 : at + 1 + _JUDGED_REACH]):
+        return True
+    if not lex.has("comment_verb", words[at + 1 : at + 2]):
+        return False
+    said = words[at + 2 : at + 2 + _JUDGED_REACH]
+    if words[at + 1] in ("esta", "estan") and said[:1] and said[0] in _INTENSIFIERS:
+        return True
+    return any(w.endswith(_SUPERLATIVES) for w in said) or lex.has("judgement", said)
 
 
 def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
@@ -4275,6 +4392,7 @@ def _repaired(title: str) -> str:
 
 
 def _trim_title(title: str) -> str:
+    title = _drop_greeting(title)
     title = _drop_finish_by(_repaired(_order_after_a_sentence(title)))
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
@@ -4364,6 +4482,24 @@ def _trim_title(title: str) -> str:
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
     return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+_GREETING_ENDS = ("!", ",", ".", ":")
+
+
+def _drop_greeting(title: str) -> str:
+    """ "(hola Lucía) buenos días!! porfa haz el pedido": a greeting said to the person
+    after their name, closed by a mark, is no part of the work."""
+    tokens = tokens_of(Text.of(title).folded)
+    said = lexicon().hits("greeting", [t.text for t in tokens][:3])
+    if not said or said[0].first != 0 or said[0].last >= len(tokens):
+        return title
+    between = title[tokens[said[0].last - 1].end : tokens[said[0].last].start]
+    return (
+        tidy(title[tokens[said[0].last].start :])
+        if between.strip().startswith(_GREETING_ENDS)
+        else title
+    )
 
 
 def _drop_finish_by(title: str) -> str:

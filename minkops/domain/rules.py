@@ -119,9 +119,9 @@ def bounded_runs(message: str) -> str:
     return _MIXED_RUN.sub(r"\1", message)
 
 
-_ENCLOSED_ASIDES = ("vocative", "unassigned_aside")
-"""Said between commas, to the reader: a word of address, or that no one has the work
-yet ("add a job, nobody on it yet, fix …")."""
+_ENCLOSED_ASIDES = ("vocative", "unassigned_aside", "plea_aside")
+"""Said between commas, to the reader: a word of address, that no one has the work yet
+("add a job, nobody on it yet, fix …"), or how much it matters ("de verdad te lo pido")."""
 
 
 def _vocative_asides(folded: str) -> list[tuple[int, int]]:
@@ -140,6 +140,23 @@ def _vocative_asides(folded: str) -> list[tuple[int, int]]:
     if start != -1 and lexicon().covers("unassigned_aside", words_of(folded[start + 1 :])):
         spans.append((start + 1, len(folded)))  # "…, nobody in particular yet": last
     return spans
+
+
+_ASKER_WORDS = 3
+"""How long the name of who asked may be after "me lo ha pedido": "Ana García", "la jefa"."""
+
+
+def _asker_after(folded: str) -> list[tuple[int, int]]:
+    """ "…, me lo ha pedido Ana": who asked for the work, said last after a comma, is
+    neither its doer nor a change of who does it. One look at the last comma: linear."""
+    comma = folded.rfind(",")
+    if comma < 0:
+        return []
+    words = words_of(folded[comma + 1 :])
+    asked = lexicon().hits("asked_by_after", words)
+    if not asked or asked[0].first != 0 or len(words) - asked[0].last > _ASKER_WORDS:
+        return []
+    return [(comma, len(folded))]
 
 
 @cache
@@ -171,6 +188,7 @@ def prepare(message: str) -> Text:
         *(m.span() for m in _ASIDES.finditer(text.folded)),
         *_vocative_asides(text.folded),
         *_memory_asides(text.folded),
+        *_asker_after(text.folded),
     ]
     if fillers:
         folded, original = list(text.folded), list(text.original)

@@ -12,8 +12,11 @@ fixed rules then read as they always have.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from minkops.domain.lexicon import Hit, Lexicon, lexicon, tokens_of, words_of
 from minkops.domain.rules_text import Text
+from minkops.domain.when import find_time
 
 _LABEL = "task "
 _MINE = "task for me: "
@@ -60,6 +63,9 @@ def task_asked_for(text: Text) -> Text | None:
         _favour_named,
         _handed_after,
         _for_anyone_after,
+        _own_duty,
+        _topic_kept,
+        _own_doing,
     ):
         said = read(text, words, lex)
         if said is not None:
@@ -413,6 +419,114 @@ def _for_anyone_after(text: Text, words: list[str], lex: Lexicon) -> Text | None
         if opens and duty.last < at:
             first = duty.last
     return _labelled(_LABEL, text.slice(tokens[first].start, tokens[at - 1].end))
+
+
+_DUTY_LEAD_REACH = 10
+"""How far in the sender's duty may start, after a time: "el lunes a las 10 tengo que"."""
+_BEFORE_A_DUTY = ("today", "time_residue", "dangling", "greeting", "aside_word")
+"""What may open a message before the sender's duty: "esta semana", "hoy", "buenas"."""
+_WH = frozenset({"que", "qué", "quien", "cual", "cuando", "como", "donde", "cuanto"})
+
+
+def _own_duty(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "tengo que llamar a la gestoría antes del lunes", "esta semana me toca a mí revisar
+    la caja fuerte": the sender's own duty, said first with its infinitive, is a task for
+    the sender. A question ("¿qué tengo que hacer?") asks what is open instead."""
+    duty = _first_hit("own_duty", words, lex, _DUTY_LEAD_REACH)
+    if duty is None or duty.last + 1 >= len(words) or "?" in text.folded:
+        return None
+    tokens = tokens_of(text.folded)
+    head = text.slice(0, tokens[duty.first].start) if duty.first else Text("", "")
+    if not _only_when_or_greeting(head, lex):
+        return None
+    if not _opens_with_a_verb(words[duty.last], lex):
+        return None
+    after = words[duty.last + 1 :]
+    if lex.has("do_verb", words[duty.last : duty.last + 1]) and (
+        not after or lex.covers_all((*_BEFORE_A_DUTY, "indefinite_thing"), after)
+    ):
+        return None  # "tengo que hacer algo hoy": what there is to do, asked unmarked
+    work = text.slice(tokens[duty.last].start, len(text.folded))
+    return _labelled(_MINE, Text(f"{head.original}{work.original}", f"{head.folded}{work.folded}"))
+
+
+_WORK_AFTER_YO = 2
+"""The fewest words of work after "yo": an object ("abro yo la tienda"); "hoy cierro yo"
+says who is on, not what to do."""
+
+
+def _own_doing(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "mañana a las 9 llevo yo los papeles al ayuntamiento": the sender's own present
+    with a stressed "yo", said first (after a time), is the sender's task."""
+    at = next((i for i in range(1, min(len(words), _DUTY_LEAD_REACH)) if words[i] == "yo"), 0)
+    verb = words[at - 1] if at else ""
+    if not verb.endswith("o") or len(verb) <= _STEM or len(words) - at - 1 < _WORK_AFTER_YO:
+        return None
+    tokens = tokens_of(text.folded)
+    head = text.slice(0, tokens[at - 1].start)
+    if "?" in text.folded or not _only_when_or_greeting(head, lex):
+        return None
+    infinitive = _first_person_infinitive(verb, lex)
+    work = text.slice(tokens[at].end, len(text.folded))
+    return _labelled(
+        _MINE,
+        Text(
+            f"{head.original}{infinitive}{work.original}",
+            f"{head.folded}{infinitive}{work.folded}",
+        ),
+    )
+
+
+def _first_person_infinitive(verb: str, lex: Lexicon) -> str:
+    """ "llevo" → "llevar", "abro" → "abrir", "hago" → "hacer": the lexicon's forms first
+    (the irregular, then the -er/-ir order, then the -ar one), then the -ar rule."""
+    stem = verb[:-1]
+    return (
+        lex.lemmas.get(verb)
+        or lex.imperative_lemmas.get(f"{stem}e")
+        or lex.lemmas.get(f"{stem}a")
+        or f"{stem}ar"
+    )
+
+
+_CLAIMS = ("self_keeps", "self_doing_said", "self_task_after", "self_doing_tail")
+"""What the sender says to keep the work: "me lo quedo yo", "lo hago yo", "me lo apunto"."""
+
+
+def _topic_kept(text: Text, words: list[str], lex: Lexicon) -> Text | None:
+    """ "lo de hablar con el casero me lo quedo yo": the work named as a topic, then
+    claimed by the sender with no break between: a task for the sender."""
+    topic = lex.hits("work_topic", words[:2])
+    if not topic or topic[0].first != 0 or topic[0].last >= len(words):
+        return None
+    start = topic[0].last
+    if not _opens_with_a_verb(words[start], lex):
+        return None
+    claims = [hit for name in _CLAIMS for hit in lex.hits(name, words[start + 1 :])]
+    if not claims:
+        return None
+    claim = min(claims, key=lambda hit: (hit.first, -hit.last))
+    tokens = tokens_of(text.folded)
+    first, last = start + 1 + claim.first, start + 1 + claim.last
+    work = text.slice(tokens[start].start, tokens[first - 1].end)
+    after = text.slice(tokens[last - 1].end, len(text.folded))
+    return _labelled(_MINE, Text(work.original + after.original, work.folded + after.folded))
+
+
+def _only_when_or_greeting(head: Text, lex: Lexicon) -> bool:
+    """Nothing but a time ("el lunes a las 10"), a word of the day or a greeting is said
+    in `head`; no question word."""
+    if not head.folded.strip():
+        return True
+    found = find_time(head.original, timezone="UTC", now=_ANY_NOW)
+    said = words_of(found.rest if found is not None else head.folded)
+    if set(said) & _WH:
+        return False
+    return not said or lex.covers_all(_BEFORE_A_DUTY, said)
+
+
+_ANY_NOW = datetime(2025, 1, 1, tzinfo=UTC)
+"""Only whether a time is said matters here, not when it falls."""
 
 
 def _labelled(label: str, rest: Text) -> Text:

@@ -129,6 +129,8 @@ def object_first(title: str, language: str) -> str:
 
 
 _REFLEXIVES = frozenset({"se", "te", "me", "os", "nos"})
+_FOR_US = frozenset({"me", "nos"})
+"""Whom a favour is for, said before its verb: "me arreglas", "que nos traiga"."""
 _ENCLITICS = ("nos", "se", "te", "me", "os")
 _AR_ENDINGS = ("ando", "ar", "ais", "eis", "ad", "as", "an", "es", "en", "a", "e", "o")
 
@@ -208,6 +210,21 @@ _ENCLITIC_INFINITIVES = tuple(
     for ending in ("ar", "er", "ir")
     for clitic in ("la", "las", "lo", "los", "le", "les", "se", "me", "nos")
 )
+
+
+_TE_ORDERS = ("parte", "ierte")
+"""Orders that end like an infinitive with "te" ("reparte", "vierte", "despierte")."""
+
+
+def _with_your_te(key: str) -> bool:
+    """ "(¿te importa) pasarte por el almacén?": an infinitive with the "te" of whom it is
+    asked of; the orders of the "partir" and "-vertir" families only look like one."""
+    return (
+        key.endswith(("arte", "erte", "irte"))
+        and not key.endswith(_TE_ORDERS)
+        and key not in lexicon().imperative_lemmas
+        and key not in lexicon().lemmas
+    )
 
 
 def _undiphthong(stem: str) -> str:
@@ -298,7 +315,9 @@ def _pronominal_order(written: str, rest: str) -> str | None:
             # is for whom, no part of the work ("traer más bolsas"); "ponte los guantes"
             # puts them on oneself ("ponerse").
             return known
-        return f"{known}se"
+        # "pásate" is the addressee's own ("pasarse"); "ayúdame" is for the sender, whose
+        # pronoun stays ("ayudarme").
+        return f"{known}{clitic}" if clitic in _FOR_US else f"{known}se"
     return None
 
 
@@ -360,17 +379,17 @@ def infinitive_first(
             return tidy(f"{head}{roster_fold(first)} {tail}")
         return body
     key = roster_fold(first)
-    if key.endswith(_ENCLITIC_INFINITIVES):
-        return body  # "limpiarla", "hacerlo", "ponerse": already an infinitive
+    if key.endswith(_ENCLITIC_INFINITIVES) or _with_your_te(key):
+        return body  # "limpiarla", "hacerlo", "ponerse", "pasarte": already an infinitive
     ordered = imperative and not subjunctive
-    if ordered and key == "me" and rest:
-        # "(a ver si) me arreglas la persiana": the "for me" of a favour asked is no part
-        # of the work ("arreglar la persiana").
-        verb = infinitive_first(rest, language, subjunctive=False, imperative=True)
+    if (ordered or subjunctive) and key in _FOR_US and rest:
+        # "(a ver si) me arreglas la persiana", "(necesito que Tom) me haga las copias": the
+        # "for me" of a favour asked is no part of the work ("arreglar la persiana").
+        verb = infinitive_first(rest, language, subjunctive=subjunctive, imperative=imperative)
         if verb != tidy(rest):
             head, _, tail = verb.partition(" ")
             # with no object after it the "me" is who is told: "me avisas" → "avisarme"
-            return verb if _before_a_determiner(tail) else tidy(f"{head}me {tail}")
+            return verb if _before_a_determiner(tail) else tidy(f"{head}{key} {tail}")
     stressed = False
     if ordered and rest:
         # "abre tú la tienda", "hazlo vos": the subject stressed after an order is

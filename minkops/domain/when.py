@@ -77,7 +77,7 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:(?P<half_at>{_EN_AT})\s+)?(?P<half>half)\s+(?P<h>{_HOUR})\b(?!\s*(?:%|/|\d))"
         rf"(?:\s*{_AMPM})?{_POD}(?P<tail>(?={_POD_TAIL}))?",
         # "a las 8 y media de la tarde", "antes de las 10", "a la una"
-        rf"\b{_ES_AT}\s+las?\s+(?P<h>{_HOUR})"
+        rf"\b{_ES_AT}\s+(?P<article>las?)\s+(?P<h>{_HOUR})"
         rf"(?:[:.h](?P<m>\d{{2}})|\s+y\s+(?P<plus>media|cuarto|{NUMBER})"
         rf"|\s+menos\s+(?P<less>cuarto|{NUMBER}))?"
         rf"(?:\s*(?:{_AMPM}|h\b|hrs\b|horas\b|en\s+punto\b))?{_POD}",
@@ -346,6 +346,9 @@ def _time_of(match: re.Match[str]) -> time | None:
         if not said_as_time and groups.get("tail") is None and not _after_a_day(match):
             return None
     hour = to_int(groups["h"])
+    if groups.get("article") == "la" and hour != 1:
+        # Only one o'clock takes the singular ("a la una"); "de la 1 a la 6" counts rooms.
+        return None
     minute = int(groups["m"]) if groups.get("m") else 0
     plus, less = groups.get("plus"), groups.get("less")
     if said := groups.get("mw"):

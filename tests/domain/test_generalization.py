@@ -6781,3 +6781,318 @@ def test_an_after_phrase_holding_the_time_names_an_occasion_not_the_work() -> No
 def test_a_spanish_self_label_first_then_a_comma_and_the_work_is_the_senders_task() -> None:
     intent = read("me lo apunto yo misma, revisar el contrato del alquiler", "es", "staff")
     assert (intent["title"], intent["assignees"]) == ("revisar el contrato del alquiler", ["me"])
+
+
+def test_a_spanish_singular_la_before_a_number_other_than_one_counts_things_not_hours() -> None:
+    intent = read("Luis tiene que barnizar las mesas de la 2 a la 8", "es")
+    assert intent["title"] == "barnizar las mesas de la 2 a la 8"
+    assert "due" not in intent
+    assert read("Luis tiene que barnizar las mesas a la una", "es")["due"] == (
+        "2025-03-27T13:00:00+01:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Tom friega el suelo del bar antes de las 5 que viene la inspectora de sanidad",
+            "fregar el suelo del bar",
+        ),
+        ("Luis, ordena el almacén mañana a las 8 q no se nos olvide", "ordenar el almacén"),
+    ],
+)
+def test_a_spanish_que_clause_after_the_due_time_is_a_reason_not_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("tengo que renovar el seguro de la furgoneta", "renovar el seguro de la furgoneta", None),
+        (
+            "el viernes a las 12 me toca a mí hacer la ruta de reparto",
+            "hacer la ruta de reparto",
+            "2025-03-28T12:00:00+01:00",
+        ),
+    ],
+)
+def test_a_spanish_duty_of_the_senders_own_said_first_is_a_task_for_the_sender(
+    text: str, title: str, due: str | None
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+    assert intent.get("due") == due
+
+
+def test_a_spanish_question_about_ones_own_duties_is_no_task() -> None:
+    assert read("qué tengo que hacer mañana", "es", "staff")["kind"] == "list_tasks"
+
+
+def test_a_spanish_yo_tengo_que_left_by_a_time_before_a_note_it_is_no_part_of_the_work() -> None:
+    intent = read("oye que yo el viernes a las 8 tengo que pasar por correos, apúntamelo", "es")
+    assert (intent["title"], intent["assignees"]) == ("pasar por correos", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assignees"),
+    [
+        ("se tienen que lavar los delantales del bar", "lavar los delantales del bar", []),
+        ("se debe vaciar la papelera de recepción", "vaciar la papelera de recepción", []),
+        ("se tiene que pintar la verja, que lo haga Juan Mora", "pintar la verja", ["Juan Mora"]),
+    ],
+)
+def test_a_spanish_impersonal_se_tiene_que_is_work_for_no_one_in_particular(
+    text: str, title: str, assignees: list[str]
+) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        title,
+        assignees,
+    )
+
+
+def test_a_spanish_comment_after_now_and_a_comma_is_cut_though_ya_no_reads_as_one() -> None:
+    intent = read("necesito que alguien cambie la bombona ya, no hay agua caliente", "es")
+    assert (intent["title"], intent["assignees"]) == ("cambiar la bombona", [])
+
+
+def test_a_spanish_ya_closing_an_order_says_how_soon_not_what() -> None:
+    assert read("Pedro, cambia la bombona ya", "es")["title"] == "cambiar la bombona"
+
+
+def test_a_spanish_someone_after_a_whole_time_and_que_is_work_for_no_one_in_particular() -> None:
+    intent = read("el sábado a las 8 y media que alguien abra la persiana del local", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "abrir la persiana del local",
+        [],
+        "2025-03-29T08:30:00+01:00",
+    )
+
+
+def test_a_spanish_clause_about_the_sender_not_being_there_after_a_comma_is_no_work() -> None:
+    intent = read("que alguien dé de comer a los gatos, yo no vengo mañana", "es")
+    assert intent["title"] == "dar de comer a los gatos"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "necesito que Juan Pérez me prepare las facturas del mes",
+            "preparar las facturas del mes",
+        ),
+        ("¿alguien me baja las sillas de la terraza?", "bajar las sillas de la terraza"),
+        ("que alguien nos limpie la cristalera", "limpiar la cristalera"),
+    ],
+)
+def test_a_spanish_for_me_before_a_subjunctive_or_a_present_is_no_part_of_the_work(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lo de pedir cita con el gestor me lo quedo yo",
+        "lo de pedir cita con el gestor lo hago yo",
+    ],
+)
+def test_a_spanish_work_named_as_a_topic_then_kept_by_the_sender_is_the_senders_task(
+    text: str,
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "pedir cita con el gestor",
+        ["me"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("el viernes a las 7 abro yo la persiana del local", "abrir la persiana del local"),
+        ("pasado mañana recojo yo el pedido de la imprenta", "recoger el pedido de la imprenta"),
+        (
+            "el sábado limpio yo los cristales del escaparate",
+            "limpiar los cristales del escaparate",
+        ),
+    ],
+)
+def test_a_spanish_present_of_the_senders_own_with_a_stressed_yo_is_the_senders_task(
+    text: str, title: str
+) -> None:
+    intent = read(text, "es", "staff")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+
+
+def test_a_spanish_yo_after_a_present_with_no_work_says_who_is_on_not_a_task() -> None:
+    assert read("hoy cierro yo", "es", "staff")["kind"] != "create_task"
+
+
+def test_a_spanish_send_it_to_them_with_a_thing_after_it_is_work_not_a_reminder() -> None:
+    intent = read("Pedro, mañana a las 10 mándale las facturas a la gestoría", "es")
+    assert (intent["kind"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        ["Pedro"],
+        "2025-03-28T10:00:00+01:00",
+    )
+    assert read("mañana a las 10 mándale un mensaje a Luis para que abra", "es")["kind"] == (
+        "create_reminder"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Juan Mora majo puedes barrer el almacén", "Juan Mora guapo me puedes barrer el almacén"],
+)
+def test_a_spanish_endearment_after_the_name_is_said_to_the_person_not_part_of_the_work(
+    text: str,
+) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == ("barrer el almacén", ["Juan Mora"])
+
+
+def test_a_spanish_note_it_for_a_person_then_the_work_is_their_task() -> None:
+    intent = read("apunta para María revisar los extintores del local", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "revisar los extintores del local",
+        ["María"],
+    )
+
+
+def test_a_spanish_who_asked_for_the_work_said_last_is_not_who_does_it() -> None:
+    intent = read("Juan Pérez tiene que cambiar el grifo del baño, me lo ha pedido Lucía", "es")
+    assert (intent["title"], intent["assignees"]) == ("cambiar el grifo del baño", ["Juan Pérez"])
+
+
+def test_a_spanish_que_se_with_what_befalls_the_thing_after_a_comma_is_a_comment() -> None:
+    intent = read("que alguien riegue los geranios del balcón, que se secan", "es")
+    assert (intent["title"], intent["assignees"]) == ("regar los geranios del balcón", [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luis tiene que cambiar el fluorescente del pasillo de una vez",
+        "Luis, cambia el fluorescente del pasillo el lunes sin falta",
+    ],
+)
+def test_a_spanish_once_and_for_all_or_without_fail_closing_the_order_is_no_part_of_it(
+    text: str,
+) -> None:
+    assert read(text, "es")["title"] == "cambiar el fluorescente del pasillo"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Lucía, ¿te importa acercarte a correos?", "acercarte a correos"),
+        ("Tom, mañana te pasas a cobrar la factura del bar", "cobrar la factura del bar"),
+    ],
+)
+def test_a_spanish_do_you_mind_or_you_drop_by_to_wraps_the_work(text: str, title: str) -> None:
+    intent = read(text, "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", title)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro, llama al fontanero, a ver si viene esta semana",
+        "Pedro llama al fontanero por favor a ver si viene esta semana",
+    ],
+)
+def test_a_spanish_hope_said_after_the_work_is_no_part_of_it(text: str) -> None:
+    assert read(text, "es")["title"] == "llamar al fontanero"
+
+
+def test_a_spanish_look_and_see_if_keeps_its_hope_as_the_work() -> None:
+    assert read("Pedro, mira a ver si queda lejía", "es")["title"] == "mirar a ver si queda lejía"
+
+
+def test_a_spanish_order_with_the_senders_pronoun_attached_keeps_it_in_the_infinitive() -> None:
+    intent = read("Luis, ayúdanos a montar el escenario", "es")
+    assert intent["title"] == "ayudarnos a montar el escenario"
+
+
+def test_a_spanish_order_verb_said_before_its_doer_after_a_time_is_the_work() -> None:
+    intent = read("el lunes a las 8 friega Juan Mora los suelos del bar", "es")
+    assert (intent["kind"], intent["title"], intent["assignees"], intent["due"]) == (
+        "create_task",
+        "fregar los suelos del bar",
+        ["Juan Mora"],
+        "2025-03-31T08:00:00+02:00",
+    )
+
+
+def test_the_alarm_people_are_whom_to_call_not_a_reminder() -> None:
+    intent = read("Luis tiene que llamar a los de la alarma mañana", "es")
+    assert (intent["kind"], intent["title"]) == ("create_task", "llamar a los de la alarma")
+
+
+def test_a_spanish_clause_about_a_light_blinking_after_a_comma_is_a_comment() -> None:
+    intent = read("Luis, cambia el fluorescente, la luz del almacén parpadea", "es")
+    assert intent["title"] == "cambiar el fluorescente"
+
+
+def test_a_spanish_greeting_said_after_the_name_and_closed_by_a_mark_is_no_part_of_the_work() -> (
+    None
+):
+    intent = read("Juan Pérez buenas tardes!! revisa la caldera del sótano", "es")
+    assert (intent["title"], intent["assignees"]) == (
+        "revisar la caldera del sótano",
+        ["Juan Pérez"],
+    )
+
+
+def test_a_spanish_time_after_a_noun_and_de_says_whose_and_stays_in_the_title() -> None:
+    intent = read("Pedro tiene que imprimir los horarios de la semana que viene", "es")
+    assert intent["title"] == "imprimir los horarios de la semana que viene"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Pedro friega los platos del bar que están asquerosos", "fregar los platos del bar"),
+        (
+            "Tom revisa los frenos de la bici que hacen un ruido rarísimo",
+            "revisar los frenos de la bici",
+        ),
+        ("Luis lava al caniche q el dueño dijo q olía mal", "lavar al caniche"),
+        ("Luis limpia la plancha que está sucia", "limpiar la plancha que está sucia"),
+    ],
+)
+def test_a_spanish_que_with_a_judgement_or_what_someone_said_is_why_not_which(
+    text: str, title: str
+) -> None:
+    assert read(text, "es")["title"] == title
+
+
+def test_a_spanish_alarm_left_set_is_the_shops_device_not_a_reminder() -> None:
+    intent = read("Pedro esta noche deja la alarma puesta, que el lunes nadie la puso", "es")
+    assert (intent["kind"], intent["assignees"]) == ("create_task", ["Pedro"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Juan Mora, te lo ruego, vacía la trampa de grasa",
+        "Juan Mora, de verdad, vacía la trampa de grasa",
+    ],
+)
+def test_a_spanish_plea_between_commas_is_no_part_of_the_work(text: str) -> None:
+    intent = read(text, "es")
+    assert (intent["title"], intent["assignees"]) == ("vaciar la trampa de grasa", ["Juan Mora"])
+
+
+def test_a_spanish_name_then_a_request_ending_in_que_takes_the_subjunctive_as_the_work() -> None:
+    intent = read("Luis, necesito que mires el aceite de la furgoneta", "es")
+    assert (intent["title"], intent["assignees"]) == ("mirar el aceite de la furgoneta", ["Luis"])
