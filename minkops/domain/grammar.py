@@ -67,6 +67,7 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.occasions import drop_dated_occasion
+from minkops.domain.own_work import own_work
 from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
@@ -1638,6 +1639,12 @@ def _data_requests(clause: Clause) -> IntentType | None:
     asked = clause.asked and clause.words[0] not in _REQUEST_MODALS
     if someone and not asked and not _perfect_around(clause, someone[0].first):
         return None
+    if (
+        clause.has("billing_document")
+        and not clause.has("payment_noun")
+        and own_work(clause.text, strict=True) is not None
+    ):
+        return None  # "I need to scan the March receipts by Friday": the sender's work
     if (
         (clause.lex.hits("reminder_verb", clause.words[:2]) and not _fact_asked(clause))
         or _timed_lead(clause)

@@ -6779,3 +6779,44 @@ def test_an_after_phrase_holding_the_time_names_an_occasion_not_the_work() -> No
 def test_a_spanish_self_label_first_then_a_comma_and_the_work_is_the_senders_task() -> None:
     intent = read("me lo apunto yo misma, revisar el contrato del alquiler", "es", "staff")
     assert (intent["title"], intent["assignees"]) == ("revisar el contrato del alquiler", ["me"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("I'll restock the napkin drawer on Saturday at 8", "restock the napkin drawer", True),
+        ("I've got to renew the van insurance", "renew the van insurance", False),
+        (
+            "i need to sort out the float for the till by Friday at 5",
+            "sort out the float for the till",
+            True,
+        ),
+    ],
+)
+def test_the_senders_own_will_or_duty_before_work_is_their_task(
+    text: str, title: str, due: bool
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+    assert ("due" in intent) == due
+
+
+def test_the_senders_own_duty_after_a_scene_and_an_emoji_is_their_task() -> None:
+    intent = read("the auditor wants last year's invoices 😬 I need to file the invoices by Monday")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "file the invoices",
+        ["me"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll call you back",
+        "I need to update the card we pay with",
+        "I need to get the invoice for May",
+    ],
+)
+def test_the_senders_promise_or_billing_need_is_no_task_of_their_own(text: str) -> None:
+    assert read(text)["kind"] != "create_task"
