@@ -35,6 +35,7 @@ from minkops.domain.intents import (
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, tokens_of, words_of
 from minkops.domain.own_work import own_work
+from minkops.domain.pleasantries import pleasantries
 from minkops.domain.replies import pick_language
 from minkops.domain.reported import favour_then_work, passed_on_request
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
@@ -170,6 +171,7 @@ def prepare(message: str) -> Text:
         *(m.span() for m in _ASIDES.finditer(text.folded)),
         *_vocative_asides(text.folded),
         *_memory_asides(text.folded),
+        *pleasantries(text.folded),
     ]
     if fillers:
         folded, original = list(text.folded), list(text.original)

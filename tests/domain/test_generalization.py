@@ -6820,3 +6820,31 @@ def test_the_senders_own_duty_after_a_scene_and_an_emoji_is_their_task() -> None
 )
 def test_the_senders_promise_or_billing_need_is_no_task_of_their_own(text: str) -> None:
     assert read(text)["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro's in charge of restocking the bar fridge",
+        "Pedro's responsible for restocking the bar fridge",
+    ],
+)
+def test_a_contracted_is_in_charge_of_hands_the_work_to_the_name(text: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == ("restock the bar fridge", ["Pedro"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi Lucía! hope you're well. could you book the minibus for the trip?",
+        "Lucía, how are you doing? can you book the minibus for the trip",
+    ],
+)
+def test_small_talk_said_as_its_own_sentence_is_no_part_of_the_order(text: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "book the minibus for the trip",
+        ["Lucía"],
+    )
