@@ -3904,7 +3904,15 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
         return lexicon().has(
             "comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE]
         ) or lexicon().has("day_part", words[hit.last + 1 : hit.last + 3])
-    return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
+    return (
+        words[hit.last - 1] in _BARE_QUE | {"cuando"}
+        or words[hit.last] in _PRONOUN_SUBJECTS
+        # "help out on the job after your first one": the doer's own round dates the work
+        or words[hit.last] in _YOUR
+    )
+
+
+_YOUR = frozenset({"your", "ur", "yr"})
 
 
 def _drop_comment(title: str, *, cut_when: bool = True) -> str:
@@ -4227,6 +4235,10 @@ def _trim_title(title: str) -> str:
         ]
         if request:
             title = title[tokens[request[0].first].start :]
+        elif len(said) > 2 and said[1] in _YOUR and (verb := _order_after_an_occasion(said)):
+            # "after your morning delivery drop the keys off": the doer's own round,
+            # then the order's verb with its object.
+            title = title[tokens[verb].start :]
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):
@@ -4273,6 +4285,25 @@ def _trim_title(title: str) -> str:
     # "book the truck, if possible? they moved the date": a hedge that closed the
     # question is only found once the sentence after it is gone.
     return tidy(_drop_tail(_drop_sign_off(title), ("tail_filler",)))
+
+
+_OCCASION_WORDS = 5
+"""How long the doer's own occasion may run: "after your second drop of the day"."""
+
+
+def _order_after_an_occasion(words: Sequence[str]) -> int | None:
+    """Where the order starts after "after your …": the first verb of work that takes
+    an object ("drop the keys", "hose down the yard"), so a noun that may be a verb
+    ("break") is passed."""
+    lex = lexicon()
+    for at in range(2, min(len(words) - 1, 2 + _OCCASION_WORDS)):
+        verb = lex.has("work_verb", words[at : at + 1]) or lex.has(
+            "phrasal_verb", words[at : at + 1]
+        )
+        thing = at + 1 + lex.has("particle", words[at + 1 : at + 2])  # "hose down the yard"
+        if verb and words[thing : thing + 1] and words[thing] in DETERMINERS:
+            return at
+    return None
 
 
 def _drop_finish_by(title: str) -> str:

@@ -6848,3 +6848,24 @@ def test_small_talk_said_as_its_own_sentence_is_no_part_of_the_order(text: str) 
         "book the minibus for the trip",
         ["Lucía"],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro can you hose down the yard after your lunch break",
+        "Pedro, after your lunch break hose down the yard",
+        "Pedro, after your second run sweep the yard",
+    ],
+)
+def test_the_doers_own_occasion_after_your_dates_the_work_and_is_not_its_title(
+    text: str,
+) -> None:
+    intent = read(text)
+    assert intent["title"] in ("hose down the yard", "sweep the yard")
+    assert intent["assignees"] == ["Pedro"]
+
+
+def test_a_comment_of_what_someone_said_after_a_comma_is_no_part_of_the_title() -> None:
+    intent = read("María, fix the tap in the staff room, the cleaner told me it drips")
+    assert (intent["title"], intent["assignees"]) == ("fix the tap in the staff room", ["María"])
