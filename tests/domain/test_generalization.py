@@ -6869,3 +6869,22 @@ def test_the_doers_own_occasion_after_your_dates_the_work_and_is_not_its_title(
 def test_a_comment_of_what_someone_said_after_a_comma_is_no_part_of_the_title() -> None:
     intent = read("María, fix the tap in the staff room, the cleaner told me it drips")
     assert (intent["title"], intent["assignees"]) == ("fix the tap in the staff room", ["María"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Mora, print today's rota", "print today's rota"),
+        ("Juan Mora needs to prep tomorrow's deliveries", "prep tomorrow's deliveries"),
+    ],
+)
+def test_a_day_in_the_possessive_names_whose_thing_not_when(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent.get("due")) == (title, None)
+
+
+def test_an_ordinal_before_a_noun_ranks_the_thing_and_is_no_date() -> None:
+    intent = read("Luis, mop the 3rd landing")
+    assert (intent["title"], intent.get("due")) == ("mop the 3rd landing", None)
+    dated = read("Luis, mop the landing on the 3rd")
+    assert (dated["title"], dated["due"]) == ("mop the landing", "2025-04-03T23:59:00+02:00")
