@@ -6888,3 +6888,11 @@ def test_an_ordinal_before_a_noun_ranks_the_thing_and_is_no_date() -> None:
     assert (intent["title"], intent.get("due")) == ("mop the 3rd landing", None)
     dated = read("Luis, mop the landing on the 3rd")
     assert (dated["title"], dated["due"]) == ("mop the landing", "2025-04-03T23:59:00+02:00")
+
+
+def test_a_purpose_after_the_time_stays_in_the_title() -> None:
+    intent = read("Juan Pérez, phone the vet before 4pm to confirm")
+    assert (intent["title"], intent["due"]) == (
+        "phone the vet to confirm",
+        "2025-03-27T16:00:00+01:00",
+    )
