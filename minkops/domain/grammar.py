@@ -3966,9 +3966,10 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
             words[at] in _CAUSAL and words[at + 1 : at + 2] and (words[at + 1] in _CLAUSE_SUBJECTS)
         )
         stated = _says_how_much_it_is(words, at)
-        if pause or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
+        looks = _how_it_looks(words, hit)
+        if pause or at in urgent or causal or stated or looks or _says_what_is_going_on(words, hit):
             return tidy(title[: tokens[at - 1].end])
-    said = _said_about_something(title, tokens, words)
+    said = _said_about_something(title, tokens, words, urgent)
     return tidy(title[: tokens[said - 1].end]) if said else title
 
 
@@ -4030,6 +4031,17 @@ def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
     )
 
 
+def _how_it_looks(words: Sequence[str], hit: Hit) -> bool:
+    """ "wash the vans they look a state": a pronoun and a verb of how a thing looks,
+    smells or seems say why, no comma needed; "check if they look ok" asks for it."""
+    return (
+        hit.first >= 2
+        and words[hit.first] in _CLAUSE_SUBJECTS
+        and words[hit.first - 1] not in _COMPLEMENTIZERS
+        and lexicon().has("appearance_verb", words[hit.last : hit.last + 1])
+    )
+
+
 def _in_a_bad_state(words: Sequence[str], hit: Hit) -> bool:
     """ "refill the sugar pots theyre all empty": a pronoun with "is"/"are" (run together
     or not), a word of degree, then a bad state ending the message says why, no comma
@@ -4047,14 +4059,18 @@ _SUBJECT_REACH_AFTER_PAUSE = 4
 """How many words a subject said after a comma may run to: "the guests in room 5"."""
 
 
-def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
+def _said_about_something(
+    title: str, tokens: Sequence[Word], words: Sequence[str], urgent: set[int]
+) -> int:
     """Where a clause about something else starts after a comma ("change the sheets, the
     guests arrive at 3", "barre la entrada, los clientes llegan a las 9"): a determiner, a
     few words, then one of the lexicon's `comment_verb`s. A list after the comma ("the
     shelves and the door") has no such verb and stays. 0 when there is none."""
     lex = lexicon()
     for at in range(2, len(words) - 1):
-        if not _paused(title, tokens, at):
+        # "call the repair guy ASAP the big printer is jammed": a word of urgency ends
+        # the order as a comma would.
+        if not _paused(title, tokens, at) and at not in urgent:
             continue
         if words[at] in DETERMINERS | _ARTICLES:
             verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
@@ -4062,7 +4078,28 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
                 return at
         elif _bare_subject_clause(words, at) or _part_or_name_said_about(title, tokens, at):
             return at
+        if _contracted_state(words, at):
+            return at
     return 0
+
+
+def _contracted_state(words: Sequence[str], at: int) -> bool:
+    """ "…, next group's booked in", "…, the new lot're delivered at 3": a few words of
+    subject, a contracted "is"/"are", then a participle: how things stand, not work (no
+    verb of work or "sure"/"if" before it: "…, make sure it's cleaned" asks for it)."""
+    lex = lexicon()
+    for k in range(at + 1, min(at + 1 + _SUBJECT_REACH_AFTER_PAUSE, len(words) - 1)):
+        said = words[k - 1]
+        if (
+            said in _COMPLEMENTIZERS
+            or lex.has("work_verb", [said])
+            or lex.has("phrasal_verb", [said])
+        ):
+            return False
+        if words[k] in _CONTRACTED_BE:
+            state = words[k + 1]
+            return len(state) > 4 and state.endswith("ed")
+    return False
 
 
 def _part_or_name_said_about(title: str, tokens: Sequence[Word], at: int) -> bool:

@@ -6896,3 +6896,18 @@ def test_a_purpose_after_the_time_stays_in_the_title() -> None:
         "phone the vet to confirm",
         "2025-03-27T16:00:00+01:00",
     )
+
+
+def test_how_a_thing_looks_said_after_the_work_without_a_comma_is_a_comment() -> None:
+    intent = read("Pedro change the bins in the yard they smell awful")
+    assert (intent["title"], intent["assignees"]) == ("change the bins in the yard", ["Pedro"])
+
+
+def test_a_clause_after_a_word_of_urgency_is_a_comment_as_after_a_comma() -> None:
+    intent = read("Lucía ring the glazier asap the back door glass is cracked")
+    assert (intent["title"], intent["assignees"]) == ("ring the glazier", ["Lucía"])
+
+
+def test_a_contracted_is_and_a_participle_after_a_comma_say_how_things_stand() -> None:
+    intent = read("João, set out the chairs in the hall, the choir's booked in")
+    assert (intent["title"], intent["assignees"]) == ("set out the chairs in the hall", ["João"])
