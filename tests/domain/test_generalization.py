@@ -6911,3 +6911,16 @@ def test_a_clause_after_a_word_of_urgency_is_a_comment_as_after_a_comma() -> Non
 def test_a_contracted_is_and_a_participle_after_a_comma_say_how_things_stand() -> None:
     intent = read("João, set out the chairs in the hall, the choir's booked in")
     assert (intent["title"], intent["assignees"]) == ("set out the chairs in the hall", ["João"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luis i need u to hoover the lobby",
+        "Luis cn u hoover the lobby",
+        "Luis cld u hoover the lobby",
+    ],
+)
+def test_a_request_in_text_speak_u_is_read_as_the_spelt_out_request(text: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == ("hoover the lobby", ["Luis"])
