@@ -6924,3 +6924,16 @@ def test_a_contracted_is_and_a_participle_after_a_comma_say_how_things_stand() -
 def test_a_request_in_text_speak_u_is_read_as_the_spelt_out_request(text: str) -> None:
     intent = read(text)
     assert (intent["title"], intent["assignees"]) == ("hoover the lobby", ["Luis"])
+
+
+def test_before_the_weekend_is_a_time_word_not_part_of_the_title() -> None:
+    intent = read("María should oil the hinges on the shed door before the weekend")
+    assert (intent["title"], intent["assignees"]) == ("oil the hinges on the shed door", ["María"])
+
+
+def test_an_alarm_code_is_a_device_not_a_reminder() -> None:
+    intent = read("Juan Mora can you change the alarm code on the side gate")
+    assert (intent["kind"], intent["title"]) == (
+        "create_task",
+        "change the alarm code on the side gate",
+    )
