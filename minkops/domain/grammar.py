@@ -72,6 +72,7 @@ from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
+from minkops.domain.stammers import without_stammers
 from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.verb_forms import (
@@ -4229,7 +4230,7 @@ def _repaired(title: str) -> str:
 
 
 def _trim_title(title: str) -> str:
-    title = _drop_finish_by(_repaired(_order_after_a_sentence(title)))
+    title = _drop_finish_by(_repaired(_order_after_a_sentence(without_stammers(title))))
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.

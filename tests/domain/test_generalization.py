@@ -6937,3 +6937,10 @@ def test_an_alarm_code_is_a_device_not_a_reminder() -> None:
         "create_task",
         "change the alarm code on the side gate",
     )
+
+
+def test_a_small_word_said_twice_while_finding_the_next_is_said_once() -> None:
+    intent = read("Pedro, could you, um, sort out the, the squeaky hinge on the gate")
+    assert intent["title"] == "sort out the squeaky hinge on the gate"
+    kept = read("Pedro check that that gate is shut")
+    assert kept["title"] == "check that that gate is shut"
