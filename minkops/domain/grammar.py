@@ -88,7 +88,7 @@ from minkops.domain.verb_forms import (
     object_first,
     plural,
 )
-from minkops.domain.when import find_recurrence, find_time
+from minkops.domain.when import FoundTime, find_recurrence, find_time
 
 T = TypeVar("T")
 
@@ -3363,6 +3363,8 @@ def _task_from(
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
+    if found is not None and (own := _time_before_a_comment(body_text, clause)) is not None:
+        found = own  # "…, the evening rush starts at 5": the comment's time is its own
     if found is not None and _genitive_time(body_text, found.rest):
         found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
@@ -3396,6 +3398,20 @@ def _task_from(
     # address the order, is one doer.
     assignees = list(dict.fromkeys(assignees))
     return CreateTask(title=title, assignees=assignees, due=due)
+
+
+def _time_before_a_comment(body: str, clause: Clause) -> FoundTime | None:
+    """The hour said in the work when a comment after it says a time of its own
+    ("refill the stations at half four, the evening rush starts at 5"); None when the
+    comment is not cut or the work says no hour without it."""
+    work = _drop_comment(body)
+    if work == body:
+        return None
+    context = clause.context
+    own = find_time(work, timezone=context.timezone, now=context.now, default_time=_due_time())
+    # "wrap the 30 bouquets, they need to be done by noon": a number is no hour, and the
+    # comment's hour is the work's.
+    return own if own is not None and own.explicit_time else None
 
 
 def _last_sentence(said: str) -> str:

@@ -6944,3 +6944,8 @@ def test_a_small_word_said_twice_while_finding_the_next_is_said_once() -> None:
     assert intent["title"] == "sort out the squeaky hinge on the gate"
     kept = read("Pedro check that that gate is shut")
     assert kept["title"] == "check that that gate is shut"
+
+
+def test_a_comment_after_the_work_keeps_its_own_time_out_of_the_due() -> None:
+    intent = read("Juan Pérez, at quarter past two set up the projector, the talk starts at 3")
+    assert (intent["title"], intent["due"]) == ("set up the projector", "2025-03-27T14:15:00+01:00")
