@@ -353,14 +353,25 @@ _INTRO_REACH = 2
 
 
 def _without_the_sender_introduced(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
-    """ "Ana aquí.", "Ana this side", "buenas, Ana acá": whoever writes saying who they are
-    at the start is signing the message, not naming who does the work."""
+    """ "Ana aquí.", "Ana this side", "buenas, Ana acá", "hiya it's Ana": whoever writes
+    saying who they are at the start is signing the message, not naming who does the
+    work."""
     if not found or found[0].first > _INTRO_REACH:
         return found
     first = found[0]
     words = [t.text for t in tokens]
     lex = lexicon()
     before = words[: first.first]
+    said = lex.hits("self_intro_before", before)
+    # "hiya it's Ana. …", "hey its tom …": who writes, said before the name ("it's Maria's
+    # turn" is whose turn)
+    if (
+        said
+        and said[-1].last == len(before)
+        and words[first.last : first.last + 1] != ["s"]
+        and lex.covers_all(("greeting", "vocative", "self_intro_before"), before)
+    ):
+        return found[1:]
     if before and not lex.covers_all(("greeting", "vocative"), before):
         return found
     intro = lex.hits("self_intro", words[first.last : first.last + 3])

@@ -6949,3 +6949,10 @@ def test_a_small_word_said_twice_while_finding_the_next_is_said_once() -> None:
 def test_a_comment_after_the_work_keeps_its_own_time_out_of_the_due() -> None:
     intent = read("Juan Pérez, at quarter past two set up the projector, the talk starts at 3")
     assert (intent["title"], intent["due"]) == ("set up the projector", "2025-03-27T14:15:00+01:00")
+
+
+def test_the_writer_saying_its_me_before_their_name_signs_the_message() -> None:
+    intent = read("hi it's Lucía. Juan Mora needs to hose the patio tomorrow at 8")
+    assert (intent["title"], intent["assignees"]) == ("hose the patio", ["Juan Mora"])
+    turn = read("it's Lucía's turn to hose the patio")
+    assert turn["assignees"] == ["Lucía"]
