@@ -6956,3 +6956,8 @@ def test_the_writer_saying_its_me_before_their_name_signs_the_message() -> None:
     assert (intent["title"], intent["assignees"]) == ("hose the patio", ["Juan Mora"])
     turn = read("it's Lucía's turn to hose the patio")
     assert turn["assignees"] == ["Lucía"]
+
+
+def test_an_i_mean_aside_before_the_order_is_no_part_of_the_title() -> None:
+    intent = read("ok Pedro, and I mean this morning, bleach the mop buckets by 11")
+    assert (intent["title"], intent["assignees"]) == ("bleach the mop buckets", ["Pedro"])
