@@ -3526,12 +3526,33 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                 # "the walk-in", "the set-up": a word joined by a hyphen is no preposition
                 if hits[-1].first == len(words) - 1 and keeps_particle(body):
                     continue  # "bring the deliveries in": the verb's particle
+                if _names_an_event(words, hits[-1]):
+                    continue  # "for parents evening": the event, not when
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break
         if not cut:
             return tidy(body)
     return tidy(body)
+
+
+def _names_an_event(words: Sequence[str], hit: Hit) -> bool:
+    """A part of the day after a plural noun names an event ("parents evening", "members
+    morning"); after a day, a "this" or a preposition it is when ("friday evening")."""
+    if hit.first != len(words) - 1 or hit.first < 1:
+        return False
+    said = words[hit.first - 1]
+    return (
+        lexicon().has("day_part", words[hit.first :])
+        and len(said) > _SHORT_PLURAL
+        and said.endswith("s")
+        and not said.endswith("days")
+        and not lexicon().has("time_residue", [said])
+    )
+
+
+_SHORT_PLURAL = 3
+""""its", "was", "has": too short to be a plural noun naming an event."""
 
 
 def _elided(folded: str, token: Word) -> bool:

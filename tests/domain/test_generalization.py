@@ -6961,3 +6961,8 @@ def test_the_writer_saying_its_me_before_their_name_signs_the_message() -> None:
 def test_an_i_mean_aside_before_the_order_is_no_part_of_the_title() -> None:
     intent = read("ok Pedro, and I mean this morning, bleach the mop buckets by 11")
     assert (intent["title"], intent["assignees"]) == ("bleach the mop buckets", ["Pedro"])
+
+
+def test_a_part_of_the_day_after_a_plural_noun_names_an_event_not_a_time() -> None:
+    intent = read("Claire, lay out the chairs for the volunteers evening")
+    assert intent["title"] == "lay out the chairs for the volunteers evening"
