@@ -183,10 +183,11 @@ def fix_typos(text: Text) -> Text:
     originals: list[str] = []
     foldeds: list[str] = []
     done = 0
+    english = detect_language(text.folded, "") == "en"
     for match in _WORD.finditer(text.folded):
         keyword = _keyword_for(text, match)
-        if keyword is None:
-            continue
+        if keyword is None or (english and keyword in _SPANISH and keyword not in _ENGLISH):
+            continue  # "mark out the lines": in English no word is a mistyped "lunes"
         originals.append(text.original[done : match.start()])
         foldeds.append(text.folded[done : match.start()])
         originals.append(keyword)

@@ -6966,3 +6966,8 @@ def test_an_i_mean_aside_before_the_order_is_no_part_of_the_title() -> None:
 def test_a_part_of_the_day_after_a_plural_noun_names_an_event_not_a_time() -> None:
     intent = read("Claire, lay out the chairs for the volunteers evening")
     assert intent["title"] == "lay out the chairs for the volunteers evening"
+
+
+def test_an_english_word_is_never_taken_for_a_mistyped_spanish_keyword() -> None:
+    assert fix_typos(Text.of("paint the lines in the yard")).folded == "paint the lines in the yard"
+    assert fix_typos(Text.of("recuerdame el lunse")).folded == "recuerdame el lunes"
