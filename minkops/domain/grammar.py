@@ -2794,7 +2794,7 @@ def _create_task(clause: Clause) -> IntentType | None:
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if (work := _work_before_anyone(clause)) is not None:
             return _task_from(clause, work, [], subjunctive=False)
-        if someone and someone[0].first <= 4:
+        if someone and someone[0].first - _thought_lead(clause) <= _SOMEONE_REACH:
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
             lead = _time_in(clause, 0, start)
@@ -2852,6 +2852,17 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_SOMEONE_REACH = 4
+"""How far in the indefinite doer may stand: "we really need someone to …"."""
+
+
+def _thought_lead(clause: Clause) -> int:
+    """How many words the sender's thinking aloud takes at the start ("I was thinking we
+    need someone to …"): said before the request, no part of its reach."""
+    lead = clause.lex.hits("thought_lead", clause.words[:_SOMEONE_REACH])
+    return lead[0].last if lead and lead[0].first == 0 else 0
 
 
 _ANYONE_TAIL = 3

@@ -6971,3 +6971,15 @@ def test_a_part_of_the_day_after_a_plural_noun_names_an_event_not_a_time() -> No
 def test_an_english_word_is_never_taken_for_a_mistyped_spanish_keyword() -> None:
     assert fix_typos(Text.of("paint the lines in the yard")).folded == "paint the lines in the yard"
     assert fix_typos(Text.of("recuerdame el lunse")).folded == "recuerdame el lunes"
+
+
+def test_a_need_said_thinking_aloud_then_filed_for_no_one_is_a_task_for_no_one() -> None:
+    intent = read(
+        "hi. I was thinking we really need someone to reseal the shower tray. "
+        "Can you add that, nobody in particular yet"
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "reseal the shower tray",
+        [],
+    )
