@@ -3390,7 +3390,10 @@ def _task_from(
     if found is not None and _genitive_time(body_text, found.rest):
         found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
-        body_text, due = drop_dated_occasion(body_text, found.rest), found.at
+        rest = found.rest
+        if clause.language == "en":
+            rest = _comment_after_the_time(body_text, rest)
+        body_text, due = drop_dated_occasion(body_text, rest), found.at
         head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
             # "for tomorrow Luis should prep the salads by 11": the day said before the
@@ -3420,6 +3423,21 @@ def _task_from(
     # address the order, is one doer.
     assignees = list(dict.fromkeys(assignees))
     return CreateTask(title=title, assignees=assignees, due=due)
+
+
+def _comment_after_the_time(said: str, rest: str) -> str:
+    """ "hoover the lobby rug b4 3 the coach group checks in then": the time said between
+    the work and a comment ends the work as a comma would; `rest` (the time taken out)
+    without the comment, or as it was when what follows is no comment."""
+    cut = 0
+    for a, b in zip(said, rest, strict=False):
+        if a != b:
+            break
+        cut += 1
+    head, tail = rest[:cut].rstrip(), rest[cut:].strip()
+    if not words_of(head) or not words_of(tail) or head.endswith(tuple(_PAUSES)):
+        return rest
+    return head if _drop_comment(f"{head}, {tail}") == tidy(head) else rest
 
 
 def _time_before_a_comment(body: str, clause: Clause) -> FoundTime | None:

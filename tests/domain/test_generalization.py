@@ -6983,3 +6983,13 @@ def test_a_need_said_thinking_aloud_then_filed_for_no_one_is_a_task_for_no_one()
         "reseal the shower tray",
         [],
     )
+
+
+def test_a_time_between_the_work_and_a_comment_ends_the_work_as_a_comma_would() -> None:
+    intent = read("get Luis to sweep the loading bay by 2 the lorry comes in then")
+    assert (intent["title"], intent["due"]) == (
+        "sweep the loading bay",
+        "2025-03-27T14:00:00+01:00",
+    )
+    kept = read("Luis, wash the towels tomorrow at 9 with the blue powder")
+    assert kept["title"] == "wash the towels with the blue powder"
