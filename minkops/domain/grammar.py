@@ -363,12 +363,13 @@ def _without_the_sender_introduced(tokens: Sequence[Word], found: list[Person]) 
     lex = lexicon()
     before = words[: first.first]
     said = lex.hits("self_intro_before", before)
-    # "hiya it's Ana. …", "hey its tom …": who writes, said before the name ("it's Maria's
-    # turn" is whose turn)
+    # "hiya it's Ana. …": who writes, said before the name, which ends its sentence ("it's
+    # Maria's turn", "its Tom turn to …" say whose turn); the words run on with one space
+    ended = first.last >= len(tokens) or tokens[first.last].start - tokens[first.last - 1].end > 1
     if (
         said
+        and ended
         and said[-1].last == len(before)
-        and words[first.last : first.last + 1] != ["s"]
         and lex.covers_all(("greeting", "vocative", "self_intro_before"), before)
     ):
         return found[1:]
