@@ -6993,3 +6993,8 @@ def test_a_time_between_the_work_and_a_comment_ends_the_work_as_a_comma_would() 
     )
     kept = read("Luis, wash the towels tomorrow at 9 with the blue powder")
     assert kept["title"] == "wash the towels with the blue powder"
+
+
+def test_a_request_said_twice_while_the_speaker_gathers_it_is_read_once() -> None:
+    intent = read("Lucía could you could you wipe down the treatment tables")
+    assert (intent["title"], intent["assignees"]) == ("wipe down the treatment tables", ["Lucía"])
