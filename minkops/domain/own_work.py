@@ -12,6 +12,9 @@ from minkops.domain.lexicon import Lexicon, Word, lexicon, tokens_of
 from minkops.domain.rules_text import Text
 
 _MINE = "task for me: "
+_REACH = 400
+"""How far into the message (in characters) the sender's own work may start: after a
+scene of a few sentences, never deep in a pasted text (and a long message costs no more)."""
 _SENTENCE_BREAKS = ".!?;:\n"
 _NOT_WORK = frozenset({"you", "u", "ya", "him", "her", "them", "us", "it", "that", "this"})
 """A verb followed by whom it is said to ("I'll call you back", "I'll let you know") is a
@@ -24,7 +27,7 @@ def own_work(text: Text, *, strict: bool = False) -> Text | None:
     only the lexicon's verbs of work, not "get", "do" or a phrasal verb's head ("I need
     to get the invoice" asks for a paper, "I need to file the invoices" is work)."""
     lex = lexicon()
-    tokens = tokens_of(text.folded)
+    tokens = tokens_of(text.folded[:_REACH])
     words = [t.text for t in tokens]
     for hit in lex.hits("own_work_lead", words):
         if not _opens_a_sentence(text, tokens, hit.first):
