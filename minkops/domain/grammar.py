@@ -68,12 +68,14 @@ from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Hit, Lexicon, Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import _same_word
 from minkops.domain.occasions import drop_dated_occasion
+from minkops.domain.own_work import own_work
 from minkops.domain.reasons import drop_reason_after_time
 from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import Resolved, resolve_name
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
+from minkops.domain.stammers import without_stammers
 from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.verb_forms import (
@@ -89,7 +91,7 @@ from minkops.domain.verb_forms import (
     object_first,
     plural,
 )
-from minkops.domain.when import find_recurrence, find_time
+from minkops.domain.when import FoundTime, find_recurrence, find_time
 
 T = TypeVar("T")
 
@@ -354,14 +356,26 @@ _INTRO_REACH = 2
 
 
 def _without_the_sender_introduced(tokens: Sequence[Word], found: list[Person]) -> list[Person]:
-    """ "Ana aquí.", "Ana this side", "buenas, Ana acá": whoever writes saying who they are
-    at the start is signing the message, not naming who does the work."""
+    """ "Ana aquí.", "Ana this side", "buenas, Ana acá", "hiya it's Ana": whoever writes
+    saying who they are at the start is signing the message, not naming who does the
+    work."""
     if not found or found[0].first > _INTRO_REACH:
         return found
     first = found[0]
     words = [t.text for t in tokens]
     lex = lexicon()
     before = words[: first.first]
+    said = lex.hits("self_intro_before", before)
+    # "hiya it's Ana. …": who writes, said before the name, which ends its sentence ("it's
+    # Maria's turn", "its Tom turn to …" say whose turn); the words run on with one space
+    ended = first.last >= len(tokens) or tokens[first.last].start - tokens[first.last - 1].end > 1
+    if (
+        said
+        and ended
+        and said[-1].last == len(before)
+        and lex.covers_all(("greeting", "vocative", "self_intro_before"), before)
+    ):
+        return found[1:]
     if before and not lex.covers_all(("greeting", "vocative"), before):
         return found
     intro = lex.hits("self_intro", words[first.last : first.last + 3])
@@ -1738,6 +1752,12 @@ def _data_requests(clause: Clause) -> IntentType | None:
     if someone and not asked and not _perfect_around(clause, someone[0].first):
         return None
     if (
+        clause.has("billing_document")
+        and not clause.has("payment_noun")
+        and own_work(clause.text, strict=True) is not None
+    ):
+        return None  # "I need to scan the March receipts by Friday": the sender's work
+    if (
         (clause.lex.hits("reminder_verb", clause.words[:2]) and not _fact_asked(clause))
         or _timed_lead(clause)
         or _asks_for_a_nudge(clause)
@@ -2894,7 +2914,10 @@ def _create_task(clause: Clause) -> IntentType | None:
             return None  # "has anyone seen my jacket?", "¿alguien ha visto mis llaves?"
         if (work := _work_before_anyone(clause)) is not None:
             return _task_from(clause, work, [], subjunctive=False)
-        if someone and (someone[0].first <= 4 or _only_a_time_before(clause, someone[0].first)):
+        if someone and (
+            someone[0].first - _thought_lead(clause) <= _SOMEONE_REACH
+            or _only_a_time_before(clause, someone[0].first)
+        ):
             start = _after_indefinite_subject(clause, someone[0].first, someone[0].last)
             subjunctive = True
             lead = _time_in(clause, 0, start)
@@ -2953,6 +2976,17 @@ def _create_task(clause: Clause) -> IntentType | None:
     if clause.people and clause.language == "en":
         body_text = _topic_for_pronoun(clause, body_text)
     return _task_from(clause, body_text, assignees, subjunctive=subjunctive, lead=lead)
+
+
+_SOMEONE_REACH = 4
+"""How far in the indefinite doer may stand: "we really need someone to …"."""
+
+
+def _thought_lead(clause: Clause) -> int:
+    """How many words the sender's thinking aloud takes at the start ("I was thinking we
+    need someone to …"): said before the request, no part of its reach."""
+    lead = clause.lex.hits("thought_lead", clause.words[:_SOMEONE_REACH])
+    return lead[0].last if lead and lead[0].first == 0 else 0
 
 
 _ANYONE_TAIL = 3
@@ -3499,10 +3533,14 @@ def _task_from(
     found = find_time(
         body_text, timezone=context.timezone, now=context.now, default_time=_due_time()
     )
+    if found is not None and (own := _time_before_a_comment(body_text, clause)) is not None:
+        found = own  # "…, the evening rush starts at 5": the comment's time is its own
     if found is not None and _genitive_time(body_text, found.rest):
         found = None  # "las fichas de los pacientes de hoy": today's files, no due
     if found is not None and found.rest:
         rest = drop_reason_after_time(body_text, found.rest)
+        if clause.language == "en":
+            rest = _comment_after_the_time(body_text, rest)
         body_text, due = drop_dated_occasion(body_text, rest), found.at
         head = _time_before(clause) or lead
         if head is not None and found.explicit_time and not found.explicit_date:
@@ -3533,6 +3571,35 @@ def _task_from(
     # address the order, is one doer.
     assignees = list(dict.fromkeys(assignees))
     return CreateTask(title=title, assignees=assignees, due=due)
+
+
+def _comment_after_the_time(said: str, rest: str) -> str:
+    """ "hoover the lobby rug b4 3 the coach group checks in then": the time said between
+    the work and a comment ends the work as a comma would; `rest` (the time taken out)
+    without the comment, or as it was when what follows is no comment."""
+    cut = 0
+    for a, b in zip(said, rest, strict=False):
+        if a != b:
+            break
+        cut += 1
+    head, tail = rest[:cut].rstrip(), rest[cut:].strip()
+    if not words_of(head) or not words_of(tail) or head.endswith(tuple(_PAUSES)):
+        return rest
+    return head if _drop_comment(f"{head}, {tail}") == tidy(head) else rest
+
+
+def _time_before_a_comment(body: str, clause: Clause) -> FoundTime | None:
+    """The hour said in the work when a comment after it says a time of its own
+    ("refill the stations at half four, the evening rush starts at 5"); None when the
+    comment is not cut or the work says no hour without it."""
+    work = _drop_comment(body)
+    if work == body:
+        return None
+    context = clause.context
+    own = find_time(work, timezone=context.timezone, now=context.now, default_time=_due_time())
+    # "wrap the 30 bouquets, they need to be done by noon": a number is no hour, and the
+    # comment's hour is the work's.
+    return own if own is not None and own.explicit_time else None
 
 
 def _last_sentence(said: str) -> str:
@@ -3660,12 +3727,33 @@ def _drop_edges(body: str, names: Sequence[str]) -> str:
                     continue  # "bring the deliveries in": the verb's particle
                 if _said_of_a_noun(words, hits[-1].first):
                     continue  # "la pizarra de clases de la semana que viene": whose
+                if _names_an_event(words, hits[-1]):
+                    continue  # "for parents evening": the event, not when
                 body = body[: tokens[hits[-1].first].start]
                 cut = True
                 break
         if not cut:
             return tidy(body)
     return tidy(body)
+
+
+def _names_an_event(words: Sequence[str], hit: Hit) -> bool:
+    """A part of the day after a plural noun names an event ("parents evening", "members
+    morning"); after a day, a "this" or a preposition it is when ("friday evening")."""
+    if hit.first != len(words) - 1 or hit.first < 1:
+        return False
+    said = words[hit.first - 1]
+    return (
+        lexicon().has("day_part", words[hit.first :])
+        and len(said) > _SHORT_PLURAL
+        and said.endswith("s")
+        and not said.endswith("days")
+        and not lexicon().has("time_residue", [said])
+    )
+
+
+_SHORT_PLURAL = 3
+""""its", "was", "has": too short to be a plural noun naming an event."""
 
 
 def _elided(folded: str, token: Word) -> bool:
@@ -4079,7 +4167,15 @@ def _opens_a_clause(words: Sequence[str], hit: Hit) -> bool:
         return lexicon().has(
             "comment_verb", words[at : at + _SUBJECT_REACH_AFTER_PAUSE]
         ) or lexicon().has("day_part", words[hit.last + 1 : hit.last + 3])
-    return words[hit.last - 1] in _BARE_QUE | {"cuando"} or words[hit.last] in _PRONOUN_SUBJECTS
+    return (
+        words[hit.last - 1] in _BARE_QUE | {"cuando"}
+        or words[hit.last] in _PRONOUN_SUBJECTS
+        # "help out on the job after your first one": the doer's own round dates the work
+        or words[hit.last] in _YOUR
+    )
+
+
+_YOUR = frozenset({"your", "ur", "yr"})
 
 
 def _drop_comment(title: str, *, cut_when: bool = True) -> str:
@@ -4140,9 +4236,18 @@ def _drop_comment(title: str, *, cut_when: bool = True) -> str:
         stated = _says_how_much_it_is(words, at)
         # "llama al técnico a ver si puede venir": a hope said after the work needs no comma
         hoped = lex.covers("hope_lead", words[at : hit.last])
-        if pause or hoped or at in urgent or causal or stated or _says_what_is_going_on(words, hit):
+        looks = _how_it_looks(words, hit)
+        if (
+            pause
+            or hoped
+            or at in urgent
+            or causal
+            or stated
+            or looks
+            or _says_what_is_going_on(words, hit)
+        ):
             return tidy(title[: tokens[at - 1].end])
-    said = _said_about_something(title, tokens, words)
+    said = _said_about_something(title, tokens, words, urgent)
     return tidy(title[: tokens[said - 1].end]) if said else title
 
 
@@ -4230,6 +4335,17 @@ def _says_what_is_going_on(words: Sequence[str], hit: Hit) -> bool:
     )
 
 
+def _how_it_looks(words: Sequence[str], hit: Hit) -> bool:
+    """ "wash the vans they look a state": a pronoun and a verb of how a thing looks,
+    smells or seems say why, no comma needed; "check if they look ok" asks for it."""
+    return (
+        hit.first >= 2
+        and words[hit.first] in _CLAUSE_SUBJECTS
+        and words[hit.first - 1] not in _COMPLEMENTIZERS
+        and lexicon().has("appearance_verb", words[hit.last : hit.last + 1])
+    )
+
+
 def _in_a_bad_state(words: Sequence[str], hit: Hit) -> bool:
     """ "refill the sugar pots theyre all empty": a pronoun with "is"/"are" (run together
     or not), a word of degree, then a bad state ending the message says why, no comma
@@ -4247,14 +4363,18 @@ _SUBJECT_REACH_AFTER_PAUSE = 4
 """How many words a subject said after a comma may run to: "the guests in room 5"."""
 
 
-def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[str]) -> int:
+def _said_about_something(
+    title: str, tokens: Sequence[Word], words: Sequence[str], urgent: set[int]
+) -> int:
     """Where a clause about something else starts after a comma ("change the sheets, the
     guests arrive at 3", "barre la entrada, los clientes llegan a las 9"): a determiner, a
     few words, then one of the lexicon's `comment_verb`s. A list after the comma ("the
     shelves and the door") has no such verb and stays. 0 when there is none."""
     lex = lexicon()
     for at in range(2, len(words) - 1):
-        if not _paused(title, tokens, at):
+        # "call the repair guy ASAP the big printer is jammed": a word of urgency ends
+        # the order as a comma would.
+        if not _paused(title, tokens, at) and at not in urgent:
             continue
         if words[at] in DETERMINERS | _ARTICLES:
             verb = lex.hits("comment_verb", words[at + 2 : at + 2 + _SUBJECT_REACH_AFTER_PAUSE])
@@ -4262,7 +4382,28 @@ def _said_about_something(title: str, tokens: Sequence[Word], words: Sequence[st
                 return at
         elif _bare_subject_clause(words, at) or _part_or_name_said_about(title, tokens, at):
             return at
+        if _contracted_state(words, at):
+            return at
     return 0
+
+
+def _contracted_state(words: Sequence[str], at: int) -> bool:
+    """ "…, next group's booked in", "…, the new lot're delivered at 3": a few words of
+    subject, a contracted "is"/"are", then a participle: how things stand, not work (no
+    verb of work or "sure"/"if" before it: "…, make sure it's cleaned" asks for it)."""
+    lex = lexicon()
+    for k in range(at + 1, min(at + 1 + _SUBJECT_REACH_AFTER_PAUSE, len(words) - 1)):
+        said = words[k - 1]
+        if (
+            said in _COMPLEMENTIZERS
+            or lex.has("work_verb", [said])
+            or lex.has("phrasal_verb", [said])
+        ):
+            return False
+        if words[k] in _CONTRACTED_BE:
+            state = words[k + 1]
+            return len(state) > 4 and state.endswith("ed")
+    return False
 
 
 def _part_or_name_said_about(title: str, tokens: Sequence[Word], at: int) -> bool:
@@ -4393,7 +4534,7 @@ def _repaired(title: str) -> str:
 
 def _trim_title(title: str) -> str:
     title = _drop_greeting(title)
-    title = _drop_finish_by(_repaired(_order_after_a_sentence(title)))
+    title = _drop_finish_by(_repaired(_order_after_a_sentence(without_stammers(title))))
     title = _drop_tail(title, ("tail_filler", "note_again"))  # "… instruments so yeah"
     # "a ver si (esta tarde) limpias …": a wrapper that opens with a preposition goes
     # before the edges are trimmed, or its "a" would go alone.
@@ -4436,6 +4577,10 @@ def _trim_title(title: str) -> str:
         ]
         if request:
             title = title[tokens[request[0].first].start :]
+        elif len(said) > 2 and said[1] in _YOUR and (verb := _order_after_an_occasion(said)):
+            # "after your morning delivery drop the keys off": the doer's own round,
+            # then the order's verb with its object.
+            title = title[tokens[verb].start :]
     tokens = tokens_of(Text.of(title).folded)
     words = [t.text for t in tokens]
     for name in ("ability", "title_filler"):
@@ -4500,6 +4645,25 @@ def _drop_greeting(title: str) -> str:
         if between.strip().startswith(_GREETING_ENDS)
         else title
     )
+
+
+_OCCASION_WORDS = 5
+"""How long the doer's own occasion may run: "after your second drop of the day"."""
+
+
+def _order_after_an_occasion(words: Sequence[str]) -> int | None:
+    """Where the order starts after "after your …": the first verb of work that takes
+    an object ("drop the keys", "hose down the yard"), so a noun that may be a verb
+    ("break") is passed."""
+    lex = lexicon()
+    for at in range(2, min(len(words) - 1, 2 + _OCCASION_WORDS)):
+        verb = lex.has("work_verb", words[at : at + 1]) or lex.has(
+            "phrasal_verb", words[at : at + 1]
+        )
+        thing = at + 1 + lex.has("particle", words[at + 1 : at + 2])  # "hose down the yard"
+        if verb and words[thing : thing + 1] and words[thing] in DETERMINERS:
+            return at
+    return None
 
 
 def _drop_finish_by(title: str) -> str:

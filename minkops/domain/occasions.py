@@ -11,6 +11,8 @@ from minkops.domain.rules_text import Text, tidy
 
 _OCCASION_REACH = 5
 """How many words "before" may stand ahead of the time ("before the new staff lesson")."""
+_PURPOSE = frozenset({"to"})
+"""An infinitive of purpose after the time is the work's own end, never an occasion's."""
 _AFTER_THE_TIME = 2
 """How many words of the occasion may follow the time ("before the 2pm lesson")."""
 
@@ -33,6 +35,8 @@ def drop_dated_occasion(said: str, rest: str) -> str:
         return rest
     first = max(2, len(ahead) - _OCCASION_REACH)
     taken = tokens_of(Text.of(said[cut:]).folded)[:1]
+    if behind and behind[0].text in _PURPOSE:
+        return rest  # "call her back before 1pm to apologise": why, said of the work
     if behind and taken and lexicon().has("occasion_before", [taken[0].text]):
         # "before the Sunday rush": the time took its "before" with it; the occasion's
         # noun left behind ("rush") is no more the work.

@@ -34,6 +34,8 @@ from minkops.domain.intents import (
 )
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, tokens_of, words_of
+from minkops.domain.own_work import own_work
+from minkops.domain.pleasantries import pleasantries
 from minkops.domain.replies import pick_language
 from minkops.domain.reported import favour_then_work, passed_on_request
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
@@ -189,6 +191,7 @@ def prepare(message: str) -> Text:
         *_vocative_asides(text.folded),
         *_memory_asides(text.folded),
         *_asker_after(text.folded),
+        *pleasantries(text.folded),
     ]
     if fillers:
         folded, original = list(text.folded), list(text.original)
@@ -428,7 +431,17 @@ class RuleEngine:
             if intent is not None:
                 return intent
         late = grammar.read(text, context, language, early=False, asked=asked, ticked=ticked)
-        return late or Unknown()
+        if late is not None:
+            return late
+        if (
+            not asked
+            and (mine := own_work(text)) is not None
+            and (own := create_task(mine, context, language)) is not None
+        ):
+            # "I'll do the bank run at 9:30": the sender's own work, when nothing else
+            # read the message.
+            return grammar.refine_task(own, mine, language, context)
+        return Unknown()
 
 
 _SENTENCE_END = re.compile(r"[.!?]+\s+")

@@ -183,10 +183,16 @@ def fix_typos(text: Text) -> Text:
     originals: list[str] = []
     foldeds: list[str] = []
     done = 0
+    english: bool | None = None  # asked once, and only of a Spanish keyword found
     for match in _WORD.finditer(text.folded):
         keyword = _keyword_for(text, match)
         if keyword is None:
             continue
+        if keyword in _SPANISH and keyword not in _ENGLISH:
+            if english is None:
+                english = detect_language(text.folded, "") == "en"
+            if english:
+                continue  # "mark out the lines": in English no word is a mistyped "lunes"
         originals.append(text.original[done : match.start()])
         foldeds.append(text.folded[done : match.start()])
         originals.append(keyword)

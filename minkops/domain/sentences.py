@@ -135,9 +135,10 @@ def named_before(
 
 
 def _files_it(sentence: str) -> bool:
-    """ "Please assign.", "Apúntalo.": a sentence that only asks MinkOps to file the
-    work said in another adds nothing to it."""
-    return lexicon().covers_all(("file_it", "filler"), words_of(sentence))
+    """ "Please assign.", "Apúntalo.", "Can you add that, nobody in particular yet": a
+    sentence that only asks MinkOps to file the work said in another (for no one yet)
+    adds nothing to it."""
+    return lexicon().covers_all(("file_it", "filler", "unassigned_aside"), words_of(sentence))
 
 
 _SIGNATURE_WORDS = 3

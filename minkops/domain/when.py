@@ -422,6 +422,12 @@ def _take_date(
         if match is not None and kind == "plus1" and _of_tomorrow(text.folded, match):
             # "los pacientes de mañana": tomorrow's patients, not when to call them.
             match = pattern.search(text.folded, match.end())
+        if match is not None and kind == "monthday" and _ordinal_of_a_thing(text.folded, match):
+            # "swap the locker on the 2nd floor": which floor, not the 2nd of the month.
+            match = pattern.search(text.folded, match.end())
+        if match is not None and kind.startswith("plus") and _whose_day(text.folded, match):
+            # "confirm tomorrow's appointments": whose appointments, not when.
+            match = pattern.search(text.folded, match.end())
         if match is None:
             continue
         cut = text.blank(*match.span())
@@ -479,6 +485,30 @@ def _of_tomorrow(folded: str, match: re.Match[str]) -> bool:
         return False
     before = folded[max(0, match.start() - 12) : match.start()].split()
     return bool(before) and before[-1] not in _TIME_LINKS and not before[-1].isdigit()
+
+
+_ENGLISH_ORDINALS = ("st", "nd", "rd", "th")
+_MONTH_WORD = re.compile(_MONTHS)
+_DAY_OF = frozenset({"of", "then", "latest", "at", "by", "before", "and", "or", "for"})
+
+
+def _ordinal_of_a_thing(folded: str, match: re.Match[str]) -> bool:
+    """ "the 2nd floor", "the 3rd shelf": an English ordinal followed by a noun ranks the
+    thing; a day of the month stands alone or before a word of time ("the 2nd at 9")."""
+    if not match.group().endswith(_ENGLISH_ORDINALS):
+        return False
+    after = folded[match.end() : match.end() + 24].split()
+    return (
+        bool(after)
+        and after[0].isalpha()
+        and after[0] not in _DAY_STAYS | _DAY_OF
+        and _MONTH_WORD.fullmatch(after[0]) is None
+    )
+
+
+def _whose_day(folded: str, match: re.Match[str]) -> bool:
+    """ "tomorrow's appointments", "today's menu": the day in the possessive owns a noun."""
+    return folded[match.end() : match.end() + 2] in _POSSESSIVE
 
 
 _COMING = frozenset({"next", "proximo", "siguiente", "coming"})

@@ -7096,3 +7096,222 @@ def test_a_spanish_plea_between_commas_is_no_part_of_the_work(text: str) -> None
 def test_a_spanish_name_then_a_request_ending_in_que_takes_the_subjunctive_as_the_work() -> None:
     intent = read("Luis, necesito que mires el aceite de la furgoneta", "es")
     assert (intent["title"], intent["assignees"]) == ("mirar el aceite de la furgoneta", ["Luis"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("I'll restock the napkin drawer on Saturday at 8", "restock the napkin drawer", True),
+        ("I've got to renew the van insurance", "renew the van insurance", False),
+        (
+            "i need to sort out the float for the till by Friday at 5",
+            "sort out the float for the till",
+            True,
+        ),
+    ],
+)
+def test_the_senders_own_will_or_duty_before_work_is_their_task(
+    text: str, title: str, due: bool
+) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == ("create_task", title, ["me"])
+    assert ("due" in intent) == due
+
+
+def test_the_senders_own_duty_after_a_scene_and_an_emoji_is_their_task() -> None:
+    intent = read("the auditor wants last year's invoices 😬 I need to file the invoices by Monday")
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "file the invoices",
+        ["me"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll call you back",
+        "I need to update the card we pay with",
+        "I need to get the invoice for May",
+    ],
+)
+def test_the_senders_promise_or_billing_need_is_no_task_of_their_own(text: str) -> None:
+    assert read(text)["kind"] != "create_task"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro's in charge of restocking the bar fridge",
+        "Pedro's responsible for restocking the bar fridge",
+    ],
+)
+def test_a_contracted_is_in_charge_of_hands_the_work_to_the_name(text: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == ("restock the bar fridge", ["Pedro"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi Lucía! hope you're well. could you book the minibus for the trip?",
+        "Lucía, how are you doing? can you book the minibus for the trip",
+    ],
+)
+def test_small_talk_said_as_its_own_sentence_is_no_part_of_the_order(text: str) -> None:
+    intent = read(text)
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "book the minibus for the trip",
+        ["Lucía"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedro can you hose down the yard after your lunch break",
+        "Pedro, after your lunch break hose down the yard",
+        "Pedro, after your second run sweep the yard",
+    ],
+)
+def test_the_doers_own_occasion_after_your_dates_the_work_and_is_not_its_title(
+    text: str,
+) -> None:
+    intent = read(text)
+    assert intent["title"] in ("hose down the yard", "sweep the yard")
+    assert intent["assignees"] == ["Pedro"]
+
+
+def test_a_comment_of_what_someone_said_after_a_comma_is_no_part_of_the_title() -> None:
+    intent = read("María, fix the tap in the staff room, the cleaner told me it drips")
+    assert (intent["title"], intent["assignees"]) == ("fix the tap in the staff room", ["María"])
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Juan Mora, print today's rota", "print today's rota"),
+        ("Juan Mora needs to prep tomorrow's deliveries", "prep tomorrow's deliveries"),
+    ],
+)
+def test_a_day_in_the_possessive_names_whose_thing_not_when(text: str, title: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent.get("due")) == (title, None)
+
+
+def test_an_ordinal_before_a_noun_ranks_the_thing_and_is_no_date() -> None:
+    intent = read("Luis, mop the 3rd landing")
+    assert (intent["title"], intent.get("due")) == ("mop the 3rd landing", None)
+    dated = read("Luis, mop the landing on the 3rd")
+    assert (dated["title"], dated["due"]) == ("mop the landing", "2025-04-03T23:59:00+02:00")
+
+
+def test_a_purpose_after_the_time_stays_in_the_title() -> None:
+    intent = read("Juan Pérez, phone the vet before 4pm to confirm")
+    assert (intent["title"], intent["due"]) == (
+        "phone the vet to confirm",
+        "2025-03-27T16:00:00+01:00",
+    )
+
+
+def test_how_a_thing_looks_said_after_the_work_without_a_comma_is_a_comment() -> None:
+    intent = read("Pedro change the bins in the yard they smell awful")
+    assert (intent["title"], intent["assignees"]) == ("change the bins in the yard", ["Pedro"])
+
+
+def test_a_clause_after_a_word_of_urgency_is_a_comment_as_after_a_comma() -> None:
+    intent = read("Lucía ring the glazier asap the back door glass is cracked")
+    assert (intent["title"], intent["assignees"]) == ("ring the glazier", ["Lucía"])
+
+
+def test_a_contracted_is_and_a_participle_after_a_comma_say_how_things_stand() -> None:
+    intent = read("João, set out the chairs in the hall, the choir's booked in")
+    assert (intent["title"], intent["assignees"]) == ("set out the chairs in the hall", ["João"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luis i need u to hoover the lobby",
+        "Luis cn u hoover the lobby",
+        "Luis cld u hoover the lobby",
+    ],
+)
+def test_a_request_in_text_speak_u_is_read_as_the_spelt_out_request(text: str) -> None:
+    intent = read(text)
+    assert (intent["title"], intent["assignees"]) == ("hoover the lobby", ["Luis"])
+
+
+def test_before_the_weekend_is_a_time_word_not_part_of_the_title() -> None:
+    intent = read("María should oil the hinges on the shed door before the weekend")
+    assert (intent["title"], intent["assignees"]) == ("oil the hinges on the shed door", ["María"])
+
+
+def test_an_alarm_code_is_a_device_not_a_reminder() -> None:
+    intent = read("Juan Mora can you change the alarm code on the side gate")
+    assert (intent["kind"], intent["title"]) == (
+        "create_task",
+        "change the alarm code on the side gate",
+    )
+
+
+def test_a_small_word_said_twice_while_finding_the_next_is_said_once() -> None:
+    intent = read("Pedro, could you, um, sort out the, the squeaky hinge on the gate")
+    assert intent["title"] == "sort out the squeaky hinge on the gate"
+    kept = read("Pedro check that that gate is shut")
+    assert kept["title"] == "check that that gate is shut"
+
+
+def test_a_comment_after_the_work_keeps_its_own_time_out_of_the_due() -> None:
+    intent = read("Juan Pérez, at quarter past two set up the projector, the talk starts at 3")
+    assert (intent["title"], intent["due"]) == ("set up the projector", "2025-03-27T14:15:00+01:00")
+
+
+def test_the_writer_saying_its_me_before_their_name_signs_the_message() -> None:
+    intent = read("hi it's Lucía. Juan Mora needs to hose the patio tomorrow at 8")
+    assert (intent["title"], intent["assignees"]) == ("hose the patio", ["Juan Mora"])
+    turn = read("it's Lucía's turn to hose the patio")
+    assert turn["assignees"] == ["Lucía"]
+
+
+def test_an_i_mean_aside_before_the_order_is_no_part_of_the_title() -> None:
+    intent = read("ok Pedro, and I mean this morning, bleach the mop buckets by 11")
+    assert (intent["title"], intent["assignees"]) == ("bleach the mop buckets", ["Pedro"])
+
+
+def test_a_part_of_the_day_after_a_plural_noun_names_an_event_not_a_time() -> None:
+    intent = read("Claire, lay out the chairs for the volunteers evening")
+    assert intent["title"] == "lay out the chairs for the volunteers evening"
+
+
+def test_an_english_word_is_never_taken_for_a_mistyped_spanish_keyword() -> None:
+    assert fix_typos(Text.of("paint the lines in the yard")).folded == "paint the lines in the yard"
+    assert fix_typos(Text.of("recuerdame el lunse")).folded == "recuerdame el lunes"
+
+
+def test_a_need_said_thinking_aloud_then_filed_for_no_one_is_a_task_for_no_one() -> None:
+    intent = read(
+        "hi. I was thinking we really need someone to reseal the shower tray. "
+        "Can you add that, nobody in particular yet"
+    )
+    assert (intent["kind"], intent["title"], intent["assignees"]) == (
+        "create_task",
+        "reseal the shower tray",
+        [],
+    )
+
+
+def test_a_time_between_the_work_and_a_comment_ends_the_work_as_a_comma_would() -> None:
+    intent = read("get Luis to sweep the loading bay by 2 the lorry comes in then")
+    assert (intent["title"], intent["due"]) == (
+        "sweep the loading bay",
+        "2025-03-27T14:00:00+01:00",
+    )
+    kept = read("Luis, wash the towels tomorrow at 9 with the blue powder")
+    assert kept["title"] == "wash the towels with the blue powder"
+
+
+def test_a_request_said_twice_while_the_speaker_gathers_it_is_read_once() -> None:
+    intent = read("Lucía could you could you wipe down the treatment tables")
+    assert (intent["title"], intent["assignees"]) == ("wipe down the treatment tables", ["Lucía"])
