@@ -6779,3 +6779,13 @@ def test_an_after_phrase_holding_the_time_names_an_occasion_not_the_work() -> No
 def test_a_spanish_self_label_first_then_a_comma_and_the_work_is_the_senders_task() -> None:
     intent = read("me lo apunto yo misma, revisar el contrato del alquiler", "es", "staff")
     assert (intent["title"], intent["assignees"]) == ("revisar el contrato del alquiler", ["me"])
+
+
+def test_an_english_verb_of_ending_is_not_a_mistyped_spanish_done() -> None:
+    intent = read("terminate our account, we are moving to another app")
+    assert intent["kind"] == "delete_account"
+
+
+def test_the_messages_with_an_article_after_a_spanish_again_turn_them_back_on() -> None:
+    intent = read("ya estoy de vuelta del hospital, vuelve a enviarme los whatsapps", "es", "staff")
+    assert intent["kind"] == "start_messages"
