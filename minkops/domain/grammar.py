@@ -112,6 +112,45 @@ def _concepts() -> dict[str, str]:
     return table
 
 
+@cache
+def _concept_phrases() -> dict[tuple[str, ...], str]:
+    """A phrase of several words in a group ("stock count") → its group's first one-word
+    name ("inventory"): the phrase names the thing; its words alone may name others."""
+    path = resources.files("minkops.config").joinpath("lexicon").joinpath("concepts.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table: dict[tuple[str, ...], str] = {}
+    for group in data.get("groups", []):
+        single = [ws[0] for phrase in group if len(ws := words_of(phrase)) == 1]
+        for phrase in group:
+            if len(words := tuple(words_of(phrase))) > 1 and single:
+                table.setdefault(words, single[0])
+    return table
+
+
+_LONGEST_CONCEPT = 3
+"""The most words a phrase of a concept group has that descriptions are read for."""
+
+
+def _phrases_as_concepts(said: Sequence[str]) -> list[str]:
+    """ "the stock count" → "the inventory": a group's phrase said in a description
+    counts as the thing it names, not as its words ("stock" fits "revisar el stock de
+    vino"). A bounded look-ahead per word: linear."""
+    table = _concept_phrases()
+    out: list[str] = []
+    index = 0
+    while index < len(said):
+        for size in range(min(_LONGEST_CONCEPT, len(said) - index), 1, -1):
+            concept = table.get(tuple(said[index : index + size]))
+            if concept is not None:
+                out.append(concept)
+                index += size
+                break
+        else:
+            out.append(said[index])
+            index += 1
+    return out
+
+
 _INSIDE_A_THING = {"reminder_noun": ("alarm_device",)}
 """A word of the class that names a thing inside a longer phrase ("check the smoke alarm"
 is about a device, not a reminder)."""
@@ -452,6 +491,7 @@ def _best(
 ) -> list[T]:
     if not said:
         return []
+    said = _phrases_as_concepts(said)
     scored = [(_score(said, words_of_item(item)), item) for item in items]
     best = max((score for score, _ in scored), default=0)
     tied = [item for score, item in scored if score == best] if best else []

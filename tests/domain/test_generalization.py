@@ -6789,3 +6789,9 @@ def test_an_english_verb_of_ending_is_not_a_mistyped_spanish_done() -> None:
 def test_the_messages_with_an_article_after_a_spanish_again_turn_them_back_on() -> None:
     intent = read("ya estoy de vuelta del hospital, vuelve a enviarme los whatsapps", "es", "staff")
     assert intent["kind"] == "start_messages"
+
+
+def test_a_concept_phrase_names_its_task_not_the_task_one_of_its_words_fits() -> None:
+    # "stock count" is the inventory; "stock" alone would fit "revisar el stock de vino".
+    intent = read("push the stock count back to Friday at 4")
+    assert (intent["kind"], intent["number"]) == ("edit_task", 4)
