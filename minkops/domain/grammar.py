@@ -31,6 +31,7 @@ from minkops.domain.antecedents import (
     english_subject,
     fronted_object_in_place,
 )
+from minkops.domain.cancel_reasons import cancelled_with_reason
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -1538,6 +1539,14 @@ _CANCEL_REACH = 3
 """A cancellation says so up front ("forget about the terrace", "ya no hace falta …") or
 ends on "anymore"; a cancel word deeper in is part of the work ("que Tom revise la carta
 y quite los que …", "limpiar las mesas de fuera")."""
+
+
+def _cancel_with_reason(clause: Clause) -> IntentType | None:
+    def resolve(said: Sequence[str]) -> list[int]:
+        return [task.number for task in _resolve_task(said, clause.context)]
+
+    number = cancelled_with_reason(clause, resolve)
+    return CancelTask(number=number) if number is not None else None
 
 
 def _cancel_task(clause: Clause) -> IntentType | None:
@@ -4410,6 +4419,7 @@ _EARLY: tuple[Frame, ...] = (
     _messages,
     _messages_restarted,
     _messages_stopped,
+    _cancel_with_reason,
     _new_member,
     _member_settings,
     _member_phone,

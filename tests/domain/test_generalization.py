@@ -6795,3 +6795,26 @@ def test_a_concept_phrase_names_its_task_not_the_task_one_of_its_words_fits() ->
     # "stock count" is the inventory; "stock" alone would fit "revisar el stock de vino".
     intent = read("push the stock count back to Friday at 4")
     assert (intent["kind"], intent["number"]) == ("edit_task", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("drop the plumber task, the landlord is paying someone to come", "en", 5),
+        ("the freezer is getting swapped for a new one on friday, bin that task", "en", 3),
+        ("lo del inventario ya no hace falta, lo hará la gestoría el mes que viene", "es", 4),
+        ("quita lo de la terraza, mañana viene la empresa de limpieza a hacerlo", "es", 6),
+    ],
+)
+def test_a_task_called_off_beside_a_clause_of_reason_is_cancelled(
+    text: str, language: str, number: int
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"]) == ("cancel_task", number)
+
+
+def test_a_scene_sentence_then_an_order_to_bin_that_task_cancels_what_the_scene_names() -> None:
+    intent = read(
+        "we are not doing the monthly stocktake this spring. the auditor agrees. bin that one"
+    )
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 4)
