@@ -6818,3 +6818,22 @@ def test_a_scene_sentence_then_an_order_to_bin_that_task_cancels_what_the_scene_
         "we are not doing the monthly stocktake this spring. the auditor agrees. bin that one"
     )
     assert (intent["kind"], intent["number"]) == ("cancel_task", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("retitle the terrace task to mop and dry the terrace", "en", 6, "mop and dry the terrace"),
+        (
+            "a lo del fontanero cámbiale el nombre a 'llamar al fontanero por la ducha'",
+            "es",
+            5,
+            "llamar al fontanero por la ducha",
+        ),
+    ],
+)
+def test_a_task_renamed_by_its_description_takes_the_new_title(
+    text: str, language: str, number: int, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["title"]) == ("edit_task", number, title)
