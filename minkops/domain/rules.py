@@ -16,6 +16,7 @@ from minkops.domain import grammar
 from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.hedges import unhedged
 from minkops.domain.intents import (
+    Billing,
     CancelTask,
     CompleteTask,
     CreateReminder,
@@ -30,6 +31,7 @@ from minkops.domain.intents import (
     Understood,
     Unknown,
     UpdateMember,
+    Upgrade,
     Usage,
 )
 from minkops.domain.intents import Intent as IntentType
@@ -116,6 +118,9 @@ def bounded_runs(message: str) -> str:
     message = _SEPARATOR_RUN.sub(lambda run: run.group()[:3], message)
     return _MIXED_RUN.sub(r"\1", message)
 
+
+_ACCOUNT_QUESTIONS = (Billing, Usage, Upgrade)
+"""What a request passed on may ask of the account rather than of a person."""
 
 _ENCLOSED_ASIDES = ("vocative", "unassigned_aside")
 """Said between commas, to the reader: a word of address, or that no one has the work
@@ -323,6 +328,10 @@ class RuleEngine:
         if passed is not None:
             relayed = self._understand(passed, context)
             if isinstance(relayed.intent, CreateTask) and relayed.intent.assignees:
+                return relayed
+            if isinstance(relayed.intent, _ACCOUNT_QUESTIONS):
+                # "Ana asked me to grab the last invoice, can you send it?": who asked
+                # wants the account's papers or numbers; no one is given work.
                 return relayed
         understood = self._understand(text, context)
         if isinstance(understood.intent, Unknown) and (split := scene_then_que(text)):

@@ -6837,3 +6837,21 @@ def test_a_task_renamed_by_its_description_takes_the_new_title(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["number"], intent["title"]) == ("edit_task", number, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        (
+            "Lucía asked me to get last month's receipt for the accountant, can you send it?",
+            "en",
+            "billing",
+        ),
+        ("Pedro me ha dicho que os pida el recibo de marzo, me lo mandáis?", "es", "billing"),
+        ("Tom wants to know how many messages we have left this month", "en", "usage"),
+    ],
+)
+def test_an_account_question_passed_on_from_someone_is_asked_of_the_account(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
