@@ -1715,6 +1715,9 @@ def _data_requests(clause: Clause) -> IntentType | None:
     signing = signing or (
         clause.has("join_self") and clause.lex.has_outside("mine", ("join_self",), clause.words)
     )
+    # "the billing address you've got for us … the company registration": an account
+    # already held is asked about; no one is signing up.
+    signing = signing and not clause.has("account_held")
     if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
     if clause.has("how_many") and _allowance_asked(clause):

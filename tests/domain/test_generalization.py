@@ -6855,3 +6855,21 @@ def test_an_account_question_passed_on_from_someone_is_asked_of_the_account(
     text: str, language: str, kind: str
 ) -> None:
     assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("quick one, what day of the month do you take the payment?", "en"),
+        ("heard there's a price increase coming, is that true?", "en"),
+        ("la cuota ha subido este mes sin avisar, por qué?", "es"),
+        ("te paso el iban nuevo para la domiciliación, vale?", "es"),
+    ],
+)
+def test_how_and_what_the_account_is_charged_asks_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_detail_of_the_account_already_held_is_billing_not_signing_up() -> None:
+    text = "can you check the billing address you have on file? our registration changed"
+    assert read(text)["kind"] == "billing"
