@@ -1722,9 +1722,11 @@ def _data_requests(clause: Clause) -> IntentType | None:
         return SignUp()
     if clause.has("how_many") and _allowance_asked(clause):
         return Usage()  # "how many more messages can we send?": what is left, not more
-    if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
+    if clause.has("upgrade") or (
+        clause.has("plan") and (clause.has("falls_short") or clause.has("more_capacity"))
+    ):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
-        # to move up from.
+        # to move up from; "a plan that fits more people" is the one above.
         return Upgrade()
     if clause.has("billing") or _payment_asked_about(clause) or _money_asked_about(clause):
         return Billing()

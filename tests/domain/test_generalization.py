@@ -6873,3 +6873,26 @@ def test_how_and_what_the_account_is_charged_asks_billing(text: str, language: s
 def test_a_detail_of_the_account_already_held_is_billing_not_signing_up() -> None:
     text = "can you check the billing address you have on file? our registration changed"
     assert read(text)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("two new cooks start in june, we need a plan with more staff", "en"),
+        ("contratamos a tres camareros, necesitamos un plan para más personas", "es"),
+    ],
+)
+def test_a_plan_for_more_people_than_the_team_has_is_an_upgrade(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "upgrade"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("could we switch to the annual plan instead of paying every month?", "en", "upgrade"),
+        ("pasadnos al plan anual, sale más barato", "es", "upgrade"),
+        ("have we maxed out our messages for march?", "en", "usage"),
+    ],
+)
+def test_plan_and_allowance_phrasings(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
