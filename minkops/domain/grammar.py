@@ -1675,8 +1675,19 @@ def _named_holders(clause: Clause) -> bool:
     )
 
 
+def _only_believers(clause: Clause) -> bool:
+    """ "are we running low on messages? Ana thought we might be": every name said is the
+    subject of a verb of thinking, whose opinion is reported; no one is given work."""
+    believed = {hit.first for hit in clause.lex.hits("believe_verb", clause.words)}
+    return bool(clause.people) and all(person.last in believed for person in clause.people)
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
-    if clause.people and not (clause.has("billing_document") and _named_holders(clause)):
+    if (
+        clause.people
+        and not (clause.has("billing_document") and _named_holders(clause))
+        and not _only_believers(clause)
+    ):
         return None
     if clause.has("note_to_self") or _labelled_task(clause):
         return None  # "tell Maria to send the invoice": work, not billing

@@ -6896,3 +6896,16 @@ def test_a_plan_for_more_people_than_the_team_has_is_an_upgrade(text: str, langu
 )
 def test_plan_and_allowance_phrasings(text: str, language: str, kind: str) -> None:
     assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("did you charge us twice in march? Pedro reckons you did", "en", "billing"),
+        ("cuántos mensajes nos quedan? Lucía cree que muy pocos", "es", "usage"),
+    ],
+)
+def test_a_name_that_only_thinks_something_leaves_an_account_question_asked(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
