@@ -152,9 +152,10 @@ def _phrases_as_concepts(said: Sequence[str]) -> list[str]:
     return out
 
 
-_INSIDE_A_THING = {"reminder_noun": ("alarm_device",)}
+_INSIDE_A_THING = {"reminder_noun": ("alarm_device",), "plan": ("plan_verb",)}
 """A word of the class that names a thing inside a longer phrase ("check the smoke alarm"
-is about a device, not a reminder)."""
+is about a device, not a reminder; "trying to plan my afternoon" makes plans, it names
+no plan of ours)."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from minkops.domain import grammar
 from minkops.domain.antecedents import antecedent_in_place
+from minkops.domain.asked_with_reason import question_before_reason
 from minkops.domain.hedges import unhedged
 from minkops.domain.intents import (
     Billing,
@@ -342,6 +343,8 @@ class RuleEngine:
         def read(part: str) -> IntentType:
             return self._understand(part, context).intent
 
+        if (asked := question_before_reason(text, understood.intent, read)) is not None:
+            return understood.model_copy(update={"intent": asked})
         if (taken := taken_on(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": taken})
         if (named := named_before(text, understood.intent, read)) is not None:

@@ -6909,3 +6909,22 @@ def test_a_name_that_only_thinks_something_leaves_an_account_question_asked(
     text: str, language: str, kind: str
 ) -> None:
     assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "person"),
+    [
+        ("qué le queda a Lucía, que mañana a las 8 se coge el día libre", "es", "Lucía"),
+        ("what has Pedro still got open, as he goes home at 5", "en", "Pedro"),
+    ],
+)
+def test_a_task_question_then_the_reason_for_asking_lists_the_persons_tasks(
+    text: str, language: str, person: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["scope"], intent["person"]) == ("list_tasks", "person", person)
+
+
+def test_plan_as_a_verb_of_making_plans_names_no_plan_of_ours() -> None:
+    intent = read("show me what's left so I can plan my evening shift", "en", "staff")
+    assert intent["kind"] == "list_tasks"
