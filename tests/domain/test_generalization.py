@@ -6928,3 +6928,24 @@ def test_a_task_question_then_the_reason_for_asking_lists_the_persons_tasks(
 def test_plan_as_a_verb_of_making_plans_names_no_plan_of_ours() -> None:
     intent = read("show me what's left so I can plan my evening shift", "en", "staff")
     assert intent["kind"] == "list_tasks"
+
+
+def test_a_move_then_a_sentence_of_reason_keeps_the_moves_day() -> None:
+    intent = read(
+        "can I push my inventory to Sunday at 10? drowning in orders today", "en", "staff"
+    )
+    assert (intent["kind"], intent["number"], intent["due"]) == (
+        "edit_task",
+        4,
+        "2025-03-30T10:00:00+02:00",
+    )
+
+
+def test_a_reassignment_then_a_state_of_the_old_assignee_gives_the_task_to_the_new_one() -> None:
+    intent = read("la terraza mejor que la friegue Luis, Juan Mora está malo", "es")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Luis")
+
+
+def test_a_deadline_gone_past_asks_for_the_overdue_tasks() -> None:
+    intent = read("¿se nos ha pasado el plazo de algún encargo?", "es")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", "overdue")
