@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from minkops.domain.grammar import people_in
 from minkops.domain.intents import Acknowledge, EditTask, Help, Unknown
 from minkops.domain.intents import Intent as IntentType
-from minkops.domain.lexicon import lexicon, words_of
+from minkops.domain.lexicon import lexicon, tokens_of, words_of
+from minkops.domain.rules_text import fold
+from minkops.domain.understanding import UnderstandingContext
 
 _MARKS = (",", "?", ".", "!")
 _NOTHING = (Unknown, Acknowledge, Help)
@@ -21,7 +24,10 @@ _STATE_REACH = 3
 
 
 def change_before_reason(
-    message: str, whole: IntentType, read: Callable[[str], IntentType]
+    message: str,
+    whole: IntentType,
+    read: Callable[[str], IntentType],
+    context: UnderstandingContext,
 ) -> IntentType | None:
     """The change the message opens with, when only a reason follows it; None to keep
     `whole`."""
@@ -36,8 +42,10 @@ def change_before_reason(
     if changed == whole:
         return None
     tail = message[cut + 1 :]
-    if not isinstance(read(tail), _NOTHING) and not _a_state(tail):
-        return None
+    if _a_state(tail):
+        return changed
+    if not isinstance(read(tail), _NOTHING) or people_in(tokens_of(fold(tail)), context):
+        return None  # "…, que lo haga Juan Mora": a name with no state hands the task on
     return changed
 
 

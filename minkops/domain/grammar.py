@@ -2170,6 +2170,10 @@ def _member_settings(clause: Clause) -> IntentType | None:
     return UpdateMember(name=name, language=language, delivery=delivery)
 
 
+_PASSED_ON_REACH = 3
+"""Where a passed-on order's verb stands after the verb of saying: "dice que (lo) anules"."""
+
+
 def _reported_done(clause: Clause) -> IntentType | None:
     """ "Luis says the freezer temp is fine", "pedro dice que ya terminó con el extractor":
     someone reporting work finished is a completion, not work for them."""
@@ -2181,6 +2185,13 @@ def _reported_done(clause: Clause) -> IntentType | None:
     if not report or report[0].first != 0:
         return None
     rest = clause.words[after + report[0].last :]
+    passed_on = clause.lex.hits("cancel_passed_on", rest[:_PASSED_ON_REACH])
+    if passed_on:
+        # "Ana dice que anules lo de la leche, que el proveedor ya lo trae": the order to
+        # call the task off, passed on; "ya lo trae" after it is why, not work done.
+        said = [w for w in rest[passed_on[0].last :] if not clause.lex.has("filler", [w])]
+        matches = _resolve_task(said, clause.context)
+        return CancelTask(number=matches[0].number) if len(matches) == 1 else None
     if not clause.lex.has("done", rest):
         return None
     dropped: set[int] = set()

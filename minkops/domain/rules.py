@@ -346,7 +346,7 @@ class RuleEngine:
 
         if (asked := question_before_reason(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": asked})
-        if (changed := change_before_reason(text, understood.intent, read)) is not None:
+        if (changed := change_before_reason(text, understood.intent, read, context)) is not None:
             return understood.model_copy(update={"intent": changed})
         if (taken := taken_on(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": taken})

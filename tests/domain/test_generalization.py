@@ -6949,3 +6949,15 @@ def test_a_reassignment_then_a_state_of_the_old_assignee_gives_the_task_to_the_n
 def test_a_deadline_gone_past_asks_for_the_overdue_tasks() -> None:
     intent = read("¿se nos ha pasado el plazo de algún encargo?", "es")
     assert (intent["kind"], intent["scope"]) == ("list_tasks", "overdue")
+
+
+def test_an_order_to_call_a_task_off_passed_on_by_someone_cancels_it() -> None:
+    intent = read(
+        "Pedro dice que quites lo de la terraza, que ya la friega el casero", "es", "staff"
+    )
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 6)
+
+
+def test_a_spanish_count_of_stock_is_the_inventory() -> None:
+    intent = read("el recuento ya está hecho", "es", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 4)
