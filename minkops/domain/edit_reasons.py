@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from minkops.domain.grammar import people_in
-from minkops.domain.intents import Acknowledge, EditTask, Help, Unknown
+from minkops.domain.grammar import described_task, people_in
+from minkops.domain.intents import Acknowledge, CreateTask, EditTask, Help, Unknown
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, tokens_of, words_of
 from minkops.domain.rules_text import fold
@@ -53,3 +53,33 @@ def _a_state(tail: str) -> bool:
     """ "Pedro está hasta arriba", "Tom's off sick": a verb of being or happening near the
     start says what is so, not what to do."""
     return lexicon().has("comment_verb", words_of(tail)[:_STATE_REACH])
+
+
+def change_then_edit_it(
+    message: str,
+    whole: IntentType,
+    read: Callable[[str], IntentType],
+    context: UnderstandingContext,
+) -> IntentType | None:
+    """ "the freezer check needs doing by 2pm today, can you update it": what a task now
+    needs is said as if it were new work, then a last clause asks to change "it". The task
+    is the open one the work's words name; the time and the person said are its change."""
+    if isinstance(whole, EditTask):
+        return None
+    cut = max(message.rfind(","), message.rfind("."))
+    asked = words_of(message[cut + 1 :])
+    lex = lexicon()
+    if cut <= 0 or not lex.has("update_it", asked):
+        return None
+    if not lex.covers_all(("update_it", "filler"), asked):
+        return None
+    said = read(message[:cut])
+    if not isinstance(said, CreateTask) or not (said.due or said.assignees):
+        return None
+    if len(said.assignees) > 1 or people_in(tokens_of(fold(said.title)), context):
+        return None  # someone passed the request on: who the task goes to is not this read
+    number = described_task(said.title, context)
+    if number is None:
+        return None
+    assignee = said.assignees[0] if said.assignees else None
+    return EditTask(number=number, due=said.due, assignee=assignee)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from minkops.domain import grammar
 from minkops.domain.antecedents import antecedent_in_place
 from minkops.domain.asked_with_reason import question_before_reason
-from minkops.domain.edit_reasons import change_before_reason
+from minkops.domain.edit_reasons import change_before_reason, change_then_edit_it
 from minkops.domain.hedges import unhedged
 from minkops.domain.intents import (
     Billing,
@@ -347,6 +347,8 @@ class RuleEngine:
         if (asked := question_before_reason(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": asked})
         if (changed := change_before_reason(text, understood.intent, read, context)) is not None:
+            return understood.model_copy(update={"intent": changed})
+        if (changed := change_then_edit_it(text, understood.intent, read, context)) is not None:
             return understood.model_copy(update={"intent": changed})
         if (taken := taken_on(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": taken})

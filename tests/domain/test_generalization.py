@@ -6961,3 +6961,27 @@ def test_an_order_to_call_a_task_off_passed_on_by_someone_cancels_it() -> None:
 def test_a_spanish_count_of_stock_is_the_inventory() -> None:
     intent = read("el recuento ya está hecho", "es", "staff")
     assert (intent["kind"], intent["number"]) == ("complete_task", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        (
+            "the terrace mopping has to be done by 6pm tomorrow, could you change it",
+            "en",
+            6,
+            "2025-03-28T18:00:00+01:00",
+        ),
+        (
+            "la nevera hay que limpiarla el sábado a las 10, ¿me lo cambias?",
+            "es",
+            1,
+            "2025-03-29T10:00:00+01:00",
+        ),
+    ],
+)
+def test_what_a_task_now_needs_then_change_it_edits_that_task(
+    text: str, language: str, number: int, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["due"]) == ("edit_task", number, due)
