@@ -38,6 +38,7 @@ from minkops.domain.intents import (
 )
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, tokens_of, words_of
+from minkops.domain.reminder_reasons import reminder_before_reason
 from minkops.domain.replies import pick_language
 from minkops.domain.reported import favour_then_work, passed_on_request
 from minkops.domain.rules_edits import complete_by_description, edit_task, talk
@@ -350,6 +351,8 @@ class RuleEngine:
             return understood.model_copy(update={"intent": changed})
         if (changed := change_then_edit_it(text, understood.intent, read, context)) is not None:
             return understood.model_copy(update={"intent": changed})
+        if (reminded := reminder_before_reason(text, understood.intent, read, context)) is not None:
+            return understood.model_copy(update={"intent": reminded})
         if (taken := taken_on(text, understood.intent, read)) is not None:
             return understood.model_copy(update={"intent": taken})
         if (named := named_before(text, understood.intent, read)) is not None:

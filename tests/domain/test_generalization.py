@@ -6985,3 +6985,27 @@ def test_what_a_task_now_needs_then_change_it_edits_that_task(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["number"], intent["due"]) == ("edit_task", number, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said", "at"),
+    [
+        (
+            "on friday at 7am remind everyone to hose down the yard, inspector's coming that afternoon",
+            "en",
+            "hose down the yard",
+            "2025-03-28T07:00:00+01:00",
+        ),
+        (
+            "recuérdame mañana a las 7 llamar al gestor, que hoy se me ha olvidado",
+            "es",
+            "llamar al gestor",
+            "2025-03-28T07:00:00+01:00",
+        ),
+    ],
+)
+def test_a_reason_after_a_reminder_is_neither_its_text_nor_its_time(
+    text: str, language: str, said: str, at: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"], intent["at"]) == ("create_reminder", said, at)
