@@ -8,6 +8,7 @@ so the order of `_RULES` is part of the grammar (specific before general).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -435,6 +436,7 @@ def _request_after_scene(message: str, context: UnderstandingContext) -> str:
     not part of it. The request is read alone when it opens its sentence, says when, and
     nothing before it asks for a reminder (a second "remind" corrects the first)."""
     ends = [end.end() for end in _SENTENCE_END.finditer(message, 0, len(message) - 1)]
+    ends = sorted({*ends, *_emoji_ends(message)})
     if not ends or len(ends) > _MAX_SCENE_SENTENCES:
         return message
     lex = lexicon()
@@ -452,6 +454,16 @@ def _request_after_scene(message: str, context: UnderstandingContext) -> str:
         ):
             return tail
     return message
+
+
+def _emoji_ends(message: str) -> list[int]:
+    """ "el lunes viene el inspector 😬 recuérdale a todo el mundo …": an emoji then a space
+    ends what was said as a full stop would. One pass over the characters: linear."""
+    return [
+        at + 2
+        for at in range(len(message) - 2)
+        if message[at + 1] == " " and unicodedata.category(message[at]) == "So"
+    ]
 
 
 # The languages these rules read. Everyone else we speak to writes our English commands,

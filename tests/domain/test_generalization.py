@@ -7009,3 +7009,15 @@ def test_a_reason_after_a_reminder_is_neither_its_text_nor_its_time(
 ) -> None:
     intent = read(text, language)
     assert (intent["kind"], intent["text"], intent["at"]) == ("create_reminder", said, at)
+
+
+def test_an_emoji_ends_the_scene_before_a_reminder_asked_for() -> None:
+    text = (
+        "el viernes vienen los del seguro 😅 recuérdales a todos el viernes a las 8 barrer el patio"
+    )
+    intent = read(text, "es")
+    assert (intent["kind"], intent["text"], intent["at"]) == (
+        "create_reminder",
+        "barrer el patio",
+        "2025-03-28T08:00:00+01:00",
+    )
