@@ -7021,3 +7021,8 @@ def test_an_emoji_ends_the_scene_before_a_reminder_asked_for() -> None:
         "barrer el patio",
         "2025-03-28T08:00:00+01:00",
     )
+
+
+def test_an_hour_and_a_half_without_its_article_is_ninety_minutes_from_now() -> None:
+    intent = read("avísame en hora y media de apagar el horno", "es", "staff")
+    assert (intent["kind"], intent["at"]) == ("create_reminder", "2025-03-27T11:30:00+01:00")
