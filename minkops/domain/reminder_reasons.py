@@ -44,6 +44,8 @@ def reminder_before_reason(
     asked = read(message[:cut])
     if not isinstance(asked, CreateReminder) or not (asked.at or asked.cron):
         return None
+    if whole.cron and asked.cron != whole.cron:
+        return None  # "… monday, wednesday and saturday at 11pm": the days go on past it
     return asked if asked != whole else None
 
 
