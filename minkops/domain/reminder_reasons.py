@@ -44,6 +44,9 @@ def reminder_before_reason(
     asked = read(message[:cut])
     if not isinstance(asked, CreateReminder) or not (asked.at or asked.cron):
         return None
+    head, text = words_of(asked.text), words_of(whole.text)
+    if not head or text[: len(head)] != head:
+        return None  # "remind me tomorrow, you know, at 7 to call the vet": the work is after
     if whole.cron and asked.cron != whole.cron:
         return None  # "… monday, wednesday and saturday at 11pm": the days go on past it
     return asked if asked != whole else None
