@@ -1270,11 +1270,15 @@ def _listing(clause: Clause) -> IntentType | None:
     if clause.has("from_now") and (clause.has("voice") or clause.has("text_only")):
         return None  # "send me my tasks as voice notes from now on": how, not what, to send
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
+    starts = {person.first for person in clause.people}
+    # "show me everything Juan Mora has": the whole of what a person has, asked for.
+    wholes = [h for h in lex.hits("whole_of", words) if h.last in starts] if asks else []
+    rest = [w for w in rest if not any(w == words[h.first] for h in wholes)]
     about_work = clause.has("task_noun") or clause.has("overdue")
     # "qué tiene Lucía para hoy"; "pásame lo que tiene Lucía": a free relative after a verb
     # of showing asks the same.
     relative = asks and any(i and words[i - 1] in _FREE_RELATIVE for i in about)
-    if clause.people and (clause.question or relative) and not rest:
+    if clause.people and (clause.question or relative or wholes) and not rest:
         about_work = True
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
         return None

@@ -7026,3 +7026,8 @@ def test_an_emoji_ends_the_scene_before_a_reminder_asked_for() -> None:
 def test_an_hour_and_a_half_without_its_article_is_ninety_minutes_from_now() -> None:
     intent = read("avísame en hora y media de apagar el horno", "es", "staff")
     assert (intent["kind"], intent["at"]) == ("create_reminder", "2025-03-27T11:30:00+01:00")
+
+
+def test_showing_everything_a_person_has_lists_their_tasks() -> None:
+    intent = read("show me everything Lucía has")
+    assert (intent["kind"], intent["scope"], intent["person"]) == ("list_tasks", "person", "Lucía")
