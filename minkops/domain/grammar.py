@@ -891,7 +891,9 @@ def _without_old_time(clause: Clause) -> str:
     return clause.text.original
 
 
-_REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})
+_REQUEST_MODALS = frozenset(
+    {"can", "could", "would", "puede", "podria", "podemos", "puedo", "podriamos"}
+)
 _MODAL_TO_VERB = 2
 """A modal, its subject and the verb it asks for: "can we move …", "podemos mover …"."""
 

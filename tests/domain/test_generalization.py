@@ -7031,3 +7031,12 @@ def test_an_hour_and_a_half_without_its_article_is_ninety_minutes_from_now() -> 
 def test_showing_everything_a_person_has_lists_their_tasks() -> None:
     intent = read("show me everything Lucía has")
     assert (intent["kind"], intent["scope"], intent["person"]) == ("list_tasks", "person", "Lucía")
+
+
+def test_asking_leave_to_put_a_task_off_in_spanish_moves_it() -> None:
+    intent = read("¿puedo dejar la terraza para el sábado a las 12?", "es", "staff")
+    assert (intent["kind"], intent["number"], intent["due"]) == (
+        "edit_task",
+        6,
+        "2025-03-29T12:00:00+01:00",
+    )
