@@ -72,6 +72,7 @@ from minkops.domain.reminder_edits import reminder_moved
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
+from minkops.domain.state_reports import done_by_state
 from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.verb_forms import (
@@ -1546,6 +1547,14 @@ _CANCEL_REACH = 3
 """A cancellation says so up front ("forget about the terrace", "ya no hace falta …") or
 ends on "anymore"; a cancel word deeper in is part of the work ("que Tom revise la carta
 y quite los que …", "limpiar las mesas de fuera")."""
+
+
+def _done_by_state(clause: Clause) -> IntentType | None:
+    def resolve(said: Sequence[str]) -> list[int]:
+        return [task.number for task in _resolve_task(said, clause.context)]
+
+    number = done_by_state(clause, resolve)
+    return CompleteTask(number=number) if number is not None else None
 
 
 def _cancel_with_reason(clause: Clause) -> IntentType | None:
@@ -4454,6 +4463,7 @@ _EARLY: tuple[Frame, ...] = (
     _messages_restarted,
     _messages_stopped,
     _cancel_with_reason,
+    _done_by_state,
     _new_member,
     _member_settings,
     _member_phone,

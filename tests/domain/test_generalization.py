@@ -7040,3 +7040,8 @@ def test_asking_leave_to_put_a_task_off_in_spanish_moves_it() -> None:
         6,
         "2025-03-29T12:00:00+01:00",
     )
+
+
+def test_a_tasks_object_said_to_be_all_in_its_worked_state_reports_it_done() -> None:
+    intent = read("the freezer's all checked and logged", "en", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 3)
