@@ -33,7 +33,8 @@ def done_by_state(clause: Clause, resolve: Callable[[Sequence[str]], list[int]])
     whole = lex.hits("state_whole", words[at : at + 1])
     if not whole or at + 1 >= len(words) or not words[at + 1].endswith(_PARTICIPLE):
         return None
-    if not lex.has("work_verb", [english_base(words[at + 1])]):
+    base = english_base(words[at + 1])
+    if base is None or not lex.has("work_verb", [base]):
         return None  # "the terrace is all flooded": what happened to it, no work done
     matches = resolve(words[: copulas[0].first])
     return matches[0] if len(matches) == 1 else None
