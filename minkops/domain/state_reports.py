@@ -3,7 +3,7 @@
 "inventory's all counted and written up", "the fridge is all cleaned": the task's object,
 a verb of being, "all", and what was done to it. "all" before the participle says the
 work is through; without it the state may be a fault ("the fridge is damaged"). Every word
-is a lexicon class (`state_copula`, `state_whole`); the participle is an English "-ed" form of a `work_verb`.
+is a lexicon class (`state_copula`, `state_whole`, `gone_through`: "the order went in"); the participle is an English "-ed" form of a `work_verb`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ def done_by_state(clause: Clause, resolve: Callable[[Sequence[str]], list[int]])
     lex, words = clause.lex, clause.words
     if clause.question or clause.people:
         return None
+    gone = lex.hits("gone_through", words[: _SUBJECT_WORDS + 2])
+    if gone and gone[0].first > 0:
+        # "the dairy and coffee order went in this morning": an order placed, a letter
+        # sent: the work is through.
+        matches = resolve(words[: gone[0].first])
+        return matches[0] if len(matches) == 1 else None
     copulas = lex.hits("state_copula", words[: _SUBJECT_WORDS + 1])
     if not copulas or copulas[0].first == 0:
         return None

@@ -7045,3 +7045,8 @@ def test_asking_leave_to_put_a_task_off_in_spanish_moves_it() -> None:
 def test_a_tasks_object_said_to_be_all_in_its_worked_state_reports_it_done() -> None:
     intent = read("the freezer's all checked and logged", "en", "staff")
     assert (intent["kind"], intent["number"]) == ("complete_task", 3)
+
+
+def test_a_tasks_order_said_to_have_gone_in_reports_it_done() -> None:
+    intent = read("the milk and beans order was placed an hour ago", "en", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 2)
