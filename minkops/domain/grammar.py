@@ -31,6 +31,7 @@ from minkops.domain.antecedents import (
     english_subject,
     fronted_object_in_place,
 )
+from minkops.domain.cancel_reasons import cancelled_with_reason
 from minkops.domain.intents import (
     Acknowledge,
     AddMember,
@@ -76,6 +77,7 @@ from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
 from minkops.domain.stammers import without_stammers
+from minkops.domain.state_reports import done_by_state
 from minkops.domain.time_slips import time_put_right
 from minkops.domain.understanding import ReminderRef, TaskRef, UnderstandingContext
 from minkops.domain.verb_forms import (
@@ -117,9 +119,49 @@ def _concepts() -> dict[str, str]:
     return table
 
 
-_INSIDE_A_THING = {"reminder_noun": ("alarm_device",)}
+@cache
+def _concept_phrases() -> dict[tuple[str, ...], str]:
+    """A phrase of several words in a group ("stock count") → its group's first one-word
+    name ("inventory"): the phrase names the thing; its words alone may name others."""
+    path = resources.files("minkops.config").joinpath("lexicon").joinpath("concepts.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table: dict[tuple[str, ...], str] = {}
+    for group in data.get("groups", []):
+        single = [ws[0] for phrase in group if len(ws := words_of(phrase)) == 1]
+        for phrase in group:
+            if len(words := tuple(words_of(phrase))) > 1 and single:
+                table.setdefault(words, single[0])
+    return table
+
+
+_LONGEST_CONCEPT = 3
+"""The most words a phrase of a concept group has that descriptions are read for."""
+
+
+def _phrases_as_concepts(said: Sequence[str]) -> list[str]:
+    """ "the stock count" → "the inventory": a group's phrase said in a description
+    counts as the thing it names, not as its words ("stock" fits "revisar el stock de
+    vino"). A bounded look-ahead per word: linear."""
+    table = _concept_phrases()
+    out: list[str] = []
+    index = 0
+    while index < len(said):
+        for size in range(min(_LONGEST_CONCEPT, len(said) - index), 1, -1):
+            concept = table.get(tuple(said[index : index + size]))
+            if concept is not None:
+                out.append(concept)
+                index += size
+                break
+        else:
+            out.append(said[index])
+            index += 1
+    return out
+
+
+_INSIDE_A_THING = {"reminder_noun": ("alarm_device",), "plan": ("plan_verb",)}
 """A word of the class that names a thing inside a longer phrase ("check the smoke alarm"
-is about a device, not a reminder)."""
+is about a device, not a reminder; "trying to plan my afternoon" makes plans, it names
+no plan of ours)."""
 
 
 @dataclass(frozen=True)
@@ -469,6 +511,7 @@ def _best(
 ) -> list[T]:
     if not said:
         return []
+    said = _phrases_as_concepts(said)
     scored = [(_score(said, words_of_item(item)), item) for item in items]
     best = max((score for score, _ in scored), default=0)
     tied = [item for score, item in scored if score == best] if best else []
@@ -903,7 +946,9 @@ def _without_old_time(clause: Clause) -> str:
     return clause.text.original
 
 
-_REQUEST_MODALS = frozenset({"can", "could", "would", "puede", "podria", "podemos"})
+_REQUEST_MODALS = frozenset(
+    {"can", "could", "would", "puede", "podria", "podemos", "puedo", "podriamos"}
+)
 _MODAL_TO_VERB = 2
 """A modal, its subject and the verb it asks for: "can we move …", "podemos mover …"."""
 
@@ -1282,11 +1327,15 @@ def _listing(clause: Clause) -> IntentType | None:
     if clause.has("from_now") and (clause.has("voice") or clause.has("text_only")):
         return None  # "send me my tasks as voice notes from now on": how, not what, to send
     rest = clause.content(("question", "show", "mine", "task_noun", "overdue", "today"))
+    starts = {person.first for person in clause.people}
+    # "show me everything Juan Mora has": the whole of what a person has, asked for.
+    wholes = [h for h in lex.hits("whole_of", words) if h.last in starts] if asks else []
+    rest = [w for w in rest if not any(w == words[h.first] for h in wholes)]
     about_work = clause.has("task_noun") or clause.has("overdue")
     # "qué tiene Lucía para hoy"; "pásame lo que tiene Lucía": a free relative after a verb
     # of showing asks the same.
     relative = asks and any(i and words[i - 1] in _FREE_RELATIVE for i in about)
-    if clause.people and (clause.question or relative) and not rest:
+    if clause.people and (clause.question or relative or wholes) and not rest:
         about_work = True
     if not about_work and not (lex.has_outside("mine", ("show",), clause.words) and not rest):
         return None
@@ -1613,6 +1662,22 @@ ends on "anymore"; a cancel word deeper in is part of the work ("que Tom revise 
 y quite los que …", "limpiar las mesas de fuera")."""
 
 
+def _done_by_state(clause: Clause) -> IntentType | None:
+    def resolve(said: Sequence[str]) -> list[int]:
+        return [task.number for task in _resolve_task(said, clause.context)]
+
+    number = done_by_state(clause, resolve)
+    return CompleteTask(number=number) if number is not None else None
+
+
+def _cancel_with_reason(clause: Clause) -> IntentType | None:
+    def resolve(said: Sequence[str]) -> list[int]:
+        return [task.number for task in _resolve_task(said, clause.context)]
+
+    number = cancelled_with_reason(clause, resolve)
+    return CancelTask(number=number) if number is not None else None
+
+
 def _cancel_task(clause: Clause) -> IntentType | None:
     if _reminder_named(clause):
         return None
@@ -1739,8 +1804,19 @@ def _named_holders(clause: Clause) -> bool:
     )
 
 
+def _only_believers(clause: Clause) -> bool:
+    """ "are we running low on messages? Ana thought we might be": every name said is the
+    subject of a verb of thinking, whose opinion is reported; no one is given work."""
+    believed = {hit.first for hit in clause.lex.hits("believe_verb", clause.words)}
+    return bool(clause.people) and all(person.last in believed for person in clause.people)
+
+
 def _data_requests(clause: Clause) -> IntentType | None:
-    if clause.people and not (clause.has("billing_document") and _named_holders(clause)):
+    if (
+        clause.people
+        and not (clause.has("billing_document") and _named_holders(clause))
+        and not _only_believers(clause)
+    ):
         return None
     if clause.has("note_to_self") or _labelled_task(clause):
         return None  # "tell Maria to send the invoice": work, not billing
@@ -1785,13 +1861,18 @@ def _data_requests(clause: Clause) -> IntentType | None:
     signing = signing or (
         clause.has("join_self") and clause.lex.has_outside("mine", ("join_self",), clause.words)
     )
+    # "the billing address you've got for us … the company registration": an account
+    # already held is asked about; no one is signing up.
+    signing = signing and not clause.has("account_held")
     if (signing or _tried_or_used_by_mine(clause)) and not clause.people:
         return SignUp()
     if clause.has("how_many") and _allowance_asked(clause):
         return Usage()  # "how many more messages can we send?": what is left, not more
-    if clause.has("upgrade") or (clause.has("plan") and clause.has("falls_short")):
+    if clause.has("upgrade") or (
+        clause.has("plan") and (clause.has("falls_short") or clause.has("more_capacity"))
+    ):
         # "the basic plan isn't enough for us anymore": a plan that falls short is one
-        # to move up from.
+        # to move up from; "a plan that fits more people" is the one above.
         return Upgrade()
     if clause.has("billing") or _payment_asked_about(clause) or _money_asked_about(clause):
         return Billing()
@@ -2223,6 +2304,10 @@ def _member_settings(clause: Clause) -> IntentType | None:
     return UpdateMember(name=name, language=language, delivery=delivery)
 
 
+_PASSED_ON_REACH = 3
+"""Where a passed-on order's verb stands after the verb of saying: "dice que (lo) anules"."""
+
+
 def _reported_done(clause: Clause) -> IntentType | None:
     """ "Luis says the freezer temp is fine", "pedro dice que ya terminó con el extractor":
     someone reporting work finished is a completion, not work for them."""
@@ -2234,6 +2319,13 @@ def _reported_done(clause: Clause) -> IntentType | None:
     if not report or report[0].first != 0:
         return None
     rest = clause.words[after + report[0].last :]
+    passed_on = clause.lex.hits("cancel_passed_on", rest[:_PASSED_ON_REACH])
+    if passed_on:
+        # "Ana dice que anules lo de la leche, que el proveedor ya lo trae": the order to
+        # call the task off, passed on; "ya lo trae" after it is why, not work done.
+        said = [w for w in rest[passed_on[0].last :] if not clause.lex.has("filler", [w])]
+        matches = _resolve_task(said, clause.context)
+        return CancelTask(number=matches[0].number) if len(matches) == 1 else None
     if not clause.lex.has("done", rest):
         return None
     dropped: set[int] = set()
@@ -4779,6 +4871,8 @@ _EARLY: tuple[Frame, ...] = (
     _messages,
     _messages_restarted,
     _messages_stopped,
+    _cancel_with_reason,
+    _done_by_state,
     _new_member,
     _member_settings,
     _member_phone,

@@ -27,6 +27,7 @@ from minkops.domain.intents import (
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import Word, lexicon, tokens_of, words_of
 from minkops.domain.matching import best_matches
+from minkops.domain.renames import renamed_by_description
 from minkops.domain.roster import NotFound, resolve_name
 from minkops.domain.rules_text import NUMBER, Text, fold, tidy, to_int
 from minkops.domain.understanding import TaskRef, UnderstandingContext
@@ -256,6 +257,8 @@ def _edit_task(text: Text, context: UnderstandingContext) -> IntentType | None:
         return _change(who, moved, context) or EditTask(number=moved, assignee=who)
     if match := _first(_RENAME, folded):
         return EditTask(number=to_int(match.group("n")), title=text.group(match, "title"))
+    if (renamed := renamed_by_description(text, context)) is not None:
+        return renamed
     if match := _NOW_SAYS.match(folded):
         said: int | None = to_int(match.group("n"))
         rest = text.group(match, "rest")

@@ -167,6 +167,8 @@ _NOT_TYPOS = frozenset(
         "toda", "todas", "donde", "tarta", "tartas", "tarjeta", "tarjetas",
         "recuerdes", "recuerden", "recuerde", "recordas", "recordes", "cancele", "cancelen",
         "canceles", "elimine", "eliminen", "asigne", "asignen", "agregue", "agreguen",
+        # English verbs of ending, not a mistyped Spanish "terminado".
+        "terminate", "terminated", "terminating",
     }
 )  # fmt: skip
 

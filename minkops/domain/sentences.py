@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from minkops.domain.intents import (
     Acknowledge,
+    CancelTask,
     CreateReminder,
     CreateTask,
     Help,
@@ -45,6 +46,8 @@ def order_among_sentences(
     parts = sentences_of(message)
     if not 1 < len(parts) <= _MAX_SENTENCES:
         return None
+    if isinstance(whole, CancelTask) and whole.number is not None:
+        return None  # "… no need this time. Bin that task": the scene names what is dropped
     taken_on = isinstance(whole, CreateTask) and _takes_it_on(whole.title)
     if isinstance(whole, _ORDERS) and not _spans_sentences(whole) and not taken_on:
         return None

@@ -185,6 +185,8 @@ _RELATIVE = re.compile(
     # "within the hour", "in the next hour", "en la próxima hora": one of the unit
     r"|\b(?:within\s+the(?:\s+next)?|in\s+the\s+next|(?:en|dentro\s+de)\s+la\s+proxima)\s+"
     r"(?P<one>hour|hora)\b"
+    # "dentro de hora y media": Spanish drops the "una" before an hour and a half
+    r"|\b(?:en|dentro\s+de)\s+(?P<hour_and_half>hora\s+y\s+media)\b"
 )
 
 _EARLY = r"(?:\s+(?:temprano|early)\b)?"
@@ -387,6 +389,8 @@ def _take_relative(text: Text, now: datetime) -> tuple[datetime | date | None, T
         return None, text
     if match.group("one"):
         return _elapsed(now, timedelta(hours=1)), text.blank(*match.span())
+    if match.group("hour_and_half"):
+        return _elapsed(now, timedelta(hours=1.5)), text.blank(*match.span())
     raw = match.group("n")
     amount = 0.5 if raw in {"half an", "media"} else 1 if raw in {"a", "an", "un"} else to_int(raw)
     unit = match.group("unit")

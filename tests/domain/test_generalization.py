@@ -7315,3 +7315,274 @@ def test_a_time_between_the_work_and_a_comment_ends_the_work_as_a_comma_would() 
 def test_a_request_said_twice_while_the_speaker_gathers_it_is_read_once() -> None:
     intent = read("Lucía could you could you wipe down the treatment tables")
     assert (intent["title"], intent["assignees"]) == ("wipe down the treatment tables", ["Lucía"])
+
+
+def test_an_english_verb_of_ending_is_not_a_mistyped_spanish_done() -> None:
+    intent = read("terminate our account, we are moving to another app")
+    assert intent["kind"] == "delete_account"
+
+
+def test_the_messages_with_an_article_after_a_spanish_again_turn_them_back_on() -> None:
+    intent = read("ya estoy de vuelta del hospital, vuelve a enviarme los whatsapps", "es", "staff")
+    assert intent["kind"] == "start_messages"
+
+
+def test_a_concept_phrase_names_its_task_not_the_task_one_of_its_words_fits() -> None:
+    # "stock count" is the inventory; "stock" alone would fit "revisar el stock de vino".
+    intent = read("push the stock count back to Friday at 4")
+    assert (intent["kind"], intent["number"]) == ("edit_task", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("drop the plumber task, the landlord is paying someone to come", "en", 5),
+        ("the freezer is getting swapped for a new one on friday, bin that task", "en", 3),
+        ("lo del inventario ya no hace falta, lo hará la gestoría el mes que viene", "es", 4),
+        ("quita lo de la terraza, mañana viene la empresa de limpieza a hacerlo", "es", 6),
+    ],
+)
+def test_a_task_called_off_beside_a_clause_of_reason_is_cancelled(
+    text: str, language: str, number: int
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"]) == ("cancel_task", number)
+
+
+def test_a_scene_sentence_then_an_order_to_bin_that_task_cancels_what_the_scene_names() -> None:
+    intent = read(
+        "we are not doing the monthly stocktake this spring. the auditor agrees. bin that one"
+    )
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "title"),
+    [
+        ("retitle the terrace task to mop and dry the terrace", "en", 6, "mop and dry the terrace"),
+        (
+            "a lo del fontanero cámbiale el nombre a 'llamar al fontanero por la ducha'",
+            "es",
+            5,
+            "llamar al fontanero por la ducha",
+        ),
+    ],
+)
+def test_a_task_renamed_by_its_description_takes_the_new_title(
+    text: str, language: str, number: int, title: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["title"]) == ("edit_task", number, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        (
+            "Lucía asked me to get last month's receipt for the accountant, can you send it?",
+            "en",
+            "billing",
+        ),
+        ("Pedro me ha dicho que os pida el recibo de marzo, me lo mandáis?", "es", "billing"),
+        ("Tom wants to know how many messages we have left this month", "en", "usage"),
+    ],
+)
+def test_an_account_question_passed_on_from_someone_is_asked_of_the_account(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("quick one, what day of the month do you take the payment?", "en"),
+        ("heard there's a price increase coming, is that true?", "en"),
+        ("la cuota ha subido este mes sin avisar, por qué?", "es"),
+        ("te paso el iban nuevo para la domiciliación, vale?", "es"),
+    ],
+)
+def test_how_and_what_the_account_is_charged_asks_billing(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "billing"
+
+
+def test_a_detail_of_the_account_already_held_is_billing_not_signing_up() -> None:
+    text = "can you check the billing address you have on file? our registration changed"
+    assert read(text)["kind"] == "billing"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("two new cooks start in june, we need a plan with more staff", "en"),
+        ("contratamos a tres camareros, necesitamos un plan para más personas", "es"),
+    ],
+)
+def test_a_plan_for_more_people_than_the_team_has_is_an_upgrade(text: str, language: str) -> None:
+    assert read(text, language)["kind"] == "upgrade"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("could we switch to the annual plan instead of paying every month?", "en", "upgrade"),
+        ("pasadnos al plan anual, sale más barato", "es", "upgrade"),
+        ("have we maxed out our messages for march?", "en", "usage"),
+    ],
+)
+def test_plan_and_allowance_phrasings(text: str, language: str, kind: str) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("did you charge us twice in march? Pedro reckons you did", "en", "billing"),
+        ("cuántos mensajes nos quedan? Lucía cree que muy pocos", "es", "usage"),
+    ],
+)
+def test_a_name_that_only_thinks_something_leaves_an_account_question_asked(
+    text: str, language: str, kind: str
+) -> None:
+    assert read(text, language)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "person"),
+    [
+        ("qué le queda a Lucía, que mañana a las 8 se coge el día libre", "es", "Lucía"),
+        ("what has Pedro still got open, as he goes home at 5", "en", "Pedro"),
+    ],
+)
+def test_a_task_question_then_the_reason_for_asking_lists_the_persons_tasks(
+    text: str, language: str, person: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["scope"], intent["person"]) == ("list_tasks", "person", person)
+
+
+def test_plan_as_a_verb_of_making_plans_names_no_plan_of_ours() -> None:
+    intent = read("show me what's left so I can plan my evening shift", "en", "staff")
+    assert intent["kind"] == "list_tasks"
+
+
+def test_a_move_then_a_sentence_of_reason_keeps_the_moves_day() -> None:
+    intent = read(
+        "can I push my inventory to Sunday at 10? drowning in orders today", "en", "staff"
+    )
+    assert (intent["kind"], intent["number"], intent["due"]) == (
+        "edit_task",
+        4,
+        "2025-03-30T10:00:00+02:00",
+    )
+
+
+def test_a_reassignment_then_a_state_of_the_old_assignee_gives_the_task_to_the_new_one() -> None:
+    intent = read("la terraza mejor que la friegue Luis, Juan Mora está malo", "es")
+    assert (intent["kind"], intent["number"], intent["assignee"]) == ("edit_task", 6, "Luis")
+
+
+def test_a_deadline_gone_past_asks_for_the_overdue_tasks() -> None:
+    intent = read("¿se nos ha pasado el plazo de algún encargo?", "es")
+    assert (intent["kind"], intent["scope"]) == ("list_tasks", "overdue")
+
+
+def test_an_order_to_call_a_task_off_passed_on_by_someone_cancels_it() -> None:
+    intent = read(
+        "Pedro dice que quites lo de la terraza, que ya la friega el casero", "es", "staff"
+    )
+    assert (intent["kind"], intent["number"]) == ("cancel_task", 6)
+
+
+def test_a_spanish_count_of_stock_is_the_inventory() -> None:
+    intent = read("el recuento ya está hecho", "es", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number", "due"),
+    [
+        (
+            "the terrace mopping has to be done by 6pm tomorrow, could you change it",
+            "en",
+            6,
+            "2025-03-28T18:00:00+01:00",
+        ),
+        (
+            "la nevera hay que limpiarla el sábado a las 10, ¿me lo cambias?",
+            "es",
+            1,
+            "2025-03-29T10:00:00+01:00",
+        ),
+    ],
+)
+def test_what_a_task_now_needs_then_change_it_edits_that_task(
+    text: str, language: str, number: int, due: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["number"], intent["due"]) == ("edit_task", number, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said", "at"),
+    [
+        (
+            "on friday at 7am remind everyone to hose down the yard, inspector's coming that afternoon",
+            "en",
+            "hose down the yard",
+            "2025-03-28T07:00:00+01:00",
+        ),
+        (
+            "recuérdame mañana a las 7 llamar al gestor, que hoy se me ha olvidado",
+            "es",
+            "llamar al gestor",
+            "2025-03-28T07:00:00+01:00",
+        ),
+    ],
+)
+def test_a_reason_after_a_reminder_is_neither_its_text_nor_its_time(
+    text: str, language: str, said: str, at: str
+) -> None:
+    intent = read(text, language)
+    assert (intent["kind"], intent["text"], intent["at"]) == ("create_reminder", said, at)
+
+
+def test_an_emoji_ends_the_scene_before_a_reminder_asked_for() -> None:
+    text = (
+        "el viernes vienen los del seguro 😅 recuérdales a todos el viernes a las 8 barrer el patio"
+    )
+    intent = read(text, "es")
+    assert (intent["kind"], intent["text"], intent["at"]) == (
+        "create_reminder",
+        "barrer el patio",
+        "2025-03-28T08:00:00+01:00",
+    )
+
+
+def test_an_hour_and_a_half_without_its_article_is_ninety_minutes_from_now() -> None:
+    intent = read("avísame en hora y media de apagar el horno", "es", "staff")
+    assert (intent["kind"], intent["at"]) == ("create_reminder", "2025-03-27T11:30:00+01:00")
+
+
+def test_showing_everything_a_person_has_lists_their_tasks() -> None:
+    intent = read("show me everything Lucía has")
+    assert (intent["kind"], intent["scope"], intent["person"]) == ("list_tasks", "person", "Lucía")
+
+
+def test_asking_leave_to_put_a_task_off_in_spanish_moves_it() -> None:
+    intent = read("¿puedo dejar la terraza para el sábado a las 12?", "es", "staff")
+    assert (intent["kind"], intent["number"], intent["due"]) == (
+        "edit_task",
+        6,
+        "2025-03-29T12:00:00+01:00",
+    )
+
+
+def test_a_tasks_object_said_to_be_all_in_its_worked_state_reports_it_done() -> None:
+    intent = read("the freezer's all checked and logged", "en", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 3)
+
+
+def test_a_tasks_order_said_to_have_gone_in_reports_it_done() -> None:
+    intent = read("the milk and beans order was placed an hour ago", "en", "staff")
+    assert (intent["kind"], intent["number"]) == ("complete_task", 2)
