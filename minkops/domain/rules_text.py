@@ -33,7 +33,7 @@ def _fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase, accent-free, emoji-free copy of `text` with the same length."""
-    return "".join(_fold_char(ch) for ch in text)
+    return "".join(map(_fold_char, text))
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,11 @@ def _keyword_for(text: Text, match: re.Match[str]) -> str | None:
         return None  # a real word ("todas", "dones") is not a mistyped "today", "done"
     if text.original[match.start()].isupper() and text.original[: match.start()].strip():
         return None  # a capitalized word mid-sentence is most likely a name
+    return _nearest_keyword(word)
+
+
+@lru_cache(maxsize=8192)  # words recur from message to message; the answer is the word's
+def _nearest_keyword(word: str) -> str | None:
     if any(word.startswith(k) and word[len(k) :] in _ENDINGS for k in KEYWORDS):
         return None  # "reminded", "exportar": a keyword inflected, not mistyped
     limit = 1 if len(word) < 8 else 2
