@@ -17,14 +17,21 @@ _AFTER_THE_TIME = 2
 """How many words of the occasion may follow the time ("before the 2pm lesson")."""
 
 
-def drop_dated_occasion(said: str, rest: str) -> str:
-    """`rest` (the order with its time taken out of `said`) without a closing "before …"
-    whose words hold the time; `rest` as it was otherwise."""
+def where_the_time_was(said: str, rest: str) -> int:
+    """Where `rest`, `said` with its time taken out, first differs from `said`: what comes
+    after is what followed the time."""
     cut = 0
     for a, b in zip(said, rest, strict=False):
         if a != b:
             break
         cut += 1
+    return cut
+
+
+def drop_dated_occasion(said: str, rest: str) -> str:
+    """`rest` (the order with its time taken out of `said`) without a closing "before …"
+    whose words hold the time; `rest` as it was otherwise."""
+    cut = where_the_time_was(said, rest)
     tokens = tokens_of(Text.of(rest).folded)
     ahead = [t for t in tokens if t.end <= cut]
     behind = [t for t in tokens if t.start >= cut]

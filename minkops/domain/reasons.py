@@ -8,6 +8,7 @@ clause would: what it opens says why the work is asked for now, and is no part o
 from __future__ import annotations
 
 from minkops.domain.lexicon import tokens_of
+from minkops.domain.occasions import where_the_time_was
 from minkops.domain.rules_text import Text, tidy
 from minkops.domain.verb_forms import CLITICS
 
@@ -25,11 +26,7 @@ def drop_reason_after_time(said: str, rest: str) -> str:
     followed the time; `rest` as it was otherwise. A "que" with an object pronoun hands the
     work on ("…, que lo haga Tom") unless the pronoun is whom it befalls ("que se nos
     olvida")."""
-    cut = 0
-    for a, b in zip(said, rest, strict=False):
-        if a != b:
-            break
-        cut += 1
+    cut = where_the_time_was(said, rest)
     tokens = tokens_of(Text.of(rest).folded)
     ahead = [t for t in tokens if t.end <= cut]
     behind = [t.text for t in tokens if t.start >= cut]
