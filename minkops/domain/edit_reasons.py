@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from minkops.domain.grammar import described_task, people_in
-from minkops.domain.intents import Acknowledge, CreateTask, EditTask, Help, Unknown
+from minkops.domain.intents import ASKS_NOTHING, CreateTask, EditTask
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import lexicon, tokens_of, words_of
 from minkops.domain.rules_text import fold
 from minkops.domain.understanding import UnderstandingContext
 
 _MARKS = (",", "?", ".", "!")
-_NOTHING = (Unknown, Acknowledge, Help)
 _STATE_REACH = 3
 """How far into the reason its verb of being may stand: "Pedro está …", "the van is …"."""
 
@@ -44,7 +43,7 @@ def change_before_reason(
     tail = message[cut + 1 :]
     if _a_state(tail):
         return changed
-    if not isinstance(read(tail), _NOTHING) or people_in(tokens_of(fold(tail)), context):
+    if not isinstance(read(tail), ASKS_NOTHING) or people_in(tokens_of(fold(tail)), context):
         return None  # "…, que lo haga Juan Mora": a name with no state hands the task on
     return changed
 

@@ -293,6 +293,10 @@ class Unknown(_Intent):
     kind: Literal["unknown"] = "unknown"
 
 
+ASKS_NOTHING: tuple[type[_Intent], ...] = (Unknown, Acknowledge, Help)
+"""Readings of a sentence that ask for nothing: a scene, a reason, thanks, a greeting."""
+
+
 Intent = Annotated[
     Help
     | Acknowledge

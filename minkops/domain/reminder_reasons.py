@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from minkops.domain.intents import Acknowledge, CreateReminder, Help, Unknown
+from minkops.domain.intents import ASKS_NOTHING, CreateReminder
 from minkops.domain.intents import Intent as IntentType
 from minkops.domain.lexicon import words_of
 from minkops.domain.understanding import UnderstandingContext
 from minkops.domain.when import find_time
 
-_NOTHING = (Unknown, Acknowledge, Help)
 _REASON_WORDS = 2
 """A reason says something besides its time: "at 9 please" only says when."""
 
@@ -39,7 +38,7 @@ def reminder_before_reason(
     said = words_of(found.rest if found is not None else tail)
     if found is None and not _leaked(whole.text, said):
         return None  # neither a time nor the text was taken from it: nothing to undo
-    if len(said) < _REASON_WORDS or not isinstance(read(tail), _NOTHING):
+    if len(said) < _REASON_WORDS or not isinstance(read(tail), ASKS_NOTHING):
         return None  # "…, at 9": the time itself, said after a comma
     asked = read(message[:cut])
     if not isinstance(asked, CreateReminder) or not (asked.at or asked.cron):

@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable, Sequence
 
 from minkops.domain.intents import (
-    Acknowledge,
+    ASKS_NOTHING,
     CancelTask,
     CreateReminder,
     CreateTask,
-    Help,
     ListReminders,
     ListTasks,
     Unknown,
@@ -29,7 +28,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _MAX_SENTENCES = 4
 """More sentences than this are not one request with its scene; each costs a reading."""
 _ORDERS = (CreateTask, CreateReminder)
-_NOTHING = (Unknown, Acknowledge, Help)
 """What a sentence of scene-setting reads as alone: nothing, a greeting, a thanks."""
 _QUESTIONS = (ListTasks, ListReminders)
 
@@ -57,7 +55,7 @@ def order_among_sentences(
         return handed
     if isinstance(whole, Unknown) and (asked := _one_question(readings)) is not None:
         return asked
-    if len(orders) != 1 or not all(isinstance(r, (*_ORDERS, *_NOTHING)) for r in readings):
+    if len(orders) != 1 or not all(isinstance(r, (*_ORDERS, *ASKS_NOTHING)) for r in readings):
         return None
     order = orders[0]
     if isinstance(whole, CreateTask) and isinstance(order, CreateTask):
@@ -193,7 +191,7 @@ def _handed_on(orders: Sequence[IntentType]) -> CreateTask | None:
 def _one_question(readings: Sequence[IntentType]) -> IntentType | None:
     """ "just back from the market. what do we still have open?": a question about the
     work after (or before) sentences that ask nothing is the message's question."""
-    said = [r for r in readings if not isinstance(r, _NOTHING)]
+    said = [r for r in readings if not isinstance(r, ASKS_NOTHING)]
     if len(said) != 1 or not isinstance(said[0], _QUESTIONS):
         return None
     return said[0]
