@@ -115,15 +115,7 @@ def list_tasks(turn: Turn, intent: i.ListTasks) -> Outcome:
     show_whom = allowed(Action.SEE_OTHERS_TASKS, sender)
     lines = [header]
     for task in tasks[:MAX_LISTED_TASKS]:
-        assignee = state.member_by_id(task.assignee_id)
-        whom = act.say("tasks_line_whom", name=assignee.name) if assignee and show_whom else ""
-        due = ""
-        if task.due_at is not None:
-            key = "tasks_line_overdue" if task.due_at < now else "tasks_line_due"
-            due = act.say(key, when=act.when(task.due_at))
-        lines.append(
-            act.say("tasks_line", number=task.number, title=task.title, whom=whom, due=due)
-        )
+        lines.append(act.say("tasks_line", **_as_listed(act, task, show_whom)))
     if len(tasks) > MAX_LISTED_TASKS:
         lines.append(act.say("tasks_more", count=len(tasks) - MAX_LISTED_TASKS))
     return act.reply_text("\n".join(lines))
@@ -134,22 +126,23 @@ def task_status(turn: Turn, intent: i.TaskStatus) -> Outcome:
     """Where one open task stands. A description no open task fits is answered as what it
     most likely means: the work was done or cancelled (closed tasks are not kept in mind)."""
     act = Act(turn)
-    described = (intent.description or "").strip()
-    visible = _visible(turn)
-    if intent.number is None and described and not best_matches(described, visible, _title):
-        return act.reply("task_status_none", description=described)
-    found = _which_task(act, intent, default=None)
+    found = _which_task(act, intent, default=None, no_match="task_status_none")
     if isinstance(found, Outcome):
         return found
-    task = found
-    assignee = turn.state.member_by_id(task.assignee_id)
-    show_whom = assignee is not None and allowed(Action.SEE_OTHERS_TASKS, turn.sender)
+    show_whom = allowed(Action.SEE_OTHERS_TASKS, turn.sender)
+    return act.reply("task_status_open", **_as_listed(act, found, show_whom))
+
+
+def _as_listed(act: Act, task: Task, show_whom: bool) -> dict[str, object]:
+    """A task's number, title, assignee (for those who may see it) and due time, as a
+    line of the task list shows them."""
+    assignee = act.turn.state.member_by_id(task.assignee_id)
     whom = act.say("tasks_line_whom", name=assignee.name) if assignee and show_whom else ""
     due = ""
     if task.due_at is not None:
-        key = "tasks_line_overdue" if task.due_at < turn.now else "tasks_line_due"
+        key = "tasks_line_overdue" if task.due_at < act.turn.now else "tasks_line_due"
         due = act.say(key, when=act.when(task.due_at))
-    return act.reply("task_status_open", number=task.number, title=task.title, whom=whom, due=due)
+    return {"number": task.number, "title": task.title, "whom": whom, "due": due}
 
 
 @handles(i.CompleteTask)
@@ -333,8 +326,10 @@ def _which_task(
     *,
     default: Task | None,
     no_default: str = "number",
+    no_match: str = "task_no_match",
 ) -> Task | Outcome:
-    """The open task an intent is about: by number, by description, or the default."""
+    """The open task an intent is about: by number, by description, or the default;
+    `no_match` is the reply when a description fits no open task."""
     state = act.turn.state
     if intent.number is not None:
         task = state.open_task(intent.number)
@@ -351,22 +346,25 @@ def _which_task(
             # "terminei a limpeza" in other words than the task's: of the few tasks the
             # sender has open, which one.
             few = sorted(visible, key=lambda t: t.number)
-            choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in few)
-            listed = "\n".join(f"#{t.number} {t.title}" for t in few)
-            return act.ask(
-                "task_no_match_which", intent, "number", "choice", choices,
-                description=described, candidates=listed,
-            )  # fmt: skip
+            return _ask_which(act, "task_no_match_which", intent, few, description=described)
         if not candidates:
-            return act.reply("task_no_match", description=described)
-        choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in candidates)
-        listed = "\n".join(f"#{t.number} {t.title}" for t in candidates)
-        return act.ask("ask_which_task", intent, "number", "choice", choices, candidates=listed)
+            return act.reply(no_match, description=described)
+        return _ask_which(act, "ask_which_task", intent, candidates)
     if default is not None:
         return default
     if no_default == "change":
         return act.reply("no_task_to_change")
     return act.ask("task_which_number", intent, "number", "choice", _choices(act.turn))
+
+
+def _ask_which(
+    act: Act, key: str, intent: i.Intent, tasks: list[Task], **values: object
+) -> Outcome:
+    """Which of `tasks`: each a choice, and listed one per line as the question's
+    {candidates}."""
+    choices = tuple(Choice(f"#{t.number} {t.title}", t.number) for t in tasks)
+    listed = "\n".join(f"#{t.number} {t.title}" for t in tasks)
+    return act.ask(key, intent, "number", "choice", choices, candidates=listed, **values)
 
 
 def _title(task: Task) -> str:
