@@ -72,7 +72,6 @@ from minkops.domain.occasions import drop_dated_occasion
 from minkops.domain.own_work import own_work
 from minkops.domain.reasons import drop_reason_after_time
 from minkops.domain.reminder_edits import reminder_moved
-from minkops.domain.roster import Resolved, resolve_name
 from minkops.domain.roster import fold as roster_fold
 from minkops.domain.rules_messages import restarts_messages, stops_messages
 from minkops.domain.rules_text import UNITS, Text, tidy
@@ -706,20 +705,10 @@ def _taken_over(clause: Clause) -> IntentType | None:
     if len(matches) > 1:
         # "take over the scones from Sam": of the tasks the words fit, the one Sam has.
         holders = [_written(clause, p) for p in clause.people if p.first in from_]
-        matches = [t for t in matches if _held_by(t, holders, clause.context)] or matches
+        matches = [t for t in matches if t.assignee and _assigned(t, holders)] or matches
     if len(matches) != 1:
         return None
     return EditTask(number=matches[0].number, assignee=_written(clause, people[0]))
-
-
-def _held_by(task: TaskRef, names: Sequence[str], context: UnderstandingContext) -> bool:
-    if task.assignee is None:
-        return False
-    for name in names:
-        found = resolve_name(name, context.roster)
-        if isinstance(found, Resolved) and found.entry.name == task.assignee:
-            return True
-    return False
 
 
 def _edit_task(clause: Clause) -> IntentType | None:
